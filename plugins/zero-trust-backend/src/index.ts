@@ -1,0 +1,6 @@
+/**
+ * The zero-trust backend plugin.
+ *
+ * @packageDocumentation
+ */
+export { zeroTrustPlugin as default } from './plugin';

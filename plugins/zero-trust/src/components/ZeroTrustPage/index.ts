@@ -1,0 +1,1 @@
+export { ZeroTrustPage } from './ZeroTrustPage';

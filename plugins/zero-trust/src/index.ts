@@ -1,0 +1,1 @@
+export { zeroTrustPlugin, ZeroTrustPage } from './plugin';

