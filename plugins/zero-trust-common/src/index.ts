@@ -1,19 +1,67 @@
-/***/
 /**
- * Common functionalities for the zero-trust plugin.
+ * The zero-trust engine: Istio's identity, mTLS and authorization semantics over a
+ * normalized cluster state, the findings catalogue, and the report types the CLI and
+ * the backend's API share. Pure and isomorphic; it reads no files.
  *
  * @packageDocumentation
  */
 
-/**
- * In this package you might for example declare types that are common
- * between the frontend and backend plugin packages.
- */
-export type CommonType = {
-  field: string;
-};
-
-/**
- * Or you might declare some common constants.
- */
-export const COMMON_CONSTANT = 1;
+export * from './model/types';
+export {
+  buildClusterState,
+  defaultMeshConfig,
+} from './model/buildClusterState';
+export type {
+  SourcedObject,
+  BuildClusterStateOptions,
+} from './model/buildClusterState';
+export { principalOf, spiffeIdOf, parsePrincipal } from './engine/identity';
+export type { ParsedPrincipal } from './engine/identity';
+export { meshMembership } from './engine/membership';
+export type { MeshMode, Membership } from './engine/membership';
+export type {
+  Decision,
+  AdmittingRule,
+  AuthzOutcome,
+} from './engine/authorization';
+export type {
+  EffectiveMtls,
+  EffectiveMtlsMode,
+} from './engine/peerAuthentication';
+export type { PortProtocol, WorkloadPort } from './engine/ports';
+export {
+  MeshModel,
+  WorkloadModel,
+  ClusterModel,
+  UnknownReferenceError,
+} from './engine/MeshModel';
+export { evaluateAccess } from './engine/access';
+export type {
+  Caller,
+  Access,
+  PortAccess,
+  RequestAttributes,
+} from './engine/access';
+export { check, parseCaller } from './engine/check';
+export type { CheckQuery, CheckResult } from './engine/check';
+export { allowedCallers, sourceKey } from './engine/callers';
+export type {
+  AllowedCaller,
+  CallerSource,
+  CallerAnalysis,
+  DenyException,
+  Narrowing,
+} from './engine/callers';
+export { analyze, workloadView } from './engine/analyze';
+export type {
+  AnalyzeReport,
+  ClusterSummary,
+  WorkloadView,
+  WorkloadMtls,
+} from './engine/analyze';
+export { diffReports } from './engine/diff';
+export type { DiffReport, WorkloadDiff, CallerChange } from './engine/diff';
+export { detectFindings } from './findings/detect';
+export type { Finding } from './findings/detect';
+export * from './findings/catalogue';
+export { diffToMarkdown, escapeMarkdown } from './report/markdown';

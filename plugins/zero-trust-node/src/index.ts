@@ -1,18 +1,12 @@
-/***/
 /**
- * Node.js library for the zero-trust plugin.
+ * Node.js helpers for the zero-trust engine: reading manifests from files and folders.
  *
  * @packageDocumentation
  */
 
-// In this package you might for example export functions that
-// help other plugins or modules interact with your plugin.
-
-/**
- * Does something useful.
- *
- * @public
- */
-export function someFunction() {
-  // ...
-}
+export {
+  ManifestError,
+  loadClusterSnapshot,
+  loadManifests,
+  parseManifests,
+} from './loadManifests';

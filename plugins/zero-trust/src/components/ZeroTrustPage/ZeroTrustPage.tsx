@@ -1,9 +1,4 @@
-import {
-  Content,
-  EmptyState,
-  Header,
-  Page,
-} from '@backstage/core-components';
+import { Content, EmptyState, Header, Page } from '@backstage/core-components';
 
 /**
  * The platform page. It states plainly that it is not built yet rather than

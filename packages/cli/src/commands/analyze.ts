@@ -1,0 +1,94 @@
+import {
+  AnalyzeReport,
+  MeshModel,
+  analyze,
+} from '@zero-trust/backstage-plugin-zero-trust-common';
+import { oneOf, parseCommandArgs } from '../args';
+import { exitCodes } from '../errors';
+import { CliIo } from '../io';
+import { parseFailOn, reachesThreshold } from '../severity';
+import { loadSnapshots } from '../snapshots';
+import { table } from '../table';
+
+export const analyzeUsage = `Usage:
+  zero-trust analyze PATH... [--cluster NAME=PATH]... [--format json|table] [--fail-on low|medium|high]
+
+Each workload's mesh identity, trust domain, effective mTLS and allowed callers, and
+the findings with their fix. Exits 3 when a finding reaches --fail-on.
+`;
+
+function callersText(report: AnalyzeReport['workloads'][number]): string {
+  if (!report.allowedCallers.length) return 'nobody';
+  return report.allowedCallers
+    .map(c => (c.source.kind === 'workload' ? c.source.workload : c.label))
+    .join('; ');
+}
+
+export function analyzeTable(report: AnalyzeReport): string {
+  const workloads = table(
+    [
+      'CLUSTER',
+      'NAMESPACE',
+      'WORKLOAD',
+      'MESH',
+      'IDENTITY',
+      'MTLS',
+      'ALLOWED CALLERS',
+    ],
+    report.workloads.map(w => [
+      w.cluster,
+      w.namespace,
+      w.name,
+      w.meshMode,
+      w.identity ?? '-',
+      w.mtls.ports.length
+        ? `${w.mtls.mode} (${w.mtls.ports
+            .map(p => `${p.port}:${p.mode}`)
+            .join(', ')})`
+        : w.mtls.mode,
+      callersText(w),
+    ]),
+  );
+  const findings = report.findings.length
+    ? report.findings
+        .map(
+          f =>
+            `${f.severity.toUpperCase().padEnd(6)} ${f.code} ${
+              f.message
+            }\n       fix: ${f.remediation}`,
+        )
+        .join('\n')
+    : 'No findings.';
+  return `${workloads}\n\n${findings}\n`;
+}
+
+export async function runAnalyze(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseCommandArgs(args, {
+    cluster: { type: 'string', multiple: true },
+    format: { type: 'string' },
+    'fail-on': { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (values.help) {
+    io.stdout(analyzeUsage);
+    return exitCodes.ok;
+  }
+  const format = oneOf(
+    values.format,
+    ['json', 'table'] as const,
+    '--format',
+    'table',
+  );
+  const failOn = parseFailOn(values['fail-on']);
+  const report = analyze(
+    new MeshModel(await loadSnapshots(positionals, values.cluster ?? [])),
+  );
+  io.stdout(
+    format === 'json'
+      ? `${JSON.stringify(report, null, 2)}\n`
+      : analyzeTable(report),
+  );
+  return reachesThreshold(report.findings, failOn)
+    ? exitCodes.threshold
+    : exitCodes.ok;
+}

@@ -1,0 +1,256 @@
+import {
+  ClusterState,
+  DestinationRuleInfo,
+  NamespaceInfo,
+  WorkloadInfo,
+} from '../model/types';
+import {
+  CompiledPolicy,
+  compilePolicy,
+  policyAppliesTo,
+} from './authorization';
+import { principalOf, spiffeIdOf } from './identity';
+import { Membership, meshMembership } from './membership';
+import {
+  EffectiveMtls,
+  PeerAuthenticationScopes,
+  effectiveMtls,
+  peerAuthenticationScopes,
+} from './peerAuthentication';
+import { WorkloadPort, workloadPorts } from './ports';
+
+/** One cluster with its indexes. */
+export class ClusterModel {
+  readonly namespaces = new Map<string, NamespaceInfo>();
+  readonly policiesByNamespace = new Map<string, CompiledPolicy[]>();
+  readonly destinationRulesByNamespace = new Map<
+    string,
+    DestinationRuleInfo[]
+  >();
+  readonly workloads: WorkloadModel[] = [];
+  readonly workloadsByNamespace = new Map<string, WorkloadModel[]>();
+  /** The trust domain and its aliases: the identities this cluster's policies rewrite to. */
+  readonly trustDomains: string[];
+
+  constructor(readonly state: ClusterState) {
+    for (const ns of state.namespaces) this.namespaces.set(ns.name, ns);
+    for (const policy of state.authorizationPolicies) {
+      push(
+        this.policiesByNamespace,
+        policy.namespace,
+        compilePolicy(policy, state.mesh),
+      );
+    }
+    for (const rule of state.destinationRules) {
+      push(this.destinationRulesByNamespace, rule.namespace, rule);
+    }
+    for (const workload of state.workloads) {
+      const model = new WorkloadModel(this, workload);
+      this.workloads.push(model);
+      push(this.workloadsByNamespace, workload.namespace, model);
+    }
+    this.trustDomains = [
+      state.mesh.trustDomain,
+      ...state.mesh.trustDomainAliases,
+    ];
+  }
+
+  get name(): string {
+    return this.state.name;
+  }
+
+  /** Whether a namespace exists: declared, or holding a workload. */
+  hasNamespace(name: string): boolean {
+    return this.namespaces.has(name) || this.workloadsByNamespace.has(name);
+  }
+}
+
+/** One workload with what the engine derives from it, computed once on demand. */
+export class WorkloadModel {
+  private cachedMembership?: Membership;
+  private cachedPorts?: WorkloadPort[];
+  private cachedPolicies?: CompiledPolicy[];
+  private cachedScopes?: PeerAuthenticationScopes;
+  private cachedMtls?: EffectiveMtls;
+
+  constructor(
+    readonly cluster: ClusterModel,
+    readonly workload: WorkloadInfo,
+  ) {}
+
+  /** `CLUSTER/NAMESPACE/NAME`. */
+  get id(): string {
+    return `${this.cluster.name}/${this.workload.namespace}/${this.workload.name}`;
+  }
+
+  get namespace(): string {
+    return this.workload.namespace;
+  }
+
+  get membership(): Membership {
+    this.cachedMembership ??= meshMembership(
+      this.cluster.namespaces.get(this.workload.namespace),
+      this.workload,
+    );
+    return this.cachedMembership;
+  }
+
+  get inMesh(): boolean {
+    return this.membership.mode !== 'none';
+  }
+
+  /** The principal its certificate carries, in its cluster's trust domain. */
+  get principal(): string {
+    return principalOf(
+      this.cluster.state.mesh.trustDomain,
+      this.workload.namespace,
+      this.workload.serviceAccount,
+    );
+  }
+
+  get spiffeId(): string {
+    return spiffeIdOf(
+      this.cluster.state.mesh.trustDomain,
+      this.workload.namespace,
+      this.workload.serviceAccount,
+    );
+  }
+
+  get ports(): WorkloadPort[] {
+    this.cachedPorts ??= workloadPorts(
+      this.workload,
+      this.cluster.state.services,
+    );
+    return this.cachedPorts;
+  }
+
+  /** The AuthorizationPolicies its sidecar or ztunnel enforces. */
+  get policies(): CompiledPolicy[] {
+    if (!this.cachedPolicies) {
+      const { mesh } = this.cluster.state;
+      const candidates = [
+        ...(this.cluster.policiesByNamespace.get(this.workload.namespace) ??
+          []),
+        ...(this.workload.namespace === mesh.rootNamespace
+          ? []
+          : this.cluster.policiesByNamespace.get(mesh.rootNamespace) ?? []),
+      ];
+      this.cachedPolicies = candidates.filter(p =>
+        policyAppliesTo(p.policy, mesh, this.workload),
+      );
+    }
+    return this.cachedPolicies;
+  }
+
+  get peerAuthentications(): PeerAuthenticationScopes {
+    this.cachedScopes ??= peerAuthenticationScopes(
+      this.cluster.state.mesh,
+      this.workload,
+      this.cluster.state.peerAuthentications,
+    );
+    return this.cachedScopes;
+  }
+
+  get mtls(): EffectiveMtls {
+    this.cachedMtls ??= effectiveMtls(this.peerAuthentications);
+    return this.cachedMtls;
+  }
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V) {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+/** Thrown for a reference that names nothing, or more than one thing. @public */
+export class UnknownReferenceError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UnknownReferenceError';
+  }
+}
+
+/** Every cluster, with the indexes `check` and `analyze` share. */
+export class MeshModel {
+  readonly clusters: ClusterModel[];
+  private readonly byId = new Map<string, WorkloadModel>();
+  private readonly byPrincipal = new Map<string, WorkloadModel[]>();
+  private readonly byNamespace = new Map<string, WorkloadModel[]>();
+
+  constructor(states: ClusterState[]) {
+    this.clusters = states.map(s => new ClusterModel(s));
+    for (const cluster of this.clusters) {
+      for (const w of cluster.workloads) {
+        this.byId.set(w.id, w);
+        push(this.byNamespace, w.namespace, w);
+        // A workload answers to its trust domain and to each alias of it.
+        for (const td of cluster.trustDomains) {
+          push(
+            this.byPrincipal,
+            principalOf(td, w.namespace, w.workload.serviceAccount),
+            w,
+          );
+        }
+      }
+    }
+  }
+
+  get workloads(): WorkloadModel[] {
+    return this.clusters.flatMap(c => c.workloads);
+  }
+
+  cluster(name: string): ClusterModel | undefined {
+    return this.clusters.find(c => c.name === name);
+  }
+
+  /** Workloads whose certificate carries this exact principal, in any cluster. */
+  workloadsWithPrincipal(principal: string): WorkloadModel[] {
+    return this.byPrincipal.get(principal) ?? [];
+  }
+
+  /** Every principal some workload answers to. */
+  principals(): IterableIterator<string> {
+    return this.byPrincipal.keys();
+  }
+
+  /** Workloads in a namespace of this name, in any cluster. */
+  workloadsInNamespace(namespace: string): WorkloadModel[] {
+    return this.byNamespace.get(namespace) ?? [];
+  }
+
+  namespaceNames(): IterableIterator<string> {
+    return this.byNamespace.keys();
+  }
+
+  /**
+   * Resolves `NAMESPACE/NAME` or `CLUSTER/NAMESPACE/NAME`. With several clusters a
+   * two-part reference must name exactly one workload.
+   */
+  resolveWorkload(ref: string): WorkloadModel {
+    const parts = ref.split('/');
+    if (parts.length === 3) {
+      const found = this.byId.get(ref);
+      if (!found) throw new UnknownReferenceError(`no workload ${ref}`);
+      return found;
+    }
+    if (parts.length !== 2 || parts.some(p => !p)) {
+      throw new UnknownReferenceError(
+        `"${ref}" is not a workload reference: use NAMESPACE/NAME or CLUSTER/NAMESPACE/NAME`,
+      );
+    }
+    const matches = this.clusters
+      .map(c => this.byId.get(`${c.name}/${ref}`))
+      .filter((w): w is WorkloadModel => w !== undefined);
+    if (matches.length === 0)
+      throw new UnknownReferenceError(`no workload ${ref}`);
+    if (matches.length > 1) {
+      throw new UnknownReferenceError(
+        `${ref} exists in clusters ${matches
+          .map(m => m.cluster.name)
+          .join(', ')}: use CLUSTER/NAMESPACE/NAME`,
+      );
+    }
+    return matches[0];
+  }
+}

@@ -1,0 +1,157 @@
+import { ClusterState } from '../model/types';
+import { detectFindings, Finding } from '../findings/detect';
+import { severityRank } from '../findings/catalogue';
+import { AllowedCaller, DenyException, allowedCallers } from './callers';
+import { MeshMode } from './membership';
+import { MeshModel, WorkloadModel } from './MeshModel';
+import { EffectiveMtlsMode } from './peerAuthentication';
+import { PortProtocol } from './ports';
+
+/** @public */
+export interface ClusterSummary {
+  name: string;
+  trustDomain: string;
+  trustDomainAliases: string[];
+  rootNamespace: string;
+  workloads: number;
+  authorizationPolicies: number;
+  peerAuthentications: number;
+  destinationRules: number;
+  invalidResources: number;
+}
+
+/** @public */
+export interface WorkloadMtls {
+  mode: EffectiveMtlsMode;
+  /** The PeerAuthentication that set the mode, or why there is none. */
+  decidedBy?: string;
+  ports: { port: number; mode: EffectiveMtlsMode; decidedBy?: string }[];
+}
+
+/** Everything the Security tab shows for one workload. @public */
+export interface WorkloadView {
+  cluster: string;
+  namespace: string;
+  name: string;
+  kind: string;
+  serviceAccount: string;
+  labels: Record<string, string>;
+  meshMode: MeshMode;
+  /** How it got its mesh mode, e.g. `namespace label istio-injection=enabled`. */
+  meshReason: string;
+  revision?: string;
+  /** `spiffe://TD/ns/NS/sa/SA`, or null outside the mesh. */
+  identity: string | null;
+  trustDomain: string;
+  trustDomainAliases: string[];
+  mtls: WorkloadMtls;
+  ports: {
+    port: number;
+    name?: string;
+    protocol: PortProtocol;
+    services: string[];
+  }[];
+  /** `NAMESPACE/NAME` of each AuthorizationPolicy enforced on it. */
+  policies: string[];
+  allowedCallers: AllowedCaller[];
+  denyExceptions: DenyException[];
+}
+
+/** The `analyze` report (contracts/cli.md). @public */
+export interface AnalyzeReport {
+  clusters: ClusterSummary[];
+  workloads: WorkloadView[];
+  findings: Finding[];
+}
+
+function mtlsView(w: WorkloadModel): WorkloadMtls {
+  if (!w.inMesh) {
+    return {
+      mode: 'DISABLE',
+      decidedBy: 'outside the mesh: no proxy terminates mTLS',
+      ports: [],
+    };
+  }
+  const { mode, decidedBy, ports } = w.mtls;
+  return {
+    mode,
+    ...(decidedBy
+      ? { decidedBy }
+      : { decidedBy: 'Istio default (no PeerAuthentication)' }),
+    ports: Object.entries(ports).map(([port, p]) => ({
+      port: Number(port),
+      mode: p.mode,
+      decidedBy: p.decidedBy,
+    })),
+  };
+}
+
+/** One workload's view. @public */
+export function workloadView(w: WorkloadModel, model: MeshModel): WorkloadView {
+  const { mesh } = w.cluster.state;
+  const callers = allowedCallers(w, model);
+  return {
+    cluster: w.cluster.name,
+    namespace: w.namespace,
+    name: w.workload.name,
+    kind: w.workload.kind,
+    serviceAccount: w.workload.serviceAccount,
+    labels: { ...w.workload.labels },
+    meshMode: w.membership.mode,
+    meshReason: w.membership.reason,
+    ...(w.membership.revision ? { revision: w.membership.revision } : {}),
+    identity: w.inMesh ? w.spiffeId : null,
+    trustDomain: mesh.trustDomain,
+    trustDomainAliases: mesh.trustDomainAliases,
+    mtls: mtlsView(w),
+    ports: w.ports.map(p => ({
+      port: p.port,
+      ...(p.name ? { name: p.name } : {}),
+      protocol: p.protocol,
+      services: p.services.map(
+        s => `${s.service.namespace}/${s.service.name}:${s.servicePort}`,
+      ),
+    })),
+    policies: w.policies.map(p => p.ref),
+    allowedCallers: callers.allowedCallers,
+    denyExceptions: callers.denyExceptions,
+  };
+}
+
+function summary(model: MeshModel): ClusterSummary[] {
+  return model.clusters.map(c => ({
+    name: c.name,
+    trustDomain: c.state.mesh.trustDomain,
+    trustDomainAliases: c.state.mesh.trustDomainAliases,
+    rootNamespace: c.state.mesh.rootNamespace,
+    workloads: c.workloads.length,
+    authorizationPolicies: c.state.authorizationPolicies.length,
+    peerAuthentications: c.state.peerAuthentications.length,
+    destinationRules: c.state.destinationRules.length,
+    invalidResources: c.state.problems.length,
+  }));
+}
+
+/** Findings worst first, then by where they are. */
+export function sortFindings(findings: Finding[]): Finding[] {
+  const key = (f: Finding) =>
+    `${f.resource.cluster}/${f.resource.namespace ?? ''}/${f.resource.kind}/${
+      f.resource.name
+    }/${f.code}`;
+  return [...findings].sort(
+    (a, b) =>
+      severityRank[a.severity] - severityRank[b.severity] ||
+      key(a).localeCompare(key(b)) ||
+      a.message.localeCompare(b.message),
+  );
+}
+
+/** The whole mesh from a zero-trust point of view. @public */
+export function analyze(input: MeshModel | ClusterState[]): AnalyzeReport {
+  const model = input instanceof MeshModel ? input : new MeshModel(input);
+  return {
+    clusters: summary(model),
+    workloads: model.workloads.map(w => workloadView(w, model)),
+    findings: sortFindings(detectFindings(model)),
+  };
+}

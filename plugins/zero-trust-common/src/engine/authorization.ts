@@ -1,0 +1,472 @@
+import { selectorMatches } from '../model/labels';
+import {
+  AuthorizationAction,
+  AuthorizationCondition,
+  AuthorizationOperation,
+  AuthorizationPolicyInfo,
+  AuthorizationRule,
+  AuthorizationSource,
+  MeshConfig,
+  WorkloadInfo,
+} from '../model/types';
+import { parsePrincipal } from './identity';
+import {
+  Tri,
+  pathMatches,
+  stringMatches,
+  triAnd,
+  triNot,
+  triOr,
+} from './match';
+
+/** What the server's proxy knows about one request. */
+export interface AuthzRequest {
+  /** The peer's principal from mTLS; absent for plaintext. */
+  principal?: string;
+  /** Target port; absent when the query did not give one. */
+  port?: number;
+  /** `tcp` where the enforcing proxy cannot read HTTP (a TCP port, or ztunnel). */
+  protocol: 'http' | 'tcp';
+  method?: string;
+  path?: string;
+  host?: string;
+}
+
+/** The trust domains a policy's principals are rewritten to (trust domain migration). */
+export interface TrustBundle {
+  local: string[];
+}
+
+/** The local trust domain Istio substitutes in policies (`cluster.local` is a pointer to it). */
+const clusterLocal = 'cluster.local';
+
+/**
+ * A policy principal as Istio enforces it: a principal in the local trust domain, one
+ * of its aliases, or `cluster.local` is rewritten to every one of them; wildcards in
+ * the trust domain and foreign trust domains are kept as written
+ * (pilot/pkg/security/trustdomain/bundle.go, ReplaceTrustDomainAliases;
+ * https://istio.io/latest/docs/tasks/security/authorization/authz-td-migration/).
+ */
+export function expandPrincipal(
+  pattern: string,
+  bundle: TrustBundle,
+): string[] {
+  if (pattern.startsWith('*')) return [pattern];
+  const slash = pattern.indexOf('/');
+  if (slash < 0) return [pattern];
+  const td = pattern.slice(0, slash);
+  if (td !== clusterLocal && !bundle.local.includes(td)) return [pattern];
+  const rest = pattern.slice(slash);
+  return bundle.local.map(t => t + rest);
+}
+
+type Matcher = (req: AuthzRequest) => Tri;
+
+const always: Matcher = () => 'yes';
+
+function namespaceOf(principal: string | undefined): string | undefined {
+  return principal ? parsePrincipal(principal)?.namespace : undefined;
+}
+
+function serviceAccountOf(principal: string | undefined): string | undefined {
+  const parsed = principal ? parsePrincipal(principal) : undefined;
+  return parsed ? `${parsed.namespace}/${parsed.serviceAccount}` : undefined;
+}
+
+/**
+ * A positive field passes when some value matches; a negative one when none does. An
+ * attribute the connection lacks (no principal over plaintext) fails the positive
+ * field and passes the negative one; one the query did not give makes both `maybe`.
+ */
+function field(
+  values: string[] | undefined,
+  negative: boolean,
+  attribute: (req: AuthzRequest) => string | undefined | null,
+  matches: (pattern: string, value: string) => boolean,
+): Matcher | undefined {
+  if (!values) return undefined;
+  return req => {
+    const value = attribute(req);
+    if (value === null) return 'maybe';
+    const hit: Tri =
+      value === undefined
+        ? 'no'
+        : values.some(p => matches(p, value))
+        ? 'yes'
+        : 'no';
+    return negative ? triNot(hit) : hit;
+  };
+}
+
+const unknown: Matcher = () => 'maybe';
+
+function unknownField(values: string[] | undefined): Matcher | undefined {
+  return values ? unknown : undefined;
+}
+
+function principalField(
+  values: string[] | undefined,
+  negative: boolean,
+  bundle: TrustBundle,
+): Matcher | undefined {
+  if (!values) return undefined;
+  const patterns = values.flatMap(v => expandPrincipal(v, bundle));
+  return field(patterns, negative, r => r.principal, stringMatches);
+}
+
+const httpSourceFields: (keyof AuthorizationSource)[] = [
+  'requestPrincipals',
+  'notRequestPrincipals',
+];
+const httpOperationFields: (keyof AuthorizationOperation)[] = [
+  'hosts',
+  'notHosts',
+  'methods',
+  'notMethods',
+  'paths',
+  'notPaths',
+];
+
+function isHttpCondition(condition: AuthorizationCondition): boolean {
+  return (
+    condition.key.startsWith('request.') ||
+    condition.key.startsWith('experimental.')
+  );
+}
+
+/** Whether a rule uses fields only an HTTP-aware proxy can evaluate. */
+export function ruleHttpFields(rule: AuthorizationRule): string[] {
+  const found = new Set<string>();
+  for (const s of rule.from ?? []) {
+    for (const f of httpSourceFields) if (s?.[f]) found.add(f);
+  }
+  for (const o of rule.to ?? []) {
+    for (const f of httpOperationFields) if (o?.[f]) found.add(f);
+  }
+  for (const c of rule.when ?? [])
+    if (isHttpCondition(c)) found.add(`when ${c.key}`);
+  return [...found];
+}
+
+function compileSource(
+  source: AuthorizationSource,
+  bundle: TrustBundle,
+  dropHttp: boolean,
+): Matcher {
+  const s = source ?? {};
+  const parts = [
+    principalField(s.principals, false, bundle),
+    principalField(s.notPrincipals, true, bundle),
+    field(s.namespaces, false, r => namespaceOf(r.principal), stringMatches),
+    field(s.notNamespaces, true, r => namespaceOf(r.principal), stringMatches),
+    field(
+      s.serviceAccounts,
+      false,
+      r => serviceAccountOf(r.principal),
+      (p, v) => p === v,
+    ),
+    field(
+      s.notServiceAccounts,
+      true,
+      r => serviceAccountOf(r.principal),
+      (p, v) => p === v,
+    ),
+    unknownField(s.ipBlocks),
+    unknownField(s.notIpBlocks),
+    unknownField(s.remoteIpBlocks),
+    unknownField(s.notRemoteIpBlocks),
+    ...(dropHttp
+      ? []
+      : [
+          unknownField(s.requestPrincipals),
+          unknownField(s.notRequestPrincipals),
+        ]),
+  ].filter((m): m is Matcher => m !== undefined);
+  return req => triAnd(parts.map(m => m(req)));
+}
+
+const hostMatches = (pattern: string, host: string) =>
+  stringMatches(pattern.toLowerCase(), host.toLowerCase());
+
+function compileOperation(
+  operation: AuthorizationOperation,
+  dropHttp: boolean,
+): Matcher {
+  const o = operation ?? {};
+  const port = (r: AuthzRequest) =>
+    r.port === undefined ? null : String(r.port);
+  const given = (v: string | undefined) => (v === undefined ? null : v);
+  const parts = [
+    field(o.ports, false, port, (p, v) => p === v),
+    field(o.notPorts, true, port, (p, v) => p === v),
+    ...(dropHttp
+      ? []
+      : [
+          field(
+            o.methods,
+            false,
+            r => given(r.method),
+            (p, v) => p === v,
+          ),
+          field(
+            o.notMethods,
+            true,
+            r => given(r.method),
+            (p, v) => p === v,
+          ),
+          field(o.paths, false, r => given(r.path), pathMatches),
+          field(o.notPaths, true, r => given(r.path), pathMatches),
+          field(o.hosts, false, r => given(r.host), hostMatches),
+          field(o.notHosts, true, r => given(r.host), hostMatches),
+        ]),
+  ].filter((m): m is Matcher => m !== undefined);
+  return req => triAnd(parts.map(m => m(req)));
+}
+
+function compileCondition(
+  condition: AuthorizationCondition,
+  bundle: TrustBundle,
+): Matcher {
+  // https://istio.io/latest/docs/reference/config/security/conditions/
+  const { key, values, notValues } = condition;
+  const build = (negative: boolean, list: string[] | undefined) => {
+    if (!list) return undefined;
+    switch (key) {
+      case 'source.principal':
+        return principalField(list, negative, bundle);
+      case 'source.namespace':
+        return field(
+          list,
+          negative,
+          r => namespaceOf(r.principal),
+          stringMatches,
+        );
+      case 'source.serviceAccount':
+        return field(
+          list,
+          negative,
+          r => serviceAccountOf(r.principal),
+          (p, v) => p === v,
+        );
+      case 'destination.port':
+        return field(
+          list,
+          negative,
+          r => (r.port === undefined ? null : String(r.port)),
+          (p, v) => p === v,
+        );
+      default:
+        return unknown;
+    }
+  };
+  const parts = [build(false, values), build(true, notValues)].filter(
+    (m): m is Matcher => m !== undefined,
+  );
+  return req => triAnd(parts.map(m => m(req)));
+}
+
+/** A rule compiled for one protocol reading. */
+interface CompiledRule {
+  /** Whether it uses HTTP-only fields (then on TCP an ALLOW rule never matches). */
+  httpFields: string[];
+  http: Matcher;
+  /** The rule as a TCP proxy enforces it: HTTP-only fields dropped. */
+  tcp: Matcher;
+}
+
+function compileRule(
+  rule: AuthorizationRule,
+  bundle: TrustBundle,
+): CompiledRule {
+  const build = (dropHttp: boolean): Matcher => {
+    const from = rule.from?.map(s => compileSource(s, bundle, dropHttp));
+    const to = rule.to?.map(o => compileOperation(o, dropHttp));
+    const when = (rule.when ?? [])
+      .filter(c => !(dropHttp && isHttpCondition(c)))
+      .map(c => compileCondition(c, bundle));
+    const fromMatch: Matcher = from
+      ? req => triOr(from.map(m => m(req)))
+      : always;
+    const toMatch: Matcher = to ? req => triOr(to.map(m => m(req))) : always;
+    return req =>
+      triAnd([fromMatch(req), toMatch(req), ...when.map(m => m(req))]);
+  };
+  return {
+    httpFields: ruleHttpFields(rule),
+    http: build(false),
+    tcp: build(true),
+  };
+}
+
+/** A policy with its rules compiled against its cluster's trust domains. */
+export interface CompiledPolicy {
+  policy: AuthorizationPolicyInfo;
+  /** `NAMESPACE/NAME`. */
+  ref: string;
+  rules: CompiledRule[];
+}
+
+export function compilePolicy(
+  policy: AuthorizationPolicyInfo,
+  mesh: MeshConfig,
+): CompiledPolicy {
+  const bundle = { local: [mesh.trustDomain, ...mesh.trustDomainAliases] };
+  return {
+    policy,
+    ref: `${policy.namespace}/${policy.name}`,
+    rules: policy.rules.map(r => compileRule(r, bundle)),
+  };
+}
+
+/**
+ * Whether one rule matches. On a TCP port an ALLOW rule with HTTP-only fields is
+ * ignored, while a DENY, AUDIT or CUSTOM rule loses those fields and so matches more
+ * (pilot/pkg/security/authz/model/model.go, checkError;
+ * https://istio.io/latest/docs/ops/configuration/security/security-policy-examples/).
+ */
+export function ruleMatches(
+  rule: CompiledRule,
+  action: AuthorizationAction,
+  req: AuthzRequest,
+): Tri {
+  if (req.protocol === 'http') return rule.http(req);
+  if (action === 'ALLOW' && rule.httpFields.length > 0) return 'no';
+  return rule.tcp(req);
+}
+
+/** The rules of a policy that match (`yes`) or may match (`maybe`) a request. */
+export function policyMatches(
+  compiled: CompiledPolicy,
+  req: AuthzRequest,
+): { result: Tri; rules: { index: number; result: Tri }[] } {
+  const rules: { index: number; result: Tri }[] = [];
+  compiled.rules.forEach((rule, index) => {
+    const result = ruleMatches(rule, compiled.policy.action, req);
+    if (result !== 'no') rules.push({ index, result });
+  });
+  return { result: triOr(rules.map(r => r.result)), rules };
+}
+
+/** Whether a policy is enforced on a workload's pods (selector in its namespace, or mesh-wide). */
+export function policyAppliesTo(
+  policy: AuthorizationPolicyInfo,
+  mesh: MeshConfig,
+  workload: WorkloadInfo,
+): boolean {
+  // A policy bound with targetRefs is enforced by a gateway or waypoint, not by the
+  // workload's own sidecar or ztunnel.
+  if (policy.targetRefs) return false;
+  if (
+    policy.namespace !== workload.namespace &&
+    policy.namespace !== mesh.rootNamespace
+  ) {
+    return false;
+  }
+  return selectorMatches(policy.selector, workload.labels);
+}
+
+/** @public */
+export type Decision = 'ALLOW' | 'DENY' | 'CONDITIONAL';
+
+/** A rule that let a request through, or may. @public */
+export interface AdmittingRule {
+  policy: string;
+  rule: number;
+  certain: boolean;
+}
+
+/** @public */
+export interface AuthzOutcome {
+  decision: Decision;
+  reason: string;
+  policies: string[];
+  /** ALLOW rules that admit the request (empty when no ALLOW policy applies). */
+  admittedBy: AdmittingRule[];
+}
+
+/**
+ * Istio's authorization order: CUSTOM, then DENY, then ALLOW. With no ALLOW policy
+ * the request is allowed; with ALLOW policies it must match one of their rules
+ * (`spec: {}` has no rules and so denies everything). AUDIT never changes the
+ * decision (https://istio.io/latest/docs/concepts/security/#implicit-enablement).
+ */
+export function authorize(
+  policies: CompiledPolicy[],
+  req: AuthzRequest,
+): AuthzOutcome {
+  const matched = (action: AuthorizationAction) =>
+    policies
+      .filter(p => p.policy.action === action)
+      .map(p => ({ compiled: p, ...policyMatches(p, req) }));
+  const custom = matched('CUSTOM').filter(m => m.result !== 'no');
+  const deny = matched('DENY').filter(m => m.result !== 'no');
+  const allowPolicies = matched('ALLOW');
+  const allow = allowPolicies.filter(m => m.result !== 'no');
+
+  const certainDeny = deny.filter(m => m.result === 'yes');
+  if (certainDeny.length) {
+    return {
+      decision: 'DENY',
+      reason: `denied by DENY policy ${certainDeny[0].compiled.ref}`,
+      policies: certainDeny.map(m => m.compiled.ref),
+      admittedBy: [],
+    };
+  }
+  const admittedBy = allow.flatMap(m =>
+    m.rules.map(r => ({
+      policy: m.compiled.ref,
+      rule: r.index,
+      certain: r.result === 'yes',
+    })),
+  );
+  if (allowPolicies.length > 0 && allow.length === 0) {
+    return {
+      decision: 'DENY',
+      reason:
+        allowPolicies.length === 1
+          ? `no rule of ALLOW policy ${allowPolicies[0].compiled.ref} matches`
+          : `no rule of the ${allowPolicies.length} ALLOW policies matches`,
+      policies: allowPolicies.map(m => m.compiled.ref),
+      admittedBy: [],
+    };
+  }
+  const certainAllow = allow.some(m => m.result === 'yes');
+  const doubts: string[] = [];
+  if (deny.length) doubts.push(`DENY policy ${deny[0].compiled.ref} may match`);
+  if (allowPolicies.length && !certainAllow) {
+    doubts.push(
+      `ALLOW policy ${allow[0].compiled.ref} matches only some requests`,
+    );
+  }
+  if (custom.length) {
+    doubts.push(
+      `CUSTOM policy ${custom[0].compiled.ref} defers to provider ${
+        custom[0].compiled.policy.provider ?? '(none)'
+      }`,
+    );
+  }
+  const deciding = [
+    ...custom.map(m => m.compiled.ref),
+    ...deny.map(m => m.compiled.ref),
+    ...allow.map(m => m.compiled.ref),
+  ];
+  if (doubts.length) {
+    return {
+      decision: 'CONDITIONAL',
+      reason: `${doubts.join('; ')}: it depends on attributes not given`,
+      policies: [...new Set(deciding)],
+      admittedBy,
+    };
+  }
+  return {
+    decision: 'ALLOW',
+    reason:
+      allowPolicies.length === 0
+        ? 'no ALLOW policy applies to the workload, so every request is allowed'
+        : `allowed by ALLOW policy ${
+            allow.find(m => m.result === 'yes')!.compiled.ref
+          }`,
+    policies: [...new Set(deciding)],
+    admittedBy,
+  };
+}

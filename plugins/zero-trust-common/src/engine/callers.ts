@@ -1,0 +1,309 @@
+import {
+  AuthorizationOperation,
+  AuthorizationRule,
+  AuthorizationSource,
+} from '../model/types';
+import { Caller, evaluateAccess } from './access';
+import { expandPrincipal } from './authorization';
+import { stringMatches } from './match';
+import { MeshModel, WorkloadModel } from './MeshModel';
+
+/** Who a caller entry stands for. @public */
+export type CallerSource =
+  | { kind: 'workload'; workload: string; principal: string }
+  | { kind: 'principal'; principal: string }
+  | { kind: 'principalPattern'; pattern: string }
+  | { kind: 'namespace'; namespace: string }
+  | { kind: 'authenticated' }
+  | { kind: 'anyone' };
+
+/** What an admitting rule narrows the access to. @public */
+export interface Narrowing {
+  ports?: string[];
+  methods?: string[];
+  paths?: string[];
+  hosts?: string[];
+}
+
+/** @public */
+export interface AllowedCaller {
+  source: CallerSource;
+  /** A person's wording, e.g. `any workload in namespace monitoring`. */
+  label: string;
+  /** ALLOW on some port, or only CONDITIONAL (it depends on the method, path, …). */
+  decision: 'ALLOW' | 'CONDITIONAL';
+  /** The target ports it may reach. */
+  ports: number[];
+  /** The ALLOW rules that admit it (`NAMESPACE/NAME` and rule index); empty with no ALLOW policy. */
+  admittedBy: { policy: string; rule: number }[];
+  narrowing: Narrowing;
+}
+
+/** A DENY rule carving callers out of what ALLOW rules admit. @public */
+export interface DenyException {
+  policy: string;
+  rule: number;
+  description: string;
+}
+
+/** @public */
+export interface CallerAnalysis {
+  allowedCallers: AllowedCaller[];
+  denyExceptions: DenyException[];
+}
+
+// Probe identities for wider sources. `~` cannot occur in a Kubernetes name or a trust
+// domain, so a probe matches only the wildcards of the source it stands for.
+const probe = '~';
+const anyIdentity = `${probe}/ns/${probe}/sa/${probe}`;
+
+/** A stable key for a caller source. @public */
+export function sourceKey(source: CallerSource): string {
+  switch (source.kind) {
+    case 'workload':
+      return `workload:${source.workload}`;
+    case 'principal':
+      return `principal:${source.principal}`;
+    case 'principalPattern':
+      return `pattern:${source.pattern}`;
+    case 'namespace':
+      return `namespace:${source.namespace}`;
+    default:
+      return source.kind;
+  }
+}
+
+function label(source: CallerSource): string {
+  switch (source.kind) {
+    case 'workload':
+      return source.workload;
+    case 'principal':
+      return `identity ${source.principal}`;
+    case 'principalPattern':
+      return `identities matching ${source.pattern}`;
+    case 'namespace':
+      return `any workload in namespace ${source.namespace}`;
+    case 'authenticated':
+      return 'any authenticated workload (any mTLS identity, any trust domain)';
+    default:
+      return 'anyone, plaintext callers included';
+  }
+}
+
+function probeCaller(source: CallerSource, model: MeshModel): Caller {
+  switch (source.kind) {
+    case 'workload':
+      return {
+        kind: 'workload',
+        workload: model.resolveWorkload(source.workload),
+      };
+    case 'principal':
+      return { kind: 'principal', principal: source.principal };
+    case 'principalPattern': {
+      const p = source.pattern;
+      const principal = p.endsWith('*')
+        ? p.slice(0, -1) + probe
+        : probe + p.slice(1);
+      return { kind: 'principal', principal };
+    }
+    case 'namespace':
+      return {
+        kind: 'principal',
+        principal: `${probe}/ns/${source.namespace}/sa/${probe}`,
+      };
+    case 'authenticated':
+      return { kind: 'principal', principal: anyIdentity };
+    default:
+      return { kind: 'plaintext' };
+  }
+}
+
+const isWildcard = (p: string) => p.includes('*');
+
+/** Candidate callers named by one `from` source of an ALLOW rule. */
+function candidatesOf(
+  source: AuthorizationSource,
+  trustDomains: string[],
+  model: MeshModel,
+  add: (s: CallerSource) => void,
+  addWorkloads: (ws: WorkloadModel[]) => void,
+) {
+  const s = source ?? {};
+  if (!s.principals && !s.namespaces && !s.serviceAccounts) {
+    add({ kind: 'anyone' });
+    add({ kind: 'authenticated' });
+    return;
+  }
+  for (const written of s.principals ?? []) {
+    // Rewritten to the local trust domain and each alias; an identity no workload has
+    // is shown once, in the local trust domain.
+    const expanded = expandPrincipal(written, { local: trustDomains });
+    const principal = expanded[0];
+    if (principal === '*') {
+      add({ kind: 'authenticated' });
+    } else if (isWildcard(principal)) {
+      add({ kind: 'principalPattern', pattern: principal });
+      for (const known of model.principals()) {
+        if (stringMatches(principal, known))
+          addWorkloads(model.workloadsWithPrincipal(known));
+      }
+    } else {
+      const workloads = expanded.flatMap(p => model.workloadsWithPrincipal(p));
+      if (workloads.length) addWorkloads(workloads);
+      else add({ kind: 'principal', principal });
+    }
+  }
+  for (const namespace of s.namespaces ?? []) {
+    if (namespace === '*') {
+      add({ kind: 'authenticated' });
+      continue;
+    }
+    if (isWildcard(namespace)) {
+      const pattern = namespace.startsWith('*')
+        ? `*/ns/${namespace.slice(1)}`
+        : undefined;
+      add(
+        pattern
+          ? { kind: 'principalPattern', pattern }
+          : { kind: 'authenticated' },
+      );
+    } else {
+      add({ kind: 'namespace', namespace });
+    }
+    for (const ns of model.namespaceNames()) {
+      if (stringMatches(namespace, ns))
+        addWorkloads(model.workloadsInNamespace(ns));
+    }
+  }
+  for (const account of s.serviceAccounts ?? []) {
+    const [ns, sa] = account.split('/');
+    addWorkloads(
+      model
+        .workloadsInNamespace(ns)
+        .filter(w => w.workload.serviceAccount === sa),
+    );
+  }
+}
+
+function narrowingOf(
+  operations: AuthorizationOperation[] | undefined,
+): Narrowing {
+  const out: Narrowing = {};
+  for (const o of operations ?? []) {
+    for (const key of ['ports', 'methods', 'paths', 'hosts'] as const) {
+      if (o?.[key]) out[key] = [...new Set([...(out[key] ?? []), ...o[key]!])];
+    }
+  }
+  return out;
+}
+
+function describeRule(rule: AuthorizationRule): string {
+  const who = rule.from
+    ? rule.from
+        .map(f =>
+          Object.entries(f ?? {})
+            .map(([k, v]) => `${k} ${(v as string[]).join(', ')}`)
+            .join(' and '),
+        )
+        .join('; or ')
+    : 'every caller';
+  const what = rule.to ? ` for ${JSON.stringify(narrowingOf(rule.to))}` : '';
+  const when = rule.when?.length ? ' under conditions' : '';
+  return `${who || 'every caller'}${what}${when}`;
+}
+
+/**
+ * Who may call a workload: each known workload (every cluster) and each wider source
+ * that gets ALLOW or CONDITIONAL on some port. Candidates come from the ALLOW rules'
+ * sources; every one is then put through `evaluateAccess`, the same function `check`
+ * uses, so the list and `check` cannot disagree.
+ *
+ * @public
+ */
+export function allowedCallers(
+  server: WorkloadModel,
+  model: MeshModel,
+): CallerAnalysis {
+  const sources = new Map<string, CallerSource>();
+  const add = (s: CallerSource) => sources.set(sourceKey(s), s);
+  const addWorkloads = (ws: WorkloadModel[]) =>
+    ws.forEach(w =>
+      add({ kind: 'workload', workload: w.id, principal: w.principal }),
+    );
+
+  const allowPolicies = server.inMesh
+    ? server.policies.filter(p => p.policy.action === 'ALLOW')
+    : [];
+  if (allowPolicies.length === 0) {
+    add({ kind: 'anyone' });
+    add({ kind: 'authenticated' });
+  }
+  const ruleIndex = new Map<string, AuthorizationRule>();
+  for (const compiled of allowPolicies) {
+    compiled.policy.rules.forEach((rule, i) => {
+      ruleIndex.set(`${compiled.ref}#${i}`, rule);
+      if (!rule.from) {
+        add({ kind: 'anyone' });
+        add({ kind: 'authenticated' });
+        return;
+      }
+      for (const source of rule.from) {
+        candidatesOf(
+          source,
+          server.cluster.trustDomains,
+          model,
+          add,
+          addWorkloads,
+        );
+      }
+    });
+  }
+
+  const allowed: AllowedCaller[] = [];
+  for (const source of sources.values()) {
+    const access = evaluateAccess(probeCaller(source, model), server, {});
+    const open = access.ports.filter(p => p.decision !== 'DENY');
+    if (!open.length) continue;
+    const admittedBy = new Map<string, { policy: string; rule: number }>();
+    for (const p of open) {
+      for (const a of p.admittedBy)
+        admittedBy.set(`${a.policy}#${a.rule}`, {
+          policy: a.policy,
+          rule: a.rule,
+        });
+    }
+    const narrowing = narrowingOf(
+      [...admittedBy.keys()].flatMap(k => ruleIndex.get(k)?.to ?? []),
+    );
+    allowed.push({
+      source,
+      label: label(source),
+      decision: open.some(p => p.decision === 'ALLOW')
+        ? 'ALLOW'
+        : 'CONDITIONAL',
+      ports: open.map(p => p.port).filter((p): p is number => p !== undefined),
+      admittedBy: [...admittedBy.values()],
+      narrowing,
+    });
+  }
+  // Where anyone may call on the same ports, 'any authenticated workload' adds nothing.
+  const anyone = allowed.find(a => a.source.kind === 'anyone');
+  const redundant = (a: AllowedCaller) =>
+    a.source.kind === 'authenticated' &&
+    anyone !== undefined &&
+    anyone.decision === 'ALLOW' &&
+    a.ports.every(p => anyone.ports.includes(p));
+  const denyExceptions = server.policies
+    .filter(p => p.policy.action === 'DENY')
+    .flatMap(p =>
+      p.policy.rules.map((rule, i) => ({
+        policy: p.ref,
+        rule: i,
+        description: describeRule(rule),
+      })),
+    );
+  return {
+    allowedCallers: allowed.filter(a => !redundant(a)),
+    denyExceptions,
+  };
+}

@@ -1,0 +1,103 @@
+import { selectorMatches } from '../model/labels';
+import {
+  ClientTlsMode,
+  DestinationRuleInfo,
+  MeshConfig,
+  WorkloadInfo,
+} from '../model/types';
+
+/** Kubernetes' cluster DNS suffix, which Istio service hostnames use. */
+export const dnsDomain = 'cluster.local';
+
+/** `NAME.NAMESPACE.svc.cluster.local`. @public */
+export function serviceHost(namespace: string, name: string): string {
+  return `${name}.${namespace}.svc.${dnsDomain}`;
+}
+
+/** A DestinationRule host as Istio reads it: a short name is relative to the rule's namespace. */
+export function resolveRuleHost(rule: DestinationRuleInfo): string {
+  if (rule.host === '*' || rule.host.includes('.')) return rule.host;
+  return serviceHost(rule.namespace, rule.host);
+}
+
+/** How well a rule host matches: higher is more specific; undefined for no match. */
+function hostMatch(ruleHost: string, host: string): number | undefined {
+  if (ruleHost === host) return Number.MAX_SAFE_INTEGER;
+  if (ruleHost === '*') return 0;
+  if (ruleHost.startsWith('*') && host.endsWith(ruleHost.slice(1))) {
+    return ruleHost.length;
+  }
+  return undefined;
+}
+
+function isExportedTo(rule: DestinationRuleInfo, namespace: string): boolean {
+  return rule.exportTo.some(
+    e =>
+      e === '*' ||
+      e === namespace ||
+      (e === '.' && rule.namespace === namespace),
+  );
+}
+
+function mostSpecific(
+  rules: DestinationRuleInfo[],
+  host: string,
+): DestinationRuleInfo | undefined {
+  let best: DestinationRuleInfo | undefined;
+  let bestScore = -1;
+  for (const rule of rules) {
+    const score = hostMatch(resolveRuleHost(rule), host);
+    if (score === undefined) continue;
+    const older =
+      best && (rule.creationTimestamp ?? '') < (best.creationTimestamp ?? '');
+    if (score > bestScore || (score === bestScore && older)) {
+      best = rule;
+      bestScore = score;
+    }
+  }
+  return best;
+}
+
+/**
+ * The DestinationRule a client's proxy uses for a host, in Istio's lookup order
+ * (pilot/pkg/model/push_context.go, destinationRule): the client's own namespace
+ * (where a workloadSelector may narrow it), then the service's namespace, then the
+ * root namespace, the last two only for rules exported to the client's namespace;
+ * within one namespace the most specific host wins.
+ *
+ * @public
+ */
+export function destinationRuleFor(
+  mesh: MeshConfig,
+  client: WorkloadInfo,
+  host: string,
+  serviceNamespace: string,
+  rulesByNamespace: ReadonlyMap<string, DestinationRuleInfo[]>,
+): DestinationRuleInfo | undefined {
+  const local = (rulesByNamespace.get(client.namespace) ?? []).filter(
+    r =>
+      !r.workloadSelector || selectorMatches(r.workloadSelector, client.labels),
+  );
+  const found = mostSpecific(local, host);
+  if (found) return found;
+  for (const ns of [serviceNamespace, mesh.rootNamespace]) {
+    if (ns === client.namespace) continue;
+    const exported = (rulesByNamespace.get(ns) ?? []).filter(
+      r => !r.workloadSelector && isExportedTo(r, client.namespace),
+    );
+    const rule = mostSpecific(exported, host);
+    if (rule) return rule;
+  }
+  return undefined;
+}
+
+/** The rule's TLS mode for a service port: a port-level setting, else the rule's own. @public */
+export function tlsModeFor(
+  rule: DestinationRuleInfo,
+  servicePort: number | undefined,
+): ClientTlsMode | undefined {
+  if (servicePort !== undefined && servicePort in rule.portLevelTls) {
+    return rule.portLevelTls[servicePort] ?? rule.tlsMode;
+  }
+  return rule.tlsMode;
+}

@@ -1,0 +1,246 @@
+/*
+ * The findings catalogue: stable codes and the text a developer reads.
+ * Detection lives elsewhere; this file only holds definitions.
+ *
+ * Cross-references are set only where the other tool's check means the same
+ * thing. Their wording is quoted from Kiali's check descriptors
+ * (kiali/kiali models/istio_validation.go, kiali.io docs/features/validations)
+ * and from istioctl analyze (istio/istio
+ * pkg/config/analysis/msg/messages.yaml).
+ */
+
+/** Severity, worst first. @public */
+export type Severity = 'high' | 'medium' | 'low';
+
+/** NIST SP 800-53 controls a finding serves. @public */
+export type NistControl = 'SC-8' | 'AC-4' | 'SC-7' | 'IA-9' | 'AU-2';
+
+/** @public */
+export interface FindingDefinition {
+  /** Stable code, e.g. `ZT001`. */
+  code: FindingCode;
+  /** Short title, e.g. `Workload outside the mesh`. */
+  title: string;
+  severity: Severity;
+  controls: NistControl[];
+  /** Matching Kiali validation code, only where one truly matches. */
+  kiali?: string;
+  /** Matching `istioctl analyze` code, only where one truly matches. */
+  istioctl?: string;
+  /** What to do, in plain language. */
+  remediation: string;
+  /** Istio documentation page that explains the rule. */
+  docs: string;
+}
+
+/** @public */
+export const findingCodes = [
+  'ZT000',
+  'ZT001',
+  'ZT002',
+  'ZT003',
+  'ZT004',
+  'ZT005',
+  'ZT006',
+  'ZT007',
+  'ZT008',
+  'ZT009',
+  'ZT010',
+  'ZT011',
+  'ZT012',
+  'ZT013',
+  'ZT014',
+  'ZT015',
+] as const;
+
+/** @public */
+export type FindingCode = (typeof findingCodes)[number];
+
+/** @public */
+export const findingCatalogue: Record<FindingCode, FindingDefinition> = {
+  ZT000: {
+    code: 'ZT000',
+    title: 'Invalid resource',
+    severity: 'medium',
+    // An ignored policy is a silent gap in both enforcement and audit.
+    controls: ['AC-4', 'AU-2'],
+    // IST0106 SchemaValidationError: "The resource has a schema validation
+    // error."
+    istioctl: 'IST0106',
+    remediation:
+      'Fix the value Istio rejects (such as an unknown action or mTLS mode, an unknown field, or selector and targetRef set together) and apply it again. Until then Istio ignores the resource, and so does this analysis.',
+    docs: 'https://istio.io/latest/docs/reference/config/analysis/ist0106/',
+  },
+  ZT001: {
+    code: 'ZT001',
+    title: 'Workload outside the mesh',
+    severity: 'high',
+    controls: ['SC-8', 'IA-9', 'AC-4', 'AU-2'],
+    // IST0103 PodMissingProxy: "A pod is missing the Istio proxy." (IST0102
+    // NamespaceNotInjected is the namespace-level counterpart.)
+    istioctl: 'IST0103',
+    remediation:
+      'Add the workload to the mesh: label its namespace for sidecar injection (istio-injection=enabled) or for ambient mode (istio.io/dataplane-mode=ambient), then restart it.',
+    docs: 'https://istio.io/latest/docs/setup/additional-setup/sidecar-injection/',
+  },
+  ZT002: {
+    code: 'ZT002',
+    title: 'Plaintext accepted (mTLS PERMISSIVE)',
+    severity: 'medium',
+    controls: ['SC-8', 'IA-9'],
+    remediation:
+      'Once all clients of this workload run in the mesh, set mTLS mode STRICT with a PeerAuthentication for the workload, its namespace or the whole mesh.',
+    docs: 'https://istio.io/latest/docs/tasks/security/authentication/mtls-migration/',
+  },
+  ZT003: {
+    code: 'ZT003',
+    title: 'mTLS disabled',
+    severity: 'high',
+    controls: ['SC-8', 'IA-9'],
+    remediation:
+      'Replace mode DISABLE with STRICT in the PeerAuthentication. If one port really must accept plaintext, limit the exception to that port in portLevelMtls.',
+    docs: 'https://istio.io/latest/docs/reference/config/security/peer_authentication/',
+  },
+  ZT004: {
+    code: 'ZT004',
+    title: 'Open to every caller (no ALLOW policy)',
+    severity: 'high',
+    controls: ['AC-4', 'SC-7'],
+    // KIA1301: "This workload is not covered by any authorization policy"
+    // (Kiali also counts DENY-only coverage, so it fires on a subset of ours).
+    kiali: 'KIA1301',
+    remediation:
+      'Add an ALLOW AuthorizationPolicy that selects this workload and names the callers it should accept. Without any ALLOW policy, Istio allows every request.',
+    docs: 'https://istio.io/latest/docs/reference/config/security/authorization-policy/',
+  },
+  ZT005: {
+    code: 'ZT005',
+    title: 'ALLOW rule with no source',
+    severity: 'medium',
+    controls: ['AC-4', 'IA-9'],
+    remediation:
+      'Add a from.source to the rule that names the allowed principals or namespaces. A rule without from matches any caller, including plaintext callers where plaintext is accepted.',
+    docs: 'https://istio.io/latest/docs/reference/config/security/authorization-policy/',
+  },
+  ZT006: {
+    code: 'ZT006',
+    title: 'Wildcard caller wider than one namespace',
+    severity: 'medium',
+    controls: ['AC-4', 'IA-9'],
+    remediation:
+      'Replace the wildcard with the exact principals (for example cluster.local/ns/shop/sa/frontend) or the single namespace that needs access.',
+    docs: 'https://istio.io/latest/docs/reference/config/security/authorization-policy/',
+  },
+  ZT007: {
+    code: 'ZT007',
+    title: 'DENY on identity while plaintext is accepted',
+    severity: 'high',
+    controls: ['AC-4', 'IA-9', 'SC-8'],
+    // No kiali: KIA0105 "This field requires mTLS to be enabled" counts
+    // PERMISSIVE as enabled, so it stays silent in exactly this case.
+    remediation:
+      'Set mTLS mode STRICT for this workload, or rewrite the rule as a DENY with a negative match (for example notPrincipals) so callers without an identity are denied too.',
+    docs: 'https://istio.io/latest/news/security/istio-security-2021-004/',
+  },
+  ZT008: {
+    code: 'ZT008',
+    title: 'Policy names a namespace or service account that does not exist',
+    severity: 'medium',
+    controls: ['IA-9', 'AC-4'],
+    // KIA0106: "Service Account not found for this principal" (KIA0101
+    // "Namespace not found for this rule" is the namespaces-field twin).
+    kiali: 'KIA0106',
+    // IST0101 ReferencedResourceNotFound: "A resource being referenced does
+    // not exist." (reported for unknown entries in source.namespaces).
+    istioctl: 'IST0101',
+    remediation:
+      'Fix the name or remove the entry. Today it matches no caller, and whoever later creates that namespace or service account inherits the rule.',
+    docs: 'https://istio.io/latest/docs/reference/config/security/authorization-policy/',
+  },
+  ZT009: {
+    code: 'ZT009',
+    title: 'Principal in an unknown trust domain',
+    severity: 'medium',
+    controls: ['IA-9'],
+    // KIA0108: "Unable to verify principal, trust domain is not known to
+    // Kiali" (kiali/kiali#9704, kiali/kiali.io#973).
+    kiali: 'KIA0108',
+    remediation:
+      'Correct the trust domain in the principal. If the mesh really trusts that domain, add it to meshConfig.trustDomainAliases or register the cluster that owns it.',
+    docs: 'https://istio.io/latest/docs/tasks/security/authorization/authz-td-migration/',
+  },
+  ZT010: {
+    code: 'ZT010',
+    title: 'Selector matches no workload',
+    severity: 'low',
+    controls: ['AC-4'],
+    // KIA0004: "No matching workload found for the selector in this namespace"
+    kiali: 'KIA0004',
+    // IST0127 NoMatchingWorkloadsFound: "There aren't workloads matching the
+    // resource labels"
+    istioctl: 'IST0127',
+    remediation:
+      'Change the selector labels to match the pods you meant, or delete the policy if it is no longer needed.',
+    docs: 'https://istio.io/latest/docs/reference/config/analysis/ist0127/',
+  },
+  ZT011: {
+    code: 'ZT011',
+    title: 'DestinationRule turns off mTLS toward a mesh workload',
+    severity: 'high',
+    controls: ['SC-8'],
+    // KIA0207: "PeerAuthentication with TLS strict mode found, it should be
+    // permissive" (namespace-wide DR; KIA0208 is the mesh-wide twin).
+    kiali: 'KIA0207',
+    remediation:
+      'Remove tls mode DISABLE from the DestinationRule (or set ISTIO_MUTUAL) so auto mTLS applies. Keep DISABLE only for destinations outside the mesh.',
+    docs: 'https://istio.io/latest/docs/ops/configuration/traffic-management/tls-configuration/',
+  },
+  ZT012: {
+    code: 'ZT012',
+    title: 'HTTP-only fields on a TCP port',
+    severity: 'medium',
+    controls: ['AC-4'],
+    remediation:
+      'If the port carries HTTP, name it with its protocol (http-, grpc-) or set appProtocol. Otherwise remove the HTTP-only fields and match on ports and identities only.',
+    docs: 'https://istio.io/latest/docs/ops/common-problems/security-issues/',
+  },
+  ZT013: {
+    code: 'ZT013',
+    title: 'Namespace without a default-deny baseline',
+    severity: 'medium',
+    controls: ['SC-7', 'AC-4'],
+    remediation:
+      'Add an allow-nothing AuthorizationPolicy (spec: {}) to the namespace, then grant access with explicit ALLOW policies.',
+    docs: 'https://istio.io/latest/docs/ops/best-practices/security/',
+  },
+  ZT014: {
+    code: 'ZT014',
+    title: 'More than one mesh-wide or namespace-wide PeerAuthentication',
+    severity: 'medium',
+    controls: ['SC-8'],
+    // KIA0002: "More than one selector-less object in the same namespace"
+    kiali: 'KIA0002',
+    remediation:
+      'Keep one PeerAuthentication without a selector per namespace (and one in the root namespace) and merge or delete the others. Istio applies the oldest and ignores the rest.',
+    docs: 'https://istio.io/latest/docs/concepts/security/',
+  },
+  ZT015: {
+    code: 'ZT015',
+    title: 'L7 policy on an ambient workload without a waypoint',
+    severity: 'medium',
+    controls: ['AC-4'],
+    // KIA1317: "This workload has L7 Authorization Policies but no Waypoint"
+    // (kiali/kiali#10076).
+    kiali: 'KIA1317',
+    remediation:
+      'Deploy a waypoint for the workload and attach the policy to it with targetRefs, or drop the L7 fields. Enforced by ztunnel, such a policy fails safe by turning into a DENY.',
+    docs: 'https://istio.io/latest/docs/ambient/usage/l4-policy/',
+  },
+};
+
+/** @public */
+export const severityRank: Record<Severity, number> = {
+  high: 0,
+  medium: 1,
+  low: 2,
+};

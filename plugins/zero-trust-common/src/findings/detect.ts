@@ -1,0 +1,516 @@
+import { selectorMatches } from '../model/labels';
+import { ObjectRef, Labels } from '../model/types';
+import { ClusterModel, MeshModel, WorkloadModel } from '../engine/MeshModel';
+import { parsePrincipal } from '../engine/identity';
+import { resolveRuleHost } from '../engine/destinationRules';
+import { stringMatches } from '../engine/match';
+import { ruleHttpFields } from '../engine/authorization';
+import {
+  FindingCode,
+  findingCatalogue,
+  Severity,
+  NistControl,
+} from './catalogue';
+
+/** One finding: what is wrong, where, and what to do. @public */
+export interface Finding {
+  code: FindingCode;
+  title: string;
+  severity: Severity;
+  resource: ObjectRef;
+  /** `CLUSTER/NAMESPACE/NAME` of the workload it concerns, where it concerns one. */
+  workload?: string;
+  message: string;
+  remediation: string;
+  controls: NistControl[];
+  kiali?: string;
+  istioctl?: string;
+  docs: string;
+}
+
+function finding(
+  code: FindingCode,
+  resource: ObjectRef,
+  message: string,
+  workload?: WorkloadModel,
+): Finding {
+  const def = findingCatalogue[code];
+  return {
+    code,
+    title: def.title,
+    severity: def.severity,
+    resource,
+    ...(workload ? { workload: workload.id } : {}),
+    message,
+    remediation: def.remediation,
+    controls: def.controls,
+    ...(def.kiali ? { kiali: def.kiali } : {}),
+    ...(def.istioctl ? { istioctl: def.istioctl } : {}),
+    docs: def.docs,
+  };
+}
+
+const workloadRef = (w: WorkloadModel): ObjectRef => ({
+  cluster: w.cluster.name,
+  kind: w.workload.kind,
+  namespace: w.namespace,
+  name: w.workload.name,
+});
+
+const policyRef = (
+  cluster: ClusterModel,
+  kind: string,
+  namespace: string,
+  name: string,
+): ObjectRef => ({
+  cluster: cluster.name,
+  kind,
+  namespace,
+  name,
+});
+
+// Namespaces whose workloads run the platform itself and are not onboarded.
+const systemNamespaces = ['kube-system', 'kube-public', 'kube-node-lease'];
+
+function isSystemNamespace(cluster: ClusterModel, namespace: string): boolean {
+  return (
+    systemNamespaces.includes(namespace) ||
+    namespace === cluster.state.mesh.rootNamespace
+  );
+}
+
+function workloadFindings(w: WorkloadModel, out: Finding[]) {
+  if (isSystemNamespace(w.cluster, w.namespace)) return;
+  if (!w.inMesh) {
+    out.push(
+      finding(
+        'ZT001',
+        workloadRef(w),
+        `${w.id} has no sidecar and is not ambient (${w.membership.reason}): it sends and accepts plaintext and no policy is enforced on it.`,
+        w,
+      ),
+    );
+    return;
+  }
+  const mtls = w.mtls;
+  const ambient = w.membership.mode === 'ambient';
+  for (const mode of ['PERMISSIVE', 'DISABLE'] as const) {
+    const effective = (m: string) =>
+      ambient && m === 'DISABLE' ? 'PERMISSIVE' : m;
+    const ports = w.ports
+      .map(p => ({
+        port: p.port,
+        m: effective(mtls.ports[p.port]?.mode ?? mtls.mode),
+      }))
+      .filter(p => p.m === mode)
+      .map(p => p.port);
+    const wide = effective(mtls.mode) === mode;
+    if (!wide && ports.length === 0) continue;
+    const where = ports.length
+      ? `on port${ports.length > 1 ? 's' : ''} ${ports.join(', ')}`
+      : 'on every port';
+    const by = mtls.decidedBy
+      ? ` (PeerAuthentication ${mtls.decidedBy})`
+      : ' (Istio default: no PeerAuthentication)';
+    out.push(
+      finding(
+        mode === 'PERMISSIVE' ? 'ZT002' : 'ZT003',
+        workloadRef(w),
+        mode === 'PERMISSIVE'
+          ? `${w.id} accepts plaintext ${where}${by}.`
+          : `${w.id} has mTLS disabled ${where}${by}.`,
+        w,
+      ),
+    );
+  }
+  if (!w.policies.some(p => p.policy.action === 'ALLOW')) {
+    out.push(
+      finding(
+        'ZT004',
+        workloadRef(w),
+        `No ALLOW AuthorizationPolicy applies to ${w.id}, so every caller that reaches it is allowed.`,
+        w,
+      ),
+    );
+  }
+  if (ambient && !w.workload.labels['istio.io/use-waypoint']) {
+    const ns = w.cluster.namespaces.get(w.namespace);
+    if (!ns?.labels['istio.io/use-waypoint']) {
+      for (const p of w.policies) {
+        const l7 = p.policy.rules.flatMap(ruleHttpFields);
+        if (l7.length) {
+          out.push(
+            finding(
+              'ZT015',
+              policyRef(
+                w.cluster,
+                'AuthorizationPolicy',
+                p.policy.namespace,
+                p.policy.name,
+              ),
+              `${
+                w.id
+              } is ambient without a waypoint, so ztunnel cannot enforce ${[
+                ...new Set(l7),
+              ].join(', ')} in ${p.ref}.`,
+              w,
+            ),
+          );
+        }
+      }
+    }
+  }
+}
+
+function isWiderThanNamespace(pattern: string): boolean {
+  if (pattern === '*' || pattern.startsWith('*')) return true;
+  if (!pattern.endsWith('*')) return false;
+  // `TD/ns/NS/sa/*` and `TD/ns/NS/*` stay within one namespace.
+  return !/^[^/*]+\/ns\/[^/*]+\/./.test(pattern);
+}
+
+function policyFindings(
+  cluster: ClusterModel,
+  model: MeshModel,
+  out: Finding[],
+) {
+  const knownDomains = new Set(model.clusters.flatMap(c => c.trustDomains));
+  const { mesh } = cluster.state;
+  for (const compiled of [...cluster.policiesByNamespace.values()].flat()) {
+    const { policy } = compiled;
+    const ref = policyRef(
+      cluster,
+      'AuthorizationPolicy',
+      policy.namespace,
+      policy.name,
+    );
+    const selected = policy.targetRefs
+      ? []
+      : cluster.workloads.filter(
+          w =>
+            (policy.namespace === mesh.rootNamespace ||
+              w.namespace === policy.namespace) &&
+            selectorMatches(policy.selector, w.workload.labels),
+        );
+    if (
+      policy.selector &&
+      Object.keys(policy.selector).length &&
+      !selected.length &&
+      !policy.targetRefs
+    ) {
+      out.push(
+        finding(
+          'ZT010',
+          ref,
+          `The selector ${fmt(policy.selector)} of ${
+            compiled.ref
+          } matches no workload, so the policy does nothing.`,
+        ),
+      );
+    }
+    policy.rules.forEach((rule, i) => {
+      const at = `${compiled.ref} rule ${i}`;
+      if (policy.action === 'ALLOW' && !rule.from) {
+        out.push(
+          finding(
+            'ZT005',
+            ref,
+            `${at} has no "from": any caller${
+              rule.to ? ' (for the operations it lists)' : ''
+            } is allowed.`,
+          ),
+        );
+      }
+      for (const source of rule.from ?? []) {
+        const principals = [
+          ...(source?.principals ?? []),
+          ...(source?.notPrincipals ?? []),
+        ];
+        if (policy.action === 'ALLOW') {
+          const wide = [
+            ...(source?.principals ?? []).filter(isWiderThanNamespace),
+            ...(source?.namespaces ?? []).filter(n => n.includes('*')),
+          ];
+          if (wide.length) {
+            out.push(
+              finding(
+                'ZT006',
+                ref,
+                `${at} allows ${wide
+                  .map(w => `"${w}"`)
+                  .join(', ')}, a wildcard wider than one namespace.`,
+              ),
+            );
+          }
+        }
+        for (const principal of principals) {
+          const parsed = parsePrincipal(principal);
+          if (!parsed || principal.includes('*')) continue;
+          const td = parsed.trustDomain;
+          const local =
+            td === 'cluster.local' || cluster.trustDomains.includes(td);
+          if (!local && !knownDomains.has(td)) {
+            out.push(
+              finding(
+                'ZT009',
+                ref,
+                `${at} names ${principal}, whose trust domain ${td} is neither ${cluster.trustDomains.join(
+                  ' nor ',
+                )} nor another known cluster's.`,
+              ),
+            );
+            continue;
+          }
+          const target = local
+            ? cluster
+            : model.clusters.find(c => c.trustDomains.includes(td));
+          if (
+            target &&
+            !identityExists(target, parsed.namespace, parsed.serviceAccount)
+          ) {
+            out.push(
+              finding(
+                'ZT008',
+                ref,
+                `${at} names ${principal}, but cluster ${target.name} has no ${
+                  target.hasNamespace(parsed.namespace)
+                    ? `service account ${parsed.serviceAccount} in namespace ${parsed.namespace}`
+                    : `namespace ${parsed.namespace}`
+                }.`,
+              ),
+            );
+          }
+        }
+        for (const namespace of [
+          ...(source?.namespaces ?? []),
+          ...(source?.notNamespaces ?? []),
+        ]) {
+          if (namespace.includes('*')) continue;
+          if (!model.clusters.some(c => c.hasNamespace(namespace))) {
+            out.push(
+              finding(
+                'ZT008',
+                ref,
+                `${at} names namespace ${namespace}, which no known cluster has.`,
+              ),
+            );
+          }
+        }
+      }
+      const httpFields = ruleHttpFields(rule);
+      if (httpFields.length) {
+        const rulePorts = new Set((rule.to ?? []).flatMap(o => o?.ports ?? []));
+        const tcp = selected
+          .filter(w => w.membership.mode === 'sidecar')
+          .flatMap(w =>
+            w.ports
+              .filter(
+                p =>
+                  p.protocol === 'tcp' &&
+                  (rulePorts.size === 0 || rulePorts.has(String(p.port))),
+              )
+              .map(p => `${w.id}:${p.port}`),
+          );
+        if (tcp.length) {
+          const effect =
+            policy.action === 'ALLOW'
+              ? 'the rule never matches there'
+              : 'those fields are dropped there, so the rule matches more';
+          out.push(
+            finding(
+              'ZT012',
+              ref,
+              `${at} uses ${httpFields.join(', ')} on TCP port${
+                tcp.length > 1 ? 's' : ''
+              } ${tcp.join(', ')}: ${effect}.`,
+            ),
+          );
+        }
+      }
+    });
+    if (policy.action === 'DENY') {
+      const identityFields = policy.rules.some(r =>
+        (r.from ?? []).some(
+          s => s?.principals || s?.namespaces || s?.serviceAccounts,
+        ),
+      );
+      const exposed = selected.filter(
+        w =>
+          w.inMesh &&
+          (w.mtls.mode !== 'STRICT' ||
+            Object.values(w.mtls.ports).some(p => p.mode !== 'STRICT')),
+      );
+      if (identityFields && exposed.length) {
+        out.push(
+          finding(
+            'ZT007',
+            ref,
+            `${compiled.ref} denies by principal or namespace, but ${exposed
+              .map(w => w.id)
+              .join(', ')} accept${
+              exposed.length === 1 ? 's' : ''
+            } plaintext, which carries neither: plaintext callers are not denied.`,
+          ),
+        );
+      }
+    }
+  }
+}
+
+function identityExists(
+  cluster: ClusterModel,
+  namespace: string,
+  serviceAccount: string,
+): boolean {
+  if (!cluster.hasNamespace(namespace)) return false;
+  if (serviceAccount === 'default') return true;
+  return (
+    cluster.state.serviceAccounts.some(
+      s => s.namespace === namespace && s.name === serviceAccount,
+    ) ||
+    (cluster.workloadsByNamespace.get(namespace) ?? []).some(
+      w => w.workload.serviceAccount === serviceAccount,
+    )
+  );
+}
+
+function fmt(labels: Labels): string {
+  return Object.entries(labels)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
+}
+
+function meshConfigFindings(cluster: ClusterModel, out: Finding[]) {
+  const { mesh, peerAuthentications, destinationRules } = cluster.state;
+  const wide = new Map<string, string[]>();
+  for (const pa of peerAuthentications) {
+    if (pa.selector && Object.keys(pa.selector).length) {
+      if (
+        pa.namespace !== mesh.rootNamespace &&
+        !cluster.workloads.some(
+          w =>
+            w.namespace === pa.namespace &&
+            selectorMatches(pa.selector, w.workload.labels),
+        )
+      ) {
+        out.push(
+          finding(
+            'ZT010',
+            policyRef(cluster, 'PeerAuthentication', pa.namespace, pa.name),
+            `The selector ${fmt(pa.selector)} of PeerAuthentication ${
+              pa.namespace
+            }/${pa.name} matches no workload.`,
+          ),
+        );
+      }
+      continue;
+    }
+    wide.set(pa.namespace, [...(wide.get(pa.namespace) ?? []), pa.name]);
+  }
+  for (const [namespace, names] of wide) {
+    if (names.length > 1) {
+      const scope =
+        namespace === mesh.rootNamespace
+          ? 'mesh-wide'
+          : `namespace-wide in ${namespace}`;
+      out.push(
+        finding(
+          'ZT014',
+          policyRef(cluster, 'PeerAuthentication', namespace, names[0]),
+          `${names.length} ${scope} PeerAuthentications (${names.join(
+            ', ',
+          )}): only the oldest applies.`,
+        ),
+      );
+    }
+  }
+  for (const rule of destinationRules) {
+    const modes = [rule.tlsMode, ...Object.values(rule.portLevelTls)];
+    if (!modes.includes('DISABLE')) continue;
+    const host = resolveRuleHost(rule);
+    const targets = cluster.workloads.filter(
+      w =>
+        w.inMesh &&
+        w.ports.some(p =>
+          p.services.some(s =>
+            stringMatches(
+              host,
+              `${s.service.name}.${s.service.namespace}.svc.cluster.local`,
+            ),
+          ),
+        ),
+    );
+    if (!targets.length) continue;
+    const strict = targets.filter(w => w.mtls.mode === 'STRICT');
+    out.push(
+      finding(
+        'ZT011',
+        policyRef(cluster, 'DestinationRule', rule.namespace, rule.name),
+        strict.length
+          ? `DestinationRule ${rule.namespace}/${
+              rule.name
+            } disables TLS toward ${host}, but ${strict
+              .map(w => w.id)
+              .join(', ')} require${
+              strict.length === 1 ? 's' : ''
+            } STRICT mTLS: those requests fail.`
+          : `DestinationRule ${rule.namespace}/${
+              rule.name
+            } disables TLS toward ${host}, downgrading in-mesh traffic to ${targets
+              .map(w => w.id)
+              .join(', ')} to plaintext.`,
+      ),
+    );
+  }
+}
+
+function namespaceFindings(cluster: ClusterModel, out: Finding[]) {
+  const { mesh } = cluster.state;
+  const isAllowNothing = (namespace: string) =>
+    (cluster.policiesByNamespace.get(namespace) ?? []).some(
+      p =>
+        p.policy.action === 'ALLOW' &&
+        !p.policy.targetRefs &&
+        (!p.policy.selector || !Object.keys(p.policy.selector).length) &&
+        p.policy.rules.length === 0,
+    );
+  if (isAllowNothing(mesh.rootNamespace)) return;
+  for (const [namespace, workloads] of cluster.workloadsByNamespace) {
+    if (isSystemNamespace(cluster, namespace) || !workloads.some(w => w.inMesh))
+      continue;
+    if (!isAllowNothing(namespace)) {
+      out.push(
+        finding(
+          'ZT013',
+          { cluster: cluster.name, kind: 'Namespace', name: namespace },
+          `Namespace ${namespace} has no allow-nothing AuthorizationPolicy (an ALLOW with an empty spec), so a workload without its own policy is open.`,
+        ),
+      );
+    }
+  }
+}
+
+/** Every finding in the mesh, in a stable order. @public */
+export function detectFindings(model: MeshModel): Finding[] {
+  const out: Finding[] = [];
+  for (const cluster of model.clusters) {
+    for (const problem of cluster.state.problems) {
+      out.push(
+        finding(
+          'ZT000',
+          problem.ref,
+          `${problem.ref.kind} ${
+            problem.ref.namespace ? `${problem.ref.namespace}/` : ''
+          }${problem.ref.name}${problem.file ? ` in ${problem.file}` : ''}: ${
+            problem.message
+          }. Istio rejects it, so it was left out of the analysis.`,
+        ),
+      );
+    }
+    for (const w of cluster.workloads) workloadFindings(w, out);
+    policyFindings(cluster, model, out);
+    meshConfigFindings(cluster, out);
+    namespaceFindings(cluster, out);
+  }
+  return out;
+}

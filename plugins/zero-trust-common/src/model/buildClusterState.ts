@@ -1,0 +1,382 @@
+import { parse as parseYaml } from 'yaml';
+import {
+  validateAuthorizationPolicySpec,
+  validateDestinationRuleSpec,
+  validatePeerAuthenticationSpec,
+} from './istioSchema';
+import {
+  AuthorizationAction,
+  AuthorizationPolicyInfo,
+  AuthorizationRule,
+  ClientTlsMode,
+  ClusterState,
+  ContainerPort,
+  DestinationRuleInfo,
+  Labels,
+  MeshConfig,
+  MtlsMode,
+  PeerAuthenticationInfo,
+  ResourceProblem,
+  ServiceInfo,
+  WorkloadInfo,
+  WorkloadKind,
+} from './types';
+
+type Json = Record<string, any>;
+
+/** A Kubernetes object as read from a file, with where it came from. @public */
+export interface SourcedObject {
+  object: unknown;
+  file?: string;
+}
+
+/** Istio's control plane namespace, where the `istio` ConfigMap lives. */
+export const controlPlaneNamespace = 'istio-system';
+
+/** @public */
+export const defaultMeshConfig: MeshConfig = {
+  trustDomain: 'cluster.local',
+  trustDomainAliases: [],
+  rootNamespace: 'istio-system',
+  enableAutoMtls: true,
+};
+
+const workloadKinds: WorkloadKind[] = [
+  'Deployment',
+  'StatefulSet',
+  'DaemonSet',
+];
+
+function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function stringMap(value: unknown): Labels {
+  if (!isObject(value)) return {};
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (v !== null && v !== undefined) out[k] = String(v);
+  }
+  return out;
+}
+
+function group(apiVersion: unknown): string {
+  const text = typeof apiVersion === 'string' ? apiVersion : '';
+  return text.includes('/') ? text.split('/')[0] : '';
+}
+
+/** Flattens `kind: List` (as `kubectl get -o yaml` prints) into its items. */
+function flatten(objects: SourcedObject[]): SourcedObject[] {
+  const out: SourcedObject[] = [];
+  const visit = (item: SourcedObject) => {
+    const obj = item.object;
+    if (
+      isObject(obj) &&
+      typeof obj.kind === 'string' &&
+      obj.kind.endsWith('List') &&
+      Array.isArray(obj.items)
+    ) {
+      for (const child of obj.items) visit({ object: child, file: item.file });
+    } else {
+      out.push(item);
+    }
+  };
+  objects.forEach(visit);
+  return out;
+}
+
+function parseMeshConfig(
+  data: unknown,
+  report: (message: string) => void,
+): MeshConfig {
+  const text = isObject(data) ? data.mesh : undefined;
+  if (typeof text !== 'string') return defaultMeshConfig;
+  let mesh: unknown;
+  try {
+    mesh = parseYaml(text);
+  } catch (e) {
+    report(`data.mesh is not valid YAML: ${(e as Error).message}`);
+    return defaultMeshConfig;
+  }
+  if (!isObject(mesh)) return defaultMeshConfig;
+  const aliases = mesh.trustDomainAliases;
+  return {
+    trustDomain:
+      typeof mesh.trustDomain === 'string' && mesh.trustDomain
+        ? mesh.trustDomain
+        : defaultMeshConfig.trustDomain,
+    trustDomainAliases: Array.isArray(aliases) ? aliases.map(String) : [],
+    rootNamespace:
+      typeof mesh.rootNamespace === 'string' && mesh.rootNamespace
+        ? mesh.rootNamespace
+        : defaultMeshConfig.rootNamespace,
+    enableAutoMtls: mesh.enableAutoMtls !== false,
+  };
+}
+
+function containerPorts(podSpec: Json): ContainerPort[] {
+  const ports: ContainerPort[] = [];
+  const containers = Array.isArray(podSpec.containers)
+    ? podSpec.containers
+    : [];
+  for (const container of containers) {
+    if (!isObject(container) || !Array.isArray(container.ports)) continue;
+    for (const p of container.ports) {
+      if (isObject(p) && Number.isInteger(p.containerPort)) {
+        ports.push({
+          port: p.containerPort,
+          ...(typeof p.name === 'string' ? { name: p.name } : {}),
+        });
+      }
+    }
+  }
+  return ports;
+}
+
+function toWorkload(kind: WorkloadKind, obj: Json): WorkloadInfo | undefined {
+  const meta = isObject(obj.metadata) ? obj.metadata : {};
+  const template = kind === 'Pod' ? obj : obj.spec?.template;
+  if (!isObject(template)) return undefined;
+  const podMeta = isObject(template.metadata) ? template.metadata : {};
+  const podSpec = isObject(template.spec) ? template.spec : {};
+  return {
+    kind,
+    namespace: meta.namespace ?? 'default',
+    name: String(meta.name),
+    labels: stringMap(podMeta.labels),
+    annotations: stringMap(podMeta.annotations),
+    serviceAccount:
+      podSpec.serviceAccountName ?? podSpec.serviceAccount ?? 'default',
+    hostNetwork: podSpec.hostNetwork === true,
+    containerPorts: containerPorts(podSpec),
+  };
+}
+
+function isOwnedPod(obj: Json): boolean {
+  const owners = obj.metadata?.ownerReferences;
+  return Array.isArray(owners) && owners.some(o => isObject(o) && o.controller);
+}
+
+function toService(obj: Json): ServiceInfo {
+  const spec = isObject(obj.spec) ? obj.spec : {};
+  const ports = Array.isArray(spec.ports) ? spec.ports.filter(isObject) : [];
+  return {
+    namespace: obj.metadata?.namespace ?? 'default',
+    name: String(obj.metadata?.name),
+    ...(isObject(spec.selector) ? { selector: stringMap(spec.selector) } : {}),
+    ports: ports.map(p => ({
+      ...(typeof p.name === 'string' ? { name: p.name } : {}),
+      port: Number(p.port),
+      ...(p.targetPort !== undefined ? { targetPort: p.targetPort } : {}),
+      ...(typeof p.appProtocol === 'string'
+        ? { appProtocol: p.appProtocol }
+        : {}),
+      protocol: typeof p.protocol === 'string' ? p.protocol : 'TCP',
+    })),
+  };
+}
+
+function selectorOf(spec: Json): Labels | undefined {
+  return isObject(spec.selector)
+    ? stringMap(spec.selector.matchLabels)
+    : undefined;
+}
+
+function toPeerAuthentication(obj: Json): PeerAuthenticationInfo {
+  const spec = isObject(obj.spec) ? obj.spec : {};
+  const portLevelMtls: Record<number, MtlsMode> = {};
+  if (isObject(spec.portLevelMtls)) {
+    for (const [port, setting] of Object.entries(spec.portLevelMtls)) {
+      portLevelMtls[Number(port)] = ((setting as Json)?.mode ??
+        'UNSET') as MtlsMode;
+    }
+  }
+  const selector = selectorOf(spec);
+  return {
+    namespace: obj.metadata?.namespace ?? 'default',
+    name: String(obj.metadata?.name),
+    ...(obj.metadata?.creationTimestamp
+      ? { creationTimestamp: String(obj.metadata.creationTimestamp) }
+      : {}),
+    ...(selector ? { selector } : {}),
+    mode: (spec.mtls?.mode ?? 'UNSET') as MtlsMode,
+    portLevelMtls,
+  };
+}
+
+function toDestinationRule(obj: Json): DestinationRuleInfo {
+  const spec = obj.spec as Json;
+  const policy = isObject(spec.trafficPolicy) ? spec.trafficPolicy : {};
+  const portLevelTls: Record<number, ClientTlsMode | undefined> = {};
+  for (const setting of Array.isArray(policy.portLevelSettings)
+    ? policy.portLevelSettings
+    : []) {
+    const port = setting?.port?.number;
+    if (Number.isInteger(port)) portLevelTls[port] = setting.tls?.mode;
+  }
+  const workloadSelector = isObject(spec.workloadSelector)
+    ? stringMap(spec.workloadSelector.matchLabels)
+    : undefined;
+  return {
+    namespace: obj.metadata?.namespace ?? 'default',
+    name: String(obj.metadata?.name),
+    ...(obj.metadata?.creationTimestamp
+      ? { creationTimestamp: String(obj.metadata.creationTimestamp) }
+      : {}),
+    host: spec.host,
+    exportTo:
+      Array.isArray(spec.exportTo) && spec.exportTo.length
+        ? spec.exportTo.map(String)
+        : ['*'],
+    ...(workloadSelector ? { workloadSelector } : {}),
+    ...(policy.tls?.mode ? { tlsMode: policy.tls.mode as ClientTlsMode } : {}),
+    portLevelTls,
+  };
+}
+
+function toAuthorizationPolicy(obj: Json): AuthorizationPolicyInfo {
+  const spec = isObject(obj.spec) ? obj.spec : {};
+  const rules: AuthorizationRule[] = (
+    Array.isArray(spec.rules) ? spec.rules : []
+  ).map((rule: Json) => ({
+    ...(Array.isArray(rule.from)
+      ? { from: rule.from.map((f: Json) => f.source) }
+      : {}),
+    ...(Array.isArray(rule.to)
+      ? { to: rule.to.map((t: Json) => t.operation) }
+      : {}),
+    ...(Array.isArray(rule.when) ? { when: rule.when } : {}),
+  }));
+  const targetRefs =
+    spec.targetRefs ?? (spec.targetRef ? [spec.targetRef] : undefined);
+  const selector = selectorOf(spec);
+  return {
+    namespace: obj.metadata?.namespace ?? 'default',
+    name: String(obj.metadata?.name),
+    ...(selector ? { selector } : {}),
+    ...(targetRefs ? { targetRefs } : {}),
+    action: (spec.action ?? 'ALLOW') as AuthorizationAction,
+    ...(spec.provider?.name ? { provider: String(spec.provider.name) } : {}),
+    rules,
+  };
+}
+
+/** @public */
+export interface BuildClusterStateOptions {
+  /** Overrides the trust domain read from the mesh config. */
+  trustDomain?: string;
+}
+
+/**
+ * Normalizes a cluster's manifests. Kinds the engine does not model are ignored;
+ * Istio objects their CRD schema would reject are reported in `problems` and left out.
+ *
+ * @public
+ */
+export function buildClusterState(
+  name: string,
+  objects: SourcedObject[],
+  options: BuildClusterStateOptions = {},
+): ClusterState {
+  const state: ClusterState = {
+    name,
+    mesh: defaultMeshConfig,
+    namespaces: [],
+    serviceAccounts: [],
+    workloads: [],
+    services: [],
+    peerAuthentications: [],
+    destinationRules: [],
+    authorizationPolicies: [],
+    problems: [],
+  };
+  const problem = (obj: Json, file: string | undefined, message: string) => {
+    const p: ResourceProblem = {
+      ref: {
+        cluster: name,
+        kind: String(obj.kind),
+        ...(obj.metadata?.namespace
+          ? { namespace: obj.metadata.namespace }
+          : {}),
+        name: String(obj.metadata?.name ?? '(unnamed)'),
+      },
+      message,
+      ...(file ? { file } : {}),
+    };
+    state.problems.push(p);
+  };
+
+  for (const { object, file } of flatten(objects)) {
+    if (!isObject(object) || typeof object.kind !== 'string') continue;
+    const obj = object;
+    if (!isObject(obj.metadata) || typeof obj.metadata.name !== 'string') {
+      if (group(obj.apiVersion).endsWith('istio.io')) {
+        problem(obj, file, 'metadata.name is required');
+      }
+      continue;
+    }
+    const apiGroup = group(obj.apiVersion);
+    const validated = (errors: string[]) => {
+      if (errors.length) problem(obj, file, errors.join('; '));
+      return errors.length === 0;
+    };
+    switch (`${apiGroup}:${obj.kind}`) {
+      case ':Namespace':
+        state.namespaces.push({
+          name: obj.metadata.name,
+          labels: stringMap(obj.metadata.labels),
+        });
+        break;
+      case ':ServiceAccount':
+        state.serviceAccounts.push({
+          namespace: obj.metadata.namespace ?? 'default',
+          name: obj.metadata.name,
+        });
+        break;
+      case ':Service':
+        state.services.push(toService(obj));
+        break;
+      case ':Pod':
+        if (!isOwnedPod(obj)) {
+          const w = toWorkload('Pod', obj);
+          if (w) state.workloads.push(w);
+        }
+        break;
+      case ':ConfigMap':
+        if (
+          obj.metadata.name === 'istio' &&
+          obj.metadata.namespace === controlPlaneNamespace
+        ) {
+          state.mesh = parseMeshConfig(obj.data, m => problem(obj, file, m));
+        }
+        break;
+      case 'security.istio.io:PeerAuthentication':
+        if (validated(validatePeerAuthenticationSpec(obj.spec))) {
+          state.peerAuthentications.push(toPeerAuthentication(obj));
+        }
+        break;
+      case 'security.istio.io:AuthorizationPolicy':
+        if (validated(validateAuthorizationPolicySpec(obj.spec))) {
+          state.authorizationPolicies.push(toAuthorizationPolicy(obj));
+        }
+        break;
+      case 'networking.istio.io:DestinationRule':
+        if (validated(validateDestinationRuleSpec(obj.spec))) {
+          state.destinationRules.push(toDestinationRule(obj));
+        }
+        break;
+      default:
+        if (
+          apiGroup === 'apps' &&
+          workloadKinds.includes(obj.kind as WorkloadKind)
+        ) {
+          const w = toWorkload(obj.kind as WorkloadKind, obj);
+          if (w) state.workloads.push(w);
+        }
+    }
+  }
+  if (options.trustDomain) {
+    state.mesh = { ...state.mesh, trustDomain: options.trustDomain };
+  }
+  return state;
+}

@@ -1,0 +1,189 @@
+/**
+ * The normalized cluster state: only the fields the engine reads, whatever the
+ * source (a snapshot folder, a GitOps checkout or live informers).
+ */
+
+/** @public */
+export type Labels = Readonly<Record<string, string>>;
+
+/** A reference to a Kubernetes object, as findings and reasons name it. @public */
+export interface ObjectRef {
+  cluster: string;
+  kind: string;
+  namespace?: string;
+  name: string;
+}
+
+/** Mesh-wide settings from the `istio` ConfigMap's `data.mesh`. @public */
+export interface MeshConfig {
+  trustDomain: string;
+  trustDomainAliases: string[];
+  rootNamespace: string;
+  /** Clients send mTLS to in-mesh servers without a DestinationRule (default true). */
+  enableAutoMtls: boolean;
+}
+
+/** @public */
+export interface NamespaceInfo {
+  name: string;
+  labels: Labels;
+}
+
+/** @public */
+export type WorkloadKind = 'Deployment' | 'StatefulSet' | 'DaemonSet' | 'Pod';
+
+/** @public */
+export interface ContainerPort {
+  name?: string;
+  port: number;
+}
+
+/** A workload: a controller's pod template, or a Pod no controller owns. @public */
+export interface WorkloadInfo {
+  kind: WorkloadKind;
+  namespace: string;
+  name: string;
+  /** The pod template's labels. */
+  labels: Labels;
+  /** The pod template's annotations. */
+  annotations: Labels;
+  serviceAccount: string;
+  hostNetwork: boolean;
+  containerPorts: ContainerPort[];
+}
+
+/** @public */
+export interface ServicePortInfo {
+  name?: string;
+  port: number;
+  /** A number, a container port name, or absent (then equal to `port`). */
+  targetPort?: number | string;
+  appProtocol?: string;
+  /** TCP, UDP or SCTP. */
+  protocol: string;
+}
+
+/** @public */
+export interface ServiceInfo {
+  namespace: string;
+  name: string;
+  /** Absent for a Service without a selector (its endpoints are managed by hand). */
+  selector?: Labels;
+  ports: ServicePortInfo[];
+}
+
+/** @public */
+export type MtlsMode = 'UNSET' | 'DISABLE' | 'PERMISSIVE' | 'STRICT';
+
+/** @public */
+export interface PeerAuthenticationInfo {
+  namespace: string;
+  name: string;
+  /** ISO timestamp; the oldest policy wins where several share a scope. */
+  creationTimestamp?: string;
+  selector?: Labels;
+  mode: MtlsMode;
+  /** Target (container) port → mode. */
+  portLevelMtls: Record<number, MtlsMode>;
+}
+
+/** @public */
+export type ClientTlsMode = 'DISABLE' | 'SIMPLE' | 'MUTUAL' | 'ISTIO_MUTUAL';
+
+/** @public */
+export interface DestinationRuleInfo {
+  namespace: string;
+  name: string;
+  creationTimestamp?: string;
+  host: string;
+  /** Namespaces it is exported to; `*` (default) for all, `.` for its own. */
+  exportTo: string[];
+  /** Client workloads it applies to; absent for every client. */
+  workloadSelector?: Labels;
+  tlsMode?: ClientTlsMode;
+  /** Service port → TLS mode. */
+  portLevelTls: Record<number, ClientTlsMode | undefined>;
+}
+
+/** @public */
+export type AuthorizationAction = 'ALLOW' | 'DENY' | 'AUDIT' | 'CUSTOM';
+
+/** @public */
+export interface AuthorizationSource {
+  principals?: string[];
+  notPrincipals?: string[];
+  requestPrincipals?: string[];
+  notRequestPrincipals?: string[];
+  namespaces?: string[];
+  notNamespaces?: string[];
+  /** `NAMESPACE/SERVICE_ACCOUNT`, any trust domain (Istio 1.26+). */
+  serviceAccounts?: string[];
+  notServiceAccounts?: string[];
+  ipBlocks?: string[];
+  notIpBlocks?: string[];
+  remoteIpBlocks?: string[];
+  notRemoteIpBlocks?: string[];
+}
+
+/** @public */
+export interface AuthorizationOperation {
+  hosts?: string[];
+  notHosts?: string[];
+  ports?: string[];
+  notPorts?: string[];
+  methods?: string[];
+  notMethods?: string[];
+  paths?: string[];
+  notPaths?: string[];
+}
+
+/** @public */
+export interface AuthorizationCondition {
+  key: string;
+  values?: string[];
+  notValues?: string[];
+}
+
+/** @public */
+export interface AuthorizationRule {
+  /** Absent: any source. */
+  from?: AuthorizationSource[];
+  /** Absent: any operation. */
+  to?: AuthorizationOperation[];
+  when?: AuthorizationCondition[];
+}
+
+/** @public */
+export interface AuthorizationPolicyInfo {
+  namespace: string;
+  name: string;
+  selector?: Labels;
+  /** Set when the policy binds to a Gateway, Service or waypoint instead of pods. */
+  targetRefs?: { kind: string; name: string }[];
+  action: AuthorizationAction;
+  provider?: string;
+  /** Absent: the policy has no `rules` field (an ALLOW then matches nothing). */
+  rules: AuthorizationRule[];
+}
+
+/** An object Istio's CRD schema would reject, or a manifest the loader could not read. @public */
+export interface ResourceProblem {
+  ref: ObjectRef;
+  message: string;
+  file?: string;
+}
+
+/** One cluster as the engine sees it. @public */
+export interface ClusterState {
+  name: string;
+  mesh: MeshConfig;
+  namespaces: NamespaceInfo[];
+  serviceAccounts: { namespace: string; name: string }[];
+  workloads: WorkloadInfo[];
+  services: ServiceInfo[];
+  peerAuthentications: PeerAuthenticationInfo[];
+  destinationRules: DestinationRuleInfo[];
+  authorizationPolicies: AuthorizationPolicyInfo[];
+  /** Objects left out of the analysis because Istio would reject them. */
+  problems: ResourceProblem[];
+}
