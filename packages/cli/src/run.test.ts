@@ -1,0 +1,502 @@
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { stringify } from 'yaml';
+import { loadManifests } from '@zero-trust/backstage-plugin-zero-trust-node';
+import { run } from './run';
+
+const repoRoot = path.resolve(__dirname, '../../..');
+const backend = path.join(repoRoot, 'examples/clusters/backend');
+const edge = path.join(repoRoot, 'examples/clusters/edge');
+
+async function cli(...argv: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const code = await run(argv, {
+    stdout: t => {
+      stdout += t;
+    },
+    stderr: t => {
+      stderr += t;
+    },
+  });
+  return { code, stdout, stderr };
+}
+
+let tmp: string;
+beforeEach(async () => {
+  tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'zero-trust-cli-'));
+});
+afterEach(async () => {
+  await fs.rm(tmp, { recursive: true, force: true });
+});
+
+async function copySnapshot(from: string, to: string) {
+  await fs.cp(from, to, { recursive: true });
+}
+
+describe('analyze', () => {
+  it('reports identity, mTLS, callers and findings for the demo cluster', async () => {
+    const { code, stdout } = await cli('analyze', backend, '--format', 'json');
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout);
+    expect(report.clusters).toEqual([
+      expect.objectContaining({
+        name: 'default',
+        trustDomain: 'internal.example',
+        trustDomainAliases: ['legacy.internal.example'],
+      }),
+    ]);
+    const byName = (name: string) =>
+      report.workloads.find((w: any) => w.name === name);
+    expect(byName('productpage')).toMatchObject({
+      cluster: 'default',
+      namespace: 'bookinfo',
+      serviceAccount: 'bookinfo-productpage',
+      meshMode: 'sidecar',
+      identity: 'spiffe://internal.example/ns/bookinfo/sa/bookinfo-productpage',
+      trustDomain: 'internal.example',
+      mtls: { mode: 'STRICT', decidedBy: 'istio-system/default' },
+    });
+    expect(byName('reviews-v1').allowedCallers).toEqual([
+      expect.objectContaining({
+        source: expect.objectContaining({
+          kind: 'workload',
+          workload: 'default/bookinfo/productpage',
+        }),
+        decision: 'CONDITIONAL',
+        admittedBy: [{ policy: 'bookinfo/reviews-allow', rule: 0 }],
+        narrowing: { methods: ['GET'] },
+      }),
+    ]);
+    expect(byName('identity-api')).toMatchObject({
+      meshMode: 'sidecar',
+      revision: '1-24',
+      mtls: { mode: 'PERMISSIVE', decidedBy: 'identity/default' },
+    });
+    expect(byName('inventory-api')).toMatchObject({
+      meshMode: 'none',
+      identity: null,
+    });
+
+    const codes = report.findings.map(
+      (f: any) => `${f.code} ${f.resource.namespace ?? ''}/${f.resource.name}`,
+    );
+    expect(codes).toEqual(
+      expect.arrayContaining([
+        'ZT001 inventory/inventory-api',
+        'ZT002 identity/identity-api',
+        'ZT006 identity/identity-api-callers',
+        'ZT007 identity/deny-legacy',
+        'ZT013 /identity',
+      ]),
+    );
+    for (const f of report.findings) {
+      expect(f).toEqual(
+        expect.objectContaining({
+          code: expect.stringMatching(/^ZT\d{3}$/),
+          severity: expect.stringMatching(/^(high|medium|low)$/),
+          message: expect.any(String),
+          remediation: expect.any(String),
+        }),
+      );
+    }
+    // bookinfo is locked down: no finding about its namespace baseline.
+    expect(codes).not.toContain('ZT013 /bookinfo');
+  });
+
+  it('prints a table by default', async () => {
+    const { code, stdout } = await cli('analyze', backend);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^CLUSTER\s+NAMESPACE\s+WORKLOAD\s+MESH/);
+    expect(stdout).toContain(
+      'spiffe://internal.example/ns/bookinfo/sa/bookinfo-reviews',
+    );
+    expect(stdout).toMatch(/HIGH\s+ZT001/);
+  });
+
+  it('exits 3 when a finding reaches --fail-on, and 0 when none does', async () => {
+    expect((await cli('analyze', backend, '--fail-on', 'high')).code).toBe(3);
+    const clean = path.join(tmp, 'clean.yaml');
+    await fs.writeFile(
+      clean,
+      stringify({
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: { name: 'empty' },
+      }),
+    );
+    expect((await cli('analyze', clean, '--fail-on', 'low')).code).toBe(0);
+  });
+
+  it('reads a `kubectl get -A -o yaml` dump (kind: List) like the folder', async () => {
+    const objects = (await loadManifests(backend)).map(o => o.object as any);
+    const pods = objects
+      .filter(o => o.kind === 'Deployment')
+      .map(d => ({
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: {
+          name: `${d.metadata.name}-7d4b9c6f5-abcde`,
+          namespace: d.metadata.namespace,
+          labels: d.spec.template.metadata.labels,
+          ownerReferences: [
+            {
+              kind: 'ReplicaSet',
+              name: `${d.metadata.name}-7d4b9c6f5`,
+              controller: true,
+            },
+          ],
+        },
+        spec: d.spec.template.spec,
+        status: { phase: 'Running' },
+      }));
+    const dump = path.join(tmp, 'dump.yaml');
+    await fs.writeFile(
+      dump,
+      stringify({
+        apiVersion: 'v1',
+        kind: 'List',
+        items: [...objects, ...pods],
+        metadata: { resourceVersion: '' },
+      }),
+    );
+    const fromDump = JSON.parse(
+      (await cli('analyze', dump, '--format', 'json')).stdout,
+    );
+    const fromFolder = JSON.parse(
+      (await cli('analyze', backend, '--format', 'json')).stdout,
+    );
+    expect(fromDump.workloads).toHaveLength(fromFolder.workloads.length);
+    expect(fromDump).toEqual(fromFolder);
+  });
+
+  it('reports an object Istio would reject and still analyses the rest', async () => {
+    await copySnapshot(backend, path.join(tmp, 'snap'));
+    await fs.writeFile(
+      path.join(tmp, 'snap', 'broken.yaml'),
+      stringify({
+        apiVersion: 'security.istio.io/v1',
+        kind: 'AuthorizationPolicy',
+        metadata: { name: 'typo', namespace: 'bookinfo' },
+        spec: { action: 'FOO', rules: [{}] },
+      }),
+    );
+    const { code, stdout } = await cli(
+      'analyze',
+      path.join(tmp, 'snap'),
+      '--format',
+      'json',
+    );
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout);
+    const invalid = report.findings.filter((f: any) => f.code === 'ZT000');
+    expect(invalid).toHaveLength(1);
+    expect(invalid[0].resource).toMatchObject({
+      kind: 'AuthorizationPolicy',
+      namespace: 'bookinfo',
+      name: 'typo',
+    });
+    expect(invalid[0].message).toContain(
+      '"spec.action" must be one of ALLOW, DENY, AUDIT, CUSTOM, not "FOO"',
+    );
+    expect(report.workloads.length).toBeGreaterThan(5);
+  });
+});
+
+describe('check', () => {
+  it('answers one query as JSON', async () => {
+    const { code, stdout } = await cli(
+      'check',
+      backend,
+      '--from',
+      'bookinfo/productpage',
+      '--to',
+      'bookinfo/reviews-v1',
+      '--port',
+      '9080',
+      '--method',
+      'GET',
+      '--format',
+      'json',
+    );
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toEqual({
+      from: 'bookinfo/productpage',
+      to: 'bookinfo/reviews-v1',
+      port: 9080,
+      method: 'GET',
+      decision: 'ALLOW',
+      mtls: true,
+      reason: expect.stringContaining('bookinfo/reviews-allow'),
+      policies: ['bookinfo/reviews-allow'],
+    });
+  });
+
+  it.each([
+    ['bookinfo/ratings', 'bookinfo/reviews-v1', 'DENY', true],
+    ['plaintext', 'bookinfo/reviews-v1', 'DENY', false],
+    ['bookinfo/productpage', 'inventory/inventory-api', 'ALLOW', false],
+    [
+      'principal:internal.example/ns/bookinfo/sa/bookinfo-productpage',
+      'bookinfo/reviews-v1',
+      'ALLOW',
+      true,
+    ],
+  ])('%s -> %s is %s (mtls %s)', async (from, to, decision, mtls) => {
+    const { stdout } = await cli(
+      'check',
+      backend,
+      '--from',
+      from,
+      '--to',
+      to,
+      '--method',
+      'GET',
+      '--path',
+      '/',
+      '--format',
+      'json',
+    );
+    expect(JSON.parse(stdout)).toMatchObject({ decision, mtls });
+  });
+
+  it('answers a queries file in order', async () => {
+    const queries = path.join(tmp, 'q.json');
+    await fs.writeFile(
+      queries,
+      JSON.stringify([
+        {
+          from: 'bookinfo/reviews-v1',
+          to: 'bookinfo/ratings',
+          port: 9080,
+          method: 'GET',
+          path: '/ratings/1',
+        },
+        {
+          from: 'bookinfo/reviews-v1',
+          to: 'bookinfo/ratings',
+          port: 9080,
+          method: 'GET',
+          path: '/admin',
+        },
+        { from: 'bookinfo/reviews-v1', to: 'bookinfo/ratings', port: 9080 },
+      ]),
+    );
+    const { code, stdout } = await cli(
+      'check',
+      backend,
+      '--queries',
+      queries,
+      '--format',
+      'json',
+    );
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout).map((r: any) => r.decision)).toEqual([
+      'ALLOW',
+      'DENY',
+      'CONDITIONAL',
+    ]);
+  });
+
+  it('follows callers across clusters with their own trust domains', async () => {
+    const args = [
+      '--cluster',
+      `backend=${backend}`,
+      '--cluster',
+      `edge=${edge}`,
+      '--format',
+      'json',
+    ];
+    const ok = await cli(
+      'check',
+      ...args,
+      '--from',
+      'edge/edge/edge-gateway',
+      '--to',
+      'backend/bookinfo/productpage',
+      '--port',
+      '9080',
+      '--method',
+      'GET',
+    );
+    expect(JSON.parse(ok.stdout)).toMatchObject({
+      decision: 'ALLOW',
+      mtls: true,
+      policies: ['bookinfo/productpage-viewer'],
+    });
+    const post = await cli(
+      'check',
+      ...args,
+      '--from',
+      'edge/edge/edge-gateway',
+      '--to',
+      'backend/bookinfo/productpage',
+      '--port',
+      '9080',
+      '--method',
+      'POST',
+    );
+    expect(JSON.parse(post.stdout)).toMatchObject({ decision: 'DENY' });
+  });
+});
+
+describe('diff', () => {
+  it('shows callers and findings a change introduces or resolves', async () => {
+    const base = path.join(tmp, 'base');
+    const head = path.join(tmp, 'head');
+    await copySnapshot(backend, base);
+    await copySnapshot(backend, head);
+    const identity = path.join(head, 'identity.yaml');
+    const text = await fs.readFile(identity, 'utf8');
+    await fs.writeFile(
+      identity,
+      text.replace('mode: PERMISSIVE', 'mode: STRICT'),
+    );
+
+    const json = await cli('diff', base, head, '--format', 'json');
+    expect(json.code).toBe(0);
+    const diff = JSON.parse(json.stdout);
+    expect(diff.workloads).toEqual([
+      expect.objectContaining({
+        workload: 'default/identity/identity-api',
+        change: 'changed',
+        mtls: { before: 'PERMISSIVE', after: 'STRICT' },
+      }),
+    ]);
+    expect(diff.findingsResolved.map((f: any) => f.code)).toEqual(
+      expect.arrayContaining(['ZT002', 'ZT007']),
+    );
+    expect(diff.findingsIntroduced).toEqual([]);
+
+    const markdown = await cli('diff', base, head);
+    expect(markdown.stdout).toContain('## Zero-trust review');
+    expect(markdown.stdout).toContain('### Findings resolved');
+    expect(markdown.stdout).toContain('mTLS: PERMISSIVE → STRICT');
+    // --fail-on applies to introduced findings only.
+    expect((await cli('diff', base, head, '--fail-on', 'low')).code).toBe(0);
+    expect((await cli('diff', head, base, '--fail-on', 'high')).code).toBe(3);
+  });
+});
+
+describe('bad input', () => {
+  it('names the file and line of malformed YAML, exit 2', async () => {
+    const bad = path.join(tmp, 'bad.yaml');
+    await fs.writeFile(
+      bad,
+      'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: [oops\n',
+    );
+    const { code, stderr, stdout } = await cli('analyze', bad);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(stderr).toMatch(
+      new RegExp(
+        `${bad.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+: malformed YAML`,
+      ),
+    );
+  });
+
+  it.each([
+    [
+      ['analyze', '/no/such/folder'],
+      /cannot read \/no\/such\/folder: no such file or folder/,
+    ],
+    [
+      ['analyze', 'PATH', '--format', 'xml'],
+      /--format must be one of json, table, not "xml"/,
+    ],
+    [['analyze', 'PATH', '--bogus'], /Unknown option '--bogus'/],
+    [['check', 'PATH', '--from', 'a/b'], /check needs --from and --to/],
+    [
+      [
+        'check',
+        'PATH',
+        '--from',
+        'bookinfo/productpage',
+        '--to',
+        'bookinfo/reviews-v1',
+        '--port',
+        '70000',
+      ],
+      /port number from 1 to 65535/,
+    ],
+    [
+      [
+        'check',
+        'PATH',
+        '--from',
+        'bookinfo/nobody',
+        '--to',
+        'bookinfo/reviews-v1',
+      ],
+      /no workload bookinfo\/nobody/,
+    ],
+    [
+      [
+        'check',
+        'PATH',
+        '--from',
+        'principal:not-a-principal',
+        '--to',
+        'bookinfo/reviews-v1',
+      ],
+      /is not a principal/,
+    ],
+    [['diff', 'PATH'], /diff takes two snapshots/],
+    [['analyze', '--cluster', 'Bad_Name=x'], /must be a DNS label/],
+    [['frobnicate'], /unknown command "frobnicate"/],
+  ])('%j fails with exit 2 and a clear line', async (argv, message) => {
+    const args = (argv as string[]).map(a => (a === 'PATH' ? backend : a));
+    const { code, stderr } = await cli(...args);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(message as RegExp);
+    expect(stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('rejects a queries file with unknown fields', async () => {
+    const queries = path.join(tmp, 'q.json');
+    await fs.writeFile(
+      queries,
+      JSON.stringify([
+        { from: 'plaintext', to: 'bookinfo/ratings', verb: 'GET' },
+      ]),
+    );
+    const { code, stderr } = await cli('check', backend, '--queries', queries);
+    expect(code).toBe(2);
+    expect(stderr).toContain('has unknown field "verb"');
+  });
+
+  it('asks for a full reference where a workload name exists in several clusters', async () => {
+    const { code, stderr } = await cli(
+      'check',
+      '--cluster',
+      `a=${backend}`,
+      '--cluster',
+      `b=${backend}`,
+      '--from',
+      'plaintext',
+      '--to',
+      'bookinfo/ratings',
+    );
+    expect(code).toBe(2);
+    expect(stderr).toContain(
+      'bookinfo/ratings exists in clusters a, b: use CLUSTER/NAMESPACE/NAME',
+    );
+  });
+});
+
+describe('help', () => {
+  it('prints usage for the tool and each command', async () => {
+    expect(await cli('--help')).toMatchObject({
+      code: 0,
+      stdout: expect.stringContaining('Commands:'),
+    });
+    for (const command of ['check', 'analyze', 'diff']) {
+      const { code, stdout } = await cli(command, '--help');
+      expect(code).toBe(0);
+      expect(stdout).toContain(`zero-trust ${command}`);
+    }
+    expect((await cli()).code).toBe(2);
+  });
+});
