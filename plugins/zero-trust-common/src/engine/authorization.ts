@@ -89,11 +89,7 @@ function field(
     const value = attribute(req);
     if (value === null) return 'maybe';
     const hit: Tri =
-      value === undefined
-        ? 'no'
-        : values.some(p => matches(p, value))
-        ? 'yes'
-        : 'no';
+      value !== undefined && values.some(p => matches(p, value)) ? 'yes' : 'no';
     return negative ? triNot(hit) : hit;
   };
 }

@@ -43,6 +43,14 @@ function callerMap(w: WorkloadView | undefined): Map<string, AllowedCaller> {
 const sameAccess = (a: AllowedCaller, b: AllowedCaller) =>
   a.decision === b.decision && a.ports.join() === b.ports.join();
 
+function changeKind(
+  before?: WorkloadView,
+  after?: WorkloadView,
+): WorkloadDiff['change'] {
+  if (!before) return 'added';
+  return after ? 'changed' : 'removed';
+}
+
 function diffWorkload(
   before?: WorkloadView,
   after?: WorkloadView,
@@ -65,7 +73,7 @@ function diffWorkload(
 
   const diff: WorkloadDiff = {
     workload: id,
-    change: !before ? 'added' : !after ? 'removed' : 'changed',
+    change: changeKind(before, after),
     callersGained: gained,
     callersLost: lost,
     callersChanged: changed,
