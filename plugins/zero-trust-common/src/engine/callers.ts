@@ -258,6 +258,30 @@ export function allowedCallers(
       }
     });
   }
+  // A DENY rule can exempt callers its negative fields name ("deny all but X"): where
+  // it blocks every wider source, those named callers are the only ones left.
+  for (const compiled of server.inMesh ? server.policies : []) {
+    if (compiled.policy.action !== 'DENY') continue;
+    for (const source of compiled.policy.rules.flatMap(r => r.from ?? [])) {
+      const named = {
+        principals: [
+          ...(source?.principals ?? []),
+          ...(source?.notPrincipals ?? []),
+        ],
+        namespaces: [
+          ...(source?.namespaces ?? []),
+          ...(source?.notNamespaces ?? []),
+        ],
+      };
+      candidatesOf(
+        named,
+        server.cluster.trustDomains,
+        model,
+        () => {},
+        addWorkloads,
+      );
+    }
+  }
 
   const allowed: AllowedCaller[] = [];
   for (const source of sources.values()) {

@@ -1,0 +1,283 @@
+import fc from 'fast-check';
+import { buildClusterState } from '../model/buildClusterState';
+import { evaluateAccess } from './access';
+import { AllowedCaller, allowedCallers } from './callers';
+import { stringMatches } from './match';
+import { MeshModel, WorkloadModel } from './MeshModel';
+
+/*
+ * Property tests over random small meshes: the allowed-callers list agrees with
+ * `check`, and adding a DENY policy never lets anything new through.
+ */
+
+const namespaces = ['ns-a', 'ns-b'];
+const accounts = ['sa-1', 'sa-2'];
+const apps = ['web', 'api', 'db'];
+const ports = [8080, 9000];
+
+const nsLabels = fc.constantFrom<Record<string, string>>(
+  { 'istio-injection': 'enabled' },
+  {},
+  { 'istio.io/dataplane-mode': 'ambient' },
+  { 'istio.io/rev': 'canary' },
+);
+const mode = fc.constantFrom('STRICT', 'PERMISSIVE', 'DISABLE', 'UNSET');
+const principal = fc.oneof(
+  fc
+    .constantFrom(...namespaces)
+    .chain(ns =>
+      fc.constantFrom(...accounts).map(sa => `cluster.local/ns/${ns}/sa/${sa}`),
+    ),
+  fc.constant('*'),
+  fc.constantFrom(...namespaces).map(ns => `cluster.local/ns/${ns}/sa/*`),
+  fc.constant('other.example/ns/ns-a/sa/sa-1'),
+);
+const source = fc.record(
+  {
+    principals: fc.array(principal, { minLength: 1, maxLength: 2 }),
+    namespaces: fc.array(fc.constantFrom(...namespaces, '*'), {
+      minLength: 1,
+      maxLength: 2,
+    }),
+    notPrincipals: fc.array(principal, { minLength: 1, maxLength: 1 }),
+  },
+  { requiredKeys: [] },
+);
+const operation = fc.record(
+  {
+    ports: fc.array(fc.constantFrom(...ports.map(String)), {
+      minLength: 1,
+      maxLength: 2,
+    }),
+    methods: fc.array(fc.constantFrom('GET', 'POST'), {
+      minLength: 1,
+      maxLength: 1,
+    }),
+  },
+  { requiredKeys: [] },
+);
+const rule = fc.record(
+  {
+    from: fc.array(fc.record({ source }), { minLength: 1, maxLength: 2 }),
+    to: fc.array(fc.record({ operation }), { minLength: 1, maxLength: 1 }),
+  },
+  { requiredKeys: [] },
+);
+const policySpec = fc.record(
+  {
+    selector: fc.constantFrom(...apps).map(app => ({ matchLabels: { app } })),
+    action: fc.constantFrom('ALLOW', 'DENY'),
+    rules: fc.array(rule, { maxLength: 2 }),
+  },
+  { requiredKeys: ['action'] },
+);
+
+const mesh = fc.record({
+  nsLabels: fc.tuple(nsLabels, nsLabels),
+  workloads: fc.array(
+    fc.record({
+      ns: fc.constantFrom(...namespaces),
+      app: fc.constantFrom(...apps),
+      sa: fc.constantFrom(...accounts),
+    }),
+    { minLength: 2, maxLength: 4 },
+  ),
+  meshMode: mode,
+  nsMode: fc.option(fc.record({ ns: fc.constantFrom(...namespaces), mode })),
+  policies: fc.array(
+    fc.record({
+      ns: fc.constantFrom(...namespaces, 'istio-system'),
+      spec: policySpec,
+    }),
+    { maxLength: 4 },
+  ),
+  tcpPort: fc.boolean(),
+});
+
+type MeshSpec = typeof mesh extends fc.Arbitrary<infer T> ? T : never;
+
+function manifests(spec: MeshSpec, extra: object[] = []): object[] {
+  const objects: object[] = namespaces.map((name, i) => ({
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: { name, labels: spec.nsLabels[i] },
+  }));
+  spec.workloads.forEach((w, i) => {
+    const name = `${w.app}-${i}`;
+    objects.push(
+      {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name, namespace: w.ns },
+        spec: {
+          template: {
+            metadata: { labels: { app: w.app, id: name } },
+            spec: {
+              serviceAccountName: w.sa,
+              containers: [
+                { name: 'c', ports: ports.map(p => ({ containerPort: p })) },
+              ],
+            },
+          },
+        },
+      },
+      {
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name, namespace: w.ns },
+        spec: {
+          selector: { id: name },
+          ports: [
+            { name: 'http', port: 8080 },
+            { name: spec.tcpPort ? 'tcp' : 'grpc', port: 9000 },
+          ],
+        },
+      },
+    );
+  });
+  objects.push({
+    apiVersion: 'security.istio.io/v1',
+    kind: 'PeerAuthentication',
+    metadata: { name: 'default', namespace: 'istio-system' },
+    spec: { mtls: { mode: spec.meshMode } },
+  });
+  if (spec.nsMode) {
+    objects.push({
+      apiVersion: 'security.istio.io/v1',
+      kind: 'PeerAuthentication',
+      metadata: { name: 'default', namespace: spec.nsMode.ns },
+      spec: { mtls: { mode: spec.nsMode.mode } },
+    });
+  }
+  spec.policies.forEach((p, i) =>
+    objects.push({
+      apiVersion: 'security.istio.io/v1',
+      kind: 'AuthorizationPolicy',
+      metadata: { name: `p${i}`, namespace: p.ns },
+      spec: p.spec,
+    }),
+  );
+  return [...objects, ...extra];
+}
+
+function modelOf(objects: object[]): MeshModel {
+  return new MeshModel([
+    buildClusterState(
+      'c1',
+      objects.map(object => ({ object })),
+    ),
+  ]);
+}
+
+/** Whether a listed wider source stands for this caller. */
+function covers(entry: AllowedCaller, caller: WorkloadModel): boolean {
+  const s = entry.source;
+  switch (s.kind) {
+    case 'anyone':
+      return true;
+    case 'authenticated':
+      return caller.inMesh;
+    case 'namespace':
+      return caller.inMesh && caller.namespace === s.namespace;
+    case 'principalPattern':
+      return caller.inMesh && stringMatches(s.pattern, caller.principal);
+    case 'workload':
+      return s.workload === caller.id;
+    default:
+      return false;
+  }
+}
+
+const runs = { numRuns: 300 };
+
+describe('allowed callers agree with check', () => {
+  it('lists exactly the known workloads that check lets through on some port', () => {
+    fc.assert(
+      fc.property(mesh, spec => {
+        const model = modelOf(manifests(spec));
+        for (const server of model.workloads) {
+          const { allowedCallers: listed } = allowedCallers(server, model);
+          for (const caller of model.workloads) {
+            const access = evaluateAccess(
+              { kind: 'workload', workload: caller },
+              server,
+              {},
+            );
+            const reachable = access.ports.some(p => p.decision !== 'DENY');
+            const explicit = listed.find(
+              e =>
+                e.source.kind === 'workload' && e.source.workload === caller.id,
+            );
+            if (explicit) expect(reachable).toBe(true);
+            if (reachable) {
+              expect(
+                explicit !== undefined || listed.some(e => covers(e, caller)),
+              ).toBe(true);
+            }
+          }
+        }
+      }),
+      runs,
+    );
+  });
+});
+
+describe('DENY policies only take access away', () => {
+  const denyPolicy = fc.record({
+    ns: fc.constantFrom(...namespaces, 'istio-system'),
+    spec: policySpec.map(p => ({ ...p, action: 'DENY' })),
+  });
+  const request = fc.record({
+    port: fc.constantFrom(...ports),
+    method: fc.option(fc.constantFrom('GET', 'POST'), { nil: undefined }),
+  });
+
+  it('never turns a DENY into an ALLOW or CONDITIONAL', () => {
+    fc.assert(
+      fc.property(mesh, denyPolicy, request, (spec, deny, attributes) => {
+        const before = modelOf(manifests(spec));
+        const after = modelOf(
+          manifests(spec, [
+            {
+              apiVersion: 'security.istio.io/v1',
+              kind: 'AuthorizationPolicy',
+              metadata: { name: 'added-deny', namespace: deny.ns },
+              spec: deny.spec,
+            },
+          ]),
+        );
+        for (const server of before.workloads) {
+          const serverAfter = after.resolveWorkload(server.id);
+          for (const caller of before.workloads) {
+            const callerAfter = after.resolveWorkload(caller.id);
+            const was = evaluateAccess(
+              { kind: 'workload', workload: caller },
+              server,
+              attributes,
+            );
+            const now = evaluateAccess(
+              { kind: 'workload', workload: callerAfter },
+              serverAfter,
+              attributes,
+            );
+            if (was.decision === 'DENY') expect(now.decision).toBe('DENY');
+            if (now.decision === 'ALLOW') expect(was.decision).toBe('ALLOW');
+          }
+          const plainWas = evaluateAccess(
+            { kind: 'plaintext' },
+            server,
+            attributes,
+          );
+          const plainNow = evaluateAccess(
+            { kind: 'plaintext' },
+            serverAfter,
+            attributes,
+          );
+          if (plainWas.decision === 'DENY')
+            expect(plainNow.decision).toBe('DENY');
+        }
+      }),
+      runs,
+    );
+  });
+});
