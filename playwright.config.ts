@@ -14,53 +14,135 @@
  * limitations under the License.
  */
 
+import fs from 'node:fs';
+import path from 'node:path';
 import { defineConfig } from '@playwright/test';
-import { generateProjects } from '@backstage/e2e-test-utils/playwright';
 
 /**
+ * The browser test of the demo app: @playwright/test driving the system's
+ * (Debian) Chromium, against the dev servers that `backstage-cli repo start`
+ * brings up (frontend on :3000, backend on :7007).
+ *
  * See https://playwright.dev/docs/test-configuration.
  */
+
+const root = __dirname;
+
+// The frontend's origin. Always localhost: the backend's CORS policy allows
+// http://localhost:3000 and nothing else (not 127.0.0.1).
+const baseURL = 'http://localhost:3000';
+
+/**
+ * The command that starts the frontend and the backend. Backstage needs Node 22
+ * or 24: under one of those, run the bundled yarn release directly (fastest);
+ * otherwise go through scripts/run.cjs, which fetches a supported Node first.
+ */
+function startCommand(): string {
+  const major = Number(process.versions.node.split('.')[0]);
+  if (major !== 22 && major !== 24) {
+    return 'node scripts/run.cjs start';
+  }
+  const releases = path.join(root, '.yarn', 'releases');
+  const yarn = fs.readdirSync(releases).find(f => f.endsWith('.cjs'));
+  return `"${process.execPath}" ${path.join(
+    '.yarn',
+    'releases',
+    yarn ?? 'yarn-4.13.0.cjs',
+  )} backstage-cli repo start`;
+}
+
+// The first rspack build on a 2-core CI runner is slow.
+const serverStartTimeout = 5 * 60_000;
+
 export default defineConfig({
-  timeout: 60_000,
+  testDir: path.join(root, 'packages/app/e2e-tests'),
+
+  // The first load of the app compiles and loads a lot; the test sets its own
+  // longer waits where it needs them.
+  timeout: 3 * 60_000,
 
   expect: {
-    timeout: 5_000,
+    timeout: 15_000,
   },
 
-  // Run your local dev server before starting the tests
-  webServer: process.env.CI
-    ? []
-    : [
-        {
-          command: 'yarn start app',
-          port: 3000,
-          reuseExistingServer: true,
-          timeout: 60_000,
-        },
-        {
-          command: 'yarn start backend',
-          port: 7007,
-          reuseExistingServer: true,
-          timeout: 60_000,
-        },
-      ],
+  webServer: [
+    {
+      // Starts both dev servers, and is ready once the backend reports ready.
+      name: 'backstage',
+      command: startCommand(),
+      cwd: root,
+      url: 'http://localhost:7007/.backstage/health/v1/readiness',
+      reuseExistingServer: !process.env.CI,
+      timeout: serverStartTimeout,
+      stdout: 'pipe',
+      stderr: 'pipe',
+      // Let the dev servers shut down cleanly (and their children with them)
+      // before Playwright falls back to killing the process group.
+      gracefulShutdown: { signal: 'SIGTERM', timeout: 10_000 },
+    },
+    {
+      // Starts nothing: the command above also starts the frontend. This entry
+      // only makes Playwright wait for the frontend to serve too (`url` waits
+      // are per entry), so it always "reuses" the server, and its command is an
+      // idle placeholder that Playwright stops at the end of the run.
+      name: 'frontend',
+      command: 'node -e "setInterval(() => {}, 60000)"',
+      cwd: root,
+      url: baseURL,
+      reuseExistingServer: true,
+      timeout: serverStartTimeout,
+    },
+  ],
 
   forbidOnly: !!process.env.CI,
 
-  retries: process.env.CI ? 2 : 0,
+  retries: process.env.CI ? 1 : 0,
 
-  reporter: [['html', { open: 'never', outputFolder: 'e2e-test-report' }]],
+  workers: 1,
+
+  reporter: [
+    ['list'],
+    [
+      'html',
+      { open: 'never', outputFolder: path.join(root, 'e2e-test-report') },
+    ],
+  ],
 
   use: {
-    actionTimeout: 0,
-    baseURL:
-      process.env.PLAYWRIGHT_URL ??
-      (process.env.CI ? 'http://localhost:7007' : 'http://localhost:3000'),
+    baseURL,
+    actionTimeout: 30_000,
+    navigationTimeout: 60_000,
     screenshot: 'only-on-failure',
     trace: 'on-first-retry',
   },
 
-  outputDir: 'node_modules/.cache/e2e-test-results',
+  outputDir: path.join(root, 'node_modules/.cache/e2e-test-results'),
 
-  projects: generateProjects(), // Find all packages with e2e-test folders
+  projects: [
+    {
+      name: 'chromium',
+      use: {
+        browserName: 'chromium',
+        headless: true,
+        viewport: { width: 1440, height: 900 },
+        // Debian's Chromium, not a Playwright-downloaded browser. `launch`
+        // (never `launchPersistentContext`) gives every run a fresh temporary
+        // profile, so no user data dir is passed or reused.
+        launchOptions: {
+          executablePath:
+            process.env.ZERO_TRUST_CHROMIUM ?? '/usr/bin/chromium',
+          args: [
+            '--headless',
+            '--no-sandbox',
+            '--disable-gpu',
+            '--disable-quic',
+            '--no-first-run',
+            '--disable-background-networking',
+            '--disable-component-update',
+            '--disable-sync',
+          ],
+        },
+      },
+    },
+  ],
 });
