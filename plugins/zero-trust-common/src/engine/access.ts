@@ -101,10 +101,14 @@ function connection(
     };
   }
   if (client.membership.mode === 'ambient') {
-    return {
-      mtls: true,
-      clientSide: `${client.id}'s ztunnel sends HBONE mTLS`,
-    };
+    // Like auto mTLS, ztunnel does not send mTLS to a port whose server disables it.
+    return auto
+      ? { mtls: true, clientSide: `${client.id}'s ztunnel sends HBONE mTLS` }
+      : {
+          mtls: false,
+          clientSide:
+            'the server has mTLS disabled, so the caller sends plaintext',
+        };
   }
   const exposing = port?.services[0];
   const rule = exposing
@@ -205,11 +209,17 @@ function onePort(
     };
   }
   // ztunnel without a waypoint reads no HTTP, whatever the port's protocol.
-  const protocol =
-    server.membership.mode === 'ambient' || known?.protocol === 'tcp'
-      ? 'tcp'
-      : 'http';
-  const outcome = authorize(server.policies, {
+  const ambient = server.membership.mode === 'ambient';
+  const protocol = ambient || known?.protocol === 'tcp' ? 'tcp' : 'http';
+  // ztunnel enforces only ALLOW and DENY policies; it ignores CUSTOM and AUDIT ones
+  // ("ztunnel does not support the CUSTOM action": convertAuthorizationPolicy in
+  // pilot/pkg/serviceregistry/kube/controller/ambient/authorization.go).
+  const policies = ambient
+    ? server.policies.filter(
+        p => p.policy.action === 'ALLOW' || p.policy.action === 'DENY',
+      )
+    : server.policies;
+  const outcome = authorize(policies, {
     principal: conn.mtls ? callerPrincipal(caller) : undefined,
     port,
     protocol,

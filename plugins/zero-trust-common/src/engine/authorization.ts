@@ -46,18 +46,32 @@ const clusterLocal = 'cluster.local';
  * the trust domain and foreign trust domains are kept as written
  * (pilot/pkg/security/trustdomain/bundle.go, ReplaceTrustDomainAliases;
  * https://istio.io/latest/docs/tasks/security/authorization/authz-td-migration/).
+ * Only the five-part form `TD/ns/NS/sa/SA` is rewritten: `cluster.local/ns/foo/*` has
+ * four parts, so Istio keeps it literal (isTrustDomainBeingEnforced in bundle.go).
  */
 export function expandPrincipal(
   pattern: string,
   bundle: TrustBundle,
 ): string[] {
-  if (pattern.startsWith('*')) return [pattern];
-  const slash = pattern.indexOf('/');
-  if (slash < 0) return [pattern];
-  const td = pattern.slice(0, slash);
+  const parts = pattern.split('/');
+  if (parts.length !== 5 || parts[0].startsWith('*')) return [pattern];
+  const td = parts[0];
   if (td !== clusterLocal && !bundle.local.includes(td)) return [pattern];
-  const rest = pattern.slice(slash);
-  return bundle.local.map(t => t + rest);
+  const rest = pattern.slice(td.length);
+  return [...new Set(bundle.local.map(t => t + rest))];
+}
+
+/**
+ * A `serviceAccounts` value as `NAMESPACE/NAME`: a bare `NAME` is a ServiceAccount of
+ * the policy's own namespace (serviceAccountRegex in
+ * pilot/pkg/security/authz/model/generator.go; stringToServiceAccountMatch in
+ * pilot/pkg/serviceregistry/kube/controller/ambient/authorization.go).
+ */
+export function qualifyServiceAccount(
+  value: string,
+  policyNamespace: string,
+): string {
+  return value.includes('/') ? value : `${policyNamespace}/${value}`;
 }
 
 type Matcher = (req: AuthzRequest) => Tri;
@@ -148,21 +162,24 @@ function compileSource(
   source: AuthorizationSource,
   bundle: TrustBundle,
   dropHttp: boolean,
+  policyNamespace: string,
 ): Matcher {
   const s = source ?? {};
+  const qualify = (values: string[] | undefined) =>
+    values?.map(v => qualifyServiceAccount(v, policyNamespace));
   const parts = [
     principalField(s.principals, false, bundle),
     principalField(s.notPrincipals, true, bundle),
     field(s.namespaces, false, r => namespaceOf(r.principal), stringMatches),
     field(s.notNamespaces, true, r => namespaceOf(r.principal), stringMatches),
     field(
-      s.serviceAccounts,
+      qualify(s.serviceAccounts),
       false,
       r => serviceAccountOf(r.principal),
       (p, v) => p === v,
     ),
     field(
-      s.notServiceAccounts,
+      qualify(s.notServiceAccounts),
       true,
       r => serviceAccountOf(r.principal),
       (p, v) => p === v,
@@ -222,6 +239,7 @@ function compileOperation(
 function compileCondition(
   condition: AuthorizationCondition,
   bundle: TrustBundle,
+  policyNamespace: string,
 ): Matcher {
   // https://istio.io/latest/docs/reference/config/security/conditions/
   const { key, values, notValues } = condition;
@@ -239,7 +257,7 @@ function compileCondition(
         );
       case 'source.serviceAccount':
         return field(
-          list,
+          list.map(v => qualifyServiceAccount(v, policyNamespace)),
           negative,
           r => serviceAccountOf(r.principal),
           (p, v) => p === v,
@@ -273,13 +291,16 @@ interface CompiledRule {
 function compileRule(
   rule: AuthorizationRule,
   bundle: TrustBundle,
+  policyNamespace: string,
 ): CompiledRule {
   const build = (dropHttp: boolean): Matcher => {
-    const from = rule.from?.map(s => compileSource(s, bundle, dropHttp));
+    const from = rule.from?.map(s =>
+      compileSource(s, bundle, dropHttp, policyNamespace),
+    );
     const to = rule.to?.map(o => compileOperation(o, dropHttp));
     const when = (rule.when ?? [])
       .filter(c => !(dropHttp && isHttpCondition(c)))
-      .map(c => compileCondition(c, bundle));
+      .map(c => compileCondition(c, bundle, policyNamespace));
     const fromMatch: Matcher = from
       ? req => triOr(from.map(m => m(req)))
       : always;
@@ -310,7 +331,7 @@ export function compilePolicy(
   return {
     policy,
     ref: `${policy.namespace}/${policy.name}`,
-    rules: policy.rules.map(r => compileRule(r, bundle)),
+    rules: policy.rules.map(r => compileRule(r, bundle, policy.namespace)),
   };
 }
 

@@ -4,7 +4,7 @@ import {
   AuthorizationSource,
 } from '../model/types';
 import { Caller, evaluateAccess } from './access';
-import { expandPrincipal } from './authorization';
+import { expandPrincipal, qualifyServiceAccount } from './authorization';
 import { stringMatches } from './match';
 import { MeshModel, WorkloadModel } from './MeshModel';
 
@@ -127,6 +127,7 @@ function candidatesOf(
   model: MeshModel,
   add: (s: CallerSource) => void,
   addWorkloads: (ws: WorkloadModel[]) => void,
+  policyNamespace: string,
 ) {
   const s = source ?? {};
   if (!s.principals && !s.namespaces && !s.serviceAccounts) {
@@ -176,7 +177,7 @@ function candidatesOf(
     }
   }
   for (const account of s.serviceAccounts ?? []) {
-    const [ns, sa] = account.split('/');
+    const [ns, sa] = qualifyServiceAccount(account, policyNamespace).split('/');
     addWorkloads(
       model
         .workloadsInNamespace(ns)
@@ -254,6 +255,7 @@ export function allowedCallers(
           model,
           add,
           addWorkloads,
+          compiled.policy.namespace,
         );
       }
     });
@@ -279,6 +281,7 @@ export function allowedCallers(
         model,
         () => {},
         addWorkloads,
+        compiled.policy.namespace,
       );
     }
   }

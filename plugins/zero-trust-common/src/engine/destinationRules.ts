@@ -60,10 +60,13 @@ function mostSpecific(
 
 /**
  * The DestinationRule a client's proxy uses for a host, in Istio's lookup order
- * (pilot/pkg/model/push_context.go, destinationRule): the client's own namespace
- * (where a workloadSelector may narrow it), then the service's namespace, then the
- * root namespace, the last two only for rules exported to the client's namespace;
- * within one namespace the most specific host wins.
+ * (pilot/pkg/model/push_context.go, destinationRule): the client's own namespace,
+ * then the service's namespace, then the root namespace, the last two only for rules
+ * exported to the client's namespace; within one namespace the most specific host
+ * wins. In the client's namespace the most specific host is chosen among all its
+ * rules, workloadSelector ones included; of that host's rules, one whose selector
+ * matches the client wins, else the one without a selector, else none, and the
+ * lookup stops there (pilot/pkg/model/sidecar.go, SidecarScope.DestinationRule).
  *
  * @public
  */
@@ -74,12 +77,25 @@ export function destinationRuleFor(
   serviceNamespace: string,
   rulesByNamespace: ReadonlyMap<string, DestinationRuleInfo[]>,
 ): DestinationRuleInfo | undefined {
-  const local = (rulesByNamespace.get(client.namespace) ?? []).filter(
-    r =>
-      !r.workloadSelector || selectorMatches(r.workloadSelector, client.labels),
-  );
+  const local = rulesByNamespace.get(client.namespace) ?? [];
   const found = mostSpecific(local, host);
-  if (found) return found;
+  if (found) {
+    const sameHost = local.filter(
+      r => resolveRuleHost(r) === resolveRuleHost(found),
+    );
+    const bySelector = sameHost.filter(
+      r =>
+        r.workloadSelector &&
+        selectorMatches(r.workloadSelector, client.labels),
+    );
+    return (
+      mostSpecific(bySelector, host) ??
+      mostSpecific(
+        sameHost.filter(r => !r.workloadSelector),
+        host,
+      )
+    );
+  }
   for (const ns of [serviceNamespace, mesh.rootNamespace]) {
     if (ns === client.namespace) continue;
     const exported = (rulesByNamespace.get(ns) ?? []).filter(
@@ -91,13 +107,21 @@ export function destinationRuleFor(
   return undefined;
 }
 
-/** The rule's TLS mode for a service port: a port-level setting, else the rule's own. @public */
+/**
+ * The rule's TLS mode for a service port: a port-level setting, else the rule's own.
+ * A port-level setting replaces the rule's traffic policy rather than merging with it,
+ * so one without `tls` leaves the port on auto mTLS ("port level policies do not
+ * inherit", GetPortLevelTrafficPolicy in pilot/pkg/networking/util/util.go;
+ * https://istio.io/latest/docs/reference/config/networking/destination-rule/#TrafficPolicy-PortTrafficPolicy).
+ *
+ * @public
+ */
 export function tlsModeFor(
   rule: DestinationRuleInfo,
   servicePort: number | undefined,
 ): ClientTlsMode | undefined {
   if (servicePort !== undefined && servicePort in rule.portLevelTls) {
-    return rule.portLevelTls[servicePort] ?? rule.tlsMode;
+    return rule.portLevelTls[servicePort];
   }
   return rule.tlsMode;
 }

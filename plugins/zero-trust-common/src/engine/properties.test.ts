@@ -188,7 +188,9 @@ function covers(entry: AllowedCaller, caller: WorkloadModel): boolean {
   }
 }
 
-const runs = { numRuns: 300 };
+// CI runs one fixed sample so a landing never hinges on chance; elsewhere each run
+// explores new meshes (fast-check prints the seed of any counterexample).
+const runs = { numRuns: 300, ...(process.env.CI ? { seed: 20261123 } : {}) };
 
 describe('allowed callers agree with check', () => {
   it('lists exactly the known workloads that check lets through on some port', () => {
@@ -208,12 +210,17 @@ describe('allowed callers agree with check', () => {
               e =>
                 e.source.kind === 'workload' && e.source.workload === caller.id,
             );
-            if (explicit) expect(reachable).toBe(true);
-            if (reachable) {
-              expect(
-                explicit !== undefined || listed.some(e => covers(e, caller)),
-              ).toBe(true);
-            }
+            const covered =
+              explicit !== undefined || listed.some(e => covers(e, caller));
+            // listed ⇒ reachable, and reachable ⇒ listed or covered
+            expect({ listed: !!explicit, reachable }).not.toEqual({
+              listed: true,
+              reachable: false,
+            });
+            expect({ reachable, covered }).not.toEqual({
+              reachable: true,
+              covered: false,
+            });
           }
         }
       }),
@@ -221,6 +228,12 @@ describe('allowed callers agree with check', () => {
     );
   });
 });
+
+/** Whether a decision became more permissive. */
+function loosened(before: string, after: string): boolean {
+  const rank: Record<string, number> = { DENY: 0, CONDITIONAL: 1, ALLOW: 2 };
+  return rank[after] > rank[before];
+}
 
 describe('DENY policies only take access away', () => {
   const denyPolicy = fc.record({
@@ -260,8 +273,7 @@ describe('DENY policies only take access away', () => {
               serverAfter,
               attributes,
             );
-            if (was.decision === 'DENY') expect(now.decision).toBe('DENY');
-            if (now.decision === 'ALLOW') expect(was.decision).toBe('ALLOW');
+            expect(loosened(was.decision, now.decision)).toBe(false);
           }
           const plainWas = evaluateAccess(
             { kind: 'plaintext' },
@@ -273,8 +285,7 @@ describe('DENY policies only take access away', () => {
             serverAfter,
             attributes,
           );
-          if (plainWas.decision === 'DENY')
-            expect(plainNow.decision).toBe('DENY');
+          expect(loosened(plainWas.decision, plainNow.decision)).toBe(false);
         }
       }),
       runs,

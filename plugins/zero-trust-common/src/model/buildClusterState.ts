@@ -204,6 +204,17 @@ function toPeerAuthentication(obj: Json): PeerAuthenticationInfo {
   };
 }
 
+/**
+ * A `tls` block's mode. ClientTLSSettings.mode defaults to DISABLE (the enum's zero
+ * value), and a `tls` block present turns auto mTLS off for it (buildAutoMtlsSettings in
+ * pilot/pkg/networking/core/cluster_builder.go), so `tls: {sni: x}` sends plaintext:
+ * https://istio.io/latest/docs/reference/config/networking/destination-rule/#ClientTLSSettings-TLSmode
+ */
+function clientTlsMode(tls: unknown): ClientTlsMode | undefined {
+  if (!isObject(tls)) return undefined;
+  return (tls.mode ?? 'DISABLE') as ClientTlsMode;
+}
+
 function toDestinationRule(obj: Json): DestinationRuleInfo {
   const spec = obj.spec as Json;
   const policy = isObject(spec.trafficPolicy) ? spec.trafficPolicy : {};
@@ -212,8 +223,9 @@ function toDestinationRule(obj: Json): DestinationRuleInfo {
     ? policy.portLevelSettings
     : []) {
     const port = setting?.port?.number;
-    if (Number.isInteger(port)) portLevelTls[port] = setting.tls?.mode;
+    if (Number.isInteger(port)) portLevelTls[port] = clientTlsMode(setting.tls);
   }
+  const tlsMode = clientTlsMode(policy.tls);
   const workloadSelector = isObject(spec.workloadSelector)
     ? stringMap(spec.workloadSelector.matchLabels)
     : undefined;
@@ -229,7 +241,7 @@ function toDestinationRule(obj: Json): DestinationRuleInfo {
         ? spec.exportTo.map(String)
         : ['*'],
     ...(workloadSelector ? { workloadSelector } : {}),
-    ...(policy.tls?.mode ? { tlsMode: policy.tls.mode as ClientTlsMode } : {}),
+    ...(tlsMode ? { tlsMode } : {}),
     portLevelTls,
   };
 }

@@ -1,0 +1,274 @@
+/**
+ * Builders for small Kubernetes and Istio manifests, as plain objects, for the
+ * engine's table-driven tests. Each returns what `kubectl get -o yaml` would show
+ * for the fields the engine reads, and nothing more.
+ */
+import { buildClusterState } from '../model/buildClusterState';
+import { ClusterState } from '../model/types';
+import { MeshModel } from '../engine/MeshModel';
+
+/** A Kubernetes object as read from a manifest. */
+export type K8sObject = Record<string, any>;
+
+type Labels = Record<string, string>;
+
+export function namespace(name: string, labels: Labels = {}): K8sObject {
+  return { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels } };
+}
+
+export interface ContainerPortSpec {
+  name?: string;
+  port: number;
+}
+
+export interface WorkloadOptions {
+  /** Pod template labels; default `{ app: NAME }`. */
+  labels?: Labels;
+  /** Pod template annotations. */
+  annotations?: Labels;
+  /** serviceAccountName; absent means Kubernetes' `default`. */
+  sa?: string;
+  /** Container ports, as numbers or `{ name, port }`. */
+  ports?: (number | ContainerPortSpec)[];
+  hostNetwork?: boolean;
+}
+
+function podSpec(options: WorkloadOptions) {
+  const ports = (options.ports ?? []).map(p =>
+    typeof p === 'number'
+      ? { containerPort: p }
+      : { containerPort: p.port, ...(p.name ? { name: p.name } : {}) },
+  );
+  return {
+    ...(options.sa ? { serviceAccountName: options.sa } : {}),
+    ...(options.hostNetwork ? { hostNetwork: true } : {}),
+    containers: [{ name: 'app', image: 'example/app:1', ports }],
+  };
+}
+
+function podMetadata(name: string, options: WorkloadOptions) {
+  return {
+    labels: options.labels ?? { app: name },
+    ...(options.annotations ? { annotations: options.annotations } : {}),
+  };
+}
+
+export function deployment(
+  ns: string,
+  name: string,
+  options: WorkloadOptions = {},
+): K8sObject {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name, namespace: ns },
+    spec: {
+      selector: { matchLabels: options.labels ?? { app: name } },
+      template: {
+        metadata: podMetadata(name, options),
+        spec: podSpec(options),
+      },
+    },
+  };
+}
+
+/** A bare Pod; with `owner` it carries a controller ownerReference. */
+export function pod(
+  ns: string,
+  name: string,
+  options: WorkloadOptions & { owner?: string } = {},
+): K8sObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {
+      name,
+      namespace: ns,
+      ...podMetadata(name, options),
+      ...(options.owner
+        ? {
+            ownerReferences: [
+              {
+                apiVersion: 'apps/v1',
+                kind: 'ReplicaSet',
+                name: options.owner,
+                uid: 'uid-1',
+                controller: true,
+              },
+            ],
+          }
+        : {}),
+    },
+    spec: podSpec(options),
+  };
+}
+
+export interface ServicePortSpec {
+  name?: string;
+  port: number;
+  targetPort?: number | string;
+  appProtocol?: string;
+  protocol?: string;
+}
+
+export interface ServiceOptions {
+  /** Default `{ app: NAME }`. */
+  selector?: Labels;
+  ports?: ServicePortSpec[];
+}
+
+export function service(
+  ns: string,
+  name: string,
+  options: ServiceOptions = {},
+): K8sObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name, namespace: ns },
+    spec: {
+      selector: options.selector ?? { app: name },
+      ports: (options.ports ?? [{ name: 'http', port: 80 }]).map(p => ({
+        ...p,
+        protocol: p.protocol ?? 'TCP',
+      })),
+    },
+  };
+}
+
+export interface PeerAuthenticationOptions {
+  selector?: Labels;
+  mode?: string;
+  portLevelMtls?: Record<number, string | undefined>;
+  creationTimestamp?: string;
+}
+
+export function peerAuthentication(
+  ns: string,
+  name: string,
+  options: PeerAuthenticationOptions = {},
+): K8sObject {
+  const spec: K8sObject = {};
+  if (options.selector) spec.selector = { matchLabels: options.selector };
+  if (options.mode) spec.mtls = { mode: options.mode };
+  if (options.portLevelMtls) {
+    spec.portLevelMtls = Object.fromEntries(
+      Object.entries(options.portLevelMtls).map(([port, mode]) => [
+        port,
+        mode ? { mode } : {},
+      ]),
+    );
+  }
+  return {
+    apiVersion: 'security.istio.io/v1',
+    kind: 'PeerAuthentication',
+    metadata: {
+      name,
+      namespace: ns,
+      ...(options.creationTimestamp
+        ? { creationTimestamp: options.creationTimestamp }
+        : {}),
+    },
+    spec,
+  };
+}
+
+/** An AuthorizationPolicy with the spec given as written in YAML. */
+export function authorizationPolicy(
+  ns: string,
+  name: string,
+  spec: K8sObject = {},
+): K8sObject {
+  return {
+    apiVersion: 'security.istio.io/v1',
+    kind: 'AuthorizationPolicy',
+    metadata: { name, namespace: ns },
+    spec,
+  };
+}
+
+/** A DestinationRule with the spec given as written in YAML. */
+export function destinationRule(
+  ns: string,
+  name: string,
+  spec: K8sObject,
+  creationTimestamp?: string,
+): K8sObject {
+  return {
+    apiVersion: 'networking.istio.io/v1',
+    kind: 'DestinationRule',
+    metadata: {
+      name,
+      namespace: ns,
+      ...(creationTimestamp ? { creationTimestamp } : {}),
+    },
+    spec,
+  };
+}
+
+/** The `istio` ConfigMap in istio-system holding the mesh config. */
+export function meshConfigMap(
+  trustDomain: string,
+  aliases: string[] = [],
+  extra: string = '',
+): K8sObject {
+  const lines = [`trustDomain: ${trustDomain}`];
+  if (aliases.length) {
+    lines.push('trustDomainAliases:', ...aliases.map(a => `  - ${a}`));
+  }
+  if (extra) lines.push(extra);
+  return {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: 'istio', namespace: 'istio-system' },
+    data: { mesh: `${lines.join('\n')}\n` },
+  };
+}
+
+/** Labels for a namespace with sidecar injection on. */
+export const injected = { 'istio-injection': 'enabled' };
+
+/** One cluster's state from manifests. */
+export function clusterState(name: string, ...objs: K8sObject[]): ClusterState {
+  return buildClusterState(
+    name,
+    objs.map(object => ({ object })),
+  );
+}
+
+/** A one-cluster model (`c1`) from manifests. */
+export function model(...objs: K8sObject[]): MeshModel {
+  return new MeshModel([clusterState('c1', ...objs)]);
+}
+
+/** A model of several clusters: `{ name: objects }`. */
+export function multiClusterModel(clusters: Record<string, K8sObject[]>) {
+  return new MeshModel(
+    Object.entries(clusters).map(([name, objs]) => clusterState(name, ...objs)),
+  );
+}
+
+/**
+ * A sidecar-injected namespace holding one workload with a Service exposing `port`
+ * (target port equal to the service port unless `targetPort` is given).
+ */
+export function meshApp(
+  ns: string,
+  name: string,
+  options: WorkloadOptions & {
+    servicePorts?: ServicePortSpec[];
+  } = {},
+): K8sObject[] {
+  const servicePorts = options.servicePorts ?? [{ name: 'http', port: 8080 }];
+  return [
+    deployment(ns, name, {
+      ...options,
+      ports:
+        options.ports ??
+        servicePorts.map(p =>
+          typeof p.targetPort === 'number' ? p.targetPort : p.port,
+        ),
+    }),
+    service(ns, name, { selector: options.labels, ports: servicePorts }),
+  ];
+}
