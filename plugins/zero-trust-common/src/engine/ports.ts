@@ -81,8 +81,9 @@ export function workloadPorts(
       const existing = byPort.get(port);
       if (existing) {
         existing.services.push({ service, servicePort: sp.port });
-        // A port declared HTTP by one Service and TCP by another is served as TCP by
-        // neither rule for certain; the stricter reading is the one we report.
+        // Services that disagree (HTTP in one, TCP in another) cannot both be right
+        // about one target port: read it as TCP, where HTTP-only rules do not apply,
+        // so a decision is never more permissive than the proxy's may be.
         if (existing.protocol !== protocol && protocol !== 'auto') {
           existing.protocol = existing.protocol === 'auto' ? protocol : 'tcp';
         }

@@ -1,5 +1,15 @@
-import { buildClusterState } from '../model/buildClusterState';
-import { MeshModel } from '../engine/MeshModel';
+import {
+  K8sObject,
+  authorizationPolicy,
+  deployment,
+  destinationRule,
+  injected,
+  meshConfigMap,
+  multiClusterModel,
+  namespace,
+  peerAuthentication,
+  service,
+} from '../__fixtures__/manifests';
 import { detectFindings } from './detect';
 import { findingCatalogue, findingCodes } from './catalogue';
 
@@ -8,76 +18,33 @@ import { findingCatalogue, findingCodes } from './catalogue';
  * fixed, so each detector is shown both to fire and to stay quiet.
  */
 
-type Obj = Record<string, unknown>;
+type Obj = K8sObject;
 
-const ns = (
-  name: string,
-  labels: Record<string, string> = { 'istio-injection': 'enabled' },
-): Obj => ({
-  apiVersion: 'v1',
-  kind: 'Namespace',
-  metadata: { name, labels },
-});
-const deploy = (
-  namespace: string,
-  name: string,
-  extra: { labels?: Record<string, string>; sa?: string } = {},
-): Obj => ({
-  apiVersion: 'apps/v1',
-  kind: 'Deployment',
-  metadata: { name, namespace },
-  spec: {
-    template: {
-      metadata: { labels: { app: name, ...extra.labels } },
-      spec: {
-        serviceAccountName: extra.sa ?? name,
-        containers: [{ name, ports: [{ containerPort: 8080 }] }],
-      },
-    },
-  },
-});
-const svc = (namespace: string, name: string, portName = 'http'): Obj => ({
-  apiVersion: 'v1',
-  kind: 'Service',
-  metadata: { name, namespace },
-  spec: { selector: { app: name }, ports: [{ name: portName, port: 8080 }] },
-});
+const ns = (name: string, labels: Record<string, string> = injected) =>
+  namespace(name, labels);
+const deploy = (namespaceName: string, name: string) =>
+  deployment(namespaceName, name, { sa: name, ports: [8080] });
+const svc = (namespaceName: string, name: string, portName = 'http') =>
+  service(namespaceName, name, { ports: [{ name: portName, port: 8080 }] });
 const pa = (
-  namespace: string,
+  namespaceName: string,
   name: string,
   spec: Obj,
   created?: string,
-): Obj => ({
-  apiVersion: 'security.istio.io/v1',
-  kind: 'PeerAuthentication',
-  metadata: {
-    name,
-    namespace,
-    ...(created ? { creationTimestamp: created } : {}),
-  },
+) => ({
+  ...peerAuthentication(namespaceName, name, { creationTimestamp: created }),
   spec,
 });
-const ap = (namespace: string, name: string, spec: Obj): Obj => ({
-  apiVersion: 'security.istio.io/v1',
-  kind: 'AuthorizationPolicy',
-  metadata: { name, namespace },
-  spec,
-});
-const dr = (
-  namespace: string,
-  name: string,
-  host: string,
-  mode: string,
-): Obj => ({
-  apiVersion: 'networking.istio.io/v1',
-  kind: 'DestinationRule',
-  metadata: { name, namespace },
-  spec: { host, trafficPolicy: { tls: { mode } } },
-});
-const sa = (namespace: string, name: string): Obj => ({
+const ap = authorizationPolicy;
+const dr = (namespaceName: string, name: string, host: string, mode: string) =>
+  destinationRule(namespaceName, name, {
+    host,
+    trafficPolicy: { tls: { mode } },
+  });
+const sa = (namespaceName: string, name: string): Obj => ({
   apiVersion: 'v1',
   kind: 'ServiceAccount',
-  metadata: { name, namespace },
+  metadata: { name, namespace: namespaceName },
 });
 
 const strictMesh = pa('istio-system', 'default', { mtls: { mode: 'STRICT' } });
@@ -108,14 +75,11 @@ const base = (): Obj[] => [
   allowFrom('shop', 'web', ['cluster.local/ns/shop/sa/api']),
 ];
 
-function codes(objects: Obj[], clusters: Obj[][] = []): string[] {
-  const states = [objects, ...clusters].map((objs, i) =>
-    buildClusterState(
-      i === 0 ? 'c1' : `c${i + 1}`,
-      objs.map(object => ({ object })),
-    ),
+function codes(objects: Obj[], other?: Obj[]): string[] {
+  const model = multiClusterModel(
+    other ? { c1: objects, c2: other } : { c1: objects },
   );
-  return detectFindings(new MeshModel(states)).map(f => f.code);
+  return detectFindings(model).map(f => f.code);
 }
 
 const replace = (objects: Obj[], name: string, next: Obj, kind = next.kind) =>
@@ -275,12 +239,7 @@ it.each<[string, () => Obj[]]>([
 
 it('accepts a principal of another known cluster and checks it exists there (ZT008, not ZT009)', () => {
   const edge = [
-    {
-      apiVersion: 'v1',
-      kind: 'ConfigMap',
-      metadata: { name: 'istio', namespace: 'istio-system' },
-      data: { mesh: 'trustDomain: edge.example' },
-    },
+    meshConfigMap('edge.example'),
     ns('gw'),
     deploy('gw', 'gateway'),
   ];
@@ -289,14 +248,14 @@ it('accepts a principal of another known cluster and checks it exists there (ZT0
     'api-allow',
     allowFrom('shop', 'api', ['edge.example/ns/gw/sa/gateway']),
   );
-  expect(codes(known, [edge])).not.toContain('ZT009');
-  expect(codes(known, [edge])).not.toContain('ZT008');
+  expect(codes(known, edge)).not.toContain('ZT009');
+  expect(codes(known, edge)).not.toContain('ZT008');
   const missing = replace(
     base(),
     'api-allow',
     allowFrom('shop', 'api', ['edge.example/ns/gw/sa/nobody']),
   );
-  expect(codes(missing, [edge])).toContain('ZT008');
+  expect(codes(missing, edge)).toContain('ZT008');
 });
 
 it('does not flag workloads of the control plane namespace as outside the mesh', () => {
