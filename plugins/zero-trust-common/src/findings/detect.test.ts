@@ -48,14 +48,14 @@ const sa = (namespaceName: string, name: string): Obj => ({
 });
 
 const strictMesh = pa('istio-system', 'default', { mtls: { mode: 'STRICT' } });
-const allowNothing = (namespace: string) => ap(namespace, 'allow-nothing', {});
+const allowNothing = (where: string) => ap(where, 'allow-nothing', {});
 const allowFrom = (
-  namespace: string,
+  where: string,
   app: string,
   principals: string[],
   extra: Obj = {},
 ) =>
-  ap(namespace, `${app}-allow`, {
+  ap(where, `${app}-allow`, {
     selector: { matchLabels: { app } },
     rules: [{ from: [{ source: { principals } }], ...extra }],
   });

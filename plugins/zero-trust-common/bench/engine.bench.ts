@@ -1,0 +1,734 @@
+/**
+ * The engine benchmark: load + index, full `analyze`, single `check` latency and peak
+ * memory at several mesh sizes, against a naive evaluator without indexes. Each size
+ * and each implementation runs in its own child process, so one's garbage and peak
+ * RSS do not leak into the other's numbers. Prints Markdown tables to stdout and
+ * progress to stderr; exits non-zero if the naive evaluator and the engine disagree.
+ *
+ *   yarn bench:engine [--sizes 1000,5000,10000] [--queries 2000]
+ *                     [--naive-servers 100] [--seed 1] [--without KIND,...]
+ *
+ * `--without` leaves policy shapes of generateMesh out (e.g. namespacePrefix), to see
+ * what one shape costs.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PerformanceObserver } from 'node:perf_hooks';
+import {
+  AnalyzeReport,
+  CallerSource,
+  CheckQuery,
+  ClusterState,
+  Decision,
+  MeshModel,
+  analyze,
+  buildClusterState,
+  check,
+  detectFindings,
+  principalOf,
+} from '../src';
+import {
+  ExtraPolicyKind,
+  GeneratedMesh,
+  MeshOptions,
+  Random,
+  generateMesh,
+} from './generateMesh';
+import { stringMatches } from '../src/engine/match';
+import {
+  NaiveDecision,
+  naiveAllowedCallers,
+  naiveCheck,
+} from './naiveEvaluator';
+
+interface Options {
+  sizes: number[];
+  queries: number;
+  naiveServers: number;
+  seed: number;
+  /** Extra policy shapes left out of the generated meshes. */
+  without: ExtraPolicyKind[];
+}
+
+/** Microseconds. */
+interface Latency {
+  p50: number;
+  p99: number;
+  max: number;
+  /** The slowest 1% of the queries, and how many of them a GC pause overlapped. */
+  slowest: number;
+  slowestDuringGc: number;
+  longestGcMs: number;
+}
+
+/** One timed call: when it started (performance.now()) and how long it took. */
+interface Sample {
+  start: number;
+  ms: number;
+}
+
+interface EngineResult {
+  workloads: number;
+  objects: number;
+  policies: number;
+  generateMs: number;
+  buildMs: number;
+  indexMs: number;
+  analyzeMs: number;
+  findingsMs: number;
+  callerEntries: number;
+  checkCold: Latency;
+  checkWarm: Latency;
+  /** RSS once the code is loaded, before any mesh exists. */
+  baselineRssMiB: number;
+  peakRssMiB: number;
+  /** The queries, so the naive child answers exactly these. */
+  queries: CheckQuery[];
+  decisions: NaiveDecision[];
+  /** The allowed callers `analyze` lists for the sampled servers. */
+  views: { server: string; callers: CallerSource[] }[];
+}
+
+interface CrossCheck {
+  servers: number;
+  /** Workloads `analyze` lists that the naive evaluator denies on every port. */
+  listedButDenied: number;
+  /** Workloads the naive evaluator lets in that no `analyze` entry covers. */
+  allowedButUnlisted: number;
+  examples: string[];
+}
+
+interface NaiveResult {
+  buildMs: number;
+  check: Latency;
+  baselineRssMiB: number;
+  analyzeSampleMs: number;
+  analyzeServers: number;
+  analyzeEstimateMs: number;
+  peakRssMiB: number;
+  agree: number;
+  total: number;
+  byDecision: Record<Decision, number>;
+  mismatches: string[];
+  crossCheck: CrossCheck;
+}
+
+const defaults: Options = {
+  sizes: [1000, 5000, 10000],
+  queries: 2000,
+  naiveServers: 100,
+  seed: 1,
+  without: [],
+};
+/** The mesh each child runs once before measuring, so V8 has compiled the hot code. */
+const warmUpWorkloads = 300;
+
+const cluster = 'bench';
+const methods = ['GET', 'POST', 'DELETE'];
+const paths = ['/api/orders', '/api/items/42', '/admin/users', '/internal/x'];
+
+function argValue(args: string[], name: string): string | undefined {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : undefined;
+}
+
+function parseOptions(args: string[]): Options {
+  const num = (name: string, fallback: number) =>
+    Number(argValue(args, name) ?? fallback);
+  return {
+    sizes: argValue(args, 'sizes')?.split(',').map(Number) ?? defaults.sizes,
+    queries: num('queries', defaults.queries),
+    naiveServers: num('naive-servers', defaults.naiveServers),
+    seed: num('seed', defaults.seed),
+    without: (argValue(args, 'without')?.split(',') ?? []) as ExtraPolicyKind[],
+  };
+}
+
+function meshOptions(
+  options: Options,
+  workloads: number,
+  seed = options.seed,
+): MeshOptions {
+  return {
+    workloads,
+    seed,
+    extraPolicyWeights: Object.fromEntries(options.without.map(k => [k, 0])),
+  };
+}
+
+const log = (message: string) => process.stderr.write(`${message}\n`);
+const collectGarbage = () => globalThis.gc?.();
+const peakRssMiB = () => process.resourceUsage().maxRSS / 1024;
+const rssMiB = () => process.memoryUsage().rss / 2 ** 20;
+const workloadRef = (w: { namespace: string; name: string }) =>
+  `${w.namespace}/${w.name}`;
+
+function sampled<T>(fn: () => T): [T, Sample] {
+  const start = performance.now();
+  const value = fn();
+  return [value, { start, ms: performance.now() - start }];
+}
+
+function timed<T>(fn: () => T): [T, number] {
+  const [value, sample] = sampled(fn);
+  return [value, sample.ms];
+}
+
+/**
+ * GC pauses, to tell a slow query from one the collector interrupted. The observer
+ * reports asynchronously, so read it after `settle`.
+ */
+class GcPauses {
+  private readonly pauses: { start: number; end: number }[] = [];
+  private readonly observer = new PerformanceObserver(list => {
+    for (const e of list.getEntries()) {
+      this.pauses.push({ start: e.startTime, end: e.startTime + e.duration });
+    }
+  });
+
+  constructor() {
+    this.observer.observe({ entryTypes: ['gc'] });
+  }
+
+  async settle(): Promise<void> {
+    await new Promise(resolve => setTimeout(resolve, 50));
+  }
+
+  during(s: Sample) {
+    return this.pauses.filter(p => p.start < s.start + s.ms && p.end > s.start);
+  }
+
+  stop() {
+    this.observer.disconnect();
+  }
+}
+
+function latency(samples: Sample[], gc?: GcPauses): Latency {
+  const sorted = [...samples].sort((a, b) => a.ms - b.ms);
+  const at = (q: number) =>
+    sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)].ms *
+    1000;
+  const slowest = sorted.slice(-Math.ceil(sorted.length / 100));
+  const pauses = gc ? slowest.map(s => gc.during(s)) : [];
+  return {
+    p50: at(0.5),
+    p99: at(0.99),
+    max: at(1),
+    slowest: slowest.length,
+    slowestDuringGc: pauses.filter(p => p.length > 0).length,
+    longestGcMs: Math.max(0, ...pauses.flat().map(p => p.end - p.start)),
+  };
+}
+
+/** Mostly a port the server listens on; sometimes none (all ports), or one it does not. */
+function pickPort(rnd: Random, ports: number[]): { port?: number } {
+  const r = rnd.next();
+  if (r < 0.75) return { port: rnd.pick(ports) };
+  return r < 0.9 ? {} : { port: 8443 };
+}
+
+/**
+ * Random queries, biased so that every decision occurs: half the callers are ones
+ * the server's own policy names, the rest random workloads, plaintext clients and
+ * bare identities; ports, methods and paths are sometimes left out.
+ */
+function makeQueries(
+  mesh: GeneratedMesh,
+  count: number,
+  seed: number,
+): CheckQuery[] {
+  const rnd = new Random(seed);
+  const { workloads } = mesh;
+  const caller = (peers: number[]): string => {
+    const r = rnd.next();
+    if (r < 0.5 && peers.length) return workloadRef(workloads[rnd.pick(peers)]);
+    if (r < 0.8) return workloadRef(rnd.pick(workloads));
+    if (r < 0.9) return 'plaintext';
+    const w = rnd.pick(workloads);
+    return `principal:${principalOf(
+      'cluster.local',
+      w.namespace,
+      w.serviceAccount,
+    )}`;
+  };
+  return Array.from({ length: count }, () => {
+    const server = rnd.pick(workloads);
+    return {
+      from: caller(server.peers),
+      to: workloadRef(server),
+      ...pickPort(rnd, server.ports),
+      ...(rnd.chance(0.6) ? { method: rnd.pick(methods) } : {}),
+      ...(rnd.chance(0.6) ? { path: rnd.pick(paths) } : {}),
+    };
+  });
+}
+
+/** The servers whose allowed callers both implementations list. */
+function sampleServers(mesh: GeneratedMesh, count: number, seed: number) {
+  const rnd = new Random(seed + 1);
+  return rnd.sample(mesh.workloads, count).map(workloadRef);
+}
+
+/** One full run on a small mesh of another seed, untimed. */
+function warmUpEngine(options: Options) {
+  const seed = options.seed + 100;
+  const mesh = generateMesh(meshOptions(options, warmUpWorkloads, seed));
+  const model = new MeshModel([buildClusterState(cluster, mesh.objects)]);
+  for (const q of makeQueries(mesh, 500, seed)) check(model, q);
+  analyze(model);
+}
+
+async function runEngine(
+  options: Options,
+  workloads: number,
+): Promise<EngineResult> {
+  const baselineRssMiB = rssMiB();
+  warmUpEngine(options);
+  const [mesh, generateMs] = timed(() =>
+    generateMesh(meshOptions(options, workloads)),
+  );
+  const queries = makeQueries(mesh, options.queries, options.seed);
+  const servers = sampleServers(mesh, options.naiveServers, options.seed);
+  collectGarbage();
+
+  const [state, buildMs] = timed(() =>
+    buildClusterState(cluster, mesh.objects),
+  );
+  const objects = mesh.objects.length;
+  // The raw manifests are not part of what the engine keeps.
+  mesh.objects.length = 0;
+  collectGarbage();
+  const [model, indexMs] = timed(() => new MeshModel([state]));
+
+  // Cold: the first query on a server derives its policies, ports and mTLS.
+  const gc = new GcPauses();
+  const cold = queries.map(q => sampled(() => check(model, q)));
+  const warm = queries.map(q => sampled(() => check(model, q))[1]);
+  const decisions = cold.map(([r]) => ({ decision: r.decision, mtls: r.mtls }));
+  await gc.settle();
+  gc.stop();
+  collectGarbage();
+
+  // A fresh model, so that analyze pays for every lazy derivation itself.
+  const fresh = new MeshModel([state]);
+  const [report, analyzeMs] = timed(() => analyze(fresh));
+  // analyze runs the findings last, on a model its views have warmed: running them
+  // again on the same model measures their share.
+  const [, findingsMs] = timed(() => detectFindings(fresh));
+  return {
+    workloads,
+    objects,
+    policies: state.authorizationPolicies.length,
+    generateMs,
+    buildMs,
+    indexMs,
+    analyzeMs,
+    findingsMs,
+    callerEntries: report.workloads.reduce(
+      (n, w) => n + w.allowedCallers.length,
+      0,
+    ),
+    checkCold: latency(
+      cold.map(([, s]) => s),
+      gc,
+    ),
+    checkWarm: latency(warm, gc),
+    baselineRssMiB,
+    peakRssMiB: peakRssMiB(),
+    queries,
+    decisions,
+    views: viewsOf(report, servers),
+  };
+}
+
+function viewsOf(report: AnalyzeReport, servers: string[]) {
+  const byRef = new Map(report.workloads.map(w => [workloadRef(w), w]));
+  return servers.map(server => ({
+    server,
+    callers: byRef.get(server)!.allowedCallers.map(c => c.source),
+  }));
+}
+
+/**
+ * Whether an `analyze` entry wider than one workload stands for this caller. Lenient
+ * on purpose: the strict test is that every listed workload is allowed.
+ */
+function covers(source: CallerSource, principal: string): boolean {
+  switch (source.kind) {
+    case 'anyone':
+    case 'authenticated':
+      return true;
+    case 'namespace':
+      return principal.includes(`/ns/${source.namespace}/sa/`);
+    case 'principal':
+      return source.principal === principal;
+    case 'principalPattern':
+      return stringMatches(source.pattern, principal);
+    default:
+      return false;
+  }
+}
+
+function crossCheck(
+  state: ClusterState,
+  views: EngineResult['views'],
+): { result: CrossCheck; elapsedMs: number } {
+  const result: CrossCheck = {
+    servers: views.length,
+    listedButDenied: 0,
+    allowedButUnlisted: 0,
+    examples: [],
+  };
+  const example = (text: string) => {
+    if (result.examples.length < 20) result.examples.push(text);
+  };
+  let elapsedMs = 0;
+  for (const { server, callers } of views) {
+    const [namespace, name] = server.split('/');
+    const info = state.workloads.find(
+      w => w.namespace === namespace && w.name === name,
+    )!;
+    const [allowed, ms] = timed(() => naiveAllowedCallers(state, info));
+    elapsedMs += ms;
+    const allowedIds = new Set(
+      allowed.map(w => `${cluster}/${workloadRef(w)}`),
+    );
+    const listed = new Set<string>();
+    for (const c of callers) {
+      if (c.kind !== 'workload') continue;
+      listed.add(c.workload);
+      if (!allowedIds.has(c.workload)) {
+        result.listedButDenied++;
+        example(`${c.workload} -> ${server}: listed, naive DENY`);
+      }
+    }
+    const wide = callers.filter(c => c.kind !== 'workload');
+    for (const w of allowed) {
+      const id = `${cluster}/${workloadRef(w)}`;
+      const p = principalOf(
+        state.mesh.trustDomain,
+        w.namespace,
+        w.serviceAccount,
+      );
+      if (listed.has(id) || wide.some(c => covers(c, p))) continue;
+      result.allowedButUnlisted++;
+      example(`${id} -> ${server}: naive allows, not listed`);
+    }
+  }
+  return { result, elapsedMs };
+}
+
+function warmUpNaive(options: Options) {
+  const seed = options.seed + 100;
+  const mesh = generateMesh(meshOptions(options, warmUpWorkloads, seed));
+  const state = buildClusterState(cluster, mesh.objects);
+  for (const q of makeQueries(mesh, 500, seed)) naiveCheck(state, q);
+  for (const w of state.workloads.slice(0, 5)) naiveAllowedCallers(state, w);
+}
+
+async function runNaive(
+  options: Options,
+  workloads: number,
+  engine: EngineResult,
+): Promise<NaiveResult> {
+  const baselineRssMiB = rssMiB();
+  warmUpNaive(options);
+  const mesh = generateMesh(meshOptions(options, workloads));
+  const queries = engine.queries;
+  collectGarbage();
+  const [state, buildMs] = timed(() =>
+    buildClusterState(cluster, mesh.objects),
+  );
+  mesh.objects.length = 0;
+
+  const gc = new GcPauses();
+  const answers = queries.map(q => sampled(() => naiveCheck(state, q)));
+  await gc.settle();
+  gc.stop();
+  const byDecision: Record<Decision, number> = {
+    ALLOW: 0,
+    DENY: 0,
+    CONDITIONAL: 0,
+  };
+  const mismatches: string[] = [];
+  answers.forEach(([naive], i) => {
+    const ours = engine.decisions[i];
+    byDecision[ours.decision]++;
+    if (naive.decision !== ours.decision || naive.mtls !== ours.mtls) {
+      mismatches.push(
+        `${JSON.stringify(queries[i])}: engine ${ours.decision}${
+          ours.mtls ? ' mTLS' : ''
+        }, naive ${naive.decision}${naive.mtls ? ' mTLS' : ''}`,
+      );
+    }
+  });
+  collectGarbage();
+  const { result, elapsedMs } = crossCheck(state, engine.views);
+  return {
+    buildMs,
+    check: latency(
+      answers.map(([, s]) => s),
+      gc,
+    ),
+    analyzeSampleMs: elapsedMs,
+    analyzeServers: engine.views.length,
+    // Every server costs about the same (one pass over all workloads as callers).
+    analyzeEstimateMs: (elapsedMs / engine.views.length) * workloads,
+    baselineRssMiB,
+    peakRssMiB: peakRssMiB(),
+    agree: queries.length - mismatches.length,
+    total: queries.length,
+    byDecision,
+    mismatches,
+    crossCheck: result,
+  };
+}
+
+/** Runs this file again in a fresh process for one size and one implementation. */
+function child<T>(args: string[], out: string): T {
+  const run = spawnSync(
+    process.execPath,
+    [...process.execArgv, '--expose-gc', __filename, ...args, '--out', out],
+    { stdio: ['ignore', 'inherit', 'inherit'] },
+  );
+  if (run.status !== 0) {
+    throw new Error(`benchmark child ${args.join(' ')} failed (${run.status})`);
+  }
+  return JSON.parse(readFileSync(out, 'utf8')) as T;
+}
+
+// ---------------------------------------------------------------------------
+// Reporting
+
+const ms = (v: number) =>
+  v >= 10_000 ? `${(v / 1000).toFixed(1)} s` : `${Math.round(v)} ms`;
+const us = (v: number) =>
+  v >= 1000 ? `${(v / 1000).toFixed(2)} ms` : `${Math.round(v)} µs`;
+const ratio = (naive: number, engine: number) =>
+  `${(naive / engine).toFixed(1)}×`;
+const rss = (peak: number, baseline: number) =>
+  `${Math.round(peak)} MiB (${Math.round(baseline)})`;
+const size = (n: number) => (n % 1000 === 0 ? `${n / 1000}k` : String(n));
+
+function row(cells: (string | number)[]): string {
+  return `| ${cells.join(' | ')} |`;
+}
+
+function engineTable(results: [EngineResult, NaiveResult][]): string[] {
+  return [
+    row([
+      'Workloads',
+      'AuthorizationPolicies',
+      'load + index',
+      'full analyze',
+      'of which findings',
+      'analyze per workload',
+      'check p50 cold / warm',
+      'check p99 cold / warm',
+      'peak RSS (baseline)',
+    ]),
+    row(Array(9).fill('---')),
+    ...results.map(([e]) =>
+      row([
+        size(e.workloads),
+        e.policies,
+        `${ms(e.buildMs + e.indexMs)} (${ms(e.buildMs)} + ${ms(e.indexMs)})`,
+        ms(e.analyzeMs),
+        ms(e.findingsMs),
+        us((e.analyzeMs / e.workloads) * 1000),
+        `${us(e.checkCold.p50)} / ${us(e.checkWarm.p50)}`,
+        `${us(e.checkCold.p99)} / ${us(e.checkWarm.p99)}`,
+        rss(e.peakRssMiB, e.baselineRssMiB),
+      ]),
+    ),
+  ];
+}
+
+function naiveTable(results: [EngineResult, NaiveResult][]): string[] {
+  return [
+    row([
+      'Workloads',
+      'naive load',
+      'naive check p50',
+      'naive check p99',
+      'p50 ratio vs cold / warm',
+      'p99 ratio vs cold / warm',
+      'naive analyze (est.)',
+      'analyze ratio',
+      'naive peak RSS (baseline)',
+    ]),
+    row(Array(9).fill('---')),
+    ...results.map(([e, n]) =>
+      row([
+        size(e.workloads),
+        ms(n.buildMs),
+        us(n.check.p50),
+        us(n.check.p99),
+        `${ratio(n.check.p50, e.checkCold.p50)} / ${ratio(
+          n.check.p50,
+          e.checkWarm.p50,
+        )}`,
+        `${ratio(n.check.p99, e.checkCold.p99)} / ${ratio(
+          n.check.p99,
+          e.checkWarm.p99,
+        )}`,
+        `≈ ${ms(n.analyzeEstimateMs)} (${n.analyzeServers} of ${
+          e.workloads
+        } servers, ×${(e.workloads / n.analyzeServers).toFixed(0)})`,
+        ratio(n.analyzeEstimateMs, e.analyzeMs),
+        rss(n.peakRssMiB, n.baselineRssMiB),
+      ]),
+    ),
+  ];
+}
+
+function agreementLines(results: [EngineResult, NaiveResult][]): string[] {
+  return results.map(([e, n]) => {
+    const d = n.byDecision;
+    const c = n.crossCheck;
+    return (
+      `- ${size(e.workloads)}: check decisions agree on ${n.agree}/${
+        n.total
+      } ` +
+      `queries (ALLOW ${d.ALLOW}, DENY ${d.DENY}, CONDITIONAL ${d.CONDITIONAL}); ` +
+      `allowed callers of ${c.servers} sampled servers: ${c.listedButDenied} ` +
+      `listed but denied, ${c.allowedButUnlisted} allowed but not listed ` +
+      `(${e.callerEntries} caller entries in the full report).`
+    );
+  });
+}
+
+function tail(l: Latency): string {
+  const longest = l.slowestDuringGc
+    ? ` (longest ${l.longestGcMs.toFixed(1)} ms)`
+    : '';
+  return `${l.slowestDuringGc} of the ${l.slowest} slowest overlapped a GC pause${longest}`;
+}
+
+function tailLines(results: [EngineResult, NaiveResult][]): string[] {
+  return results.map(
+    ([e, n]) =>
+      `- ${size(e.workloads)}: engine cold checks: ${tail(e.checkCold)}; ` +
+      `warm: ${tail(e.checkWarm)}; naive: ${tail(n.check)}.`,
+  );
+}
+
+/** How the first and last size compare, as the exponent k of n^k. */
+function growthLine(results: [EngineResult, NaiveResult][]): string {
+  const [first] = results[0];
+  const [last] = results[results.length - 1];
+  const n = last.workloads / first.workloads;
+  const grow = (name: string, pick: (e: EngineResult) => number) => {
+    const factor = pick(last) / pick(first);
+    const k = Math.log(factor) / Math.log(n);
+    return `${name} ×${factor.toFixed(1)} (n^${k.toFixed(2)})`;
+  };
+  return (
+    `Growth from ${size(first.workloads)} to ${size(last.workloads)} ` +
+    `workloads (×${n.toFixed(0)}): ${[
+      grow('load + index', e => e.buildMs + e.indexMs),
+      grow('analyze', e => e.analyzeMs),
+      grow('findings', e => e.findingsMs),
+      grow('caller entries', e => e.callerEntries),
+      grow('peak RSS', e => e.peakRssMiB),
+    ].join(', ')}.`
+  );
+}
+
+function printReport(options: Options, results: [EngineResult, NaiveResult][]) {
+  const cpu = cpus()[0]?.model.trim() ?? 'unknown CPU';
+  const leftOut = options.without.length
+    ? ` Policy shapes left out: ${options.without.join(', ')}.`
+    : '';
+  const lines = [
+    `Node ${process.version}, ${cpus().length} CPUs (${cpu}), seed ${
+      options.seed
+    }, ` +
+      `${options.queries} check queries per size; each size and implementation ` +
+      `in its own process, V8 warmed up on a ${warmUpWorkloads}-workload mesh ` +
+      `first.${leftOut}`,
+    '',
+    ...engineTable(results),
+    '',
+    ...(results.length > 1 ? [growthLine(results), ''] : []),
+    ...naiveTable(results),
+    '',
+    'Ratios are naive / engine. Cold: the first query on a server, which derives ' +
+      'its policies, ports and mTLS; warm: the same queries again. Agreement:',
+    '',
+    ...agreementLines(results),
+    '',
+    'Check latency tail (the slowest 1% of the queries):',
+    '',
+    ...tailLines(results),
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+async function main(args: string[]) {
+  const options = parseOptions(args);
+  const mode = argValue(args, 'child');
+  if (mode) {
+    const workloads = Number(argValue(args, 'workloads'));
+    const result =
+      mode === 'engine'
+        ? await runEngine(options, workloads)
+        : await runNaive(
+            options,
+            workloads,
+            JSON.parse(readFileSync(argValue(args, 'engine')!, 'utf8')),
+          );
+    writeFileSync(argValue(args, 'out')!, JSON.stringify(result));
+    return;
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'zt-bench-'));
+  const shared = [
+    ...(options.without.length ? ['--without', options.without.join(',')] : []),
+    '--queries',
+    String(options.queries),
+    '--naive-servers',
+    String(options.naiveServers),
+    '--seed',
+    String(options.seed),
+  ];
+  const results: [EngineResult, NaiveResult][] = [];
+  try {
+    for (const n of options.sizes) {
+      log(`${size(n)} workloads: engine…`);
+      const base = ['--workloads', String(n), ...shared];
+      const enginePath = join(dir, `engine-${n}.json`);
+      const engine = child<EngineResult>(
+        ['--child', 'engine', ...base],
+        enginePath,
+      );
+      log(`${size(n)} workloads: naive…`);
+      const naive = child<NaiveResult>(
+        ['--child', 'naive', ...base, '--engine', enginePath],
+        join(dir, `naive-${n}.json`),
+      );
+      results.push([engine, naive]);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  printReport(options, results);
+  const failures = results.flatMap(([, n]) => [
+    ...n.mismatches,
+    ...n.crossCheck.examples.filter(x => x.includes('naive DENY')),
+  ]);
+  if (failures.length) {
+    log(
+      `\nThe engine and the naive evaluator disagree:\n${failures
+        .slice(0, 20)
+        .join('\n')}`,
+    );
+    process.exitCode = 1;
+  }
+}
+
+main(process.argv.slice(2)).catch(error => {
+  log(String(error?.stack ?? error));
+  process.exitCode = 1;
+});

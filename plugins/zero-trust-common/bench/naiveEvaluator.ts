@@ -1,0 +1,507 @@
+/**
+ * The baseline the benchmark compares the engine with: the same decisions as
+ * `check`, computed the way an implementation without indexes would. Every query
+ * scans every AuthorizationPolicy in the cluster (namespace and selector checked each
+ * time) and interprets the matching rules straight from the normalized objects: no
+ * per-namespace index, no compiled matchers, nothing cached between queries.
+ *
+ * Only the pure helpers whose semantics the engine defines in one place are reused
+ * (membership, ports, PeerAuthentication and DestinationRule lookup, string match):
+ * the authorization rules themselves are evaluated by an independent interpreter, so
+ * the agreement the benchmark prints is also a differential test of the compiled
+ * matchers.
+ */
+import {
+  AuthorizationAction,
+  AuthorizationCondition,
+  AuthorizationOperation,
+  AuthorizationPolicyInfo,
+  AuthorizationRule,
+  AuthorizationSource,
+  CheckQuery,
+  ClusterState,
+  Decision,
+  DestinationRuleInfo,
+  Membership,
+  RequestAttributes,
+  WorkloadInfo,
+  WorkloadPort,
+  meshMembership,
+  parsePrincipal,
+  principalOf,
+} from '../src';
+import {
+  AuthzRequest,
+  TrustBundle,
+  expandPrincipal,
+  policyAppliesTo,
+  ruleHttpFields,
+} from '../src/engine/authorization';
+import {
+  destinationRuleFor,
+  serviceHost,
+  tlsModeFor,
+} from '../src/engine/destinationRules';
+import { Tri, pathMatches, stringMatches, triNot } from '../src/engine/match';
+import {
+  EffectiveMtls,
+  EffectiveMtlsMode,
+  effectiveMtls,
+  mtlsOnPort,
+  peerAuthenticationScopes,
+} from '../src/engine/peerAuthentication';
+import { workloadPorts } from '../src/engine/ports';
+
+/** What the benchmark compares: the decision and whether the connection is mTLS. */
+export interface NaiveDecision {
+  decision: Decision;
+  mtls: boolean;
+}
+
+type NaiveCaller =
+  | { kind: 'workload'; workload: WorkloadInfo }
+  | { kind: 'principal'; principal: string }
+  | { kind: 'plaintext' };
+
+/** What the server side contributes, derived from scratch by linear scans. */
+interface ServerFacts {
+  workload: WorkloadInfo;
+  membership: Membership;
+  ports: WorkloadPort[];
+  mtls: EffectiveMtls;
+  /** The AuthorizationPolicies enforced on it, found by scanning all of them. */
+  policies: AuthorizationPolicyInfo[];
+}
+
+// ---------------------------------------------------------------------------
+// Rule interpretation: three-valued, as Istio's semantics with unknown attributes.
+
+/** An attribute the query did not give (`null`) makes a field `maybe`. */
+type Attribute = string | undefined | null;
+
+/** What one policy's rules are read against. */
+interface Scope {
+  req: AuthzRequest;
+  bundle: TrustBundle;
+  /** A bare service account name means one in the policy's own namespace. */
+  policyNamespace: string;
+  /** A TCP reading, where the proxy cannot see HTTP-only fields. */
+  dropHttp: boolean;
+}
+
+function triAll(values: Tri[]): Tri {
+  if (values.includes('no')) return 'no';
+  return values.includes('maybe') ? 'maybe' : 'yes';
+}
+
+function triAny(values: Tri[]): Tri {
+  if (values.includes('yes')) return 'yes';
+  return values.includes('maybe') ? 'maybe' : 'no';
+}
+
+/** A field passes when some value matches; an absent attribute fails it. */
+function fieldResult(
+  values: string[],
+  value: Attribute,
+  matches: (pattern: string, value: string) => boolean,
+  negative: boolean,
+): Tri {
+  if (value === null) return 'maybe';
+  const hit =
+    value !== undefined && values.some(p => matches(p, value)) ? 'yes' : 'no';
+  return negative ? triNot(hit) : hit;
+}
+
+const equals = (a: string, b: string) => a === b;
+const hostMatches = (pattern: string, host: string) =>
+  stringMatches(pattern.toLowerCase(), host.toLowerCase());
+
+/** The caller's identity as each source field reads it. */
+function identity(req: AuthzRequest) {
+  const parsed = req.principal ? parsePrincipal(req.principal) : undefined;
+  return {
+    principal: req.principal,
+    namespace: parsed?.namespace,
+    account: parsed && `${parsed.namespace}/${parsed.serviceAccount}`,
+  };
+}
+
+const expand = (values: string[], scope: Scope) =>
+  values.flatMap(p => expandPrincipal(p, scope.bundle));
+
+const qualify = (values: string[], scope: Scope) =>
+  values.map(v => (v.includes('/') ? v : `${scope.policyNamespace}/${v}`));
+
+function sourceResult(
+  source: AuthorizationSource | undefined,
+  scope: Scope,
+): Tri {
+  const s = source ?? {};
+  const id = identity(scope.req);
+  const results: Tri[] = [];
+  const field = (
+    values: string[] | undefined,
+    negative: boolean,
+    value: Attribute,
+    matches: (pattern: string, value: string) => boolean,
+  ) => {
+    if (values) results.push(fieldResult(values, value, matches, negative));
+  };
+  const principals = s.principals && expand(s.principals, scope);
+  const notPrincipals = s.notPrincipals && expand(s.notPrincipals, scope);
+  field(principals, false, id.principal, stringMatches);
+  field(notPrincipals, true, id.principal, stringMatches);
+  field(s.namespaces, false, id.namespace, stringMatches);
+  field(s.notNamespaces, true, id.namespace, stringMatches);
+  const accounts = s.serviceAccounts && qualify(s.serviceAccounts, scope);
+  const notAccounts =
+    s.notServiceAccounts && qualify(s.notServiceAccounts, scope);
+  field(accounts, false, id.account, equals);
+  field(notAccounts, true, id.account, equals);
+  // Source IPs and JWTs are never part of a query: such a field may or may not match.
+  const unknowable = [
+    s.ipBlocks,
+    s.notIpBlocks,
+    s.remoteIpBlocks,
+    s.notRemoteIpBlocks,
+    ...(scope.dropHttp ? [] : [s.requestPrincipals, s.notRequestPrincipals]),
+  ];
+  for (const list of unknowable) if (list) results.push('maybe');
+  return triAll(results);
+}
+
+function operationResult(
+  operation: AuthorizationOperation | undefined,
+  scope: Scope,
+): Tri {
+  const o = operation ?? {};
+  const { req } = scope;
+  const given = (v: string | undefined): Attribute =>
+    v === undefined ? null : v;
+  const port = req.port === undefined ? null : String(req.port);
+  const fields: [string[] | undefined, boolean, Attribute, typeof equals][] = [
+    [o.ports, false, port, equals],
+    [o.notPorts, true, port, equals],
+  ];
+  if (!scope.dropHttp) {
+    fields.push(
+      [o.methods, false, given(req.method), equals],
+      [o.notMethods, true, given(req.method), equals],
+      [o.paths, false, given(req.path), pathMatches],
+      [o.notPaths, true, given(req.path), pathMatches],
+      [o.hosts, false, given(req.host), hostMatches],
+      [o.notHosts, true, given(req.host), hostMatches],
+    );
+  }
+  const results: Tri[] = [];
+  for (const [values, negative, value, matches] of fields) {
+    if (values) results.push(fieldResult(values, value, matches, negative));
+  }
+  return triAll(results);
+}
+
+const isHttpCondition = (c: AuthorizationCondition) =>
+  c.key.startsWith('request.') || c.key.startsWith('experimental.');
+
+function conditionResult(condition: AuthorizationCondition, scope: Scope): Tri {
+  const id = identity(scope.req);
+  const { port } = scope.req;
+  const one = (values: string[], negative: boolean): Tri => {
+    switch (condition.key) {
+      case 'source.principal':
+        return fieldResult(
+          expand(values, scope),
+          id.principal,
+          stringMatches,
+          negative,
+        );
+      case 'source.namespace':
+        return fieldResult(values, id.namespace, stringMatches, negative);
+      case 'source.serviceAccount':
+        return fieldResult(
+          qualify(values, scope),
+          id.account,
+          equals,
+          negative,
+        );
+      case 'destination.port':
+        return fieldResult(
+          values,
+          port === undefined ? null : String(port),
+          equals,
+          negative,
+        );
+      default:
+        // Headers, claims, IPs, SNI: never known from a query.
+        return 'maybe';
+    }
+  };
+  const results: Tri[] = [];
+  if (condition.values) results.push(one(condition.values, false));
+  if (condition.notValues) results.push(one(condition.notValues, true));
+  return triAll(results);
+}
+
+/**
+ * One rule against one request. A TCP reading drops HTTP-only fields; an ALLOW rule
+ * that uses any is then ignored, while other actions match more.
+ */
+function ruleResult(
+  rule: AuthorizationRule,
+  action: AuthorizationAction,
+  scope: Scope,
+): Tri {
+  if (scope.dropHttp && action === 'ALLOW' && ruleHttpFields(rule).length) {
+    return 'no';
+  }
+  const fromResult = rule.from
+    ? triAny(rule.from.map(s => sourceResult(s, scope)))
+    : 'yes';
+  const toResult = rule.to
+    ? triAny(rule.to.map(o => operationResult(o, scope)))
+    : 'yes';
+  const when = (rule.when ?? [])
+    .filter(c => !(scope.dropHttp && isHttpCondition(c)))
+    .map(c => conditionResult(c, scope));
+  return triAll([fromResult, toResult, ...when]);
+}
+
+function policyResult(
+  policy: AuthorizationPolicyInfo,
+  req: AuthzRequest,
+  bundle: TrustBundle,
+): Tri {
+  const scope: Scope = {
+    req,
+    bundle,
+    policyNamespace: policy.namespace,
+    dropHttp: req.protocol === 'tcp',
+  };
+  return triAny(policy.rules.map(r => ruleResult(r, policy.action, scope)));
+}
+
+/**
+ * CUSTOM, then DENY, then ALLOW; AUDIT never decides. ztunnel (ambient without a
+ * waypoint) enforces only ALLOW and DENY.
+ */
+function decide(
+  policies: AuthorizationPolicyInfo[],
+  req: AuthzRequest,
+  bundle: TrustBundle,
+  ambient: boolean,
+): Decision {
+  let certainDeny = false;
+  let doubt = false;
+  let allowPolicies = 0;
+  let allowMatch: Tri = 'no';
+  for (const policy of policies) {
+    if (policy.action === 'AUDIT') continue;
+    if (ambient && policy.action === 'CUSTOM') continue;
+    const result = policyResult(policy, req, bundle);
+    if (policy.action === 'ALLOW') {
+      allowPolicies++;
+      allowMatch = triAny([allowMatch, result]);
+    } else if (result === 'yes' && policy.action === 'DENY') {
+      certainDeny = true;
+    } else if (result !== 'no') {
+      // A DENY that may match, or a CUSTOM provider: it depends.
+      doubt = true;
+    }
+  }
+  if (certainDeny) return 'DENY';
+  if (allowPolicies === 0) return doubt ? 'CONDITIONAL' : 'ALLOW';
+  if (allowMatch === 'no') return 'DENY';
+  return doubt || allowMatch === 'maybe' ? 'CONDITIONAL' : 'ALLOW';
+}
+
+// ---------------------------------------------------------------------------
+// Connection and per-port evaluation, with linear scans for every lookup.
+
+function findNamespace(state: ClusterState, name: string) {
+  return state.namespaces.find(n => n.name === name);
+}
+
+function membershipOf(state: ClusterState, w: WorkloadInfo): Membership {
+  return meshMembership(findNamespace(state, w.namespace), w);
+}
+
+/** The DestinationRules of a few namespaces, gathered by one scan of them all. */
+function rulesIn(
+  state: ClusterState,
+  namespaces: string[],
+): Map<string, DestinationRuleInfo[]> {
+  const map = new Map<string, DestinationRuleInfo[]>();
+  for (const rule of state.destinationRules) {
+    if (!namespaces.includes(rule.namespace)) continue;
+    map.set(rule.namespace, [...(map.get(rule.namespace) ?? []), rule]);
+  }
+  return map;
+}
+
+/** Whether the client's side sends mutual TLS; `undefined` where it cannot connect. */
+function clientSendsMtls(
+  state: ClusterState,
+  caller: NaiveCaller,
+  port: WorkloadPort | undefined,
+  serverMode: EffectiveMtlsMode,
+): boolean | undefined {
+  const auto = serverMode !== 'DISABLE';
+  if (caller.kind === 'plaintext') return false;
+  if (caller.kind === 'principal') return auto;
+  const mode = membershipOf(state, caller.workload).mode;
+  if (mode === 'none') return false;
+  // ztunnel sends HBONE mTLS, except to a port whose server disables it.
+  if (mode === 'ambient') return auto;
+  const exposing = port?.services[0];
+  const rule =
+    exposing &&
+    destinationRuleFor(
+      state.mesh,
+      caller.workload,
+      serviceHost(exposing.service.namespace, exposing.service.name),
+      exposing.service.namespace,
+      rulesIn(state, [
+        caller.workload.namespace,
+        exposing.service.namespace,
+        state.mesh.rootNamespace,
+      ]),
+    );
+  switch (rule ? tlsModeFor(rule, exposing?.servicePort) : undefined) {
+    case 'ISTIO_MUTUAL':
+      return serverMode === 'DISABLE' ? undefined : true;
+    case 'DISABLE':
+    case 'SIMPLE':
+    case 'MUTUAL':
+      return false;
+    default:
+      return state.mesh.enableAutoMtls && auto;
+  }
+}
+
+function callerPrincipal(
+  state: ClusterState,
+  caller: NaiveCaller,
+): string | undefined {
+  if (caller.kind === 'principal') return caller.principal;
+  if (caller.kind === 'plaintext') return undefined;
+  const { namespace, serviceAccount } = caller.workload;
+  return principalOf(state.mesh.trustDomain, namespace, serviceAccount);
+}
+
+function onePort(
+  state: ClusterState,
+  caller: NaiveCaller,
+  server: ServerFacts,
+  port: number | undefined,
+  attributes: RequestAttributes,
+): NaiveDecision {
+  if (server.membership.mode === 'none')
+    return { decision: 'ALLOW', mtls: false };
+  const ambient = server.membership.mode === 'ambient';
+  let mode =
+    port === undefined ? server.mtls.mode : mtlsOnPort(server.mtls, port);
+  if (ambient && mode === 'DISABLE') mode = 'PERMISSIVE';
+  const known = server.ports.find(p => p.port === port);
+  const mtls = clientSendsMtls(state, caller, known, mode);
+  if (mtls === undefined) return { decision: 'DENY', mtls: false };
+  if (!mtls && mode === 'STRICT') return { decision: 'DENY', mtls: false };
+  const request: AuthzRequest = {
+    principal: mtls ? callerPrincipal(state, caller) : undefined,
+    port,
+    protocol: ambient || known?.protocol === 'tcp' ? 'tcp' : 'http',
+    method: attributes.method,
+    path: attributes.path,
+    host: attributes.host,
+  };
+  const bundle = {
+    local: [state.mesh.trustDomain, ...state.mesh.trustDomainAliases],
+  };
+  return {
+    decision: decide(server.policies, request, bundle, ambient),
+    mtls,
+  };
+}
+
+/** Every port when the query names none; CONDITIONAL where the ports disagree. */
+function access(
+  state: ClusterState,
+  caller: NaiveCaller,
+  server: ServerFacts,
+  attributes: RequestAttributes,
+): NaiveDecision {
+  let ports: (number | undefined)[] = server.ports.map(p => p.port);
+  if (attributes.port !== undefined) ports = [attributes.port];
+  else if (ports.length === 0) ports = [undefined];
+  const results = ports.map(p => onePort(state, caller, server, p, attributes));
+  const decisions = new Set(results.map(r => r.decision));
+  return {
+    decision: decisions.size === 1 ? results[0].decision : 'CONDITIONAL',
+    mtls: results.every(r => r.mtls),
+  };
+}
+
+/** The server's facts, each derived by scanning the whole cluster state. */
+function serverFacts(state: ClusterState, workload: WorkloadInfo): ServerFacts {
+  const mtls = effectiveMtls(
+    peerAuthenticationScopes(state.mesh, workload, state.peerAuthentications),
+  );
+  return {
+    workload,
+    membership: membershipOf(state, workload),
+    ports: workloadPorts(workload, state.services),
+    mtls,
+    // The point of the baseline: every policy, checked against this server.
+    policies: state.authorizationPolicies.filter(p =>
+      policyAppliesTo(p, state.mesh, workload),
+    ),
+  };
+}
+
+/** `NAMESPACE/NAME` or `CLUSTER/NAMESPACE/NAME`, found by a linear scan. */
+function findWorkload(state: ClusterState, ref: string): WorkloadInfo {
+  const parts = ref.split('/');
+  const [namespace, name] = parts.length === 3 ? parts.slice(1) : parts;
+  const found = state.workloads.find(
+    w => w.namespace === namespace && w.name === name,
+  );
+  if (!found) throw new Error(`no workload ${ref}`);
+  return found;
+}
+
+function parseNaiveCaller(state: ClusterState, ref: string): NaiveCaller {
+  if (ref === 'plaintext') return { kind: 'plaintext' };
+  if (ref.startsWith('principal:')) {
+    return { kind: 'principal', principal: ref.slice('principal:'.length) };
+  }
+  return { kind: 'workload', workload: findWorkload(state, ref) };
+}
+
+/** `check`, without indexes or caches: one query, everything scanned. @public */
+export function naiveCheck(
+  state: ClusterState,
+  query: CheckQuery,
+): NaiveDecision {
+  const caller = parseNaiveCaller(state, query.from);
+  const server = serverFacts(state, findWorkload(state, query.to));
+  return access(state, caller, server, query);
+}
+
+/**
+ * The known workloads that may call `server` on some port (ALLOW or CONDITIONAL):
+ * the policies are scanned once for the server, then every workload in the cluster
+ * is tried as a caller, as an implementation without a principal or namespace
+ * index has to.
+ *
+ * @public
+ */
+export function naiveAllowedCallers(
+  state: ClusterState,
+  server: WorkloadInfo,
+): WorkloadInfo[] {
+  const facts = serverFacts(state, server);
+  return state.workloads.filter(
+    caller =>
+      access(state, { kind: 'workload', workload: caller }, facts, {})
+        .decision !== 'DENY',
+  );
+}
