@@ -2,6 +2,8 @@ import {
   ClusterState,
   DestinationRuleInfo,
   NamespaceInfo,
+  PeerAuthenticationInfo,
+  ServiceInfo,
   WorkloadInfo,
 } from '../model/types';
 import {
@@ -73,7 +75,7 @@ export class WorkloadModel {
   get ports(): WorkloadPort[] {
     this.cachedPorts ??= workloadPorts(
       this.workload,
-      this.cluster.state.services,
+      this.cluster.servicesByNamespace.get(this.workload.namespace) ?? [],
     );
     return this.cachedPorts;
   }
@@ -100,7 +102,7 @@ export class WorkloadModel {
     this.cachedScopes ??= peerAuthenticationScopes(
       this.cluster.state.mesh,
       this.workload,
-      this.cluster.state.peerAuthentications,
+      this.cluster.peerAuthenticationsFor(this.workload.namespace),
     );
     return this.cachedScopes;
   }
@@ -119,8 +121,15 @@ export class ClusterModel {
     string,
     DestinationRuleInfo[]
   >();
+  readonly servicesByNamespace = new Map<string, ServiceInfo[]>();
+  readonly peerAuthenticationsByNamespace = new Map<
+    string,
+    PeerAuthenticationInfo[]
+  >();
   readonly workloads: WorkloadModel[] = [];
   readonly workloadsByNamespace = new Map<string, WorkloadModel[]>();
+  /** `NAMESPACE/NAME` of every service account, declared or used by a workload. */
+  readonly serviceAccounts = new Set<string>();
   /** The trust domain and its aliases: the identities this cluster's policies rewrite to. */
   readonly trustDomains: string[];
 
@@ -136,10 +145,22 @@ export class ClusterModel {
     for (const rule of state.destinationRules) {
       push(this.destinationRulesByNamespace, rule.namespace, rule);
     }
+    for (const service of state.services) {
+      push(this.servicesByNamespace, service.namespace, service);
+    }
+    for (const pa of state.peerAuthentications) {
+      push(this.peerAuthenticationsByNamespace, pa.namespace, pa);
+    }
+    for (const sa of state.serviceAccounts) {
+      this.serviceAccounts.add(`${sa.namespace}/${sa.name}`);
+    }
     for (const workload of state.workloads) {
       const model = new WorkloadModel(this, workload);
       this.workloads.push(model);
       push(this.workloadsByNamespace, workload.namespace, model);
+      this.serviceAccounts.add(
+        `${workload.namespace}/${workload.serviceAccount}`,
+      );
     }
     this.trustDomains = [
       state.mesh.trustDomain,
@@ -149,6 +170,14 @@ export class ClusterModel {
 
   get name(): string {
     return this.state.name;
+  }
+
+  /** The PeerAuthentications that can apply in a namespace: its own and the root namespace's. */
+  peerAuthenticationsFor(namespace: string): PeerAuthenticationInfo[] {
+    const root = this.state.mesh.rootNamespace;
+    const own = this.peerAuthenticationsByNamespace.get(namespace) ?? [];
+    if (namespace === root) return own;
+    return [...own, ...(this.peerAuthenticationsByNamespace.get(root) ?? [])];
   }
 
   /** Whether a namespace exists: declared, or holding a workload. */

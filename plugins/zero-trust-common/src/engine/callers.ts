@@ -5,7 +5,6 @@ import {
 } from '../model/types';
 import { Caller, evaluateAccess } from './access';
 import { expandPrincipal, qualifyServiceAccount } from './authorization';
-import { stringMatches } from './match';
 import { MeshModel, WorkloadModel } from './MeshModel';
 
 /** Who a caller entry stands for. @public */
@@ -14,6 +13,7 @@ export type CallerSource =
   | { kind: 'principal'; principal: string }
   | { kind: 'principalPattern'; pattern: string }
   | { kind: 'namespace'; namespace: string }
+  | { kind: 'namespacePattern'; pattern: string }
   | { kind: 'authenticated' }
   | { kind: 'anyone' };
 
@@ -68,6 +68,8 @@ export function sourceKey(source: CallerSource): string {
       return `pattern:${source.pattern}`;
     case 'namespace':
       return `namespace:${source.namespace}`;
+    case 'namespacePattern':
+      return `namespace-pattern:${source.pattern}`;
     default:
       return source.kind;
   }
@@ -83,6 +85,8 @@ function label(source: CallerSource): string {
       return `identities matching ${source.pattern}`;
     case 'namespace':
       return `any workload in namespace ${source.namespace}`;
+    case 'namespacePattern':
+      return `any workload in a namespace matching ${source.pattern}`;
     case 'authenticated':
       return 'any authenticated workload (any mTLS identity, any trust domain)';
     default:
@@ -111,6 +115,16 @@ function probeCaller(source: CallerSource, model: MeshModel): Caller {
         kind: 'principal',
         principal: `${probe}/ns/${source.namespace}/sa/${probe}`,
       };
+    case 'namespacePattern': {
+      const p = source.pattern;
+      const namespace = p.endsWith('*')
+        ? p.slice(0, -1) + probe
+        : probe + p.slice(1);
+      return {
+        kind: 'principal',
+        principal: `${probe}/ns/${namespace}/sa/${probe}`,
+      };
+    }
     case 'authenticated':
       return { kind: 'principal', principal: anyIdentity };
     default:
@@ -143,11 +157,8 @@ function candidatesOf(
     if (principal === '*') {
       add({ kind: 'authenticated' });
     } else if (isWildcard(principal)) {
+      // One entry stands for every identity the wildcard matches.
       add({ kind: 'principalPattern', pattern: principal });
-      for (const known of model.principals()) {
-        if (stringMatches(principal, known))
-          addWorkloads(model.workloadsWithPrincipal(known));
-      }
     } else {
       const workloads = expanded.flatMap(p => model.workloadsWithPrincipal(p));
       if (workloads.length) addWorkloads(workloads);
@@ -157,23 +168,13 @@ function candidatesOf(
   for (const namespace of s.namespaces ?? []) {
     if (namespace === '*') {
       add({ kind: 'authenticated' });
-      continue;
-    }
-    if (isWildcard(namespace)) {
-      const pattern = namespace.startsWith('*')
-        ? `*/ns/${namespace.slice(1)}`
-        : undefined;
-      add(
-        pattern
-          ? { kind: 'principalPattern', pattern }
-          : { kind: 'authenticated' },
-      );
+    } else if (isWildcard(namespace)) {
+      add({ kind: 'namespacePattern', pattern: namespace });
     } else {
+      // A namespace named outright is usually small: list its workloads too, so
+      // the Security tab can link each to its catalog entity.
       add({ kind: 'namespace', namespace });
-    }
-    for (const ns of model.namespaceNames()) {
-      if (stringMatches(namespace, ns))
-        addWorkloads(model.workloadsInNamespace(ns));
+      addWorkloads(model.workloadsInNamespace(namespace));
     }
   }
   for (const account of s.serviceAccounts ?? []) {
@@ -279,7 +280,7 @@ export function allowedCallers(
         named,
         server.cluster.trustDomains,
         model,
-        () => {},
+        add,
         addWorkloads,
         compiled.policy.namespace,
       );

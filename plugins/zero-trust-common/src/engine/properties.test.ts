@@ -181,6 +181,8 @@ function covers(entry: AllowedCaller, caller: WorkloadModel): boolean {
       return caller.inMesh && caller.namespace === s.namespace;
     case 'principalPattern':
       return caller.inMesh && stringMatches(s.pattern, caller.principal);
+    case 'namespacePattern':
+      return caller.inMesh && stringMatches(s.pattern, caller.namespace);
     case 'workload':
       return s.workload === caller.id;
     default:

@@ -2,7 +2,7 @@ import { selectorMatches } from '../model/labels';
 import { ObjectRef, Labels } from '../model/types';
 import { ClusterModel, MeshModel, WorkloadModel } from '../engine/MeshModel';
 import { parsePrincipal } from '../engine/identity';
-import { resolveRuleHost } from '../engine/destinationRules';
+import { resolveRuleHost, serviceHost } from '../engine/destinationRules';
 import { stringMatches } from '../engine/match';
 import { ruleHttpFields } from '../engine/authorization';
 import {
@@ -184,14 +184,13 @@ function policyFindings(
       policy.namespace,
       policy.name,
     );
+    const scope =
+      policy.namespace === mesh.rootNamespace
+        ? cluster.workloads
+        : cluster.workloadsByNamespace.get(policy.namespace) ?? [];
     const selected = policy.targetRefs
       ? []
-      : cluster.workloads.filter(
-          w =>
-            (policy.namespace === mesh.rootNamespace ||
-              w.namespace === policy.namespace) &&
-            selectorMatches(policy.selector, w.workload.labels),
-        );
+      : scope.filter(w => selectorMatches(policy.selector, w.workload.labels));
     if (
       policy.selector &&
       Object.keys(policy.selector).length &&
@@ -364,14 +363,7 @@ function identityExists(
 ): boolean {
   if (!cluster.hasNamespace(namespace)) return false;
   if (serviceAccount === 'default') return true;
-  return (
-    cluster.state.serviceAccounts.some(
-      s => s.namespace === namespace && s.name === serviceAccount,
-    ) ||
-    (cluster.workloadsByNamespace.get(namespace) ?? []).some(
-      w => w.workload.serviceAccount === serviceAccount,
-    )
-  );
+  return cluster.serviceAccounts.has(`${namespace}/${serviceAccount}`);
 }
 
 function fmt(labels: Labels): string {
@@ -387,10 +379,8 @@ function meshConfigFindings(cluster: ClusterModel, out: Finding[]) {
     if (pa.selector && Object.keys(pa.selector).length) {
       if (
         pa.namespace !== mesh.rootNamespace &&
-        !cluster.workloads.some(
-          w =>
-            w.namespace === pa.namespace &&
-            selectorMatches(pa.selector, w.workload.labels),
+        !(cluster.workloadsByNamespace.get(pa.namespace) ?? []).some(w =>
+          selectorMatches(pa.selector, w.workload.labels),
         )
       ) {
         out.push(
@@ -424,22 +414,28 @@ function meshConfigFindings(cluster: ClusterModel, out: Finding[]) {
       );
     }
   }
+  // In-mesh workloads by the hostname of each Service that exposes them.
+  const byHost = new Map<string, WorkloadModel[]>();
+  for (const w of cluster.workloads) {
+    if (!w.inMesh) continue;
+    for (const p of w.ports) {
+      for (const { service } of p.services) {
+        const h = serviceHost(service.namespace, service.name);
+        const list = byHost.get(h) ?? [];
+        if (!list.includes(w)) list.push(w);
+        byHost.set(h, list);
+      }
+    }
+  }
   for (const rule of destinationRules) {
     const modes = [rule.tlsMode, ...Object.values(rule.portLevelTls)];
     if (!modes.includes('DISABLE')) continue;
     const host = resolveRuleHost(rule);
-    const targets = cluster.workloads.filter(
-      w =>
-        w.inMesh &&
-        w.ports.some(p =>
-          p.services.some(s =>
-            stringMatches(
-              host,
-              `${s.service.name}.${s.service.namespace}.svc.cluster.local`,
-            ),
-          ),
-        ),
-    );
+    const targets = host.includes('*')
+      ? [...byHost]
+          .filter(([h]) => stringMatches(host, h))
+          .flatMap(([, workloads]) => workloads)
+      : byHost.get(host) ?? [];
     if (!targets.length) continue;
     const strict = targets.filter(w => w.mtls.mode === 'STRICT');
     out.push(
