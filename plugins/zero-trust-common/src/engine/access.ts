@@ -83,15 +83,16 @@ function connection(
   if (caller.kind === 'plaintext') {
     return { mtls: false, clientSide: 'the caller has no mesh identity' };
   }
+  // Auto mTLS, and ztunnel likewise, send plaintext to a port whose server disables mTLS.
   const auto = serverPortMode !== 'DISABLE';
+  const toDisabledPort: Connection = {
+    mtls: false,
+    clientSide: 'the server has mTLS disabled, so the client sends plaintext',
+  };
   if (caller.kind === 'principal') {
     return auto
       ? { mtls: true, clientSide: `the caller presents ${caller.principal}` }
-      : {
-          mtls: false,
-          clientSide:
-            'the server has mTLS disabled, so auto mTLS sends plaintext',
-        };
+      : toDisabledPort;
   }
   const client = caller.workload;
   if (client.membership.mode === 'none') {
@@ -101,14 +102,9 @@ function connection(
     };
   }
   if (client.membership.mode === 'ambient') {
-    // Like auto mTLS, ztunnel does not send mTLS to a port whose server disables it.
     return auto
       ? { mtls: true, clientSide: `${client.id}'s ztunnel sends HBONE mTLS` }
-      : {
-          mtls: false,
-          clientSide:
-            'the server has mTLS disabled, so the caller sends plaintext',
-        };
+      : toDisabledPort;
   }
   const exposing = port?.services[0];
   const rule = exposing
@@ -150,13 +146,7 @@ function connection(
             'auto mTLS is off and no DestinationRule sets ISTIO_MUTUAL',
         };
       }
-      return auto
-        ? { mtls: true, clientSide: 'auto mTLS' }
-        : {
-            mtls: false,
-            clientSide:
-              'the server has mTLS disabled, so auto mTLS sends plaintext',
-          };
+      return auto ? { mtls: true, clientSide: 'auto mTLS' } : toDisabledPort;
   }
 }
 

@@ -94,37 +94,32 @@ function label(source: CallerSource): string {
   }
 }
 
-function probeCaller(source: CallerSource, model: MeshModel): Caller {
+/** A value a `prefix*` or `*suffix` pattern matches and nothing more specific does. */
+function probeFor(pattern: string): string {
+  return pattern.endsWith('*')
+    ? pattern.slice(0, -1) + probe
+    : probe + pattern.slice(1);
+}
+
+/** The caller a wider source stands for, to put through `evaluateAccess`. */
+function probeCaller(
+  source: Exclude<CallerSource, { kind: 'workload' }>,
+): Caller {
   switch (source.kind) {
-    case 'workload':
-      return {
-        kind: 'workload',
-        workload: model.resolveWorkload(source.workload),
-      };
     case 'principal':
       return { kind: 'principal', principal: source.principal };
-    case 'principalPattern': {
-      const p = source.pattern;
-      const principal = p.endsWith('*')
-        ? p.slice(0, -1) + probe
-        : probe + p.slice(1);
-      return { kind: 'principal', principal };
-    }
+    case 'principalPattern':
+      return { kind: 'principal', principal: probeFor(source.pattern) };
     case 'namespace':
       return {
         kind: 'principal',
         principal: `${probe}/ns/${source.namespace}/sa/${probe}`,
       };
-    case 'namespacePattern': {
-      const p = source.pattern;
-      const namespace = p.endsWith('*')
-        ? p.slice(0, -1) + probe
-        : probe + p.slice(1);
+    case 'namespacePattern':
       return {
         kind: 'principal',
-        principal: `${probe}/ns/${namespace}/sa/${probe}`,
+        principal: `${probe}/ns/${probeFor(source.pattern)}/sa/${probe}`,
       };
-    }
     case 'authenticated':
       return { kind: 'principal', principal: anyIdentity };
     default:
@@ -134,19 +129,24 @@ function probeCaller(source: CallerSource, model: MeshModel): Caller {
 
 const isWildcard = (p: string) => p.includes('*');
 
+/** What a rule with no source admits: anyone, and (where plaintext is refused) any identity. */
+const openSources: Exclude<CallerSource, { kind: 'workload' }>[] = [
+  { kind: 'anyone' },
+  { kind: 'authenticated' },
+];
+
 /** Candidate callers named by one `from` source of an ALLOW rule. */
 function candidatesOf(
   source: AuthorizationSource,
   trustDomains: string[],
   model: MeshModel,
-  add: (s: CallerSource) => void,
+  add: (s: Exclude<CallerSource, { kind: 'workload' }>) => void,
   addWorkloads: (ws: WorkloadModel[]) => void,
   policyNamespace: string,
 ) {
   const s = source ?? {};
   if (!s.principals && !s.namespaces && !s.serviceAccounts) {
-    add({ kind: 'anyone' });
-    add({ kind: 'authenticated' });
+    openSources.forEach(add);
     return;
   }
   for (const written of s.principals ?? []) {
@@ -226,27 +226,39 @@ export function allowedCallers(
   server: WorkloadModel,
   model: MeshModel,
 ): CallerAnalysis {
-  const sources = new Map<string, CallerSource>();
-  const add = (s: CallerSource) => sources.set(sourceKey(s), s);
+  // Each candidate with the caller that stands for it: a known workload as itself,
+  // a wider source as a probe.
+  const candidates = new Map<
+    string,
+    { source: CallerSource; caller: Caller }
+  >();
+  const add = (s: Exclude<CallerSource, { kind: 'workload' }>) =>
+    candidates.set(sourceKey(s), { source: s, caller: probeCaller(s) });
   const addWorkloads = (ws: WorkloadModel[]) =>
-    ws.forEach(w =>
-      add({ kind: 'workload', workload: w.id, principal: w.principal }),
-    );
+    ws.forEach(w => {
+      const source: CallerSource = {
+        kind: 'workload',
+        workload: w.id,
+        principal: w.principal,
+      };
+      candidates.set(sourceKey(source), {
+        source,
+        caller: { kind: 'workload', workload: w },
+      });
+    });
 
   const allowPolicies = server.inMesh
     ? server.policies.filter(p => p.policy.action === 'ALLOW')
     : [];
   if (allowPolicies.length === 0) {
-    add({ kind: 'anyone' });
-    add({ kind: 'authenticated' });
+    openSources.forEach(add);
   }
   const ruleIndex = new Map<string, AuthorizationRule>();
   for (const compiled of allowPolicies) {
     compiled.policy.rules.forEach((rule, i) => {
       ruleIndex.set(`${compiled.ref}#${i}`, rule);
       if (!rule.from) {
-        add({ kind: 'anyone' });
-        add({ kind: 'authenticated' });
+        openSources.forEach(add);
         return;
       }
       for (const source of rule.from) {
@@ -288,8 +300,8 @@ export function allowedCallers(
   }
 
   const allowed: AllowedCaller[] = [];
-  for (const source of sources.values()) {
-    const access = evaluateAccess(probeCaller(source, model), server, {});
+  for (const { source, caller } of candidates.values()) {
+    const access = evaluateAccess(caller, server, {});
     const open = access.ports.filter(p => p.decision !== 'DENY');
     if (!open.length) continue;
     const admittedBy = new Map<string, { policy: string; rule: number }>();
