@@ -65,3 +65,4 @@ export { detectFindings } from './findings/detect';
 export type { Finding } from './findings/detect';
 export * from './findings/catalogue';
 export { diffToMarkdown, escapeMarkdown } from './report/markdown';
+export type * from './api/types';

@@ -1,0 +1,133 @@
+/**
+ * The REST API of the zero-trust backend (`/api/zero-trust`), as the frontend, the
+ * scaffolder module and other clients read it. The backend answers with exactly these
+ * shapes; the engine's own report types are reused where the API shows them unchanged.
+ */
+import type { AllowedCaller } from '../engine/callers';
+import type { ClusterSummary, WorkloadView } from '../engine/analyze';
+import type { CheckQuery, CheckResult } from '../engine/check';
+import type { Finding } from '../findings/detect';
+
+/**
+ * How current a cluster's state is.
+ * - `synced`: the last list/watch is live and complete.
+ * - `syncing`: the first list has not finished; no state yet.
+ * - `stale`: the connection broke; the last good state is served (see `staleSince`).
+ * - `failed`: no state could ever be read (see `message`).
+ * @public
+ */
+export type ClusterSyncState = 'synced' | 'syncing' | 'stale' | 'failed';
+
+/** A resource kind a cluster source could not read, e.g. for lack of RBAC. @public */
+export interface DegradedResource {
+  /** e.g. `authorizationpolicies.security.istio.io` */
+  resource: string;
+  message: string;
+}
+
+/** @public */
+export interface ClusterStatus {
+  state: ClusterSyncState;
+  /** `live` reads an API server; `snapshot` reads a folder of manifests. */
+  source: 'live' | 'snapshot';
+  /** ISO time of the last complete, current state. */
+  lastSyncedAt?: string;
+  /** ISO time the state stopped being current (only when `stale`). */
+  staleSince?: string;
+  /** Why it is stale or failed, in a sentence a person understands. */
+  message?: string;
+  /** Kinds it may not read; the state lacks them, so answers about them are incomplete. */
+  degraded: DegradedResource[];
+}
+
+/** `GET /clusters` → `{ items: ClusterInfo[] }`. @public */
+export interface ClusterInfo {
+  name: string;
+  /** Known once the cluster has been read; absent while `syncing` or `failed`. */
+  summary?: ClusterSummary;
+  status: ClusterStatus;
+}
+
+/** @public */
+export interface ClustersResponse {
+  items: ClusterInfo[];
+}
+
+/** An allowed caller with the catalog entities its identity belongs to. @public */
+export interface ResolvedCaller extends AllowedCaller {
+  /**
+   * Catalog entity refs (`component:default/reviews`) whose workloads run as this caller's
+   * identity. Empty for wider sources (a namespace, anyone) and for identities no catalog
+   * entity claims.
+   */
+  entityRefs: string[];
+}
+
+/** One workload of an entity, as the Security tab shows it. @public */
+export interface SecurityWorkload extends Omit<WorkloadView, 'allowedCallers'> {
+  allowedCallers: ResolvedCaller[];
+  /** The findings that concern this workload, worst first. */
+  findings: Finding[];
+}
+
+/** An entity's state in one cluster. @public */
+export interface ClusterSecurity {
+  cluster: string;
+  status: ClusterStatus;
+  /** The workloads the entity's annotations select there; may be empty. */
+  workloads: SecurityWorkload[];
+  /** Findings about the namespace that concern these workloads' security (e.g. no default-deny). */
+  namespaceFindings: Finding[];
+}
+
+/** How the backend found an entity's workloads (Backstage's kubernetes annotations). @public */
+export interface EntityWorkloadSelector {
+  /** `backstage.io/kubernetes-id`: matches the label `backstage.io/kubernetes-id=<id>`. */
+  kubernetesId?: string;
+  /** `backstage.io/kubernetes-label-selector`, e.g. `app=inventory`. */
+  labelSelector?: string;
+  /** `backstage.io/kubernetes-namespace`; absent means every namespace. */
+  namespace?: string;
+  /** `backstage.io/kubernetes-cluster`; absent means every cluster. */
+  cluster?: string;
+}
+
+/** `GET /entities/:kind/:namespace/:name/security`. @public */
+export interface EntitySecurityResponse {
+  entityRef: string;
+  selector: EntityWorkloadSelector;
+  /** One entry per cluster the entity may run in (all clusters unless annotated). */
+  clusters: ClusterSecurity[];
+}
+
+/** `POST /check`: the CLI's check query, with the cluster where there are several. @public */
+export interface CheckRequest extends CheckQuery {}
+
+/** @public */
+export type CheckResponse = CheckResult;
+
+/** One mesh identity, for the template's callers picker. @public */
+export interface MeshIdentity {
+  /** `TRUST_DOMAIN/ns/NS/sa/SA`, as AuthorizationPolicy `principals` name it. */
+  principal: string;
+  spiffeId: string;
+  cluster: string;
+  namespace: string;
+  serviceAccount: string;
+  /** `NAMESPACE/NAME` of each workload that runs as this identity. */
+  workloads: string[];
+  /** Catalog entities whose workloads run as it. */
+  entityRefs: string[];
+}
+
+/** `GET /identities` → `{ items: MeshIdentity[] }`. @public */
+export interface IdentitiesResponse {
+  items: MeshIdentity[];
+}
+
+/** The error body of every non-2xx answer (Backstage's `ErrorResponseBody`). @public */
+export interface ApiErrorBody {
+  error: { name: string; message: string };
+  request?: { method: string; url: string };
+  response: { statusCode: number };
+}
