@@ -66,3 +66,4 @@ export type { Finding } from './findings/detect';
 export * from './findings/catalogue';
 export { diffToMarkdown, escapeMarkdown } from './report/markdown';
 export type * from './api/types';
+export type * from './api/platform';

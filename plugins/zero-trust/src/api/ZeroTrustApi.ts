@@ -1,0 +1,40 @@
+import { CompoundEntityRef } from '@backstage/catalog-model';
+import { createApiRef } from '@backstage/core-plugin-api';
+import type {
+  CheckRequest,
+  CheckResponse,
+  ClustersResponse,
+  EntitySecurityResponse,
+  FindingsQuery,
+  FindingsResponse,
+  IdentitiesResponse,
+  NamespacesResponse,
+} from '@zero-trust/backstage-plugin-zero-trust-common';
+
+/**
+ * The zero-trust backend (`/api/zero-trust`), as the frontend reads it. Every method
+ * rejects with a `ResponseError` (from `@backstage/errors`) on a non-2xx answer.
+ *
+ * @public
+ */
+export interface ZeroTrustApi {
+  /** `GET /entities/:kind/:namespace/:name/security`: an entity's identity, mTLS, callers and findings per cluster. */
+  getEntitySecurity(
+    entityRef: CompoundEntityRef,
+  ): Promise<EntitySecurityResponse>;
+  /** `GET /clusters`: every configured cluster with its trust domain and sync status. */
+  getClusters(): Promise<ClustersResponse>;
+  /** `GET /identities`: every mesh identity, for the callers picker. */
+  getIdentities(): Promise<IdentitiesResponse>;
+  /** `POST /check`: may this caller reach this workload? */
+  check(request: CheckRequest): Promise<CheckResponse>;
+  /** `GET /findings`: mesh-wide findings, optionally narrowed. */
+  getFindings(query?: FindingsQuery): Promise<FindingsResponse>;
+  /** `GET /namespaces`: each namespace's injection, mTLS and default-deny posture. */
+  getNamespaces(): Promise<NamespacesResponse>;
+}
+
+/** @public */
+export const zeroTrustApiRef = createApiRef<ZeroTrustApi>({
+  id: 'plugin.zero-trust.service',
+});

@@ -1,0 +1,3 @@
+export { zeroTrustApiRef } from './ZeroTrustApi';
+export type { ZeroTrustApi } from './ZeroTrustApi';
+export { ZeroTrustClient } from './ZeroTrustClient';
