@@ -10,3 +10,4 @@ export {
   loadManifests,
   parseManifests,
 } from './loadManifests';
+export * from './gitops';

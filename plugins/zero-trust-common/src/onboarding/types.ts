@@ -1,0 +1,128 @@
+import type { DiffReport } from '../engine/diff';
+import type { WorkloadView } from '../engine/analyze';
+
+/** A port protocol as the onboarding request names it. @public */
+export type OnboardingProtocol = 'HTTP' | 'HTTP2' | 'GRPC' | 'TCP' | 'TLS';
+
+/** One of the service's target (container) ports. @public */
+export interface OnboardingPort {
+  name?: string;
+  port: number;
+  /** Default: the protocol its Service port declares, else HTTP (Istio sniffs it). */
+  protocol?: OnboardingProtocol;
+}
+
+/** What a caller may be narrowed to. @public */
+export interface OnboardingCallerNarrowing {
+  /** Target ports; default: every port of the request. */
+  ports?: number[];
+  methods?: string[];
+  paths?: string[];
+}
+
+/**
+ * Who may call the service: exactly one of `workload` (`NAMESPACE/NAME` or
+ * `CLUSTER/NAMESPACE/NAME`), `principal` (`TRUST_DOMAIN/ns/NS/sa/SA`), `namespace`, or
+ * `entityRef` (Backstage only: resolved through the catalog before planning).
+ *
+ * @public
+ */
+export type OnboardingCaller = OnboardingCallerNarrowing &
+  (
+    | { workload: string }
+    | { principal: string }
+    | { namespace: string }
+    | { entityRef: string }
+  );
+
+/** @public */
+export type OnboardingDataplane = 'sidecar' | 'ambient';
+
+/** @public */
+export type OnboardingMtlsMode = 'STRICT' | 'PERMISSIVE';
+
+/**
+ * One service joining the mesh (contracts/onboarding-request.md).
+ *
+ * @public
+ */
+export interface OnboardingRequest {
+  service: string;
+  namespace: string;
+  /** Required where several clusters are configured. */
+  cluster?: string;
+  /** Default: the workload's, else `service`. */
+  serviceAccount?: string;
+  /** Default: the workload's pod labels, else `app=<service>`. */
+  selector?: Record<string, string>;
+  /** Target ports. Default: the workload's. */
+  ports?: OnboardingPort[];
+  /** Default `sidecar`. */
+  dataplane?: OnboardingDataplane;
+  /** Label `istio.io/rev=<revision>` instead of `istio-injection=enabled`. */
+  revision?: string;
+  /** Default `STRICT`; `PERMISSIVE` is a migration step. */
+  mtlsMode?: OnboardingMtlsMode;
+  /** Default true: add the namespace's allow-nothing policy if it has none. */
+  namespaceDefaultDeny?: boolean;
+  /** Who may call; an empty list means nobody. */
+  allowedCallers: OnboardingCaller[];
+}
+
+/** A port with its protocol resolved. @public */
+export interface ResolvedOnboardingPort extends OnboardingPort {
+  protocol: OnboardingProtocol;
+}
+
+/** The request with every default filled in from the cluster state. @public */
+export interface ResolvedOnboardingRequest extends OnboardingRequest {
+  cluster: string;
+  serviceAccount: string;
+  selector: Record<string, string>;
+  ports: ResolvedOnboardingPort[];
+  dataplane: OnboardingDataplane;
+  mtlsMode: OnboardingMtlsMode;
+  namespaceDefaultDeny: boolean;
+}
+
+/** A Kubernetes manifest the onboarding wants to exist. @public */
+export interface OnboardingResource {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace: string };
+  spec: Record<string, unknown>;
+}
+
+/** What onboarding a service changes, before it is written anywhere. @public */
+export interface OnboardingPlan {
+  request: ResolvedOnboardingRequest;
+  cluster: string;
+  trustDomain: string;
+  /** `spiffe://TD/ns/NS/sa/SA` of the service. */
+  spiffeId: string;
+  /** `TD/ns/NS/sa/SA`, as AuthorizationPolicies name it. */
+  principal: string;
+  /** `CLUSTER/NAMESPACE/NAME` of the existing workloads the selector picks; empty for a new service. */
+  workloads: string[];
+  /** Labels the namespace must carry. */
+  namespaceLabels: Record<string, string>;
+  /** Manifests that must exist; names are deterministic, so a re-run finds its own. */
+  resources: OnboardingResource[];
+  /** What a reviewer should know (PERMISSIVE, ambient L7, policies left in place...). */
+  notes: string[];
+}
+
+/** The onboarding's effect on access, as the preview endpoint and the pull request show it. @public */
+export interface OnboardingPreview {
+  plan: OnboardingPlan;
+  /** The workload's view today; null where it is not in the cluster yet. */
+  before: WorkloadView | null;
+  after: WorkloadView;
+  diff: DiffReport;
+}
+
+/** One problem with a request: a JSON path such as `allowedCallers[1].ports[0]`, and what is wrong. @public */
+export interface OnboardingIssue {
+  path: string;
+  message: string;
+}
