@@ -67,3 +67,4 @@ export * from './findings/catalogue';
 export { diffToMarkdown, escapeMarkdown } from './report/markdown';
 export type * from './api/types';
 export type * from './api/platform';
+export * from './onboarding';
