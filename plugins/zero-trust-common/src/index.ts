@@ -52,13 +52,19 @@ export type {
   DenyException,
   Narrowing,
 } from './engine/callers';
-export { analyze, workloadView } from './engine/analyze';
+export {
+  analyze,
+  clusterSummaries,
+  sortFindings,
+  workloadView,
+} from './engine/analyze';
 export type {
   AnalyzeReport,
   ClusterSummary,
   WorkloadView,
   WorkloadMtls,
 } from './engine/analyze';
+export { namespacePostures, findingNamespace } from './engine/posture';
 export { diffReports } from './engine/diff';
 export type { DiffReport, WorkloadDiff, CallerChange } from './engine/diff';
 export { detectFindings } from './findings/detect';

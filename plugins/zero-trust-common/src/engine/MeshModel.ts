@@ -180,6 +180,26 @@ export class ClusterModel {
     return [...own, ...(this.peerAuthenticationsByNamespace.get(root) ?? [])];
   }
 
+  /**
+   * Whether an allow-nothing policy (an ALLOW with no rules, no selector, no targetRefs)
+   * covers the namespace, on its own or from the root namespace: then a workload without
+   * an ALLOW policy of its own admits nobody
+   * (https://istio.io/latest/docs/reference/config/security/authorization-policy/).
+   */
+  hasDefaultDeny(namespace: string): boolean {
+    const allowNothing = (ns: string) =>
+      (this.policiesByNamespace.get(ns) ?? []).some(
+        ({ policy }) =>
+          policy.action === 'ALLOW' &&
+          !policy.targetRefs &&
+          (!policy.selector || !Object.keys(policy.selector).length) &&
+          policy.rules.length === 0,
+      );
+    return (
+      allowNothing(namespace) || allowNothing(this.state.mesh.rootNamespace)
+    );
+  }
+
   /** Whether a namespace exists: declared, or holding a workload. */
   hasNamespace(name: string): boolean {
     return this.namespaces.has(name) || this.workloadsByNamespace.has(name);

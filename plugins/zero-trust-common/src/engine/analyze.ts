@@ -118,7 +118,8 @@ export function workloadView(w: WorkloadModel, model: MeshModel): WorkloadView {
   };
 }
 
-function summary(model: MeshModel): ClusterSummary[] {
+/** Each cluster's counts and mesh settings. @public */
+export function clusterSummaries(model: MeshModel): ClusterSummary[] {
   return model.clusters.map(c => ({
     name: c.name,
     trustDomain: c.state.mesh.trustDomain,
@@ -132,7 +133,7 @@ function summary(model: MeshModel): ClusterSummary[] {
   }));
 }
 
-/** Findings worst first, then by where they are. */
+/** Findings worst first, then by where they are. @public */
 export function sortFindings(findings: Finding[]): Finding[] {
   const key = (f: Finding) =>
     `${f.resource.cluster}/${f.resource.namespace ?? ''}/${f.resource.kind}/${
@@ -150,7 +151,7 @@ export function sortFindings(findings: Finding[]): Finding[] {
 export function analyze(input: MeshModel | ClusterState[]): AnalyzeReport {
   const model = input instanceof MeshModel ? input : new MeshModel(input);
   return {
-    clusters: summary(model),
+    clusters: clusterSummaries(model),
     workloads: model.workloads.map(w => workloadView(w, model)),
     findings: sortFindings(detectFindings(model)),
   };

@@ -461,20 +461,10 @@ function meshConfigFindings(cluster: ClusterModel, out: Finding[]) {
 }
 
 function namespaceFindings(cluster: ClusterModel, out: Finding[]) {
-  const { mesh } = cluster.state;
-  const isAllowNothing = (namespace: string) =>
-    (cluster.policiesByNamespace.get(namespace) ?? []).some(
-      p =>
-        p.policy.action === 'ALLOW' &&
-        !p.policy.targetRefs &&
-        (!p.policy.selector || !Object.keys(p.policy.selector).length) &&
-        p.policy.rules.length === 0,
-    );
-  if (isAllowNothing(mesh.rootNamespace)) return;
   for (const [namespace, workloads] of cluster.workloadsByNamespace) {
     if (isSystemNamespace(cluster, namespace) || !workloads.some(w => w.inMesh))
       continue;
-    if (!isAllowNothing(namespace)) {
+    if (!cluster.hasDefaultDeny(namespace)) {
       out.push(
         finding(
           'ZT013',

@@ -1,0 +1,48 @@
+export interface Config {
+  /** The zero-trust plugin: which clusters it reads. */
+  zeroTrust?: {
+    /**
+     * The clusters to read. Absent: the clusters configured for Backstage's Kubernetes
+     * plugin (`kubernetes.clusterLocatorMethods` of type `config`) are used.
+     */
+    clusters?: Array<{
+      /** The cluster's name, as `backstage.io/kubernetes-cluster` and the API name it. */
+      name: string;
+      /** Overrides the trust domain read from the cluster's `istio` ConfigMap. */
+      trustDomain?: string;
+      /**
+       * A folder or file of manifests to read instead of an API server (as the CLI reads),
+       * relative to the backend's working directory.
+       */
+      snapshot?: string;
+      /** The API server's URL, with `serviceAccountToken` and `caData`/`caFile`. */
+      url?: string;
+      /**
+       * A bearer token for a service account bound to the read-only ClusterRole in
+       * `deploy/rbac.yaml`.
+       * @visibility secret
+       */
+      serviceAccountToken?: string;
+      /**
+       * The API server's CA certificate, base64-encoded PEM.
+       * @visibility secret
+       */
+      caData?: string;
+      /** A file holding the API server's CA certificate (PEM). */
+      caFile?: string;
+      /** Do not verify the API server's certificate (only for local test clusters). */
+      skipTLSVerify?: boolean;
+      /** A kubeconfig context to use (from `kubeconfig`, else the default kubeconfig). */
+      context?: string;
+      /** The kubeconfig file holding `context`; default `$KUBECONFIG` or `~/.kube/config`. */
+      kubeconfig?: string;
+      /** Use the pod's own service account (the backend runs in this cluster). */
+      inCluster?: boolean;
+    }>;
+    /**
+     * How often, in seconds, the catalog's entities are re-read to map mesh identities to
+     * catalog entities (default 60).
+     */
+    catalogRefreshSeconds?: number;
+  };
+}

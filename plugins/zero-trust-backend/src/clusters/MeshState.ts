@@ -1,0 +1,131 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import {
+  buildClusterState,
+  ClusterInfo,
+  ClusterState,
+  ClusterStatus,
+  MeshModel,
+} from '@zero-trust/backstage-plugin-zero-trust-common';
+import { ClusterSource } from './ClusterSource';
+import { MeshView } from './MeshView';
+
+interface Entry {
+  source: ClusterSource;
+  trustDomain?: string;
+  /** The state built from the source's objects, until the source reports a change. */
+  built?: ClusterState;
+  changed: boolean;
+}
+
+/** How long after a change the model is rebuilt in the background, so pages find it ready. */
+const rebuildDelayMs = 100;
+
+/**
+ * Every cluster source, and the engine's model over the last good state of each. The
+ * model is rebuilt when a source changes (in the background, and at the latest on the
+ * next read); clusters that never synced are left out of it but keep their status.
+ */
+export class MeshState {
+  private readonly entries: Entry[];
+  private view?: MeshView;
+  private dirty = true;
+  private timer?: NodeJS.Timeout;
+  private readonly unsubscribe: (() => void)[] = [];
+
+  constructor(
+    clusters: { source: ClusterSource; trustDomain?: string }[],
+    private readonly logger: LoggerService,
+  ) {
+    this.entries = clusters.map(c => ({ ...c, changed: true }));
+  }
+
+  async start(): Promise<void> {
+    for (const entry of this.entries) {
+      this.unsubscribe.push(
+        entry.source.onChange(() => {
+          entry.changed = true;
+          this.scheduleRebuild();
+        }),
+      );
+    }
+    await Promise.all(
+      this.entries.map(async ({ source }) => {
+        try {
+          await source.start();
+        } catch (error) {
+          // A source reports its own failures through status(); this is a bug guard.
+          this.logger.error(
+            `cluster ${source.name} failed to start`,
+            error as Error,
+          );
+        }
+      }),
+    );
+  }
+
+  async stop(): Promise<void> {
+    clearTimeout(this.timer);
+    this.unsubscribe.forEach(u => u());
+    await Promise.all(this.entries.map(e => e.source.stop()));
+  }
+
+  /** The model over the latest state of every cluster that has one. */
+  current(): MeshView {
+    if (this.dirty || !this.view) {
+      this.dirty = false;
+      const states = this.entries.flatMap(entry => {
+        const state = this.stateOf(entry);
+        return state ? [state] : [];
+      });
+      this.view = new MeshView(new MeshModel(states));
+    }
+    return this.view;
+  }
+
+  status(cluster: string): ClusterStatus | undefined {
+    return this.entries.find(e => e.source.name === cluster)?.source.status();
+  }
+
+  clusterNames(): string[] {
+    return this.entries.map(e => e.source.name);
+  }
+
+  clusters(): ClusterInfo[] {
+    const summaries = this.current().summaries();
+    return this.entries.map(({ source }) => {
+      const summary = summaries.get(source.name);
+      return {
+        name: source.name,
+        ...(summary ? { summary } : {}),
+        status: source.status(),
+      };
+    });
+  }
+
+  private stateOf(entry: Entry): ClusterState | undefined {
+    if (entry.changed) {
+      entry.changed = false;
+      const objects = entry.source.objects();
+      entry.built = objects
+        ? buildClusterState(entry.source.name, objects, {
+            trustDomain: entry.trustDomain,
+          })
+        : undefined;
+    }
+    return entry.built;
+  }
+
+  private scheduleRebuild() {
+    this.dirty = true;
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      try {
+        this.current();
+      } catch (error) {
+        this.logger.error('rebuilding the mesh model failed', error as Error);
+      }
+    }, rebuildDelayMs);
+    this.timer.unref?.();
+  }
+}

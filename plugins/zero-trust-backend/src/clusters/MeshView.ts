@@ -1,0 +1,92 @@
+import {
+  ClusterSummary,
+  clusterSummaries,
+  detectFindings,
+  Finding,
+  findingNamespace,
+  MeshModel,
+  NamespacePosture,
+  namespacePostures,
+  sortFindings,
+  WorkloadModel,
+  workloadView,
+  WorkloadView,
+} from '@zero-trust/backstage-plugin-zero-trust-common';
+
+interface FindingIndex {
+  all: Finding[];
+  byWorkload: Map<string, Finding[]>;
+  /** Findings about a namespace's objects that concern no single workload. */
+  byNamespace: Map<string, Finding[]>;
+}
+
+/** Most workload views kept per model; each is a few kilobytes. */
+const maxCachedViews = 5000;
+
+function push<V>(map: Map<string, V[]>, key: string, value: V) {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+/**
+ * One immutable model of the mesh and what pages derive from it, computed once on first
+ * use: findings (mesh-wide, so computed for all workloads at once) and workload views.
+ */
+export class MeshView {
+  private findingIndex?: FindingIndex;
+  private posture?: NamespacePosture[];
+  private readonly views = new Map<string, WorkloadView>();
+
+  constructor(readonly model: MeshModel) {}
+
+  summaries(): Map<string, ClusterSummary> {
+    return new Map(clusterSummaries(this.model).map(s => [s.name, s]));
+  }
+
+  findings(): Finding[] {
+    return this.index().all;
+  }
+
+  findingsForWorkload(id: string): Finding[] {
+    return this.index().byWorkload.get(id) ?? [];
+  }
+
+  postures(): NamespacePosture[] {
+    this.posture ??= namespacePostures(this.model, this.findings());
+    return this.posture;
+  }
+
+  findingsForNamespace(cluster: string, namespace: string): Finding[] {
+    return this.index().byNamespace.get(`${cluster}/${namespace}`) ?? [];
+  }
+
+  view(workload: WorkloadModel): WorkloadView {
+    let view = this.views.get(workload.id);
+    if (!view) {
+      view = workloadView(workload, this.model);
+      if (this.views.size >= maxCachedViews) {
+        this.views.delete(this.views.keys().next().value!);
+      }
+      this.views.set(workload.id, view);
+    }
+    return view;
+  }
+
+  private index(): FindingIndex {
+    if (!this.findingIndex) {
+      const all = sortFindings(detectFindings(this.model));
+      const byWorkload = new Map<string, Finding[]>();
+      const byNamespace = new Map<string, Finding[]>();
+      for (const f of all) {
+        const namespace = findingNamespace(f);
+        if (f.workload) push(byWorkload, f.workload, f);
+        else if (namespace) {
+          push(byNamespace, `${f.resource.cluster}/${namespace}`, f);
+        }
+      }
+      this.findingIndex = { all, byWorkload, byNamespace };
+    }
+    return this.findingIndex;
+  }
+}

@@ -1,0 +1,285 @@
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import type {
+  ClustersResponse,
+  EntitySecurityResponse,
+  IdentitiesResponse,
+} from '@zero-trust/backstage-plugin-zero-trust-common';
+import path from 'node:path';
+import request from 'supertest';
+import {
+  catalogWithVisibility,
+  demoEntities,
+  repoRoot,
+} from './__fixtures__/catalog';
+import { zeroTrustPlugin } from './plugin';
+
+const demoClusters = {
+  zeroTrust: {
+    clusters: [
+      {
+        name: 'backend',
+        snapshot: path.join(repoRoot, 'examples/clusters/backend'),
+      },
+      { name: 'edge', snapshot: path.join(repoRoot, 'examples/clusters/edge') },
+      { name: 'broken', snapshot: path.join(repoRoot, 'no/such/folder') },
+    ],
+  },
+};
+
+const bob = 'user:default/bob';
+
+async function startBackend(
+  options: {
+    hidden?: Record<string, string[]>;
+    deny?: boolean;
+    anonymous?: boolean;
+  } = {},
+) {
+  const { server } = await startTestBackend({
+    features: [
+      zeroTrustPlugin,
+      mockServices.rootConfig.factory({ data: demoClusters }),
+      catalogWithVisibility(demoEntities(), options.hidden),
+      // By default the test backend signs unauthenticated requests in as a mock user.
+      ...(options.anonymous
+        ? [
+            mockServices.httpAuth.factory({
+              defaultCredentials: mockCredentials.none(),
+            }),
+          ]
+        : []),
+      ...(options.deny
+        ? [mockServices.permissions.factory({ result: AuthorizeResult.DENY })]
+        : []),
+    ],
+  });
+  return server;
+}
+
+const asUser = (ref = 'user:default/alice') => ({
+  Authorization: mockCredentials.user.header(ref),
+});
+
+describe('zero-trust backend', () => {
+  it('answers nothing without Backstage credentials', async () => {
+    const server = await startBackend({ anonymous: true });
+    for (const url of [
+      '/api/zero-trust/clusters',
+      '/api/zero-trust/identities',
+      '/api/zero-trust/findings',
+      '/api/zero-trust/namespaces',
+      '/api/zero-trust/entities/component/default/productpage/security',
+    ]) {
+      const res = await request(server).get(url);
+      expect({ url, status: res.status }).toEqual({ url, status: 401 });
+    }
+    const check = await request(server)
+      .post('/api/zero-trust/check')
+      .send({ from: 'bookinfo/productpage', to: 'bookinfo/reviews-v1' });
+    expect(check.status).toBe(401);
+  });
+
+  it("serves an entity's identity, mTLS, callers resolved to entities and findings", async () => {
+    const server = await startBackend();
+    const res = await request(server)
+      .get('/api/zero-trust/entities/component/default/reviews/security')
+      .set(asUser());
+    expect(res.status).toBe(200);
+    const body: EntitySecurityResponse = res.body;
+    expect(body.entityRef).toBe('component:default/reviews');
+    expect(body.selector).toEqual({
+      kubernetesId: 'reviews',
+      namespace: 'bookinfo',
+      cluster: 'backend',
+    });
+    expect(body.clusters.map(c => c.cluster)).toEqual(['backend']);
+    const [backend] = body.clusters;
+    expect(backend.status.state).toBe('synced');
+    const [reviews] = backend.workloads;
+    expect(reviews.name).toBe('reviews-v1');
+    expect(reviews.identity).toBe(
+      'spiffe://internal.example/ns/bookinfo/sa/bookinfo-reviews',
+    );
+    expect(reviews.trustDomain).toBe('internal.example');
+    const productpage = reviews.allowedCallers.find(
+      c =>
+        c.source.kind === 'workload' &&
+        c.source.workload.endsWith('/productpage'),
+    );
+    expect(productpage?.entityRefs).toEqual(['component:default/productpage']);
+    expect(productpage?.decision).toMatch(/ALLOW|CONDITIONAL/);
+  });
+
+  it('finds an entity by its label selector alone', async () => {
+    const server = await startBackend();
+    const res = await request(server)
+      .get('/api/zero-trust/entities/component/default/inventory-api/security')
+      .set(asUser());
+    expect(res.status).toBe(200);
+    const body: EntitySecurityResponse = res.body;
+    expect(body.selector.labelSelector).toBe('app=inventory');
+    const [backend] = body.clusters;
+    expect(backend.workloads.map(w => `${w.namespace}/${w.name}`)).toEqual([
+      'inventory/inventory-api',
+    ]);
+    expect(backend.workloads[0].meshMode).toBe('none');
+    expect(backend.workloads[0].identity).toBeNull();
+  });
+
+  it('answers 404 for an entity the user may not see, and for an unknown one', async () => {
+    const server = await startBackend({
+      hidden: { [bob]: ['component:default/reviews'] },
+    });
+    const hiddenRes = await request(server)
+      .get('/api/zero-trust/entities/component/default/reviews/security')
+      .set(asUser(bob));
+    expect(hiddenRes.status).toBe(404);
+    expect(hiddenRes.body.error.name).toBe('NotFoundError');
+    const unknown = await request(server)
+      .get('/api/zero-trust/entities/component/default/nope/security')
+      .set(asUser());
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.error.message).toBe(
+      hiddenRes.body.error.message.replace('reviews', 'nope'),
+    );
+  });
+
+  it("shows a caller the user may not see as its identity, without the entity's name", async () => {
+    const server = await startBackend({
+      hidden: { [bob]: ['component:default/productpage'] },
+    });
+    const res = await request(server)
+      .get('/api/zero-trust/entities/component/default/reviews/security')
+      .set(asUser(bob));
+    const callers = (res.body as EntitySecurityResponse).clusters[0]
+      .workloads[0].allowedCallers;
+    const productpage = callers.find(
+      c =>
+        c.source.kind === 'workload' &&
+        c.source.workload.endsWith('/productpage'),
+    );
+    expect(productpage).toBeDefined();
+    expect(productpage!.entityRefs).toEqual([]);
+    expect(JSON.stringify(res.body)).not.toContain(
+      'component:default/productpage',
+    );
+  });
+
+  it('lists clusters with trust domains and status, one failed without failing the rest', async () => {
+    const server = await startBackend();
+    const res = await request(server)
+      .get('/api/zero-trust/clusters')
+      .set(asUser());
+    expect(res.status).toBe(200);
+    const { items }: ClustersResponse = res.body;
+    expect(
+      items.map(c => [c.name, c.status.state, c.summary?.trustDomain]),
+    ).toEqual([
+      ['backend', 'synced', 'internal.example'],
+      ['edge', 'synced', 'external.example'],
+      ['broken', 'failed', undefined],
+    ]);
+    expect(items[0].summary?.trustDomainAliases).toEqual([
+      'legacy.internal.example',
+    ]);
+    expect(items[2].status.message).toContain('no/such/folder');
+  });
+
+  it('answers check from the live state, and 400/404 for bad queries', async () => {
+    const server = await startBackend();
+    const allowed = await request(server)
+      .post('/api/zero-trust/check')
+      .set(asUser())
+      .send({ from: 'plaintext', to: 'backend/identity/identity-api' });
+    expect(allowed.status).toBe(200);
+    expect(allowed.body.mtls).toBe(false);
+    expect(['ALLOW', 'CONDITIONAL', 'DENY']).toContain(allowed.body.decision);
+
+    const bad = await request(server)
+      .post('/api/zero-trust/check')
+      .set(asUser())
+      .send({ from: 'plaintext', to: 'x/y', port: 'eighty', extra: 1 });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.name).toBe('InputError');
+    expect(bad.body.error.message).toContain('port');
+
+    const unknown = await request(server)
+      .post('/api/zero-trust/check')
+      .set(asUser())
+      .send({ from: 'plaintext', to: 'bookinfo/nope' });
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.error.message).toContain('bookinfo/nope');
+  });
+
+  it('lists every mesh identity with its workloads and entities', async () => {
+    const server = await startBackend();
+    const res = await request(server)
+      .get('/api/zero-trust/identities')
+      .set(asUser());
+    const { items }: IdentitiesResponse = res.body;
+    const ratings = items.find(
+      i => i.principal === 'internal.example/ns/bookinfo/sa/bookinfo-ratings',
+    );
+    expect(ratings).toMatchObject({
+      cluster: 'backend',
+      spiffeId: 'spiffe://internal.example/ns/bookinfo/sa/bookinfo-ratings',
+      entityRefs: ['component:default/ratings'],
+    });
+    // Outside the mesh there is no identity to grant.
+    expect(items.some(i => i.namespace === 'inventory')).toBe(false);
+  });
+
+  it('filters findings and reports namespace posture', async () => {
+    const server = await startBackend();
+    const all = await request(server)
+      .get('/api/zero-trust/findings')
+      .set(asUser());
+    const high = await request(server)
+      .get('/api/zero-trust/findings?severity=high&cluster=backend')
+      .set(asUser());
+    expect(high.body.items.length).toBeGreaterThan(0);
+    expect(high.body.items.length).toBeLessThan(all.body.items.length);
+    expect(
+      high.body.items.every(
+        (f: any) => f.severity === 'high' && f.resource.cluster === 'backend',
+      ),
+    ).toBe(true);
+    const bad = await request(server)
+      .get('/api/zero-trust/findings?severity=urgent')
+      .set(asUser());
+    expect(bad.status).toBe(400);
+
+    const ns = await request(server)
+      .get('/api/zero-trust/namespaces')
+      .set(asUser());
+    const identity = ns.body.items.find(
+      (n: any) => n.cluster === 'backend' && n.namespace === 'identity',
+    );
+    expect(identity).toMatchObject({
+      injection: 'sidecar',
+      mtls: 'PERMISSIVE',
+    });
+    const inventory = ns.body.items.find(
+      (n: any) => n.namespace === 'inventory',
+    );
+    expect(inventory.injection).toBe('none');
+  });
+
+  it('keeps mesh-wide routes behind the zeroTrust.mesh.read permission', async () => {
+    const server = await startBackend({ deny: true });
+    const res = await request(server)
+      .get('/api/zero-trust/clusters')
+      .set(asUser());
+    expect(res.status).toBe(403);
+    // An entity's own tab is decided by the catalog alone.
+    const entity = await request(server)
+      .get('/api/zero-trust/entities/component/default/reviews/security')
+      .set(asUser());
+    expect(entity.status).toBe(200);
+  });
+});

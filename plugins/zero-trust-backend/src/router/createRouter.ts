@@ -1,0 +1,89 @@
+import {
+  HttpAuthService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { NotAllowedError } from '@backstage/errors';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import {
+  AuthorizeResult,
+  BasicPermission,
+} from '@backstage/plugin-permission-common';
+import express, { Request } from 'express';
+import Router from 'express-promise-router';
+import { zeroTrustMeshReadPermission } from '../permissions';
+import { entityNotFound, ZeroTrustService } from '../service/ZeroTrustService';
+import {
+  checkRequestSchema,
+  entityParamsSchema,
+  findingsQuerySchema,
+  parse,
+} from './schemas';
+
+export interface RouterOptions {
+  service: ZeroTrustService;
+  catalog: CatalogService;
+  httpAuth: HttpAuthService;
+  permissions: PermissionsService;
+}
+
+/** The REST API; its shapes are the common package's `api/` types. */
+export async function createRouter(
+  options: RouterOptions,
+): Promise<express.Router> {
+  const { service, catalog, httpAuth, permissions } = options;
+  const router = Router();
+  router.use(express.json({ limit: '1mb' }));
+
+  const requirePermission = async (
+    req: Request,
+    permission: BasicPermission,
+  ) => {
+    const credentials = await httpAuth.credentials(req);
+    const [{ result }] = await permissions.authorize([{ permission }], {
+      credentials,
+    });
+    if (result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError(`not allowed: ${permission.name}`);
+    }
+  };
+
+  router.get('/entities/:kind/:namespace/:name/security', async (req, res) => {
+    const ref = parse(entityParamsSchema, req.params, 'entity reference');
+    const credentials = await httpAuth.credentials(req);
+    // Fetched as the user: an entity they may not see is answered as unknown.
+    const entity = await catalog.getEntityByRef(ref, { credentials });
+    if (!entity) {
+      throw entityNotFound(`${ref.kind}:${ref.namespace}/${ref.name}`);
+    }
+    res.json(await service.entitySecurity(entity, credentials));
+  });
+
+  router.get('/clusters', async (req, res) => {
+    await requirePermission(req, zeroTrustMeshReadPermission);
+    res.json(service.clusters());
+  });
+
+  router.get('/namespaces', async (req, res) => {
+    await requirePermission(req, zeroTrustMeshReadPermission);
+    res.json(service.namespaces());
+  });
+
+  router.get('/findings', async (req, res) => {
+    await requirePermission(req, zeroTrustMeshReadPermission);
+    res.json(service.findings(parse(findingsQuerySchema, req.query, 'query')));
+  });
+
+  router.get('/identities', async (req, res) => {
+    await requirePermission(req, zeroTrustMeshReadPermission);
+    res.json(await service.identities(await httpAuth.credentials(req)));
+  });
+
+  router.post('/check', async (req, res) => {
+    await requirePermission(req, zeroTrustMeshReadPermission);
+    res.json(
+      service.check(parse(checkRequestSchema, req.body, 'check request')),
+    );
+  });
+
+  return router;
+}

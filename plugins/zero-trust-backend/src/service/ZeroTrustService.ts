@@ -1,0 +1,208 @@
+import { BackstageCredentials } from '@backstage/backend-plugin-api';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import { NotFoundError } from '@backstage/errors';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import {
+  AllowedCaller,
+  check,
+  CheckRequest,
+  CheckResponse,
+  ClusterSecurity,
+  ClustersResponse,
+  EntitySecurityResponse,
+  FindingsQuery,
+  FindingsResponse,
+  findingNamespace,
+  IdentitiesResponse,
+  MeshIdentity,
+  NamespacesResponse,
+  ResolvedCaller,
+  UnknownReferenceError,
+} from '@zero-trust/backstage-plugin-zero-trust-common';
+import { CatalogIdentityIndex } from '../catalog/CatalogIdentityIndex';
+import {
+  entityClusters,
+  entitySelector,
+  entityWorkloads,
+  workloadLabelSelector,
+} from '../catalog/entityWorkloads';
+import { MeshState } from '../clusters/MeshState';
+import { MeshView } from '../clusters/MeshView';
+
+const unique = (values: string[]) => [...new Set(values)].sort();
+
+/** What the routes answer, computed from the mesh state and the catalog. */
+export class ZeroTrustService {
+  constructor(
+    private readonly mesh: MeshState,
+    private readonly index: CatalogIdentityIndex,
+    private readonly catalog: CatalogService,
+  ) {}
+
+  async entitySecurity(
+    entity: Entity,
+    credentials: BackstageCredentials,
+  ): Promise<EntitySecurityResponse> {
+    const entityRef = stringifyEntityRef(entity);
+    const selector = entitySelector(entity);
+    if (!selector) return { entityRef, selector: {}, clusters: [] };
+    const labels = workloadLabelSelector(selector);
+    const view = this.mesh.current();
+    const callerRefs = await this.callerRefs(view);
+
+    const clusters = entityClusters(selector, this.mesh.clusterNames()).map(
+      (cluster): ClusterSecurity => {
+        const workloads = entityWorkloads(
+          selector,
+          labels,
+          view.model,
+          cluster,
+        );
+        const namespaces = unique(workloads.map(w => w.namespace));
+        return {
+          cluster,
+          status: this.mesh.status(cluster)!,
+          workloads: workloads.map(w => {
+            const { allowedCallers, ...rest } = view.view(w);
+            return {
+              ...rest,
+              allowedCallers: allowedCallers.map(c => ({
+                ...c,
+                entityRefs: callerRefs(c),
+              })),
+              findings: view.findingsForWorkload(w.id),
+            };
+          }),
+          namespaceFindings: namespaces.flatMap(ns =>
+            view.findingsForNamespace(cluster, ns),
+          ),
+        };
+      },
+    );
+    const visible = await this.visibleRefs(
+      clusters.flatMap(c =>
+        c.workloads.flatMap(w => w.allowedCallers.flatMap(a => a.entityRefs)),
+      ),
+      credentials,
+    );
+    for (const workload of clusters.flatMap(c => c.workloads)) {
+      for (const caller of workload.allowedCallers as ResolvedCaller[]) {
+        caller.entityRefs = caller.entityRefs.filter(r => visible.has(r));
+      }
+    }
+    return { entityRef, selector, clusters };
+  }
+
+  async identities(
+    credentials: BackstageCredentials,
+  ): Promise<IdentitiesResponse> {
+    const view = this.mesh.current();
+    const byWorkload = await this.index.entitiesByWorkload(view);
+    const byPrincipal = new Map<string, MeshIdentity>();
+    for (const w of view.model.workloads) {
+      if (!w.inMesh) continue;
+      const { principal } = w;
+      let identity = byPrincipal.get(principal);
+      if (!identity) {
+        identity = {
+          principal,
+          spiffeId: w.spiffeId,
+          cluster: w.cluster.name,
+          namespace: w.namespace,
+          serviceAccount: w.workload.serviceAccount,
+          workloads: [],
+          entityRefs: [],
+        };
+        byPrincipal.set(principal, identity);
+      }
+      identity.workloads.push(`${w.namespace}/${w.workload.name}`);
+      identity.entityRefs.push(...(byWorkload.get(w.id) ?? []));
+    }
+    const items = [...byPrincipal.values()].sort((a, b) =>
+      a.principal.localeCompare(b.principal),
+    );
+    const visible = await this.visibleRefs(
+      items.flatMap(i => i.entityRefs),
+      credentials,
+    );
+    for (const item of items) {
+      item.entityRefs = unique(item.entityRefs.filter(r => visible.has(r)));
+    }
+    return { items };
+  }
+
+  clusters(): ClustersResponse {
+    return { items: this.mesh.clusters() };
+  }
+
+  check(query: CheckRequest): CheckResponse {
+    try {
+      return check(this.mesh.current().model, query);
+    } catch (error) {
+      // A reference to nothing is the caller's mistake, as in the CLI (exit 2).
+      if (error instanceof UnknownReferenceError) {
+        throw new NotFoundError(error.message);
+      }
+      throw error;
+    }
+  }
+
+  findings(query: FindingsQuery): FindingsResponse {
+    const items = this.mesh
+      .current()
+      .findings()
+      .filter(
+        f =>
+          (!query.severity || f.severity === query.severity) &&
+          (!query.cluster || f.resource.cluster === query.cluster) &&
+          (!query.namespace || findingNamespace(f) === query.namespace),
+      );
+    return { items };
+  }
+
+  namespaces(): NamespacesResponse {
+    return { items: this.mesh.current().postures() };
+  }
+
+  /** Maps a caller to the catalog entities its workloads belong to. */
+  private async callerRefs(
+    view: MeshView,
+  ): Promise<(caller: AllowedCaller) => string[]> {
+    const byWorkload = await this.index.entitiesByWorkload(view);
+    return ({ source }) => {
+      if (source.kind === 'workload') {
+        return byWorkload.get(source.workload) ?? [];
+      }
+      if (source.kind === 'principal') {
+        return unique(
+          view.model
+            .workloadsWithPrincipal(source.principal)
+            .flatMap(w => byWorkload.get(w.id) ?? []),
+        );
+      }
+      return [];
+    };
+  }
+
+  /** The refs the user may see: the index reads the catalog as the plugin, not as them. */
+  private async visibleRefs(
+    refs: string[],
+    credentials: BackstageCredentials,
+  ): Promise<Set<string>> {
+    const entityRefs = unique(refs);
+    if (!entityRefs.length) return new Set();
+    const { items } = await this.catalog.getEntitiesByRefs(
+      {
+        entityRefs,
+        fields: ['kind', 'metadata.namespace', 'metadata.name'],
+      },
+      { credentials },
+    );
+    return new Set(items.flatMap(e => (e ? [stringifyEntityRef(e)] : [])));
+  }
+}
+
+/** The same error for unknown and invisible entities, so existence does not leak. */
+export function entityNotFound(ref: string): NotFoundError {
+  return new NotFoundError(`entity ${ref} not found`);
+}

@@ -1,0 +1,77 @@
+import type { NamespacePosture } from '../api/platform';
+import type { Finding } from '../findings/detect';
+import { WorkloadInfo } from '../model/types';
+import { meshMembership } from './membership';
+import { ClusterModel, MeshModel } from './MeshModel';
+import { effectiveMtls, peerAuthenticationScopes } from './peerAuthentication';
+
+/**
+ * A pod with no labels of its own: what the namespace alone gives a new workload. No
+ * pod-level label or selector-bearing policy can apply to it, so the same rules that
+ * decide a real workload's membership and mTLS give the namespace's defaults.
+ */
+function newPodIn(namespace: string): WorkloadInfo {
+  return {
+    kind: 'Pod',
+    namespace,
+    name: '',
+    labels: {},
+    annotations: {},
+    serviceAccount: 'default',
+    hostNetwork: false,
+    containerPorts: [],
+  };
+}
+
+/** The namespace a finding is about, if any. */
+export function findingNamespace(f: Finding): string | undefined {
+  return f.resource.kind === 'Namespace'
+    ? f.resource.name
+    : f.resource.namespace;
+}
+
+function clusterPostures(
+  cluster: ClusterModel,
+  findings: Finding[],
+): NamespacePosture[] {
+  const findingCounts = new Map<string, number>();
+  for (const f of findings) {
+    const ns = findingNamespace(f);
+    if (f.resource.cluster === cluster.name && ns) {
+      findingCounts.set(ns, (findingCounts.get(ns) ?? 0) + 1);
+    }
+  }
+  const names = new Set([
+    ...cluster.namespaces.keys(),
+    ...cluster.workloadsByNamespace.keys(),
+  ]);
+  return [...names].sort().map(namespace => {
+    const pod = newPodIn(namespace);
+    const membership = meshMembership(cluster.namespaces.get(namespace), pod);
+    const mtls = effectiveMtls(
+      peerAuthenticationScopes(
+        cluster.state.mesh,
+        pod,
+        cluster.peerAuthenticationsFor(namespace),
+      ),
+    );
+    return {
+      cluster: cluster.name,
+      namespace,
+      injection: membership.mode,
+      ...(membership.revision ? { revision: membership.revision } : {}),
+      mtls: mtls.mode,
+      defaultDeny: cluster.hasDefaultDeny(namespace),
+      workloads: cluster.workloadsByNamespace.get(namespace)?.length ?? 0,
+      findings: findingCounts.get(namespace) ?? 0,
+    };
+  });
+}
+
+/** Every namespace's zero-trust posture, cluster by cluster. @public */
+export function namespacePostures(
+  model: MeshModel,
+  findings: Finding[],
+): NamespacePosture[] {
+  return model.clusters.flatMap(c => clusterPostures(c, findings));
+}
