@@ -8,6 +8,7 @@ import type {
   ClustersResponse,
   EntitySecurityResponse,
   IdentitiesResponse,
+  OnboardingPreview,
 } from '@zero-trust/backstage-plugin-zero-trust-common';
 import path from 'node:path';
 import request from 'supertest';
@@ -268,6 +269,56 @@ describe('zero-trust backend', () => {
       (n: any) => n.namespace === 'inventory',
     );
     expect(inventory.injection).toBe('none');
+  });
+
+  it('previews an onboarding request without writing anything', async () => {
+    const server = await startBackend();
+    const res = await request(server)
+      .post('/api/zero-trust/onboarding/preview')
+      .set(asUser())
+      .send({
+        service: 'inventory-api',
+        namespace: 'inventory',
+        cluster: 'backend',
+        allowedCallers: [
+          { entityRef: 'component:default/productpage', methods: ['GET'] },
+        ],
+      });
+    expect(res.status).toBe(200);
+    const preview: OnboardingPreview = res.body;
+    expect(preview.plan.spiffeId).toMatch(
+      /^spiffe:\/\/internal\.example\/ns\/inventory\/sa\//,
+    );
+    expect(preview.before?.meshMode).toBe('none');
+    expect(preview.after.meshMode).not.toBe('none');
+    expect(
+      preview.after.allowedCallers.map(c =>
+        c.source.kind === 'workload' ? c.source.workload : c.source.kind,
+      ),
+    ).toEqual(['backend/bookinfo/productpage']);
+    // Nothing changed: the live state still has inventory outside the mesh.
+    const after = await request(server)
+      .get('/api/zero-trust/entities/component/default/inventory-api/security')
+      .set(asUser());
+    expect(after.body.clusters[0].workloads[0].meshMode).toBe('none');
+  });
+
+  it('rejects an invalid onboarding request with every problem named', async () => {
+    const server = await startBackend();
+    const res = await request(server)
+      .post('/api/zero-trust/onboarding/preview')
+      .set(asUser())
+      .send({
+        service: 'Bad_Name',
+        namespace: 'inventory',
+        cluster: 'backend',
+        allowedCallers: [{ entityRef: 'component:default/nope' }],
+        surprise: true,
+      });
+    expect(res.status).toBe(400);
+    expect(res.body.error.name).toBe('InputError');
+    expect(res.body.error.message).toContain('service');
+    expect(res.body.error.message).toContain('surprise');
   });
 
   it('keeps mesh-wide routes behind the zeroTrust.mesh.read permission', async () => {

@@ -74,3 +74,4 @@ export { diffToMarkdown, escapeMarkdown } from './report/markdown';
 export type * from './api/types';
 export type * from './api/platform';
 export * from './onboarding';
+export { resolveEntityCallers } from './api/resolveEntityCallers';

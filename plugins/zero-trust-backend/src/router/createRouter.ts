@@ -85,5 +85,13 @@ export async function createRouter(
     );
   });
 
+  // The request's own validation (contracts/onboarding-request.md) is common's
+  // parseOnboardingRequest, shared with the CLI and the scaffolder action.
+  router.post('/onboarding/preview', async (req, res) => {
+    await requirePermission(req, zeroTrustMeshReadPermission);
+    const credentials = await httpAuth.credentials(req);
+    res.json(await service.previewOnboarding(req.body, credentials));
+  });
+
   return router;
 }

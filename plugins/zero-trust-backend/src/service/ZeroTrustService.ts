@@ -1,6 +1,6 @@
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
-import { NotFoundError } from '@backstage/errors';
+import { InputError, NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   AllowedCaller,
@@ -16,6 +16,12 @@ import {
   IdentitiesResponse,
   MeshIdentity,
   NamespacesResponse,
+  OnboardingPreview,
+  OnboardingRequestError,
+  parseOnboardingRequest,
+  planOnboarding,
+  previewOnboarding,
+  resolveEntityCallers,
   ResolvedCaller,
   UnknownReferenceError,
 } from '@zero-trust/backstage-plugin-zero-trust-common';
@@ -158,6 +164,33 @@ export class ZeroTrustService {
           (!query.namespace || findingNamespace(f) === query.namespace),
       );
     return { items };
+  }
+
+  /**
+   * What an onboarding request would generate and grant, from the live state, writing
+   * nothing. Entity callers resolve to the identities the user may see.
+   */
+  async previewOnboarding(
+    input: unknown,
+    credentials: BackstageCredentials,
+  ): Promise<OnboardingPreview> {
+    try {
+      let request = parseOnboardingRequest(input);
+      if (request.allowedCallers.some(c => 'entityRef' in c)) {
+        const { items } = await this.identities(credentials);
+        request = resolveEntityCallers(request, items);
+      }
+      const { model } = this.mesh.current();
+      return previewOnboarding(planOnboarding(request, model), model);
+    } catch (error) {
+      if (
+        error instanceof OnboardingRequestError ||
+        error instanceof UnknownReferenceError
+      ) {
+        throw new InputError(error.message);
+      }
+      throw error;
+    }
   }
 
   namespaces(): NamespacesResponse {
