@@ -37,7 +37,10 @@ import { RequirePermission } from '@backstage/plugin-permission-react';
 import { catalogEntityCreatePermission } from '@backstage/plugin-catalog-common/alpha';
 import { NotificationsPage } from '@backstage/plugin-notifications';
 import { SignalsDisplay } from '@backstage/plugin-signals';
-import { ZeroTrustPage } from '@zero-trust/backstage-plugin-zero-trust';
+import {
+  ZeroTrustPage,
+  zeroTrustPlugin,
+} from '@zero-trust/backstage-plugin-zero-trust';
 
 const app = createApp({
   apis,
@@ -56,6 +59,9 @@ const app = createApp({
     });
     bind(orgPlugin.externalRoutes, {
       catalogIndex: catalogPlugin.routes.catalogIndex,
+    });
+    bind(zeroTrustPlugin.externalRoutes, {
+      selectedTemplate: scaffolderPlugin.routes.selectedTemplate,
     });
   },
   components: {

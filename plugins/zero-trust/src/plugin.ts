@@ -1,5 +1,6 @@
 import {
   createApiFactory,
+  createComponentExtension,
   createPlugin,
   createRoutableExtension,
   discoveryApiRef,
@@ -7,7 +8,7 @@ import {
 } from '@backstage/core-plugin-api';
 
 import { zeroTrustApiRef, ZeroTrustClient } from './api';
-import { rootRouteRef } from './routes';
+import { rootRouteRef, selectedTemplateRouteRef } from './routes';
 
 /** @public */
 export const zeroTrustPlugin = createPlugin({
@@ -23,14 +24,55 @@ export const zeroTrustPlugin = createPlugin({
   routes: {
     root: rootRouteRef,
   },
+  externalRoutes: {
+    selectedTemplate: selectedTemplateRouteRef,
+  },
 });
 
-/** @public */
+/**
+ * The platform page: clusters, namespace posture and findings across the mesh.
+ *
+ * @public
+ */
 export const ZeroTrustPage = zeroTrustPlugin.provide(
   createRoutableExtension({
     name: 'ZeroTrustPage',
     component: () =>
       import('./components/ZeroTrustPage').then(m => m.ZeroTrustPage),
     mountPoint: rootRouteRef,
+  }),
+);
+
+/**
+ * The entity page's Security tab. Show it where `isZeroTrustAvailable(entity)`.
+ *
+ * @public
+ */
+export const EntityZeroTrustContent = zeroTrustPlugin.provide(
+  createComponentExtension({
+    name: 'EntityZeroTrustContent',
+    component: {
+      lazy: () =>
+        import('./components/EntityZeroTrustContent').then(
+          m => m.EntityZeroTrustContent,
+        ),
+    },
+  }),
+);
+
+/**
+ * The overview card: identity, mTLS, caller count and worst finding per workload.
+ *
+ * @public
+ */
+export const EntityZeroTrustCard = zeroTrustPlugin.provide(
+  createComponentExtension({
+    name: 'EntityZeroTrustCard',
+    component: {
+      lazy: () =>
+        import('./components/EntityZeroTrustCard').then(
+          m => m.EntityZeroTrustCard,
+        ),
+    },
   }),
 );

@@ -57,6 +57,11 @@ import {
   EntityKubernetesContent,
   isKubernetesAvailable,
 } from '@backstage/plugin-kubernetes';
+import {
+  EntityZeroTrustCard,
+  EntityZeroTrustContent,
+  isZeroTrustAvailable,
+} from '@zero-trust/backstage-plugin-zero-trust';
 
 const techdocsContent = (
   <EntityTechdocsContent>
@@ -134,6 +139,18 @@ const overviewContent = (
       <EntityCatalogGraphCard height={400} />
     </Grid>
 
+    <EntitySwitch>
+      <EntitySwitch.Case
+        if={entity =>
+          isKind('component')(entity) && isZeroTrustAvailable(entity)
+        }
+      >
+        <Grid item xs={12}>
+          <EntityZeroTrustCard />
+        </Grid>
+      </EntitySwitch.Case>
+    </EntitySwitch>
+
     <Grid item md={4} xs={12}>
       <EntityLinksCard />
     </Grid>
@@ -159,6 +176,14 @@ const serviceEntityPage = (
       if={isKubernetesAvailable}
     >
       <EntityKubernetesContent />
+    </EntityLayout.Route>
+
+    <EntityLayout.Route
+      path="/security"
+      title="Security"
+      if={isZeroTrustAvailable}
+    >
+      <EntityZeroTrustContent />
     </EntityLayout.Route>
 
     <EntityLayout.Route path="/api" title="API">
@@ -205,6 +230,14 @@ const websiteEntityPage = (
       if={isKubernetesAvailable}
     >
       <EntityKubernetesContent />
+    </EntityLayout.Route>
+
+    <EntityLayout.Route
+      path="/security"
+      title="Security"
+      if={isZeroTrustAvailable}
+    >
+      <EntityZeroTrustContent />
     </EntityLayout.Route>
 
     <EntityLayout.Route path="/dependencies" title="Dependencies">

@@ -1,10 +1,31 @@
-import { Content, EmptyState, Header, Page } from '@backstage/core-components';
+import {
+  Content,
+  ContentHeader,
+  Header,
+  Page,
+  Progress,
+} from '@backstage/core-components';
+import { useApi } from '@backstage/core-plugin-api';
+import Box from '@material-ui/core/Box';
+import Grid from '@material-ui/core/Grid';
+import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+import { zeroTrustApiRef } from '../../api';
+import { ApiErrorState } from '../shared';
+import { ClustersTable } from './ClustersTable';
+import { MeshFindings } from './MeshFindings';
+import { NamespacesTable } from './NamespacesTable';
+import { OnboardingRequestsPlaceholder } from './OnboardingRequestsPlaceholder';
 
 /**
- * The platform page. It states plainly that it is not built yet rather than
- * showing anything that could be mistaken for real mesh data.
+ * The platform team's page: clusters and their sync status, mesh posture per namespace,
+ * findings across the mesh. Each part loads on its own, so one failing route leaves the
+ * others readable.
  */
 export function ZeroTrustPage() {
+  const api = useApi(zeroTrustApiRef);
+  const clusters = useAsyncRetry(() => api.getClusters(), [api]);
+  const namespaces = useAsyncRetry(() => api.getNamespaces(), [api]);
+
   return (
     <Page themeId="tool">
       <Header
@@ -12,11 +33,48 @@ export function ZeroTrustPage() {
         subtitle="Mesh identity, mTLS and access across your clusters"
       />
       <Content>
-        <EmptyState
-          missing="content"
-          title="The platform page is not built yet"
-          description="The engine already runs from the repository root: `npx zero-trust analyze examples/clusters/backend` shows every workload's identity, mTLS and allowed callers, with findings."
-        />
+        <Grid container spacing={3} direction="column">
+          <Grid item>
+            <ContentHeader title="Clusters" />
+            {clusters.loading && !clusters.value && <Progress />}
+            {clusters.error && (
+              <ApiErrorState
+                error={clusters.error}
+                retry={clusters.retry}
+                what="the clusters"
+              />
+            )}
+            {clusters.value && (
+              <ClustersTable clusters={clusters.value.items} />
+            )}
+          </Grid>
+          <Grid item>
+            <ContentHeader title="Namespaces" />
+            {namespaces.loading && !namespaces.value && <Progress />}
+            {namespaces.error && (
+              <ApiErrorState
+                error={namespaces.error}
+                retry={namespaces.retry}
+                what="the namespaces"
+              />
+            )}
+            {namespaces.value && (
+              <NamespacesTable namespaces={namespaces.value.items} />
+            )}
+          </Grid>
+          <Grid item>
+            <ContentHeader title="Findings" />
+            <MeshFindings
+              clusters={(clusters.value?.items ?? []).map(c => c.name)}
+              namespaces={namespaces.value?.items ?? []}
+            />
+          </Grid>
+          <Grid item>
+            <Box mb={4}>
+              <OnboardingRequestsPlaceholder />
+            </Box>
+          </Grid>
+        </Grid>
       </Content>
     </Page>
   );

@@ -1,0 +1,193 @@
+import { getCompoundEntityRef } from '@backstage/catalog-model';
+import { InfoCard, Progress } from '@backstage/core-components';
+import { useRouteRef } from '@backstage/core-plugin-api';
+import {
+  entityRouteParams,
+  entityRouteRef,
+  useEntity,
+} from '@backstage/plugin-catalog-react';
+import Box from '@material-ui/core/Box';
+import Table from '@material-ui/core/Table';
+import TableBody from '@material-ui/core/TableBody';
+import TableCell from '@material-ui/core/TableCell';
+import TableHead from '@material-ui/core/TableHead';
+import TableRow from '@material-ui/core/TableRow';
+import Typography from '@material-ui/core/Typography';
+import Alert from '@material-ui/lab/Alert';
+import type {
+  ClusterSecurity,
+  EntitySecurityResponse,
+  SecurityWorkload,
+} from '@zero-trust/backstage-plugin-zero-trust-common';
+import { isZeroTrustAvailable } from '../../conditions';
+import { useEntitySecurity } from '../EntityZeroTrustContent/useEntitySecurity';
+import {
+  ApiErrorState,
+  MeshModeStatus,
+  MtlsStatus,
+  openCallers,
+  relativeTime,
+  SeverityStatus,
+  workloadFindings,
+  worstFinding,
+} from '../shared';
+
+function callersSummary(w: SecurityWorkload): string {
+  const n = w.allowedCallers.length;
+  const open = openCallers(w);
+  const widest = open.find(o => o.level === 'anyone')
+    ? 'open to anyone'
+    : open.find(o => o.level === 'authenticated')
+    ? 'open to the whole mesh'
+    : open.length
+    ? 'includes a wide group'
+    : '';
+  return `${n} allowed${widest ? `: ${widest}` : ''}`;
+}
+
+function WorkloadRow(props: {
+  cluster: ClusterSecurity;
+  workload: SecurityWorkload;
+}) {
+  const { cluster, workload: w } = props;
+  const worst = worstFinding(workloadFindings(w, cluster.namespaceFindings));
+  return (
+    <TableRow>
+      <TableCell>
+        <Typography variant="body2">
+          {w.namespace}/{w.name}{' '}
+          <Typography component="span" variant="caption" color="textSecondary">
+            in {cluster.cluster}
+          </Typography>
+        </Typography>
+        <Typography
+          variant="caption"
+          color="textSecondary"
+          style={{ wordBreak: 'break-all' }}
+        >
+          {w.identity ?? <MeshModeStatus mode={w.meshMode} />}
+        </Typography>
+      </TableCell>
+      <TableCell>
+        <MtlsStatus mode={w.mtls.mode} />
+      </TableCell>
+      <TableCell>{callersSummary(w)}</TableCell>
+      <TableCell>
+        {worst ? (
+          <>
+            <SeverityStatus severity={worst.severity} />
+            <Typography variant="caption" display="block">
+              {worst.title}
+            </Typography>
+          </>
+        ) : (
+          'None'
+        )}
+      </TableCell>
+    </TableRow>
+  );
+}
+
+function Summary(props: { security: EntitySecurityResponse }) {
+  const { clusters } = props.security;
+  const rows = clusters.flatMap(c => c.workloads.map(w => ({ c, w })));
+  const troubled = clusters.filter(
+    c => c.status.state === 'stale' || c.status.state === 'failed',
+  );
+  return (
+    <>
+      {troubled.map(c => (
+        <Box mb={1} key={c.cluster}>
+          <Alert severity={c.status.state === 'failed' ? 'error' : 'warning'}>
+            {c.status.state === 'failed'
+              ? `Cluster ${c.cluster} could not be read.`
+              : `Cluster ${c.cluster} is out of date${
+                  c.status.lastSyncedAt
+                    ? ` (last read ${relativeTime(c.status.lastSyncedAt)})`
+                    : ''
+                }.`}
+          </Alert>
+        </Box>
+      ))}
+      {rows.length ? (
+        <Table size="small" aria-label="Zero-trust summary">
+          <TableHead>
+            <TableRow>
+              <TableCell>Workload and identity</TableCell>
+              <TableCell>mTLS</TableCell>
+              <TableCell>Callers</TableCell>
+              <TableCell>Worst finding</TableCell>
+            </TableRow>
+          </TableHead>
+          <TableBody>
+            {rows.map(({ c, w }) => (
+              <WorkloadRow
+                key={`${c.cluster}/${w.namespace}/${w.name}`}
+                cluster={c}
+                workload={w}
+              />
+            ))}
+          </TableBody>
+        </Table>
+      ) : (
+        <Typography variant="body2">
+          No workload found for this entity in{' '}
+          {clusters.map(c => c.cluster).join(', ') || 'any cluster'}.
+        </Typography>
+      )}
+    </>
+  );
+}
+
+function CardBody() {
+  const { entity } = useEntity();
+  const { value, loading, error, retry } = useEntitySecurity(
+    getCompoundEntityRef(entity),
+  );
+  if (loading && !value) return <Progress />;
+  if (error) {
+    return (
+      <ApiErrorState
+        error={error}
+        retry={retry}
+        what="this entity"
+        notFoundTitle="Not found or not visible to you"
+      />
+    );
+  }
+  return value ? <Summary security={value} /> : null;
+}
+
+/**
+ * The overview card: per workload its identity, mTLS mode, how many callers are allowed
+ * and the worst finding, with a link to the Security tab.
+ *
+ * @public
+ */
+export function EntityZeroTrustCard(props: {
+  /** The Security tab's path under the entity page; `security` by default. */
+  securityTabPath?: string;
+}) {
+  const { entity } = useEntity();
+  const entityRoute = useRouteRef(entityRouteRef);
+  const tab = (props.securityTabPath ?? 'security').replace(/^\/+/, '');
+  return (
+    <InfoCard
+      title="Zero trust"
+      deepLink={{
+        title: 'Security details',
+        link: `${entityRoute(entityRouteParams(entity))}/${tab}`,
+      }}
+    >
+      {isZeroTrustAvailable(entity) ? (
+        <CardBody />
+      ) : (
+        <Typography variant="body2">
+          Add the <code>backstage.io/kubernetes-id</code> or{' '}
+          <code>backstage.io/kubernetes-label-selector</code> annotation to see
+          this entity's mesh identity and who may call it.
+        </Typography>
+      )}
+    </InfoCard>
+  );
+}

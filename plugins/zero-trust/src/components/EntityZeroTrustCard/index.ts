@@ -1,0 +1,1 @@
+export { EntityZeroTrustCard } from './EntityZeroTrustCard';

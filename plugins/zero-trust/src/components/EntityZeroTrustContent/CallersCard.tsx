@@ -1,0 +1,70 @@
+import { InfoCard } from '@backstage/core-components';
+import Box from '@material-ui/core/Box';
+import Typography from '@material-ui/core/Typography';
+import ToggleButton from '@material-ui/lab/ToggleButton';
+import ToggleButtonGroup from '@material-ui/lab/ToggleButtonGroup';
+import type { SecurityWorkload } from '@zero-trust/backstage-plugin-zero-trust-common';
+import { lazy, Suspense, useState } from 'react';
+import { Progress } from '@backstage/core-components';
+import { CallersTable } from './CallersTable';
+
+// The graph pulls in d3 and dagre: load them only when someone asks for the graph.
+const CallersGraph = lazy(() =>
+  import('./CallersGraph').then(m => ({ default: m.CallersGraph })),
+);
+
+/** Who may call the workload, as a table or as an inbound graph, and the DENY carve-outs. */
+export function CallersCard(props: { workload: SecurityWorkload }) {
+  const { workload } = props;
+  const [view, setView] = useState<'table' | 'graph'>('table');
+  const callers = workload.allowedCallers;
+  return (
+    <InfoCard
+      title={`Allowed callers (${callers.length})`}
+      subheader="Who may call this workload on some port, resolved to catalog entities where one owns the caller's identity"
+      action={
+        callers.length > 0 ? (
+          <ToggleButtonGroup
+            size="small"
+            exclusive
+            value={view}
+            onChange={(_e, v) => v && setView(v)}
+            aria-label="Show callers as"
+          >
+            <ToggleButton value="table" aria-label="Table">
+              Table
+            </ToggleButton>
+            <ToggleButton value="graph" aria-label="Graph">
+              Graph
+            </ToggleButton>
+          </ToggleButtonGroup>
+        ) : undefined
+      }
+    >
+      {callers.length === 0 && (
+        <Typography variant="body2">
+          No caller can reach it: every request is denied (by its policies, or
+          because callers cannot complete the mTLS handshake).
+        </Typography>
+      )}
+      {callers.length > 0 && view === 'table' && (
+        <CallersTable callers={callers} />
+      )}
+      {callers.length > 0 && view === 'graph' && (
+        <Suspense fallback={<Progress />}>
+          <CallersGraph workload={workload} />
+        </Suspense>
+      )}
+      {workload.denyExceptions.length > 0 && (
+        <Box mt={2}>
+          <Typography variant="subtitle2">Except (DENY rules)</Typography>
+          {workload.denyExceptions.map(d => (
+            <Typography variant="body2" key={`${d.policy}#${d.rule}`}>
+              {d.description}: denied by <code>{d.policy}</code> rules[{d.rule}]
+            </Typography>
+          ))}
+        </Box>
+      )}
+    </InfoCard>
+  );
+}

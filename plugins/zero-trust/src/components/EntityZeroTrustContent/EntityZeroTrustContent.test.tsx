@@ -1,0 +1,469 @@
+import { registerMswTestHooks } from '@backstage/test-utils';
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import type { EntitySecurityResponse } from '@zero-trust/backstage-plugin-zero-trust-common';
+import { peerAuthentication } from '@zero-trust/backstage-plugin-zero-trust-common/src/__fixtures__/manifests';
+import { http, HttpResponse } from 'msw';
+import { setupServer } from 'msw/node';
+import {
+  bookinfoModel,
+  entitySecurity,
+  EntitySecurityOptions,
+} from '../../__fixtures__/security';
+import {
+  baseUrl,
+  component,
+  renderWithZeroTrust,
+  RenderOptions,
+} from '../../__fixtures__/testApp';
+import { EntityZeroTrustContent } from './EntityZeroTrustContent';
+
+const server = setupServer();
+registerMswTestHooks(server);
+
+/** Serves `body` for the entity's security and records what was asked. */
+function serve(body: EntitySecurityResponse | (() => Response)) {
+  const seen: string[] = [];
+  server.use(
+    http.get(
+      `${baseUrl}/entities/:kind/:namespace/:name/security`,
+      ({ request }) => {
+        seen.push(new URL(request.url).pathname);
+        return typeof body === 'function' ? body() : HttpResponse.json(body);
+      },
+    ),
+  );
+  return seen;
+}
+
+function security(
+  name: string,
+  workloads: string[],
+  options: Partial<EntitySecurityOptions> & {
+    model?: ReturnType<typeof bookinfoModel>;
+  } = {},
+) {
+  return entitySecurity(options.model ?? bookinfoModel(), {
+    entityRef: `component:default/${name}`,
+    workloads,
+    selector: { kubernetesId: name },
+    ...options,
+  });
+}
+
+async function renderTab(name: string, options: RenderOptions = {}) {
+  return renderWithZeroTrust(<EntityZeroTrustContent />, {
+    entity: component(name),
+    ...options,
+  });
+}
+
+describe('EntityZeroTrustContent', () => {
+  it('asks the backend for this entity and shows its identity', async () => {
+    const seen = serve(security('reviews', ['backend/bookinfo/reviews']));
+    await renderTab('reviews');
+
+    expect(
+      await screen.findByText(
+        'spiffe://internal.example/ns/bookinfo/sa/bookinfo-reviews',
+      ),
+    ).toBeInTheDocument();
+    expect(seen).toEqual([
+      '/api/zero-trust/entities/Component/default/reviews/security',
+    ]);
+    expect(
+      screen.getByRole('button', { name: 'Copy SPIFFE ID' }),
+    ).toBeInTheDocument();
+    expect(screen.getByText('internal.example')).toBeInTheDocument();
+    expect(
+      screen.getByText('Also answers to: cluster.local'),
+    ).toBeInTheDocument();
+    expect(screen.getByText('bookinfo-reviews')).toBeInTheDocument();
+    expect(screen.getByText('Sidecar')).toBeInTheDocument();
+    expect(
+      screen.getByText('namespace label istio-injection=enabled'),
+    ).toBeInTheDocument();
+    // Locked down: no warning banner.
+    expect(screen.queryByRole('alert')).not.toBeInTheDocument();
+  });
+
+  it('links each caller to its catalog entity, with what it may do and which rule admits it', async () => {
+    serve(security('reviews', ['backend/bookinfo/reviews']));
+    await renderTab('reviews');
+
+    const link = await screen.findByRole('link', { name: /productpage/ });
+    expect(link).toHaveAttribute(
+      'href',
+      '/catalog/default/component/productpage',
+    );
+    const row = link.closest('tr')!;
+    expect(within(row).getByText('CONDITIONAL')).toBeInTheDocument();
+    expect(within(row).getByText('9080')).toBeInTheDocument();
+    expect(
+      within(row).getByText('methods GET; paths /reviews/*'),
+    ).toBeInTheDocument();
+    expect(within(row).getByText('bookinfo/reviews-allow')).toBeInTheDocument();
+    expect(screen.getByText('Allowed callers (1)')).toBeInTheDocument();
+  });
+
+  it('shows a caller no entity claims by its raw source', async () => {
+    serve(security('identity-api', ['backend/identity/identity-api']));
+    await renderTab('identity-api');
+
+    const cell = await screen.findByText(
+      'any authenticated workload (any mTLS identity, any trust domain)',
+    );
+    expect(cell.closest('tr')!.querySelector('a')).toBeNull();
+  });
+
+  it('warns in plain words when the workload is open to every caller', async () => {
+    // legacy/billing has no ALLOW policy; PERMISSIVE lets plaintext callers in too.
+    const model = bookinfoModel({
+      backend: [
+        peerAuthentication('legacy', 'default', { mode: 'PERMISSIVE' }),
+      ],
+    });
+    serve(security('billing', ['backend/legacy/billing'], { model }));
+    await renderTab('billing');
+
+    expect(await screen.findByText('Open to every caller')).toBeInTheDocument();
+    expect(
+      screen.getByText(/no ALLOW policy applies to it/),
+    ).toBeInTheDocument();
+    expect(screen.getByText('Accepts plaintext')).toBeInTheDocument();
+  });
+
+  it('warns when every authenticated workload may call it', async () => {
+    serve(security('billing', ['backend/legacy/billing']));
+    await renderTab('billing');
+
+    expect(
+      await screen.findByText('Open to every workload in the mesh'),
+    ).toBeInTheDocument();
+    // STRICT: no plaintext banner, and "anyone" is not claimed.
+    expect(screen.queryByText('Accepts plaintext')).not.toBeInTheDocument();
+    expect(screen.queryByText('Open to every caller')).not.toBeInTheDocument();
+  });
+
+  it('warns about plaintext only on the ports that accept it, naming the PeerAuthentication', async () => {
+    serve(security('identity-api', ['backend/identity/identity-api']));
+    await renderTab('identity-api');
+
+    expect(await screen.findByText('Accepts plaintext')).toBeInTheDocument();
+    expect(
+      screen.getByText(
+        /Port 8080 accepts unencrypted requests \(mTLS PERMISSIVE, set by identity\/default\)/,
+      ),
+    ).toBeInTheDocument();
+    // The port-level override that keeps 9090 STRICT, and who set it.
+    const overrides = screen.getByRole('table', { name: 'Port-level mTLS' });
+    const row = within(overrides).getByText('9090').closest('tr')!;
+    expect(within(row).getByText('STRICT')).toBeInTheDocument();
+    expect(within(row).getByText('identity/tokens-strict')).toBeInTheDocument();
+    // The DENY carve-out.
+    expect(
+      screen.getByText(/namespaces legacy: denied by/),
+    ).toBeInTheDocument();
+  });
+
+  it('lists findings worst first, with remediation, controls and docs', async () => {
+    serve(security('identity-api', ['backend/identity/identity-api']));
+    await renderTab('identity-api');
+
+    const table = (await screen.findByText('Findings (3)')).closest(
+      '[class*="MuiPaper"]',
+    ) as HTMLElement;
+    const rows = within(table).getAllByRole('row').slice(1);
+    const severities = rows.map(
+      r => within(r).getByText(/^(High|Medium|Low)$/).textContent,
+    );
+    expect(severities).toEqual(['High', 'Medium', 'Medium']);
+    expect(within(rows[0]).getByText('ZT007')).toBeInTheDocument();
+    expect(within(rows[0]).getByText('NIST SC-8')).toBeInTheDocument();
+    expect(
+      within(rows[0]).getByRole('link', { name: /Istio docs/ }),
+    ).toHaveAttribute(
+      'href',
+      'https://istio.io/latest/news/security/istio-security-2021-004/',
+    );
+    expect(
+      within(rows[0]).getByText(/Set mTLS mode STRICT for this workload/),
+    ).toBeInTheDocument();
+  });
+
+  it('shows a DestinationRule that turns TLS off toward it as a client-side conflict', async () => {
+    serve(security('ratings', ['backend/bookinfo/ratings']));
+    await renderTab('ratings');
+
+    expect(
+      await screen.findByText(
+        /DestinationRule bookinfo\/ratings-plaintext disables TLS/,
+        {
+          selector: '.MuiAlert-message',
+        },
+      ),
+    ).toBeInTheDocument();
+    expect(screen.getByText(/No caller can reach it/)).toBeInTheDocument();
+  });
+
+  it('offers to onboard a workload outside the mesh, with the template form filled in', async () => {
+    serve(security('inventory-api', ['backend/inventory/inventory-api']));
+    await renderTab('inventory-api');
+
+    expect(
+      await screen.findByText(
+        'Outside the mesh: open to every caller, in plaintext',
+      ),
+    ).toBeInTheDocument();
+    const link = screen.getByRole('link', { name: 'Onboard to the mesh' });
+    const url = new URL(link.getAttribute('href')!, 'http://app.test');
+    expect(url.pathname).toBe('/create/templates/default/onboard-service');
+    expect(JSON.parse(url.searchParams.get('formData')!)).toEqual({
+      service: 'inventory-api',
+      namespace: 'inventory',
+      cluster: 'backend',
+      component: 'component:default/inventory-api',
+    });
+    expect(screen.getByText(/None: outside the mesh/)).toBeInTheDocument();
+  });
+
+  it('builds the onboarding link from the app base URL when the scaffolder route is not bound', async () => {
+    serve(security('inventory-api', ['backend/inventory/inventory-api']));
+    await renderTab('inventory-api', {
+      withScaffolderRoute: false,
+      appBaseUrl: 'https://portal.example/backstage/',
+    });
+
+    const link = await screen.findByRole('link', {
+      name: 'Onboard to the mesh',
+    });
+    expect(link.getAttribute('href')).toMatch(
+      /^\/backstage\/create\/templates\/default\/onboard-service\?formData=/,
+    );
+  });
+
+  it('keeps showing the last good state of a stale cluster, under a warning', async () => {
+    serve(
+      security('reviews', ['backend/bookinfo/reviews'], {
+        status: {
+          backend: {
+            state: 'stale',
+            source: 'live',
+            lastSyncedAt: new Date(Date.now() - 3 * 3_600_000).toISOString(),
+            staleSince: new Date(Date.now() - 20 * 60_000).toISOString(),
+            message: 'watch on pods failed: connection refused',
+            degraded: [],
+          },
+        },
+      }),
+    );
+    await renderTab('reviews');
+
+    expect(
+      await screen.findByText('Cluster backend is out of date'),
+    ).toBeInTheDocument();
+    expect(screen.getByText(/20 minutes ago/)).toBeInTheDocument();
+    expect(
+      screen.getByText(/watch on pods failed: connection refused/),
+    ).toBeInTheDocument();
+    expect(screen.getByText(/3 hours ago/)).toBeInTheDocument();
+    expect(
+      screen.getByText(
+        'spiffe://internal.example/ns/bookinfo/sa/bookinfo-reviews',
+      ),
+    ).toBeInTheDocument();
+  });
+
+  it('says when a cluster failed, and still shows the clusters that answered', async () => {
+    serve(
+      security('productpage', ['backend/bookinfo/productpage'], {
+        status: {
+          edge: {
+            state: 'failed',
+            source: 'live',
+            message: 'Unauthorized: the service account token was rejected',
+            degraded: [],
+          },
+        },
+      }),
+    );
+    await renderTab('productpage');
+
+    expect(
+      await screen.findByText('Cluster edge could not be read'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText('Unauthorized: the service account token was rejected'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(
+        'spiffe://internal.example/ns/bookinfo/sa/bookinfo-productpage',
+      ),
+    ).toBeInTheDocument();
+    expect(screen.getByRole('link', { name: /edge-gateway/ })).toHaveAttribute(
+      'href',
+      '/catalog/default/component/edge-gateway',
+    );
+  });
+
+  it('shows the synced time of a healthy cluster', async () => {
+    serve(
+      security('reviews', ['backend/bookinfo/reviews'], {
+        status: {
+          backend: {
+            state: 'synced',
+            source: 'live',
+            lastSyncedAt: new Date(Date.now() - 2 * 60_000).toISOString(),
+            degraded: [],
+          },
+        },
+      }),
+    );
+    await renderTab('reviews');
+    expect(await screen.findByText('2 minutes ago')).toBeInTheDocument();
+    expect(screen.getByText(/from a live cluster/)).toBeInTheDocument();
+    expect(screen.getByText('Not running in: edge.')).toBeInTheDocument();
+  });
+
+  it('shows each cluster where the entity runs', async () => {
+    serve(
+      security('mixed', ['backend/bookinfo/reviews', 'edge/edge/edge-gateway']),
+    );
+    await renderTab('mixed');
+
+    expect(
+      await screen.findByRole('region', { name: 'Cluster backend' }),
+    ).toBeInTheDocument();
+    const edge = screen.getByRole('region', { name: 'Cluster edge' });
+    expect(
+      within(edge).getByText(
+        'spiffe://external.example/ns/edge/sa/edge-gateway',
+      ),
+    ).toBeInTheDocument();
+  });
+
+  it('draws the callers as an inbound graph on request', async () => {
+    // jsdom does not lay out SVG; the graph measures its nodes with getBBox.
+    const proto = SVGElement.prototype as any;
+    const original = proto.getBBox;
+    proto.getBBox = () => ({ x: 0, y: 0, width: 120, height: 32 });
+    try {
+      serve(security('reviews', ['backend/bookinfo/reviews']));
+      await renderTab('reviews');
+
+      await userEvent.click(
+        await screen.findByRole('button', { name: 'Graph' }),
+      );
+      const graph = await screen.findByText('component:default/productpage', {
+        selector: 'text',
+      });
+      expect(graph).toBeInTheDocument();
+      expect(
+        screen.getByText('bookinfo/reviews', { selector: 'text' }),
+      ).toBeInTheDocument();
+    } finally {
+      proto.getBBox = original;
+    }
+  });
+
+  describe('empty and error states', () => {
+    it('shows the annotation to add when the entity has none', async () => {
+      await renderWithZeroTrust(<EntityZeroTrustContent />, {
+        entity: component('orders', {}),
+      });
+
+      expect(
+        screen.getByText('No kubernetes annotation on this entity'),
+      ).toBeInTheDocument();
+      // The YAML to add, with the entity's own name filled in.
+      const yaml = screen.getByText(/catalog-info\.yaml/).parentElement!;
+      expect(yaml.textContent).toMatch(
+        /^\d*\s+backstage\.io\/kubernetes-id: orders$/m,
+      );
+      expect(yaml.textContent).toMatch(/^\d*\s+annotations:$/m);
+    });
+
+    it('says which selector found nothing', async () => {
+      serve(
+        security('ghost', [], {
+          selector: { kubernetesId: 'ghost', namespace: 'shop' },
+        }),
+      );
+      await renderTab('ghost');
+
+      expect(
+        await screen.findByText('No workload found for this entity'),
+      ).toBeInTheDocument();
+      expect(
+        screen.getByText(
+          /labelled backstage\.io\/kubernetes-id=ghost, in namespace shop, in clusters backend, edge/,
+        ),
+      ).toBeInTheDocument();
+    });
+
+    it('says the entity is not found or not visible on a 404', async () => {
+      serve(() =>
+        HttpResponse.json(
+          {
+            error: {
+              name: 'NotFoundError',
+              message: 'no entity component:default/secret',
+            },
+            response: { statusCode: 404 },
+          },
+          { status: 404 },
+        ),
+      );
+      await renderTab('secret');
+
+      expect(
+        await screen.findByText('Entity not found or not visible to you'),
+      ).toBeInTheDocument();
+    });
+
+    it('shows the error and a retry when the backend cannot be reached', async () => {
+      let calls = 0;
+      serve(() => {
+        calls += 1;
+        return calls === 1
+          ? HttpResponse.error()
+          : HttpResponse.json(
+              security('reviews', ['backend/bookinfo/reviews']),
+            );
+      });
+      await renderTab('reviews');
+
+      expect(
+        await screen.findByText(/Could not reach the zero-trust backend/),
+      ).toBeInTheDocument();
+      await userEvent.click(screen.getByRole('button', { name: 'Try again' }));
+      expect(
+        await screen.findByText(
+          'spiffe://internal.example/ns/bookinfo/sa/bookinfo-reviews',
+        ),
+      ).toBeInTheDocument();
+    });
+
+    it('shows the server error when the backend fails', async () => {
+      serve(() =>
+        HttpResponse.json(
+          {
+            error: { name: 'Error', message: 'catalog timed out' },
+            response: { statusCode: 500 },
+          },
+          { status: 500 },
+        ),
+      );
+      await renderTab('reviews');
+
+      expect(
+        await screen.findByText(/could not answer for this entity/),
+      ).toBeInTheDocument();
+      await waitFor(() =>
+        expect(screen.getAllByText(/catalog timed out/).length).toBeGreaterThan(
+          0,
+        ),
+      );
+    });
+  });
+});

@@ -1,0 +1,1 @@
+export { EntityZeroTrustContent } from './EntityZeroTrustContent';

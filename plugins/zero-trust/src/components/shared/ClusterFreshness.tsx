@@ -1,0 +1,82 @@
+import Box from '@material-ui/core/Box';
+import Tooltip from '@material-ui/core/Tooltip';
+import Typography from '@material-ui/core/Typography';
+import Alert from '@material-ui/lab/Alert';
+import AlertTitle from '@material-ui/lab/AlertTitle';
+import type { ClusterStatus } from '@zero-trust/backstage-plugin-zero-trust-common';
+import { relativeTime } from './relativeTime';
+
+function When(props: { iso?: string; fallback: string }) {
+  if (!props.iso) return <>{props.fallback}</>;
+  return (
+    <Tooltip title={new Date(props.iso).toLocaleString()}>
+      <span>{relativeTime(props.iso)}</span>
+    </Tooltip>
+  );
+}
+
+/**
+ * How current a cluster's data is: a quiet line when synced, a warning when stale
+ * (the last good state is still shown below it), an error when it could never be read.
+ */
+export function ClusterFreshness(props: {
+  cluster: string;
+  status: ClusterStatus;
+}) {
+  const { cluster, status } = props;
+  return (
+    <>
+      {status.state === 'synced' && (
+        <Typography variant="body2" color="textSecondary">
+          Synced{' '}
+          <When iso={status.lastSyncedAt} fallback="at an unknown time" /> from
+          a {status.source === 'live' ? 'live cluster' : 'snapshot'}
+        </Typography>
+      )}
+      {status.state === 'syncing' && (
+        <Alert severity="info">
+          Reading cluster {cluster} for the first time: its state is not known
+          yet.
+        </Alert>
+      )}
+      {status.state === 'stale' && (
+        <Alert severity="warning">
+          <AlertTitle>Cluster {cluster} is out of date</AlertTitle>
+          The connection broke{' '}
+          <When iso={status.staleSince} fallback="a while ago" />
+          {status.message ? `: ${status.message}` : ''}. What follows is the
+          last good state, read{' '}
+          <When iso={status.lastSyncedAt} fallback="at an unknown time" />; it
+          may no longer match the cluster.
+        </Alert>
+      )}
+      {status.state === 'failed' && (
+        <Alert severity="error">
+          <AlertTitle>Cluster {cluster} could not be read</AlertTitle>
+          {status.message ?? 'No state could be read from this cluster.'}
+          {status.lastSyncedAt ? (
+            <>
+              {' '}
+              Last good state: <When iso={status.lastSyncedAt} fallback="" />.
+            </>
+          ) : null}
+        </Alert>
+      )}
+      {status.degraded.length > 0 && (
+        <Box mt={1}>
+          <Alert severity="warning">
+            <AlertTitle>
+              Some resources could not be read in {cluster}
+            </AlertTitle>
+            {status.degraded.map(d => (
+              <div key={d.resource}>
+                <code>{d.resource}</code>: {d.message}
+              </div>
+            ))}
+            Answers that depend on them are incomplete.
+          </Alert>
+        </Box>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,57 @@
+import {
+  Finding,
+  SecurityWorkload,
+  severityRank,
+} from '@zero-trust/backstage-plugin-zero-trust-common';
+
+/** Worst first; the input order is kept among equals (the backend's own order). */
+export function bySeverity(findings: Finding[]): Finding[] {
+  return findings
+    .map((f, i) => ({ f, i }))
+    .sort(
+      (a, b) =>
+        severityRank[a.f.severity] - severityRank[b.f.severity] || a.i - b.i,
+    )
+    .map(({ f }) => f);
+}
+
+/** The worst finding, or undefined when there is none. */
+export function worstFinding(findings: Finding[]): Finding | undefined {
+  return bySeverity(findings)[0];
+}
+
+/** `Deployment bookinfo/reviews`, with the cluster where asked. */
+export function describeResource(f: Finding, withCluster = false): string {
+  const { kind, namespace, name, cluster } = f.resource;
+  const where = `${kind} ${namespace ? `${namespace}/` : ''}${name}`;
+  return withCluster ? `${where} (${cluster})` : where;
+}
+
+/** The finding code for a DestinationRule that turns off mTLS toward mesh workloads. */
+export const destinationRuleConflict = 'ZT011';
+
+/**
+ * Whether a finding's message names the workload (`CLUSTER/NAMESPACE/NAME`). A
+ * DestinationRule finding is about the namespace's DestinationRule, not one workload,
+ * and its message lists the workloads it affects: that is the only link to them.
+ */
+function mentions(f: Finding, workload: SecurityWorkload): boolean {
+  const id = `${workload.cluster}/${workload.namespace}/${workload.name}`;
+  const escaped = id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`${escaped}(?![\\w-]|\\.\\w)`).test(f.message);
+}
+
+/** The findings that concern one workload: its own and its namespace's, minus other workloads' DestinationRule conflicts. */
+export function workloadFindings(
+  workload: SecurityWorkload,
+  namespaceFindings: Finding[],
+): Finding[] {
+  return [
+    ...workload.findings,
+    ...namespaceFindings.filter(
+      f =>
+        f.resource.namespace === workload.namespace &&
+        (f.code !== destinationRuleConflict || mentions(f, workload)),
+    ),
+  ];
+}

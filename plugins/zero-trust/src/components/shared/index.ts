@@ -1,0 +1,23 @@
+export { ApiErrorState } from './ApiErrorState';
+export { ClusterFreshness } from './ClusterFreshness';
+export { FindingsTable } from './FindingsTable';
+export {
+  MeshModeStatus,
+  MtlsStatus,
+  SeverityStatus,
+  SyncStatus,
+  meshModeNames,
+  mtlsMeaning,
+} from './StatusLabels';
+export {
+  bySeverity,
+  describeResource,
+  destinationRuleConflict,
+  workloadFindings,
+  worstFinding,
+} from './findings';
+export { openCallers, plaintextExposure } from './exposure';
+export type { OpenCaller, PlaintextPort } from './exposure';
+export { onboardFormData } from './onboardLink';
+export { relativeTime } from './relativeTime';
+export { useTemplateLink } from './useTemplateLink';
