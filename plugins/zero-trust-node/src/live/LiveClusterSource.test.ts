@@ -1,0 +1,784 @@
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {
+  ClusterState,
+  SourcedObject,
+  buildClusterState,
+} from '@zero-trust/backstage-plugin-zero-trust-common';
+import { loadManifests } from '../loadManifests';
+import { TestApiServer, startTestApiServer } from '../testing';
+import { LiveClusterSource } from './LiveClusterSource';
+import { LiveClusterConfig, LiveClusterSourceOptions } from './types';
+
+const backendDir = path.resolve(
+  __dirname,
+  '../../../../examples/clusters/backend',
+);
+
+let server: TestApiServer | undefined;
+let source: LiveClusterSource | undefined;
+let disk: SourcedObject[];
+
+beforeAll(async () => {
+  disk = await loadManifests(backendDir);
+});
+
+afterEach(async () => {
+  await source?.stop();
+  await server?.close();
+  source = undefined;
+  server = undefined;
+});
+
+async function startServer(
+  options: Parameters<typeof startTestApiServer>[0] = {},
+) {
+  server = await startTestApiServer({
+    objects: disk.map(o => o.object),
+    ...options,
+  });
+  return server;
+}
+
+function startSource(
+  options: LiveClusterSourceOptions = {},
+  connection: LiveClusterConfig = server!.connection('backend'),
+) {
+  source = new LiveClusterSource(connection, {
+    debounceMs: 10,
+    backoff: { baseMs: 5, capMs: 50 },
+    recheckMs: 50,
+    ...options,
+  });
+  source.start();
+  return source;
+}
+
+/** Polls until `probe` holds; the timeout only guards against a hang. */
+async function waitFor<T>(
+  what: string,
+  probe: () => T | undefined | false,
+  timeoutMs = 10_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise(resolve => setTimeout(resolve, 10));
+  }
+}
+
+function find(
+  objects: SourcedObject[] | undefined,
+  kind: string,
+  name: string,
+  namespace?: string,
+) {
+  return objects?.find(({ object }) => {
+    const o = object as any;
+    return (
+      o.kind === kind &&
+      o.metadata.name === name &&
+      (namespace === undefined || o.metadata.namespace === namespace)
+    );
+  })?.object as any;
+}
+
+const listRequests = (s: TestApiServer) =>
+  s.requests.filter(r => r.query.watch !== 'true');
+const watchRequests = (s: TestApiServer) =>
+  s.requests.filter(r => r.query.watch === 'true');
+
+const isIstioKey = (key: string) =>
+  /(^|\.)istio\.io$/.test(key.includes('/') ? key.split('/')[0] : '');
+
+/** Sorted, without what a live read legitimately differs in (see the test). */
+function comparable(state: ClusterState) {
+  const byName = (a: any, b: any) =>
+    `${a.namespace}/${a.name}`.localeCompare(`${b.namespace}/${b.name}`);
+  const sorted = <T>(items: T[]) => [...items].sort(byName);
+  return {
+    ...state,
+    namespaces: sorted(state.namespaces),
+    serviceAccounts: sorted(state.serviceAccounts),
+    workloads: sorted(state.workloads).map(w => ({
+      ...w,
+      annotations: Object.fromEntries(
+        Object.entries(w.annotations).filter(([k]) => isIstioKey(k)),
+      ),
+    })),
+    services: sorted(state.services),
+    peerAuthentications: sorted(state.peerAuthentications).map(
+      ({ creationTimestamp: _, ...p }) => p,
+    ),
+    destinationRules: sorted(state.destinationRules).map(
+      ({ creationTimestamp: _, ...d }) => d,
+    ),
+    authorizationPolicies: sorted(state.authorizationPolicies),
+    problems: state.problems.map(({ file: _, ...p }) => p),
+  };
+}
+
+describe('LiveClusterSource', () => {
+  it('reads the same cluster state as the snapshot folder it was loaded from', async () => {
+    await startServer();
+    const live = startSource();
+    expect(live.objects()).toBeUndefined();
+    await live.waitForSync();
+
+    const fromDisk = buildClusterState('backend', disk);
+    const fromLive = buildClusterState('backend', live.objects()!);
+    expect(fromLive.mesh.trustDomain).toBe('internal.example');
+    expect(fromLive.workloads.length).toBe(fromDisk.workloads.length);
+    expect(fromLive.authorizationPolicies.length).toBeGreaterThan(0);
+    // The API server stamps creation times, which the engine uses to break ties.
+    for (const p of [
+      ...fromLive.peerAuthentications,
+      ...fromLive.destinationRules,
+    ]) {
+      expect(p.creationTimestamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    }
+    // Only Istio's pod annotations are kept: prometheus.io/* is dropped, proxy.istio.io kept.
+    const prometheus = fromLive.workloads.find(w => w.name === 'prometheus')!;
+    expect(prometheus.annotations).toHaveProperty(['proxy.istio.io/config']);
+    expect(Object.keys(prometheus.annotations).every(isIstioKey)).toBe(true);
+    const productpage = fromLive.workloads.find(w => w.name === 'productpage')!;
+    expect(productpage.annotations).toEqual({});
+    expect(
+      fromDisk.workloads.find(w => w.name === 'productpage')!.annotations,
+    ).toHaveProperty(['prometheus.io/scrape']);
+
+    expect(comparable(fromLive)).toEqual(comparable(fromDisk));
+    expect(live.status()).toEqual({
+      state: 'synced',
+      source: 'live',
+      lastSyncedAt: expect.any(String),
+      degraded: [],
+    });
+  });
+
+  it('sees an AuthorizationPolicy added after the sync and calls onChange', async () => {
+    await startServer();
+    const live = startSource();
+    await live.waitForSync();
+    const changes = jest.fn();
+    live.onChange(changes);
+
+    server!.apply({
+      apiVersion: 'security.istio.io/v1',
+      kind: 'AuthorizationPolicy',
+      metadata: { name: 'deny-everything', namespace: 'inventory' },
+      spec: {},
+    });
+    await waitFor('the new policy', () =>
+      find(live.objects(), 'AuthorizationPolicy', 'deny-everything'),
+    );
+    await waitFor('onChange', () => changes.mock.calls.length > 0);
+    const state = buildClusterState('backend', live.objects()!);
+    expect(state.authorizationPolicies).toContainEqual(
+      expect.objectContaining({
+        namespace: 'inventory',
+        name: 'deny-everything',
+        action: 'ALLOW',
+        rules: [],
+      }),
+    );
+
+    server!.delete({
+      apiVersion: 'security.istio.io/v1',
+      kind: 'AuthorizationPolicy',
+      metadata: { name: 'deny-everything', namespace: 'inventory' },
+    });
+    await waitFor(
+      'the policy to go',
+      () => !find(live.objects(), 'AuthorizationPolicy', 'deny-everything'),
+    );
+  });
+
+  it('ignores changes the engine cannot see, such as a status update', async () => {
+    await startServer();
+    const live = startSource();
+    await live.waitForSync();
+    const before = find(live.objects(), 'Deployment', 'inventory-api');
+    const deployment = disk
+      .map(o => o.object as any)
+      .find(
+        o => o.kind === 'Deployment' && o.metadata.name === 'inventory-api',
+      );
+    server!.apply({
+      ...deployment,
+      metadata: {
+        ...deployment.metadata,
+        managedFields: [{ manager: 'kubectl', operation: 'Update' }],
+        annotations: { 'deployment.kubernetes.io/revision': '2' },
+      },
+      status: { replicas: 3, readyReplicas: 3 },
+    });
+    // Then a change on the same watch stream: once it is seen, so was the first.
+    const other = disk
+      .map(o => o.object as any)
+      .find(
+        o => o.kind === 'Deployment' && o.metadata.name !== 'inventory-api',
+      );
+    server!.apply({
+      ...other,
+      spec: {
+        ...other.spec,
+        template: {
+          ...other.spec.template,
+          metadata: {
+            ...other.spec.template.metadata,
+            labels: { ...other.spec.template.metadata.labels, tier: 'new' },
+          },
+        },
+      },
+    });
+    await waitFor(
+      'the second change',
+      () =>
+        find(live.objects(), 'Deployment', other.metadata.name)?.spec.template
+          .metadata.labels.tier === 'new',
+    );
+    const after = find(live.objects(), 'Deployment', 'inventory-api');
+    expect(after).toBe(before);
+    expect(after).not.toHaveProperty('status');
+    expect(after.metadata).toEqual({
+      name: 'inventory-api',
+      namespace: 'inventory',
+    });
+  });
+
+  it('keeps only what the engine reads, and only pods no controller owns', async () => {
+    await startServer({ objects: [] });
+    const pod = (name: string, owned: boolean) => ({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: {
+        name,
+        namespace: 'jobs',
+        labels: { app: name },
+        annotations: {
+          'sidecar.istio.io/inject': 'false',
+          'kubectl.kubernetes.io/last-applied-configuration': 'x'.repeat(5000),
+        },
+        ...(owned
+          ? {
+              ownerReferences: [
+                {
+                  apiVersion: 'apps/v1',
+                  kind: 'ReplicaSet',
+                  name: 'web-5d4f',
+                  uid: 'u1',
+                  controller: true,
+                },
+              ],
+            }
+          : {}),
+      },
+      spec: {
+        serviceAccountName: 'runner',
+        nodeName: 'node-1',
+        containers: [
+          {
+            name: 'main',
+            image: 'busybox',
+            env: [{ name: 'A', value: 'b' }],
+            ports: [{ name: 'http', containerPort: 8080, protocol: 'TCP' }],
+          },
+          { name: 'helper', image: 'busybox' },
+        ],
+      },
+      status: { phase: 'Running', podIP: '10.0.0.1' },
+    });
+    server!.apply(pod('one-off', false));
+    server!.apply(pod('web-5d4f-abcde', true));
+    const live = startSource();
+    await live.waitForSync();
+
+    expect(find(live.objects(), 'Pod', 'web-5d4f-abcde')).toBeUndefined();
+    expect(find(live.objects(), 'Pod', 'one-off')).toEqual({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: {
+        name: 'one-off',
+        namespace: 'jobs',
+        labels: { app: 'one-off' },
+        annotations: { 'sidecar.istio.io/inject': 'false' },
+      },
+      spec: {
+        serviceAccountName: 'runner',
+        containers: [{ ports: [{ name: 'http', containerPort: 8080 }] }],
+      },
+    });
+    const [workload] = buildClusterState('c', live.objects()!).workloads;
+    expect(workload).toMatchObject({
+      kind: 'Pod',
+      name: 'one-off',
+      serviceAccount: 'runner',
+      containerPorts: [{ name: 'http', port: 8080 }],
+    });
+  });
+
+  it('never reads Secrets, nor ConfigMaps other than istio-system/istio', async () => {
+    await startServer();
+    server!.apply({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'db-password', namespace: 'inventory' },
+      data: { password: 'aHVudGVyMg==' },
+    });
+    const live = startSource();
+    await live.waitForSync();
+
+    expect(server!.requests.some(r => r.path.includes('secrets'))).toBe(false);
+    const configMapRequests = server!.requests.filter(r =>
+      r.path.endsWith('/configmaps'),
+    );
+    expect(configMapRequests.length).toBeGreaterThan(0);
+    for (const r of configMapRequests) {
+      expect(r.path).toBe('/api/v1/namespaces/istio-system/configmaps');
+      expect(r.query.fieldSelector).toBe('metadata.name=istio');
+    }
+    expect(find(live.objects(), 'ConfigMap', 'prometheus')).toBeUndefined();
+    expect(find(live.objects(), 'ConfigMap', 'istio')).toBeDefined();
+  });
+
+  it('resumes a dropped watch from its resourceVersion without listing again', async () => {
+    await startServer();
+    const live = startSource();
+    await live.waitForSync();
+    const lists = live.apiCalls().lists;
+    const watchesBefore = watchRequests(server!).length;
+
+    expect(server!.dropWatches()).toBe(11);
+    server!.apply({
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: 'payments', labels: { 'istio-injection': 'enabled' } },
+    });
+    await waitFor('the namespace created while the watch was down', () =>
+      find(live.objects(), 'Namespace', 'payments'),
+    );
+    await waitFor('every watch to be back', () => server!.openWatches === 11);
+
+    expect(live.apiCalls().lists).toBe(lists);
+    const resumed = watchRequests(server!).slice(watchesBefore);
+    expect(resumed.length).toBeGreaterThanOrEqual(11);
+    for (const r of resumed) expect(r.query.resourceVersion).toMatch(/^\d+$/);
+    expect(live.status().state).toBe('synced');
+  });
+
+  it.each(['event', 'status'] as const)(
+    'lists again when the resourceVersion expired (410 as a watch %s)',
+    async expiredWatch => {
+      await startServer({ expiredWatch });
+      const live = startSource();
+      await live.waitForSync();
+      const lists = listRequests(server!).length;
+
+      // All synchronous: the client cannot reconnect before the history is compacted.
+      server!.dropWatches();
+      server!.apply({
+        apiVersion: 'v1',
+        kind: 'ServiceAccount',
+        metadata: { name: 'late', namespace: 'inventory' },
+      });
+      server!.compact();
+
+      await waitFor('the service account', () =>
+        find(live.objects(), 'ServiceAccount', 'late'),
+      );
+      await waitFor('every watch to be back', () => server!.openWatches === 11);
+      // Every resource's resourceVersion was older than the compaction: each relisted.
+      expect(listRequests(server!).length - lists).toBeGreaterThanOrEqual(11);
+      expect(live.status().state).toBe('synced');
+    },
+  );
+
+  it('moves its resourceVersion on with bookmarks, so a compaction needs no relist', async () => {
+    await startServer({ bookmarkIntervalMs: 10 });
+    const live = startSource();
+    await live.waitForSync();
+    server!.apply({
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
+      metadata: { name: 'bump', namespace: 'inventory' },
+    });
+    // Only the serviceaccounts watch saw that change; the others learn its
+    // resourceVersion from bookmarks.
+    const sent = server!.bookmarksSent;
+    await waitFor(
+      'two rounds of bookmarks',
+      () => server!.bookmarksSent >= sent + 22,
+    );
+    const lists = live.apiCalls().lists;
+
+    server!.dropWatches();
+    server!.compact();
+    await waitFor('every watch to be back', () => server!.openWatches === 11);
+    expect(live.apiCalls().lists).toBe(lists);
+    expect(live.status().state).toBe('synced');
+  });
+
+  it('makes no API call once synced, however often it is read', async () => {
+    await startServer({ bookmarkIntervalMs: 10 });
+    const live = startSource();
+    await live.waitForSync();
+    const calls = live.apiCalls();
+    const requests = server!.requestCount;
+    expect(calls.lists).toBeGreaterThanOrEqual(11);
+    expect(calls.watches).toBe(11);
+
+    const sent = server!.bookmarksSent;
+    for (let i = 0; i < 100; i++) {
+      buildClusterState('backend', live.objects()!);
+      live.status();
+    }
+    await waitFor(
+      'the watches to idle a while',
+      () => server!.bookmarksSent >= sent + 33,
+    );
+    expect(live.apiCalls()).toEqual(calls);
+    expect(server!.requestCount).toBe(requests);
+  });
+
+  it('reports failed with the reason when the API server cannot be reached, then syncs once it can', async () => {
+    await startServer();
+    await server!.down();
+    const live = startSource();
+    const failed = await waitFor('failed', () =>
+      live.status().state === 'failed' ? live.status() : undefined,
+    );
+    expect(failed.message).toBe(
+      `cannot reach the API server at ${server!.url}: connection refused`,
+    );
+    expect(live.objects()).toBeUndefined();
+
+    await server!.up();
+    await live.waitForSync();
+    expect(live.status().message).toBeUndefined();
+    expect(find(live.objects(), 'Namespace', 'inventory')).toBeDefined();
+  });
+
+  it('goes stale after a sync and serves the last good state, then recovers', async () => {
+    await startServer();
+    const live = startSource();
+    await live.waitForSync();
+    const synced = live.status();
+    const lastGood = live.objects();
+    const changes = jest.fn();
+    live.onChange(changes);
+
+    await server!.down();
+    const stale = await waitFor('stale', () =>
+      live.status().state === 'stale' ? live.status() : undefined,
+    );
+    expect(stale.message).toBe(
+      `cannot reach the API server at ${server!.url}: connection refused`,
+    );
+    expect(stale.lastSyncedAt).toBe(synced.lastSyncedAt);
+    expect(Date.parse(stale.staleSince!)).toBeGreaterThanOrEqual(
+      Date.parse(synced.lastSyncedAt!),
+    );
+    expect(live.objects()).toBe(lastGood);
+    await waitFor(
+      'onChange for the status',
+      () => changes.mock.calls.length > 0,
+    );
+
+    const lists = live.apiCalls().lists;
+    await server!.up();
+    await live.waitForSync();
+    expect(live.status().staleSince).toBeUndefined();
+    expect(live.status().message).toBeUndefined();
+    // The history was kept, so the watches resumed where they were.
+    expect(live.apiCalls().lists).toBe(lists);
+  });
+
+  it('degrades a resource it may not list, and reads the others', async () => {
+    await startServer();
+    server!.forbid('authorizationpolicies.security.istio.io');
+    const live = startSource();
+    await live.waitForSync();
+
+    expect(live.status().degraded).toEqual([
+      {
+        resource: 'authorizationpolicies.security.istio.io',
+        message:
+          'may not list authorizationpolicies.security.istio.io: add it to the ClusterRole in deploy/rbac.yaml',
+      },
+    ]);
+    const state = buildClusterState('backend', live.objects()!);
+    expect(state.authorizationPolicies).toEqual([]);
+    expect(state.peerAuthentications.length).toBeGreaterThan(0);
+    expect(state.workloads.length).toBeGreaterThan(0);
+
+    // Granted later: the periodic recheck picks it up without a restart.
+    server!.allow('authorizationpolicies.security.istio.io');
+    await waitFor('the policies', () =>
+      live
+        .objects()!
+        .some(o => (o.object as any).kind === 'AuthorizationPolicy'),
+    );
+    expect(live.status().degraded).toEqual([]);
+  });
+
+  it('fails when it may read nothing at all', async () => {
+    await startServer();
+    for (const r of [
+      'namespaces',
+      'serviceaccounts',
+      'services',
+      'pods',
+      'configmaps',
+      'deployments.apps',
+      'statefulsets.apps',
+      'daemonsets.apps',
+      'peerauthentications.security.istio.io',
+      'authorizationpolicies.security.istio.io',
+      'destinationrules.networking.istio.io',
+    ]) {
+      server!.forbid(r);
+    }
+    const live = startSource();
+    const failed = await waitFor('failed', () =>
+      live.status().state === 'failed' ? live.status() : undefined,
+    );
+    expect(failed.message).toMatch(/may not read any resource/);
+    expect(failed.degraded).toHaveLength(11);
+  });
+
+  it('reads Istio v1beta1 where v1 is not served', async () => {
+    await startServer({
+      istioVersions: ['v1beta1'],
+      objects: disk.map(({ object }) => {
+        const o = object as any;
+        return o.apiVersion.includes('istio.io/')
+          ? { ...o, apiVersion: o.apiVersion.replace('/v1', '/v1beta1') }
+          : o;
+      }),
+    });
+    const live = startSource();
+    await live.waitForSync();
+
+    const policy = live
+      .objects()!
+      .find(o => (o.object as any).kind === 'AuthorizationPolicy')!
+      .object as any;
+    expect(policy.apiVersion).toBe('security.istio.io/v1beta1');
+    expect(
+      buildClusterState('backend', live.objects()!).authorizationPolicies,
+    ).toHaveLength(
+      buildClusterState('backend', disk).authorizationPolicies.length,
+    );
+    expect(
+      server!.requests.some(
+        r => r.path === '/apis/security.istio.io/v1/authorizationpolicies',
+      ),
+    ).toBe(true);
+    expect(
+      watchRequests(server!).every(r => !r.path.includes('istio.io/v1/')),
+    ).toBe(true);
+    expect(live.status().degraded).toEqual([]);
+  });
+
+  it('reports "Istio CRDs not installed" and reads the rest where Istio is absent', async () => {
+    await startServer({
+      istioVersions: [],
+      objects: disk
+        .map(o => o.object as any)
+        .filter(o => !o.apiVersion.includes('istio.io')),
+    });
+    const live = startSource();
+    await live.waitForSync();
+    expect(live.status().state).toBe('synced');
+    expect(live.status().degraded.map(d => d.resource)).toEqual([
+      'peerauthentications.security.istio.io',
+      'authorizationpolicies.security.istio.io',
+      'destinationrules.networking.istio.io',
+    ]);
+    for (const d of live.status().degraded) {
+      expect(d.message).toMatch(
+        /^Istio CRDs not installed: .* is not served at v1 nor v1beta1$/,
+      );
+    }
+    expect(
+      buildClusterState('backend', live.objects()!).workloads.length,
+    ).toBeGreaterThan(0);
+  });
+
+  it('pages through lists smaller than the collection and gets every object', async () => {
+    await startServer();
+    const live = startSource({ pageSize: 2 });
+    await live.waitForSync();
+
+    const all = buildClusterState('backend', disk);
+    const read = buildClusterState('backend', live.objects()!);
+    expect(read.serviceAccounts).toHaveLength(all.serviceAccounts.length);
+    expect(read.workloads).toHaveLength(all.workloads.length);
+    expect(read.authorizationPolicies).toHaveLength(
+      all.authorizationPolicies.length,
+    );
+    const pages = listRequests(server!).filter(
+      r => r.path === '/api/v1/serviceaccounts',
+    );
+    expect(pages).toHaveLength(Math.ceil(all.serviceAccounts.length / 2));
+    expect(pages.every(r => r.query.limit === '2')).toBe(true);
+    expect(pages.slice(1).every(r => !!r.query.continue)).toBe(true);
+  });
+
+  it('fails with a clear message, without the token, when the token is wrong', async () => {
+    await startServer();
+    const token = 'not-the-right-token-0123456789';
+    const live = startSource(
+      {},
+      { ...server!.connection('backend'), serviceAccountToken: token },
+    );
+    const failed = await waitFor('failed', () =>
+      live.status().state === 'failed' ? live.status() : undefined,
+    );
+    expect(failed.message).toBe(
+      `the API server at ${
+        server!.url
+      } rejected the credentials (401 Unauthorized): check the cluster's token`,
+    );
+    expect(JSON.stringify(live.status())).not.toContain(token);
+  });
+
+  it('gives up on a request the server does not answer in time', async () => {
+    await startServer();
+    server!.delay(2000);
+    const live = startSource({ requestTimeoutMs: 50 });
+    const failed = await waitFor('failed', () =>
+      live.status().state === 'failed' ? live.status() : undefined,
+    );
+    expect(failed.message).toBe(
+      `the API server at ${server!.url} did not answer in time`,
+    );
+    server!.delay(0);
+    await live.waitForSync();
+  });
+
+  it('reports bad connection settings as failed, naming what is wrong', async () => {
+    const cases: [LiveClusterConfig, RegExp][] = [
+      [
+        {
+          name: 'plain',
+          url: 'http://10.0.0.1:6443',
+          serviceAccountToken: 't',
+        },
+        /cluster 'plain': url 'http:\/\/10\.0\.0\.1:6443' is plain HTTP/,
+      ],
+      [{ name: 'bad-url', url: 'not a url' }, /url 'not a url' is not a URL/],
+      [
+        { name: 'nothing' },
+        /cluster 'nothing' needs url \(with serviceAccountToken\), kubeconfig, or inCluster/,
+      ],
+      [
+        { name: 'missing', kubeconfig: { path: '/nonexistent/kubeconfig' } },
+        /cannot read kubeconfig \/nonexistent\/kubeconfig: no such file/,
+      ],
+    ];
+    for (const [config, message] of cases) {
+      const live = new LiveClusterSource(config);
+      await live.start();
+      expect(live.status()).toEqual({
+        state: 'failed',
+        source: 'live',
+        message: expect.stringMatching(message),
+        degraded: [],
+      });
+      await expect(live.waitForSync(10)).rejects.toThrow(/did not sync/);
+      await live.stop();
+    }
+  });
+
+  it('reads a kubeconfig context', async () => {
+    await startServer();
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'zero-trust-live-'));
+    const file = path.join(dir, 'config');
+    await fs.writeFile(
+      file,
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'Config',
+        'current-context': 'elsewhere',
+        clusters: [
+          {
+            name: 'test',
+            cluster: { server: server!.url, 'insecure-skip-tls-verify': true },
+          },
+          { name: 'other', cluster: { server: 'https://10.255.255.1' } },
+        ],
+        users: [{ name: 'reader', user: { token: server!.token } }],
+        contexts: [
+          { name: 'backend', context: { cluster: 'test', user: 'reader' } },
+          { name: 'elsewhere', context: { cluster: 'other', user: 'reader' } },
+        ],
+      }),
+    );
+    try {
+      const unknown = new LiveClusterSource({
+        name: 'x',
+        kubeconfig: { path: file, context: 'nope' },
+      });
+      expect(unknown.status().message).toBe(
+        `cluster 'x': kubeconfig ${file} has no context 'nope' (it has backend, elsewhere)`,
+      );
+      const live = startSource(
+        {},
+        {
+          name: 'backend',
+          kubeconfig: { path: file, context: 'backend' },
+        },
+      );
+      await live.waitForSync();
+      expect(find(live.objects(), 'Namespace', 'bookinfo')).toBeDefined();
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('calls onChange at most once per debounce period', async () => {
+    await startServer();
+    const live = startSource({ debounceMs: 300 });
+    await live.waitForSync();
+    const changes = jest.fn();
+    live.onChange(changes);
+    for (let i = 0; i < 30; i++) {
+      server!.apply({
+        apiVersion: 'v1',
+        kind: 'ServiceAccount',
+        metadata: { name: `burst-${i}`, namespace: 'inventory' },
+      });
+    }
+    await waitFor('the last one', () =>
+      find(live.objects(), 'ServiceAccount', 'burst-29'),
+    );
+    await waitFor('a notification', () => changes.mock.calls.length > 0);
+    expect(changes.mock.calls.length).toBeLessThanOrEqual(2);
+  });
+
+  it('stops cleanly: no watch, connection or timer left behind', async () => {
+    await startServer();
+    const timers = () =>
+      process.getActiveResourcesInfo().filter(r => r === 'Timeout').length;
+    const before = timers();
+    const live = startSource();
+    await live.waitForSync();
+    expect(server!.openWatches).toBe(11);
+
+    await live.stop();
+    await waitFor(
+      'the connections to close',
+      () => server!.openConnections === 0,
+    );
+    expect(server!.openWatches).toBe(0);
+    expect(timers()).toBeLessThanOrEqual(before);
+    const requests = server!.requestCount;
+    await new Promise(resolve => setTimeout(resolve, 100));
+    expect(server!.requestCount).toBe(requests);
+  });
+});

@@ -1,0 +1,348 @@
+import { BackoffSettings, Sleeper, backoffDelay } from './backoff';
+import { NotServedError, WatchStatusError, statusCodeOf } from './errors';
+import { KubeApis } from './KubeApis';
+import { sameJson, slimObject } from './slimObject';
+import { WatchedResource, collectionPath } from './watchedResources';
+
+type Json = Record<string, any>;
+
+/** How one resource is doing. */
+export type ReflectorHealth =
+  /** Not yet listed and watching. */
+  | { state: 'syncing' }
+  /** Listed, and its watch is open. */
+  | { state: 'synced' }
+  /** It may not be read (403) or is not served (Istio not installed): retried now and then. */
+  | { state: 'degraded'; message: string }
+  /** The last request failed; retried with backoff. */
+  | { state: 'failing'; message: string; since: string; error: unknown };
+
+export interface ReflectorOptions {
+  resource: WatchedResource;
+  apis: KubeApis;
+  pageSize: number;
+  backoff: BackoffSettings;
+  recheckMs: number;
+  watchTimeoutSeconds: number;
+  requestTimeoutMs: number;
+  random: () => number;
+  /** An error in a sentence, for `failing`. */
+  describe(error: unknown): string;
+  /** Called after `items` changed. */
+  onItemsChanged(): void;
+  /** Called after `health` changed. */
+  onHealthChanged(): void;
+  onRequest(kind: 'list' | 'watch'): void;
+}
+
+/** A watch that ends sooner than this is not trusted to be healthy: wait before the next. */
+const minWatchMs = 1000;
+
+/**
+ * Keeps one resource's objects current: list (in pages), then watch from the list's
+ * resourceVersion, as client-go's Reflector does.
+ *
+ * Why not client-node's ListWatch (`makeInformer`, dist/cache.js)? It resumes from the
+ * last resourceVersion and relists on 410, but it cannot ask for bookmarks (its watch
+ * query is fixed to resourceVersion and the selectors, so after an etcd compaction a quiet
+ * resource always relists), it keeps every object whole (managedFields, status: too much
+ * memory at 10k workloads), it stops for good after any other error (no retry, no
+ * backoff), it can start a watch after `stop()` if stopped during a list, and its watch
+ * has no timeout (the 30 s AbortSignal in dist/watch.js is overwritten), so a half-open
+ * connection would hang it forever. This class uses the same building blocks instead:
+ * the generated list calls (with `limit`/`continue`) and client-node's `Watch`.
+ */
+export class Reflector {
+  /** The current objects, slimmed, by `namespace/name`. */
+  items = new Map<string, Json>();
+  /** Whether `items` has been a complete list at least once. */
+  listed = false;
+  health: ReflectorHealth = { state: 'syncing' };
+  /** The API version being read (Istio's: v1, else v1beta1). */
+  version: string;
+
+  private resourceVersion = '';
+  private stopped = false;
+  private readonly sleeper = new Sleeper();
+  private request?: AbortController;
+  private watchRequest?: AbortController;
+  private loop?: Promise<void>;
+
+  constructor(private readonly options: ReflectorOptions) {
+    this.version = options.resource.versions[0];
+  }
+
+  get resource(): WatchedResource {
+    return this.options.resource;
+  }
+
+  start(): void {
+    this.loop ??= this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.request?.abort();
+    this.watchRequest?.abort();
+    this.sleeper.wake();
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    let failures = 0;
+    while (!this.stopped) {
+      let wait = 0;
+      try {
+        if (!this.resourceVersion) await this.relist();
+        const outcome = await this.watchOnce();
+        failures = 0;
+        if (outcome === 'gone') this.resourceVersion = '';
+        if (outcome === 'short') {
+          wait = backoffDelay(0, this.options.backoff, this.options.random);
+        }
+      } catch (error) {
+        if (this.stopped) break;
+        wait = this.recover(error, failures++);
+      }
+      if (wait > 0 && !this.stopped) await this.sleeper.sleep(wait);
+    }
+  }
+
+  /** What to do after a failed request: the wait before the next attempt. */
+  private recover(error: unknown, failures: number): number {
+    const code = statusCodeOf(error);
+    const { resource } = this.options;
+    if (code === 410) {
+      // Gone: the resourceVersion was compacted away; only a new list can say what changed.
+      this.resourceVersion = '';
+      return 0;
+    }
+    if (code === 504 && /too large resource version/i.test(String(error))) {
+      // The server is behind the resourceVersion (restored from a backup): list again.
+      this.resourceVersion = '';
+    }
+    if (code === 403) {
+      this.degrade(
+        `may not list ${resource.id}: add it to the ClusterRole in deploy/rbac.yaml`,
+      );
+      return this.options.recheckMs;
+    }
+    if (error instanceof NotServedError) {
+      this.degrade(
+        `Istio CRDs not installed: ${resource.id} is ${error.message}`,
+      );
+      return this.options.recheckMs;
+    }
+    if (code === 404 && resource.istio) {
+      // The CRD went away while watching: list again to find which version is served.
+      this.resourceVersion = '';
+      return backoffDelay(failures, this.options.backoff, this.options.random);
+    }
+    this.setHealth({
+      state: 'failing',
+      message: this.options.describe(error),
+      since:
+        this.health.state === 'failing'
+          ? this.health.since
+          : new Date().toISOString(),
+      error,
+    });
+    return backoffDelay(failures, this.options.backoff, this.options.random);
+  }
+
+  /** Lists every page, trying each API version the resource may be served at. */
+  private async relist(): Promise<void> {
+    const { resource } = this.options;
+    const versions = [
+      this.version,
+      ...resource.versions.filter(v => v !== this.version),
+    ];
+    for (const version of versions) {
+      let result;
+      try {
+        result = await this.listAll(version);
+      } catch (error) {
+        if (resource.istio && statusCodeOf(error) === 404) continue;
+        throw error;
+      }
+      this.version = version;
+      this.resourceVersion = result.resourceVersion;
+      this.replaceItems(result.items);
+      this.listed = true;
+      // Healthy once the watch is open too: see watchOnce.
+      return;
+    }
+    throw new NotServedError(resource.versions);
+  }
+
+  private async listAll(version: string) {
+    const { apis, resource, pageSize, requestTimeoutMs } = this.options;
+    const items = new Map<string, Json>();
+    let continueToken: string | undefined;
+    let paged = true;
+    for (;;) {
+      this.request = new AbortController();
+      const timeout = setTimeout(() => this.request?.abort(), requestTimeoutMs);
+      let page;
+      try {
+        this.options.onRequest('list');
+        page = await apis.list(
+          resource,
+          version,
+          paged ? { limit: pageSize, continueToken } : {},
+          this.request.signal,
+        );
+      } catch (error) {
+        if (statusCodeOf(error) === 410 && continueToken) {
+          // The continue token expired between pages: start over with one unpaged list,
+          // which cannot expire (client-go's pager does the same).
+          items.clear();
+          continueToken = undefined;
+          paged = false;
+          continue;
+        }
+        throw error;
+      } finally {
+        clearTimeout(timeout);
+        this.request = undefined;
+      }
+      for (const raw of page.items) this.put(items, version, raw);
+      if (!page.continueToken) {
+        return { items, resourceVersion: page.resourceVersion };
+      }
+      continueToken = page.continueToken;
+    }
+  }
+
+  /**
+   * Watches from the current resourceVersion until the stream ends: `ended` normally
+   * (server timeout or a dropped connection: resume from the resourceVersion), `short`
+   * when it ended suspiciously soon, `gone` on 410. Rejects when it could not start or
+   * the server sent an ERROR.
+   */
+  private watchOnce(): Promise<'ended' | 'short' | 'gone'> {
+    const { apis, resource, random, watchTimeoutSeconds } = this.options;
+    // Spread the watches' ends like client-go: between 1 and 2 times the minimum.
+    const timeoutSeconds = Math.floor(watchTimeoutSeconds * (1 + random()));
+    return new Promise((resolve, reject) => {
+      let established = false;
+      let finished = false;
+      let gone = false;
+      let failure: Error | undefined;
+      const startedAt = Date.now();
+      // The server ends the watch at timeoutSeconds; if it does not (a half-open
+      // connection), the client does.
+      const deadline = setTimeout(
+        () => this.watchRequest?.abort(),
+        (timeoutSeconds + 30) * 1000,
+      );
+      const finish = (error: unknown) => {
+        if (finished) return;
+        finished = true;
+        clearTimeout(deadline);
+        this.watchRequest = undefined;
+        if (gone || statusCodeOf(error) === 410) resolve('gone');
+        else if (failure) reject(failure);
+        else if (!established) {
+          reject(error ?? new Error('the watch ended before it started'));
+        } else {
+          resolve(Date.now() - startedAt < minWatchMs ? 'short' : 'ended');
+        }
+      };
+      const onEvent = (type: string, object: Json) => {
+        if (finished || this.stopped) return;
+        if (type === 'ERROR') {
+          if (object?.code === 410) gone = true;
+          else {
+            failure = new WatchStatusError(
+              Number(object?.code) || 500,
+              String(object?.message ?? 'watch error'),
+            );
+          }
+          this.watchRequest?.abort();
+          return;
+        }
+        this.apply(type, object);
+      };
+      this.options.onRequest('watch');
+      apis.watch
+        .watch(
+          collectionPath(resource, this.version),
+          {
+            resourceVersion: this.resourceVersion,
+            allowWatchBookmarks: true,
+            timeoutSeconds,
+            fieldSelector: resource.fieldSelector,
+          },
+          onEvent,
+          finish,
+        )
+        .then(controller => {
+          if (finished) return;
+          established = true;
+          this.watchRequest = controller;
+          if (this.stopped || gone || failure) controller.abort();
+          else this.setHealth({ state: 'synced' });
+        }, finish);
+    });
+  }
+
+  private apply(type: string, object: Json) {
+    const resourceVersion = object?.metadata?.resourceVersion;
+    if (type === 'ADDED' || type === 'MODIFIED') {
+      if (this.put(this.items, this.version, object)) {
+        this.options.onItemsChanged();
+      }
+    } else if (type === 'DELETED') {
+      if (this.items.delete(keyOf(object))) this.options.onItemsChanged();
+    } else if (type !== 'BOOKMARK') {
+      return;
+    }
+    if (resourceVersion) this.resourceVersion = String(resourceVersion);
+  }
+
+  /** Stores the slimmed object (or drops it); true if that changed what the engine sees. */
+  private put(items: Map<string, Json>, version: string, raw: unknown) {
+    const key = keyOf(raw as Json);
+    const slim = slimObject(this.options.resource, version, raw);
+    const previous = items.get(key);
+    if (!slim) return items.delete(key);
+    if (previous && sameJson(previous, slim)) return false;
+    items.set(key, slim);
+    return true;
+  }
+
+  private replaceItems(items: Map<string, Json>) {
+    const changed =
+      items.size !== this.items.size ||
+      [...items].some(([key, o]) => !sameJson(this.items.get(key), o));
+    this.items = items;
+    if (changed) this.options.onItemsChanged();
+  }
+
+  private degrade(message: string) {
+    this.resourceVersion = '';
+    if (this.items.size) {
+      this.items = new Map();
+      this.options.onItemsChanged();
+    }
+    this.setHealth({ state: 'degraded', message });
+  }
+
+  private setHealth(health: ReflectorHealth) {
+    const before = this.health;
+    this.health = health;
+    if (
+      before.state !== health.state ||
+      ('message' in before &&
+        'message' in health &&
+        before.message !== health.message)
+    ) {
+      this.options.onHealthChanged();
+    }
+  }
+}
+
+function keyOf(object: Json): string {
+  return `${object?.metadata?.namespace ?? ''}/${object?.metadata?.name}`;
+}
