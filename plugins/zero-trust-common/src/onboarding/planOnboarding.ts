@@ -1,5 +1,43 @@
-import { MeshModel } from '../engine/MeshModel';
-import { OnboardingPlan, OnboardingRequest } from './types';
+import { resolveRuleHost, serviceHost } from '../engine/destinationRules';
+import { parsePrincipal, principalOf, spiffeIdOf } from '../engine/identity';
+import { meshMembership } from '../engine/membership';
+import {
+  ClusterModel,
+  MeshModel,
+  UnknownReferenceError,
+  WorkloadModel,
+} from '../engine/MeshModel';
+import {
+  effectiveMtls,
+  peerAuthenticationScopes,
+} from '../engine/peerAuthentication';
+import { WorkloadInfo } from '../model/types';
+import {
+  CallerRule,
+  allowNothingPolicy,
+  callersPolicy,
+  destinationRule,
+  peerAuthentication,
+} from './manifests';
+import { namespaceEnrollment } from './namespaceLabels';
+import { OnboardingRequestError } from './OnboardingRequestError';
+import {
+  Target,
+  findTarget,
+  isHttp,
+  knownPorts,
+  resolvePorts,
+  sharedPodLabels,
+} from './resolveTarget';
+import {
+  OnboardingCaller,
+  OnboardingIssue,
+  OnboardingPlan,
+  OnboardingRequest,
+  OnboardingResource,
+  ResolvedOnboardingPort,
+  ResolvedOnboardingRequest,
+} from './types';
 
 /** @public */
 export interface PlanOnboardingOptions {
@@ -7,15 +45,487 @@ export interface PlanOnboardingOptions {
   cluster?: string;
 }
 
+/** The name of the service's ALLOW policy. */
+export const callersPolicyName = (service: string) => `${service}-callers`;
+
+const entityRefMessage =
+  'entityRef callers need Backstage; use workload, principal or namespace (Backstage resolves an entityRef through the catalog before planning)';
+
+class Planner {
+  readonly issues: OnboardingIssue[] = [];
+  readonly notes: string[] = [];
+
+  issue = (i: OnboardingIssue) => {
+    this.issues.push(i);
+  };
+
+  note = (text: string) => {
+    this.notes.push(text);
+  };
+
+  /** Stops planning with every issue so far. */
+  fail(): never {
+    throw new OnboardingRequestError(this.issues);
+  }
+}
+
+function resolveCluster(
+  p: Planner,
+  request: OnboardingRequest,
+  model: MeshModel,
+  options: PlanOnboardingOptions,
+): ClusterModel {
+  const names = model.clusters.map(c => c.name);
+  if (
+    request.cluster &&
+    options.cluster &&
+    request.cluster !== options.cluster
+  ) {
+    p.issue({
+      path: 'cluster',
+      message: `names cluster "${request.cluster}", but "${options.cluster}" was chosen`,
+    });
+    p.fail();
+  }
+  const name =
+    request.cluster ??
+    options.cluster ??
+    (names.length === 1 ? names[0] : undefined);
+  if (!name) {
+    p.issue({
+      path: 'cluster',
+      message: names.length
+        ? `is required where several clusters are configured (${names.join(
+            ', ',
+          )})`
+        : 'no cluster is configured',
+    });
+    p.fail();
+  }
+  const cluster = model.cluster(name);
+  if (!cluster) {
+    p.issue({
+      path: 'cluster',
+      message: `no cluster "${name}" (clusters: ${names.join(', ') || 'none'})`,
+    });
+    p.fail();
+  }
+  return cluster;
+}
+
+function resolveServiceAccount(
+  p: Planner,
+  request: OnboardingRequest,
+  target: Target,
+): string {
+  const accounts = [
+    ...new Set(target.workloads.map(w => w.workload.serviceAccount)),
+  ];
+  if (request.serviceAccount) {
+    const other = target.workloads.find(
+      w => w.workload.serviceAccount !== request.serviceAccount,
+    );
+    if (other) {
+      p.issue({
+        path: 'serviceAccount',
+        message: `workload ${other.id} runs as ${other.workload.serviceAccount}, not ${request.serviceAccount}; its identity comes from the service account it runs as`,
+      });
+    }
+    return request.serviceAccount;
+  }
+  if (accounts.length > 1) {
+    p.issue({
+      path: 'serviceAccount',
+      message: `the workloads found through ${
+        target.via
+      } run as different service accounts (${accounts.join(
+        ', ',
+      )}); name the one to onboard, or narrow the selector`,
+    });
+  }
+  return accounts[0] ?? request.service;
+}
+
+function resolveSelector(
+  p: Planner,
+  request: OnboardingRequest,
+  target: Target,
+): Record<string, string> {
+  if (request.selector) return { ...request.selector };
+  const shared = sharedPodLabels(target.workloads);
+  if (Object.keys(shared).length) return shared;
+  if (target.workloads.length) {
+    p.note(
+      `The workloads found through ${target.via} share no pod label; the policies select app=${request.service}, which they do not carry yet.`,
+    );
+  }
+  return { app: request.service };
+}
+
+/** A caller's source in the ALLOW rule, or undefined where it resolves to nothing. */
+function callerSource(
+  p: Planner,
+  model: MeshModel,
+  caller: OnboardingCaller,
+  path: string,
+): Pick<CallerRule, 'principals' | 'namespaces'> | undefined {
+  if ('entityRef' in caller) {
+    p.issue({ path: `${path}.entityRef`, message: entityRefMessage });
+    return undefined;
+  }
+  if ('workload' in caller) {
+    const parts = caller.workload.split('/');
+    if (parts.length === 3 && !model.cluster(parts[0])) {
+      p.issue({
+        path: `${path}.workload`,
+        message: `no cluster "${parts[0]}" (clusters: ${model.clusters
+          .map(c => c.name)
+          .join(', ')})`,
+      });
+      return undefined;
+    }
+    let workload: WorkloadModel;
+    try {
+      workload = model.resolveWorkload(caller.workload);
+    } catch (e) {
+      if (!(e instanceof UnknownReferenceError)) throw e;
+      p.issue({ path: `${path}.workload`, message: e.message });
+      return undefined;
+    }
+    if (!workload.inMesh) {
+      p.note(
+        `Caller ${workload.id} is outside the mesh (${workload.membership.reason}): it has no identity to present, so it is denied until it joins.`,
+      );
+    }
+    // Its identity in its own cluster's trust domain, as its certificate carries it.
+    return { principals: [workload.principal] };
+  }
+  if ('principal' in caller) {
+    if (model.workloadsWithPrincipal(caller.principal).length === 0) {
+      const parsed = parsePrincipal(caller.principal);
+      p.note(
+        `No known workload presents ${caller.principal}${
+          parsed ? ` (trust domain ${parsed.trustDomain})` : ''
+        }; the rule admits it once one does.`,
+      );
+    }
+    return { principals: [caller.principal] };
+  }
+  if (!model.clusters.some(c => c.hasNamespace(caller.namespace))) {
+    p.note(
+      `No cluster has a namespace ${caller.namespace} yet; the rule admits its workloads once they exist.`,
+    );
+  }
+  return { namespaces: [caller.namespace] };
+}
+
+function callerRules(
+  p: Planner,
+  model: MeshModel,
+  request: OnboardingRequest,
+  ports: ResolvedOnboardingPort[],
+  dataplane: string,
+): CallerRule[] {
+  const rules: CallerRule[] = [];
+  request.allowedCallers.forEach((caller, i) => {
+    const path = `allowedCallers[${i}]`;
+    const source = callerSource(p, model, caller, path);
+    const rulePorts = caller.ports ?? ports.map(port => port.port);
+    const httpFields = caller.methods || caller.paths;
+    if (httpFields) {
+      const protocols = rulePorts.map(
+        n => ports.find(port => port.port === n)?.protocol,
+      );
+      // An ALLOW rule with HTTP fields is ignored on a TCP port
+      // (https://istio.io/latest/docs/ops/configuration/security/security-policy-examples/),
+      // so a caller narrowed that way on TCP ports only could never get in.
+      if (protocols.length && protocols.every(pr => pr && !isHttp(pr))) {
+        p.issue({
+          path: `${path}.${caller.methods ? 'methods' : 'paths'}`,
+          message: `port${rulePorts.length > 1 ? 's' : ''} ${rulePorts.join(
+            ', ',
+          )} ${
+            rulePorts.length > 1 ? 'are' : 'is'
+          } TCP or TLS, where Istio ignores an ALLOW rule with methods or paths; leave them out, or use an HTTP port`,
+        });
+      }
+      if (dataplane === 'ambient') {
+        p.note(
+          `${path} narrows methods or paths: ztunnel enforces only L4, and an ALLOW rule with L7 fields enforced by ztunnel fails closed, so this caller is denied until a waypoint enforces the policy (https://istio.io/latest/docs/ambient/usage/l4-policy/).`,
+        );
+      }
+    }
+    if (!source) return;
+    rules.push({
+      ...source,
+      ports: rulePorts,
+      ...(caller.methods ? { methods: caller.methods } : {}),
+      ...(caller.paths ? { paths: caller.paths } : {}),
+    });
+  });
+  return rules;
+}
+
 /**
- * Plans a service's onboarding against the mesh as it is.
+ * Plans a service's onboarding against the mesh as it is: fills in the request's
+ * defaults from the cluster where the workload runs (service account, selector,
+ * ports), resolves each caller to an identity or a namespace, and lists the manifests
+ * that must exist and the namespace labels to set. Resource names are deterministic
+ * (`<service>` for the DestinationRule and PeerAuthentication, `<service>-callers` for
+ * the ALLOW policy, `allow-nothing` for the namespace's default deny), so planning the
+ * same request again yields the same manifests.
  *
+ * @throws OnboardingRequestError for a cluster, workload or caller that resolves to
+ *   nothing, an `entityRef` caller (Backstage resolves those first), or a request that
+ *   contradicts how the namespace joins the mesh
  * @public
  */
 export function planOnboarding(
-  _request: OnboardingRequest,
-  _model: MeshModel,
-  _options: PlanOnboardingOptions = {},
+  request: OnboardingRequest,
+  model: MeshModel,
+  options: PlanOnboardingOptions = {},
 ): OnboardingPlan {
-  throw new Error('planOnboarding: not implemented yet');
+  const p = new Planner();
+  const cluster = resolveCluster(p, request, model, options);
+  const { namespace, service } = request;
+  const { mesh } = cluster.state;
+
+  const target = findTarget(cluster, request);
+  const serviceAccount = resolveServiceAccount(p, request, target);
+  const selector = resolveSelector(p, request, target);
+  const known = knownPorts(target.workloads);
+  const ports = resolvePorts(request.ports, known, p.note);
+  if (!ports.length) {
+    p.issue({
+      path: 'ports',
+      message: target.workloads.length
+        ? `no port is known for ${target.workloads
+            .map(w => w.id)
+            .join(', ')}; list the service's target ports`
+        : `the workload is not in cluster ${cluster.name} yet, so list the service's target ports`,
+    });
+  }
+  const currentLabels = cluster.namespaces.get(namespace)?.labels ?? {};
+  const enrollment = namespaceEnrollment(
+    namespace,
+    currentLabels,
+    request,
+    p.issue,
+    p.note,
+  );
+  const { dataplane } = enrollment;
+  const mtlsMode = request.mtlsMode ?? 'STRICT';
+  const namespaceDefaultDeny = request.namespaceDefaultDeny ?? true;
+  const rules = callerRules(p, model, request, ports, dataplane);
+  if (p.issues.length) p.fail();
+
+  const resolved: ResolvedOnboardingRequest = {
+    ...request,
+    cluster: cluster.name,
+    serviceAccount,
+    selector,
+    ports,
+    dataplane,
+    ...(enrollment.revision ? { revision: enrollment.revision } : {}),
+    mtlsMode,
+    namespaceDefaultDeny,
+    allowedCallers: request.allowedCallers.map(c => ({ ...c })),
+  };
+
+  // How the namespace's workloads join the mesh once it carries the labels.
+  const labelledNamespace = {
+    name: namespace,
+    labels: { ...currentLabels, ...enrollment.labels },
+  };
+  const probe: WorkloadInfo = target.workloads[0]?.workload ?? {
+    kind: 'Deployment',
+    namespace,
+    name: service,
+    labels: selector,
+    annotations: {},
+    serviceAccount,
+    hostNetwork: false,
+    containerPorts: ports.map(port => ({ port: port.port })),
+  };
+  noteMembership(p, target, cluster, namespace, labelledNamespace);
+
+  const resources: OnboardingResource[] = [];
+  if (dataplane === 'sidecar') {
+    const dr = planDestinationRule(p, cluster, namespace, service);
+    if (dr) resources.push(dr);
+  } else {
+    p.note(
+      'Ambient: ztunnel carries every connection in HBONE mTLS, so no DestinationRule is needed for mTLS.',
+    );
+  }
+
+  // Only the mesh and namespace policies count as what the workload "already gets": a
+  // workload policy of ours is what this plan writes.
+  const scopes = peerAuthenticationScopes(
+    mesh,
+    probe,
+    cluster.peerAuthenticationsFor(namespace),
+  );
+  const inherited = effectiveMtls({
+    mesh: scopes.mesh,
+    namespace: scopes.namespace,
+  });
+  if (inherited.mode !== mtlsMode) {
+    resources.push(peerAuthentication(service, namespace, selector, mtlsMode));
+  } else {
+    p.note(
+      `mTLS ${mtlsMode} already comes from ${
+        inherited.decidedBy
+          ? `PeerAuthentication ${inherited.decidedBy}`
+          : "Istio's default (no PeerAuthentication)"
+      }, so no workload PeerAuthentication is added.`,
+    );
+  }
+  const own = scopes.workload;
+  if (own && own.name !== service && own.mode !== 'UNSET') {
+    p.note(
+      `PeerAuthentication ${own.namespace}/${own.name} already selects this workload (mode ${own.mode}); where two workload policies select it, Istio applies the oldest, so align or remove it.`,
+    );
+  }
+  if (mtlsMode === 'PERMISSIVE') {
+    p.note(
+      'mtlsMode PERMISSIVE is a migration step: the workload still accepts plaintext. Switch to STRICT once every caller is in the mesh.',
+    );
+  }
+
+  const policyName = callersPolicyName(service);
+  resources.push(callersPolicy(policyName, namespace, selector, rules));
+  if (!rules.length) {
+    p.note(
+      `No allowed caller: ${policyName} selects the workload and admits nobody.`,
+    );
+  }
+  for (const w of target.workloads) {
+    for (const policy of w.policies) {
+      const { action, selector: s, name } = policy.policy;
+      if (action !== 'ALLOW' || !s || !Object.keys(s).length) continue;
+      if (name === policyName && policy.policy.namespace === namespace)
+        continue;
+      p.note(
+        `AuthorizationPolicy ${policy.ref} also selects ${w.id} and keeps admitting its own callers; remove it if the request's list is meant to be the whole list.`,
+      );
+    }
+  }
+
+  if (namespaceDefaultDeny && !cluster.hasDefaultDeny(namespace)) {
+    resources.push(allowNothingPolicy(namespace));
+    const exposed = (cluster.workloadsByNamespace.get(namespace) ?? []).filter(
+      w =>
+        !target.workloads.includes(w) &&
+        meshMembership(labelledNamespace, w.workload).mode !== 'none' &&
+        !w.policies.some(pol => pol.policy.action === 'ALLOW'),
+    );
+    if (exposed.length) {
+      p.note(
+        `allow-nothing denies every request to ${exposed
+          .map(w => w.id)
+          .join(', ')}, which no ALLOW policy admits yet.`,
+      );
+    }
+  }
+
+  if (p.issues.length) p.fail();
+  return {
+    request: resolved,
+    cluster: cluster.name,
+    trustDomain: mesh.trustDomain,
+    spiffeId: spiffeIdOf(mesh.trustDomain, namespace, serviceAccount),
+    principal: principalOf(mesh.trustDomain, namespace, serviceAccount),
+    workloads: target.workloads.map(w => w.id),
+    namespaceLabels: enrollment.labels,
+    resources,
+    notes: p.notes,
+  };
+}
+
+function noteMembership(
+  p: Planner,
+  target: Target,
+  cluster: ClusterModel,
+  namespace: string,
+  labelled: { name: string; labels: Record<string, string> },
+) {
+  for (const w of target.workloads) {
+    const after = meshMembership(labelled, w.workload);
+    if (after.mode === 'none') {
+      p.note(
+        `${w.id} stays outside the mesh (${after.reason}); the onboarding does not edit the workload itself.`,
+      );
+    }
+  }
+  const joining = (cluster.workloadsByNamespace.get(namespace) ?? []).filter(
+    w =>
+      !target.workloads.includes(w) &&
+      w.membership.mode !== meshMembership(labelled, w.workload).mode,
+  );
+  if (joining.length) {
+    p.note(
+      `Labelling namespace ${namespace} also changes how ${joining
+        .map(w => w.id)
+        .join(', ')} join${
+        joining.length > 1 ? '' : 's'
+      } the mesh, at their next restart.`,
+    );
+  }
+}
+
+/**
+ * The service's DestinationRule, unless another rule in its namespace already sets the
+ * traffic policy for that exact host: Istio merges rules for one host and keeps the
+ * oldest one's traffic policy (https://istio.io/latest/docs/ops/best-practices/traffic-management/#multiple-destination-rules-for-the-same-host).
+ */
+function planDestinationRule(
+  p: Planner,
+  cluster: ClusterModel,
+  namespace: string,
+  service: string,
+): OnboardingResource | undefined {
+  const host = serviceHost(namespace, service);
+  const rules = cluster.destinationRulesByNamespace.get(namespace) ?? [];
+  const sameHost = rules.find(
+    r =>
+      r.name !== service && !r.workloadSelector && resolveRuleHost(r) === host,
+  );
+  if (sameHost) {
+    const ref = `${sameHost.namespace}/${sameHost.name}`;
+    if (sameHost.tlsMode === undefined || sameHost.tlsMode === 'ISTIO_MUTUAL') {
+      p.note(
+        `DestinationRule ${ref} already sets the traffic policy for ${host} (${
+          sameHost.tlsMode ?? 'auto mTLS'
+        }); no second rule is added.`,
+      );
+      return undefined;
+    }
+    p.issue({
+      path: 'service',
+      message: `DestinationRule ${ref} sets tls ${sameHost.tlsMode} for ${host}, and Istio keeps the oldest rule's traffic policy for a host; change that rule by hand`,
+    });
+    return undefined;
+  }
+  const wider = rules.filter(
+    r =>
+      !r.workloadSelector &&
+      resolveRuleHost(r).startsWith('*') &&
+      host.endsWith(resolveRuleHost(r).slice(1)),
+  );
+  for (const r of wider) {
+    p.note(
+      `DestinationRule ${r.namespace}/${r.name} (host ${r.host}) also matches ${host}; the more specific ${namespace}/${service} rule replaces it for this host.`,
+    );
+  }
+  if (
+    !(cluster.servicesByNamespace.get(namespace) ?? []).some(
+      s => s.name === service,
+    )
+  ) {
+    p.note(
+      `There is no Service ${namespace}/${service} in cluster ${cluster.name} yet; the DestinationRule for ${host} takes effect once it exists.`,
+    );
+  }
+  return destinationRule(service, namespace);
 }

@@ -1,0 +1,101 @@
+import { serviceHost } from '../engine/destinationRules';
+import { OnboardingResource } from './types';
+
+/** One ALLOW rule: who (a principal or a namespace) may call, and on what. */
+export interface CallerRule {
+  principals?: string[];
+  namespaces?: string[];
+  ports: number[];
+  methods?: string[];
+  paths?: string[];
+}
+
+/**
+ * The client side of mTLS for the service's host: sidecars originate Istio mTLS to it
+ * whatever auto mTLS decides. The host is the Service's FQDN
+ * (https://istio.io/latest/docs/reference/config/networking/destination-rule/).
+ */
+export function destinationRule(
+  service: string,
+  namespace: string,
+): OnboardingResource {
+  return {
+    apiVersion: 'networking.istio.io/v1',
+    kind: 'DestinationRule',
+    metadata: { name: service, namespace },
+    spec: {
+      host: serviceHost(namespace, service),
+      trafficPolicy: { tls: { mode: 'ISTIO_MUTUAL' } },
+    },
+  };
+}
+
+export function peerAuthentication(
+  service: string,
+  namespace: string,
+  selector: Record<string, string>,
+  mode: string,
+): OnboardingResource {
+  return {
+    apiVersion: 'security.istio.io/v1',
+    kind: 'PeerAuthentication',
+    metadata: { name: service, namespace },
+    spec: { selector: { matchLabels: { ...selector } }, mtls: { mode } },
+  };
+}
+
+/**
+ * The workload's ALLOW policy, one rule per caller. `ports` are target (container)
+ * ports, as AuthorizationPolicy operations match them
+ * (https://istio.io/latest/docs/reference/config/security/authorization-policy/#Operation).
+ * With no rule at all the policy still selects the workload, and an ALLOW policy that
+ * matches nothing denies every request: "an empty list means nobody".
+ */
+export function callersPolicy(
+  name: string,
+  namespace: string,
+  selector: Record<string, string>,
+  rules: CallerRule[],
+): OnboardingResource {
+  const spec: Record<string, unknown> = {
+    selector: { matchLabels: { ...selector } },
+    action: 'ALLOW',
+  };
+  if (rules.length) {
+    spec.rules = rules.map(rule => {
+      const source: Record<string, string[]> = {};
+      if (rule.principals) source.principals = [...rule.principals];
+      if (rule.namespaces) source.namespaces = [...rule.namespaces];
+      const operation: Record<string, string[]> = {};
+      if (rule.ports.length) operation.ports = rule.ports.map(String);
+      if (rule.methods) operation.methods = [...rule.methods];
+      if (rule.paths) operation.paths = [...rule.paths];
+      return {
+        from: [{ source }],
+        ...(Object.keys(operation).length ? { to: [{ operation }] } : {}),
+      };
+    });
+  }
+  return {
+    apiVersion: 'security.istio.io/v1',
+    kind: 'AuthorizationPolicy',
+    metadata: { name, namespace },
+    spec,
+  };
+}
+
+/**
+ * The namespace's default deny: an ALLOW policy with an empty spec selects every
+ * workload and matches no request
+ * (https://istio.io/latest/docs/ops/best-practices/security/#use-default-deny-patterns).
+ */
+export function allowNothingPolicy(namespace: string): OnboardingResource {
+  return {
+    apiVersion: 'security.istio.io/v1',
+    kind: 'AuthorizationPolicy',
+    metadata: { name: allowNothingName, namespace },
+    spec: {},
+  };
+}
+
+export const allowNothingName = 'allow-nothing';

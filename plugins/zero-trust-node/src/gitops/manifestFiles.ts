@@ -1,0 +1,83 @@
+import { stringify } from 'yaml';
+import type {
+  OnboardingPlan,
+  OnboardingResource,
+} from '@zero-trust/backstage-plugin-zero-trust-common';
+
+const kebab = (kind: string) =>
+  kind.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
+
+/**
+ * A new resource's file name: kind and name, so that the service's files never collide
+ * with the ones a folder already holds (`authorization-policy.yaml` and the like).
+ */
+export function fileNameFor(resource: OnboardingResource): string {
+  return `${kebab(resource.kind)}-${resource.metadata.name}.yaml`;
+}
+
+/** Why the file exists, for the reviewer reading it. Names are DNS labels: safe in a comment. */
+function purpose(resource: OnboardingResource, plan: OnboardingPlan): string {
+  const { service, namespace } = plan.request;
+  switch (resource.kind) {
+    case 'DestinationRule':
+      return `Client side of mTLS: sidecars call ${service} with Istio mutual TLS.`;
+    case 'PeerAuthentication':
+      return `mTLS mode for ${service}, where it differs from what namespace ${namespace} and the mesh give.`;
+    case 'AuthorizationPolicy':
+      return Object.keys(resource.spec).length === 0
+        ? `Default deny for namespace ${namespace}: an ALLOW policy with an empty spec matches no request.`
+        : `Who may call ${service}: one rule per allowed caller; anyone else is denied.`;
+    default:
+      return `Part of the onboarding of ${namespace}/${service}.`;
+  }
+}
+
+/** A new manifest file's text. */
+export function manifestText(
+  resource: OnboardingResource,
+  plan: OnboardingPlan,
+): string {
+  return `# ${purpose(
+    resource,
+    plan,
+  )}\n# Written by zero-trust onboard.\n${stringify(resource, {
+    lineWidth: 0,
+  })}`;
+}
+
+/** A new Namespace manifest's text, with the labels that enroll it. */
+export function namespaceText(plan: OnboardingPlan): string {
+  return stringify(
+    {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: {
+        name: plan.request.namespace,
+        labels: { ...plan.namespaceLabels },
+      },
+    },
+    { lineWidth: 0 },
+  );
+}
+
+/** Same object, same content: the spec compared whatever its key order. */
+export function sameContent(
+  existing: Record<string, any>,
+  wanted: OnboardingResource,
+): boolean {
+  const canonical = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(canonical);
+    if (value && typeof value === 'object') {
+      return Object.fromEntries(
+        Object.keys(value as object)
+          .sort()
+          .map(k => [k, canonical((value as Record<string, unknown>)[k])]),
+      );
+    }
+    return value;
+  };
+  return (
+    JSON.stringify(canonical(existing.spec ?? {})) ===
+    JSON.stringify(canonical(wanted.spec))
+  );
+}

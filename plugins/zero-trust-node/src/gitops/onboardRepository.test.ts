@@ -1,0 +1,175 @@
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {
+  MeshModel,
+  OnboardingRequest,
+  OnboardingRequestError,
+  check,
+} from '@zero-trust/backstage-plugin-zero-trust-common';
+import { loadClusterSnapshot } from '../loadManifests';
+import { onboardRepository } from './onboardRepository';
+
+const examples = path.resolve(__dirname, '../../../../examples/gitops');
+
+async function copyExamples(subfolder = ''): Promise<string> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'onboard-repo-'));
+  await fs.cp(path.join(examples, subfolder), dir, { recursive: true });
+  return dir;
+}
+
+/** Every file under a folder with its content, to prove nothing was written. */
+async function snapshotFiles(root: string): Promise<Map<string, string>> {
+  const files = new Map<string, string>();
+  const walk = async (dir: string) => {
+    for (const entry of await fs.readdir(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) await walk(full);
+      else
+        files.set(path.relative(root, full), await fs.readFile(full, 'utf8'));
+    }
+  };
+  await walk(root);
+  return files;
+}
+
+const inventoryRequest: OnboardingRequest = {
+  service: 'inventory-api',
+  namespace: 'inventory',
+  cluster: 'backend',
+  ports: [{ name: 'http', port: 8080, protocol: 'HTTP' }],
+  allowedCallers: [
+    { workload: 'bookinfo/productpage', methods: ['GET'] },
+    { namespace: 'monitoring', ports: [8080] },
+  ],
+};
+
+describe('onboardRepository', () => {
+  const roots: string[] = [];
+  afterAll(async () => {
+    await Promise.all(
+      roots.map(r => fs.rm(r, { recursive: true, force: true })),
+    );
+  });
+  const repo = async (subfolder?: string) => {
+    const root = await copyExamples(subfolder);
+    roots.push(root);
+    return root;
+  };
+
+  it('writes a change the engine then reads as exactly the requested access', async () => {
+    const root = await repo();
+    const result = await onboardRepository({ root, request: inventoryRequest });
+
+    expect(result.clusters).toEqual(['backend']);
+    expect(result.plan.cluster).toBe('backend');
+    // The trust domain comes from the repository's own mesh config.
+    expect(result.plan.spiffeId).toBe(
+      'spiffe://internal.example/ns/inventory/sa/inventory',
+    );
+    expect(result.changes.length).toBeGreaterThan(0);
+    for (const change of result.changes) {
+      await expect(fs.stat(path.join(root, change.path))).resolves.toBeTruthy();
+    }
+    expect(result.preview.diff.workloads.map(w => w.workload)).toContain(
+      'backend/inventory/inventory-api',
+    );
+
+    const model = new MeshModel([
+      await loadClusterSnapshot('backend', path.join(root, 'clusters/backend')),
+    ]);
+    const to = 'inventory/inventory-api';
+    const decide = (from: string, extra: object = {}) =>
+      check(model, { from, to, port: 8080, ...extra }).decision;
+    expect(decide('bookinfo/productpage', { method: 'GET', path: '/x' })).toBe(
+      'ALLOW',
+    );
+    expect(decide('bookinfo/productpage', { method: 'POST', path: '/x' })).toBe(
+      'DENY',
+    );
+    expect(decide('monitoring/prometheus', { method: 'GET', path: '/' })).toBe(
+      'ALLOW',
+    );
+    expect(decide('bookinfo/reviews', { method: 'GET', path: '/' })).toBe(
+      'DENY',
+    );
+    expect(decide('plaintext', { method: 'GET', path: '/' })).toBe('DENY');
+  });
+
+  it('changes nothing the second time', async () => {
+    const root = await repo();
+    await onboardRepository({ root, request: inventoryRequest });
+    const before = await snapshotFiles(root);
+    const again = await onboardRepository({ root, request: inventoryRequest });
+    expect(again.changes).toEqual([]);
+    expect(await snapshotFiles(root)).toEqual(before);
+  });
+
+  it('writes nothing on a dry run, and reports the same change', async () => {
+    const dry = await repo();
+    const before = await snapshotFiles(dry);
+    const preview = await onboardRepository({
+      root: dry,
+      request: inventoryRequest,
+      dryRun: true,
+    });
+    expect(await snapshotFiles(dry)).toEqual(before);
+
+    const real = await onboardRepository({
+      root: await repo(),
+      request: inventoryRequest,
+    });
+    expect(preview.changes).toEqual(real.changes);
+    expect(preview.diff).toEqual(real.diff);
+    expect(preview.diff).toContain('+++ b/');
+  });
+
+  it('refuses a cluster the repository does not hold, naming the ones it does', async () => {
+    const root = await repo();
+    const before = await snapshotFiles(root);
+    const error = await onboardRepository({
+      root,
+      request: { ...inventoryRequest, cluster: 'edge' },
+    }).catch(e => e);
+    expect(error).toBeInstanceOf(OnboardingRequestError);
+    expect(error.message).toMatch(/cluster.*"edge".*backend/);
+    expect(await snapshotFiles(root)).toEqual(before);
+  });
+
+  it('refuses a layout that leaves the repository before reading anything', async () => {
+    const missing = path.join(os.tmpdir(), 'zero-trust-no-such-repo');
+    for (const serviceDir of ['../outside/{service}/', '/etc/{service}/']) {
+      const error = await onboardRepository({
+        root: missing,
+        request: inventoryRequest,
+        layout: { serviceDir },
+      }).catch(e => e);
+      expect(error).toBeInstanceOf(OnboardingRequestError);
+      expect(error.message).toMatch(/layout\.serviceDir/);
+    }
+  });
+
+  it('treats a repository with no clusters/ folder as one cluster named by the request', async () => {
+    const root = await repo('clusters/backend');
+    const result = await onboardRepository({ root, request: inventoryRequest });
+    expect(result.clusters).toEqual(['backend']);
+    expect(result.plan.trustDomain).toBe('internal.example');
+    // The layout's clusters/{cluster}/ prefix is dropped in such a repository.
+    expect(result.changes.every(c => !c.path.startsWith('clusters/'))).toBe(
+      true,
+    );
+  });
+
+  it('leaves entity callers to Backstage', async () => {
+    const root = await repo();
+    await expect(
+      onboardRepository({
+        root,
+        request: {
+          ...inventoryRequest,
+          allowedCallers: [{ entityRef: 'component:default/productpage' }],
+        },
+      }),
+    ).rejects.toThrow(/entityRef/);
+  });
+});

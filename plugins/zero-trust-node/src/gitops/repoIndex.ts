@@ -1,0 +1,162 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { GitopsConflictError } from './GitopsConflictError';
+
+type Json = Record<string, any>;
+
+/** One Kubernetes object in the repository, and where it is. */
+export interface RepoDocument {
+  /** Relative to the root, `/`-separated. */
+  file: string;
+  /** The document's index in its file. */
+  index: number;
+  object: Json;
+  /** Inside a `kind: List` (found, but not editable in place). */
+  inList: boolean;
+  json: boolean;
+}
+
+/** Every manifest file's text and objects. */
+export interface RepoIndex {
+  texts: Map<string, string>;
+  documents: RepoDocument[];
+  /** Whether the root has a `clusters/` folder (one subfolder per cluster). */
+  hasClustersFolder: boolean;
+}
+
+const manifestExtensions = ['.yaml', '.yml', '.json'];
+
+function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Files under `root`, as the manifest loader walks it: dot-folders and node_modules skipped. */
+async function listFiles(root: string): Promise<string[]> {
+  const files: string[] = [];
+  const walk = async (dir: string) => {
+    const entries = await fs.readdir(path.join(root, dir), {
+      withFileTypes: true,
+    });
+    entries.sort((a, b) => a.name.localeCompare(b.name));
+    for (const entry of entries) {
+      const rel = dir ? `${dir}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) {
+        if (entry.name !== 'node_modules' && !entry.name.startsWith('.')) {
+          await walk(rel);
+        }
+      } else if (
+        entry.isFile() &&
+        manifestExtensions.includes(path.extname(entry.name).toLowerCase())
+      ) {
+        files.push(rel);
+      }
+    }
+  };
+  await walk('');
+  return files;
+}
+
+/** The 1-based line of a character offset. */
+function lineOf(text: string, offset: number): number {
+  return text.slice(0, offset).split('\n').length;
+}
+
+function parseJson(text: string, file: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    const message = (e as Error).message;
+    const position = /position (\d+)/.exec(message);
+    const line = position ? lineOf(text, Number(position[1])) : undefined;
+    throw new GitopsConflictError(
+      `${file}${line ? `:${line}` : ''}: malformed JSON: ${
+        message.split('\n')[0]
+      }`,
+      file,
+      line,
+    );
+  }
+}
+
+function collect(
+  value: unknown,
+  file: string,
+  index: number,
+  json: boolean,
+  out: RepoDocument[],
+) {
+  if (!isObject(value)) return;
+  if (
+    typeof value.kind === 'string' &&
+    value.kind.endsWith('List') &&
+    Array.isArray(value.items)
+  ) {
+    for (const item of value.items) {
+      if (isObject(item)) {
+        out.push({ file, index, object: item, inList: true, json });
+      }
+    }
+    return;
+  }
+  out.push({ file, index, object: value, inList: false, json });
+}
+
+/** Parses one file, or fails naming it and the line where it is malformed. */
+export function parseRepoFile(text: string, file: string): RepoDocument[] {
+  const out: RepoDocument[] = [];
+  if (file.toLowerCase().endsWith('.json')) {
+    collect(parseJson(text, file), file, 0, true, out);
+    return out;
+  }
+  const documents = parseAllDocuments(text, { prettyErrors: true });
+  const list = Array.isArray(documents) ? documents : [documents];
+  list.forEach((doc, index) => {
+    const error = doc.errors[0];
+    if (error) {
+      const line = error.linePos?.[0]?.line;
+      const reason = error.message
+        .split('\n')[0]
+        .replace(/ at line \d+, column \d+:?$/, '');
+      throw new GitopsConflictError(
+        `${file}${line ? `:${line}` : ''}: malformed YAML: ${reason}`,
+        file,
+        line,
+      );
+    }
+    collect(doc.toJS({ maxAliasCount: 100 }), file, index, false, out);
+  });
+  return out;
+}
+
+/** Reads every manifest in the working copy; a file that does not parse is an error naming it. */
+export async function indexRepo(root: string): Promise<RepoIndex> {
+  const texts = new Map<string, string>();
+  const documents: RepoDocument[] = [];
+  for (const file of await listFiles(root)) {
+    const text = await fs.readFile(path.join(root, file), 'utf8');
+    texts.set(file, text);
+    documents.push(...parseRepoFile(text, file));
+  }
+  const clusters = await fs
+    .stat(path.join(root, 'clusters'))
+    .then(s => s.isDirectory())
+    .catch(() => false);
+  return { texts, documents, hasClustersFolder: clusters };
+}
+
+function apiGroup(apiVersion: unknown): string {
+  const text = typeof apiVersion === 'string' ? apiVersion : '';
+  return text.includes('/') ? text.split('/')[0] : '';
+}
+
+/** Kind, API group, namespace and name: what makes two manifests the same object. */
+export function resourceKey(object: Json): string {
+  const meta = isObject(object.metadata) ? object.metadata : {};
+  return [
+    apiGroup(object.apiVersion),
+    object.kind,
+    meta.namespace ?? '',
+    meta.name,
+  ].join('|');
+}

@@ -1,0 +1,288 @@
+import {
+  Document,
+  Node as YamlNode,
+  Scalar,
+  isMap,
+  isScalar,
+  isSeq,
+  parseAllDocuments,
+  stringify,
+  YAMLMap,
+  YAMLSeq,
+} from 'yaml';
+
+/**
+ * In-place YAML edits that touch only the lines they change. The `yaml` Document API
+ * finds the nodes and their source ranges; the edit is spliced into the original
+ * text, so comments, key order, quoting and the spacing of every untouched line stay
+ * byte for byte (re-printing the whole document would re-indent sequences and
+ * re-space comments). Every edit is checked by parsing the result again.
+ */
+
+/** Thrown where a document's shape does not allow an in-place edit. */
+export class YamlEditError extends Error {}
+
+type Json = Record<string, unknown>;
+
+function documents(text: string): Document.Parsed[] {
+  return parseAllDocuments(text) as Document.Parsed[];
+}
+
+/** A scalar written so that it reads back as the same string. */
+function scalarText(value: string, like?: YamlNode, json = false): string {
+  if (json || (isScalar(like) && like.type === Scalar.QUOTE_DOUBLE)) {
+    return JSON.stringify(value);
+  }
+  if (isScalar(like) && like.type === Scalar.QUOTE_SINGLE) {
+    return `'${value.replace(/'/g, "''")}'`;
+  }
+  return stringify(value, { lineWidth: 0 }).trimEnd();
+}
+
+function lineStart(text: string, pos: number): number {
+  return text.lastIndexOf('\n', pos - 1) + 1;
+}
+
+/** Where a new line goes after a node: after the end of the line its value ends on. */
+function afterLineOf(text: string, valueEnd: number): number {
+  const newline = text.indexOf('\n', Math.max(valueEnd - 1, 0));
+  return newline === -1 ? text.length : newline + 1;
+}
+
+function insertLine(text: string, at: number, line: string): string {
+  const needsNewline = at === text.length && !text.endsWith('\n');
+  return `${text.slice(0, at)}${needsNewline ? '\n' : ''}${line}\n${text.slice(
+    at,
+  )}`;
+}
+
+function column(text: string, pos: number): number {
+  return pos - lineStart(text, pos);
+}
+
+function range(node: YamlNode): [number, number, number] {
+  if (!node.range) throw new YamlEditError('node without a source range');
+  return node.range;
+}
+
+function checked(
+  original: string,
+  edited: string,
+  docIndex: number,
+  expected: unknown,
+): string {
+  const before = documents(original);
+  const after = documents(edited);
+  const ok =
+    after.length === before.length &&
+    after.every(d => d.errors.length === 0) &&
+    after.every(
+      (d, i) =>
+        JSON.stringify(d.toJS({ maxAliasCount: 100 })) ===
+        JSON.stringify(
+          i === docIndex ? expected : before[i].toJS({ maxAliasCount: 100 }),
+        ),
+    );
+  if (!ok)
+    throw new YamlEditError('the in-place edit did not read back as intended');
+  return edited;
+}
+
+/** Adds an entry before a flow collection's closing bracket: `{a: b}` → `{a: b, c: d}`. */
+function insertIntoFlow(
+  text: string,
+  node: YAMLMap | YAMLSeq,
+  closing: '}' | ']',
+  entry: string,
+): string {
+  const close = text.lastIndexOf(closing, range(node)[1] - 1);
+  const before = text.slice(0, close);
+  const kept = before.replace(/\s*$/, '');
+  const trailing = before.slice(kept.length);
+  if (node.items.length === 0)
+    return `${kept}${entry}${trailing}${text.slice(close)}`;
+  const sep = kept.endsWith(',') ? ' ' : ', ';
+  return `${kept}${sep}${entry}${trailing}${text.slice(close)}`;
+}
+
+/** Inserts `key: value` into a block or flow map, after its last entry. */
+function insertIntoMap(
+  text: string,
+  map: YAMLMap,
+  key: string,
+  value: string,
+  json: boolean,
+): string {
+  const entry = `${scalarText(key, undefined, json)}: ${scalarText(
+    value,
+    undefined,
+    json,
+  )}`;
+  if (map.flow) {
+    return insertIntoFlow(text, map, '}', entry);
+  }
+  const first = map.items[0];
+  const last = map.items[map.items.length - 1];
+  if (!first || !last) throw new YamlEditError('empty block map');
+  const indent = ' '.repeat(column(text, range(first.key as YamlNode)[0]));
+  const end = last.value
+    ? range(last.value as YamlNode)[1]
+    : range(last.key as YamlNode)[1];
+  return insertLine(text, afterLineOf(text, end), `${indent}${entry}`);
+}
+
+/**
+ * Sets string entries of the map at `path` in document `docIndex` (creating the map
+ * under its parent where it is missing); entries already equal are left alone.
+ * Returns the text unchanged when nothing differs. With `json`, new keys and values
+ * are written as JSON strings, so a JSON file stays JSON.
+ */
+export function setMapEntries(
+  text: string,
+  docIndex: number,
+  path: string[],
+  entries: Record<string, string>,
+  json = false,
+): string {
+  let current = text;
+  for (const [key, value] of Object.entries(entries)) {
+    const doc = documents(current)[docIndex];
+    const expected = doc.toJS({ maxAliasCount: 100 }) as Json;
+    let cursor: any = expected;
+    for (const p of path) {
+      cursor[p] ??= {};
+      cursor = cursor[p];
+    }
+    if (cursor[key] === value) continue;
+    cursor[key] = value;
+
+    const node = doc.getIn(path, true) as YamlNode | undefined;
+    let edited: string;
+    if (isMap(node)) {
+      const existing = node.items.find(
+        i => isScalar(i.key) && i.key.value === key,
+      );
+      if (existing && isScalar(existing.value)) {
+        const [start, end] = range(existing.value);
+        edited = `${current.slice(0, start)}${scalarText(
+          value,
+          existing.value,
+        )}${current.slice(end)}`;
+      } else if (existing) {
+        throw new YamlEditError(
+          `${path.concat(key).join('.')} is not a string`,
+        );
+      } else {
+        edited = insertIntoMap(current, node, key, value, json);
+      }
+    } else if (node === undefined || (isScalar(node) && node.value === null)) {
+      const parent = doc.getIn(path.slice(0, -1), true) as YamlNode | undefined;
+      if (!isMap(parent) || parent.flow || !parent.items.length) {
+        throw new YamlEditError(`cannot add ${path.join('.')} here`);
+      }
+      const first = parent.items[0].key as YamlNode;
+      const col = column(current, range(first)[0]);
+      const root = doc.contents as YamlNode;
+      const rootFirst = isMap(root)
+        ? (root.items[0]?.key as YamlNode)
+        : undefined;
+      const step =
+        parent === root || !rootFirst
+          ? 2
+          : Math.max(col - column(current, range(rootFirst)[0]), 2);
+      const child = `${' '.repeat(col + step)}${scalarText(key)}: ${scalarText(
+        value,
+      )}`;
+      if (node !== undefined) {
+        // `labels:` with no value: put the entry under it.
+        const [, end] = range(node);
+        const at = afterLineOf(current, Math.max(end, 1));
+        edited = insertLine(current, at, child);
+      } else {
+        const last = parent.items[parent.items.length - 1];
+        const end = last.value
+          ? range(last.value as YamlNode)[1]
+          : range(last.key as YamlNode)[1];
+        edited = insertLine(
+          current,
+          afterLineOf(current, end),
+          `${' '.repeat(col)}${scalarText(path[path.length - 1])}:\n${child}`,
+        );
+      }
+    } else {
+      throw new YamlEditError(`${path.join('.')} is not a map`);
+    }
+    current = checked(current, edited, docIndex, expected);
+  }
+  return current;
+}
+
+/**
+ * Appends a string to the sequence under `key` of document `docIndex`'s top-level map
+ * (adding `key:` where it is missing), unless it is listed already.
+ */
+export function appendToSequence(
+  text: string,
+  docIndex: number,
+  key: string,
+  entry: string,
+): string {
+  const doc = documents(text)[docIndex];
+  const expected = (doc.toJS({ maxAliasCount: 100 }) ?? {}) as Json;
+  const list = expected[key];
+  if (Array.isArray(list) && list.includes(entry)) return text;
+  expected[key] = [...(Array.isArray(list) ? list : []), entry];
+
+  const root = doc.contents as YamlNode | null;
+  const node = isMap(root)
+    ? (root.get(key, true) as YamlNode | undefined)
+    : undefined;
+  let edited: string;
+  if (isSeq(node) && node.flow) {
+    edited = insertIntoFlow(text, node, ']', scalarText(entry));
+  } else if (isSeq(node) && node.items.length) {
+    const seq = node as YAMLSeq;
+    const first = seq.items[0] as YamlNode;
+    const last = seq.items[seq.items.length - 1] as YamlNode;
+    const start = range(first)[0];
+    const prefix = text.slice(lineStart(text, start), start);
+    const dash = /^\s*-\s+$/.test(prefix)
+      ? prefix
+      : `${' '.repeat(
+          Math.max(text.lastIndexOf('-', start) - lineStart(text, start), 0),
+        )}- `;
+    edited = insertLine(
+      text,
+      afterLineOf(text, range(last)[1]),
+      `${dash}${scalarText(entry)}`,
+    );
+  } else if (
+    isMap(root) &&
+    !root.flow &&
+    root.items.length &&
+    (node === undefined || (isScalar(node) && node.value === null))
+  ) {
+    const firstKey = root.items[0].key as YamlNode;
+    const indent = ' '.repeat(column(text, range(firstKey)[0]));
+    if (node !== undefined) {
+      edited = insertLine(
+        text,
+        afterLineOf(text, Math.max(range(node)[1], 1)),
+        `${indent}- ${scalarText(entry)}`,
+      );
+    } else {
+      const last = root.items[root.items.length - 1];
+      const end = last.value
+        ? range(last.value as YamlNode)[1]
+        : range(last.key as YamlNode)[1];
+      edited = insertLine(
+        text,
+        afterLineOf(text, end),
+        `${indent}${key}:\n${indent}- ${scalarText(entry)}`,
+      );
+    }
+  } else {
+    throw new YamlEditError(`cannot add to ${key} here`);
+  }
+  return checked(text, edited, docIndex, expected);
+}
