@@ -1,8 +1,15 @@
-import { UnknownReferenceError } from '@zero-trust/backstage-plugin-zero-trust-common';
-import { ManifestError } from '@zero-trust/backstage-plugin-zero-trust-node';
+import {
+  OnboardingRequestError,
+  UnknownReferenceError,
+} from '@zero-trust/backstage-plugin-zero-trust-common';
+import {
+  GitopsConflictError,
+  ManifestError,
+} from '@zero-trust/backstage-plugin-zero-trust-node';
 import { analyzeUsage, runAnalyze } from './commands/analyze';
 import { checkUsage, runCheck } from './commands/check';
 import { diffUsage, runDiff } from './commands/diff';
+import { onboardUsage, runOnboard } from './commands/onboard';
 import { UsageError, exitCodes } from './errors';
 import { CliIo, processIo } from './io';
 
@@ -15,7 +22,7 @@ Commands:
   check     can this caller reach that workload?
   analyze   each workload's identity, mTLS, allowed callers, and findings
   diff      what a change does to access, as a pull-request review
-  onboard   write a service's onboarding change (not built yet)
+  onboard   write a service's onboarding change into a GitOps checkout
 
 Run "zero-trust <command> --help" for a command's options.
 Exit status: 0 success, 2 bad usage or input, 3 --fail-on reached, 1 unexpected.
@@ -28,6 +35,7 @@ const commands: Record<
   check: { run: runCheck, usage: checkUsage },
   analyze: { run: runAnalyze, usage: analyzeUsage },
   diff: { run: runDiff, usage: diffUsage },
+  onboard: { run: runOnboard, usage: onboardUsage },
 };
 
 /** Runs the command line; resolves to the exit status. */
@@ -39,12 +47,6 @@ export async function run(
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     io.stdout(usage);
     return name ? exitCodes.ok : exitCodes.badInput;
-  }
-  if (name === 'onboard') {
-    io.stderr(
-      'zero-trust: onboard is not built yet; it arrives with the scaffolder actions\n',
-    );
-    return exitCodes.badInput;
   }
   const command = commands[name];
   if (!command) {
@@ -59,9 +61,12 @@ export async function run(
     if (
       e instanceof UsageError ||
       e instanceof ManifestError ||
-      e instanceof UnknownReferenceError
+      e instanceof UnknownReferenceError ||
+      e instanceof OnboardingRequestError ||
+      e instanceof GitopsConflictError
     ) {
-      io.stderr(`zero-trust ${name}: ${e.message}\n`);
+      // One line, whatever the message quotes.
+      io.stderr(`zero-trust ${name}: ${e.message.replace(/\s*\n\s*/g, ' ')}\n`);
       return exitCodes.badInput;
     }
     const error = e as Error;

@@ -1,5 +1,14 @@
 export { GitopsConflictError } from './GitopsConflictError';
 export { writeOnboarding } from './writeOnboarding';
+export { onboardRepository } from './onboardRepository';
+export type {
+  OnboardRepositoryOptions,
+  OnboardRepositoryResult,
+} from './onboardRepository';
+export {
+  defaultLayout as defaultGitopsLayout,
+  validateLayout as validateGitopsLayout,
+} from './layout';
 export type {
   GitopsChange,
   GitopsLayout,

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { OnboardingRequestError } from '@zero-trust/backstage-plugin-zero-trust-common';
 import { GitopsLayout } from './types';
 
-/** @public */
+/** Where new files go by default (contracts/onboarding-request.md). @public */
 export const defaultLayout: Required<GitopsLayout> = {
   namespaceFile: 'clusters/{cluster}/namespaces/{namespace}/namespace.yaml',
   serviceDir: 'clusters/{cluster}/namespaces/{namespace}/{service}/',
@@ -13,7 +13,11 @@ const placeholders = ['{cluster}', '{namespace}', '{service}'];
 
 /**
  * Checks a layout before anything is read: relative, inside the root, only the three
- * placeholders, and no character a path should not hold.
+ * placeholders, and no character a path should not hold. Returns it with the defaults
+ * filled in.
+ *
+ * @throws OnboardingRequestError naming `layout.namespaceFile` or `layout.serviceDir`
+ * @public
  */
 export function validateLayout(
   layout: GitopsLayout = {},

@@ -1,0 +1,269 @@
+import { promises as fs } from 'node:fs';
+import {
+  OnboardingRequest,
+  OnboardingRequestError,
+  parseOnboardingRequest,
+} from '@zero-trust/backstage-plugin-zero-trust-common';
+import {
+  GitopsLayout,
+  onboardRepository,
+  validateGitopsLayout,
+} from '@zero-trust/backstage-plugin-zero-trust-node';
+import { parseCommandArgs } from '../args';
+import { UsageError, exitCodes } from '../errors';
+import { CliIo } from '../io';
+
+export const onboardUsage = `Usage:
+  zero-trust onboard --repo DIR --request FILE.json [--dry-run] [--cluster NAME]
+                     [--layout-namespace-file TEMPLATE] [--layout-service-dir TEMPLATE]
+
+Writes a service's onboarding into a GitOps checkout (a folder or a git work tree;
+no commit, no push): the namespace's injection label, set on the repository's own
+Namespace manifest, the DestinationRule, the PeerAuthentication where needed, the
+ALLOW AuthorizationPolicy with one rule per caller and the namespace's allow-nothing
+policy, each new file listed in the nearest kustomization.yaml. Existing YAML is
+edited in place: comments and key order are kept. Prints the changed files; with
+--dry-run, prints them and the diff, and writes nothing. Running it again changes
+nothing.
+
+The request is the scaffolder action's input (contracts/onboarding-request.md):
+  { "service": "ratings", "namespace": "bookinfo",
+    "allowedCallers": [ { "workload": "bookinfo/productpage", "methods": ["GET"] } ] }
+
+Options:
+  --repo DIR                        the GitOps checkout; each folder under clusters/
+                                    is a cluster, else the whole folder is one
+  --request FILE.json               the onboarding request
+  --dry-run                         print the change and its diff, write nothing
+  --cluster NAME                    the cluster, where the request names none
+  --layout-namespace-file TEMPLATE  where a new Namespace goes (default
+                                    clusters/{cluster}/namespaces/{namespace}/namespace.yaml)
+  --layout-service-dir TEMPLATE     where the service's files go (default
+                                    clusters/{cluster}/namespaces/{namespace}/{service}/)
+`;
+
+/** The 1-based line and column of a character offset. */
+function lineAndColumn(text: string, offset: number) {
+  const before = text.slice(0, offset).split('\n');
+  return { line: before.length, column: before[before.length - 1].length + 1 };
+}
+
+/**
+ * Where JSON text first goes wrong: JSON.parse's messages give the position only
+ * sometimes (and quote the input, line breaks included), so the offset is found by a
+ * small scan of JSON's grammar instead.
+ */
+export function jsonErrorOffset(text: string): number {
+  let i = 0;
+  const ws = () => {
+    while (i < text.length && ' \t\n\r'.includes(text[i])) i++;
+  };
+  const fail = (): never => {
+    throw i;
+  };
+  const literal = (word: string) => {
+    if (text.startsWith(word, i)) i += word.length;
+    else fail();
+  };
+  const string = () => {
+    i++;
+    while (i < text.length && text[i] !== '"') {
+      if (text.charCodeAt(i) < 0x20) fail();
+      if (text[i] === '\\') {
+        i++;
+        if (text[i] === 'u') {
+          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 1, i + 5))) fail();
+          i += 4;
+        } else if (!'"\\/bfnrt'.includes(text[i] ?? 'x')) fail();
+      }
+      i++;
+    }
+    if (i >= text.length) fail();
+    i++;
+  };
+  const value = (): void => {
+    ws();
+    const c = text[i];
+    if (c === '{') {
+      i++;
+      ws();
+      if (text[i] === '}') {
+        i++;
+        return;
+      }
+      for (;;) {
+        ws();
+        if (text[i] !== '"') fail();
+        string();
+        ws();
+        if (text[i] !== ':') fail();
+        i++;
+        value();
+        ws();
+        if (text[i] === ',') i++;
+        else if (text[i] === '}') {
+          i++;
+          return;
+        } else fail();
+      }
+    } else if (c === '[') {
+      i++;
+      ws();
+      if (text[i] === ']') {
+        i++;
+        return;
+      }
+      for (;;) {
+        value();
+        ws();
+        if (text[i] === ',') i++;
+        else if (text[i] === ']') {
+          i++;
+          return;
+        } else fail();
+      }
+    } else if (c === '"') string();
+    else if (c === 't') literal('true');
+    else if (c === 'f') literal('false');
+    else if (c === 'n') literal('null');
+    else {
+      const number = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(
+        text.slice(i),
+      );
+      if (!number) fail();
+      i += number![0].length;
+    }
+  };
+  try {
+    value();
+    ws();
+    if (i < text.length) fail();
+  } catch (offset) {
+    return offset as number;
+  }
+  return text.length;
+}
+
+async function readRequest(file: string): Promise<OnboardingRequest> {
+  let text: string;
+  try {
+    text = await fs.readFile(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new UsageError(
+      `cannot read ${file}: ${
+        code === 'ENOENT' ? 'no such file' : (e as Error).message
+      }`,
+    );
+  }
+  let input: unknown;
+  try {
+    input = JSON.parse(text);
+  } catch {
+    const offset = jsonErrorOffset(text);
+    const { line, column } = lineAndColumn(text, offset);
+    const found =
+      offset >= text.length
+        ? 'the end of the file'
+        : JSON.stringify(text[offset]);
+    throw new UsageError(
+      `${file}:${line}: not valid JSON: unexpected ${found} at column ${column}`,
+    );
+  }
+  try {
+    return parseOnboardingRequest(input);
+  } catch (e) {
+    if (e instanceof OnboardingRequestError) {
+      throw new UsageError(`${file}: ${e.message}`);
+    }
+    throw e;
+  }
+}
+
+export async function runOnboard(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseCommandArgs(args, {
+    repo: { type: 'string' },
+    request: { type: 'string' },
+    'dry-run': { type: 'boolean' },
+    cluster: { type: 'string' },
+    'layout-namespace-file': { type: 'string' },
+    'layout-service-dir': { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (values.help) {
+    io.stdout(onboardUsage);
+    return exitCodes.ok;
+  }
+  if (positionals.length) {
+    throw new UsageError(
+      `onboard takes no positional argument (got "${positionals[0]}"); use --repo DIR --request FILE.json`,
+    );
+  }
+  if (!values.repo) throw new UsageError('--repo DIR is required');
+  if (!values.request) throw new UsageError('--request FILE.json is required');
+
+  const layout: GitopsLayout = {
+    ...(values['layout-namespace-file'] !== undefined
+      ? { namespaceFile: values['layout-namespace-file'] }
+      : {}),
+    ...(values['layout-service-dir'] !== undefined
+      ? { serviceDir: values['layout-service-dir'] }
+      : {}),
+  };
+  try {
+    validateGitopsLayout(layout);
+  } catch (e) {
+    if (!(e instanceof OnboardingRequestError)) throw e;
+    const flags: Record<string, string> = {
+      'layout.namespaceFile': '--layout-namespace-file',
+      'layout.serviceDir': '--layout-service-dir',
+    };
+    throw new UsageError(
+      e.issues.map(i => `${flags[i.path] ?? i.path}: ${i.message}`).join('; '),
+    );
+  }
+  const repoIsDir = await fs
+    .stat(values.repo)
+    .then(s => s.isDirectory())
+    .catch(() => false);
+  if (!repoIsDir) throw new UsageError(`--repo ${values.repo}: no such folder`);
+
+  let request = await readRequest(values.request);
+  if (values.cluster) {
+    if (request.cluster && request.cluster !== values.cluster) {
+      throw new UsageError(
+        `--cluster ${values.cluster} contradicts the request's cluster "${request.cluster}"`,
+      );
+    }
+    request = { ...request, cluster: values.cluster };
+  }
+
+  let result;
+  try {
+    result = await onboardRepository({
+      root: values.repo,
+      request,
+      layout,
+      dryRun: values['dry-run'] === true,
+    });
+  } catch (e) {
+    if (e instanceof OnboardingRequestError) {
+      throw new UsageError(`${values.request}: ${e.message}`);
+    }
+    throw e;
+  }
+
+  for (const note of result.plan.notes) io.stderr(`note: ${note}\n`);
+  if (!result.changes.length) {
+    io.stderr(
+      'zero-trust onboard: nothing to change: the repository already holds this onboarding\n',
+    );
+    return exitCodes.ok;
+  }
+  for (const c of result.changes) io.stdout(`${c.action} ${c.path}\n`);
+  if (values['dry-run']) {
+    io.stdout(`\n${result.diff}`);
+    io.stderr('zero-trust onboard: dry run: nothing was written\n');
+  }
+  return exitCodes.ok;
+}
