@@ -1,4 +1,13 @@
-import { AuthzOutcome, Decision, authorize } from './authorization';
+import { DestinationRuleInfo } from '../model/types';
+import {
+  AuthzOutcome,
+  AuthzVerdict,
+  Decision,
+  PolicySet,
+  decide,
+  explain,
+  policySet,
+} from './authorization';
 import {
   destinationRuleFor,
   serviceHost,
@@ -42,12 +51,97 @@ export interface Access {
   ports: PortAccess[];
 }
 
-interface Connection {
-  mtls: boolean;
-  /** Set where the connection cannot carry the request at all. */
-  failure?: string;
-  /** What decided the client side, for the reason. */
-  clientSide: string;
+/**
+ * The client side of a connection. It is worded only where a reason is wanted, so
+ * `allowedCallers`, which opens hundreds of thousands of them, builds no text.
+ */
+type Connection =
+  | {
+      mtls: boolean;
+      failed: false;
+      side:
+        | 'no identity'
+        | 'to a DISABLE port'
+        | 'presents its principal'
+        | 'outside the mesh'
+        | 'ztunnel'
+        | 'auto mTLS off'
+        | 'auto mTLS';
+    }
+  | {
+      mtls: boolean;
+      /** The connection cannot carry the request at all. */
+      failed: boolean;
+      side: 'DestinationRule';
+      rule: DestinationRuleInfo;
+      mode: 'ISTIO_MUTUAL' | 'DISABLE' | 'SIMPLE' | 'MUTUAL';
+    };
+
+const noIdentity: Connection = {
+  mtls: false,
+  failed: false,
+  side: 'no identity',
+};
+const toDisabledPort: Connection = {
+  mtls: false,
+  failed: false,
+  side: 'to a DISABLE port',
+};
+const presents: Connection = {
+  mtls: true,
+  failed: false,
+  side: 'presents its principal',
+};
+const outsideMesh: Connection = {
+  mtls: false,
+  failed: false,
+  side: 'outside the mesh',
+};
+const ztunnel: Connection = { mtls: true, failed: false, side: 'ztunnel' };
+const autoMtlsOff: Connection = {
+  mtls: false,
+  failed: false,
+  side: 'auto mTLS off',
+};
+const autoMtls: Connection = { mtls: true, failed: false, side: 'auto mTLS' };
+
+/** What decided the client side, for the reason. */
+function clientSide(conn: Connection, caller: Caller): string {
+  const client = caller.kind === 'workload' ? caller.workload.id : '';
+  switch (conn.side) {
+    case 'no identity':
+      return 'the caller has no mesh identity';
+    case 'to a DISABLE port':
+      return 'the server has mTLS disabled, so the client sends plaintext';
+    case 'presents its principal':
+      return `the caller presents ${callerPrincipal(caller)}`;
+    case 'outside the mesh':
+      return `${client} is outside the mesh and sends plaintext`;
+    case 'ztunnel':
+      return `${client}'s ztunnel sends HBONE mTLS`;
+    case 'auto mTLS off':
+      return 'auto mTLS is off and no DestinationRule sets ISTIO_MUTUAL';
+    case 'auto mTLS':
+      return 'auto mTLS';
+    default: {
+      const drRef = `DestinationRule ${conn.rule.namespace}/${conn.rule.name}`;
+      switch (conn.mode) {
+        case 'ISTIO_MUTUAL':
+          return `${drRef} sets ISTIO_MUTUAL`;
+        case 'DISABLE':
+          return `${drRef} disables TLS, so the client sends plaintext`;
+        default:
+          return `${drRef} originates ${conn.mode} TLS with its own certificates, not the mesh identity`;
+      }
+    }
+  }
+}
+
+/** Why a failed connection cannot carry the request. */
+function failure(conn: Connection): string {
+  return conn.side === 'DestinationRule'
+    ? `DestinationRule ${conn.rule.namespace}/${conn.rule.name} makes the client send mTLS, but the server's mTLS is DISABLE`
+    : '';
 }
 
 /** The server's mode on a port as its data plane enforces it. */
@@ -80,31 +174,14 @@ function connection(
   port: WorkloadPort | undefined,
   serverPortMode: EffectiveMtlsMode,
 ): Connection {
-  if (caller.kind === 'plaintext') {
-    return { mtls: false, clientSide: 'the caller has no mesh identity' };
-  }
+  if (caller.kind === 'plaintext') return noIdentity;
   // Auto mTLS, and ztunnel likewise, send plaintext to a port whose server disables mTLS.
   const auto = serverPortMode !== 'DISABLE';
-  const toDisabledPort: Connection = {
-    mtls: false,
-    clientSide: 'the server has mTLS disabled, so the client sends plaintext',
-  };
-  if (caller.kind === 'principal') {
-    return auto
-      ? { mtls: true, clientSide: `the caller presents ${caller.principal}` }
-      : toDisabledPort;
-  }
+  if (caller.kind === 'principal') return auto ? presents : toDisabledPort;
   const client = caller.workload;
-  if (client.membership.mode === 'none') {
-    return {
-      mtls: false,
-      clientSide: `${client.id} is outside the mesh and sends plaintext`,
-    };
-  }
+  if (client.membership.mode === 'none') return outsideMesh;
   if (client.membership.mode === 'ambient') {
-    return auto
-      ? { mtls: true, clientSide: `${client.id}'s ztunnel sends HBONE mTLS` }
-      : toDisabledPort;
+    return auto ? ztunnel : toDisabledPort;
   }
   const exposing = port?.services[0];
   const rule = exposing
@@ -117,37 +194,18 @@ function connection(
       )
     : undefined;
   const mode = rule ? tlsModeFor(rule, exposing?.servicePort) : undefined;
-  const drRef = rule ? `DestinationRule ${rule.namespace}/${rule.name}` : '';
-  switch (mode) {
-    case 'ISTIO_MUTUAL':
-      return serverPortMode === 'DISABLE'
-        ? {
-            mtls: false,
-            failure: `${drRef} makes the client send mTLS, but the server's mTLS is DISABLE`,
-            clientSide: `${drRef} sets ISTIO_MUTUAL`,
-          }
-        : { mtls: true, clientSide: `${drRef} sets ISTIO_MUTUAL` };
-    case 'DISABLE':
-      return {
-        mtls: false,
-        clientSide: `${drRef} disables TLS, so the client sends plaintext`,
-      };
-    case 'SIMPLE':
-    case 'MUTUAL':
-      return {
-        mtls: false,
-        clientSide: `${drRef} originates ${mode} TLS with its own certificates, not the mesh identity`,
-      };
-    default:
-      if (!client.cluster.state.mesh.enableAutoMtls) {
-        return {
-          mtls: false,
-          clientSide:
-            'auto mTLS is off and no DestinationRule sets ISTIO_MUTUAL',
-        };
-      }
-      return auto ? { mtls: true, clientSide: 'auto mTLS' } : toDisabledPort;
+  if (rule && mode) {
+    const refuses = mode === 'ISTIO_MUTUAL' && serverPortMode === 'DISABLE';
+    return {
+      mtls: mode === 'ISTIO_MUTUAL' && !refuses,
+      failed: refuses,
+      side: 'DestinationRule',
+      rule,
+      mode,
+    };
   }
+  if (!client.cluster.state.mesh.enableAutoMtls) return autoMtlsOff;
+  return auto ? autoMtls : toDisabledPort;
 }
 
 function callerPrincipal(caller: Caller): string | undefined {
@@ -156,77 +214,193 @@ function callerPrincipal(caller: Caller): string | undefined {
   return undefined;
 }
 
-function onePort(
-  caller: Caller,
-  server: WorkloadModel,
-  port: number | undefined,
-  attributes: RequestAttributes,
-): PortAccess {
+/** What the server's data plane does on one port, the same for every caller. */
+interface PortPlan {
+  port: number | undefined;
+  known: WorkloadPort | undefined;
+  mode: EffectiveMtlsMode;
+  decidedBy?: string;
+  /** `tcp` where the enforcing proxy cannot read HTTP. */
+  protocol: 'http' | 'tcp';
+}
+
+/** An in-mesh server's enforcement, derived once and shared by every caller. */
+interface ServerPlan {
+  policies: PolicySet;
+  /** Each known port, or one unnamed port where none is known. */
+  ports: PortPlan[];
+  byPort: Map<number | undefined, PortPlan>;
+}
+
+const plans = new WeakMap<WorkloadModel, ServerPlan>();
+
+function portPlan(server: WorkloadModel, port: number | undefined): PortPlan {
   const known =
     port === undefined ? undefined : server.ports.find(p => p.port === port);
-  if (!server.inMesh) {
-    return {
-      port,
-      decision: 'ALLOW',
-      mtls: false,
-      reason: `${server.id} is outside the mesh (${server.membership.reason}), so no proxy enforces any policy`,
-      policies: [],
-      admittedBy: [],
-    };
-  }
   const { mode, decidedBy } = serverMode(server, port);
-  const conn = connection(caller, known, mode);
-  if (conn.failure) {
-    return {
-      port,
-      decision: 'DENY',
-      mtls: false,
-      reason: conn.failure,
-      policies: [],
-      admittedBy: [],
-    };
-  }
-  if (!conn.mtls && mode === 'STRICT') {
-    return {
-      port,
-      decision: 'DENY',
-      mtls: false,
-      reason: `${conn.clientSide}, and STRICT mTLS${
-        decidedBy ? ` (PeerAuthentication ${decidedBy})` : ''
-      } rejects plaintext`,
-      policies: decidedBy ? [decidedBy] : [],
-      admittedBy: [],
-    };
-  }
   // ztunnel without a waypoint reads no HTTP, whatever the port's protocol.
   const ambient = server.membership.mode === 'ambient';
   const protocol = ambient || known?.protocol === 'tcp' ? 'tcp' : 'http';
-  // ztunnel enforces only ALLOW and DENY policies; it ignores CUSTOM and AUDIT ones
-  // ("ztunnel does not support the CUSTOM action": convertAuthorizationPolicy in
-  // pilot/pkg/serviceregistry/kube/controller/ambient/authorization.go).
-  const policies = ambient
-    ? server.policies.filter(
-        p => p.policy.action === 'ALLOW' || p.policy.action === 'DENY',
-      )
-    : server.policies;
-  const outcome = authorize(policies, {
+  return { port, known, mode, decidedBy, protocol };
+}
+
+function planFor(server: WorkloadModel): ServerPlan {
+  let plan = plans.get(server);
+  if (!plan) {
+    // ztunnel enforces only ALLOW and DENY policies; it ignores CUSTOM and AUDIT ones
+    // ("ztunnel does not support the CUSTOM action": convertAuthorizationPolicy in
+    // pilot/pkg/serviceregistry/kube/controller/ambient/authorization.go).
+    const policies =
+      server.membership.mode === 'ambient'
+        ? server.policies.filter(
+            p => p.policy.action === 'ALLOW' || p.policy.action === 'DENY',
+          )
+        : server.policies;
+    const known = server.ports.map(p => p.port);
+    const ports = (known.length ? known : [undefined]).map(p =>
+      portPlan(server, p),
+    );
+    plan = {
+      policies: policySet(policies),
+      ports,
+      byPort: new Map(ports.map(p => [p.port, p])),
+    };
+    plans.set(server, plan);
+  }
+  return plan;
+}
+
+/**
+ * The decision on one port before it is worded: `evaluateAccess` words it, and
+ * `allowedCallers` reads only the decision and the admitting rules.
+ */
+export type PortDecision = {
+  port?: number;
+  decision: Decision;
+  mtls: boolean;
+} & (
+  | { by: 'no proxy' }
+  | { by: 'connection'; connection: Connection }
+  | { by: 'STRICT'; connection: Connection; decidedBy?: string }
+  | { by: 'policies'; connection: Connection; authz: AuthzVerdict }
+);
+
+function decidePort(
+  caller: Caller,
+  plan: ServerPlan,
+  port: PortPlan,
+  attributes: RequestAttributes,
+): PortDecision {
+  const conn = connection(caller, port.known, port.mode);
+  if (conn.failed) {
+    return {
+      port: port.port,
+      decision: 'DENY',
+      mtls: false,
+      by: 'connection',
+      connection: conn,
+    };
+  }
+  if (!conn.mtls && port.mode === 'STRICT') {
+    return {
+      port: port.port,
+      decision: 'DENY',
+      mtls: false,
+      by: 'STRICT',
+      connection: conn,
+      decidedBy: port.decidedBy,
+    };
+  }
+  const authz = decide(plan.policies, {
     principal: conn.mtls ? callerPrincipal(caller) : undefined,
-    port,
-    protocol,
+    port: port.port,
+    protocol: port.protocol,
     method: attributes.method,
     path: attributes.path,
     host: attributes.host,
   });
   return {
-    port,
-    decision: outcome.decision,
+    port: port.port,
+    decision: authz.decision,
     mtls: conn.mtls,
-    reason: `${outcome.reason} (${conn.mtls ? 'mTLS' : 'plaintext'}: ${
-      conn.clientSide
-    })`,
-    policies: outcome.policies,
-    admittedBy: outcome.admittedBy,
+    by: 'policies',
+    connection: conn,
+    authz,
   };
+}
+
+/**
+ * The decision on each port a query considers (the one it names, else every port the
+ * server is known to listen on), without reasons.
+ */
+export function decideAccess(
+  caller: Caller,
+  server: WorkloadModel,
+  attributes: RequestAttributes,
+): PortDecision[] {
+  if (!server.inMesh) {
+    const known = server.ports.map(p => p.port);
+    let ports: (number | undefined)[] = known.length ? known : [undefined];
+    if (attributes.port !== undefined) ports = [attributes.port];
+    return ports.map(port => ({
+      port,
+      decision: 'ALLOW',
+      mtls: false,
+      by: 'no proxy',
+    }));
+  }
+  const plan = planFor(server);
+  const ports =
+    attributes.port === undefined
+      ? plan.ports
+      : [plan.byPort.get(attributes.port) ?? portPlan(server, attributes.port)];
+  return ports.map(port => decidePort(caller, plan, port, attributes));
+}
+
+function describe(
+  d: PortDecision,
+  caller: Caller,
+  server: WorkloadModel,
+): PortAccess {
+  const worded = (
+    reason: string,
+    policies: string[],
+    admittedBy: AuthzOutcome['admittedBy'] = [],
+  ): PortAccess => ({
+    port: d.port,
+    decision: d.decision,
+    mtls: d.mtls,
+    reason,
+    policies,
+    admittedBy,
+  });
+  switch (d.by) {
+    case 'no proxy':
+      return worded(
+        `${server.id} is outside the mesh (${server.membership.reason}), so no proxy enforces any policy`,
+        [],
+      );
+    case 'connection':
+      return worded(failure(d.connection), []);
+    case 'STRICT':
+      return worded(
+        `${clientSide(d.connection, caller)}, and STRICT mTLS${
+          d.decidedBy ? ` (PeerAuthentication ${d.decidedBy})` : ''
+        } rejects plaintext`,
+        d.decidedBy ? [d.decidedBy] : [],
+      );
+    default: {
+      const outcome = explain(d.authz);
+      return worded(
+        `${outcome.reason} (${d.mtls ? 'mTLS' : 'plaintext'}: ${clientSide(
+          d.connection,
+          caller,
+        )})`,
+        outcome.policies,
+        outcome.admittedBy,
+      );
+    }
+  }
 }
 
 /**
@@ -242,10 +416,10 @@ export function evaluateAccess(
   server: WorkloadModel,
   attributes: RequestAttributes,
 ): Access {
-  const known = server.ports.map(p => p.port);
-  let ports: (number | undefined)[] = known.length ? known : [undefined];
-  if (attributes.port !== undefined) ports = [attributes.port];
-  const results = ports.map(p => onePort(caller, server, p, attributes));
+  const results = decideAccess(caller, server, attributes).map(d =>
+    describe(d, caller, server),
+  );
+  const ports = results.map(r => r.port);
   const decisions = new Set(results.map(r => r.decision));
   const policies = [...new Set(results.flatMap(r => r.policies))];
   const mtls = results.every(r => r.mtls);

@@ -3,8 +3,12 @@ import {
   AuthorizationRule,
   AuthorizationSource,
 } from '../model/types';
-import { Caller, evaluateAccess } from './access';
-import { expandPrincipal, qualifyServiceAccount } from './authorization';
+import { Caller, decideAccess } from './access';
+import {
+  admittingRules,
+  expandPrincipal,
+  qualifyServiceAccount,
+} from './authorization';
 import { MeshModel, WorkloadModel } from './MeshModel';
 
 /** Who a caller entry stands for. @public */
@@ -101,7 +105,7 @@ function probeFor(pattern: string): string {
     : probe + pattern.slice(1);
 }
 
-/** The caller a wider source stands for, to put through `evaluateAccess`. */
+/** The caller a wider source stands for, to put through `decideAccess`. */
 function probeCaller(
   source: Exclude<CallerSource, { kind: 'workload' }>,
 ): Caller {
@@ -217,8 +221,8 @@ function describeRule(rule: AuthorizationRule): string {
 /**
  * Who may call a workload: each known workload (every cluster) and each wider source
  * that gets ALLOW or CONDITIONAL on some port. Candidates come from the ALLOW rules'
- * sources; every one is then put through `evaluateAccess`, the same function `check`
- * uses, so the list and `check` cannot disagree.
+ * sources; every one is then put through `decideAccess`, the decision `check` words,
+ * so the list and `check` cannot disagree.
  *
  * @public
  */
@@ -301,12 +305,15 @@ export function allowedCallers(
 
   const allowed: AllowedCaller[] = [];
   for (const { source, caller } of candidates.values()) {
-    const access = evaluateAccess(caller, server, {});
-    const open = access.ports.filter(p => p.decision !== 'DENY');
+    // The decisions only: a caller's reasons are not part of the list.
+    const open = decideAccess(caller, server, {}).filter(
+      p => p.decision !== 'DENY',
+    );
     if (!open.length) continue;
     const admittedBy = new Map<string, { policy: string; rule: number }>();
     for (const p of open) {
-      for (const a of p.admittedBy)
+      if (p.by !== 'policies') continue;
+      for (const a of admittingRules(p.authz))
         admittedBy.set(`${a.policy}#${a.rule}`, {
           policy: a.policy,
           rule: a.rule,
