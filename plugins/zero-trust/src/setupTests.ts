@@ -1,1 +1,6 @@
 import '@testing-library/jest-dom';
+import { configure } from '@testing-library/react';
+
+// The machine running the tests is shared and slow at times: give material-table and
+// the graph room to render before a findBy/waitFor gives up.
+configure({ asyncUtilTimeout: 5000 });

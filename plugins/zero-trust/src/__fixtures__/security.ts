@@ -19,6 +19,9 @@ import {
   SecurityWorkload,
   workloadView,
 } from '@zero-trust/backstage-plugin-zero-trust-common';
+// The engine's own manifest builders, so these meshes are written the way the engine's
+// tests write theirs; the package does not export them, being test code.
+// eslint-disable-next-line @backstage/no-forbidden-package-imports
 import {
   authorizationPolicy,
   clusterState,
@@ -32,6 +35,8 @@ import {
   service,
   K8sObject,
 } from '@zero-trust/backstage-plugin-zero-trust-common/src/__fixtures__/manifests';
+
+export { authorizationPolicy, peerAuthentication };
 
 /** Which catalog entity owns which workload (`CLUSTER/NAMESPACE/NAME`). */
 export const catalog: Record<string, string> = {
@@ -199,12 +204,13 @@ export const synced: ClusterStatus = {
 function resolve(model: MeshModel, workloadId: string): ResolvedCaller[] {
   const w = model.resolveWorkload(workloadId);
   return workloadView(w, model).allowedCallers.map(caller => {
-    const ids =
-      caller.source.kind === 'workload'
-        ? [caller.source.workload]
-        : caller.source.kind === 'principal'
-        ? model.workloadsWithPrincipal(caller.source.principal).map(x => x.id)
-        : [];
+    let ids: string[] = [];
+    if (caller.source.kind === 'workload') ids = [caller.source.workload];
+    else if (caller.source.kind === 'principal') {
+      ids = model
+        .workloadsWithPrincipal(caller.source.principal)
+        .map(x => x.id);
+    }
     return {
       ...caller,
       entityRefs: ids.flatMap(id => (catalog[id] ? [catalog[id]] : [])),

@@ -32,17 +32,18 @@ import {
   worstFinding,
 } from '../shared';
 
+/** The widest group the workload is open to, in a few words, if any. */
+function widestOpening(w: SecurityWorkload): string | undefined {
+  const levels = openCallers(w).map(o => o.level);
+  if (levels.includes('anyone')) return 'open to anyone';
+  if (levels.includes('authenticated')) return 'open to the whole mesh';
+  if (levels.length) return 'includes a wide group';
+  return undefined;
+}
+
 function callersSummary(w: SecurityWorkload): string {
-  const n = w.allowedCallers.length;
-  const open = openCallers(w);
-  const widest = open.find(o => o.level === 'anyone')
-    ? 'open to anyone'
-    : open.find(o => o.level === 'authenticated')
-    ? 'open to the whole mesh'
-    : open.length
-    ? 'includes a wide group'
-    : '';
-  return `${n} allowed${widest ? `: ${widest}` : ''}`;
+  const widest = widestOpening(w);
+  return `${w.allowedCallers.length} allowed${widest ? `: ${widest}` : ''}`;
 }
 
 function WorkloadRow(props: {

@@ -2,20 +2,20 @@ import { registerMswTestHooks } from '@backstage/test-utils';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import type { EntitySecurityResponse } from '@zero-trust/backstage-plugin-zero-trust-common';
-import { peerAuthentication } from '@zero-trust/backstage-plugin-zero-trust-common/src/__fixtures__/manifests';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import {
   bookinfoModel,
   entitySecurity,
   EntitySecurityOptions,
+  peerAuthentication,
 } from '../../__fixtures__/security';
 import {
   baseUrl,
   component,
   renderWithZeroTrust,
   RenderOptions,
-} from '../../__fixtures__/testApp';
+} from '../../__testUtils__/testApp';
 import { EntityZeroTrustContent } from './EntityZeroTrustContent';
 
 const server = setupServer();

@@ -19,13 +19,15 @@ export function selectorText(
   const where = selector.namespace
     ? `in namespace ${selector.namespace}`
     : 'in any namespace';
-  const clusters = selector.cluster
-    ? `in cluster ${selector.cluster}`
-    : searchedClusters.length
-    ? `in ${
-        searchedClusters.length === 1 ? 'cluster' : 'clusters'
-      } ${searchedClusters.join(', ')}`
-    : 'in any configured cluster (none is configured)';
+  let clusters: string;
+  if (selector.cluster) clusters = `in cluster ${selector.cluster}`;
+  else if (!searchedClusters.length) {
+    clusters = 'in any configured cluster (none is configured)';
+  } else {
+    clusters = `in ${
+      searchedClusters.length === 1 ? 'cluster' : 'clusters'
+    } ${searchedClusters.join(', ')}`;
+  }
   return `workloads whose pods are ${
     which || 'selected by no annotation'
   }, ${where}, ${clusters}`;

@@ -1,0 +1,210 @@
+import { registerMswTestHooks } from '@backstage/test-utils';
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import {
+  analyze,
+  Finding,
+} from '@zero-trust/backstage-plugin-zero-trust-common';
+import { http, HttpResponse } from 'msw';
+import { setupServer } from 'msw/node';
+import {
+  bookinfoModel,
+  clusterInfos,
+  namespacePostures,
+} from '../../__fixtures__/security';
+import { baseUrl, renderWithZeroTrust } from '../../__testUtils__/testApp';
+import { ZeroTrustPage } from './ZeroTrustPage';
+
+const server = setupServer();
+registerMswTestHooks(server);
+
+const model = bookinfoModel();
+const allFindings = analyze(model).findings;
+
+/** A backend over the fixture mesh that filters findings the way the contract says. */
+function serveMesh(
+  overrides: { findings?: () => Response } = {},
+): URLSearchParams[] {
+  const findingQueries: URLSearchParams[] = [];
+  server.use(
+    http.get(`${baseUrl}/clusters`, () =>
+      HttpResponse.json({
+        items: clusterInfos(model, {
+          edge: {
+            state: 'stale',
+            source: 'live',
+            lastSyncedAt: new Date(Date.now() - 3_600_000).toISOString(),
+            staleSince: new Date(Date.now() - 600_000).toISOString(),
+            message: 'watch closed: 503 Service Unavailable',
+            degraded: [
+              {
+                resource: 'authorizationpolicies.security.istio.io',
+                message: 'forbidden',
+              },
+            ],
+          },
+        }),
+      }),
+    ),
+    http.get(`${baseUrl}/namespaces`, () =>
+      HttpResponse.json({ items: namespacePostures(model) }),
+    ),
+    http.get(`${baseUrl}/findings`, ({ request }) => {
+      const q = new URL(request.url).searchParams;
+      findingQueries.push(q);
+      if (overrides.findings) return overrides.findings();
+      const items = allFindings.filter(
+        (f: Finding) =>
+          (!q.get('severity') || f.severity === q.get('severity')) &&
+          (!q.get('cluster') || f.resource.cluster === q.get('cluster')) &&
+          (!q.get('namespace') || f.resource.namespace === q.get('namespace')),
+      );
+      return HttpResponse.json({ items });
+    }),
+  );
+  return findingQueries;
+}
+
+function findingsRows() {
+  const title = screen.getByText(/^Findings across the mesh/);
+  const paper = title.closest('[class*="MuiPaper"]') as HTMLElement;
+  return within(paper).queryAllByRole('row').slice(1);
+}
+
+describe('ZeroTrustPage', () => {
+  it('lists clusters with trust domains and sync status', async () => {
+    serveMesh();
+    await renderWithZeroTrust(<ZeroTrustPage />);
+
+    const backend = (await screen.findByText('internal.example')).closest(
+      'tr',
+    )!;
+    expect(within(backend).getByText('backend')).toBeInTheDocument();
+    expect(within(backend).getByText('internal.example')).toBeInTheDocument();
+    expect(
+      within(backend).getByText('aliases: cluster.local'),
+    ).toBeInTheDocument();
+    expect(within(backend).getByText('Synced')).toBeInTheDocument();
+
+    const edge = screen.getByText('external.example').closest('tr')!;
+    expect(within(edge).getByText('Stale')).toBeInTheDocument();
+    expect(
+      within(edge).getByText('watch closed: 503 Service Unavailable'),
+    ).toBeInTheDocument();
+    expect(
+      within(edge).getByText(
+        'cannot read authorizationpolicies.security.istio.io: forbidden',
+      ),
+    ).toBeInTheDocument();
+    expect(within(edge).getByText('1 hour ago')).toBeInTheDocument();
+  });
+
+  it('shows each namespace’s injection, mTLS and default-deny', async () => {
+    serveMesh();
+    await renderWithZeroTrust(<ZeroTrustPage />);
+
+    const table = (await screen.findByText(/^Namespaces \(/)).closest(
+      '[class*="MuiPaper"]',
+    ) as HTMLElement;
+    const row = (ns: string) =>
+      within(table).getByText(ns, { selector: 'td' }).closest('tr')!;
+    expect(within(row('bookinfo')).getByText('Sidecar')).toBeInTheDocument();
+    expect(within(row('bookinfo')).getByText('Yes')).toBeInTheDocument();
+    expect(within(row('identity')).getByText('PERMISSIVE')).toBeInTheDocument();
+    expect(within(row('identity')).getByText('No')).toBeInTheDocument();
+    expect(
+      within(row('inventory')).getByText('Outside the mesh'),
+    ).toBeInTheDocument();
+  });
+
+  it('filters findings by severity, cluster and namespace through the backend, and by code here', async () => {
+    const queries = serveMesh();
+    await renderWithZeroTrust(<ZeroTrustPage />);
+
+    await waitFor(() => expect(findingsRows().length).toBe(allFindings.length));
+
+    await userEvent.selectOptions(screen.getByLabelText('Severity'), 'high');
+    const high = allFindings.filter(f => f.severity === 'high');
+    await waitFor(() => expect(findingsRows()).toHaveLength(high.length));
+    expect(queries[queries.length - 1].get('severity')).toBe('high');
+    for (const row of findingsRows()) {
+      expect(within(row).getByText('High')).toBeInTheDocument();
+    }
+
+    await userEvent.selectOptions(screen.getByLabelText('Cluster'), 'backend');
+    await waitFor(() =>
+      expect(queries[queries.length - 1].get('cluster')).toBe('backend'),
+    );
+    // Only backend's namespaces are offered once a cluster is chosen.
+    const nsOptions = within(screen.getByLabelText('Namespace'))
+      .getAllByRole('option')
+      .map(o => o.textContent);
+    expect(nsOptions).toContain('identity');
+    expect(nsOptions).not.toContain('edge');
+
+    await userEvent.selectOptions(
+      screen.getByLabelText('Namespace'),
+      'identity',
+    );
+    const expected = high.filter(
+      f =>
+        f.resource.cluster === 'backend' && f.resource.namespace === 'identity',
+    );
+    await waitFor(() => expect(findingsRows()).toHaveLength(expected.length));
+    expect(expected.length).toBeGreaterThan(0);
+    const last = queries[queries.length - 1];
+    expect([
+      last.get('severity'),
+      last.get('cluster'),
+      last.get('namespace'),
+    ]).toEqual(['high', 'backend', 'identity']);
+
+    // The code filter narrows what the backend returned, without a new request.
+    await userEvent.selectOptions(screen.getByLabelText('Severity'), '');
+    await userEvent.selectOptions(screen.getByLabelText('Namespace'), '');
+    await waitFor(() =>
+      expect(queries[queries.length - 1].toString()).toBe('cluster=backend'),
+    );
+    const before = queries.length;
+    await userEvent.selectOptions(screen.getByLabelText('Code'), 'ZT001');
+    await waitFor(() => expect(findingsRows()).toHaveLength(1));
+    expect(within(findingsRows()[0]).getByText('ZT001')).toBeInTheDocument();
+    expect(
+      within(findingsRows()[0]).getByText(
+        'Deployment inventory/inventory-api (backend)',
+      ),
+    ).toBeInTheDocument();
+    expect(queries.length).toBe(before);
+  });
+
+  it('explains a missing permission on the findings and keeps the rest of the page', async () => {
+    serveMesh({
+      findings: () =>
+        HttpResponse.json(
+          {
+            error: {
+              name: 'NotAllowedError',
+              message: 'not allowed: zeroTrust.mesh.read',
+            },
+            response: { statusCode: 403 },
+          },
+          { status: 403 },
+        ),
+    });
+    await renderWithZeroTrust(<ZeroTrustPage />);
+
+    expect(await screen.findByText('You may not see this')).toBeInTheDocument();
+    expect(
+      screen.getByText(/zeroTrust\.mesh\.read permission/),
+    ).toBeInTheDocument();
+    expect(screen.getByText('internal.example')).toBeInTheDocument();
+  });
+
+  it('says onboarding request tracking is not built yet', async () => {
+    serveMesh();
+    await renderWithZeroTrust(<ZeroTrustPage />);
+    expect(screen.getByText('Onboarding requests')).toBeInTheDocument();
+    expect(screen.getByText(/is not built yet/)).toBeInTheDocument();
+    await screen.findByText('internal.example');
+  });
+});
