@@ -90,7 +90,7 @@ describe('onboardRepository', () => {
     expect(decide('monitoring/prometheus', { method: 'GET', path: '/' })).toBe(
       'ALLOW',
     );
-    expect(decide('bookinfo/reviews', { method: 'GET', path: '/' })).toBe(
+    expect(decide('bookinfo/reviews-v1', { method: 'GET', path: '/' })).toBe(
       'DENY',
     );
     expect(decide('plaintext', { method: 'GET', path: '/' })).toBe('DENY');
