@@ -522,7 +522,37 @@ describe('LiveClusterSource', () => {
         .objects()!
         .some(o => (o.object as any).kind === 'AuthorizationPolicy'),
     );
-    expect(live.status().degraded).toEqual([]);
+    await waitFor('no resource degraded', () => !live.status().degraded.length);
+    expect(live.status().state).toBe('synced');
+  });
+
+  it('degrades a resource whose access is revoked while watching, and names the Role for the mesh config', async () => {
+    await startServer();
+    server!.forbid('configmaps');
+    const live = startSource();
+    await live.waitForSync();
+    expect(live.status().degraded).toEqual([
+      {
+        resource: 'configmaps',
+        message:
+          'may not list configmaps in istio-system: add it to the istio-system Role in deploy/rbac.yaml',
+      },
+    ]);
+    // Without the mesh config, the engine falls back to Istio's defaults.
+    expect(buildClusterState('b', live.objects()!).mesh.trustDomain).toBe(
+      'cluster.local',
+    );
+
+    server!.forbid('services');
+    server!.dropWatches();
+    const services = await waitFor('services to degrade', () =>
+      live.status().degraded.find(d => d.resource === 'services'),
+    );
+    expect(services.message).toBe(
+      'may not watch services: add it to the ClusterRole in deploy/rbac.yaml',
+    );
+    expect(buildClusterState('b', live.objects()!).services).toEqual([]);
+    expect(live.status().state).toBe('synced');
   });
 
   it('fails when it may read nothing at all', async () => {

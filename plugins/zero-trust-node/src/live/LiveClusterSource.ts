@@ -143,33 +143,31 @@ export class LiveClusterSource {
   async waitForSync(timeoutMs = 30_000): Promise<void> {
     if (this.current.state === 'synced') return;
     await new Promise<void>((resolve, reject) => {
-      const done = () => {
-        clearTimeout(timer);
-        this.syncWaiters.delete(check);
-      };
+      let timer: NodeJS.Timeout | undefined = undefined;
       const check = () => {
-        if (this.current.state === 'synced') {
-          done();
-          resolve();
-        } else if (this.stopped) {
-          done();
-          reject(
-            new Error(`cluster ${this.name} was stopped before it synced`),
-          );
-        }
-      };
-      const timer = setTimeout(() => {
-        done();
         const { state, message } = this.current;
-        reject(
-          new Error(
-            `cluster ${
+        let failure: string | undefined;
+        if (state !== 'synced') {
+          if (this.stopped) {
+            failure = `cluster ${this.name} was stopped before it synced`;
+          } else if (!timer) {
+            failure = `cluster ${
               this.name
             } did not sync within ${timeoutMs} ms: ${state}${
               message ? `: ${message}` : ''
-            }`,
-          ),
-        );
+            }`;
+          } else {
+            return;
+          }
+        }
+        clearTimeout(timer);
+        this.syncWaiters.delete(check);
+        if (failure) reject(new Error(failure));
+        else resolve();
+      };
+      timer = setTimeout(() => {
+        timer = undefined;
+        check();
       }, timeoutMs);
       this.syncWaiters.add(check);
     });
@@ -203,13 +201,15 @@ export class LiveClusterSource {
     const failing = this.reflectors.flatMap(r =>
       r.health.state === 'failing' ? [{ id: r.resource.id, ...r.health }] : [],
     );
-    const message = failing.length
-      ? failing.every(f => f.message === failing[0].message)
+    let message: string | undefined;
+    if (failing.length) {
+      // Connection failures hit every resource alike: say it once.
+      message = failing.every(f => f.message === failing[0].message)
         ? failing[0].message
         : `${failing[0].id}: ${failing[0].message} (and ${
             failing.length - 1
-          } more failing)`
-      : undefined;
+          } more failing)`;
+    }
 
     if (degraded.length === this.reflectors.length) {
       return {

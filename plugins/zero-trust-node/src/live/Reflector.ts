@@ -62,6 +62,8 @@ export class Reflector {
   version: string;
 
   private resourceVersion = '';
+  /** What it was doing when a request failed, for the 403 message. */
+  private verb: 'list' | 'watch' = 'list';
   private stopped = false;
   private readonly sleeper = new Sleeper();
   private request?: AbortController;
@@ -122,8 +124,12 @@ export class Reflector {
       this.resourceVersion = '';
     }
     if (code === 403) {
+      const scope = resource.namespace ? ` in ${resource.namespace}` : '';
+      const role = resource.namespace
+        ? `the ${resource.namespace} Role`
+        : 'the ClusterRole';
       this.degrade(
-        `may not list ${resource.id}: add it to the ClusterRole in deploy/rbac.yaml`,
+        `may not ${this.verb} ${resource.id}${scope}: add it to ${role} in deploy/rbac.yaml`,
       );
       return this.options.recheckMs;
     }
@@ -185,6 +191,7 @@ export class Reflector {
       const timeout = setTimeout(() => this.request?.abort(), requestTimeoutMs);
       let page;
       try {
+        this.verb = 'list';
         this.options.onRequest('list');
         page = await apis.list(
           resource,
@@ -264,6 +271,7 @@ export class Reflector {
         }
         this.apply(type, object);
       };
+      this.verb = 'watch';
       this.options.onRequest('watch');
       apis.watch
         .watch(

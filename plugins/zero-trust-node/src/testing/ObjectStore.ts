@@ -26,6 +26,12 @@ export function objectKey(obj: Json): string {
   return `${obj.metadata?.namespace ?? ''}/${obj.metadata?.name}`;
 }
 
+/** Byte order, as etcd sorts keys (not the locale's order). */
+function compareKeys(a: string, b: string): number {
+  if (a === b) return 0;
+  return a < b ? -1 : 1;
+}
+
 /** RFC 3339 in whole seconds, as the API server writes timestamps. */
 function now(): string {
   return new Date().toISOString().replace(/\.\d+Z$/, 'Z');
@@ -117,7 +123,7 @@ export class ObjectStore {
       else objects.delete(key);
     }
     return [...objects.entries()]
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .sort(([a], [b]) => compareKeys(a, b))
       .map(([, object]) => object);
   }
 

@@ -310,12 +310,10 @@ export class TestApiServer {
     if (target.type === 'collection' || target.type === 'object') {
       const id = resourceId(target.resource);
       if (this.forbidden.has(id)) {
-        const verb =
-          target.type === 'object'
-            ? 'get'
-            : url.searchParams.get('watch') === 'true'
-            ? 'watch'
-            : 'list';
+        let verb = 'get';
+        if (target.type === 'collection') {
+          verb = url.searchParams.get('watch') === 'true' ? 'watch' : 'list';
+        }
         throw new StatusError(
           403,
           'Forbidden',

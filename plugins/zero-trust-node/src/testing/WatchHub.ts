@@ -28,6 +28,7 @@ export interface WatchHubOptions {
  */
 export class WatchHub {
   private readonly streams = new Set<ServerResponse>();
+  private readonly enders = new WeakMap<ServerResponse, () => void>();
   /** BOOKMARK events sent so far, for tests to wait on. */
   bookmarksSent = 0;
 
@@ -107,18 +108,21 @@ export class WatchHub {
       res.end(`${JSON.stringify({ type: 'ERROR', object: refusal })}\n`);
       return;
     }
-    backlog.forEach(l => res.write(l));
+    const send = (text: string) => {
+      if (!res.writableEnded && !res.destroyed) res.write(text);
+    };
+    backlog.forEach(send);
 
     const id = resourceId(resource);
     const unsubscribe = this.store.subscribe(event => {
       if (event.resource !== id) return;
       const l = translate(event);
-      if (l) res.write(l);
+      if (l) send(l);
     });
     const bookmarkTimer = bookmarks
       ? setInterval(() => {
           this.bookmarksSent++;
-          res.write(
+          send(
             `${JSON.stringify({
               type: 'BOOKMARK',
               object: {
@@ -132,17 +136,18 @@ export class WatchHub {
           );
         }, this.options.bookmarkIntervalMs)
       : undefined;
-    const timeout =
-      timeoutSeconds > 0
-        ? setTimeout(() => res.end(), timeoutSeconds * 1000)
-        : undefined;
-    this.streams.add(res);
-    res.on('close', () => {
+    const end = () => {
       unsubscribe();
       clearInterval(bookmarkTimer);
       clearTimeout(timeout);
       this.streams.delete(res);
-    });
+      if (!res.writableEnded) res.end();
+    };
+    const timeout =
+      timeoutSeconds > 0 ? setTimeout(end, timeoutSeconds * 1000) : undefined;
+    this.streams.add(res);
+    this.enders.set(res, end);
+    res.on('close', end);
   }
 
   /** Cuts every open watch's connection, as a network failure would. */
@@ -154,6 +159,6 @@ export class WatchHub {
 
   /** Ends every open watch cleanly, as the server does at its timeout. */
   endAll(): void {
-    for (const res of [...this.streams]) res.end();
+    for (const res of [...this.streams]) this.enders.get(res)?.();
   }
 }
