@@ -370,6 +370,22 @@ describe('LiveClusterSource', () => {
     expect(live.status().state).toBe('synced');
   });
 
+  it('resumes the watches the server ends at their timeout, without listing again', async () => {
+    await startServer();
+    const live = startSource({ watchTimeoutSeconds: 1, random: () => 0 });
+    await live.waitForSync();
+    const lists = live.apiCalls().lists;
+    await waitFor(
+      'a second round of watches',
+      () => live.apiCalls().watches >= 22,
+    );
+    expect(
+      watchRequests(server!).every(r => r.query.timeoutSeconds === '1'),
+    ).toBe(true);
+    expect(live.apiCalls().lists).toBe(lists);
+    expect(live.status().state).toBe('synced');
+  });
+
   it.each(['event', 'status'] as const)(
     'lists again when the resourceVersion expired (410 as a watch %s)',
     async expiredWatch => {

@@ -136,6 +136,7 @@ export class WatchHub {
           );
         }, this.options.bookmarkIntervalMs)
       : undefined;
+    let timeout: NodeJS.Timeout | undefined;
     const end = () => {
       unsubscribe();
       clearInterval(bookmarkTimer);
@@ -143,8 +144,7 @@ export class WatchHub {
       this.streams.delete(res);
       if (!res.writableEnded) res.end();
     };
-    const timeout =
-      timeoutSeconds > 0 ? setTimeout(end, timeoutSeconds * 1000) : undefined;
+    if (timeoutSeconds > 0) timeout = setTimeout(end, timeoutSeconds * 1000);
     this.streams.add(res);
     this.enders.set(res, end);
     res.on('close', end);
