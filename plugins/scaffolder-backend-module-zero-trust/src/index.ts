@@ -1,8 +1,20 @@
-/***/
 /**
- * The zero-trust module for @backstage/plugin-scaffolder-backend.
+ * The zero-trust module for @backstage/plugin-scaffolder-backend: actions that write a
+ * service's mesh onboarding into a GitOps repository and open the pull request.
  *
  * @packageDocumentation
  */
 
 export { scaffolderModule as default } from './module';
+export { createOnboardGenerateAction } from './actions/onboardGenerate';
+export type { CreateOnboardGenerateActionOptions } from './actions/onboardGenerate';
+export {
+  createGitopsPullRequestAction,
+  GitopsPullRequestError,
+} from './actions/gitopsPullRequest';
+export type { CreateGitopsPullRequestActionOptions } from './actions/gitopsPullRequest';
+export { GitopsRepositories } from './gitops/GitopsRepositories';
+export type { GitopsRepositoriesOptions } from './gitops/GitopsRepositories';
+export { MeshIdentities } from './onboarding/MeshIdentities';
+export { readGitopsConfig } from './config';
+export type { GitopsConfig, PlainGitConfig } from './config';

@@ -1,10 +1,24 @@
-import { createBackendModule } from '@backstage/backend-plugin-api';
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
+import {
+  DefaultGithubCredentialsProvider,
+  ScmIntegrations,
+} from '@backstage/integration';
+import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
+import { createGitopsPullRequestAction } from './actions/gitopsPullRequest';
+import { createOnboardGenerateAction } from './actions/onboardGenerate';
+import { readGitopsConfig } from './config';
+import { seedRepository } from './git/seedRepository';
+import { GitopsRepositories } from './gitops/GitopsRepositories';
+import { MeshIdentities } from './onboarding/MeshIdentities';
 
 /**
- * The zero-trust module for the scaffolder.
- *
- * It registers no actions yet: `zero-trust:onboard:generate` and
- * `zero-trust:gitops:pull-request` arrive with the scaffolder issue.
+ * The zero-trust module for the scaffolder: the `zero-trust:onboard:generate` and
+ * `zero-trust:gitops:pull-request` actions. Where `zeroTrust.gitops.plainGit` names a
+ * local repository with `seedFrom`, it creates that repository at startup (the demo's
+ * GitOps remote).
  *
  * @public
  */
@@ -13,8 +27,53 @@ export const scaffolderModule = createBackendModule({
   pluginId: 'scaffolder',
   register({ registerInit }) {
     registerInit({
-      deps: {},
-      async init() {},
+      deps: {
+        scaffolder: scaffolderActionsExtensionPoint,
+        config: coreServices.rootConfig,
+        discovery: coreServices.discovery,
+        auth: coreServices.auth,
+        logger: coreServices.logger,
+      },
+      async init({ scaffolder, config, discovery, auth, logger }) {
+        const gitops = readGitopsConfig(config);
+        const integrations = ScmIntegrations.fromConfig(config);
+        const repositories = new GitopsRepositories({
+          integrations,
+          githubCredentialsProvider:
+            DefaultGithubCredentialsProvider.fromIntegrations(integrations),
+          config: gitops,
+        });
+        const identities = new MeshIdentities({ discovery, auth });
+
+        const plainGit = gitops.plainGit;
+        if (plainGit?.localPath && plainGit.seedFrom) {
+          // A missing `git` or an unreadable folder must not stop the backend: the
+          // actions report the same problem when they run.
+          try {
+            if (
+              await seedRepository({
+                repository: plainGit.localPath,
+                from: plainGit.seedFrom,
+                branch: plainGit.seedBranch,
+                author: gitops.author,
+              })
+            ) {
+              logger.info(
+                `Created the GitOps repository ${plainGit.localPath} from ${plainGit.seedFrom}`,
+              );
+            }
+          } catch (error) {
+            logger.warn(
+              `Could not create the GitOps repository ${plainGit.localPath}: ${error}`,
+            );
+          }
+        }
+
+        scaffolder.addActions(
+          createOnboardGenerateAction({ repositories, identities }),
+          createGitopsPullRequestAction({ repositories, identities }),
+        );
+      },
     });
   },
 });

@@ -1,0 +1,252 @@
+import { CustomErrorBase, InputError, isError } from '@backstage/errors';
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import { z as zod } from 'zod/v3';
+import { onboardRepository } from '@zero-trust/backstage-plugin-zero-trust-node';
+import { PullRequestRef } from '../forges/types';
+import { GitopsRepositories } from '../gitops/GitopsRepositories';
+import {
+  branchName,
+  commitMessage,
+  describePullRequest,
+  pullRequestTitle,
+} from '../onboarding/describePullRequest';
+import { MeshIdentities } from '../onboarding/MeshIdentities';
+import { onboardingRequestInput } from '../onboarding/requestInput';
+import {
+  asInputError,
+  checkLayout,
+  rejectUnknownInputs,
+  toOnboardingRequest,
+} from '../onboarding/toOnboardingRequest';
+import { Redactor } from '../redact';
+import { redactingLogger } from '../redactingLogger';
+import { examples } from './gitopsPullRequest.examples';
+
+type Z = typeof zod;
+
+const inputSchema = {
+  repoUrl: (z: Z) =>
+    z
+      .string({
+        description:
+          'The GitOps repository: host?owner=OWNER&repo=REPO for a GitHub or GitLab integration, or the configured file:// plain git repository. Default: zeroTrust.gitops.repoUrl, else zeroTrust.gitops.plainGit.',
+      })
+      .optional(),
+  targetBranch: (z: Z) =>
+    z
+      .string({
+        description:
+          "The branch to merge into. Default: zeroTrust.gitops.baseBranch, else the repository's default branch.",
+      })
+      .optional(),
+  ...onboardingRequestInput,
+};
+const inputFields = Object.keys(inputSchema);
+
+/** The forge or git refused something the action asked: the message says what. */
+export class GitopsPullRequestError extends CustomErrorBase {}
+
+/** @public */
+export interface CreateGitopsPullRequestActionOptions {
+  repositories: GitopsRepositories;
+  /** Resolves `entityRef` callers; without it they are an InputError. */
+  identities?: Pick<MeshIdentities, 'resolveCallers'>;
+}
+
+/**
+ * `zero-trust:gitops:pull-request`: clones the GitOps repository, writes the service's
+ * onboarding (the same `onboardRepository` as the CLI), commits it on the service's own
+ * branch and opens a pull request that explains itself, or updates the one it opened
+ * before. A re-run with the same request pushes nothing and returns the same pull
+ * request.
+ *
+ * @public
+ */
+export function createGitopsPullRequestAction(
+  options: CreateGitopsPullRequestActionOptions,
+) {
+  const { repositories, identities } = options;
+  return createTemplateAction({
+    id: 'zero-trust:gitops:pull-request',
+    description:
+      "Opens (or updates) a pull request in the GitOps repository that onboards a service into the mesh: the namespace's injection label, the DestinationRule, PeerAuthentication and AuthorizationPolicies, with a description of who may call it before and after.",
+    examples,
+    supportsDryRun: true,
+    schema: {
+      input: inputSchema,
+      output: {
+        pullRequestUrl: z =>
+          z
+            .string({
+              description:
+                "The pull (merge) request's URL; for plain git, the pushed branch's link. Absent when the base branch already holds the onboarding and no pull request is open.",
+            })
+            .optional(),
+        pullRequestNumber: z =>
+          z
+            .number({
+              description:
+                'The pull request number (the merge request IID on GitLab); absent for plain git.',
+            })
+            .optional(),
+        branch: z =>
+          z.string({ description: 'The branch holding the change.' }),
+        targetBranch: z =>
+          z.string({ description: 'The branch the change targets.' }),
+        changedFiles: z =>
+          z.array(z.string(), {
+            description:
+              'The files created or modified, relative to the repository root.',
+          }),
+        pushed: z =>
+          z.boolean({
+            description:
+              'Whether a new commit was pushed (false when the branch already held this change).',
+          }),
+        spiffeId: z => z.string({ description: "The service's SPIFFE ID." }),
+      },
+    },
+    async handler(ctx) {
+      const { input } = ctx;
+      const redactor = new Redactor();
+      const logger = redactingLogger(ctx.logger, redactor);
+
+      rejectUnknownInputs(input, inputFields);
+      // Everything that can be checked without the repository is, before any clone.
+      const layout = checkLayout(input.layout);
+      let request = toOnboardingRequest(input);
+      const forge = repositories.forge(input.repoUrl, redactor);
+      if (request.allowedCallers.some(c => 'entityRef' in c)) {
+        if (!identities) {
+          throw new InputError(
+            'entityRef callers need the zero-trust backend to resolve them; use workload, principal or namespace',
+          );
+        }
+        request = await identities.resolveCallers(request);
+      }
+
+      try {
+        const dir = await ctx.createTemporaryDirectory();
+        const checkout = await repositories.checkout({
+          forge,
+          dir,
+          redactor,
+          logger,
+          base: input.targetBranch,
+        });
+        const { git, base } = checkout;
+
+        // Generation fails before anything is committed, let alone pushed.
+        const result = await onboardRepository({
+          root: dir,
+          request,
+          layout,
+        }).catch(error => {
+          throw asInputError(error);
+        });
+        const branch = branchName(result.plan);
+        const content = {
+          title: pullRequestTitle(result.plan),
+          body: describePullRequest({
+            ...result,
+            component: input.component,
+            owner: input.owner,
+            requestedBy: ctx.user?.ref,
+          }),
+        };
+        const changedFiles = result.changes.map(c => c.path);
+        const outputs = (pr: PullRequestRef | undefined, pushed: boolean) => {
+          if (pr) ctx.output('pullRequestUrl', redactor.redact(pr.url));
+          if (pr?.number !== undefined) {
+            ctx.output('pullRequestNumber', pr.number);
+          }
+          ctx.output('branch', branch);
+          ctx.output('targetBranch', base);
+          ctx.output('changedFiles', changedFiles);
+          ctx.output('pushed', pushed);
+          ctx.output('spiffeId', result.plan.spiffeId);
+        };
+
+        if (!changedFiles.length) {
+          logger.info(`${base} already holds this onboarding; nothing to push`);
+          outputs(await forge.findOpenPullRequest(branch), false);
+          return;
+        }
+        if (ctx.isDryRun) {
+          logger.info(
+            `Dry run: would commit ${changedFiles.join(
+              ', ',
+            )} on ${branch} and open a pull request into ${base}`,
+          );
+          logger.info(result.diff);
+          outputs({ url: forge.name }, false);
+          return;
+        }
+
+        const tree = await git.commitOnBranch(
+          branch,
+          changedFiles,
+          commitMessage(result.plan, ctx.user?.ref),
+        );
+        const remoteHead = await git.remoteBranchHead(branch);
+        const upToDate =
+          remoteHead !== undefined &&
+          (await git.remoteBranchTree(branch)) === tree;
+        if (upToDate) {
+          logger.info(`${branch} already holds this change; nothing to push`);
+        } else {
+          // The branch belongs to the action: a changed request (or a base that moved)
+          // replaces its commit, guarded by a lease against concurrent pushes.
+          await ctx.checkpoint({
+            key: `zero-trust.push.${forge.name}.${branch}.${tree}`,
+            fn: async () => {
+              const commit = await git.push(branch, remoteHead);
+              logger.info(`Pushed ${commit} to ${branch}`);
+            },
+          });
+        }
+
+        const { pr, created } = await ctx.checkpoint({
+          key: `zero-trust.pull-request.${forge.name}.${branch}`,
+          fn: async () => {
+            const existing = await forge.findOpenPullRequest(branch);
+            if (!existing) {
+              const opened = await forge.createPullRequest({
+                branch,
+                base,
+                content,
+              });
+              logger.info(`Opened ${opened.url}`);
+              return { pr: opened, created: true };
+            }
+            if (
+              existing.title === content.title &&
+              existing.body === content.body
+            ) {
+              logger.info(`${existing.url} is up to date`);
+              return { pr: existing, created: false };
+            }
+            const updated = await forge.updatePullRequest(existing, content);
+            logger.info(`Updated ${updated.url}`);
+            return { pr: updated, created: false };
+          },
+        });
+        if (created) {
+          await forge.decoratePullRequest(pr, {
+            logger,
+            checkpoint: ctx.checkpoint,
+          });
+        }
+        outputs({ url: pr.url, number: pr.number }, !upToDate);
+      } catch (error) {
+        const clean = redactor.scrub(error);
+        if (clean instanceof InputError) throw clean;
+        throw new GitopsPullRequestError(
+          `Could not open the onboarding pull request in ${forge.name}: ${
+            isError(clean) ? clean.message : String(clean)
+          }`,
+        );
+      }
+    },
+  });
+}

@@ -1,0 +1,64 @@
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Redactor } from '../redact';
+import { Git } from './Git';
+
+export interface SeedRepositoryOptions {
+  /** The bare repository to create. */
+  repository: string;
+  /** The folder whose files become its first commit. */
+  from: string;
+  branch: string;
+  author: { name: string; email: string };
+}
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await fs.stat(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Creates a bare repository holding a folder's files as its first commit, unless the
+ * repository already exists (so a restart keeps the branches the template pushed). It is
+ * built beside its final place and renamed into it, so a crash never leaves half a
+ * repository behind. Resolves to true where it created one.
+ */
+export async function seedRepository(
+  options: SeedRepositoryOptions,
+): Promise<boolean> {
+  const { repository, from, branch, author } = options;
+  if (await exists(repository)) return false;
+  if (!(await exists(from))) {
+    throw new Error(`cannot seed ${repository}: ${from} does not exist`);
+  }
+  await fs.mkdir(path.dirname(repository), { recursive: true });
+  const bare = await fs.mkdtemp(`${repository}.seeding-`);
+  const work = await fs.mkdtemp(path.join(os.tmpdir(), 'zero-trust-seed-'));
+  const redactor = new Redactor();
+  try {
+    const git = new Git({ dir: work, author, redactor });
+    await git.run(['init', '--quiet', '--bare'], bare);
+    await git.run(['symbolic-ref', 'HEAD', `refs/heads/${branch}`], bare);
+    await fs.cp(from, work, { recursive: true });
+    await git.run(['init', '--quiet']);
+    await git.run(['checkout', '--quiet', '-b', branch]);
+    await git.run(['add', '--all']);
+    await git.run([
+      'commit',
+      '--quiet',
+      '-m',
+      `Seed the GitOps repository from ${path.basename(from)}`,
+    ]);
+    await git.run(['push', '--quiet', bare, `HEAD:refs/heads/${branch}`]);
+    await fs.rename(bare, repository);
+    return true;
+  } finally {
+    await fs.rm(work, { recursive: true, force: true });
+    await fs.rm(bare, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,140 @@
+import { z as zod } from 'zod/v3';
+
+type Z = typeof zod;
+
+/**
+ * The onboarding request's fields (contracts/onboarding-request.md) as action inputs. The
+ * schema describes their shape for the template editor; `parseOnboardingRequest` (shared
+ * with the CLI and the backend) is what validates them, names included.
+ */
+export const onboardingRequestInput = {
+  service: (z: Z) =>
+    z.string({
+      description:
+        'The service to onboard: its Kubernetes Service (and workload) name, a DNS-1123 label.',
+    }),
+  namespace: (z: Z) =>
+    z.string({ description: "The service's namespace, a DNS-1123 label." }),
+  cluster: (z: Z) =>
+    z
+      .string({
+        description:
+          'The cluster: a folder under clusters/ in the GitOps repository. Required where it holds several.',
+      })
+      .optional(),
+  serviceAccount: (z: Z) =>
+    z
+      .string({
+        description:
+          "The workload's service account (its mesh identity). Default: the workload's, else the service name.",
+      })
+      .optional(),
+  selector: (z: Z) =>
+    z
+      .record(z.string(), {
+        description:
+          "The pod labels the policies select. Default: the workload's pod labels, else app=<service>.",
+      })
+      .optional(),
+  ports: (z: Z) =>
+    z
+      .array(
+        z.object({
+          name: z.string().optional(),
+          port: z.number().int(),
+          protocol: z.enum(['HTTP', 'HTTP2', 'GRPC', 'TCP', 'TLS']).optional(),
+        }),
+        {
+          description:
+            "The service's target (container) ports. Default: the workload's.",
+        },
+      )
+      .optional(),
+  dataplane: (z: Z) =>
+    z
+      .enum(['sidecar', 'ambient'], {
+        description: 'How the workload joins the mesh. Default sidecar.',
+      })
+      .optional(),
+  revision: (z: Z) =>
+    z
+      .string({
+        description:
+          'Label the namespace istio.io/rev=<revision> instead of istio-injection=enabled.',
+      })
+      .optional(),
+  mtlsMode: (z: Z) =>
+    z
+      .enum(['STRICT', 'PERMISSIVE'], {
+        description:
+          'The mTLS mode the workload accepts. Default STRICT; PERMISSIVE is a migration step.',
+      })
+      .optional(),
+  namespaceDefaultDeny: (z: Z) =>
+    z
+      .boolean({
+        description:
+          "Add the namespace's allow-nothing policy if it has none. Default true.",
+      })
+      .optional(),
+  allowedCallers: (z: Z) =>
+    z
+      .array(
+        z.object({
+          workload: z.string().optional(),
+          principal: z.string().optional(),
+          namespace: z.string().optional(),
+          entityRef: z.string().optional(),
+          ports: z.array(z.number().int()).optional(),
+          methods: z.array(z.string()).optional(),
+          paths: z.array(z.string()).optional(),
+        }),
+        {
+          description:
+            'Who may call the service, each naming one of workload (NAMESPACE/NAME), principal (TRUST_DOMAIN/ns/NS/sa/SA), namespace or entityRef (a catalog entity, resolved to its mesh identities), optionally narrowed to ports, methods and paths. An empty list means nobody.',
+        },
+      )
+      .optional(),
+  layout: (z: Z) =>
+    z
+      .object(
+        {
+          namespaceFile: z.string().optional(),
+          serviceDir: z.string().optional(),
+        },
+        {
+          description:
+            'Where new files go in the GitOps repository, with {cluster}, {namespace} and {service}. Default clusters/{cluster}/namespaces/{namespace}/namespace.yaml and clusters/{cluster}/namespaces/{namespace}/{service}/.',
+        },
+      )
+      .optional(),
+  component: (z: Z) =>
+    z
+      .string({
+        description:
+          'The catalog entity the service belongs to, named in the pull request (not part of the change).',
+      })
+      .optional(),
+  owner: (z: Z) =>
+    z
+      .string({
+        description:
+          "The service's owner, named in the pull request (not part of the change).",
+      })
+      .optional(),
+};
+
+/** The input fields that are the onboarding request itself. */
+export const requestFields = [
+  'service',
+  'namespace',
+  'cluster',
+  'serviceAccount',
+  'selector',
+  'ports',
+  'dataplane',
+  'revision',
+  'mtlsMode',
+  'namespaceDefaultDeny',
+  'allowedCallers',
+] as const;

@@ -1,0 +1,102 @@
+import { InputError } from '@backstage/errors';
+import {
+  OnboardingRequest,
+  OnboardingRequestError,
+  UnknownReferenceError,
+  parseOnboardingRequest,
+} from '@zero-trust/backstage-plugin-zero-trust-common';
+import {
+  GitopsConflictError,
+  GitopsLayout,
+  ManifestError,
+  validateGitopsLayout,
+} from '@zero-trust/backstage-plugin-zero-trust-node';
+import { requestFields } from './requestInput';
+
+/**
+ * The errors that mean "this request cannot be applied to this repository": shown to the
+ * user as they are (an InputError), never as a stack trace.
+ */
+export function asInputError(error: unknown): unknown {
+  if (
+    error instanceof OnboardingRequestError ||
+    error instanceof GitopsConflictError ||
+    error instanceof ManifestError ||
+    error instanceof UnknownReferenceError
+  ) {
+    return new InputError(error.message);
+  }
+  return error;
+}
+
+/**
+ * Refuses input fields the action does not know, as the onboarding contract refuses
+ * unknown request fields (the scaffolder checks its JSON schema first; a direct call
+ * must not slip past).
+ */
+export function rejectUnknownInputs(
+  input: Record<string, unknown>,
+  known: string[],
+): void {
+  const unknown = Object.keys(input).filter(k => !known.includes(k));
+  if (unknown.length) {
+    throw new InputError(
+      `${unknown.join(', ')}: unknown field${
+        unknown.length > 1 ? 's' : ''
+      } (allowed: ${known.join(', ')})`,
+    );
+  }
+}
+
+/**
+ * The action's input as an onboarding request, validated by the same parser as the CLI
+ * and the backend. A template renders an optional parameter the user left empty as `""`
+ * (or null): that is the field left out, not an invalid name.
+ */
+export function toOnboardingRequest(
+  input: Record<string, unknown>,
+): OnboardingRequest {
+  const fields: Record<string, unknown> = {};
+  for (const field of requestFields) {
+    const value = input[field];
+    if (value !== undefined && value !== null && value !== '') {
+      fields[field] = value;
+    }
+  }
+  try {
+    return parseOnboardingRequest(fields);
+  } catch (error) {
+    throw asInputError(error);
+  }
+}
+
+/** The layout input with empty fields dropped (see toOnboardingRequest). */
+export function toLayout(value: unknown): GitopsLayout | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    throw new InputError(
+      'layout must be an object { namespaceFile?, serviceDir? }',
+    );
+  }
+  const layout: GitopsLayout = {};
+  for (const [key, v] of Object.entries(value)) {
+    if (key !== 'namespaceFile' && key !== 'serviceDir') {
+      throw new InputError(
+        `layout.${key}: unknown field (allowed: namespaceFile, serviceDir)`,
+      );
+    }
+    if (v !== undefined && v !== null && v !== '') layout[key] = v as string;
+  }
+  return layout;
+}
+
+/** The layout input, checked (relative, inside the repository, known placeholders) before any clone. */
+export function checkLayout(value: unknown): GitopsLayout | undefined {
+  const layout = toLayout(value);
+  try {
+    validateGitopsLayout(layout);
+  } catch (error) {
+    throw asInputError(error);
+  }
+  return layout;
+}
