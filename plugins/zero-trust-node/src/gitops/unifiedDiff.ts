@@ -58,10 +58,11 @@ function editScript(a: string[], b: string[]): Op[] {
         middle.push({ kind: ' ', line: midA[i] });
         i++;
         j++;
-      } else if (j < m && (i === n || lcs[i][j + 1] >= lcs[i + 1][j])) {
-        middle.push({ kind: '+', line: midB[j++] });
-      } else {
+      } else if (i < n && (j === m || lcs[i + 1][j] >= lcs[i][j + 1])) {
+        // Deletions first, as diff(1) and git print them.
         middle.push({ kind: '-', line: midA[i++] });
+      } else {
+        middle.push({ kind: '+', line: midB[j++] });
       }
     }
   }

@@ -152,6 +152,9 @@ export function setMapEntries(
     for (const p of path) {
       cursor[p] ??= {};
       cursor = cursor[p];
+      if (typeof cursor !== 'object' || Array.isArray(cursor)) {
+        throw new YamlEditError(`${path.join('.')} is not a map`);
+      }
     }
     if (cursor[key] === value) continue;
     cursor[key] = value;

@@ -1,0 +1,159 @@
+import { parseAllDocuments } from 'yaml';
+import { YamlEditError, appendToSequence, setMapEntries } from './yamlEdit';
+
+const labels = ['metadata', 'labels'];
+
+describe('setMapEntries', () => {
+  it('adds an entry after the last one of a block map, trailing comment and all', () => {
+    const text =
+      'kind: Namespace\nmetadata:\n  name: shop\n  labels:\n    team: shop # owner\n    # retired: yes\nspec: {}\n';
+    expect(
+      setMapEntries(text, 0, labels, { 'istio-injection': 'enabled' }),
+    ).toBe(
+      'kind: Namespace\nmetadata:\n  name: shop\n  labels:\n    team: shop # owner\n    istio-injection: enabled\n    # retired: yes\nspec: {}\n',
+    );
+  });
+
+  it('replaces a differing value in place, keeping its quotes', () => {
+    const text = "metadata:\n  labels:\n    istio.io/rev: '1-23' # canary\n";
+    expect(setMapEntries(text, 0, labels, { 'istio.io/rev': '1-24' })).toBe(
+      "metadata:\n  labels:\n    istio.io/rev: '1-24' # canary\n",
+    );
+  });
+
+  it('quotes a value that would otherwise read back as a number or a boolean', () => {
+    const edited = setMapEntries('metadata:\n  labels: {}\n', 0, labels, {
+      a: '124',
+      b: 'true',
+    });
+    expect(edited).toBe('metadata:\n  labels: {a: "124", b: "true"}\n');
+  });
+
+  it('returns the text untouched when every entry is already there', () => {
+    const text = 'metadata:\n  labels:\n    istio-injection: "enabled"\n';
+    expect(
+      setMapEntries(text, 0, labels, { 'istio-injection': 'enabled' }),
+    ).toBe(text);
+  });
+
+  it('creates the map under a key with no value', () => {
+    expect(
+      setMapEntries('metadata:\n  name: x\n  labels:\n', 0, labels, { a: 'b' }),
+    ).toBe('metadata:\n  name: x\n  labels:\n    a: b\n');
+  });
+
+  it('edits only the document it is asked to', () => {
+    const text =
+      'metadata:\n  labels: {a: b}\n---\nmetadata:\n  labels: {a: b}\n';
+    expect(setMapEntries(text, 1, labels, { c: 'd' })).toBe(
+      'metadata:\n  labels: {a: b}\n---\nmetadata:\n  labels: {a: b, c: d}\n',
+    );
+  });
+
+  it('handles a file without a final newline', () => {
+    expect(
+      setMapEntries('metadata:\n  labels:\n    a: b', 0, labels, { c: 'd' }),
+    ).toBe('metadata:\n  labels:\n    a: b\n    c: d\n');
+  });
+
+  it('refuses shapes it cannot edit in place rather than guess', () => {
+    for (const text of [
+      'metadata:\n  labels: none\n',
+      'metadata: {name: x}\n',
+      'metadata:\n  labels:\n    a: [1]\n',
+    ]) {
+      const attempt = () =>
+        setMapEntries(text, 0, labels, {
+          a: 'b',
+          'istio-injection': 'enabled',
+        });
+      expect(attempt).toThrow(YamlEditError);
+    }
+  });
+
+  it('always reads back as the original plus the entries', () => {
+    const block = [
+      'metadata:\n  labels:\n    a: b\n',
+      'metadata:\n   annotations: {x: y}\n   name: z\n',
+      '# top\nmetadata: # meta\n  labels: # labels\n    a: b # a\n# end\n',
+    ];
+    const flow = [
+      'metadata:\n  labels: { a: b }\n',
+      'metadata:\n  labels: {a: b,}\n',
+    ];
+    for (const text of [...block, ...flow]) {
+      const edited = setMapEntries(text, 0, labels, { c: 'd', e: '0' });
+      const before = parseAllDocuments(text)[0].toJS();
+      const after = parseAllDocuments(edited)[0].toJS();
+      expect(after).toEqual({
+        ...before,
+        metadata: {
+          ...before.metadata,
+          labels: { ...before.metadata.labels, c: 'd', e: '0' },
+        },
+      });
+      if (block.includes(text)) {
+        // Block style: every original line is still there, in order.
+        const lines = text.split('\n');
+        let i = 0;
+        for (const line of edited.split('\n')) if (line === lines[i]) i++;
+        expect(i).toBe(lines.length);
+      }
+    }
+  });
+});
+
+describe('appendToSequence', () => {
+  it('appends with the prefix the sequence already uses', () => {
+    expect(
+      appendToSequence(
+        'resources:\n- a.yaml     # first\n- b.yaml\n',
+        0,
+        'resources',
+        'c.yaml',
+      ),
+    ).toBe('resources:\n- a.yaml     # first\n- b.yaml\n- c.yaml\n');
+    expect(
+      appendToSequence(
+        'resources:\n    -   a.yaml\nnamespace: x\n',
+        0,
+        'resources',
+        'b',
+      ),
+    ).toBe('resources:\n    -   a.yaml\n    -   b\nnamespace: x\n');
+  });
+
+  it('appends to a flow sequence', () => {
+    expect(
+      appendToSequence('resources: [a.yaml]\n', 0, 'resources', 'b.yaml'),
+    ).toBe('resources: [a.yaml, b.yaml]\n');
+    expect(appendToSequence('resources: []\n', 0, 'resources', 'b.yaml')).toBe(
+      'resources: [b.yaml]\n',
+    );
+  });
+
+  it('adds the key where it is missing or empty', () => {
+    expect(
+      appendToSequence('kind: Kustomization\n', 0, 'resources', 'a.yaml'),
+    ).toBe('kind: Kustomization\nresources:\n- a.yaml\n');
+    expect(
+      appendToSequence(
+        'resources:\nkind: Kustomization\n',
+        0,
+        'resources',
+        'a.yaml',
+      ),
+    ).toBe('resources:\n- a.yaml\nkind: Kustomization\n');
+  });
+
+  it('does not list an entry twice', () => {
+    const text = 'resources:\n  - a.yaml\n';
+    expect(appendToSequence(text, 0, 'resources', 'a.yaml')).toBe(text);
+  });
+
+  it('quotes an entry that would not read back as a string', () => {
+    expect(appendToSequence('resources:\n- a\n', 0, 'resources', '123')).toBe(
+      'resources:\n- a\n- "123"\n',
+    );
+  });
+});
