@@ -1,12 +1,19 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
+import { LiveClusterSource } from '@zero-trust/backstage-plugin-zero-trust-node/live';
 import { ClusterConfig } from '../config/clusterConfig';
 import { ClusterSource } from './ClusterSource';
 import { FailedClusterSource } from './FailedClusterSource';
 import { SnapshotClusterSource } from './SnapshotClusterSource';
 
+/** Options for live sources; tests and benchmarks shorten the waits. */
+export type LiveSourceOptions = ConstructorParameters<
+  typeof LiveClusterSource
+>[1];
+
 export function createClusterSource(
   config: ClusterConfig,
-  _logger: LoggerService,
+  logger: LoggerService,
+  liveOptions: LiveSourceOptions = {},
 ): ClusterSource {
   switch (config.kind) {
     case 'snapshot':
@@ -14,9 +21,9 @@ export function createClusterSource(
     case 'unsupported':
       return new FailedClusterSource(config.name, config.reason);
     default:
-      return new FailedClusterSource(
-        config.name,
-        'live clusters: not wired yet',
+      return new LiveClusterSource(
+        { name: config.name, ...config.connection },
+        { logger: logger.child({ cluster: config.name }), ...liveOptions },
       );
   }
 }
