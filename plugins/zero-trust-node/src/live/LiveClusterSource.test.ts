@@ -675,6 +675,36 @@ describe('LiveClusterSource', () => {
     expect(pages.slice(1).every(r => !!r.query.continue)).toBe(true);
   });
 
+  it('lists again, unpaged, when the continue token expires between pages', async () => {
+    await startServer();
+    server!.delay(300);
+    const live = startSource({ pageSize: 2 });
+    const serviceAccountPages = () =>
+      listRequests(server!).filter(r => r.path === '/api/v1/serviceaccounts');
+    // While the second page waits in the server, the snapshot it reads expires.
+    await waitFor('the second page', () =>
+      serviceAccountPages().some(r => r.query.continue),
+    );
+    server!.apply({
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
+      metadata: { name: 'meanwhile', namespace: 'inventory' },
+    });
+    server!.compact();
+    server!.delay(0);
+
+    await live.waitForSync();
+    expect(find(live.objects(), 'ServiceAccount', 'meanwhile')).toBeDefined();
+    expect(
+      buildClusterState('backend', live.objects()!).serviceAccounts,
+    ).toHaveLength(
+      buildClusterState('backend', disk).serviceAccounts.length + 1,
+    );
+    const last = serviceAccountPages().pop()!;
+    expect(last.query.limit).toBeUndefined();
+    expect(last.query.continue).toBeUndefined();
+  });
+
   it('fails with a clear message, without the token, when the token is wrong', async () => {
     await startServer();
     const token = 'not-the-right-token-0123456789';
