@@ -1,0 +1,419 @@
+import { execFile } from 'node:child_process';
+import { existsSync, promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import {
+  MeshModel,
+  check,
+} from '@zero-trust/backstage-plugin-zero-trust-common';
+import { loadClusterSnapshot } from '@zero-trust/backstage-plugin-zero-trust-node';
+import { run } from '../run';
+import { jsonErrorOffset } from './onboard';
+
+const repoRoot = path.resolve(__dirname, '../../../..');
+const examples = path.join(repoRoot, 'examples/gitops');
+const bin = path.join(repoRoot, 'packages/cli/bin/zero-trust');
+
+async function cli(...argv: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const code = await run(argv, {
+    stdout: t => {
+      stdout += t;
+    },
+    stderr: t => {
+      stderr += t;
+    },
+  });
+  return { code, stdout, stderr };
+}
+
+let tmp: string;
+let repo: string;
+beforeEach(async () => {
+  tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'zero-trust-onboard-'));
+  repo = path.join(tmp, 'gitops');
+  await fs.cp(examples, repo, { recursive: true });
+});
+afterEach(async () => {
+  await fs.rm(tmp, { recursive: true, force: true });
+});
+
+async function requestFile(content: unknown, name = 'request.json') {
+  const file = path.join(tmp, name);
+  await fs.writeFile(
+    file,
+    typeof content === 'string' ? content : JSON.stringify(content, null, 2),
+  );
+  return file;
+}
+
+/** Every file under the checkout with its content. */
+async function tree(root: string): Promise<Map<string, string>> {
+  const files = new Map<string, string>();
+  const walk = async (dir: string) => {
+    for (const entry of await fs.readdir(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) await walk(full);
+      else
+        files.set(path.relative(root, full), await fs.readFile(full, 'utf8'));
+    }
+  };
+  await walk(root);
+  return files;
+}
+
+const inventory = {
+  service: 'inventory-api',
+  namespace: 'inventory',
+  allowedCallers: [
+    { workload: 'bookinfo/productpage', methods: ['GET'] },
+    { namespace: 'monitoring', ports: [8080] },
+  ],
+};
+
+/** The one line on stderr of a run that must fail with exit 2. */
+async function badInput(...argv: string[]): Promise<string> {
+  const { code, stdout, stderr } = await cli(...argv);
+  expect(code).toBe(2);
+  expect(stdout).toBe('');
+  const lines = stderr.split('\n').filter(Boolean);
+  expect(lines).toHaveLength(1);
+  return lines[0];
+}
+
+describe('onboard', () => {
+  it('writes the change into the checkout and prints the changed files', async () => {
+    const request = await requestFile(inventory);
+    const { code, stdout, stderr } = await cli(
+      'onboard',
+      '--repo',
+      repo,
+      '--request',
+      request,
+    );
+    expect(code).toBe(0);
+    const ns = 'clusters/backend/namespaces/inventory';
+    expect(stdout).toBe(
+      [
+        `create ${ns}/authorization-policy-allow-nothing.yaml`,
+        `create ${ns}/inventory-api/authorization-policy-inventory-api-callers.yaml`,
+        `create ${ns}/inventory-api/destination-rule-inventory-api.yaml`,
+        `modify ${ns}/inventory-api/kustomization.yaml`,
+        `modify ${ns}/kustomization.yaml`,
+        `modify ${ns}/namespace.yaml`,
+        '',
+      ].join('\n'),
+    );
+    expect(stderr).toContain('note: mTLS STRICT already comes from');
+
+    const model = new MeshModel([
+      await loadClusterSnapshot('backend', path.join(repo, 'clusters/backend')),
+    ]);
+    const decide = (from: string, method?: string) =>
+      check(model, { from, to: 'inventory/inventory-api', port: 8080, method })
+        .decision;
+    expect(decide('bookinfo/productpage', 'GET')).toBe('ALLOW');
+    expect(decide('bookinfo/productpage', 'DELETE')).toBe('DENY');
+    expect(decide('monitoring/prometheus', 'GET')).toBe('ALLOW');
+    expect(decide('bookinfo/details', 'GET')).toBe('DENY');
+    expect(decide('plaintext', 'GET')).toBe('DENY');
+
+    // Again: nothing to change, nothing printed on stdout, no file touched.
+    const once = await tree(repo);
+    const again = await cli('onboard', '--repo', repo, '--request', request);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toBe('');
+    expect(again.stderr).toContain(
+      'nothing to change: the repository already holds this onboarding',
+    );
+    expect(await tree(repo)).toEqual(once);
+  });
+
+  it('prints the files and the diff with --dry-run, and writes nothing', async () => {
+    const request = await requestFile(inventory);
+    const before = await tree(repo);
+    const { code, stdout, stderr } = await cli(
+      'onboard',
+      '--repo',
+      repo,
+      '--request',
+      request,
+      '--dry-run',
+    );
+    expect(code).toBe(0);
+    expect(await tree(repo)).toEqual(before);
+    expect(stdout).toMatch(
+      /^create clusters\/backend\/namespaces\/inventory\//,
+    );
+    expect(stdout).toContain(
+      '--- a/clusters/backend/namespaces/inventory/namespace.yaml\n+++ b/clusters/backend/namespaces/inventory/namespace.yaml\n',
+    );
+    expect(stdout).toContain('+    istio-injection: enabled\n');
+    expect(stderr).toContain('dry run: nothing was written');
+  });
+
+  it('names the cluster of a checkout without clusters/ with --cluster', async () => {
+    const single = path.join(repo, 'clusters/backend');
+    const request = await requestFile({
+      service: 'payments',
+      namespace: 'shop',
+      ports: [{ port: 8443, protocol: 'GRPC' }],
+    });
+    const { code, stdout } = await cli(
+      'onboard',
+      '--repo',
+      single,
+      '--request',
+      request,
+      '--cluster',
+      'backend',
+      '--layout-service-dir',
+      'apps/{namespace}/{service}',
+    );
+    expect(code).toBe(0);
+    expect(stdout.split('\n')).toEqual(
+      expect.arrayContaining([
+        'create namespaces/shop/namespace.yaml',
+        'create apps/shop/payments/destination-rule-payments.yaml',
+      ]),
+    );
+    const contradiction = await requestFile({ ...inventory, cluster: 'edge' });
+    expect(
+      await badInput(
+        'onboard',
+        '--repo',
+        repo,
+        '--request',
+        contradiction,
+        '--cluster',
+        'backend',
+      ),
+    ).toBe(
+      'zero-trust onboard: --cluster backend contradicts the request\'s cluster "edge"',
+    );
+  });
+
+  it('reports malformed JSON with its line', async () => {
+    const request = await requestFile(
+      '{\n  "service": "ratings",\n  "namespace": ,\n  "allowedCallers": []\n}\n',
+    );
+    expect(
+      await badInput('onboard', '--repo', repo, '--request', request),
+    ).toBe(
+      `zero-trust onboard: ${request}:3: not valid JSON: unexpected "," at column 16`,
+    );
+  });
+
+  it('reports every issue of an invalid request on one line, injection attempts included', async () => {
+    const request = await requestFile({
+      service: 'ratings\nkind: Secret',
+      namespace: 'bookinfo',
+      team: 'x',
+      allowedCallers: [
+        { workload: 'bookinfo/productpage', namespace: 'bookinfo' },
+        { namespace: 'x', paths: ['/[x](https://evil.example)'] },
+      ],
+    });
+    const line = await badInput(
+      'onboard',
+      '--repo',
+      repo,
+      '--request',
+      request,
+    );
+    expect(line).toMatch(
+      new RegExp(
+        `^zero-trust onboard: ${request}: invalid onboarding request: `,
+      ),
+    );
+    for (const path of [
+      'team: unknown field',
+      'service: must not contain control characters',
+      'allowedCallers[0]: names workload and namespace',
+      'allowedCallers[1].paths[0]: may hold only URL path characters',
+    ]) {
+      expect(line).toContain(path);
+    }
+  });
+
+  it('leaves entityRef callers to Backstage', async () => {
+    const request = await requestFile({
+      ...inventory,
+      allowedCallers: [{ entityRef: 'component:default/productpage' }],
+    });
+    expect(
+      await badInput('onboard', '--repo', repo, '--request', request),
+    ).toContain(
+      'entityRef callers need Backstage; use workload, principal or namespace',
+    );
+  });
+
+  it('names a caller or cluster that resolves to nothing', async () => {
+    const unknown = await requestFile({
+      ...inventory,
+      allowedCallers: [{ workload: 'bookinfo/nobody' }],
+    });
+    expect(
+      await badInput('onboard', '--repo', repo, '--request', unknown),
+    ).toContain('allowedCallers[0].workload: no workload bookinfo/nobody');
+    const cluster = await requestFile({ ...inventory, cluster: 'edge' });
+    expect(
+      await badInput('onboard', '--repo', repo, '--request', cluster),
+    ).toMatch(/cluster: no cluster "edge"/);
+  });
+
+  it('refuses a conflicting resource, naming the file, and writes nothing', async () => {
+    const rival = 'clusters/backend/namespaces/inventory/rival.yaml';
+    await fs.writeFile(
+      path.join(repo, rival),
+      'apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: {name: inventory-api, namespace: inventory}\nspec: {host: inventory-api, trafficPolicy: {tls: {mode: DISABLE}}}\n',
+    );
+    const before = await tree(repo);
+    const request = await requestFile(inventory);
+    const line = await badInput(
+      'onboard',
+      '--repo',
+      repo,
+      '--request',
+      request,
+    );
+    expect(line).toContain(rival);
+    expect(await tree(repo)).toEqual(before);
+  });
+
+  it('refuses malformed YAML in the checkout, naming the file and line', async () => {
+    const broken = path.join(
+      repo,
+      'clusters/backend/namespaces/inventory/broken.yaml',
+    );
+    await fs.writeFile(broken, 'kind: ConfigMap\nmetadata: {name: x\n');
+    const before = await tree(repo);
+    const request = await requestFile(inventory);
+    expect(
+      await badInput('onboard', '--repo', repo, '--request', request),
+    ).toMatch(new RegExp(`broken\\.yaml:\\d+: malformed YAML`));
+    expect(await tree(repo)).toEqual(before);
+  });
+
+  it('refuses a layout that leaves the repository', async () => {
+    const request = await requestFile(inventory);
+    expect(
+      await badInput(
+        'onboard',
+        '--repo',
+        repo,
+        '--request',
+        request,
+        '--layout-service-dir',
+        '../{service}',
+      ),
+    ).toBe(
+      'zero-trust onboard: --layout-service-dir: must not contain "." or ".." segments',
+    );
+    expect(
+      await badInput(
+        'onboard',
+        '--repo',
+        repo,
+        '--request',
+        request,
+        '--layout-namespace-file',
+        '/etc/ns.yaml',
+      ),
+    ).toContain('--layout-namespace-file: must be a relative path');
+  });
+
+  it('needs its options', async () => {
+    const request = await requestFile(inventory);
+    expect(await badInput('onboard', '--request', request)).toBe(
+      'zero-trust onboard: --repo DIR is required',
+    );
+    expect(await badInput('onboard', '--repo', repo)).toBe(
+      'zero-trust onboard: --request FILE.json is required',
+    );
+    expect(
+      await badInput(
+        'onboard',
+        '--repo',
+        path.join(tmp, 'missing'),
+        '--request',
+        request,
+      ),
+    ).toContain('no such folder');
+    expect(
+      await badInput(
+        'onboard',
+        '--repo',
+        repo,
+        '--request',
+        path.join(tmp, 'missing.json'),
+      ),
+    ).toContain('missing.json: no such file');
+    expect(
+      await badInput(
+        'onboard',
+        '--repo',
+        repo,
+        '--request',
+        request,
+        '--force',
+      ),
+    ).toMatch(/--force/);
+    const help = await cli('onboard', '--help');
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain(
+      'zero-trust onboard --repo DIR --request FILE.json',
+    );
+    expect((await cli('--help')).stdout).not.toContain('not built yet');
+  });
+});
+
+describe('jsonErrorOffset', () => {
+  it.each([
+    ['{"a": }', 6],
+    ['{"a": 1,}', 8],
+    ['{"a" 1}', 5],
+    ['{"a": tru}', 6],
+    ['{"a": "x\ny"}', 8],
+    ['[1, 2', 5],
+    ['{"a": 1} x', 9],
+    ['', 0],
+  ])('finds where %j goes wrong', (text, offset) => {
+    expect(() => JSON.parse(text)).toThrow();
+    expect(jsonErrorOffset(text)).toBe(offset);
+  });
+});
+
+// The contract: the command runs on the system's Node 20 as well, without a build step.
+const systemNode = '/usr/bin/node';
+(existsSync(systemNode) ? it : it.skip)(
+  'runs through bin/zero-trust on the system Node',
+  async () => {
+    const request = await requestFile(inventory);
+    const result = await promisify(execFile)(systemNode, [
+      bin,
+      'onboard',
+      '--repo',
+      repo,
+      '--request',
+      request,
+      '--dry-run',
+    ]);
+    expect(result.stdout).toContain(
+      '+++ b/clusters/backend/namespaces/inventory/namespace.yaml',
+    );
+    const failed = await promisify(execFile)(systemNode, [
+      bin,
+      'onboard',
+      '--repo',
+      repo,
+      '--request',
+      await requestFile('{', 'bad.json'),
+    ]).catch(e => e);
+    expect(failed.code).toBe(2);
+    expect(failed.stderr).toMatch(/bad\.json:1: not valid JSON/);
+  },
+  60_000,
+);
