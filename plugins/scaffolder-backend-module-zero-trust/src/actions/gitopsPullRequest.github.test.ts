@@ -1,0 +1,286 @@
+import path from 'node:path';
+import { registerMswTestHooks } from '@backstage/backend-test-utils';
+import { InputError } from '@backstage/errors';
+import { setupServer } from 'msw/node';
+import { actionContext, runAction } from '../__fixtures__/actionContext';
+import { GitHttpServer } from '../__fixtures__/gitHttpServer';
+import { GithubFake } from '../__fixtures__/githubFake';
+import {
+  changedFiles,
+  checkoutBranch,
+  createBareRepository,
+  refs,
+  removeTemporaryFolders,
+  temporaryFolder,
+} from '../__fixtures__/repositories';
+import {
+  inventoryAccess,
+  inventoryBranch,
+  inventoryInput,
+  repositoriesFor,
+} from '../__fixtures__/setup';
+import { createGitopsPullRequestAction } from './gitopsPullRequest';
+
+const token = 'ghp_Z3r0Trust5ecretT0kenForTests0001';
+const basic = Buffer.from(`x-access-token:${token}`).toString('base64');
+
+describe('zero-trust:gitops:pull-request on GitHub', () => {
+  const server = setupServer();
+  registerMswTestHooks(server);
+
+  let bare: string;
+  let git: GitHttpServer;
+  let github: GithubFake;
+  let input: Record<string, unknown>;
+
+  const action = (
+    integrationToken = token,
+    settings: object = {
+      labels: ['zero-trust', 'mesh-onboarding'],
+      reviewers: ['ada-lovelace'],
+      teamReviewers: ['platform-team'],
+      draft: true,
+    },
+  ) =>
+    createGitopsPullRequestAction({
+      repositories: repositoriesFor({
+        integrations: {
+          github: [
+            {
+              host: git.host,
+              apiBaseUrl: `${git.origin}/api/v3`,
+              token: integrationToken,
+            },
+          ],
+        },
+        zeroTrust: { gitops: { github: settings } },
+      }),
+    });
+
+  beforeEach(async () => {
+    const root = await temporaryFolder();
+    bare = await createBareRepository(
+      path.join(root, 'example-org/gitops.git'),
+    );
+    git = new GitHttpServer(root, {
+      username: 'x-access-token',
+      password: token,
+    });
+    await git.start();
+    github = new GithubFake({
+      apiBaseUrl: `${git.origin}/api/v3`,
+      owner: 'example-org',
+      repo: 'gitops',
+      cloneUrl: `${git.origin}/example-org/gitops.git`,
+      defaultBranch: 'main',
+      webBaseUrl: 'https://github.example',
+    });
+    server.use(...github.handlers());
+    input = {
+      ...inventoryInput,
+      repoUrl: `${git.host}?owner=example-org&repo=gitops`,
+    };
+  });
+  afterEach(async () => {
+    await git.stop();
+    // Every request the action sent, and every answer the fake gave, fits GitHub's
+    // published OpenAPI description.
+    expect(github.violations).toEqual([]);
+  });
+  afterAll(removeTemporaryFolders);
+
+  const calls = () => github.requests.map(r => `${r.method} ${r.operation}`);
+
+  it('opens a draft pull request that explains itself, labelled and with reviewers, as the API documents', async () => {
+    const { outputs } = await runAction(action(), input);
+
+    expect(outputs).toMatchObject({
+      pullRequestUrl: github.pullUrl(1),
+      pullRequestNumber: 1,
+      branch: inventoryBranch,
+      targetBranch: 'main',
+      pushed: true,
+    });
+    expect(calls()).toEqual([
+      'GET /repos/{owner}/{repo}',
+      'GET /repos/{owner}/{repo}/pulls',
+      'POST /repos/{owner}/{repo}/pulls',
+      'POST /repos/{owner}/{repo}/issues/{issue_number}/labels',
+      'POST /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers',
+    ]);
+    const find = new URL(github.requests[1].url).searchParams;
+    expect(find.get('head')).toBe(`example-org:${inventoryBranch}`);
+    expect(find.get('state')).toBe('open');
+    expect(github.requests[2].body).toMatchObject({
+      head: inventoryBranch,
+      base: 'main',
+      draft: true,
+      title: 'Onboard inventory/inventory-api to the mesh in backend',
+    });
+    expect(github.requests[3].body).toEqual({
+      labels: ['zero-trust', 'mesh-onboarding'],
+    });
+    expect(github.requests[4].body).toEqual({
+      reviewers: ['ada-lovelace'],
+      team_reviewers: ['platform-team'],
+    });
+    expect(github.pulls[0].labels).toEqual(['zero-trust', 'mesh-onboarding']);
+
+    // The API calls carry the integration's token; git sent it as Basic auth.
+    expect(
+      github.requests.every(r => r.authorization === `token ${token}`),
+    ).toBe(true);
+    expect(git.pushes).toBe(1);
+    expect(git.requests.every(r => r.authorization === `Basic ${basic}`)).toBe(
+      true,
+    );
+
+    // The description: identity, files, callers before and after, what to check.
+    const body: string = github.pulls[0].body;
+    expect(body).toContain(
+      '`spiffe://internal.example/ns/inventory/sa/inventory`',
+    );
+    expect(body).toContain('`internal.example`');
+    for (const file of outputs.changedFiles as string[]) {
+      expect(body).toContain(`\`${file}\``);
+    }
+    expect(body).toContain('## Zero-trust review');
+    // Before: anyone, in plaintext too; after: productpage for GET only, Prometheus.
+    expect(body).toMatch(/\| .*productpage \| — \| CONDITIONAL on 8080 \|/);
+    expect(body).toMatch(/\| .*monitoring \| — \| ALLOW on 8080 \|/);
+    expect(body).toMatch(/\| anyone, plaintext .* \| ALLOW on 8080 \| — \|/);
+    expect(body).toContain('### Findings resolved');
+    expect(body).toContain('## What to check');
+    expect(body).toContain('user:default/guest');
+
+    // The branch holds exactly the files the outputs list, and they do what was asked.
+    expect(
+      await changedFiles(
+        bare,
+        'refs/heads/main',
+        `refs/heads/${inventoryBranch}`,
+      ),
+    ).toEqual([...(outputs.changedFiles as string[])].sort());
+    const decide = await inventoryAccess(
+      await checkoutBranch(bare, inventoryBranch),
+    );
+    expect(decide('bookinfo/productpage')).toBe('ALLOW');
+    expect(decide('bookinfo/reviews-v1')).toBe('DENY');
+    expect(decide('plaintext')).toBe('DENY');
+  });
+
+  it('re-run with the same request: pushes nothing, opens no second pull request, returns the first', async () => {
+    const first = await runAction(action(), input);
+    const pushed = await refs(bare);
+    github.requests.length = 0;
+
+    const second = await runAction(action(), input);
+    expect(second.outputs).toMatchObject({
+      pullRequestUrl: first.outputs.pullRequestUrl,
+      pullRequestNumber: 1,
+      pushed: false,
+    });
+    expect(git.pushes).toBe(1);
+    expect(await refs(bare)).toEqual(pushed);
+    expect(github.pulls).toHaveLength(1);
+    // Found by its head branch; nothing to update, label or re-request.
+    expect(calls()).toEqual([
+      'GET /repos/{owner}/{repo}',
+      'GET /repos/{owner}/{repo}/pulls',
+    ]);
+  });
+
+  it('a changed request updates the same pull request on the same branch', async () => {
+    await runAction(action(), input);
+    const firstBody = github.pulls[0].body;
+    github.requests.length = 0;
+
+    const { outputs } = await runAction(action(), {
+      ...input,
+      allowedCallers: [{ workload: 'bookinfo/reviews-v1', ports: [8080] }],
+    });
+    expect(outputs).toMatchObject({ pullRequestNumber: 1, pushed: true });
+    expect(git.pushes).toBe(2);
+    expect(github.pulls).toHaveLength(1);
+    expect(calls()).toEqual([
+      'GET /repos/{owner}/{repo}',
+      'GET /repos/{owner}/{repo}/pulls',
+      'PATCH /repos/{owner}/{repo}/pulls/{pull_number}',
+    ]);
+    expect(github.pulls[0].body).not.toEqual(firstBody);
+    expect(github.pulls[0].body).toMatch(/reviews/);
+    const decide = await inventoryAccess(
+      await checkoutBranch(bare, inventoryBranch),
+    );
+    expect(decide('bookinfo/reviews-v1')).toBe('ALLOW');
+    expect(decide('bookinfo/productpage')).toBe('DENY');
+  });
+
+  it('logs a reviewer GitHub refuses and still opens the labelled pull request', async () => {
+    github.unknownReviewers.add('ada-lovelace');
+    const { outputs, lines } = await runAction(action(), input);
+    expect(outputs.pullRequestNumber).toBe(1);
+    expect(github.pulls[0].labels).toEqual(['zero-trust', 'mesh-onboarding']);
+    expect(lines.join('\n')).toMatch(
+      /warn Could not add reviewers to pull request #1: .*collaborator/,
+    );
+  });
+
+  it('shows the token in no log line, output or request body', async () => {
+    github.unknownReviewers.add('ada-lovelace');
+    const created = await runAction(action(), input);
+    const updated = await runAction(action(), {
+      ...input,
+      allowedCallers: [{ namespace: 'monitoring' }],
+    });
+    const leaked = (text: string) =>
+      text.includes(token) || text.includes(basic);
+
+    for (const run of [created, updated]) {
+      expect(run.lines.length).toBeGreaterThan(0);
+      expect(run.lines.filter(leaked)).toEqual([]);
+      expect(leaked(JSON.stringify(run.outputs))).toBe(false);
+    }
+    expect(github.requests.length).toBeGreaterThan(5);
+    expect(
+      github.requests.filter(r => leaked(JSON.stringify(r.body ?? ''))),
+    ).toEqual([]);
+    expect(github.pulls.filter(p => leaked(JSON.stringify(p)))).toEqual([]);
+  });
+
+  it('keeps a wrong token out of the error git answers with', async () => {
+    const wrong = 'ghp_Wr0ngT0kenThatMustNotLeak000001';
+    const { ctx, lines } = await actionContext(input);
+    const error = await action(wrong)
+      .handler(ctx as any)
+      .catch(e => e);
+    expect(error.name).toBe('GitopsPullRequestError');
+    expect(error.message).toMatch(/git clone failed/);
+    const everything = `${error.message}\n${error.stack}\n${lines.join('\n')}`;
+    expect(everything).not.toContain(wrong);
+    expect(everything).not.toContain(
+      Buffer.from(`x-access-token:${wrong}`).toString('base64'),
+    );
+    expect(github.pulls).toHaveLength(0);
+  });
+
+  it('pushes nothing and opens nothing on a dry run', async () => {
+    const before = await refs(bare);
+    const { outputs } = await runAction(action(), input, { isDryRun: true });
+    expect(await refs(bare)).toEqual(before);
+    expect(git.pushes).toBe(0);
+    expect(github.requests.filter(r => r.method !== 'GET')).toEqual([]);
+    expect(outputs.pushed).toBe(false);
+    expect(outputs.pullRequestNumber).toBeUndefined();
+  });
+
+  it('pushes nothing and opens nothing when generation fails', async () => {
+    const error = await runAction(action(), {
+      ...input,
+      allowedCallers: [{ workload: 'bookinfo/no-such-workload' }],
+    }).catch(e => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect(git.pushes).toBe(0);
+    expect(github.requests.filter(r => r.method !== 'GET')).toEqual([]);
+  });
+});
