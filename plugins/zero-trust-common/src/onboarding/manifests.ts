@@ -1,6 +1,9 @@
 import { serviceHost } from '../engine/destinationRules';
 import { OnboardingResource } from './types';
 
+/** The namespace default deny's name, as Istio's docs call it. */
+export const allowNothingName = 'allow-nothing';
+
 /** One ALLOW rule: who (a principal or a namespace) may call, and on what. */
 export interface CallerRule {
   principals?: string[];
@@ -97,5 +100,3 @@ export function allowNothingPolicy(namespace: string): OnboardingResource {
     spec: {},
   };
 }
-
-export const allowNothingName = 'allow-nothing';

@@ -32,12 +32,9 @@ export function namespaceEnrollment(
   const injection = current[injectionLabel];
   const rev = current[revisionLabel];
   const ambient = current[dataplaneModeLabel] === 'ambient';
-  const sidecarLabel =
-    injection !== undefined
-      ? `${injectionLabel}=${injection}`
-      : rev
-      ? `${revisionLabel}=${rev}`
-      : undefined;
+  let sidecarLabel: string | undefined;
+  if (injection !== undefined) sidecarLabel = `${injectionLabel}=${injection}`;
+  else if (rev) sidecarLabel = `${revisionLabel}=${rev}`;
 
   let dataplane = requested.dataplane;
   if (!dataplane) {

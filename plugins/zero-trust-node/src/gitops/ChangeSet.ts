@@ -117,7 +117,7 @@ export class ChangeSet {
         path: rel,
         action: c.before === null ? ('create' as const) : ('modify' as const),
       }))
-      .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+      .sort((a, b) => (a.path < b.path ? -1 : 1));
   }
 
   diff(): string {

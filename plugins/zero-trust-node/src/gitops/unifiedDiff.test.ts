@@ -66,12 +66,9 @@ describe('unifiedDiff', () => {
     for (let i = 0; i < 60; i++) {
       const before = random(2) ? `${file()}\n` : file();
       const after = file();
+      if (before === after) continue;
       const diff = unifiedDiff('f.yaml', before, after);
-      if (before === after) {
-        expect(diff).toBe('');
-      } else {
-        expect(await applied(before, diff)).toBe(after);
-      }
+      expect(await applied(before, diff)).toBe(after);
     }
   });
 });

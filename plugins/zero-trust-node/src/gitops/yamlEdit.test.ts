@@ -92,13 +92,14 @@ describe('setMapEntries', () => {
           labels: { ...before.metadata.labels, c: 'd', e: '0' },
         },
       });
-      if (block.includes(text)) {
-        // Block style: every original line is still there, in order.
-        const lines = text.split('\n');
-        let i = 0;
-        for (const line of edited.split('\n')) if (line === lines[i]) i++;
-        expect(i).toBe(lines.length);
-      }
+    }
+    for (const text of block) {
+      // Block style: every original line is still there, in order.
+      const edited = setMapEntries(text, 0, labels, { c: 'd', e: '0' });
+      const lines = text.split('\n');
+      let i = 0;
+      for (const line of edited.split('\n')) if (line === lines[i]) i++;
+      expect(i).toBe(lines.length);
     }
   });
 });
