@@ -25,11 +25,23 @@ export class KubeApis {
   private readonly custom: CustomObjectsApi;
   private readonly http = new IsomorphicFetchHttpLibrary();
 
-  constructor(kc: KubeConfig) {
+  constructor(kc: KubeConfig, requestTimeoutMs: number) {
     this.core = kc.makeApiClient(CoreV1Api);
     this.apps = kc.makeApiClient(AppsV1Api);
     this.custom = kc.makeApiClient(CustomObjectsApi);
-    this.watch = new Watch(kc);
+    // Watch gives no handle on its request until the server answers, so a server that
+    // accepts the connection and never answers would hang it forever. node-fetch's
+    // `timeout` bounds exactly that wait (it is cleared once the headers arrive, so the
+    // stream itself is not cut): the Watch gets a config whose fetch options carry it.
+    const timed: KubeConfig = Object.create(kc, {
+      applyToFetchOptions: {
+        value: async (options: any) => ({
+          ...(await kc.applyToFetchOptions(options)),
+          timeout: requestTimeoutMs,
+        }),
+      },
+    });
+    this.watch = new Watch(timed);
   }
 
   /** One page of `resource` at `version`; `signal` abandons the request. */

@@ -1,3 +1,4 @@
+import { createHook } from 'node:async_hooks';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -737,6 +738,25 @@ describe('LiveClusterSource', () => {
     await live.waitForSync();
   });
 
+  it('goes stale when the server accepts watches but never answers, and recovers', async () => {
+    await startServer();
+    const live = startSource({ requestTimeoutMs: 100 });
+    await live.waitForSync();
+    const lists = live.apiCalls().lists;
+
+    server!.delay(60_000);
+    server!.dropWatches();
+    const stale = await waitFor('stale', () =>
+      live.status().state === 'stale' ? live.status() : undefined,
+    );
+    expect(stale.message).toBe(
+      `the API server at ${server!.url} did not answer in time`,
+    );
+    server!.delay(0);
+    await live.waitForSync();
+    expect(live.apiCalls().lists).toBe(lists);
+  });
+
   it('reports bad connection settings as failed, naming what is wrong', async () => {
     const cases: [LiveClusterConfig, RegExp][] = [
       [
@@ -839,22 +859,48 @@ describe('LiveClusterSource', () => {
 
   it('stops cleanly: no watch, connection or timer left behind', async () => {
     await startServer();
-    const timers = () =>
-      process.getActiveResourcesInfo().filter(r => r === 'Timeout').length;
-    const before = timers();
-    const live = startSource();
-    await live.waitForSync();
-    expect(server!.openWatches).toBe(11);
+    // Every timer created from here on, with the code that created it.
+    const timers = new Map<
+      number,
+      { timer: NodeJS.Timeout; creator: string }
+    >();
+    const hook = createHook({
+      init(id, type, _trigger, resource) {
+        if (type !== 'Timeout') return;
+        const frames = (new Error().stack ?? '').split('\n');
+        const at = frames.findIndex(f => /at set(Timeout|Interval) /.test(f));
+        timers.set(id, {
+          timer: resource as NodeJS.Timeout,
+          creator: frames[at + 1] ?? '',
+        });
+      },
+      destroy(id) {
+        timers.delete(id);
+      },
+    }).enable();
+    try {
+      const live = startSource();
+      await live.waitForSync();
+      expect(server!.openWatches).toBe(11);
 
-    await live.stop();
-    await waitFor(
-      'the connections to close',
-      () => server!.openConnections === 0,
-    );
-    expect(server!.openWatches).toBe(0);
-    expect(timers()).toBeLessThanOrEqual(before);
-    const requests = server!.requestCount;
-    await new Promise(resolve => setTimeout(resolve, 100));
-    expect(server!.requestCount).toBe(requests);
+      await live.stop();
+      await waitFor(
+        'the connections to close',
+        () => server!.openConnections === 0,
+      );
+      expect(server!.openWatches).toBe(0);
+      // Timers that would keep the process alive, made by the source or its client.
+      const left = [...timers.values()].filter(
+        ({ timer, creator }) =>
+          timer.hasRef() &&
+          /src\/live\/(?!.*\.test\.ts)|@kubernetes|node-fetch/.test(creator),
+      );
+      expect(left.map(t => t.creator)).toEqual([]);
+      const requests = server!.requestCount;
+      await new Promise(resolve => setTimeout(resolve, 100));
+      expect(server!.requestCount).toBe(requests);
+    } finally {
+      hook.disable();
+    }
   });
 });

@@ -61,7 +61,7 @@ export class LiveClusterSource {
     try {
       const kc = buildKubeConfig(cluster);
       server = kc.getCurrentCluster()?.server ?? '(no server)';
-      apis = new KubeApis(kc);
+      apis = new KubeApis(kc, options.requestTimeoutMs ?? 60_000);
     } catch (error) {
       this.configError = (error as Error).message;
       this.current = this.computeStatus();

@@ -71,7 +71,10 @@ export function describeError(
     message = `the API server at ${server} closed the connection`;
   } else if (typeof networkCode === 'string' && tlsCodes.test(networkCode)) {
     message = `cannot verify the certificate of the API server at ${server} (${networkCode}): set caData or caFile to its CA`;
-  } else if ((error as Error)?.name === 'AbortError') {
+  } else if (
+    (error as Error)?.name === 'AbortError' ||
+    (error as Json)?.type === 'request-timeout'
+  ) {
     message = `the API server at ${server} did not answer in time`;
   } else {
     message = `cannot read the API server at ${server}: ${
