@@ -1,0 +1,183 @@
+import path from 'node:path';
+import { registerMswTestHooks } from '@backstage/backend-test-utils';
+import { setupServer } from 'msw/node';
+import { runAction } from '../__fixtures__/actionContext';
+import { GitHttpServer } from '../__fixtures__/gitHttpServer';
+import { GitlabFake } from '../__fixtures__/gitlabFake';
+import {
+  checkoutBranch,
+  createBareRepository,
+  refs,
+  removeTemporaryFolders,
+  temporaryFolder,
+} from '../__fixtures__/repositories';
+import {
+  inventoryAccess,
+  inventoryBranch,
+  inventoryInput,
+  repositoriesFor,
+} from '../__fixtures__/setup';
+import { createGitopsPullRequestAction } from './gitopsPullRequest';
+
+const token = 'glpat-Z3r0TrustGitlabT0ken0001';
+
+describe('zero-trust:gitops:pull-request on GitLab', () => {
+  const server = setupServer();
+  registerMswTestHooks(server);
+
+  let bare: string;
+  let git: GitHttpServer;
+  let gitlab: GitlabFake;
+  let input: Record<string, unknown>;
+
+  const action = (reviewers = ['grace.hopper', 'alan.turing']) =>
+    createGitopsPullRequestAction({
+      repositories: repositoriesFor({
+        integrations: {
+          gitlab: [
+            {
+              host: git.host,
+              apiBaseUrl: `${git.origin}/api/v4`,
+              baseUrl: git.origin,
+              token,
+            },
+          ],
+        },
+        zeroTrust: {
+          gitops: {
+            gitlab: { labels: ['zero-trust', 'mesh onboarding'], reviewers },
+          },
+        },
+      }),
+    });
+
+  beforeEach(async () => {
+    const root = await temporaryFolder();
+    bare = await createBareRepository(
+      path.join(root, 'platform/mesh/gitops.git'),
+    );
+    git = new GitHttpServer(root, { username: 'oauth2', password: token });
+    await git.start();
+    gitlab = new GitlabFake({
+      apiBaseUrl: `${git.origin}/api/v4`,
+      project: 'platform/mesh/gitops',
+      cloneUrl: `${git.origin}/platform/mesh/gitops.git`,
+      defaultBranch: 'main',
+      webBaseUrl: 'https://gitlab.example',
+    });
+    server.use(...gitlab.handlers());
+    input = {
+      ...inventoryInput,
+      repoUrl: `${git.host}?owner=platform/mesh&repo=gitops`,
+    };
+  });
+  afterEach(async () => {
+    await git.stop();
+    expect(gitlab.violations).toEqual([]);
+  });
+  afterAll(removeTemporaryFolders);
+
+  const calls = () => gitlab.requests.map(r => `${r.method} ${r.route}`);
+
+  it('opens a labelled merge request with reviewers, as the API documents', async () => {
+    const { outputs } = await runAction(action(), input);
+
+    expect(outputs).toMatchObject({
+      pullRequestUrl: gitlab.mergeRequestUrl(1),
+      pullRequestNumber: 1,
+      branch: inventoryBranch,
+      targetBranch: 'main',
+      pushed: true,
+    });
+    expect(calls()).toEqual([
+      'GET /projects/:id',
+      'GET /projects/:id/merge_requests',
+      'POST /projects/:id/merge_requests',
+      'GET /users',
+      'GET /users',
+      'PUT /projects/:id/merge_requests/:iid',
+    ]);
+    // The project by its full path, URL-encoded as one path segment.
+    expect(gitlab.requests[0].url).toContain(
+      '/projects/platform%2Fmesh%2Fgitops',
+    );
+    const find = new URL(gitlab.requests[1].url).searchParams;
+    expect(find.get('source_branch')).toBe(inventoryBranch);
+    expect(find.get('state')).toBe('opened');
+    expect(gitlab.requests[2].body).toMatchObject({
+      source_branch: inventoryBranch,
+      target_branch: 'main',
+      title: 'Onboard inventory/inventory-api to the mesh in backend',
+      labels: 'zero-trust,mesh onboarding',
+    });
+    expect(gitlab.requests[5].body).toEqual({ reviewer_ids: [7, 8] });
+    expect(gitlab.mergeRequests[0].labels).toEqual([
+      'zero-trust',
+      'mesh onboarding',
+    ]);
+    expect(gitlab.mergeRequests[0].description).toContain(
+      '`spiffe://internal.example/ns/inventory/sa/inventory`',
+    );
+    expect(gitlab.requests.every(r => r.token === token)).toBe(true);
+    expect(git.pushes).toBe(1);
+
+    const decide = await inventoryAccess(
+      await checkoutBranch(bare, inventoryBranch),
+    );
+    expect(decide('bookinfo/productpage')).toBe('ALLOW');
+    expect(decide('identity/identity-api')).toBe('DENY');
+    expect(decide('plaintext')).toBe('DENY');
+  });
+
+  it('re-run with the same request: pushes nothing and returns the open merge request', async () => {
+    const first = await runAction(action(), input);
+    const pushed = await refs(bare);
+    gitlab.requests.length = 0;
+
+    const second = await runAction(action(), input);
+    expect(second.outputs).toMatchObject({
+      pullRequestUrl: first.outputs.pullRequestUrl,
+      pullRequestNumber: 1,
+      pushed: false,
+    });
+    expect(await refs(bare)).toEqual(pushed);
+    expect(git.pushes).toBe(1);
+    expect(gitlab.mergeRequests).toHaveLength(1);
+    expect(calls()).toEqual([
+      'GET /projects/:id',
+      'GET /projects/:id/merge_requests',
+    ]);
+  });
+
+  it('a changed request updates the same merge request', async () => {
+    await runAction(action(), input);
+    gitlab.requests.length = 0;
+    const { outputs } = await runAction(action(), {
+      ...input,
+      mtlsMode: 'PERMISSIVE',
+    });
+    expect(outputs).toMatchObject({ pullRequestNumber: 1, pushed: true });
+    expect(gitlab.mergeRequests).toHaveLength(1);
+    expect(calls()).toEqual([
+      'GET /projects/:id',
+      'GET /projects/:id/merge_requests',
+      'PUT /projects/:id/merge_requests/:iid',
+    ]);
+    expect(gitlab.requests[2].body.description).toContain('PERMISSIVE');
+    expect(gitlab.mergeRequests[0].description).toContain('PERMISSIVE');
+  });
+
+  it('logs a reviewer GitLab does not know and still opens the merge request', async () => {
+    const { outputs, lines } = await runAction(
+      action(['grace.hopper', 'nobody-here']),
+      input,
+    );
+    expect(outputs.pullRequestNumber).toBe(1);
+    expect(gitlab.mergeRequests[0].reviewer_ids).toEqual([]);
+    expect(lines.join('\n')).toMatch(
+      /warn Could not add reviewers to merge request !1: no GitLab user nobody-here/,
+    );
+    const leaked = lines.filter(l => l.includes(token));
+    expect(leaked).toEqual([]);
+  });
+});
