@@ -776,18 +776,32 @@ describe('LiveClusterSource', () => {
         { name: 'missing', kubeconfig: { path: '/nonexistent/kubeconfig' } },
         /cannot read kubeconfig \/nonexistent\/kubeconfig: no such file/,
       ],
+      [
+        { name: 'pod', inCluster: true },
+        /cluster 'pod': inCluster needs KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT, which are set only inside a pod; set url instead/,
+      ],
     ];
-    for (const [config, message] of cases) {
-      const live = new LiveClusterSource(config);
-      await live.start();
-      expect(live.status()).toEqual({
-        state: 'failed',
-        source: 'live',
-        message: expect.stringMatching(message),
-        degraded: [],
-      });
-      await expect(live.waitForSync(10)).rejects.toThrow(/did not sync/);
-      await live.stop();
+    // As outside a pod, even where these tests run in one.
+    const { KUBERNETES_SERVICE_HOST: host, KUBERNETES_SERVICE_PORT: port } =
+      process.env;
+    delete process.env.KUBERNETES_SERVICE_HOST;
+    delete process.env.KUBERNETES_SERVICE_PORT;
+    try {
+      for (const [config, message] of cases) {
+        const live = new LiveClusterSource(config);
+        await live.start();
+        expect(live.status()).toEqual({
+          state: 'failed',
+          source: 'live',
+          message: expect.stringMatching(message),
+          degraded: [],
+        });
+        await expect(live.waitForSync(10)).rejects.toThrow(/did not sync/);
+        await live.stop();
+      }
+    } finally {
+      if (host) process.env.KUBERNETES_SERVICE_HOST = host;
+      if (port) process.env.KUBERNETES_SERVICE_PORT = port;
     }
   });
 
