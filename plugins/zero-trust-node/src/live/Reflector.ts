@@ -15,7 +15,7 @@ export type ReflectorHealth =
   /** It may not be read (403) or is not served (Istio not installed): retried now and then. */
   | { state: 'degraded'; message: string }
   /** The last request failed; retried with backoff. */
-  | { state: 'failing'; message: string; since: string; error: unknown };
+  | { state: 'failing'; message: string; since: string };
 
 export interface ReflectorOptions {
   resource: WatchedResource;
@@ -64,6 +64,7 @@ export class Reflector {
   private resourceVersion = '';
   /** What it was doing when a request failed, for the 403 message. */
   private verb: 'list' | 'watch' = 'list';
+  private goneInARow = 0;
   private stopped = false;
   private readonly sleeper = new Sleeper();
   private request?: AbortController;
@@ -98,7 +99,8 @@ export class Reflector {
         if (!this.resourceVersion) await this.relist();
         const outcome = await this.watchOnce();
         failures = 0;
-        if (outcome === 'gone') this.resourceVersion = '';
+        if (outcome === 'gone') wait = this.gone();
+        else this.goneInARow = 0;
         if (outcome === 'short') {
           wait = backoffDelay(0, this.options.backoff, this.options.random);
         }
@@ -114,11 +116,7 @@ export class Reflector {
   private recover(error: unknown, failures: number): number {
     const code = statusCodeOf(error);
     const { resource } = this.options;
-    if (code === 410) {
-      // Gone: the resourceVersion was compacted away; only a new list can say what changed.
-      this.resourceVersion = '';
-      return 0;
-    }
+    if (code === 410) return this.gone();
     if (code === 504 && /too large resource version/i.test(String(error))) {
       // The server is behind the resourceVersion (restored from a backup): list again.
       this.resourceVersion = '';
@@ -151,9 +149,20 @@ export class Reflector {
         this.health.state === 'failing'
           ? this.health.since
           : new Date().toISOString(),
-      error,
     });
     return backoffDelay(failures, this.options.backoff, this.options.random);
+  }
+
+  /**
+   * 410 Gone: the resourceVersion was compacted away, and only a new list can say what
+   * changed. At once the first time; a server that keeps answering 410 gets backoff.
+   */
+  private gone(): number {
+    this.resourceVersion = '';
+    const streak = this.goneInARow++;
+    return streak
+      ? backoffDelay(streak, this.options.backoff, this.options.random)
+      : 0;
   }
 
   /** Lists every page, trying each API version the resource may be served at. */
