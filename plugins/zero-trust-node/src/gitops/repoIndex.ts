@@ -102,8 +102,15 @@ function collect(
   out.push({ file, index, object: value, inList: false, json });
 }
 
-/** Parses one file, or fails naming it and the line where it is malformed. */
-export function parseRepoFile(text: string, file: string): RepoDocument[] {
+/**
+ * Parses one file, or fails naming it and the line where it is malformed. With
+ * `collectObjects` false it only checks that the file parses.
+ */
+export function parseRepoFile(
+  text: string,
+  file: string,
+  collectObjects = true,
+): RepoDocument[] {
   const out: RepoDocument[] = [];
   if (file.toLowerCase().endsWith('.json')) {
     collect(parseJson(text, file), file, 0, true, out);
@@ -124,25 +131,51 @@ export function parseRepoFile(text: string, file: string): RepoDocument[] {
         line,
       );
     }
-    collect(doc.toJS({ maxAliasCount: 100 }), file, index, false, out);
+    if (collectObjects) {
+      collect(doc.toJS({ maxAliasCount: 100 }), file, index, false, out);
+    }
   });
   return out;
 }
 
-/** Reads every manifest in the working copy; a file that does not parse is an error naming it. */
-export async function indexRepo(root: string): Promise<RepoIndex> {
+const readConcurrency = 32;
+
+/**
+ * Reads every manifest in the working copy; a file that does not parse is an error
+ * naming it. Every file is parsed, but only those whose text may hold one of `kinds`
+ * (or a List) are kept and converted: the rest cannot matter to the change.
+ */
+export async function indexRepo(
+  root: string,
+  kinds: string[],
+): Promise<RepoIndex> {
+  const words = [...kinds, 'List'].map(k =>
+    k.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
+  );
+  const relevant = new RegExp(`\\b(${words.join('|')})\\b`);
   const texts = new Map<string, string>();
-  const documents: RepoDocument[] = [];
-  for (const file of await listFiles(root)) {
-    const text = await fs.readFile(path.join(root, file), 'utf8');
-    texts.set(file, text);
-    documents.push(...parseRepoFile(text, file));
+  const perFile = new Map<string, RepoDocument[]>();
+  const files = await listFiles(root);
+  for (let i = 0; i < files.length; i += readConcurrency) {
+    const batch = files.slice(i, i + readConcurrency);
+    const read = await Promise.all(
+      batch.map(file => fs.readFile(path.join(root, file), 'utf8')),
+    );
+    batch.forEach((file, k) => {
+      const keep = relevant.test(read[k]);
+      if (keep) texts.set(file, read[k]);
+      perFile.set(file, parseRepoFile(read[k], file, keep));
+    });
   }
   const clusters = await fs
     .stat(path.join(root, 'clusters'))
     .then(s => s.isDirectory())
     .catch(() => false);
-  return { texts, documents, hasClustersFolder: clusters };
+  return {
+    texts,
+    documents: files.flatMap(f => perFile.get(f) ?? []),
+    hasClustersFolder: clusters,
+  };
 }
 
 function apiGroup(apiVersion: unknown): string {

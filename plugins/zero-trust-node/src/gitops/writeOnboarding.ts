@@ -80,7 +80,10 @@ export async function writeOnboarding(
   }
 
   checkNames(plan);
-  const repo = await indexRepo(root);
+  const repo = await indexRepo(root, [
+    'Namespace',
+    ...plan.resources.map(r => r.kind),
+  ]);
   const { cluster, namespace, service } = plan.request;
   // Another cluster's folder holds another cluster's objects: same names, no conflict.
   const inScope = (d: RepoDocument) =>
