@@ -93,12 +93,14 @@ function collect(
     Array.isArray(value.items)
   ) {
     for (const item of value.items) {
-      if (isObject(item)) {
+      if (isObject(item) && item.kind !== 'Secret') {
         out.push({ file, index, object: item, inList: true, json });
       }
     }
     return;
   }
+  // A Secret can never be what the onboarding writes or edits: not even kept in memory.
+  if (value.kind === 'Secret') return;
   out.push({ file, index, object: value, inList: false, json });
 }
 

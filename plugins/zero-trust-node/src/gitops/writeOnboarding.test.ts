@@ -789,5 +789,12 @@ describe('writeOnboarding: editing the repository in place', () => {
     expect(error.message).toContain(
       'resources[0].metadata.name: must be a DNS-1123 name',
     );
+    const kind = {
+      ...plan,
+      resources: [{ ...plan.resources[0], kind: '../Secret' }],
+    };
+    expect(
+      (await rejection(writeOnboarding({ root, plan: kind }))).message,
+    ).toContain('resources[0].kind: must be a Kubernetes kind');
   });
 });

@@ -40,11 +40,21 @@ function checkNames(plan: WriteOnboardingOptions['plan']) {
       [`resources[${i}].metadata.namespace`, r.metadata?.namespace],
     ]),
   ];
+  plan.resources.forEach((r, i) => {
+    if (typeof r.kind !== 'string' || !/^[A-Za-z]{1,63}$/.test(r.kind)) {
+      named.push([`resources[${i}].kind`, undefined]);
+    }
+  });
   const issues = named
     .filter(
       ([, v]) => typeof v !== 'string' || !safeName.test(v) || v.length > 253,
     )
-    .map(([p]) => ({ path: p, message: 'must be a DNS-1123 name' }));
+    .map(([p]) => ({
+      path: p,
+      message: p.endsWith('.kind')
+        ? 'must be a Kubernetes kind'
+        : 'must be a DNS-1123 name',
+    }));
   if (issues.length) throw new OnboardingRequestError(issues);
 }
 
