@@ -2,9 +2,9 @@ import path from 'node:path';
 import { registerMswTestHooks } from '@backstage/backend-test-utils';
 import { InputError } from '@backstage/errors';
 import { setupServer } from 'msw/node';
-import { actionContext, runAction } from '../__fixtures__/actionContext';
-import { GitHttpServer } from '../__fixtures__/gitHttpServer';
-import { GithubFake } from '../__fixtures__/githubFake';
+import { actionContext, runAction } from '../__testUtils__/actionContext';
+import { GitHttpServer } from '../__testUtils__/gitHttpServer';
+import { GithubFake } from '../__testUtils__/githubFake';
 import {
   changedFiles,
   checkoutBranch,
@@ -12,13 +12,13 @@ import {
   refs,
   removeTemporaryFolders,
   temporaryFolder,
-} from '../__fixtures__/repositories';
+} from '../__testUtils__/repositories';
 import {
   inventoryAccess,
   inventoryBranch,
   inventoryInput,
   repositoriesFor,
-} from '../__fixtures__/setup';
+} from '../__testUtils__/setup';
 import { createGitopsPullRequestAction } from './gitopsPullRequest';
 
 const token = 'ghp_Z3r0Trust5ecretT0kenForTests0001';
@@ -85,7 +85,11 @@ describe('zero-trust:gitops:pull-request on GitHub', () => {
     await git.stop();
     // Every request the action sent, and every answer the fake gave, fits GitHub's
     // published OpenAPI description.
-    expect(github.violations).toEqual([]);
+    if (github.violations.length) {
+      throw new Error(
+        `Not as the API documents:\n${github.violations.join('\n')}`,
+      );
+    }
   });
   afterAll(removeTemporaryFolders);
 

@@ -1,22 +1,22 @@
 import path from 'node:path';
 import { registerMswTestHooks } from '@backstage/backend-test-utils';
 import { setupServer } from 'msw/node';
-import { runAction } from '../__fixtures__/actionContext';
-import { GitHttpServer } from '../__fixtures__/gitHttpServer';
-import { GitlabFake } from '../__fixtures__/gitlabFake';
+import { runAction } from '../__testUtils__/actionContext';
+import { GitHttpServer } from '../__testUtils__/gitHttpServer';
+import { GitlabFake } from '../__testUtils__/gitlabFake';
 import {
   checkoutBranch,
   createBareRepository,
   refs,
   removeTemporaryFolders,
   temporaryFolder,
-} from '../__fixtures__/repositories';
+} from '../__testUtils__/repositories';
 import {
   inventoryAccess,
   inventoryBranch,
   inventoryInput,
   repositoriesFor,
-} from '../__fixtures__/setup';
+} from '../__testUtils__/setup';
 import { createGitopsPullRequestAction } from './gitopsPullRequest';
 
 const token = 'glpat-Z3r0TrustGitlabT0ken0001';
@@ -73,7 +73,11 @@ describe('zero-trust:gitops:pull-request on GitLab', () => {
   });
   afterEach(async () => {
     await git.stop();
-    expect(gitlab.violations).toEqual([]);
+    if (gitlab.violations.length) {
+      throw new Error(
+        `Not as the API documents:\n${gitlab.violations.join('\n')}`,
+      );
+    }
   });
   afterAll(removeTemporaryFolders);
 

@@ -1,8 +1,8 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { InputError } from '@backstage/errors';
-import { actionContext, runAction } from '../__fixtures__/actionContext';
-import { startIdentitiesServer } from '../__fixtures__/identitiesServer';
+import { actionContext, runAction } from '../__testUtils__/actionContext';
+import { startIdentitiesServer } from '../__testUtils__/identitiesServer';
 import {
   changedFiles,
   checkoutBranch,
@@ -11,13 +11,13 @@ import {
   refs,
   removeTemporaryFolders,
   temporaryFolder,
-} from '../__fixtures__/repositories';
+} from '../__testUtils__/repositories';
 import {
   inventoryAccess,
   inventoryBranch,
   inventoryInput,
   repositoriesFor,
-} from '../__fixtures__/setup';
+} from '../__testUtils__/setup';
 import { createGitopsPullRequestAction } from './gitopsPullRequest';
 
 describe('zero-trust:gitops:pull-request with a plain git remote', () => {

@@ -103,7 +103,8 @@ export function describePullRequest(
     '',
     '| | |',
     '| --- | --- |',
-    ...rows.map(([k, v]) => `| ${k} | ${v.replace(/\|/g, '\\|')} |`),
+    // A pipe ends a table cell unless escaped; escapeMarkdown already escaped most.
+    ...rows.map(([k, v]) => `| ${k} | ${v.replace(/(?<!\\)\|/g, '\\|')} |`),
     '',
     '## Files changed',
     '',
