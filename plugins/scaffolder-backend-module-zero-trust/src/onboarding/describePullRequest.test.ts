@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { promises as fs } from 'node:fs';
 import { parseOnboardingRequest } from '@zero-trust/backstage-plugin-zero-trust-common';
 import { onboardRepository } from '@zero-trust/backstage-plugin-zero-trust-node';
