@@ -1,41 +1,31 @@
-import { resolveRuleHost, serviceHost } from '../engine/destinationRules';
-import { parsePrincipal, principalOf, spiffeIdOf } from '../engine/identity';
+import { principalOf, spiffeIdOf } from '../engine/identity';
 import { meshMembership } from '../engine/membership';
-import {
-  ClusterModel,
-  MeshModel,
-  UnknownReferenceError,
-  WorkloadModel,
-} from '../engine/MeshModel';
+import { ClusterModel, MeshModel } from '../engine/MeshModel';
 import {
   effectiveMtls,
   peerAuthenticationScopes,
 } from '../engine/peerAuthentication';
 import { WorkloadInfo } from '../model/types';
+import { callerRules } from './callerRules';
+import { planDestinationRule } from './destinationRulePlan';
 import {
-  CallerRule,
   allowNothingPolicy,
   callersPolicy,
-  destinationRule,
   peerAuthentication,
 } from './manifests';
 import { namespaceEnrollment } from './namespaceLabels';
-import { OnboardingRequestError } from './OnboardingRequestError';
+import { Planner } from './Planner';
 import {
   Target,
   findTarget,
-  isHttp,
   knownPorts,
   resolvePorts,
   sharedPodLabels,
 } from './resolveTarget';
 import {
-  OnboardingCaller,
-  OnboardingIssue,
   OnboardingPlan,
   OnboardingRequest,
   OnboardingResource,
-  ResolvedOnboardingPort,
   ResolvedOnboardingRequest,
 } from './types';
 
@@ -47,27 +37,6 @@ export interface PlanOnboardingOptions {
 
 /** The name of the service's ALLOW policy. */
 export const callersPolicyName = (service: string) => `${service}-callers`;
-
-const entityRefMessage =
-  'entityRef callers need Backstage; use workload, principal or namespace (Backstage resolves an entityRef through the catalog before planning)';
-
-class Planner {
-  readonly issues: OnboardingIssue[] = [];
-  readonly notes: string[] = [];
-
-  issue = (i: OnboardingIssue) => {
-    this.issues.push(i);
-  };
-
-  note = (text: string) => {
-    this.notes.push(text);
-  };
-
-  /** Stops planning with every issue so far. */
-  fail(): never {
-    throw new OnboardingRequestError(this.issues);
-  }
-}
 
 function resolveCluster(
   p: Planner,
@@ -160,110 +129,6 @@ function resolveSelector(
     );
   }
   return { app: request.service };
-}
-
-/** A caller's source in the ALLOW rule, or undefined where it resolves to nothing. */
-function callerSource(
-  p: Planner,
-  model: MeshModel,
-  caller: OnboardingCaller,
-  path: string,
-): Pick<CallerRule, 'principals' | 'namespaces'> | undefined {
-  if ('entityRef' in caller) {
-    p.issue({ path: `${path}.entityRef`, message: entityRefMessage });
-    return undefined;
-  }
-  if ('workload' in caller) {
-    const parts = caller.workload.split('/');
-    if (parts.length === 3 && !model.cluster(parts[0])) {
-      p.issue({
-        path: `${path}.workload`,
-        message: `no cluster "${parts[0]}" (clusters: ${model.clusters
-          .map(c => c.name)
-          .join(', ')})`,
-      });
-      return undefined;
-    }
-    let workload: WorkloadModel;
-    try {
-      workload = model.resolveWorkload(caller.workload);
-    } catch (e) {
-      if (!(e instanceof UnknownReferenceError)) throw e;
-      p.issue({ path: `${path}.workload`, message: e.message });
-      return undefined;
-    }
-    if (!workload.inMesh) {
-      p.note(
-        `Caller ${workload.id} is outside the mesh (${workload.membership.reason}): it has no identity to present, so it is denied until it joins.`,
-      );
-    }
-    // Its identity in its own cluster's trust domain, as its certificate carries it.
-    return { principals: [workload.principal] };
-  }
-  if ('principal' in caller) {
-    if (model.workloadsWithPrincipal(caller.principal).length === 0) {
-      const parsed = parsePrincipal(caller.principal);
-      p.note(
-        `No known workload presents ${caller.principal}${
-          parsed ? ` (trust domain ${parsed.trustDomain})` : ''
-        }; the rule admits it once one does.`,
-      );
-    }
-    return { principals: [caller.principal] };
-  }
-  if (!model.clusters.some(c => c.hasNamespace(caller.namespace))) {
-    p.note(
-      `No cluster has a namespace ${caller.namespace} yet; the rule admits its workloads once they exist.`,
-    );
-  }
-  return { namespaces: [caller.namespace] };
-}
-
-function callerRules(
-  p: Planner,
-  model: MeshModel,
-  request: OnboardingRequest,
-  ports: ResolvedOnboardingPort[],
-  dataplane: string,
-): CallerRule[] {
-  const rules: CallerRule[] = [];
-  request.allowedCallers.forEach((caller, i) => {
-    const path = `allowedCallers[${i}]`;
-    const source = callerSource(p, model, caller, path);
-    const rulePorts = caller.ports ?? ports.map(port => port.port);
-    const httpFields = caller.methods || caller.paths;
-    if (httpFields) {
-      const protocols = rulePorts.map(
-        n => ports.find(port => port.port === n)?.protocol,
-      );
-      // An ALLOW rule with HTTP fields is ignored on a TCP port
-      // (https://istio.io/latest/docs/ops/configuration/security/security-policy-examples/),
-      // so a caller narrowed that way on TCP ports only could never get in.
-      if (protocols.length && protocols.every(pr => pr && !isHttp(pr))) {
-        p.issue({
-          path: `${path}.${caller.methods ? 'methods' : 'paths'}`,
-          message: `port${rulePorts.length > 1 ? 's' : ''} ${rulePorts.join(
-            ', ',
-          )} ${
-            rulePorts.length > 1 ? 'are' : 'is'
-          } TCP or TLS, where Istio ignores an ALLOW rule with methods or paths; leave them out, or use an HTTP port`,
-        });
-      }
-      if (dataplane === 'ambient') {
-        p.note(
-          `${path} narrows methods or paths: ztunnel enforces only L4, and an ALLOW rule with L7 fields enforced by ztunnel fails closed, so this caller is denied until a waypoint enforces the policy (https://istio.io/latest/docs/ambient/usage/l4-policy/).`,
-        );
-      }
-    }
-    if (!source) return;
-    rules.push({
-      ...source,
-      ports: rulePorts,
-      ...(caller.methods ? { methods: caller.methods } : {}),
-      ...(caller.paths ? { paths: caller.paths } : {}),
-    });
-  });
-  return rules;
 }
 
 /**
@@ -472,60 +337,4 @@ function noteMembership(
       } the mesh, at their next restart.`,
     );
   }
-}
-
-/**
- * The service's DestinationRule, unless another rule in its namespace already sets the
- * traffic policy for that exact host: Istio merges rules for one host and keeps the
- * oldest one's traffic policy (https://istio.io/latest/docs/ops/best-practices/traffic-management/#multiple-destination-rules-for-the-same-host).
- */
-function planDestinationRule(
-  p: Planner,
-  cluster: ClusterModel,
-  namespace: string,
-  service: string,
-): OnboardingResource | undefined {
-  const host = serviceHost(namespace, service);
-  const rules = cluster.destinationRulesByNamespace.get(namespace) ?? [];
-  const sameHost = rules.find(
-    r =>
-      r.name !== service && !r.workloadSelector && resolveRuleHost(r) === host,
-  );
-  if (sameHost) {
-    const ref = `${sameHost.namespace}/${sameHost.name}`;
-    if (sameHost.tlsMode === undefined || sameHost.tlsMode === 'ISTIO_MUTUAL') {
-      p.note(
-        `DestinationRule ${ref} already sets the traffic policy for ${host} (${
-          sameHost.tlsMode ?? 'auto mTLS'
-        }); no second rule is added.`,
-      );
-      return undefined;
-    }
-    p.issue({
-      path: 'service',
-      message: `DestinationRule ${ref} sets tls ${sameHost.tlsMode} for ${host}, and Istio keeps the oldest rule's traffic policy for a host; change that rule by hand`,
-    });
-    return undefined;
-  }
-  const wider = rules.filter(
-    r =>
-      !r.workloadSelector &&
-      resolveRuleHost(r).startsWith('*') &&
-      host.endsWith(resolveRuleHost(r).slice(1)),
-  );
-  for (const r of wider) {
-    p.note(
-      `DestinationRule ${r.namespace}/${r.name} (host ${r.host}) also matches ${host}; the more specific ${namespace}/${service} rule replaces it for this host.`,
-    );
-  }
-  if (
-    !(cluster.servicesByNamespace.get(namespace) ?? []).some(
-      s => s.name === service,
-    )
-  ) {
-    p.note(
-      `There is no Service ${namespace}/${service} in cluster ${cluster.name} yet; the DestinationRule for ${host} takes effect once it exists.`,
-    );
-  }
-  return destinationRule(service, namespace);
 }
