@@ -101,7 +101,7 @@ describe('zero-trust backend over live clusters', () => {
             zeroTrust: {
               clusters: [
                 { name: 'backend', context: 'backend-reader', kubeconfig },
-                edgeCluster.connection('edge'),
+                { ...edgeCluster.connection('edge') },
               ],
             },
           },
@@ -200,7 +200,9 @@ describe('zero-trust backend over live clusters', () => {
         catalogWithVisibility(demoEntities()),
         mockServices.rootConfig.factory({
           data: {
-            zeroTrust: { clusters: [backendCluster.connection('backend')] },
+            zeroTrust: {
+              clusters: [{ ...backendCluster.connection('backend') }],
+            },
           },
         }),
       ],

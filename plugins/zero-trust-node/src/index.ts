@@ -11,3 +11,9 @@ export {
   parseManifests,
 } from './loadManifests';
 export * from './gitops';
+export {
+  LabelSelectorError,
+  labelSelectorMatches,
+  parseLabelSelector,
+} from './labelSelector';
+export type { LabelSelector } from './labelSelector';

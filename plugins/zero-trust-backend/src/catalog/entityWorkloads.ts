@@ -4,11 +4,13 @@ import {
   MeshModel,
   WorkloadModel,
 } from '@zero-trust/backstage-plugin-zero-trust-common';
+import { InputError } from '@backstage/errors';
 import {
   LabelSelector,
+  LabelSelectorError,
   labelSelectorMatches,
   parseLabelSelector,
-} from './labelSelector';
+} from '@zero-trust/backstage-plugin-zero-trust-node';
 
 // Backstage's own annotations (plugins/kubernetes-common), so an entity the Kubernetes
 // plugin already shows needs nothing new.
@@ -44,10 +46,19 @@ export function entitySelector(
 export function workloadLabelSelector(
   selector: EntityWorkloadSelector,
 ): LabelSelector {
-  return parseLabelSelector(
-    selector.labelSelector ??
-      `${kubernetesIdAnnotation}=${selector.kubernetesId}`,
-  );
+  try {
+    return parseLabelSelector(
+      selector.labelSelector ??
+        `${kubernetesIdAnnotation}=${selector.kubernetesId}`,
+    );
+  } catch (error) {
+    if (error instanceof LabelSelectorError) {
+      throw new InputError(
+        `the entity's ${labelSelectorAnnotation} annotation: ${error.message}`,
+      );
+    }
+    throw error;
+  }
 }
 
 /** The clusters an entity may run in. */

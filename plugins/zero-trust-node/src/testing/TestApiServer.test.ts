@@ -226,6 +226,33 @@ describe('startTestApiServer', () => {
     expect(bad.body.message).toBe('field label not supported: spec.x');
   });
 
+  it("lists by label selector, as Backstage's Kubernetes plugin asks", async () => {
+    const labelled = (name: string, labels: Record<string, string>) => ({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name, namespace: 'shop', labels },
+    });
+    server = await startTestApiServer({
+      objects: [
+        labelled('cart', { app: 'cart', tier: 'web' }),
+        labelled('cart-db', { app: 'cart', tier: 'db' }),
+        labelled('pay', { app: 'pay' }),
+      ],
+    });
+    const names = async (selector: string) =>
+      (
+        await get(
+          `/api/v1/services?labelSelector=${encodeURIComponent(selector)}`,
+        )
+      ).body.items.map((i: any) => i.metadata.name);
+    expect(await names('app=cart')).toEqual(['cart', 'cart-db']);
+    expect(await names('app=cart,tier notin (db)')).toEqual(['cart']);
+    expect(await names('!tier')).toEqual(['pay']);
+    const bad = await get('/api/v1/services?labelSelector=a%20b%3Dc');
+    expect(bad.status).toBe(400);
+    expect(bad.body.message).toContain('a b=c');
+  });
+
   it('streams the current objects, then changes, to a watch without a resourceVersion', async () => {
     server = await startTestApiServer({ objects: [namespace('a')] });
     const w = watch('/api/v1/namespaces?watch=true');
@@ -381,6 +408,9 @@ describe('startTestApiServer', () => {
     const groups = (await get('/apis')).body;
     expect(groups.groups.map((g: any) => g.name)).toEqual([
       'apps',
+      'autoscaling',
+      'batch',
+      'networking.k8s.io',
       'security.istio.io',
       'networking.istio.io',
     ]);

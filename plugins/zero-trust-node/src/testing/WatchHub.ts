@@ -3,6 +3,7 @@ import { ExpiredError, ObjectStore, StoredEvent } from './ObjectStore';
 import {
   StatusError,
   parseFieldSelector,
+  parseLabels,
   parseResourceVersion,
   served,
   statusBody,
@@ -52,11 +53,15 @@ export class WatchHub {
   ): void {
     const { resource, version, namespace } = target;
     const selects = parseFieldSelector(query.get('fieldSelector'));
+    const labels = parseLabels(query.get('labelSelector'));
     const from = parseResourceVersion(query.get('resourceVersion'));
     const bookmarks = query.get('allowWatchBookmarks') === 'true';
     const timeoutSeconds = Number(query.get('timeoutSeconds') ?? 0);
     const matches = (o: Json | undefined) =>
-      !!o && (!namespace || o.metadata?.namespace === namespace) && selects(o);
+      !!o &&
+      (!namespace || o.metadata?.namespace === namespace) &&
+      selects(o) &&
+      labels(o);
     const line = (type: string, object: Json) =>
       `${JSON.stringify({
         type,

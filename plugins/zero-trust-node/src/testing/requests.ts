@@ -1,3 +1,8 @@
+import {
+  LabelSelector,
+  labelSelectorMatches,
+  parseLabelSelector,
+} from '../labelSelector';
 import { ServedResource } from './resources';
 
 type Json = Record<string, any>;
@@ -121,6 +126,19 @@ export function parseFieldSelector(
       ((object.metadata?.[key] ?? '') === value) === (operator !== '!=');
   });
   return object => terms.every(term => term(object));
+}
+
+/** A parsed `labelSelector`, equality- and set-based, as the API server reads it. */
+export function parseLabels(text: string | null): (object: Json) => boolean {
+  if (!text) return () => true;
+  let selector: LabelSelector;
+  try {
+    selector = parseLabelSelector(text);
+  } catch (error) {
+    throw new StatusError(400, 'BadRequest', (error as Error).message);
+  }
+  return object =>
+    labelSelectorMatches(selector, object.metadata?.labels ?? {});
 }
 
 /** The object as served at `version`: custom resources convert between their versions. */

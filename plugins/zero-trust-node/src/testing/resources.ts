@@ -23,9 +23,10 @@ const builtIn = (
   kind: string,
   plural: string,
   namespaced = true,
+  version = 'v1',
 ): ServedResource => ({
   group,
-  versions: ['v1'],
+  versions: [version],
   plural,
   singular: kind.toLowerCase(),
   kind,
@@ -60,6 +61,20 @@ export function servedResources(istioVersions: string[]): ServedResource[] {
     builtIn('apps', 'StatefulSet', 'statefulsets'),
     builtIn('apps', 'DaemonSet', 'daemonsets'),
     builtIn('apps', 'ReplicaSet', 'replicasets'),
+    // What Backstage's Kubernetes plugin also lists for an entity, so the benchmark can
+    // compare it against this server.
+    builtIn('', 'LimitRange', 'limitranges'),
+    builtIn('', 'ResourceQuota', 'resourcequotas'),
+    builtIn(
+      'autoscaling',
+      'HorizontalPodAutoscaler',
+      'horizontalpodautoscalers',
+      true,
+      'v2',
+    ),
+    builtIn('batch', 'Job', 'jobs'),
+    builtIn('batch', 'CronJob', 'cronjobs'),
+    builtIn('networking.k8s.io', 'Ingress', 'ingresses'),
     ...(istioVersions.length
       ? [
           istio(

@@ -4,6 +4,7 @@ import {
   decodeContinue,
   encodeContinue,
   parseFieldSelector,
+  parseLabels,
   parseResourceVersion,
   served,
 } from './requests';
@@ -80,13 +81,7 @@ export function list(
 ): Json {
   const { resource, version, namespace } = target;
   const selects = parseFieldSelector(query.get('fieldSelector'));
-  if (query.get('labelSelector')) {
-    throw new StatusError(
-      400,
-      'BadRequest',
-      'labelSelector is not supported by this test server',
-    );
-  }
+  const labels = parseLabels(query.get('labelSelector'));
   const limitText = query.get('limit');
   const limit = limitText ? Number(limitText) : 0;
   if (!Number.isInteger(limit) || limit < 0) {
@@ -124,6 +119,7 @@ export function list(
     o =>
       (!namespace || o.metadata.namespace === namespace) &&
       selects(o) &&
+      labels(o) &&
       objectKey(o) > start,
   );
   const page = limit ? matching.slice(0, limit) : matching;

@@ -35,10 +35,10 @@ describe('label selectors', () => {
   });
 
   it.each(['', '=x', 'app in prod', 'a b=c', 'app=x y', 'env in (a b)'])(
-    'rejects %j with an InputError',
+    'rejects %j with a LabelSelectorError',
     selector => {
       expect(() => parseLabelSelector(selector)).toThrow(
-        expect.objectContaining({ name: 'InputError' }),
+        expect.objectContaining({ name: 'LabelSelectorError' }),
       );
     },
   );

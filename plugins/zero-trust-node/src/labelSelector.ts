@@ -1,10 +1,16 @@
-import { InputError } from '@backstage/errors';
+/** A label selector that does not parse; the message quotes the bad part. @public */
+export class LabelSelectorError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'LabelSelectorError';
+  }
+}
 
 type Requirement =
   | { op: 'exists' | 'absent'; key: string }
   | { op: 'in' | 'notin'; key: string; values: string[] };
 
-/** A parsed Kubernetes label selector, as `kubectl -l` and Backstage's annotation take it. */
+/** A parsed Kubernetes label selector, as `kubectl -l` and Backstage's annotation take it. @public */
 export type LabelSelector = Requirement[];
 
 const key = String.raw`(?:[a-z0-9A-Z.-]+/)?[a-zA-Z0-9](?:[-a-zA-Z0-9_.]*[a-zA-Z0-9])?`;
@@ -35,10 +41,11 @@ function splitRequirements(selector: string): string[] {
 /**
  * Parses the equality- and set-based syntax of
  * https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#label-selectors
+ * @public
  */
 export function parseLabelSelector(selector: string): LabelSelector {
   if (!selector.trim()) {
-    throw new InputError('label selector is empty');
+    throw new LabelSelectorError('label selector is empty');
   }
   return splitRequirements(selector).map(part => {
     let m = equality.exec(part);
@@ -50,16 +57,21 @@ export function parseLabelSelector(selector: string): LabelSelector {
     if (m) {
       const values = m[3].split(',').map(v => v.trim());
       if (values.some(v => !valuePattern.test(v))) {
-        throw new InputError(`invalid value in label selector '${part}'`);
+        throw new LabelSelectorError(
+          `invalid value in label selector '${part}'`,
+        );
       }
       return { op: m[2] as 'in' | 'notin', key: m[1], values };
     }
     m = exists.exec(part);
     if (m) return { op: m[1] ? 'absent' : 'exists', key: m[2] };
-    throw new InputError(`invalid label selector requirement '${part}'`);
+    throw new LabelSelectorError(
+      `invalid label selector requirement '${part}'`,
+    );
   });
 }
 
+/** Whether labels satisfy every requirement. @public */
 export function labelSelectorMatches(
   selector: LabelSelector,
   labels: Readonly<Record<string, string>>,
