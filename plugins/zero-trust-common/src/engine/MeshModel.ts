@@ -11,6 +11,7 @@ import {
   compilePolicy,
   policyAppliesTo,
 } from './authorization';
+import { DestinationRuleLookup } from './destinationRules';
 import { principalOf, spiffeIdOf } from './identity';
 import { Membership, meshMembership } from './membership';
 import {
@@ -28,6 +29,9 @@ export class WorkloadModel {
   private cachedPolicies?: CompiledPolicy[];
   private cachedScopes?: PeerAuthenticationScopes;
   private cachedMtls?: EffectiveMtls;
+  // Every caller entry naming this workload holds these strings: build them once.
+  private cachedId?: string;
+  private cachedPrincipal?: string;
 
   constructor(
     readonly cluster: ClusterModel,
@@ -36,7 +40,8 @@ export class WorkloadModel {
 
   /** `CLUSTER/NAMESPACE/NAME`. */
   get id(): string {
-    return `${this.cluster.name}/${this.workload.namespace}/${this.workload.name}`;
+    this.cachedId ??= `${this.cluster.name}/${this.workload.namespace}/${this.workload.name}`;
+    return this.cachedId;
   }
 
   get namespace(): string {
@@ -57,11 +62,12 @@ export class WorkloadModel {
 
   /** The principal its certificate carries, in its cluster's trust domain. */
   get principal(): string {
-    return principalOf(
+    this.cachedPrincipal ??= principalOf(
       this.cluster.state.mesh.trustDomain,
       this.workload.namespace,
       this.workload.serviceAccount,
     );
+    return this.cachedPrincipal;
   }
 
   get spiffeId(): string {
@@ -132,6 +138,8 @@ export class ClusterModel {
   readonly serviceAccounts = new Set<string>();
   /** The trust domain and its aliases: the identities this cluster's policies rewrite to. */
   readonly trustDomains: string[];
+  /** The DestinationRule its clients' proxies use for a service. */
+  readonly destinationRules: DestinationRuleLookup;
 
   constructor(readonly state: ClusterState) {
     for (const ns of state.namespaces) this.namespaces.set(ns.name, ns);
@@ -166,6 +174,10 @@ export class ClusterModel {
       state.mesh.trustDomain,
       ...state.mesh.trustDomainAliases,
     ];
+    this.destinationRules = new DestinationRuleLookup(
+      state.mesh,
+      this.destinationRulesByNamespace,
+    );
   }
 
   get name(): string {

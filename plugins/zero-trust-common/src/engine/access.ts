@@ -8,11 +8,7 @@ import {
   explain,
   policySet,
 } from './authorization';
-import {
-  destinationRuleFor,
-  serviceHost,
-  tlsModeFor,
-} from './destinationRules';
+import { tlsModeFor } from './destinationRules';
 import { WorkloadModel } from './MeshModel';
 import { EffectiveMtlsMode, mtlsOnPort } from './peerAuthentication';
 import { WorkloadPort } from './ports';
@@ -185,12 +181,9 @@ function connection(
   }
   const exposing = port?.services[0];
   const rule = exposing
-    ? destinationRuleFor(
-        client.cluster.state.mesh,
+    ? client.cluster.destinationRules.forService(
         client.workload,
-        serviceHost(exposing.service.namespace, exposing.service.name),
-        exposing.service.namespace,
-        client.cluster.destinationRulesByNamespace,
+        exposing.service,
       )
     : undefined;
   const mode = rule ? tlsModeFor(rule, exposing?.servicePort) : undefined;

@@ -103,32 +103,39 @@ function anyOf(parts: Matcher[]): Matcher {
   };
 }
 
-// One request is matched against many fields naming the same principal: parse it once.
-let lastPrincipal: string | undefined;
-let lastNamespace: string | undefined;
-let lastServiceAccount: string | undefined;
+// Every candidate caller's principal is matched against the namespace and service
+// account fields of many policies: parse each principal once. The cache is emptied
+// when it grows past what a large mesh holds, so it cannot grow without bound.
+const parsedPrincipals = new Map<
+  string,
+  { namespace?: string; serviceAccount?: string }
+>();
+const maxParsedPrincipals = 50_000;
 
 function parseOnce(principal: string) {
-  if (principal !== lastPrincipal) {
-    const parsed = parsePrincipal(principal);
-    lastPrincipal = principal;
-    lastNamespace = parsed?.namespace;
-    lastServiceAccount = parsed
-      ? `${parsed.namespace}/${parsed.serviceAccount}`
-      : undefined;
+  let parsed = parsedPrincipals.get(principal);
+  if (!parsed) {
+    const p = parsePrincipal(principal);
+    parsed = p
+      ? {
+          namespace: p.namespace,
+          serviceAccount: `${p.namespace}/${p.serviceAccount}`,
+        }
+      : {};
+    if (parsedPrincipals.size >= maxParsedPrincipals) parsedPrincipals.clear();
+    parsedPrincipals.set(principal, parsed);
   }
+  return parsed;
 }
 
 function namespaceOf(principal: string | undefined): string | undefined {
-  if (principal === undefined) return undefined;
-  parseOnce(principal);
-  return lastNamespace;
+  return principal === undefined ? undefined : parseOnce(principal).namespace;
 }
 
 function serviceAccountOf(principal: string | undefined): string | undefined {
-  if (principal === undefined) return undefined;
-  parseOnce(principal);
-  return lastServiceAccount;
+  return principal === undefined
+    ? undefined
+    : parseOnce(principal).serviceAccount;
 }
 
 /**
@@ -420,7 +427,9 @@ export function policyMatches(
   for (let index = 0; index < compiled.rules.length; index++) {
     const r = ruleMatches(compiled.rules[index], action, req);
     if (r === 'no') continue;
-    (rules ??= []).push({ index, result: r });
+    // A literal is sized to fit; a list grown by push keeps room for 17.
+    if (rules) rules.push({ index, result: r });
+    else rules = [{ index, result: r }];
     if (r === 'yes' || result === 'no') result = r;
   }
   return rules ? { compiled, result, rules } : undefined;
@@ -487,12 +496,15 @@ export interface AuthzVerdict {
 }
 
 const none: PolicyMatch[] = [];
+const certainly = (m: PolicyMatch) => m.result === 'yes';
 
 function matching(policies: CompiledPolicy[], req: AuthzRequest) {
   let found: PolicyMatch[] | undefined;
   for (const compiled of policies) {
     const m = policyMatches(compiled, req);
-    if (m) (found ??= []).push(m);
+    if (!m) continue;
+    if (found) found.push(m);
+    else found = [m];
   }
   return found ?? none;
 }
@@ -510,13 +522,13 @@ export function decide(set: PolicySet, req: AuthzRequest): AuthzVerdict {
   const deny = matching(set.deny, req);
   const allow = matching(set.allow, req);
   let decision: Decision;
-  if (deny.some(m => m.result === 'yes')) {
+  if (deny.some(certainly)) {
     decision = 'DENY';
   } else if (set.allow.length > 0 && allow.length === 0) {
     decision = 'DENY';
   } else if (
     deny.length > 0 ||
-    (set.allow.length > 0 && !allow.some(m => m.result === 'yes')) ||
+    (set.allow.length > 0 && !allow.some(certainly)) ||
     custom.length > 0
   ) {
     decision = 'CONDITIONAL';
@@ -526,16 +538,27 @@ export function decide(set: PolicySet, req: AuthzRequest): AuthzVerdict {
   return { decision, set, custom, deny, allow };
 }
 
+/**
+ * Each ALLOW rule that admits a request `decide` did not deny, in policy and rule
+ * order; `allowedCallers` reads them for every candidate, so without building a list.
+ */
+export function forEachAdmittingRule(
+  verdict: AuthzVerdict,
+  visit: (policy: string, rule: number, certain: boolean) => void,
+): void {
+  if (verdict.decision === 'DENY') return;
+  for (const m of verdict.allow) {
+    for (const r of m.rules) visit(m.compiled.ref, r.index, r.result === 'yes');
+  }
+}
+
 /** The ALLOW rules that admit a request `decide` did not deny. */
 export function admittingRules(verdict: AuthzVerdict): AdmittingRule[] {
-  if (verdict.decision === 'DENY') return [];
-  return verdict.allow.flatMap(m =>
-    m.rules.map(r => ({
-      policy: m.compiled.ref,
-      rule: r.index,
-      certain: r.result === 'yes',
-    })),
+  const rules: AdmittingRule[] = [];
+  forEachAdmittingRule(verdict, (policy, rule, certain) =>
+    rules.push({ policy, rule, certain }),
   );
+  return rules;
 }
 
 /** A verdict in words, with the policies that decided it. */

@@ -5,8 +5,8 @@ import {
 } from '../model/types';
 import { Caller, decideAccess } from './access';
 import {
-  admittingRules,
   expandPrincipal,
+  forEachAdmittingRule,
   qualifyServiceAccount,
 } from './authorization';
 import { MeshModel, WorkloadModel } from './MeshModel';
@@ -203,6 +203,28 @@ function narrowingOf(
   return out;
 }
 
+// What one rule narrows to, worked out once per rule (most entries have one admitting
+// rule), as the key and value pairs each entry gets its own copy of.
+const narrowingByRule = new WeakMap<
+  AuthorizationRule,
+  [keyof Narrowing, string[]][]
+>();
+
+function ruleNarrowing(rule: AuthorizationRule): Narrowing {
+  let pairs = narrowingByRule.get(rule);
+  if (!pairs) {
+    const narrowing = narrowingOf(rule.to ?? []);
+    pairs = (Object.keys(narrowing) as (keyof Narrowing)[]).map(key => [
+      key,
+      narrowing[key]!,
+    ]);
+    narrowingByRule.set(rule, pairs);
+  }
+  const out: Narrowing = {};
+  for (const [key, values] of pairs) out[key] = values.slice();
+  return out;
+}
+
 function describeRule(rule: AuthorizationRule): string {
   const who = rule.from
     ? rule.from
@@ -257,10 +279,13 @@ export function allowedCallers(
   if (allowPolicies.length === 0) {
     openSources.forEach(add);
   }
-  const ruleIndex = new Map<string, AuthorizationRule>();
+  // Each ALLOW policy's rules by index, under its `NAMESPACE/NAME`.
+  const ruleIndex = new Map<string, AuthorizationRule[]>();
   for (const compiled of allowPolicies) {
     compiled.policy.rules.forEach((rule, i) => {
-      ruleIndex.set(`${compiled.ref}#${i}`, rule);
+      let rules = ruleIndex.get(compiled.ref);
+      if (!rules) ruleIndex.set(compiled.ref, (rules = []));
+      rules[i] = rule;
       if (!rule.from) {
         openSources.forEach(add);
         return;
@@ -304,33 +329,42 @@ export function allowedCallers(
   }
 
   const allowed: AllowedCaller[] = [];
+  // Scratch lists for the current candidate, copied to fit into its entry: a list
+  // grown by push keeps room for 17 items, and the report holds hundreds of
+  // thousands of entries.
+  const ports: number[] = [];
+  // The rules admitting it, each once, in the order first seen.
+  const admitted: { policy: string; rule: number }[] = [];
+  const admit = (policy: string, rule: number) => {
+    for (const a of admitted)
+      if (a.policy === policy && a.rule === rule) return;
+    admitted.push({ policy, rule });
+  };
   for (const { source, caller } of candidates.values()) {
     // The decisions only: a caller's reasons are not part of the list.
-    const open = decideAccess(caller, server, {}).filter(
-      p => p.decision !== 'DENY',
-    );
-    if (!open.length) continue;
-    const admittedBy = new Map<string, { policy: string; rule: number }>();
-    for (const p of open) {
-      if (p.by !== 'policies') continue;
-      for (const a of admittingRules(p.authz))
-        admittedBy.set(`${a.policy}#${a.rule}`, {
-          policy: a.policy,
-          rule: a.rule,
-        });
+    let open = false;
+    let certain = false;
+    ports.length = 0;
+    admitted.length = 0;
+    for (const p of decideAccess(caller, server, {})) {
+      if (p.decision === 'DENY') continue;
+      open = true;
+      if (p.decision === 'ALLOW') certain = true;
+      if (p.port !== undefined) ports.push(p.port);
+      if (p.by === 'policies') forEachAdmittingRule(p.authz, admit);
     }
-    const narrowing = narrowingOf(
-      [...admittedBy.keys()].flatMap(k => ruleIndex.get(k)?.to ?? []),
-    );
+    if (!open) continue;
+    const rules = admitted.map(a => ruleIndex.get(a.policy)?.[a.rule]);
     allowed.push({
       source,
       label: label(source),
-      decision: open.some(p => p.decision === 'ALLOW')
-        ? 'ALLOW'
-        : 'CONDITIONAL',
-      ports: open.map(p => p.port).filter((p): p is number => p !== undefined),
-      admittedBy: [...admittedBy.values()],
-      narrowing,
+      decision: certain ? 'ALLOW' : 'CONDITIONAL',
+      ports: ports.slice(),
+      admittedBy: admitted.slice(),
+      narrowing:
+        rules.length === 1 && rules[0]
+          ? ruleNarrowing(rules[0])
+          : narrowingOf(rules.flatMap(r => r?.to ?? [])),
     });
   }
   // Where anyone may call on the same ports, 'any authenticated workload' adds nothing.

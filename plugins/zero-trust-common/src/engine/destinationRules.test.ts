@@ -10,7 +10,7 @@ import {
   peerAuthentication,
 } from '../__fixtures__/manifests';
 import { evaluateAccess } from './access';
-import { resolveRuleHost } from './destinationRules';
+import { destinationRuleFor, resolveRuleHost } from './destinationRules';
 
 const fqdn = 'api.server.svc.cluster.local';
 const tls = (mode: string) => ({ trafficPolicy: { tls: { mode } } });
@@ -546,5 +546,112 @@ describe('DestinationRule client TLS', () => {
         portLevelTls: {},
       }),
     ).toBe(want);
+  });
+
+  it.each([
+    ['batch first', ['batch', 'web']],
+    ['web first', ['web', 'batch']],
+  ])(
+    'the remembered lookup keeps clients of one namespace apart where a rule selects workloads (%s)',
+    (_, order) => {
+      const m = model(
+        namespace('client', injected),
+        deployment('client', 'batch', { labels: { app: 'b', role: 'batch' } }),
+        deployment('client', 'web', { labels: { app: 'w', role: 'web' } }),
+        namespace('server', injected),
+        ...meshApp('server', 'api', {
+          servicePorts: [{ name: 'http', port: 80, targetPort: 8080 }],
+        }),
+        peerAuthentication('server', 'default', { mode: 'STRICT' }),
+        destinationRule('client', 'all', {
+          host: fqdn,
+          ...tls('ISTIO_MUTUAL'),
+        }),
+        destinationRule('client', 'batch', {
+          host: fqdn,
+          workloadSelector: { matchLabels: { role: 'batch' } },
+          ...tls('DISABLE'),
+        }),
+      );
+      const server = m.resolveWorkload('server/api');
+      const seen = Object.fromEntries(
+        order.map(name => {
+          const access = evaluateAccess(
+            { kind: 'workload', workload: m.resolveWorkload(`client/${name}`) },
+            server,
+            { port: 8080 },
+          );
+          return [name, { decision: access.decision, mtls: access.mtls }];
+        }),
+      );
+      expect(seen).toEqual({
+        batch: { decision: 'DENY', mtls: false },
+        web: { decision: 'ALLOW', mtls: true },
+      });
+    },
+  );
+
+  it('the remembered lookup answers as destinationRuleFor does, asked once or again', () => {
+    const m = model(
+      namespace('a', injected),
+      deployment('a', 'one', { labels: { app: 'one' } }),
+      deployment('a', 'two', { labels: { app: 'two' } }),
+      namespace('b', injected),
+      deployment('b', 'three', { labels: { app: 'three' } }),
+      namespace('server', injected),
+      ...meshApp('server', 'api'),
+      namespace('other', injected),
+      ...meshApp('other', 'db', {
+        servicePorts: [{ name: 'tcp', port: 5432 }],
+      }),
+      destinationRule('a', 'to-api', { host: fqdn, ...tls('DISABLE') }),
+      destinationRule('a', 'to-other', {
+        host: '*.other.svc.cluster.local',
+        ...tls('SIMPLE'),
+      }),
+      destinationRule('server', 'own', {
+        host: 'api',
+        exportTo: ['b'],
+        ...tls('ISTIO_MUTUAL'),
+      }),
+      destinationRule('istio-system', 'mesh', {
+        host: '*.svc.cluster.local',
+        ...tls('ISTIO_MUTUAL'),
+      }),
+    );
+    const [cluster] = m.clusters;
+    const services = cluster.state.services;
+    expect(services.map(s => s.name).sort()).toEqual(['api', 'db']);
+    const name = (r: { namespace: string; name: string } | undefined) =>
+      r ? `${r.namespace}/${r.name}` : 'none';
+    const answers = (ask: 'remembered' | 'direct') =>
+      cluster.workloads.flatMap(client =>
+        services.map(
+          service =>
+            `${client.id} → ${service.name}: ${name(
+              ask === 'remembered'
+                ? cluster.destinationRules.forService(client.workload, service)
+                : destinationRuleFor(
+                    cluster.state.mesh,
+                    client.workload,
+                    `${service.name}.${service.namespace}.svc.cluster.local`,
+                    service.namespace,
+                    cluster.destinationRulesByNamespace,
+                  ),
+            )}`,
+        ),
+      );
+    const direct = answers('direct');
+    expect(answers('remembered')).toEqual(direct);
+    expect(answers('remembered')).toEqual(direct);
+    // The case spans every branch of the lookup.
+    expect(direct).toEqual(
+      expect.arrayContaining([
+        'c1/a/one → api: a/to-api',
+        'c1/a/two → db: a/to-other',
+        'c1/b/three → api: server/own',
+        'c1/b/three → db: istio-system/mesh',
+      ]),
+    );
   });
 });

@@ -3,6 +3,7 @@ import {
   ClientTlsMode,
   DestinationRuleInfo,
   MeshConfig,
+  ServiceInfo,
   WorkloadInfo,
 } from '../model/types';
 
@@ -105,6 +106,54 @@ export function destinationRuleFor(
     if (rule) return rule;
   }
   return undefined;
+}
+
+/**
+ * `destinationRuleFor` over one cluster's rules, remembered per client namespace and
+ * service: `allowedCallers` asks it for every candidate of every server. Only a rule
+ * with a workloadSelector in the client's own namespace makes the answer depend on
+ * the client itself, so in such a namespace nothing is remembered.
+ */
+export class DestinationRuleLookup {
+  private readonly byNamespace = new Map<
+    string,
+    Map<ServiceInfo, DestinationRuleInfo | undefined> | 'per client'
+  >();
+
+  constructor(
+    private readonly mesh: MeshConfig,
+    private readonly rulesByNamespace: ReadonlyMap<
+      string,
+      DestinationRuleInfo[]
+    >,
+  ) {}
+
+  /** The rule a client's proxy uses for a service's host. */
+  forService(
+    client: WorkloadInfo,
+    service: ServiceInfo,
+  ): DestinationRuleInfo | undefined {
+    let remembered = this.byNamespace.get(client.namespace);
+    if (!remembered) {
+      const local = this.rulesByNamespace.get(client.namespace) ?? [];
+      remembered = local.some(r => r.workloadSelector)
+        ? 'per client'
+        : new Map();
+      this.byNamespace.set(client.namespace, remembered);
+    }
+    if (remembered !== 'per client' && remembered.has(service)) {
+      return remembered.get(service);
+    }
+    const rule = destinationRuleFor(
+      this.mesh,
+      client,
+      serviceHost(service.namespace, service.name),
+      service.namespace,
+      this.rulesByNamespace,
+    );
+    if (remembered !== 'per client') remembered.set(service, rule);
+    return rule;
+  }
 }
 
 /**
