@@ -13,3 +13,4 @@ export {
 export { isZeroTrustAvailable } from './conditions';
 export { zeroTrustApiRef, ZeroTrustClient } from './api';
 export type { ZeroTrustApi } from './api';
+export * from './scaffolder';

@@ -1,0 +1,2 @@
+export { CallersPicker, callerOptions } from './CallersPicker';
+export { validateCallers } from './validation';

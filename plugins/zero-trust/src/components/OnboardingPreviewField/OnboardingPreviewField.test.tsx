@@ -1,0 +1,207 @@
+import { useState } from 'react';
+import { discoveryApiRef, fetchApiRef } from '@backstage/core-plugin-api';
+import {
+  MockFetchApi,
+  registerMswTestHooks,
+  renderInTestApp,
+  TestApiProvider,
+} from '@backstage/test-utils';
+import { screen, waitFor } from '@testing-library/react';
+import {
+  OnboardingRequestError,
+  UnknownReferenceError,
+  parseOnboardingRequest,
+  planOnboarding,
+  previewOnboarding,
+} from '@zero-trust/backstage-plugin-zero-trust-common';
+import { http, HttpResponse } from 'msw';
+import { setupServer } from 'msw/node';
+import { bookinfoModel } from '../../__fixtures__/security';
+import { baseUrl, testClient } from '../../__testUtils__/testApp';
+import { zeroTrustApiRef } from '../../api';
+import { OnboardingPreviewField } from './OnboardingPreviewField';
+import { validatePreview } from './validation';
+
+const server = setupServer();
+registerMswTestHooks(server);
+
+/**
+ * `POST /onboarding/preview` as the backend answers it: the real engine (parse, plan,
+ * preview) over the engine's model of the demo mesh; a bad request is a 400 InputError.
+ */
+function servePreview() {
+  const bodies: unknown[] = [];
+  server.use(
+    http.post(`${baseUrl}/onboarding/preview`, async ({ request }) => {
+      const body = await request.json();
+      bodies.push(body);
+      const model = bookinfoModel();
+      try {
+        const plan = planOnboarding(parseOnboardingRequest(body), model);
+        return HttpResponse.json(previewOnboarding(plan, model));
+      } catch (error) {
+        if (
+          error instanceof OnboardingRequestError ||
+          error instanceof UnknownReferenceError
+        ) {
+          return HttpResponse.json(
+            {
+              error: { name: 'InputError', message: error.message },
+              response: { statusCode: 400 },
+            },
+            { status: 400 },
+          );
+        }
+        throw error;
+      }
+    }),
+  );
+  return bodies;
+}
+
+async function renderField(formData: Record<string, unknown>) {
+  const values: (string | undefined)[] = [];
+  function Harness() {
+    const [value, setValue] = useState<string | undefined>();
+    const props = {
+      formData: value,
+      onChange: (v: string | undefined) => {
+        values.push(v);
+        setValue(v);
+      },
+      formContext: { formData },
+      schema: { title: 'What this change does' },
+      uiSchema: {},
+      idSchema: { $id: 'root_preview' },
+      rawErrors: [],
+    } as any;
+    return <OnboardingPreviewField {...props} />;
+  }
+  await renderInTestApp(
+    <TestApiProvider
+      apis={[
+        [zeroTrustApiRef, testClient()],
+        [
+          discoveryApiRef,
+          {
+            getBaseUrl: async (id: string) => `http://backstage.test/api/${id}`,
+          },
+        ],
+        [fetchApiRef, new MockFetchApi()],
+      ]}
+    >
+      <Harness />
+    </TestApiProvider>,
+  );
+  return values;
+}
+
+const inventoryForm = {
+  service: 'inventory-api',
+  namespace: 'inventory',
+  cluster: 'backend',
+  component: 'component:default/inventory-api',
+  owner: 'group:default/team-supply',
+  ports: [],
+  revision: '',
+  mtlsMode: 'STRICT',
+  dataplane: 'sidecar',
+  allowedCallers: [
+    { workload: 'bookinfo/productpage', methods: ['GET'] },
+    { namespace: 'legacy' },
+  ],
+};
+
+describe('OnboardingPreviewField', () => {
+  it("shows what the form's request changes, from the backend's preview", async () => {
+    const bodies = servePreview();
+    const values = await renderField(inventoryForm);
+
+    expect(
+      await screen.findByText(
+        'spiffe://internal.example/ns/inventory/sa/inventory-api',
+      ),
+    ).toBeInTheDocument();
+    // Only the request's fields go to the backend, empty ones left out.
+    expect(bodies).toEqual([
+      {
+        service: 'inventory-api',
+        namespace: 'inventory',
+        cluster: 'backend',
+        mtlsMode: 'STRICT',
+        dataplane: 'sidecar',
+        allowedCallers: inventoryForm.allowedCallers,
+      },
+    ]);
+    expect(
+      screen.getByText(/Trust domain internal\.example/),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText('namespace inventory: istio-injection=enabled'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText('AuthorizationPolicy inventory/inventory-api-callers'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText('DestinationRule inventory/inventory-api'),
+    ).toBeInTheDocument();
+
+    // Callers before and after: plaintext anyone loses access, the two callers gain it.
+    const table = screen.getByRole('table', {
+      name: 'Callers of backend/inventory/inventory-api',
+    });
+    expect(table).toHaveTextContent(
+      /backend\/bookinfo\/productpage—CONDITIONAL on 8080/,
+    );
+    expect(table).toHaveTextContent(
+      /any workload in namespace legacy—ALLOW on 8080/,
+    );
+    expect(table).toHaveTextContent(
+      /anyone, plaintext callers included.*ALLOW on 8080—/,
+    );
+    expect(
+      screen.getByText('Findings this change resolves'),
+    ).toBeInTheDocument();
+
+    await waitFor(() =>
+      expect(values.at(-1)).toBe(
+        'spiffe://internal.example/ns/inventory/sa/inventory-api',
+      ),
+    );
+  });
+
+  it('shows why the backend refuses a request, and holds the form back', async () => {
+    servePreview();
+    const values = await renderField({
+      ...inventoryForm,
+      allowedCallers: [{ workload: 'bookinfo/no-such-workload' }],
+    });
+    expect(
+      await screen.findByText(
+        /The request cannot be applied: .*bookinfo\/no-such-workload/,
+      ),
+    ).toBeInTheDocument();
+    expect(values.filter(Boolean)).toEqual([]);
+  });
+
+  it('waits for the service and namespace before asking', async () => {
+    const bodies = servePreview();
+    await renderField({ cluster: 'backend' });
+    expect(
+      screen.getByText(/Fill in the service and its namespace/),
+    ).toBeInTheDocument();
+    expect(bodies).toEqual([]);
+  });
+});
+
+describe('validatePreview', () => {
+  it('lets the form go on only with a previewed identity', () => {
+    const errors: string[] = [];
+    const validation = { addError: (e: string) => errors.push(e) } as any;
+    validatePreview(undefined as any, validation, {} as any);
+    expect(errors).toEqual([expect.stringMatching(/has not succeeded/)]);
+    errors.length = 0;
+    validatePreview('spiffe://td/ns/a/sa/b', validation, {} as any);
+    expect(errors).toEqual([]);
+  });
+});

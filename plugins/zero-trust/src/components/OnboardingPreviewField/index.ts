@@ -1,0 +1,3 @@
+export { OnboardingPreviewField } from './OnboardingPreviewField';
+export { requestFromForm } from './requestFromForm';
+export { validatePreview } from './validation';
