@@ -36,7 +36,16 @@ import {
   K8sObject,
 } from '@zero-trust/backstage-plugin-zero-trust-common/src/__fixtures__/manifests';
 
-export { authorizationPolicy, peerAuthentication };
+export {
+  authorizationPolicy,
+  clusterState,
+  injected,
+  meshApp,
+  meshConfigMap,
+  namespace,
+  peerAuthentication,
+};
+export type { K8sObject };
 
 /** Which catalog entity owns which workload (`CLUSTER/NAMESPACE/NAME`). */
 export const catalog: Record<string, string> = {
@@ -201,7 +210,11 @@ export const synced: ClusterStatus = {
   degraded: [],
 };
 
-function resolve(model: MeshModel, workloadId: string): ResolvedCaller[] {
+function resolve(
+  model: MeshModel,
+  workloadId: string,
+  owners: Record<string, string>,
+): ResolvedCaller[] {
   const w = model.resolveWorkload(workloadId);
   return workloadView(w, model).allowedCallers.map(caller => {
     let ids: string[] = [];
@@ -213,7 +226,7 @@ function resolve(model: MeshModel, workloadId: string): ResolvedCaller[] {
     }
     return {
       ...caller,
-      entityRefs: ids.flatMap(id => (catalog[id] ? [catalog[id]] : [])),
+      entityRefs: ids.flatMap(id => (owners[id] ? [owners[id]] : [])),
     };
   });
 }
@@ -225,6 +238,8 @@ export interface EntitySecurityOptions {
   selector?: EntityWorkloadSelector;
   /** Status per cluster; `synced` by default. */
   status?: Record<string, ClusterStatus>;
+  /** Which entity owns which workload; `catalog` by default. */
+  owners?: Record<string, string>;
 }
 
 /** What `GET /entities/.../security` answers for an entity running `workloads`. */
@@ -245,7 +260,7 @@ export function entitySecurity(
             const w = model.resolveWorkload(id);
             return {
               ...workloadView(w, model),
-              allowedCallers: resolve(model, id),
+              allowedCallers: resolve(model, id, options.owners ?? catalog),
               findings: findings.filter(f => f.workload === id),
             };
           });

@@ -10,6 +10,7 @@ import {
   EntitySecurityOptions,
   peerAuthentication,
 } from '../../__fixtures__/security';
+import { largeEntitySecurity } from '../../__fixtures__/large';
 import {
   baseUrl,
   component,
@@ -215,7 +216,7 @@ describe('EntityZeroTrustContent', () => {
         'Outside the mesh: open to every caller, in plaintext',
       ),
     ).toBeInTheDocument();
-    const link = screen.getByRole('link', { name: 'Onboard to the mesh' });
+    const link = screen.getByRole('button', { name: 'Onboard to the mesh' });
     const url = new URL(link.getAttribute('href')!, 'http://app.test');
     expect(url.pathname).toBe('/create/templates/default/onboard-service');
     expect(JSON.parse(url.searchParams.get('formData')!)).toEqual({
@@ -234,7 +235,7 @@ describe('EntityZeroTrustContent', () => {
       appBaseUrl: 'https://portal.example/backstage/',
     });
 
-    const link = await screen.findByRole('link', {
+    const link = await screen.findByRole('button', {
       name: 'Onboard to the mesh',
     });
     expect(link.getAttribute('href')).toMatch(
@@ -364,6 +365,31 @@ describe('EntityZeroTrustContent', () => {
     } finally {
       proto.getBBox = original;
     }
+  });
+
+  it('pages and searches a long caller list', async () => {
+    serve(largeEntitySecurity(500, 50));
+    await renderTab('checkout');
+
+    expect(
+      await screen.findByText('Allowed callers (500)'),
+    ).toBeInTheDocument();
+    const table = screen
+      .getByText('Allowed callers (500)')
+      .closest('[class*="MuiCard-root"]') as HTMLElement;
+    const callerLinks = () =>
+      within(table).getAllByRole('link', { name: /client-\d+/ });
+    expect(callerLinks()).toHaveLength(20);
+    await userEvent.type(
+      within(table).getByPlaceholderText('Filter'),
+      'client-421',
+    );
+    await waitFor(() => expect(callerLinks()).toHaveLength(1));
+    expect(callerLinks()[0]).toHaveAttribute(
+      'href',
+      '/catalog/default/component/client-421',
+    );
+    expect(screen.getByText('Findings (50)')).toBeInTheDocument();
   });
 
   describe('empty and error states', () => {

@@ -1,5 +1,5 @@
 import Box from '@material-ui/core/Box';
-import Button from '@material-ui/core/Button';
+import { LinkButton } from '@backstage/core-components';
 import Alert from '@material-ui/lab/Alert';
 import AlertTitle from '@material-ui/lab/AlertTitle';
 import type {
@@ -57,14 +57,14 @@ export function ExposureBanners(props: {
         key="outside"
         severity="error"
         action={
-          <Button
+          <LinkButton
             color="inherit"
             variant="outlined"
             size="small"
-            href={templateLink(onboardFormData(workload, entityRef))}
+            to={templateLink(onboardFormData(workload, entityRef))}
           >
             Onboard to the mesh
-          </Button>
+          </LinkButton>
         }
       >
         <AlertTitle>

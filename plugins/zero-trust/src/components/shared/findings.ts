@@ -1,8 +1,12 @@
-import {
+import type {
   Finding,
   SecurityWorkload,
-  severityRank,
+  Severity,
 } from '@zero-trust/backstage-plugin-zero-trust-common';
+
+// The engine's `severityRank`, restated: importing it would pull the whole findings
+// catalogue (its module) into every lazily loaded chunk of the plugin.
+const severityRank: Record<Severity, number> = { high: 0, medium: 1, low: 2 };
 
 /** Worst first; the input order is kept among equals (the backend's own order). */
 export function bySeverity(findings: Finding[]): Finding[] {
