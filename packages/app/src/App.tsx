@@ -9,7 +9,13 @@ import {
   CatalogImportPage,
   catalogImportPlugin,
 } from '@backstage/plugin-catalog-import';
-import { ScaffolderPage, scaffolderPlugin } from '@backstage/plugin-scaffolder';
+// ScaffolderFieldExtensions is @backstage/plugin-scaffolder-react's, re-exported here: the
+// app does not depend on plugin-scaffolder-react directly.
+import {
+  ScaffolderFieldExtensions,
+  ScaffolderPage,
+  scaffolderPlugin,
+} from '@backstage/plugin-scaffolder';
 import { orgPlugin } from '@backstage/plugin-org';
 import { SearchPage } from '@backstage/plugin-search';
 import {
@@ -38,6 +44,8 @@ import { catalogEntityCreatePermission } from '@backstage/plugin-catalog-common/
 import { NotificationsPage } from '@backstage/plugin-notifications';
 import { SignalsDisplay } from '@backstage/plugin-signals';
 import {
+  ZeroTrustCallersPickerFieldExtension,
+  ZeroTrustOnboardingPreviewFieldExtension,
   ZeroTrustPage,
   zeroTrustPlugin,
 } from '@zero-trust/backstage-plugin-zero-trust';
@@ -88,7 +96,12 @@ const routes = (
         <ReportIssue />
       </TechDocsAddons>
     </Route>
-    <Route path="/create" element={<ScaffolderPage />} />
+    <Route path="/create" element={<ScaffolderPage />}>
+      <ScaffolderFieldExtensions>
+        <ZeroTrustCallersPickerFieldExtension />
+        <ZeroTrustOnboardingPreviewFieldExtension />
+      </ScaffolderFieldExtensions>
+    </Route>
     <Route path="/api-docs" element={<ApiExplorerPage />} />
     <Route
       path="/catalog-import"

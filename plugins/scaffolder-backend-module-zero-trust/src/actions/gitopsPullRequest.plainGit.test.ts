@@ -145,6 +145,23 @@ describe('zero-trust:gitops:pull-request with a plain git remote', () => {
     expect(decide('monitoring/prometheus')).toBe('DENY');
   });
 
+  it("takes a template's empty optional fields as left out", async () => {
+    const { outputs } = await runAction(actionFor(bare), {
+      ...inventoryInput,
+      cluster: '',
+      revision: '',
+      serviceAccount: null,
+      ports: [],
+      selector: {},
+    });
+    expect(outputs.branch).toBe(inventoryBranch);
+    // The workload's own port and labels, found in the repository, were used.
+    const decide = await inventoryAccess(
+      await checkoutBranch(bare, inventoryBranch),
+    );
+    expect(decide('bookinfo/productpage')).toBe('ALLOW');
+  });
+
   it('pushes nothing on a dry run', async () => {
     const before = await refs(bare);
     const { outputs, lines } = await runAction(

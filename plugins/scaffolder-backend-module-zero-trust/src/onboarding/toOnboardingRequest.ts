@@ -51,7 +51,7 @@ export function rejectUnknownInputs(
 /**
  * The action's input as an onboarding request, validated by the same parser as the CLI
  * and the backend. A template renders an optional parameter the user left empty as `""`
- * (or null): that is the field left out, not an invalid name.
+ * (or null, or an empty list): that is the field left out, not an invalid value.
  */
 export function toOnboardingRequest(
   input: Record<string, unknown>,
@@ -59,9 +59,16 @@ export function toOnboardingRequest(
   const fields: Record<string, unknown> = {};
   for (const field of requestFields) {
     const value = input[field];
-    if (value !== undefined && value !== null && value !== '') {
-      fields[field] = value;
-    }
+    // A form's untouched list or map is empty; the contract wants such fields left out
+    // (allowedCallers excepted: an empty list there means nobody).
+    const empty =
+      value === undefined ||
+      value === null ||
+      value === '' ||
+      (field !== 'allowedCallers' &&
+        typeof value === 'object' &&
+        Object.keys(value).length === 0);
+    if (!empty) fields[field] = value;
   }
   try {
     return parseOnboardingRequest(fields);

@@ -1,0 +1,136 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import yaml from 'yaml';
+import { runAction } from './__testUtils__/actionContext';
+import {
+  checkoutBranch,
+  createBareRepository,
+  refs,
+  removeTemporaryFolders,
+  temporaryFolder,
+} from './__testUtils__/repositories';
+import {
+  inventoryAccess,
+  inventoryBranch,
+  repositoriesFor,
+} from './__testUtils__/setup';
+import { createGitopsPullRequestAction } from './actions/gitopsPullRequest';
+import { createOnboardGenerateAction } from './actions/onboardGenerate';
+
+const templateFile = path.resolve(
+  __dirname,
+  '../../../templates/onboard-service/template.yaml',
+);
+
+/**
+ * A step input as the scaffolder renders it where the whole value is one
+ * `${{ parameters.NAME }}` expression: the parameter's value, type kept.
+ */
+function render(
+  input: Record<string, unknown>,
+  parameters: Record<string, unknown>,
+) {
+  return Object.fromEntries(
+    Object.entries(input).map(([key, value]) => {
+      const match =
+        typeof value === 'string' &&
+        /^\$\{\{ parameters\.(\w+) \}\}$/.exec(value);
+      return [key, match ? parameters[match[1]] : value];
+    }),
+  );
+}
+
+describe('templates/onboard-service', () => {
+  afterAll(removeTemporaryFolders);
+
+  it('is a Template whose fields carry the request names and the custom fields', async () => {
+    const template = yaml.parse(await fs.readFile(templateFile, 'utf8'));
+    expect(template).toMatchObject({
+      apiVersion: 'scaffolder.backstage.io/v1beta3',
+      kind: 'Template',
+      metadata: { name: 'onboard-service' },
+    });
+    const properties = Object.assign(
+      {},
+      ...template.spec.parameters.map((p: any) => p.properties),
+    );
+    // The entity page's "Onboard to the mesh" link prefills these.
+    for (const name of ['service', 'namespace', 'cluster', 'component']) {
+      expect(properties[name]).toBeDefined();
+    }
+    expect(properties.allowedCallers['ui:field']).toBe(
+      'ZeroTrustCallersPicker',
+    );
+    expect(properties.preview['ui:field']).toBe('ZeroTrustOnboardingPreview');
+    expect(properties.component['ui:field']).toBe('EntityPicker');
+    expect(properties.owner['ui:field']).toBe('OwnerPicker');
+    expect(template.spec.steps.map((s: any) => s.action)).toEqual([
+      'zero-trust:onboard:generate',
+      'zero-trust:gitops:pull-request',
+    ]);
+    // Every parameter a step reads is one the form asks for.
+    for (const step of template.spec.steps) {
+      for (const value of Object.values<string>(step.input)) {
+        const name = /parameters\.(\w+)/.exec(String(value))?.[1];
+        if (name) expect(Object.keys(properties)).toContain(name);
+      }
+    }
+    expect(template.spec.output.links[1].url).toBe(
+      "/catalog/${{ parameters.component | parseEntityRef | pick('namespace') }}/component/${{ parameters.component | parseEntityRef | pick('name') }}/security",
+    );
+  });
+
+  it("opens the branch in the plain git repository from the form's answers, as a new user would", async () => {
+    const template = yaml.parse(await fs.readFile(templateFile, 'utf8'));
+    const bare = await createBareRepository(
+      path.join(await temporaryFolder(), '.cache/gitops.git'),
+    );
+    const repositories = repositoriesFor({
+      zeroTrust: { gitops: { plainGit: { url: bare } } },
+    });
+    const actions: Record<string, any> = {
+      'zero-trust:onboard:generate': createOnboardGenerateAction({
+        repositories,
+      }),
+      'zero-trust:gitops:pull-request': createGitopsPullRequestAction({
+        repositories,
+      }),
+    };
+    // The form's answers with its defaults, the way the scaffolder sends them.
+    const parameters = {
+      component: 'component:default/inventory-api',
+      owner: 'group:default/team-supply',
+      service: 'inventory-api',
+      namespace: 'inventory',
+      cluster: 'backend',
+      allowedCallers: [{ workload: 'bookinfo/productpage' }],
+      ports: [],
+      mtlsMode: 'STRICT',
+      dataplane: 'sidecar',
+      namespaceDefaultDeny: true,
+      preview: 'spiffe://internal.example/ns/inventory/sa/inventory',
+    };
+    const workspacePath = await temporaryFolder('zt-ws-');
+    const outputs: Record<string, any> = {};
+    for (const step of template.spec.steps) {
+      const run = await runAction(
+        actions[step.action],
+        render(step.input, parameters),
+        { workspacePath },
+      );
+      outputs[step.id] = run.outputs;
+    }
+    expect(outputs.generate.changedFiles).toEqual(
+      outputs['pull-request'].changedFiles,
+    );
+    expect(outputs['pull-request'].branch).toBe(inventoryBranch);
+    expect(Object.keys(await refs(bare))).toContain(
+      `refs/heads/${inventoryBranch}`,
+    );
+    const decide = await inventoryAccess(
+      await checkoutBranch(bare, inventoryBranch),
+    );
+    expect(decide('bookinfo/productpage')).toBe('ALLOW');
+    expect(decide('monitoring/prometheus')).toBe('DENY');
+  });
+});
