@@ -199,6 +199,33 @@ test('a guest signs in, browses the catalog and opens the productpage component'
     );
   });
 
+  await test.step("open reviews' Security tab", async () => {
+    await page.goto('/catalog/default/component/reviews/security');
+    // Computed by the backend from examples/clusters/backend.
+    const spiffeId = page.getByText(
+      'spiffe://internal.example/ns/bookinfo/sa/bookinfo-reviews',
+    );
+    await expect(spiffeId.first()).toBeVisible({ timeout: firstLoadTimeout });
+    await expect(page.getByText('internal.example').first()).toBeVisible();
+    // productpage calls reviews: the caller shows as a link to its component.
+    const caller = entityLink(page.locator('main'), 'component/productpage');
+    await expect(caller.first()).toBeVisible();
+    await fullPageScreenshot(
+      page,
+      screenshotPath(testInfo, 'reviews-security.png'),
+    );
+  });
+
+  await test.step('open the platform page', async () => {
+    await page.goto('/zero-trust');
+    const main = page.locator('main');
+    await expect(main.getByText('external.example').first()).toBeVisible({
+      timeout: firstLoadTimeout,
+    });
+    await expect(main.getByText('internal.example').first()).toBeVisible();
+    await fullPageScreenshot(page, screenshotPath(testInfo, 'zero-trust.png'));
+  });
+
   if (pageErrors.length > 0) {
     testInfo.annotations.push({
       type: 'app errors',

@@ -359,7 +359,9 @@ function emitWorkloads(ctx: Context) {
     emit(ctx, {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
-      metadata: { namespace: w.namespace, name: w.name },
+      // Labelled like its pods, as charts do: Backstage's Kubernetes plugin finds
+      // controllers by their own labels (the backend benchmark compares against it).
+      metadata: { namespace: w.namespace, name: w.name, labels: w.labels },
       spec: {
         replicas: 2,
         selector: { matchLabels: { app: w.app, version: w.version } },
@@ -392,7 +394,7 @@ function emitWorkloads(ctx: Context) {
     emit(ctx, {
       apiVersion: 'v1',
       kind: 'Service',
-      metadata: { namespace: w.namespace, name: w.app },
+      metadata: { namespace: w.namespace, name: w.app, labels: { app: w.app } },
       spec: {
         selector: { app: w.app },
         ports: w.role.ports.map(p => ({

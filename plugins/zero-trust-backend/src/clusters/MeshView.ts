@@ -37,6 +37,7 @@ export class MeshView {
   private findingIndex?: FindingIndex;
   private posture?: NamespacePosture[];
   private readonly views = new Map<string, WorkloadView>();
+  private readonly memos = new Map<string, unknown>();
 
   constructor(readonly model: MeshModel) {}
 
@@ -71,6 +72,17 @@ export class MeshView {
       this.views.set(workload.id, view);
     }
     return view;
+  }
+
+  /** A value derived from this model only, computed once per key (e.g. a selector's matches). */
+  memo<T>(key: string, compute: () => T): T {
+    if (!this.memos.has(key)) {
+      if (this.memos.size >= maxCachedViews) {
+        this.memos.delete(this.memos.keys().next().value!);
+      }
+      this.memos.set(key, compute());
+    }
+    return this.memos.get(key) as T;
   }
 
   private index(): FindingIndex {

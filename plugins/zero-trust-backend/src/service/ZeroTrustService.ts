@@ -58,11 +58,10 @@ export class ZeroTrustService {
 
     const clusters = entityClusters(selector, this.mesh.clusterNames()).map(
       (cluster): ClusterSecurity => {
-        const workloads = entityWorkloads(
-          selector,
-          labels,
-          view.model,
-          cluster,
+        // Without a namespace annotation a selector scans the whole cluster: once per model.
+        const workloads = view.memo(
+          `workloads:${cluster}:${JSON.stringify(selector)}`,
+          () => entityWorkloads(selector, labels, view.model, cluster),
         );
         const namespaces = unique(workloads.map(w => w.namespace));
         return {

@@ -1,0 +1,39 @@
+/**
+ * The benchmark's API server: the test Kubernetes API server holding a synthetic mesh,
+ * run in its own process so that the benchmark's memory figures are the backend's alone.
+ * It answers the parent's messages: `apply` (an object), `requests` (how many it served).
+ */
+import { startTestApiServer } from '@zero-trust/backstage-plugin-zero-trust-node/testing';
+import { generateMesh } from '../../zero-trust-common/bench/generateMesh';
+
+async function main() {
+  const workloads = Number(process.argv[2] ?? 10_000);
+  const mesh = generateMesh({ workloads, policiesPerWorkload: 2, seed: 7 });
+  const server = await startTestApiServer({
+    objects: mesh.objects.map(o => o.object),
+  });
+  const policies = mesh.objects.filter(
+    o => (o.object as { kind?: string }).kind === 'AuthorizationPolicy',
+  ).length;
+  process.on('message', (message: { type: string; object?: unknown }) => {
+    if (message.type === 'apply') {
+      server.apply(message.object);
+      process.send!({ type: 'applied' });
+    } else if (message.type === 'requests') {
+      process.send!({ type: 'requests', count: server.requestCount });
+    } else if (message.type === 'close') {
+      server.close().then(() => process.exit(0));
+    }
+  });
+  process.send!({
+    type: 'ready',
+    connection: server.connection('bench'),
+    workloads: mesh.workloads,
+    policies,
+  });
+}
+
+main().catch(error => {
+  process.stderr.write(`${error.stack}\n`);
+  process.exit(1);
+});

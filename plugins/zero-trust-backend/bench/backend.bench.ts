@@ -1,0 +1,430 @@
+/**
+ * `yarn bench:backend`: the zero-trust backend over a live (test) API server holding a
+ * synthetic mesh, against Backstage's Kubernetes plugin backend reading the same server
+ * for the same entities. Prints a markdown table for the package README.
+ *
+ *   yarn bench:backend [--workloads 10000] [--duration 10]
+ */
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import type { Entity } from '@backstage/catalog-model';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import type {
+  ClustersResponse,
+  EntitySecurityResponse,
+} from '@zero-trust/backstage-plugin-zero-trust-common';
+import type { TestApiServerConnection } from '@zero-trust/backstage-plugin-zero-trust-node/testing';
+import autocannon from 'autocannon';
+import { ChildProcess, fork } from 'node:child_process';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { zeroTrustPlugin } from '../src/plugin';
+
+const { values } = parseArgs({
+  options: {
+    workloads: { type: 'string', default: '10000' },
+    duration: { type: 'string', default: '10' },
+  },
+});
+const workloadCount = Number(values.workloads);
+const duration = Number(values.duration);
+const authorization = mockCredentials.user.header();
+
+interface GeneratedWorkload {
+  namespace: string;
+  name: string;
+  app: string;
+  tier: string;
+  ports: number[];
+  peers: number[];
+}
+
+/** The API server in a child process, so RSS below is the backend's own. */
+class ApiServerProcess {
+  private constructor(private readonly child: ChildProcess) {}
+
+  static async start(workloads: number) {
+    const child = fork(
+      path.join(__dirname, 'apiServer.ts'),
+      [String(workloads)],
+      {
+        execArgv: [
+          '-r',
+          require.resolve('@backstage/cli-node/config/nodeTransform.cjs'),
+        ],
+      },
+    );
+    const ready = await new Promise<any>((resolve, reject) => {
+      const onMessage = (message: any) => {
+        if (message?.type !== 'ready') return;
+        child.off('message', onMessage);
+        resolve(message);
+      };
+      child.on('message', onMessage);
+      child.once('exit', code =>
+        reject(new Error(`API server exited ${code}`)),
+      );
+    });
+    return {
+      server: new ApiServerProcess(child),
+      connection: ready.connection as TestApiServerConnection,
+      workloads: ready.workloads as GeneratedWorkload[],
+      policies: ready.policies as number,
+    };
+  }
+
+  private ask(message: { type: string }): Promise<any> {
+    const answer = message.type === 'apply' ? 'applied' : message.type;
+    return new Promise(resolve => {
+      const onMessage = (m: any) => {
+        if (m?.type !== answer) return;
+        this.child.off('message', onMessage);
+        resolve(m);
+      };
+      this.child.on('message', onMessage);
+      this.child.send(message);
+    });
+  }
+
+  async requests(): Promise<number> {
+    return (await this.ask({ type: 'requests' })).count;
+  }
+
+  async apply(object: object): Promise<void> {
+    await this.ask({ type: 'apply', object });
+  }
+
+  async close(): Promise<void> {
+    await new Promise(resolve => {
+      this.child.once('exit', resolve);
+      this.child.send({ type: 'close' });
+    });
+  }
+}
+
+function entity(name: string, annotations: Record<string, string>): Entity {
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: { name, namespace: 'default', annotations },
+    spec: { type: 'service', lifecycle: 'production', owner: 'team' },
+  };
+}
+
+/** Peak RSS, sampled; `reset` starts a new phase. */
+class RssSampler {
+  peak = 0;
+  private readonly timer = setInterval(() => this.sample(), 50);
+
+  sample() {
+    this.peak = Math.max(this.peak, process.memoryUsage().rss);
+  }
+
+  stop() {
+    clearInterval(this.timer);
+    this.sample();
+  }
+}
+
+const mib = (bytes: number) => `${Math.round(bytes / 2 ** 20)} MiB`;
+const ms = (n: number) => `${n < 10 ? n.toFixed(2) : Math.round(n)} ms`;
+
+interface LoadResult {
+  connections: number;
+  rps: number;
+  p50: number;
+  p99: number;
+  bad: number;
+  requests: number;
+  apiCallsPerView: number;
+}
+
+async function load(
+  api: ApiServerProcess,
+  options: {
+    url: string;
+    method?: 'GET' | 'POST';
+    body?: string;
+    verify: (body: string) => boolean;
+  },
+  connections: number,
+): Promise<LoadResult> {
+  const before = await api.requests();
+  const result = await autocannon({
+    url: options.url,
+    method: options.method ?? 'GET',
+    body: options.body,
+    headers: { authorization, 'content-type': 'application/json' },
+    connections,
+    duration,
+    verifyBody: options.verify,
+  });
+  const calls = (await api.requests()) - before;
+  return {
+    connections,
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    // Errors, non-2xx answers, and answers whose body failed the check.
+    bad: result.errors + result.non2xx + (result.mismatches ?? 0),
+    requests: result.requests.total,
+    apiCallsPerView: result.requests.total
+      ? calls / result.requests.total
+      : NaN,
+  };
+}
+
+async function main() {
+  const setupStart = Date.now();
+  const {
+    server: api,
+    connection,
+    workloads,
+    policies,
+  } = await ApiServerProcess.start(workloadCount);
+  // A backend service that has callers, found by its app label.
+  const target =
+    workloads.find(
+      w => w.tier === 'backend' && w.ports.length && w.peers.length,
+    ) ?? workloads[0];
+  const byNamespace = entity('bench-namespaced', {
+    'backstage.io/kubernetes-label-selector': `app=${target.app}`,
+    'backstage.io/kubernetes-namespace': target.namespace,
+  });
+  const byLabel = entity('bench-label', {
+    'backstage.io/kubernetes-label-selector': `app=${target.app}`,
+  });
+  const entities = [byNamespace, byLabel];
+  console.error(
+    `API server: ${workloadCount} workloads, ${policies} AuthorizationPolicies (${
+      (Date.now() - setupStart) / 1000
+    } s to generate and load)`,
+  );
+
+  // --- zero-trust backend -------------------------------------------------------------
+  const rss = new RssSampler();
+  const rssBefore = process.memoryUsage().rss;
+  const started = Date.now();
+  const zt = await startTestBackend({
+    features: [
+      zeroTrustPlugin,
+      catalogServiceMock.factory({ entities }),
+      mockServices.rootConfig.factory({
+        data: { zeroTrust: { clusters: [{ ...connection, name: 'bench' }] } },
+      }),
+    ],
+  });
+  const base = `http://127.0.0.1:${zt.server.port()}/api/zero-trust`;
+  const get = async (p: string) =>
+    (await fetch(`${base}${p}`, { headers: { authorization } })).json();
+  for (;;) {
+    const { items } = (await get('/clusters')) as ClustersResponse;
+    if (items[0]?.status.state === 'synced' && items[0].summary) break;
+    await new Promise(r => setTimeout(r, 50));
+  }
+  const synced = Date.now() - started;
+  const securityPath = (e: Entity) =>
+    `/entities/component/default/${e.metadata.name}/security`;
+  const first = (await get(
+    securityPath(byNamespace),
+  )) as EntitySecurityResponse;
+  const firstAnswer = Date.now() - started;
+  const expectedWorkloads = first.clusters[0].workloads.length;
+  const identity = first.clusters[0].workloads[0]?.identity ?? '';
+  if (!expectedWorkloads) throw new Error('the entity selects no workload');
+
+  const ours: Record<string, LoadResult[]> = {};
+  for (const e of entities) {
+    ours[e.metadata.name] = [];
+    for (const connections of [10, 50]) {
+      ours[e.metadata.name].push(
+        await load(
+          api,
+          {
+            url: `${base}${securityPath(e)}`,
+            // The answer must carry the workloads and the identity, not just be a 200.
+            verify: body => {
+              const parsed = JSON.parse(body) as EntitySecurityResponse;
+              const ws = parsed.clusters[0]?.workloads ?? [];
+              return (
+                ws.length >= expectedWorkloads &&
+                ws.some(w => w.identity === identity)
+              );
+            },
+          },
+          connections,
+        ),
+      );
+    }
+  }
+
+  // Delay from a policy change on the API server to the endpoint's answer.
+  const delays: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const probe = `bench-probe-${i}`;
+    const changed = Date.now();
+    await api.apply({
+      apiVersion: 'security.istio.io/v1',
+      kind: 'AuthorizationPolicy',
+      metadata: { name: probe, namespace: target.namespace },
+      spec: {
+        selector: { matchLabels: { app: target.app } },
+        action: 'ALLOW',
+        rules: [{ from: [{ source: { namespaces: [probe] } }] }],
+      },
+    });
+    for (;;) {
+      const view = (await get(
+        securityPath(byNamespace),
+      )) as EntitySecurityResponse;
+      const callers = view.clusters[0].workloads.flatMap(w => w.allowedCallers);
+      if (
+        callers.some(
+          c => c.source.kind === 'namespace' && c.source.namespace === probe,
+        )
+      ) {
+        break;
+      }
+      await new Promise(r => setTimeout(r, 10));
+    }
+    delays.push(Date.now() - changed);
+  }
+  rss.stop();
+  await zt.stop();
+
+  // --- Backstage's Kubernetes plugin backend, same server, same entities -----------------
+  const k8s = await startTestBackend({
+    features: [
+      import('@backstage/plugin-kubernetes-backend'),
+      catalogServiceMock.factory({ entities }),
+      mockServices.rootConfig.factory({
+        data: {
+          kubernetes: {
+            serviceLocatorMethod: { type: 'multiTenant' },
+            clusterLocatorMethods: [
+              {
+                type: 'config',
+                clusters: [
+                  {
+                    name: 'bench',
+                    url: connection.url,
+                    authProvider: 'serviceAccount',
+                    serviceAccountToken: connection.serviceAccountToken,
+                    skipTLSVerify: true,
+                  },
+                ],
+              },
+            ],
+          },
+        },
+      }),
+    ],
+  });
+  const k8sBase = `http://127.0.0.1:${k8s.server.port()}/api/kubernetes`;
+  const theirs: Record<string, LoadResult[]> = {};
+  for (const e of entities) {
+    theirs[e.metadata.name] = [];
+    for (const connections of [10, 50]) {
+      theirs[e.metadata.name].push(
+        await load(
+          api,
+          {
+            url: `${k8sBase}/services/${e.metadata.name}`,
+            method: 'POST',
+            body: JSON.stringify({ entity: e }),
+            // The same workloads must come back: the Deployments the selector picks.
+            verify: body => {
+              const parsed = JSON.parse(body);
+              const deployments = (parsed.items?.[0]?.resources ?? []).find(
+                (r: { type: string }) => r.type === 'deployments',
+              );
+              return (deployments?.resources?.length ?? 0) >= expectedWorkloads;
+            },
+          },
+          connections,
+        ),
+      );
+    }
+  }
+  await k8s.stop();
+  await api.close();
+
+  // --- report -------------------------------------------------------------------------
+  const rows: string[] = [];
+  const row = (...cells: string[]) => rows.push(`| ${cells.join(' | ')} |`);
+  row('measure', 'zero-trust backend', 'Kubernetes plugin backend', 'ratio');
+  row('---', '---', '---', '---');
+  row('time to first sync', ms(synced), 'n/a (reads on each request)', '');
+  row(
+    'time to first security answer (sync + model + view)',
+    ms(firstAnswer),
+    '',
+    '',
+  );
+  row(
+    'peak RSS of the backend process (before start)',
+    `${mib(rss.peak)} (${mib(rssBefore)})`,
+    '',
+    '',
+  );
+  for (const e of entities) {
+    const how =
+      e === byNamespace ? 'namespace annotation' : 'label selector alone';
+    ours[e.metadata.name].forEach((r, i) => {
+      const t = theirs[e.metadata.name][i];
+      row(
+        `${how}, ${r.connections} connections: req/s`,
+        r.rps.toFixed(0),
+        t.rps.toFixed(0),
+        `${(r.rps / t.rps).toFixed(1)}×`,
+      );
+      row(
+        `${how}, ${r.connections} connections: p50 / p99`,
+        `${ms(r.p50)} / ${ms(r.p99)}`,
+        `${ms(t.p50)} / ${ms(t.p99)}`,
+        `${(t.p99 / r.p99).toFixed(1)}× lower p99`,
+      );
+      row(
+        `${how}, ${r.connections} connections: API server calls per page view`,
+        r.apiCallsPerView.toFixed(2),
+        t.apiCallsPerView.toFixed(2),
+        '',
+      );
+      row(
+        `${how}, ${r.connections} connections: bad answers / requests`,
+        `${r.bad} / ${r.requests}`,
+        `${t.bad} / ${t.requests}`,
+        '',
+      );
+    });
+  }
+  delays.sort((a, b) => a - b);
+  row(
+    'policy change → endpoint answer (median of 5, max)',
+    `${ms(delays[2])}, ${ms(delays[4])}`,
+    'next request',
+    '',
+  );
+  console.log(
+    `\n${workloadCount} workloads, ${policies} AuthorizationPolicies; entity selects ${expectedWorkloads} workload(s); ${duration} s per load run\n`,
+  );
+  console.log(rows.join('\n'));
+  const bad = Object.values({ ...ours })
+    .flat()
+    .some(r => r.bad > 0);
+  if (bad) {
+    console.error('zero-trust backend gave bad answers');
+    process.exitCode = 1;
+  }
+}
+
+main().then(
+  () => process.exit(),
+  error => {
+    console.error(error);
+    process.exit(1);
+  },
+);
