@@ -76,7 +76,7 @@ class ApiServerProcess {
     };
   }
 
-  private ask(message: { type: string }): Promise<any> {
+  private ask(message: { type: string; object?: object }): Promise<any> {
     const answer = message.type === 'apply' ? 'applied' : message.type;
     return new Promise(resolve => {
       const onMessage = (m: any) => {
@@ -160,7 +160,7 @@ async function load(
     headers: { authorization, 'content-type': 'application/json' },
     connections,
     duration,
-    verifyBody: options.verify,
+    verifyBody: body => options.verify(String(body ?? '')),
   });
   const calls = (await api.requests()) - before;
   return {
