@@ -4,7 +4,10 @@
  * It answers the parent's messages: `apply` (an object), `requests` (how many it served).
  */
 import { startTestApiServer } from '@zero-trust/backstage-plugin-zero-trust-node/testing';
-import { generateMesh } from '../../zero-trust-common/bench/generateMesh';
+// The engine benchmark's generator, so both benchmarks measure the same meshes; it is a
+// benchmark helper, not part of the common package's API.
+// eslint-disable-next-line @backstage/no-forbidden-package-imports
+import { generateMesh } from '@zero-trust/backstage-plugin-zero-trust-common/bench/generateMesh';
 
 async function main() {
   const workloads = Number(process.argv[2] ?? 10_000);
