@@ -8,9 +8,19 @@ import { temporaryFolder } from './repositories';
  * folders, a dry-run flag (`createMockActionContext` drops `isDryRun`), and every log
  * line and output kept for assertions.
  */
+export interface ActionContextOptions {
+  isDryRun?: boolean;
+  workspacePath?: string;
+  /**
+   * The task's stored checkpoints, shared between runs to play a retried task: a key
+   * already there returns its value without running the side effect again.
+   */
+  checkpoints?: Map<string, unknown>;
+}
+
 export async function actionContext(
   input: Record<string, unknown>,
-  options: { isDryRun?: boolean; workspacePath?: string } = {},
+  options: ActionContextOptions = {},
 ) {
   const { logger, lines } = captureLogger();
   const outputs: Record<string, unknown> = {};
@@ -27,6 +37,18 @@ export async function actionContext(
     output: (name: string, value: unknown) => {
       outputs[name] = value;
     },
+    ...(options.checkpoints && {
+      checkpoint: async (opts: { key: string; fn: () => Promise<unknown> }) => {
+        const store = options.checkpoints!;
+        if (!store.has(opts.key)) {
+          store.set(
+            opts.key,
+            JSON.parse(JSON.stringify((await opts.fn()) ?? null)),
+          );
+        }
+        return store.get(opts.key) ?? undefined;
+      },
+    }),
   };
   return { ctx, lines, outputs };
 }
@@ -35,7 +57,7 @@ export async function actionContext(
 export async function runAction(
   action: TemplateAction<any, any, any>,
   input: Record<string, unknown>,
-  options: { isDryRun?: boolean; workspacePath?: string } = {},
+  options: ActionContextOptions = {},
 ) {
   const context = await actionContext(input, options);
   await action.handler(context.ctx as any);

@@ -220,6 +220,22 @@ describe('zero-trust:gitops:pull-request on GitHub', () => {
     expect(decide('bookinfo/productpage')).toBe('DENY');
   });
 
+  it('a retried task repeats none of its side effects', async () => {
+    const checkpoints = new Map<string, unknown>();
+    const first = await runAction(action(), input, { checkpoints });
+    expect(checkpoints.size).toBe(4); // push, pull request, labels, reviewers
+    github.requests.length = 0;
+
+    const retried = await runAction(action(), input, { checkpoints });
+    expect(retried.outputs).toMatchObject({
+      pullRequestUrl: first.outputs.pullRequestUrl,
+      pullRequestNumber: 1,
+    });
+    expect(git.pushes).toBe(1);
+    // Only the clone's lookup: no search, no second pull request, labels or reviewers.
+    expect(calls()).toEqual(['GET /repos/{owner}/{repo}']);
+  });
+
   it('logs a reviewer GitHub refuses and still opens the labelled pull request', async () => {
     github.unknownReviewers.add('ada-lovelace');
     const { outputs, lines } = await runAction(action(), input);

@@ -43,6 +43,12 @@ const inputSchema = {
 };
 const inputFields = Object.keys(inputSchema);
 
+/** What a checkpoint keeps of a pull request: not its (long) description. */
+const ref = (pr: PullRequestRef): PullRequestRef =>
+  pr.number === undefined
+    ? { url: pr.url }
+    : { url: pr.url, number: pr.number };
+
 /** The forge or git refused something the action asked: the message says what. */
 export class GitopsPullRequestError extends CustomErrorBase {}
 
@@ -217,18 +223,18 @@ export function createGitopsPullRequestAction(
                 content,
               });
               logger.info(`Opened ${opened.url}`);
-              return { pr: opened, created: true };
+              return { pr: ref(opened), created: true };
             }
             if (
               existing.title === content.title &&
               existing.body === content.body
             ) {
               logger.info(`${existing.url} is up to date`);
-              return { pr: existing, created: false };
+              return { pr: ref(existing), created: false };
             }
             const updated = await forge.updatePullRequest(existing, content);
             logger.info(`Updated ${updated.url}`);
-            return { pr: updated, created: false };
+            return { pr: ref(updated), created: false };
           },
         });
         if (created) {
@@ -237,7 +243,7 @@ export function createGitopsPullRequestAction(
             checkpoint: ctx.checkpoint,
           });
         }
-        outputs({ url: pr.url, number: pr.number }, !upToDate);
+        outputs(pr, !upToDate);
       } catch (error) {
         const clean = redactor.scrub(error);
         if (clean instanceof InputError) throw clean;
