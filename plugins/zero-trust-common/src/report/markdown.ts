@@ -25,6 +25,19 @@ function findingLine(f: Finding): string {
   )} _Fix:_ ${escapeMarkdown(f.remediation)}`;
 }
 
+/**
+ * Text as inline code. Backslashes are literal inside a code span, so the text is not
+ * escaped; instead the fence is one backtick longer than any run of backticks in it
+ * (CommonMark 6.1), and line breaks become spaces so the span cannot end a line early.
+ */
+export function codeSpan(text: string): string {
+  const flat = text.replace(/[\r\n\u2028\u2029]+/g, ' ');
+  const longest = Math.max(0, ...(flat.match(/`+/g) ?? []).map(r => r.length));
+  const fence = '`'.repeat(longest + 1);
+  const pad = flat.startsWith('`') || flat.endsWith('`') ? ' ' : '';
+  return `${fence}${pad}${flat}${pad}${fence}`;
+}
+
 /** The `diff` report as a reviewer reads it in a pull request. @public */
 export function diffToMarkdown(diff: DiffReport): string {
   const lines: string[] = ['## Zero-trust review', ''];
@@ -39,7 +52,7 @@ export function diffToMarkdown(diff: DiffReport): string {
     return `${lines.join('\n')}\n`;
   }
   for (const w of diff.workloads) {
-    lines.push(`### \`${escapeMarkdown(w.workload)}\` (${w.change})`, '');
+    lines.push(`### ${codeSpan(w.workload)} (${w.change})`, '');
     if (w.identity)
       lines.push(
         `- Identity: ${escapeMarkdown(
