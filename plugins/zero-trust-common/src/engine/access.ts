@@ -3,9 +3,11 @@ import {
   AuthzOutcome,
   AuthzVerdict,
   Decision,
+  OperationPolicies,
   PolicySet,
   decide,
   explain,
+  forOperation,
   policySet,
 } from './authorization';
 import { tlsModeFor } from './destinationRules';
@@ -215,6 +217,8 @@ interface PortPlan {
   decidedBy?: string;
   /** `tcp` where the enforcing proxy cannot read HTTP. */
   protocol: 'http' | 'tcp';
+  /** The policies as they read a request naming no method, path or host. */
+  bare?: OperationPolicies;
 }
 
 /** An in-mesh server's enforcement, derived once and shared by every caller. */
@@ -234,7 +238,7 @@ function portPlan(server: WorkloadModel, port: number | undefined): PortPlan {
   // ztunnel without a waypoint reads no HTTP, whatever the port's protocol.
   const ambient = server.membership.mode === 'ambient';
   const protocol = ambient || known?.protocol === 'tcp' ? 'tcp' : 'http';
-  return { port, known, mode, decidedBy, protocol };
+  return { port, known, mode, decidedBy, protocol, bare: undefined };
 }
 
 function planFor(server: WorkloadModel): ServerPlan {
@@ -304,14 +308,22 @@ function decidePort(
       decidedBy: port.decidedBy,
     };
   }
-  const authz = decide(plan.policies, {
+  const req = {
     principal: conn.mtls ? callerPrincipal(caller) : undefined,
     port: port.port,
     protocol: port.protocol,
     method: attributes.method,
     path: attributes.path,
     host: attributes.host,
-  });
+  };
+  const bare =
+    req.method === undefined &&
+    req.path === undefined &&
+    req.host === undefined;
+  const policies = bare
+    ? (port.bare ??= forOperation(plan.policies, req))
+    : forOperation(plan.policies, req);
+  const authz = decide(policies, req);
   return {
     port: port.port,
     decision: authz.decision,

@@ -337,13 +337,23 @@ function compileCondition(
   return allOf(parts);
 }
 
-/** A rule compiled for one protocol reading. */
+/**
+ * A rule as one kind of proxy reads it, in two parts: its operation (`to`), which reads
+ * only the port and the request's method, path and host, and the rest (`from` and
+ * `when`). The rule matches where both do (`triAnd`).
+ */
+interface RuleReading {
+  operation: Matcher;
+  rest: Matcher;
+}
+
+/** A rule compiled for each protocol reading. */
 interface CompiledRule {
   /** Whether it uses HTTP-only fields (then on TCP an ALLOW rule never matches). */
   httpFields: string[];
-  http: Matcher;
+  http: RuleReading;
   /** The rule as a TCP proxy enforces it: HTTP-only fields dropped. */
-  tcp: Matcher;
+  tcp: RuleReading;
 }
 
 function compileRule(
@@ -351,7 +361,7 @@ function compileRule(
   bundle: TrustBundle,
   policyNamespace: string,
 ): CompiledRule {
-  const build = (dropHttp: boolean): Matcher => {
+  const build = (dropHttp: boolean): RuleReading => {
     const from = rule.from?.map(s =>
       compileSource(s, bundle, dropHttp, policyNamespace),
     );
@@ -359,11 +369,10 @@ function compileRule(
     const when = (rule.when ?? [])
       .filter(c => !(dropHttp && isHttpCondition(c)))
       .map(c => compileCondition(c, bundle, policyNamespace));
-    return allOf([
-      from ? anyOf(from) : always,
-      to ? anyOf(to) : always,
-      ...when,
-    ]);
+    return {
+      operation: to ? anyOf(to) : always,
+      rest: allOf([from ? anyOf(from) : always, ...when]),
+    };
   };
   return {
     httpFields: ruleHttpFields(rule),
@@ -393,20 +402,23 @@ export function compilePolicy(
 }
 
 /**
- * Whether one rule matches. On a TCP port an ALLOW rule with HTTP-only fields is
- * ignored, while a DENY, AUDIT or CUSTOM rule loses those fields and so matches more
- * (pilot/pkg/security/authz/model/model.go, checkError;
+ * What a rule's operation says about a request. On a TCP port an ALLOW rule with
+ * HTTP-only fields is ignored, while a DENY, AUDIT or CUSTOM rule loses those fields
+ * and so matches more (pilot/pkg/security/authz/model/model.go, checkError;
  * https://istio.io/latest/docs/ops/configuration/security/security-policy-examples/).
  */
-export function ruleMatches(
+function operationMatches(
   rule: CompiledRule,
   action: AuthorizationAction,
-  req: AuthzRequest,
+  req: Operation,
 ): Tri {
-  if (req.protocol === 'http') return rule.http(req);
+  if (req.protocol === 'http') return rule.http.operation(req);
   if (action === 'ALLOW' && rule.httpFields.length > 0) return 'no';
-  return rule.tcp(req);
+  return rule.tcp.operation(req);
 }
+
+/** A request's port, protocol, method, path and host: all an operation reads. */
+export type Operation = Omit<AuthzRequest, 'principal'>;
 
 /** A policy some rule of which matches (`yes`) or may match (`maybe`) a request. */
 export interface PolicyMatch {
@@ -416,23 +428,71 @@ export interface PolicyMatch {
   rules: { index: number; result: Tri }[];
 }
 
+/** A policy's rules whose operation a request fits (`yes`) or may fit (`maybe`). */
+interface PolicyOnOperation {
+  compiled: CompiledPolicy;
+  rules: { index: number; rule: RuleReading; operation: Tri }[];
+}
+
+/** The policy set as it reads one operation, whoever sends it. */
+export interface OperationPolicies {
+  set: PolicySet;
+  custom: PolicyOnOperation[];
+  deny: PolicyOnOperation[];
+  allow: PolicyOnOperation[];
+}
+
+function onOperation(
+  policies: CompiledPolicy[],
+  op: Operation,
+): PolicyOnOperation[] {
+  const out: PolicyOnOperation[] = [];
+  for (const compiled of policies) {
+    const rules: PolicyOnOperation['rules'] = [];
+    compiled.rules.forEach((rule, index) => {
+      const operation = operationMatches(rule, compiled.policy.action, op);
+      if (operation === 'no') return;
+      const reading = op.protocol === 'http' ? rule.http : rule.tcp;
+      rules.push({ index, rule: reading, operation });
+    });
+    if (rules.length) out.push({ compiled, rules });
+  }
+  return out;
+}
+
+/**
+ * A policy set read for one operation: the rules whose operation the request cannot
+ * fit are left out, and the others keep what their operation said. The callers of a
+ * workload all send the same operation to a port, so `allowedCallers` reads each
+ * port's policies once and then only the sources of each caller.
+ */
+export function forOperation(set: PolicySet, op: Operation): OperationPolicies {
+  return {
+    set,
+    custom: onOperation(set.custom, op),
+    deny: onOperation(set.deny, op),
+    allow: onOperation(set.allow, op),
+  };
+}
+
 /** How one policy reads a request; undefined where no rule matches. */
-export function policyMatches(
-  compiled: CompiledPolicy,
+function policyMatches(
+  policy: PolicyOnOperation,
   req: AuthzRequest,
 ): PolicyMatch | undefined {
   let rules: PolicyMatch['rules'] | undefined;
   let result: Tri = 'no';
-  const { action } = compiled.policy;
-  for (let index = 0; index < compiled.rules.length; index++) {
-    const r = ruleMatches(compiled.rules[index], action, req);
-    if (r === 'no') continue;
+  for (const { index, rule, operation } of policy.rules) {
+    const rest = rule.rest(req);
+    if (rest === 'no') continue;
+    // triAnd of the two parts: neither is `no` here.
+    const r: Tri = rest === 'yes' && operation === 'yes' ? 'yes' : 'maybe';
     // A literal is sized to fit; a list grown by push keeps room for 17.
     if (rules) rules.push({ index, result: r });
     else rules = [{ index, result: r }];
     if (r === 'yes' || result === 'no') result = r;
   }
-  return rules ? { compiled, result, rules } : undefined;
+  return rules ? { compiled: policy.compiled, result, rules } : undefined;
 }
 
 /** Whether a policy is enforced on a workload's pods (selector in its namespace, or mesh-wide). */
@@ -498,10 +558,10 @@ export interface AuthzVerdict {
 const none: PolicyMatch[] = [];
 const certainly = (m: PolicyMatch) => m.result === 'yes';
 
-function matching(policies: CompiledPolicy[], req: AuthzRequest) {
+function matching(policies: PolicyOnOperation[], req: AuthzRequest) {
   let found: PolicyMatch[] | undefined;
-  for (const compiled of policies) {
-    const m = policyMatches(compiled, req);
+  for (const policy of policies) {
+    const m = policyMatches(policy, req);
     if (!m) continue;
     if (found) found.push(m);
     else found = [m];
@@ -515,12 +575,17 @@ function matching(policies: CompiledPolicy[], req: AuthzRequest) {
  * (`spec: {}` has no rules and so denies everything). AUDIT never changes the
  * decision (https://istio.io/latest/docs/concepts/security/#implicit-enablement).
  * The decision only, without words: `explain` adds them, and `allowedCallers`, which
- * decides millions of requests, needs none.
+ * decides millions of requests, needs none. `policies` must have been read for the
+ * request's own operation (`forOperation`).
  */
-export function decide(set: PolicySet, req: AuthzRequest): AuthzVerdict {
-  const custom = matching(set.custom, req);
-  const deny = matching(set.deny, req);
-  const allow = matching(set.allow, req);
+export function decide(
+  policies: OperationPolicies,
+  req: AuthzRequest,
+): AuthzVerdict {
+  const { set } = policies;
+  const custom = matching(policies.custom, req);
+  const deny = matching(policies.deny, req);
+  const allow = matching(policies.allow, req);
   let decision: Decision;
   if (deny.some(certainly)) {
     decision = 'DENY';
@@ -622,10 +687,10 @@ export function explain(verdict: AuthzVerdict): AuthzOutcome {
   };
 }
 
-/** `decide`, then `explain`. */
+/** `decide`, then `explain`: one request on its own. */
 export function authorize(
   policies: CompiledPolicy[],
   req: AuthzRequest,
 ): AuthzOutcome {
-  return explain(decide(policySet(policies), req));
+  return explain(decide(forOperation(policySet(policies), req), req));
 }
