@@ -29,7 +29,13 @@ export interface Narrowing {
   hosts?: string[];
 }
 
-/** @public */
+/**
+ * One entry of a workload's allowed callers. Entries of one workload may share their
+ * `ports`, `admittedBy` and `narrowing` values (a large mesh has hundreds of thousands
+ * of entries): read them, do not change them.
+ *
+ * @public
+ */
 export interface AllowedCaller {
   source: CallerSource;
   /** A person's wording, e.g. `any workload in namespace monitoring`. */
@@ -203,28 +209,6 @@ function narrowingOf(
   return out;
 }
 
-// What one rule narrows to, worked out once per rule (most entries have one admitting
-// rule), as the key and value pairs each entry gets its own copy of.
-const narrowingByRule = new WeakMap<
-  AuthorizationRule,
-  [keyof Narrowing, string[]][]
->();
-
-function ruleNarrowing(rule: AuthorizationRule): Narrowing {
-  let pairs = narrowingByRule.get(rule);
-  if (!pairs) {
-    const narrowing = narrowingOf(rule.to ?? []);
-    pairs = (Object.keys(narrowing) as (keyof Narrowing)[]).map(key => [
-      key,
-      narrowing[key]!,
-    ]);
-    narrowingByRule.set(rule, pairs);
-  }
-  const out: Narrowing = {};
-  for (const [key, values] of pairs) out[key] = values.slice();
-  return out;
-}
-
 function describeRule(rule: AuthorizationRule): string {
   const who = rule.from
     ? rule.from
@@ -238,6 +222,40 @@ function describeRule(rule: AuthorizationRule): string {
   const what = rule.to ? ` for ${JSON.stringify(narrowingOf(rule.to))}` : '';
   const when = rule.when?.length ? ' under conditions' : '';
   return `${who || 'every caller'}${what}${when}`;
+}
+
+/** A caller to try: a wider source with its probe, or a known workload as itself. */
+type Candidate =
+  | { source: Exclude<CallerSource, { kind: 'workload' }>; caller: Caller }
+  | {
+      source?: undefined;
+      key: string;
+      workload: WorkloadModel;
+      caller: Caller;
+    };
+
+// A workload is a candidate caller of many servers: its key and caller are built once.
+// The source in its entries is built per entry, so that no two entries share an object.
+const workloadCandidates = new WeakMap<
+  WorkloadModel,
+  Candidate & { key: string }
+>();
+
+function workloadCandidate(w: WorkloadModel): Candidate & { key: string } {
+  let c = workloadCandidates.get(w);
+  if (!c) {
+    c = {
+      key: sourceKey(workloadSource(w)),
+      workload: w,
+      caller: { kind: 'workload', workload: w },
+    };
+    workloadCandidates.set(w, c);
+  }
+  return c;
+}
+
+function workloadSource(w: WorkloadModel): CallerSource {
+  return { kind: 'workload', workload: w.id, principal: w.principal };
 }
 
 /**
@@ -254,24 +272,15 @@ export function allowedCallers(
 ): CallerAnalysis {
   // Each candidate with the caller that stands for it: a known workload as itself,
   // a wider source as a probe.
-  const candidates = new Map<
-    string,
-    { source: CallerSource; caller: Caller }
-  >();
+  const candidates = new Map<string, Candidate>();
   const add = (s: Exclude<CallerSource, { kind: 'workload' }>) =>
     candidates.set(sourceKey(s), { source: s, caller: probeCaller(s) });
-  const addWorkloads = (ws: WorkloadModel[]) =>
-    ws.forEach(w => {
-      const source: CallerSource = {
-        kind: 'workload',
-        workload: w.id,
-        principal: w.principal,
-      };
-      candidates.set(sourceKey(source), {
-        source,
-        caller: { kind: 'workload', workload: w },
-      });
-    });
+  const addWorkloads = (ws: WorkloadModel[]) => {
+    for (const w of ws) {
+      const c = workloadCandidate(w);
+      candidates.set(c.key, c);
+    }
+  };
 
   const allowPolicies = server.inMesh
     ? server.policies.filter(p => p.policy.action === 'ALLOW')
@@ -329,24 +338,63 @@ export function allowedCallers(
   }
 
   const allowed: AllowedCaller[] = [];
-  // Scratch lists for the current candidate, copied to fit into its entry: a list
-  // grown by push keeps room for 17 items, and the report holds hundreds of
-  // thousands of entries.
+  // The current candidate's open ports and admitting rules (each once, in the order
+  // first seen), in scratch lists.
   const ports: number[] = [];
-  // The rules admitting it, each once, in the order first seen.
-  const admitted: { policy: string; rule: number }[] = [];
+  const policies: string[] = [];
+  const ruleNumbers: number[] = [];
   const admit = (policy: string, rule: number) => {
-    for (const a of admitted)
-      if (a.policy === policy && a.rule === rule) return;
-    admitted.push({ policy, rule });
+    for (let i = 0; i < policies.length; i++) {
+      if (policies[i] === policy && ruleNumbers[i] === rule) return;
+    }
+    policies.push(policy);
+    ruleNumbers.push(rule);
   };
-  for (const { source, caller } of candidates.values()) {
+  // Entries with the same ports, or the same admitting rules, share one list (and the
+  // narrowing that follows from the rules): most of a workload's callers are alike,
+  // and a report of thousands of workloads holds hundreds of thousands of entries.
+  const portLists: number[][] = [];
+  const admissions: Pick<AllowedCaller, 'admittedBy' | 'narrowing'>[] = [];
+  const sharedPorts = () => {
+    for (const list of portLists) {
+      if (list.length === ports.length && list.every((p, i) => p === ports[i]))
+        return list;
+    }
+    const list = ports.slice();
+    portLists.push(list);
+    return list;
+  };
+  const sharedAdmission = () => {
+    for (const a of admissions) {
+      if (
+        a.admittedBy.length === policies.length &&
+        a.admittedBy.every(
+          (r, i) => r.policy === policies[i] && r.rule === ruleNumbers[i],
+        )
+      )
+        return a;
+    }
+    const admittedBy = policies.map((policy, i) => ({
+      policy,
+      rule: ruleNumbers[i],
+    }));
+    const admission = {
+      admittedBy,
+      narrowing: narrowingOf(
+        admittedBy.flatMap(a => ruleIndex.get(a.policy)?.[a.rule]?.to ?? []),
+      ),
+    };
+    admissions.push(admission);
+    return admission;
+  };
+  for (const candidate of candidates.values()) {
     // The decisions only: a caller's reasons are not part of the list.
     let open = false;
     let certain = false;
     ports.length = 0;
-    admitted.length = 0;
-    for (const p of decideAccess(caller, server, {})) {
+    policies.length = 0;
+    ruleNumbers.length = 0;
+    for (const p of decideAccess(candidate.caller, server, {})) {
       if (p.decision === 'DENY') continue;
       open = true;
       if (p.decision === 'ALLOW') certain = true;
@@ -354,17 +402,15 @@ export function allowedCallers(
       if (p.by === 'policies') forEachAdmittingRule(p.authz, admit);
     }
     if (!open) continue;
-    const rules = admitted.map(a => ruleIndex.get(a.policy)?.[a.rule]);
+    const source = candidate.source ?? workloadSource(candidate.workload);
+    const { admittedBy, narrowing } = sharedAdmission();
     allowed.push({
       source,
       label: label(source),
       decision: certain ? 'ALLOW' : 'CONDITIONAL',
-      ports: ports.slice(),
-      admittedBy: admitted.slice(),
-      narrowing:
-        rules.length === 1 && rules[0]
-          ? ruleNarrowing(rules[0])
-          : narrowingOf(rules.flatMap(r => r?.to ?? [])),
+      ports: sharedPorts(),
+      admittedBy,
+      narrowing,
     });
   }
   // Where anyone may call on the same ports, 'any authenticated workload' adds nothing.
