@@ -75,3 +75,4 @@ export type * from './api/types';
 export type * from './api/platform';
 export * from './onboarding';
 export { resolveEntityCallers } from './api/resolveEntityCallers';
+export type * from './api/requests';

@@ -1,0 +1,185 @@
+/**
+ * The onboarding requests part of the REST API: every pull request the scaffolder's
+ * `zero-trust:gitops:pull-request` action opened, followed to its merge and to the moment
+ * the live cluster holds what was asked. The backend answers with exactly these shapes.
+ */
+import type {
+  OnboardingRequest,
+  OnboardingResource,
+} from '../onboarding/types';
+
+/**
+ * Where an onboarding request stands.
+ * - `open`: the pull request is open (plain git: the branch is pushed, not merged).
+ * - `merged`: merged into the base branch; the live cluster does not hold the change yet,
+ *   and the grace period for the GitOps controller to sync has not passed.
+ * - `converged`: merged, and the live cluster holds the namespace labels and every
+ *   generated resource with the same spec. Final: the loop is closed.
+ * - `drifted`: merged, the grace period passed, and the live cluster holds something else
+ *   (see `drift`). Still followed: it becomes `converged` once the cluster matches.
+ * - `closed`: closed without merging (plain git: the branch is gone, unmerged). Final.
+ * - `failed`: the request cannot be followed at all (see `lastError`), e.g. its
+ *   repository is on a host no integration is configured for. Final.
+ *
+ * @public
+ */
+export type OnboardingRequestState =
+  | 'open'
+  | 'merged'
+  | 'converged'
+  | 'drifted'
+  | 'closed'
+  | 'failed';
+
+/** Where the pull request lives: GitHub, GitLab, or a plain git branch. @public */
+export type OnboardingForgeProvider = 'github' | 'gitlab' | 'git';
+
+/** The pull request (GitHub), merge request (GitLab) or pushed branch (plain git). @public */
+export interface OnboardingPullRequest {
+  provider: OnboardingForgeProvider;
+  /** The forge's host (`github.com`, `gitlab.example.com`); absent for plain git. */
+  host?: string;
+  /**
+   * `owner/repo` on GitHub, the project's full path (`group/subgroup/name`) on GitLab,
+   * the remote's URL for plain git (never with credentials).
+   */
+  repository: string;
+  /** The pull request's page; for plain git, the branch's link. */
+  url: string;
+  /** The pull request number (the merge request IID on GitLab); absent for plain git. */
+  number?: number;
+  /** The branch holding the change. */
+  branch: string;
+  /** The branch the change merges into. */
+  baseBranch: string;
+  /** The commit the action pushed (or found) on `branch`: what merging must bring in. */
+  headSha: string;
+}
+
+/** A generated resource, as drift names it. @public */
+export interface OnboardingResourceRef {
+  kind: string;
+  namespace: string;
+  name: string;
+}
+
+/**
+ * What the pull request asks the cluster to hold, as generated: convergence compares the
+ * live cluster against exactly this.
+ *
+ * @public
+ */
+export interface OnboardingChangeSummary {
+  /** The namespace the service runs in. */
+  namespace: string;
+  /** Labels the namespace must carry (e.g. `istio-injection: enabled`). */
+  namespaceLabels: Record<string, string>;
+  /** The resources as generated: kind, namespace, name and spec. */
+  resources: OnboardingResource[];
+}
+
+/** One field whose live value is not the generated one. @public */
+export interface OnboardingSpecDifference {
+  /** A JSON path into `spec`, such as `rules[0].from[0].source.principals[1]`. */
+  path: string;
+  /** The generated value; absent where the live object has a field the change does not. */
+  expected?: unknown;
+  /** The live value; absent where the live object lacks the field. */
+  actual?: unknown;
+}
+
+/**
+ * One way the live cluster differs from what the request asked for. `message` says it in
+ * a sentence; the other fields say it for a program.
+ *
+ * @public
+ */
+export type OnboardingDrift =
+  | { type: 'missingNamespace'; namespace: string; message: string }
+  | {
+      type: 'missingLabel';
+      namespace: string;
+      label: string;
+      expected: string;
+      /** The label's live value; absent where the namespace does not carry it. */
+      actual?: string;
+      message: string;
+    }
+  | {
+      type: 'missingResource';
+      resource: OnboardingResourceRef;
+      message: string;
+    }
+  | {
+      type: 'differentSpec';
+      resource: OnboardingResourceRef;
+      differences: OnboardingSpecDifference[];
+      message: string;
+    };
+
+/** One onboarding request and what became of it. @public */
+export interface OnboardingRequestRecord {
+  /** The record's id (`GET /onboarding/requests/:id`). */
+  id: string;
+  state: OnboardingRequestState;
+  /** The onboarding request as the template sent it (contracts/onboarding-request.md). */
+  request: OnboardingRequest;
+  /** Who asked: the user entity ref the scaffolder task ran for. */
+  requestedBy?: string;
+  /** The catalog entity the service belongs to (`component:default/inventory-api`). */
+  entityRef?: string;
+  cluster: string;
+  namespace: string;
+  service: string;
+  pullRequest: OnboardingPullRequest;
+  /** What the change asks the cluster to hold. */
+  change: OnboardingChangeSummary;
+  /** How the live cluster differs from `change`; empty unless `drifted` (or `merged` and waiting). */
+  drift: OnboardingDrift[];
+  /** Why the last check could not read the forge, the repository or the cluster. */
+  lastError?: string;
+  /** ISO times. */
+  createdAt: string;
+  updatedAt: string;
+  mergedAt?: string;
+  convergedAt?: string;
+  lastCheckedAt?: string;
+}
+
+/**
+ * `GET /onboarding/requests?state=&cluster=&entity=&owner=` → the requests the caller may
+ * see, newest first. Every field narrows the answer.
+ *
+ * @public
+ */
+export interface OnboardingRequestsQuery {
+  state?: OnboardingRequestState;
+  cluster?: string;
+  /** An entity ref; the kind defaults to `component` and the namespace to `default`. */
+  entity?: string;
+  /** The entity's `spec.owner`, as an entity ref (kind defaults to `group`). */
+  owner?: string;
+}
+
+/** @public */
+export interface OnboardingRequestsResponse {
+  items: OnboardingRequestRecord[];
+}
+
+/**
+ * `POST /onboarding/requests` (service principals only: the scaffolder action records what
+ * it opened). Re-recording the same cluster/namespace/service and pull request URL updates
+ * that record: 201 with the new record, 200 with the updated one.
+ *
+ * @public
+ */
+export interface OnboardingRequestRecordInput {
+  request: OnboardingRequest;
+  requestedBy?: string;
+  entityRef?: string;
+  cluster: string;
+  namespace: string;
+  service: string;
+  pullRequest: OnboardingPullRequest;
+  change: OnboardingChangeSummary;
+}
