@@ -15,6 +15,21 @@ export interface Config {
        * relative to the backend's working directory.
        */
       snapshot?: string;
+      /**
+       * A branch of a GitOps repository read as the cluster's state, standing in for what
+       * a GitOps controller applies (the demo reads its local GitOps repository so that a
+       * merged onboarding shows up in the cluster).
+       */
+      git?: {
+        /** A git remote URL, or a path to a (bare) repository. */
+        url: string;
+        /** Default `main`. */
+        branch?: string;
+        /** The folder within the repository holding this cluster's manifests. */
+        path?: string;
+      };
+      /** Re-read `snapshot` or `git` every this many seconds (git default 30; folder: never). */
+      refreshSeconds?: number;
       /** The API server's URL, with `serviceAccountToken` and `caData`/`caFile`. */
       url?: string;
       /**

@@ -5,10 +5,27 @@ import type {
 import { loadManifests } from '@zero-trust/backstage-plugin-zero-trust-node';
 import { ClusterSource } from './ClusterSource';
 
+/** Reads a snapshot's manifests; throws with a message fit for the cluster's status. */
+export type SnapshotReader = () => Promise<SourcedObject[]>;
+
+/** A folder (or file) of manifests, as the CLI reads one. */
+export function folderReader(path: string): SnapshotReader {
+  return async () => {
+    try {
+      return await loadManifests(path);
+    } catch (error) {
+      throw new Error(
+        `cannot read snapshot ${path}: ${(error as Error).message}`,
+      );
+    }
+  };
+}
+
 /**
- * A cluster read from a folder of manifests, as the CLI reads one. `reload()` re-reads it
- * (the tracking poller does so to see what a GitOps sync would apply); a failed reload
- * keeps serving the last good state as `stale`.
+ * A cluster read from manifests rather than an API server: a folder, or a GitOps
+ * repository's branch standing in for what a GitOps controller would apply. It is read
+ * at start and, with `refreshMs`, again on that interval; a failed read keeps serving
+ * the last good state as `stale`.
  */
 export class SnapshotClusterSource implements ClusterSource {
   private current?: SourcedObject[];
@@ -18,40 +35,35 @@ export class SnapshotClusterSource implements ClusterSource {
     degraded: [],
   };
   private readonly listeners = new Set<() => void>();
+  private timer?: NodeJS.Timeout;
+  private reading?: Promise<void>;
 
-  constructor(readonly name: string, private readonly path: string) {}
+  constructor(
+    readonly name: string,
+    private readonly read: SnapshotReader,
+    private readonly refreshMs?: number,
+  ) {}
 
   async start(): Promise<void> {
     await this.reload();
+    if (this.refreshMs) {
+      this.timer = setInterval(() => this.reload(), this.refreshMs);
+      this.timer.unref();
+    }
   }
 
   async stop(): Promise<void> {
+    clearInterval(this.timer);
     this.listeners.clear();
+    await this.reading;
   }
 
-  async reload(): Promise<void> {
-    try {
-      this.current = await loadManifests(this.path);
-      this.state = {
-        state: 'synced',
-        source: 'snapshot',
-        lastSyncedAt: new Date().toISOString(),
-        degraded: [],
-      };
-    } catch (error) {
-      const message = `cannot read snapshot ${this.path}: ${
-        (error as Error).message
-      }`;
-      this.state = this.current
-        ? {
-            ...this.state,
-            state: 'stale',
-            staleSince: this.state.staleSince ?? new Date().toISOString(),
-            message,
-          }
-        : { state: 'failed', source: 'snapshot', message, degraded: [] };
-    }
-    this.listeners.forEach(listener => listener());
+  /** Reads the snapshot again; concurrent calls share one read. */
+  reload(): Promise<void> {
+    this.reading ??= this.readOnce().finally(() => {
+      this.reading = undefined;
+    });
+    return this.reading;
   }
 
   objects(): SourcedObject[] | undefined {
@@ -65,5 +77,32 @@ export class SnapshotClusterSource implements ClusterSource {
   onChange(listener: () => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  private async readOnce(): Promise<void> {
+    const before = { objects: this.current, state: this.state.state };
+    try {
+      this.current = await this.read();
+      this.state = {
+        state: 'synced',
+        source: 'snapshot',
+        lastSyncedAt: new Date().toISOString(),
+        degraded: [],
+      };
+    } catch (error) {
+      const message = (error as Error).message;
+      this.state = this.current
+        ? {
+            ...this.state,
+            state: 'stale',
+            staleSince: this.state.staleSince ?? new Date().toISOString(),
+            message,
+          }
+        : { state: 'failed', source: 'snapshot', message, degraded: [] };
+    }
+    // A reader returns the same objects while nothing changed: no model rebuild then.
+    if (before.objects !== this.current || before.state !== this.state.state) {
+      this.listeners.forEach(listener => listener());
+    }
   }
 }

@@ -3,7 +3,10 @@ import { LiveClusterSource } from '@zero-trust/backstage-plugin-zero-trust-node/
 import { ClusterConfig } from '../config/clusterConfig';
 import { ClusterSource } from './ClusterSource';
 import { FailedClusterSource } from './FailedClusterSource';
-import { SnapshotClusterSource } from './SnapshotClusterSource';
+import { gitReader } from './gitReader';
+import { folderReader, SnapshotClusterSource } from './SnapshotClusterSource';
+
+const seconds = (s?: number) => (s ? s * 1000 : undefined);
 
 /** Options for live sources; tests and benchmarks shorten the waits. */
 export type LiveSourceOptions = ConstructorParameters<
@@ -17,7 +20,17 @@ export function createClusterSource(
 ): ClusterSource {
   switch (config.kind) {
     case 'snapshot':
-      return new SnapshotClusterSource(config.name, config.path);
+      return new SnapshotClusterSource(
+        config.name,
+        folderReader(config.path),
+        seconds(config.refreshSeconds),
+      );
+    case 'git':
+      return new SnapshotClusterSource(
+        config.name,
+        gitReader(config.git),
+        seconds(config.refreshSeconds),
+      );
     case 'unsupported':
       return new FailedClusterSource(config.name, config.reason);
     default:

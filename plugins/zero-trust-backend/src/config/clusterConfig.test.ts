@@ -19,6 +19,7 @@ describe('readClusterConfigs', () => {
           },
           { name: 'c', context: 'kind-c', kubeconfig: '/tmp/kc' },
           { name: 'd', inCluster: true },
+          { name: 'e', git: { url: '../gitops.git', path: 'clusters/e' } },
         ],
       },
       kubernetes: {
@@ -58,6 +59,13 @@ describe('readClusterConfigs', () => {
         kind: 'live',
         connection: expect.objectContaining({ inCluster: true }),
       },
+      {
+        name: 'e',
+        trustDomain: undefined,
+        kind: 'git',
+        git: { url: '../gitops.git', branch: 'main', path: 'clusters/e' },
+        refreshSeconds: 30,
+      },
     ]);
   });
 
@@ -96,7 +104,7 @@ describe('readClusterConfigs', () => {
   it.each([
     [
       [{ name: 'a' }],
-      'needs exactly one of snapshot, url, context or inCluster',
+      'needs exactly one of snapshot, git, url, context or inCluster',
     ],
     [[{ name: 'a', snapshot: 'x', url: 'y' }], 'needs exactly one'],
     [[{ name: 'Bad_Name', snapshot: 'x' }], 'DNS-1123'],

@@ -2,7 +2,20 @@ import { Config } from '@backstage/config';
 
 /** Where a cluster's state comes from. */
 export type ClusterConfig =
-  | { name: string; trustDomain?: string; kind: 'snapshot'; path: string }
+  | {
+      name: string;
+      trustDomain?: string;
+      kind: 'snapshot';
+      path: string;
+      refreshSeconds?: number;
+    }
+  | {
+      name: string;
+      trustDomain?: string;
+      kind: 'git';
+      git: { url: string; branch: string; path: string };
+      refreshSeconds: number;
+    }
   | {
       name: string;
       trustDomain?: string;
@@ -37,16 +50,37 @@ function readZeroTrustCluster(c: Config): ClusterConfig {
   const url = c.getOptionalString('url');
   const context = c.getOptionalString('context');
   const inCluster = c.getOptionalBoolean('inCluster') ?? false;
-  const chosen = [snapshot, url, context, inCluster || undefined].filter(
+  const git = c.getOptionalConfig('git');
+  const refreshSeconds = c.getOptionalNumber('refreshSeconds');
+  const chosen = [snapshot, git, url, context, inCluster || undefined].filter(
     x => x !== undefined,
   );
   if (chosen.length !== 1) {
     throw new Error(
-      `zeroTrust.clusters '${name}' needs exactly one of snapshot, url, context or inCluster`,
+      `zeroTrust.clusters '${name}' needs exactly one of snapshot, git, url, context or inCluster`,
     );
   }
   if (snapshot !== undefined) {
-    return { name, trustDomain, kind: 'snapshot', path: snapshot };
+    return {
+      name,
+      trustDomain,
+      kind: 'snapshot',
+      path: snapshot,
+      refreshSeconds,
+    };
+  }
+  if (git) {
+    return {
+      name,
+      trustDomain,
+      kind: 'git',
+      git: {
+        url: git.getString('url'),
+        branch: git.getOptionalString('branch') ?? 'main',
+        path: git.getOptionalString('path') ?? '',
+      },
+      refreshSeconds: refreshSeconds ?? 30,
+    };
   }
   return {
     name,
