@@ -59,5 +59,18 @@ export interface Config {
      * catalog entities (default 60).
      */
     catalogRefreshSeconds?: number;
+    /** Following each onboarding request the scaffolder opened, to merge and convergence. */
+    tracking?: {
+      /**
+       * How often, in seconds, requests that are not final are checked against their
+       * forge and the live cluster (default 60). One backend replica runs each check.
+       */
+      frequencySeconds?: number;
+      /**
+       * How long, in minutes, a merged request may take to show in the live cluster (the
+       * GitOps controller's sync) before it counts as drifted (default 10).
+       */
+      convergeWithinMinutes?: number;
+    };
   };
 }

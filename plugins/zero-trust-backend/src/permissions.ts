@@ -11,4 +11,18 @@ export const zeroTrustMeshReadPermission = createPermission({
   attributes: { action: 'read' },
 });
 
-export const zeroTrustPermissions = [zeroTrustMeshReadPermission];
+/**
+ * Reading every onboarding request (the platform view), including those for entities the
+ * user may not see or the catalog no longer has. Without it, a user sees the requests
+ * for entities the catalog lets them see.
+ * @public
+ */
+export const zeroTrustRequestsReadAllPermission = createPermission({
+  name: 'zeroTrust.requests.readAll',
+  attributes: { action: 'read' },
+});
+
+export const zeroTrustPermissions = [
+  zeroTrustMeshReadPermission,
+  zeroTrustRequestsReadAllPermission,
+];

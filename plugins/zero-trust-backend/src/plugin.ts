@@ -8,6 +8,11 @@ import { createClusterSource } from './clusters/createClusterSource';
 import { MeshState } from './clusters/MeshState';
 import { readClusterConfigs } from './config/clusterConfig';
 import { zeroTrustPermissions } from './permissions';
+import { PullRequestStates } from './requests/forges/PullRequestStates';
+import { OnboardingRequests } from './requests/OnboardingRequests';
+import { OnboardingRequestStore } from './requests/OnboardingRequestStore';
+import { OnboardingRequestTracker } from './requests/OnboardingRequestTracker';
+import { readTrackingConfig } from './requests/trackingConfig';
 import { createRouter } from './router/createRouter';
 import { ZeroTrustService } from './service/ZeroTrustService';
 
@@ -30,15 +35,18 @@ export const zeroTrustPlugin = createBackendPlugin({
         auth: coreServices.auth,
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
+        database: coreServices.database,
+        scheduler: coreServices.scheduler,
         catalog: catalogServiceRef,
       },
       async init(deps) {
         const { logger, config, catalog } = deps;
         const clusters = readClusterConfigs(config);
+        const sources = clusters.map(c => createClusterSource(c, logger));
         const mesh = new MeshState(
-          clusters.map(c => ({
-            source: createClusterSource(c, logger),
-            trustDomain: c.trustDomain,
+          sources.map((source, i) => ({
+            source,
+            trustDomain: clusters[i].trustDomain,
           })),
           logger,
         );
@@ -57,10 +65,39 @@ export const zeroTrustPlugin = createBackendPlugin({
           (config.getOptionalNumber('zeroTrust.catalogRefreshSeconds') ?? 60) *
             1000,
         );
+        // Onboarding requests: recorded by the scaffolder action, followed by a task that
+        // one replica at a time runs (global scope takes a database lock).
+        const tracking = readTrackingConfig(config);
+        const store = await OnboardingRequestStore.create({
+          database: deps.database,
+        });
+        const tracker = new OnboardingRequestTracker({
+          store,
+          pullRequests: PullRequestStates.fromConfig(config),
+          clusters: sources,
+          logger: logger.child({ task: 'onboarding-requests' }),
+          convergeWithinMs: tracking.convergeWithinMinutes * 60_000,
+        });
+        await deps.scheduler.scheduleTask({
+          id: 'zero-trust-onboarding-requests',
+          frequency: { seconds: tracking.frequencySeconds },
+          timeout: { minutes: 10 },
+          scope: 'global',
+          fn: async signal => {
+            await tracker.run(signal);
+          },
+        });
+
         deps.permissionsRegistry.addPermissions(zeroTrustPermissions);
         deps.httpRouter.use(
           await createRouter({
             service: new ZeroTrustService(mesh, index, catalog),
+            requests: new OnboardingRequests({
+              store,
+              catalog,
+              permissions: deps.permissions,
+              auth: deps.auth,
+            }),
             catalog,
             httpAuth: deps.httpAuth,
             permissions: deps.permissions,

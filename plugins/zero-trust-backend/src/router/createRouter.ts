@@ -11,6 +11,8 @@ import {
 import express, { Request } from 'express';
 import Router from 'express-promise-router';
 import { zeroTrustMeshReadPermission } from '../permissions';
+import { OnboardingRequests } from '../requests/OnboardingRequests';
+import { recordInputSchema, requestsQuerySchema } from '../requests/schemas';
 import { entityNotFound, ZeroTrustService } from '../service/ZeroTrustService';
 import {
   checkRequestSchema,
@@ -21,6 +23,7 @@ import {
 
 export interface RouterOptions {
   service: ZeroTrustService;
+  requests: OnboardingRequests;
   catalog: CatalogService;
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
@@ -30,7 +33,7 @@ export interface RouterOptions {
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { service, catalog, httpAuth, permissions } = options;
+  const { service, requests, catalog, httpAuth, permissions } = options;
   const router = Router();
   router.use(express.json({ limit: '1mb' }));
 
@@ -91,6 +94,26 @@ export async function createRouter(
     await requirePermission(req, zeroTrustMeshReadPermission);
     const credentials = await httpAuth.credentials(req);
     res.json(await service.previewOnboarding(req.body, credentials));
+  });
+
+  // Only the scaffolder's pull request action records requests, as a service principal.
+  router.post('/onboarding/requests', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['service'] });
+    const { record, created } = await requests.record(
+      parse(recordInputSchema, req.body, 'onboarding request record'),
+    );
+    res.status(created ? 201 : 200).json(record);
+  });
+
+  router.get('/onboarding/requests', async (req, res) => {
+    const query = parse(requestsQuerySchema, req.query, 'query');
+    res.json(await requests.list(query, await httpAuth.credentials(req)));
+  });
+
+  router.get('/onboarding/requests/:id', async (req, res) => {
+    res.json(
+      await requests.get(req.params.id, await httpAuth.credentials(req)),
+    );
   });
 
   return router;
