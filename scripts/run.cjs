@@ -8,14 +8,17 @@
  * Node. Then it runs the yarn release bundled in `.yarn/releases` (never corepack, which
  * reaches for hosts outside the npm registry) and installs only when the lockfile or a
  * manifest changed since the last install, so a second run starts working within seconds.
+ * With ZT_TEST_POSTGRES set (CI sets it), `test` runs the database tests against a real
+ * PostgreSQL server too, started for the tests and stopped after them.
  *
  * Usage: node scripts/run.cjs start | test | yarn <args...>
  */
 'use strict';
 
-const { spawnSync } = require('node:child_process');
+const { spawn, spawnSync } = require('node:child_process');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
+const os = require('node:os');
 const path = require('node:path');
 
 const root = path.resolve(__dirname, '..');
@@ -159,6 +162,190 @@ function ensureChromium() {
   });
 }
 
+/** A PostgreSQL server's bin folder (Debian's layout), newest major first. */
+function findPostgresBin() {
+  const base = '/usr/lib/postgresql';
+  if (!fs.existsSync(base)) return undefined;
+  const majors = fs
+    .readdirSync(base)
+    .filter(v => fs.existsSync(path.join(base, v, 'bin', 'postgres')))
+    .sort((a, b) => Number(b) - Number(a));
+  return majors.length ? path.join(base, majors[0], 'bin') : undefined;
+}
+
+function ensurePostgres() {
+  const found = findPostgresBin();
+  if (found) return found;
+  if (typeof process.getuid !== 'function' || process.getuid() !== 0) {
+    log(
+      'ZT_TEST_POSTGRES needs a PostgreSQL server: run `sudo apt-get install -y postgresql` and retry',
+    );
+    process.exit(1);
+  }
+  log('installing PostgreSQL from the Debian packages for the database tests');
+  mustRun('apt-get', ['update', '-q']);
+  mustRun(
+    'apt-get',
+    ['install', '-y', '-q', '--no-install-recommends', 'postgresql'],
+    { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } },
+  );
+  return findPostgresBin();
+}
+
+function sleepMs(ms) {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+function isPostgresProcess(pid) {
+  try {
+    return fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres';
+  } catch {
+    return false;
+  }
+}
+
+/** Fast shutdown (SIGINT) of a postmaster by its PID, waiting up to 30 s for it to exit. */
+function stopPostgres(pid) {
+  try {
+    process.kill(pid, 'SIGINT');
+  } catch {
+    return;
+  }
+  for (let i = 0; i < 300 && isPostgresProcess(pid); i++) sleepMs(100);
+}
+
+function freePort() {
+  const result = spawnSync(
+    process.execPath,
+    [
+      '-e',
+      "const s = require('node:net').createServer().listen(0, '127.0.0.1', () => { process.stdout.write(String(s.address().port)); s.close(); });",
+    ],
+    { encoding: 'utf8' },
+  );
+  return Number(result.stdout);
+}
+
+/**
+ * With ZT_TEST_POSTGRES set, the backend's database tests also run against a real
+ * PostgreSQL server: Debian's, installed when missing, its data in .cache/postgres
+ * (git-ignored), listening on a free loopback port, run as the `postgres` user when this
+ * runs as root (the server refuses root). Jest finds it through Backstage's
+ * BACKSTAGE_TEST_DATABASE_POSTGRES<major>_CONNECTION_STRING. Returns the function that
+ * stops it, which also runs when this process exits, on failure too.
+ */
+function startTestPostgres() {
+  if (!process.env.ZT_TEST_POSTGRES) {
+    log(
+      'ZT_TEST_POSTGRES is not set: the database tests run against SQLite only, their PostgreSQL cases are skipped',
+    );
+    return () => {};
+  }
+  const bin = ensurePostgres();
+  const major = path.basename(path.dirname(bin));
+  const asRoot = process.getuid() === 0;
+  // The server refuses to run as root: as root, everything it touches belongs to `postgres`.
+  const asServer = (command, args) =>
+    asRoot
+      ? ['runuser', ['-u', 'postgres', '--', command, ...args]]
+      : [command, args];
+  const owned = dir => {
+    if (asRoot) mustRun('chown', ['-R', 'postgres:postgres', dir]);
+  };
+  const dataDir = path.join(cacheDir, 'postgres');
+  const passwordFile = path.join(cacheDir, 'postgres.password');
+  const versionFile = path.join(dataDir, 'PG_VERSION');
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'zt-postgres-'));
+  owned(scratch);
+
+  const pidFile = path.join(dataDir, 'postmaster.pid');
+  const leftover = () =>
+    fs.existsSync(pidFile)
+      ? Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0])
+      : undefined;
+  // A server an interrupted run left behind holds the data folder: stop it first.
+  const stale = leftover();
+  if (stale && isPostgresProcess(stale)) stopPostgres(stale);
+
+  if (
+    !fs.existsSync(passwordFile) ||
+    !fs.existsSync(versionFile) ||
+    fs.readFileSync(versionFile, 'utf8').trim() !== major
+  ) {
+    log(`creating a PostgreSQL ${major} cluster in .cache/postgres`);
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    owned(dataDir);
+    const password = crypto.randomBytes(18).toString('hex');
+    const pwfile = path.join(scratch, 'password');
+    fs.writeFileSync(pwfile, password, { mode: 0o600 });
+    owned(pwfile);
+    mustRun(
+      ...asServer(path.join(bin, 'initdb'), [
+        '--pgdata',
+        dataDir,
+        '--username',
+        'postgres',
+        '--pwfile',
+        pwfile,
+        '--auth-local',
+        'scram-sha-256',
+        '--auth-host',
+        'scram-sha-256',
+        '--encoding',
+        'UTF8',
+      ]),
+      { stdio: ['ignore', 'ignore', 'inherit'] },
+    );
+    fs.writeFileSync(passwordFile, password, { mode: 0o600 });
+  }
+  const password = fs.readFileSync(passwordFile, 'utf8').trim();
+
+  const port = freePort();
+  const logFile = path.join(cacheDir, 'postgres.log');
+  const out = fs.openSync(logFile, 'w');
+  const [command, args] = asServer(path.join(bin, 'postgres'), [
+    '-D',
+    dataDir,
+    '-h',
+    '127.0.0.1',
+    '-p',
+    String(port),
+    '-k',
+    scratch,
+  ]);
+  spawn(command, args, { stdio: ['ignore', out, out] });
+  fs.closeSync(out);
+
+  let pid;
+  for (let i = 0; i < 300 && !pid; i++) {
+    const ready = spawnSync(
+      path.join(bin, 'pg_isready'),
+      ['-q', '-h', '127.0.0.1', '-p', String(port)],
+      { stdio: 'ignore' },
+    );
+    if (ready.status === 0) pid = leftover();
+    else sleepMs(100);
+  }
+  if (!pid) {
+    log(`PostgreSQL did not start; its log is ${logFile}`);
+    process.exit(1);
+  }
+  let stopped = false;
+  const stop = () => {
+    if (stopped) return;
+    stopped = true;
+    stopPostgres(pid);
+    fs.rmSync(scratch, { recursive: true, force: true });
+  };
+  process.on('exit', stop);
+  process.env[
+    `BACKSTAGE_TEST_DATABASE_POSTGRES${major}_CONNECTION_STRING`
+  ] = `postgresql://postgres:${password}@127.0.0.1:${port}`;
+  log(`PostgreSQL ${major} for the database tests on 127.0.0.1:${port}`);
+  return stop;
+}
+
 function main() {
   const [command, ...rest] = process.argv.slice(2);
   enterSupportedNode();
@@ -177,7 +364,11 @@ function main() {
       yarnRun(['prettier', '--check', '.']);
       yarnRun(['tsc']);
       yarnRun(['backstage-cli', 'repo', 'lint']);
-      yarnRun(['backstage-cli', 'repo', 'test', '--ci', ...rest]);
+      {
+        const stopTestPostgres = startTestPostgres();
+        yarnRun(['backstage-cli', 'repo', 'test', '--ci', ...rest]);
+        stopTestPostgres();
+      }
       ensureChromium();
       yarnRun(['test:e2e']);
       log('all checks passed');
