@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import { malformedYaml } from './malformedYaml';
 import {
   BuildClusterStateOptions,
   ClusterState,
@@ -65,17 +66,9 @@ export function parseManifests(text: string, file: string): SourcedObject[] {
   const documents = parseAllDocuments(text, { prettyErrors: true });
   const objects: SourcedObject[] = [];
   for (const doc of Array.isArray(documents) ? documents : [documents]) {
-    const error = doc.errors[0];
-    if (error) {
-      const line = error.linePos?.[0]?.line;
-      const reason = error.message
-        .split('\n')[0]
-        .replace(/ at line \d+, column \d+:?$/, '');
-      throw new ManifestError(
-        `${file}${line ? `:${line}` : ''}: malformed YAML: ${reason}`,
-        file,
-        line,
-      );
+    const malformed = malformedYaml(doc, file);
+    if (malformed) {
+      throw new ManifestError(malformed.message, file, malformed.line);
     }
     const value = doc.toJS({ maxAliasCount: 100 });
     if (value !== null && value !== undefined)

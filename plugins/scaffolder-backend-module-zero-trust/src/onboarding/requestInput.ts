@@ -1,3 +1,4 @@
+import { onboardingRequestFields } from '@zero-trust/backstage-plugin-zero-trust-common';
 import { z as zod } from 'zod/v3';
 
 type Z = typeof zod;
@@ -125,16 +126,4 @@ export const onboardingRequestInput = {
 };
 
 /** The input fields that are the onboarding request itself. */
-export const requestFields = [
-  'service',
-  'namespace',
-  'cluster',
-  'serviceAccount',
-  'selector',
-  'ports',
-  'dataplane',
-  'revision',
-  'mtlsMode',
-  'namespaceDefaultDeny',
-  'allowedCallers',
-] as const;
+export const requestFields = onboardingRequestFields;

@@ -15,7 +15,8 @@ import {
 
 type Json = Record<string, unknown>;
 
-const requestFields = [
+/** The onboarding request's fields, in the contract's order. @public */
+export const onboardingRequestFields = [
   'service',
   'namespace',
   'cluster',
@@ -27,7 +28,7 @@ const requestFields = [
   'mtlsMode',
   'namespaceDefaultDeny',
   'allowedCallers',
-];
+] as const;
 const portFields = ['name', 'port', 'protocol'];
 const callerKinds = [
   'workload',
@@ -69,7 +70,7 @@ class Checker {
     this.issues.push({ path, message });
   }
 
-  unknownFields(value: Json, allowed: string[], path: string): void {
+  unknownFields(value: Json, allowed: readonly string[], path: string): void {
     for (const name of Object.keys(value)) {
       if (!allowed.includes(name)) {
         this.add(
@@ -309,7 +310,7 @@ export function parseOnboardingRequest(input: unknown): OnboardingRequest {
       { path: '', message: 'the request must be a JSON object' },
     ]);
   }
-  c.unknownFields(input, requestFields, '');
+  c.unknownFields(input, onboardingRequestFields, '');
   const request: OnboardingRequest = {
     service: '',
     namespace: '',

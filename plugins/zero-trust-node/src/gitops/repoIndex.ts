@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import { malformedYaml } from '../malformedYaml';
 import { GitopsConflictError } from './GitopsConflictError';
 
 type Json = Record<string, any>;
@@ -121,17 +122,9 @@ export function parseRepoFile(
   const documents = parseAllDocuments(text, { prettyErrors: true });
   const list = Array.isArray(documents) ? documents : [documents];
   list.forEach((doc, index) => {
-    const error = doc.errors[0];
-    if (error) {
-      const line = error.linePos?.[0]?.line;
-      const reason = error.message
-        .split('\n')[0]
-        .replace(/ at line \d+, column \d+:?$/, '');
-      throw new GitopsConflictError(
-        `${file}${line ? `:${line}` : ''}: malformed YAML: ${reason}`,
-        file,
-        line,
-      );
+    const malformed = malformedYaml(doc, file);
+    if (malformed) {
+      throw new GitopsConflictError(malformed.message, file, malformed.line);
     }
     if (collectObjects) {
       collect(doc.toJS({ maxAliasCount: 100 }), file, index, false, out);

@@ -1,17 +1,4 @@
-/** The onboarding request's fields (contracts/onboarding-request.md). */
-const requestFields = [
-  'service',
-  'namespace',
-  'cluster',
-  'serviceAccount',
-  'selector',
-  'ports',
-  'dataplane',
-  'revision',
-  'mtlsMode',
-  'namespaceDefaultDeny',
-  'allowedCallers',
-];
+import { onboardingRequestFields } from '@zero-trust/backstage-plugin-zero-trust-common';
 
 /**
  * The onboarding request a template's form holds: its fields carry the request's names
@@ -22,7 +9,7 @@ export function requestFromForm(
   formData: Record<string, unknown> | undefined,
 ): Record<string, unknown> {
   const request: Record<string, unknown> = {};
-  for (const field of requestFields) {
+  for (const field of onboardingRequestFields) {
     const value = formData?.[field];
     const empty =
       value === undefined ||
