@@ -9,6 +9,9 @@ import type {
   FindingsResponse,
   IdentitiesResponse,
   NamespacesResponse,
+  OnboardingRequestRecord,
+  OnboardingRequestsQuery,
+  OnboardingRequestsResponse,
 } from '@zero-trust/backstage-plugin-zero-trust-common';
 
 /**
@@ -32,6 +35,15 @@ export interface ZeroTrustApi {
   getFindings(query?: FindingsQuery): Promise<FindingsResponse>;
   /** `GET /namespaces`: each namespace's injection, mTLS and default-deny posture. */
   getNamespaces(): Promise<NamespacesResponse>;
+  /**
+   * `GET /onboarding/requests`: the onboarding requests the user may see, newest first,
+   * narrowed by each field of `query` that is set.
+   */
+  getOnboardingRequests(
+    query?: OnboardingRequestsQuery,
+  ): Promise<OnboardingRequestsResponse>;
+  /** `GET /onboarding/requests/:id`: one request; a 404 when unknown or not visible. */
+  getOnboardingRequest(id: string): Promise<OnboardingRequestRecord>;
 }
 
 /** @public */

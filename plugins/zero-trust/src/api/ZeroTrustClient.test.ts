@@ -9,6 +9,7 @@ import {
   entitySecurity,
   namespacePostures,
 } from '../__fixtures__/security';
+import { requestRecord } from '../components/OnboardingRequests/__fixtures__/requests';
 import { ZeroTrustClient } from './ZeroTrustClient';
 
 const baseUrl = 'http://backstage.test/api/zero-trust';
@@ -113,6 +114,62 @@ describe('ZeroTrustClient', () => {
     expect((await client.getClusters()).items).toEqual(clusters);
     expect((await client.getIdentities()).items).toEqual([]);
     expect((await client.getNamespaces()).items).toEqual(namespaces);
+  });
+
+  it('sends only the onboarding requests filters that are set', async () => {
+    const items = [requestRecord('drifted'), requestRecord('open')];
+    let seenSearch = '';
+    server.use(
+      http.get(`${baseUrl}/onboarding/requests`, ({ request }) => {
+        seenSearch = new URL(request.url).search;
+        return HttpResponse.json({ items });
+      }),
+    );
+
+    const result = await client.getOnboardingRequests({
+      state: 'drifted',
+      entity: 'component:default/inventory-api',
+      owner: 'group:default/team-a',
+    });
+    expect(new URLSearchParams(seenSearch).toString()).toBe(
+      'state=drifted&entity=component%3Adefault%2Finventory-api&owner=group%3Adefault%2Fteam-a',
+    );
+    expect(result.items).toEqual(items);
+
+    await client.getOnboardingRequests({ cluster: 'edge' });
+    expect(seenSearch).toBe('?cluster=edge');
+    await client.getOnboardingRequests();
+    expect(seenSearch).toBe('');
+  });
+
+  it('reads one onboarding request by its escaped id, and rejects an unknown one with its 404', async () => {
+    const record = requestRecord('converged', { id: 'a/b c' });
+    let seenPath = '';
+    server.use(
+      http.get(`${baseUrl}/onboarding/requests/:id`, ({ request, params }) => {
+        seenPath = new URL(request.url).pathname;
+        return params.id === record.id
+          ? HttpResponse.json(record)
+          : HttpResponse.json(
+              {
+                error: {
+                  name: 'NotFoundError',
+                  message: `onboarding request ${params.id} not found`,
+                },
+                response: { statusCode: 404 },
+              },
+              { status: 404 },
+            );
+      }),
+    );
+
+    expect(await client.getOnboardingRequest('a/b c')).toEqual(record);
+    expect(seenPath).toBe('/api/zero-trust/onboarding/requests/a%2Fb%20c');
+
+    const error = await client.getOnboardingRequest('nope').catch(e => e);
+    expect(error).toBeInstanceOf(ResponseError);
+    expect(error.statusCode).toBe(404);
+    expect(error.body.error.message).toBe('onboarding request nope not found');
   });
 
   it('turns an error answer into a ResponseError carrying the status and message', async () => {

@@ -10,6 +10,9 @@ import type {
   FindingsResponse,
   IdentitiesResponse,
   NamespacesResponse,
+  OnboardingRequestRecord,
+  OnboardingRequestsQuery,
+  OnboardingRequestsResponse,
 } from '@zero-trust/backstage-plugin-zero-trust-common';
 import { ZeroTrustApi } from './ZeroTrustApi';
 
@@ -66,6 +69,22 @@ export class ZeroTrustClient implements ZeroTrustApi {
 
   getNamespaces(): Promise<NamespacesResponse> {
     return this.request('/namespaces');
+  }
+
+  getOnboardingRequests(
+    query: OnboardingRequestsQuery = {},
+  ): Promise<OnboardingRequestsResponse> {
+    const params = new URLSearchParams();
+    for (const key of ['state', 'cluster', 'entity', 'owner'] as const) {
+      const value = query[key];
+      if (value) params.set(key, value);
+    }
+    const search = params.toString();
+    return this.request(`/onboarding/requests${search ? `?${search}` : ''}`);
+  }
+
+  getOnboardingRequest(id: string): Promise<OnboardingRequestRecord> {
+    return this.request(`/onboarding/requests/${encodeURIComponent(id)}`);
   }
 
   private async request<T>(path: string, init?: RequestInit): Promise<T> {

@@ -21,6 +21,14 @@ import { EntityZeroTrustContent } from './EntityZeroTrustContent';
 
 const server = setupServer();
 registerMswTestHooks(server);
+// No onboarding requests here: OnboardingRequests/ tests that part.
+beforeEach(() =>
+  server.use(
+    http.get(`${baseUrl}/onboarding/requests`, () =>
+      HttpResponse.json({ items: [] }),
+    ),
+  ),
+);
 
 /** Serves `body` for the entity's security and records what was asked. */
 function serve(body: EntitySecurityResponse | (() => Response)) {
@@ -153,7 +161,7 @@ describe('EntityZeroTrustContent', () => {
     expect(await screen.findByText('Accepts plaintext')).toBeInTheDocument();
     expect(
       screen.getByText(
-        /Port 8080 accepts unencrypted requests \(mTLS PERMISSIVE, set by identity\/default\)/,
+        /Port 8080 accepts unencrypted requests: mTLS is PERMISSIVE there, decided by identity\/default\./,
       ),
     ).toBeInTheDocument();
     // The port-level override that keeps 9090 STRICT, and who set it.
@@ -272,6 +280,25 @@ describe('EntityZeroTrustContent', () => {
       screen.getByText(
         'spiffe://internal.example/ns/bookinfo/sa/bookinfo-reviews',
       ),
+    ).toBeInTheDocument();
+  });
+
+  it('counts a stale cluster as read: absent there is an answer, flagged as out of date', async () => {
+    const stale = {
+      state: 'stale' as const,
+      source: 'live' as const,
+      lastSyncedAt: new Date(Date.now() - 2 * 3_600_000).toISOString(),
+      staleSince: new Date(Date.now() - 3_600_000).toISOString(),
+      degraded: [],
+    };
+    serve(security('ghost', [], { status: { edge: stale } }));
+    await renderTab('ghost');
+
+    expect(
+      await screen.findByText('No workload found for this entity'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(/Out of date: edge \(as of 2 hours ago: out of date\)/),
     ).toBeInTheDocument();
   });
 

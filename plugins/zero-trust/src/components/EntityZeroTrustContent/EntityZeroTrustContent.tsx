@@ -1,7 +1,11 @@
-import { getCompoundEntityRef } from '@backstage/catalog-model';
+import {
+  getCompoundEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
 import { Progress } from '@backstage/core-components';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import { isZeroTrustAvailable } from '../../conditions';
+import { EntityOnboardingRequests } from '../OnboardingRequests';
 import { ApiErrorState } from '../shared';
 import { MissingAnnotationState } from './EmptyStates';
 import { EntitySecurityView } from './EntitySecurityView';
@@ -28,15 +32,23 @@ function EntitySecurity() {
 }
 
 /**
- * The entity page's Security tab: per cluster where the entity runs, its mesh identity,
- * mTLS, allowed callers and findings.
+ * The entity page's Security tab: the entity's onboarding requests, if any, then per
+ * cluster where the entity runs, its mesh identity, mTLS, allowed callers and findings.
  *
  * @public
  */
 export function EntityZeroTrustContent() {
   const { entity } = useEntity();
-  if (!isZeroTrustAvailable(entity)) {
-    return <MissingAnnotationState entity={entity} />;
-  }
-  return <EntitySecurity />;
+  // Also without the kubernetes annotation: a service onboarded before its entity
+  // names its workloads still has requests to follow.
+  return (
+    <>
+      <EntityOnboardingRequests entityRef={stringifyEntityRef(entity)} />
+      {isZeroTrustAvailable(entity) ? (
+        <EntitySecurity />
+      ) : (
+        <MissingAnnotationState entity={entity} />
+      )}
+    </>
+  );
 }

@@ -10,15 +10,16 @@ import Box from '@material-ui/core/Box';
 import Grid from '@material-ui/core/Grid';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { zeroTrustApiRef } from '../../api';
+import { OnboardingRequestsSection } from '../OnboardingRequests';
 import { ApiErrorState } from '../shared';
 import { ClustersTable } from './ClustersTable';
 import { MeshFindings } from './MeshFindings';
 import { NamespacesTable } from './NamespacesTable';
-import { OnboardingRequestsPlaceholder } from './OnboardingRequestsPlaceholder';
 
 /**
  * The platform team's page: clusters and their sync status, mesh posture per namespace,
- * findings across the mesh. Each part loads on its own, so one failing route leaves the
+ * findings across the mesh, and every onboarding request from its pull request to the
+ * live cluster. Each part loads on its own, so one failing route leaves the
  * others readable.
  */
 export function ZeroTrustPage() {
@@ -35,7 +36,6 @@ export function ZeroTrustPage() {
       <Content>
         <Grid container spacing={3} direction="column">
           <Grid item>
-            <ContentHeader title="Clusters" />
             {clusters.loading && !clusters.value && <Progress />}
             {clusters.error && (
               <ApiErrorState
@@ -49,7 +49,6 @@ export function ZeroTrustPage() {
             )}
           </Grid>
           <Grid item>
-            <ContentHeader title="Namespaces" />
             {namespaces.loading && !namespaces.value && <Progress />}
             {namespaces.error && (
               <ApiErrorState
@@ -70,8 +69,11 @@ export function ZeroTrustPage() {
             />
           </Grid>
           <Grid item>
+            <ContentHeader title="Onboarding requests" />
             <Box mb={4}>
-              <OnboardingRequestsPlaceholder />
+              <OnboardingRequestsSection
+                clusters={(clusters.value?.items ?? []).map(c => c.name)}
+              />
             </Box>
           </Grid>
         </Grid>

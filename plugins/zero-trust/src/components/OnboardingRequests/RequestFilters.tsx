@@ -1,0 +1,69 @@
+import Grid from '@material-ui/core/Grid';
+import TextField from '@material-ui/core/TextField';
+import type { OnboardingRequestState } from '@zero-trust/backstage-plugin-zero-trust-common';
+import { ChangeEvent } from 'react';
+import { requestStates, stateNames } from './requestState';
+
+function FilterSelect(props: {
+  id: string;
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+  options: { value: string; label: string }[];
+}) {
+  return (
+    <TextField
+      id={props.id}
+      select
+      fullWidth
+      variant="outlined"
+      size="small"
+      label={props.label}
+      value={props.value}
+      onChange={(e: ChangeEvent<HTMLInputElement>) =>
+        props.onChange(e.target.value)
+      }
+      SelectProps={{ native: true }}
+      InputLabelProps={{ shrink: true }}
+    >
+      <option value="">All</option>
+      {props.options.map(o => (
+        <option key={o.value} value={o.value}>
+          {o.label}
+        </option>
+      ))}
+    </TextField>
+  );
+}
+
+/** The requests' filters: state and cluster, both sent to the backend. */
+export function RequestFilters(props: {
+  state: OnboardingRequestState | '';
+  cluster: string;
+  clusters: string[];
+  onState: (state: OnboardingRequestState | '') => void;
+  onCluster: (cluster: string) => void;
+}) {
+  return (
+    <Grid container spacing={2} style={{ marginBottom: 8 }}>
+      <Grid item xs={6} md={3}>
+        <FilterSelect
+          id="zt-requests-filter-state"
+          label="Request state"
+          value={props.state}
+          onChange={s => props.onState(s as OnboardingRequestState | '')}
+          options={requestStates.map(s => ({ value: s, label: stateNames[s] }))}
+        />
+      </Grid>
+      <Grid item xs={6} md={3}>
+        <FilterSelect
+          id="zt-requests-filter-cluster"
+          label="Request cluster"
+          value={props.cluster}
+          onChange={props.onCluster}
+          options={props.clusters.map(c => ({ value: c, label: c }))}
+        />
+      </Grid>
+    </Grid>
+  );
+}

@@ -1,0 +1,2 @@
+export { EntityOnboardingRequests } from './EntityOnboardingRequests';
+export { OnboardingRequestsSection } from './OnboardingRequestsSection';
