@@ -33,10 +33,9 @@ describe('EntityZeroTrustCard', () => {
       entity: component('identity-api'),
     });
 
-    const table = await screen.findByRole('table', {
-      name: 'Zero-trust summary',
+    const row = await screen.findByRole('region', {
+      name: 'identity/identity-api in backend',
     });
-    const row = within(table).getAllByRole('row')[1];
     expect(
       within(row).getByText(
         'spiffe://internal.example/ns/identity/sa/identity-api',

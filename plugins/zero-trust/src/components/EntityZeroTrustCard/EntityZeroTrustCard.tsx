@@ -7,13 +7,9 @@ import {
   useEntity,
 } from '@backstage/plugin-catalog-react';
 import Box from '@material-ui/core/Box';
-import Table from '@material-ui/core/Table';
-import TableBody from '@material-ui/core/TableBody';
-import TableCell from '@material-ui/core/TableCell';
-import TableHead from '@material-ui/core/TableHead';
-import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
+import { ReactNode } from 'react';
 import type {
   ClusterSecurity,
   EntitySecurityResponse,
@@ -46,46 +42,68 @@ function callersSummary(w: SecurityWorkload): string {
   return `${w.allowedCallers.length} allowed${widest ? `: ${widest}` : ''}`;
 }
 
-function WorkloadRow(props: {
+function Fact(props: { label: string; children: ReactNode }) {
+  return (
+    <Box mr={4} mb={1} minWidth="8em">
+      <Typography variant="caption" color="textSecondary" component="div">
+        {props.label}
+      </Typography>
+      {props.children}
+    </Box>
+  );
+}
+
+function WorkloadSummary(props: {
   cluster: ClusterSecurity;
   workload: SecurityWorkload;
 }) {
   const { cluster, workload: w } = props;
   const worst = worstFinding(workloadFindings(w, cluster.namespaceFindings));
   return (
-    <TableRow>
-      <TableCell>
-        <Typography variant="body2">
-          {w.namespace}/{w.name}{' '}
-          <Typography component="span" variant="caption" color="textSecondary">
-            in {cluster.cluster}
-          </Typography>
+    <Box
+      component="section"
+      aria-label={`${w.namespace}/${w.name} in ${cluster.cluster}`}
+      mb={2}
+    >
+      <Typography variant="subtitle1">
+        {w.namespace}/{w.name}{' '}
+        <Typography component="span" variant="body2" color="textSecondary">
+          in {cluster.cluster}
         </Typography>
-        <Typography
-          variant="caption"
-          color="textSecondary"
-          style={{ wordBreak: 'break-all' }}
-        >
-          {w.identity ?? <MeshModeStatus mode={w.meshMode} />}
-        </Typography>
-      </TableCell>
-      <TableCell>
-        <MtlsStatus mode={w.mtls.mode} />
-      </TableCell>
-      <TableCell>{callersSummary(w)}</TableCell>
-      <TableCell>
-        {worst ? (
-          <>
-            <SeverityStatus severity={worst.severity} />
-            <Typography variant="caption" display="block">
-              {worst.title}
-            </Typography>
-          </>
+      </Typography>
+      <Typography
+        variant="body2"
+        color="textSecondary"
+        style={{ wordBreak: 'break-all', fontFamily: 'monospace' }}
+        gutterBottom
+      >
+        {w.identity ?? 'no mesh identity'}
+      </Typography>
+      <Box display="flex" flexWrap="wrap">
+        {w.meshMode === 'none' ? (
+          <Fact label="Mesh">
+            <MeshModeStatus mode={w.meshMode} />
+          </Fact>
         ) : (
-          'None'
+          <Fact label="mTLS">
+            <MtlsStatus mode={w.mtls.mode} />
+          </Fact>
         )}
-      </TableCell>
-    </TableRow>
+        <Fact label="Callers">
+          <Typography variant="body2">{callersSummary(w)}</Typography>
+        </Fact>
+        <Fact label="Worst finding">
+          {worst ? (
+            <>
+              <SeverityStatus severity={worst.severity} />
+              <Typography variant="body2">{worst.title}</Typography>
+            </>
+          ) : (
+            <Typography variant="body2">None</Typography>
+          )}
+        </Fact>
+      </Box>
+    </Box>
   );
 }
 
@@ -111,25 +129,13 @@ function Summary(props: { security: EntitySecurityResponse }) {
         </Box>
       ))}
       {rows.length ? (
-        <Table size="small" aria-label="Zero-trust summary">
-          <TableHead>
-            <TableRow>
-              <TableCell>Workload and identity</TableCell>
-              <TableCell>mTLS</TableCell>
-              <TableCell>Callers</TableCell>
-              <TableCell>Worst finding</TableCell>
-            </TableRow>
-          </TableHead>
-          <TableBody>
-            {rows.map(({ c, w }) => (
-              <WorkloadRow
-                key={`${c.cluster}/${w.namespace}/${w.name}`}
-                cluster={c}
-                workload={w}
-              />
-            ))}
-          </TableBody>
-        </Table>
+        rows.map(({ c, w }) => (
+          <WorkloadSummary
+            key={`${c.cluster}/${w.namespace}/${w.name}`}
+            cluster={c}
+            workload={w}
+          />
+        ))
       ) : (
         <Typography variant="body2">
           No workload found for this entity in{' '}

@@ -1,10 +1,24 @@
 import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
-import type { EntitySecurityResponse } from '@zero-trust/backstage-plugin-zero-trust-common';
+import type {
+  ClusterSecurity,
+  EntitySecurityResponse,
+} from '@zero-trust/backstage-plugin-zero-trust-common';
+import { relativeTime } from '../shared';
 import { ClusterSecuritySection } from './ClusterSecuritySection';
 import { NoWorkloadsState } from './EmptyStates';
 import { selectorText } from './selectorText';
+
+/** A cluster whose state is not known at all: never read yet, or never readable. */
+const unreadable = (c: ClusterSecurity) =>
+  c.status.state === 'syncing' || c.status.state === 'failed';
+
+function absentText(c: ClusterSecurity): string {
+  return c.status.state === 'stale' && c.status.lastSyncedAt
+    ? `${c.cluster} (as of ${relativeTime(c.status.lastSyncedAt)}: out of date)`
+    : c.cluster;
+}
 
 /** The Security tab's content for a loaded answer. */
 export function EntitySecurityView(props: {
@@ -15,27 +29,36 @@ export function EntitySecurityView(props: {
   const running = security.clusters.filter(c => c.workloads.length > 0);
   // A cluster that could not be read (or not yet) may hide the entity's workloads.
   const unknown = security.clusters.filter(
-    c => c.workloads.length === 0 && c.status.state !== 'synced',
+    c => c.workloads.length === 0 && unreadable(c),
   );
+  // A stale cluster still has a last good state: absent there is an answer too.
   const absent = security.clusters.filter(
-    c => c.workloads.length === 0 && c.status.state === 'synced',
+    c => c.workloads.length === 0 && !unreadable(c),
   );
 
   if (!running.length && !unknown.length) {
     return (
-      <NoWorkloadsState selector={security.selector} clusters={clusterNames} />
+      <>
+        <NoWorkloadsState
+          selector={security.selector}
+          clusters={clusterNames}
+        />
+        {absent.some(c => c.status.state === 'stale') && (
+          <Alert severity="warning">
+            Out of date:{' '}
+            {absent
+              .filter(c => c.status.state === 'stale')
+              .map(absentText)
+              .join(', ')}
+            . A workload created since may not show yet.
+          </Alert>
+        )}
+      </>
     );
   }
   return (
     <>
-      {running.map(c => (
-        <ClusterSecuritySection
-          key={c.cluster}
-          cluster={c}
-          entityRef={security.entityRef}
-        />
-      ))}
-      {unknown.map(c => (
+      {[...running, ...unknown].map(c => (
         <ClusterSecuritySection
           key={c.cluster}
           cluster={c}
@@ -52,7 +75,7 @@ export function EntitySecurityView(props: {
       {running.length > 0 && absent.length > 0 && (
         <Box mt={1}>
           <Typography variant="body2" color="textSecondary">
-            Not running in: {absent.map(c => c.cluster).join(', ')}.
+            Not running in: {absent.map(absentText).join(', ')}.
           </Typography>
         </Box>
       )}

@@ -84,11 +84,12 @@ export function ExposureBanners(props: {
       banners.push(
         <Alert key="plaintext" severity="warning">
           <AlertTitle>Accepts plaintext</AlertTitle>
-          {portsAccept(plaintext.ports.map(p => p.port))} unencrypted requests
-          (mTLS {[...new Set(plaintext.ports.map(p => p.mode))].join(' or ')}
-          {deciders.length ? `, set by ${deciders.join(', ')}` : ''}): callers
-          outside the mesh reach it without an identity, so rules on principals
-          and namespaces cannot tell them apart.
+          {portsAccept(plaintext.ports.map(p => p.port))} unencrypted requests:
+          mTLS is {[...new Set(plaintext.ports.map(p => p.mode))].join(' or ')}{' '}
+          there
+          {deciders.length ? `, decided by ${deciders.join(', ')}` : ''}.
+          Callers outside the mesh reach it without an identity, so rules on
+          principals and namespaces cannot tell them apart.
         </Alert>,
       );
     }

@@ -8,7 +8,7 @@ import { FactList } from './FactList';
 export function IdentityCard(props: { workload: SecurityWorkload }) {
   const { workload: w } = props;
   return (
-    <InfoCard title="Identity" noPadding={false}>
+    <InfoCard title="Identity" variant="gridItem">
       <FactList
         facts={[
           {

@@ -25,7 +25,7 @@ export function MtlsCard(props: {
 }) {
   const { workload: w, conflicts } = props;
   return (
-    <InfoCard title="mTLS">
+    <InfoCard title="mTLS" variant="gridItem">
       <FactList
         facts={[
           {

@@ -44,7 +44,7 @@ export function ClusterFreshness(props: {
           <AlertTitle>Cluster {cluster} is out of date</AlertTitle>
           The connection broke{' '}
           <When iso={status.staleSince} fallback="a while ago" />
-          {status.message ? `: ${status.message}` : ''}. What follows is the
+          {status.message ? `: ${status.message}` : ''}. What is shown is the
           last good state, read{' '}
           <When iso={status.lastSyncedAt} fallback="at an unknown time" />; it
           may no longer match the cluster.

@@ -14,6 +14,7 @@ function columns(withCluster: boolean): TableColumn<Row>[] {
       title: 'Severity',
       field: 'severity',
       width: '8em',
+      cellStyle: { whiteSpace: 'nowrap' },
       render: f => <SeverityStatus severity={f.severity} />,
     },
     {

@@ -1,0 +1,193 @@
+/**
+ * Render benchmark of the Security tab in a real browser (not jsdom): a production
+ * bundle of bench/page.tsx served over HTTP, the real ZeroTrustClient fetching a
+ * Security answer with CALLERS callers and FINDINGS findings built by the engine, and
+ * headless Chromium timing from the click that opens the tab to the first painted
+ * frame with both tables in it; then the same for switching to the callers graph.
+ *
+ *   node -r @backstage/cli-node/config/nodeTransform.cjs bench/render.bench.ts [callers] [findings] [runs]
+ *
+ * Tooling comes from the workspace root: esbuild (the Backstage CLI's bundler
+ * toolchain) and @playwright/test driving the system Chromium (ZERO_TRUST_CHROMIUM,
+ * else /usr/bin/chromium). SCREENSHOT=path saves a picture of the last run.
+ */
+/* eslint-disable @backstage/no-undeclared-imports, no-console */
+import { chromium } from '@playwright/test';
+import { build } from 'esbuild';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { largeEntitySecurity } from '../src/__fixtures__/large';
+import { workloadFindings } from '../src/components/shared/findings';
+
+const [callers = 500, findings = 50, runs = 7] = process.argv
+  .slice(2)
+  .map(Number);
+
+async function bundle(outdir: string): Promise<string> {
+  await build({
+    entryPoints: [join(__dirname, 'page.tsx')],
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    splitting: true,
+    outdir,
+    jsx: 'automatic',
+    define: {
+      'process.env.NODE_ENV': '"production"',
+      'process.env': '{}',
+      global: 'globalThis',
+    },
+    loader: { '.svg': 'dataurl', '.png': 'dataurl' },
+    logLevel: 'error',
+  });
+  return outdir;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+/** Waits until the page has reported `count` results, failing on a page error or after a minute. */
+async function waitForResults(
+  results: unknown[],
+  count: number,
+  errors: string[],
+) {
+  const deadline = Date.now() + 60_000;
+  while (results.length < count) {
+    if (errors.length) throw new Error(errors.join('\n'));
+    if (Date.now() > deadline) throw new Error('no result from the page');
+    await new Promise(r => setTimeout(r, 20));
+  }
+}
+
+async function main() {
+  const dir = mkdtempSync(join(tmpdir(), 'zt-render-bench-'));
+  try {
+    await bundle(dir);
+    const security = largeEntitySecurity(callers, findings);
+    const cluster = security.clusters[0];
+    const workload = cluster.workloads[0];
+    // What the tab's two titles will count.
+    const shown = {
+      callers: workload.allowedCallers.length,
+      findings: workloadFindings(workload, cluster.namespaceFindings).length,
+    };
+    const body = JSON.stringify(security);
+    const results: { name: string; ms: number }[] = [];
+    const server = createServer((req, res) => {
+      const url = new URL(req.url!, 'http://bench');
+      if (url.pathname === '/result') {
+        let data = '';
+        req.on('data', c => (data += c));
+        req.on('end', () => {
+          results.push(JSON.parse(data));
+          res.end();
+        });
+      } else if (url.pathname.startsWith('/api/zero-trust/entities/')) {
+        res.setHeader('content-type', 'application/json');
+        res.end(body);
+      } else if (url.pathname.endsWith('.js')) {
+        res.setHeader('content-type', 'text/javascript');
+        res.end(readFileSync(join(dir, url.pathname)));
+      } else {
+        res.setHeader('content-type', 'text/html');
+        res.end(
+          '<!doctype html><html><body><div id="root"></div><script type="module" src="/page.js"></script></body></html>',
+        );
+      }
+    });
+    await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
+    const { port } = server.address() as AddressInfo;
+    const browser = await chromium.launch({
+      executablePath: process.env.ZERO_TRUST_CHROMIUM ?? '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-gpu'],
+    });
+    try {
+      for (let i = 0; i < runs; i++) {
+        const page = await browser.newPage({
+          viewport: { width: 1440, height: 900 },
+        });
+        const errors: string[] = [];
+        page.on('pageerror', e => errors.push(String(e)));
+        page.on('console', m => {
+          if (m.type() === 'error') errors.push(m.text());
+        });
+        await page.goto(
+          `http://127.0.0.1:${port}/?callers=${shown.callers}&findings=${shown.findings}`,
+        );
+        await page.waitForFunction(() => (window as any).benchReady);
+        const before = results.length;
+        await page.click('#show-tab', { timeout: 30_000 }).catch(async e => {
+          throw new Error(
+            `${e}\n${errors.join('\n')}\n${(await page.content())
+              .replace(/<style[^]*?<\/style>/g, '')
+              .slice(0, 3000)}`,
+          );
+        });
+        await waitForResults(results, before + 1, errors).catch(async e => {
+          if (process.env.SCREENSHOT) {
+            await page.screenshot({
+              path: process.env.SCREENSHOT,
+              fullPage: true,
+            });
+          }
+          throw e;
+        });
+        await page.click('#show-graph');
+        await waitForResults(results, before + 2, errors).catch(async e => {
+          if (process.env.SCREENSHOT) {
+            await page.screenshot({
+              path: process.env.SCREENSHOT,
+              fullPage: true,
+            });
+          }
+          throw e;
+        });
+        if (i === runs - 1 && process.env.SCREENSHOT) {
+          await page.click('button:has-text("Table")');
+          await page.screenshot({
+            path: process.env.SCREENSHOT,
+            fullPage: true,
+          });
+        }
+        await page.close();
+      }
+    } finally {
+      await browser.close();
+      server.close();
+    }
+    const of = (name: string) =>
+      results.filter(r => r.name === name).map(r => r.ms);
+    // The first run loads and compiles the bundle; report it apart.
+    const tab = of('tab');
+    const graph = of('graph');
+    console.log(
+      JSON.stringify(
+        {
+          ...shown,
+          runs,
+          responseBytes: body.length,
+          responseGzipBytes: gzipSync(body).length,
+          tabFirstMs: Math.round(tab[0]),
+          tabMedianMs: Math.round(median(tab.slice(1))),
+          graphMedianMs: Math.round(median(graph.slice(1))),
+        },
+        null,
+        2,
+      ),
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch(e => {
+  console.error(e);
+  process.exit(1);
+});
