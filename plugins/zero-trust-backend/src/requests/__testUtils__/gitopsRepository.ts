@@ -1,0 +1,79 @@
+import { onboardRepository } from '@zero-trust/backstage-plugin-zero-trust-node';
+import type { OnboardingRequest } from '@zero-trust/backstage-plugin-zero-trust-common';
+import { execFile } from 'node:child_process';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { repoRoot } from '../../__fixtures__/catalog';
+
+const run = promisify(execFile);
+const author = {
+  GIT_AUTHOR_NAME: 'Test',
+  GIT_AUTHOR_EMAIL: 'test@example.com',
+  GIT_COMMITTER_NAME: 'Test',
+  GIT_COMMITTER_EMAIL: 'test@example.com',
+};
+
+export async function git(cwd: string, ...args: string[]): Promise<string> {
+  const { stdout } = await run(
+    'git',
+    ['-c', 'core.hooksPath=/dev/null', '-c', 'commit.gpgsign=false', ...args],
+    { cwd, env: { ...process.env, ...author } },
+  );
+  return stdout.trim();
+}
+
+/**
+ * A real GitOps repository on disk, as the demo has one: a bare repository whose `main`
+ * holds examples/gitops, and a working clone to change it through.
+ */
+export async function gitopsRepository() {
+  const root = await fs.mkdtemp(path.join(os.tmpdir(), 'zt-tracking-git-'));
+  const bare = path.join(root, 'gitops.git');
+  const work = path.join(root, 'work');
+  await git(root, 'init', '--quiet', '--bare', '--initial-branch=main', bare);
+  await fs.cp(path.join(repoRoot, 'examples/gitops'), work, {
+    recursive: true,
+  });
+  await git(work, 'init', '--quiet', '--initial-branch=main');
+  await git(work, 'add', '--all');
+  await git(work, 'commit', '--quiet', '-m', 'the cluster as it is');
+  await git(work, 'remote', 'add', 'origin', bare);
+  await git(work, 'push', '--quiet', 'origin', 'main');
+
+  return {
+    bare,
+    /** Writes the onboarding on its own branch and pushes it, as the pull request action does. */
+    async pushOnboarding(request: OnboardingRequest, branch: string) {
+      await git(work, 'checkout', '--quiet', '-B', branch, 'main');
+      const result = await onboardRepository({ root: work, request });
+      await git(work, 'add', '--', ...result.changes.map(c => c.path));
+      await git(work, 'commit', '--quiet', '-m', `onboard ${request.service}`);
+      await git(work, 'push', '--quiet', '--force', 'origin', branch);
+      return {
+        plan: result.plan,
+        headSha: await git(work, 'rev-parse', 'HEAD'),
+      };
+    },
+    /** Merges the branch into main for real, as a reviewer would. */
+    async merge(branch: string) {
+      await git(work, 'checkout', '--quiet', 'main');
+      await git(
+        work,
+        'merge',
+        '--quiet',
+        '--no-ff',
+        '-m',
+        `merge ${branch}`,
+        branch,
+      );
+      await git(work, 'push', '--quiet', 'origin', 'main');
+    },
+    /** Deletes the branch on the remote without merging it. */
+    async deleteBranch(branch: string) {
+      await git(work, 'push', '--quiet', 'origin', '--delete', branch);
+    },
+    remove: () => fs.rm(root, { recursive: true, force: true }),
+  };
+}
