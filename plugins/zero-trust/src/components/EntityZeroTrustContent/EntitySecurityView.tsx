@@ -16,7 +16,9 @@ const unreadable = (c: ClusterSecurity) =>
 
 function absentText(c: ClusterSecurity): string {
   return c.status.state === 'stale' && c.status.lastSyncedAt
-    ? `${c.cluster} (as of ${relativeTime(c.status.lastSyncedAt)}: out of date)`
+    ? `${c.cluster} (out of date, last read ${relativeTime(
+        c.status.lastSyncedAt,
+      )})`
     : c.cluster;
 }
 
@@ -36,6 +38,8 @@ export function EntitySecurityView(props: {
     c => c.workloads.length === 0 && !unreadable(c),
   );
 
+  const staleAbsent = absent.filter(c => c.status.state === 'stale');
+
   if (!running.length && !unknown.length) {
     return (
       <>
@@ -43,14 +47,11 @@ export function EntitySecurityView(props: {
           selector={security.selector}
           clusters={clusterNames}
         />
-        {absent.some(c => c.status.state === 'stale') && (
+        {staleAbsent.length > 0 && (
           <Alert severity="warning">
-            Out of date:{' '}
-            {absent
-              .filter(c => c.status.state === 'stale')
-              .map(absentText)
-              .join(', ')}
-            . A workload created since may not show yet.
+            {staleAbsent.length === 1 ? 'Cluster' : 'Clusters'}{' '}
+            {staleAbsent.map(absentText).join(', ')}: a workload created since
+            may not show yet.
           </Alert>
         )}
       </>

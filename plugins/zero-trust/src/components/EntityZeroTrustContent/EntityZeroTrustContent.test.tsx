@@ -298,7 +298,9 @@ describe('EntityZeroTrustContent', () => {
       await screen.findByText('No workload found for this entity'),
     ).toBeInTheDocument();
     expect(
-      screen.getByText(/Out of date: edge \(as of 2 hours ago: out of date\)/),
+      screen.getByText(
+        /Cluster edge \(out of date, last read 2 hours ago\): a workload created since may not show yet/,
+      ),
     ).toBeInTheDocument();
   });
 
