@@ -97,7 +97,7 @@ describe('onboarding requests API', () => {
     server = await startBackend();
   });
 
-  const post = (body: unknown, headers: object = asService) =>
+  const post = (body: unknown, headers: Record<string, string> = asService) =>
     request(server)
       .post('/api/zero-trust/onboarding/requests')
       .set(headers)

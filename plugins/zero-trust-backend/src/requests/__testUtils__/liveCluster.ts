@@ -30,9 +30,13 @@ export async function liveBackendCluster() {
   const server = await startTestApiServer({
     objects: (await backendCluster()).map(o => o.object),
   });
+  const { name, url, serviceAccountToken, skipTLSVerify } =
+    server.connection('backend');
   const [config] = readClusterConfigs(
     new ConfigReader({
-      zeroTrust: { clusters: [server.connection('backend')] },
+      zeroTrust: {
+        clusters: [{ name, url, serviceAccountToken, skipTLSVerify }],
+      },
     }),
   );
   const source: ClusterSource = createClusterSource(
