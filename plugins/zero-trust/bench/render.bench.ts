@@ -89,6 +89,10 @@ async function main() {
           results.push(JSON.parse(data));
           res.end();
         });
+      } else if (url.pathname === '/api/zero-trust/onboarding/requests') {
+        // The tab also lists the entity's onboarding requests: none here.
+        res.setHeader('content-type', 'application/json');
+        res.end('{"items":[]}');
       } else if (url.pathname.startsWith('/api/zero-trust/entities/')) {
         res.setHeader('content-type', 'application/json');
         res.end(body);
