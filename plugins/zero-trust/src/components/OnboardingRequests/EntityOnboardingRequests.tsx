@@ -8,6 +8,12 @@ import { OnboardingRequestDialog } from './OnboardingRequestDialog';
 import { OnboardingRequestsTable } from './OnboardingRequestsTable';
 import { useOpenRequest } from './useOpenRequest';
 
+/** The backend's own words where it sent them (a `ResponseError`'s body), else the error's. */
+function errorMessage(error: Error): string {
+  const body = (error as { body?: { error?: { message?: string } } }).body;
+  return body?.error?.message ?? error.message;
+}
+
 /**
  * The entity's own onboarding requests (`?entity=<entityRef>`), compact, for its Security
  * tab. Nothing at all while loading or when there are none: most entities have none, and
@@ -35,7 +41,8 @@ export function EntityOnboardingRequests(props: { entityRef: string }) {
               </Button>
             }
           >
-            Could not read this entity's onboarding requests: {error.message}
+            Could not read this entity's onboarding requests:{' '}
+            {errorMessage(error)}
           </Alert>
         </Box>
       )}

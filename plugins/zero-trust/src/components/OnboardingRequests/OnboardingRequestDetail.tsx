@@ -50,7 +50,10 @@ function ChangeSummary(props: { change: OnboardingChangeSummary }) {
         )}
       </Box>
       {change.resources.map(r => (
-        <Box key={`${r.kind}/${r.metadata.namespace}/${r.metadata.name}`} mb={2}>
+        <Box
+          key={`${r.kind}/${r.metadata.namespace}/${r.metadata.name}`}
+          mb={2}
+        >
           <Typography variant="subtitle2" component="h4">
             {r.kind} {r.metadata.namespace}/{r.metadata.name}
           </Typography>

@@ -31,7 +31,9 @@ function columns(
           <RequestStateStatus record={r} />
           {r.lastError && (
             <Typography variant="caption" color="error" display="block">
-              {r.state === 'failed' ? r.lastError : `last check: ${r.lastError}`}
+              {r.state === 'failed'
+                ? r.lastError
+                : `last check: ${r.lastError}`}
             </Typography>
           )}
         </>
@@ -59,7 +61,10 @@ function columns(
             field: 'entityRef',
             render: (r: Row) =>
               r.entityRef ? (
-                <EntityRefLink entityRef={r.entityRef} defaultKind="component" />
+                <EntityRefLink
+                  entityRef={r.entityRef}
+                  defaultKind="component"
+                />
               ) : (
                 <Muted>none</Muted>
               ),

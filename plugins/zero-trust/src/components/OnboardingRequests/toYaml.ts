@@ -20,7 +20,9 @@ function scalar(value: unknown): string {
       : JSON.stringify(value);
   }
   if (typeof value === 'number') {
-    return Number.isFinite(value) ? String(value) : JSON.stringify(String(value));
+    return Number.isFinite(value)
+      ? String(value)
+      : JSON.stringify(String(value));
   }
   if (typeof value === 'boolean') return String(value);
   return JSON.stringify(String(value));

@@ -92,7 +92,8 @@ export function callersDrift(
   change: OnboardingChangeSummary,
 ): OnboardingDrift[] {
   const policy = change.resources.find(
-    r => r.kind === 'AuthorizationPolicy' && r.metadata.name.endsWith('-callers'),
+    r =>
+      r.kind === 'AuthorizationPolicy' && r.metadata.name.endsWith('-callers'),
   )!;
   const ref = {
     kind: policy.kind,

@@ -10,7 +10,7 @@ import type {
   OnboardingRequestsQuery,
 } from '@zero-trust/backstage-plugin-zero-trust-common';
 import { http, HttpResponse } from 'msw';
-import { SetupServerApi } from 'msw/node';
+import type { SetupServer } from 'msw/node';
 import { ReactElement } from 'react';
 import { zeroTrustApiRef } from '../../../api';
 import { baseUrl, testClient } from '../../../__testUtils__/testApp';
@@ -34,7 +34,7 @@ function notFound(id: string) {
  * does (state, cluster, entity), and recording each query string and each id read.
  */
 export function serveRequests(
-  server: SetupServerApi,
+  server: SetupServer,
   records: OnboardingRequestRecord[],
   overrides: { list?: () => Response } = {},
 ) {
