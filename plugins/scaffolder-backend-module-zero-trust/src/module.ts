@@ -13,10 +13,12 @@ import { readGitopsConfig } from './config';
 import { seedRepository } from './git/seedRepository';
 import { GitopsRepositories } from './gitops/GitopsRepositories';
 import { MeshIdentities } from './onboarding/MeshIdentities';
+import { OnboardingRequestRecorder } from './onboarding/OnboardingRequestRecorder';
 
 /**
  * The zero-trust module for the scaffolder: the `zero-trust:onboard:generate` and
- * `zero-trust:gitops:pull-request` actions. Where `zeroTrust.gitops.plainGit` names a
+ * `zero-trust:gitops:pull-request` actions; the latter records each pull request with the
+ * zero-trust backend, which follows it. Where `zeroTrust.gitops.plainGit` names a
  * local repository with `seedFrom`, it creates that repository at startup (the demo's
  * GitOps remote).
  *
@@ -44,6 +46,7 @@ export const scaffolderModule = createBackendModule({
           config: gitops,
         });
         const identities = new MeshIdentities({ discovery, auth });
+        const recorder = new OnboardingRequestRecorder({ discovery, auth });
 
         const plainGit = gitops.plainGit;
         if (plainGit?.localPath && plainGit.seedFrom) {
@@ -71,7 +74,7 @@ export const scaffolderModule = createBackendModule({
 
         scaffolder.addActions(
           createOnboardGenerateAction({ repositories, identities }),
-          createGitopsPullRequestAction({ repositories, identities }),
+          createGitopsPullRequestAction({ repositories, identities, recorder }),
         );
       },
     });

@@ -11,6 +11,7 @@ import {
   pullRequestTitle,
 } from '../onboarding/describePullRequest';
 import { MeshIdentities } from '../onboarding/MeshIdentities';
+import { OnboardingRequestRecorder } from '../onboarding/OnboardingRequestRecorder';
 import { onboardingRequestInput } from '../onboarding/requestInput';
 import {
   asInputError,
@@ -57,6 +58,8 @@ export interface CreateGitopsPullRequestActionOptions {
   repositories: GitopsRepositories;
   /** Resolves `entityRef` callers; without it they are an InputError. */
   identities?: Pick<MeshIdentities, 'resolveCallers'>;
+  /** Records each pull request with the zero-trust backend, which follows it. */
+  recorder?: Pick<OnboardingRequestRecorder, 'record'>;
 }
 
 /**
@@ -71,7 +74,7 @@ export interface CreateGitopsPullRequestActionOptions {
 export function createGitopsPullRequestAction(
   options: CreateGitopsPullRequestActionOptions,
 ) {
-  const { repositories, identities } = options;
+  const { repositories, identities, recorder } = options;
   return createTemplateAction({
     id: 'zero-trust:gitops:pull-request',
     description:
@@ -110,6 +113,18 @@ export function createGitopsPullRequestAction(
               'Whether a new commit was pushed (false when the branch already held this change).',
           }),
         spiffeId: z => z.string({ description: "The service's SPIFFE ID." }),
+        recorded: z =>
+          z.boolean({
+            description:
+              'Whether the zero-trust backend recorded the pull request, to follow it to merge and to the live cluster. False when it could not (the pull request exists either way; the log says why) or nothing was opened.',
+          }),
+        requestId: z =>
+          z
+            .string({
+              description:
+                "The onboarding request's id in the zero-trust backend (GET /api/zero-trust/onboarding/requests/:id), where it was recorded.",
+            })
+            .optional(),
       },
     },
     async handler(ctx) {
@@ -120,7 +135,9 @@ export function createGitopsPullRequestAction(
       rejectUnknownInputs(input, inputFields);
       // Everything that can be checked without the repository is, before any clone.
       const layout = checkLayout(input.layout);
-      let request = toOnboardingRequest(input);
+      // Recorded as asked: entity callers as entities, not the principals they resolve to.
+      const asked = toOnboardingRequest(input);
+      let request = asked;
       const forge = repositories.forge(input.repoUrl, redactor);
       if (request.allowedCallers.some(c => 'entityRef' in c)) {
         if (!identities) {
@@ -171,6 +188,7 @@ export function createGitopsPullRequestAction(
           ctx.output('changedFiles', changedFiles);
           ctx.output('pushed', pushed);
           ctx.output('spiffeId', result.plan.spiffeId);
+          ctx.output('recorded', false);
         };
 
         if (!changedFiles.length) {
@@ -198,16 +216,19 @@ export function createGitopsPullRequestAction(
         const upToDate =
           remoteHead !== undefined &&
           (await git.remoteBranchTree(branch)) === tree;
+        let head: string;
         if (upToDate) {
           logger.info(`${branch} already holds this change; nothing to push`);
+          head = remoteHead;
         } else {
           // The branch belongs to the action: a changed request (or a base that moved)
           // replaces its commit, guarded by a lease against concurrent pushes.
-          await ctx.checkpoint({
+          head = await ctx.checkpoint({
             key: `zero-trust.push.${forge.name}.${branch}.${tree}`,
             fn: async () => {
               const commit = await git.push(branch, remoteHead);
               logger.info(`Pushed ${commit} to ${branch}`);
+              return commit;
             },
           });
         }
@@ -244,6 +265,51 @@ export function createGitopsPullRequestAction(
           });
         }
         outputs(pr, !upToDate);
+
+        if (recorder) {
+          const url = redactor.redact(pr.url);
+          // The pull request exists whatever happens here: a failure is logged, not thrown.
+          try {
+            const id = await ctx.checkpoint({
+              key: `zero-trust.record.${forge.name}.${branch}.${head}`,
+              fn: async () => {
+                const record = await recorder.record({
+                  request: asked,
+                  requestedBy: ctx.user?.ref,
+                  entityRef: input.component,
+                  cluster: result.plan.cluster,
+                  namespace: result.plan.request.namespace,
+                  service: result.plan.request.service,
+                  pullRequest: {
+                    ...forge.target,
+                    url,
+                    ...(pr.number !== undefined ? { number: pr.number } : {}),
+                    branch,
+                    baseBranch: base,
+                    headSha: head,
+                  },
+                  change: {
+                    namespace: result.plan.request.namespace,
+                    namespaceLabels: result.plan.namespaceLabels,
+                    resources: result.plan.resources,
+                  },
+                });
+                return record.id;
+              },
+            });
+            logger.info(
+              `Recorded onboarding request ${id}: the zero-trust backend follows ${url} to merge and to the live cluster`,
+            );
+            ctx.output('recorded', true);
+            ctx.output('requestId', id);
+          } catch (error) {
+            logger.warn(
+              `${url} is open, but the zero-trust backend could not record it, so it is not tracked: ${redactor.redact(
+                isError(error) ? error.message : String(error),
+              )}`,
+            );
+          }
+        }
       } catch (error) {
         const clean = redactor.scrub(error);
         if (clean instanceof InputError) throw clean;

@@ -8,6 +8,7 @@ import { GitopsConfig } from '../config';
 import { Redactor } from '../redact';
 import {
   Checkpoint,
+  ForgeTarget,
   GitopsForge,
   PullRequestContent,
   PullRequestRef,
@@ -43,10 +44,16 @@ const toRef = (pr: PullsItem): PullRequestRef => ({
  */
 export class GithubForge implements GitopsForge {
   readonly name: string;
+  readonly target: ForgeTarget;
   private clientPromise?: Promise<{ octokit: Octokit; token?: string }>;
 
   constructor(private readonly options: GithubForgeOptions) {
     this.name = `${options.integration.host}/${options.owner}/${options.repo}`;
+    this.target = {
+      provider: 'github',
+      host: options.integration.host,
+      repository: `${options.owner}/${options.repo}`,
+    };
   }
 
   private client() {

@@ -5,6 +5,7 @@ import { GitopsConfig } from '../config';
 import { Redactor } from '../redact';
 import {
   Checkpoint,
+  ForgeTarget,
   GitopsForge,
   PullRequestContent,
   PullRequestRef,
@@ -36,11 +37,17 @@ const toRef = (mr: MergeRequest): PullRequestRef => ({
 /** GitLab merge requests with the integration's token (`integrations.gitlab[].token`). */
 export class GitlabForge implements GitopsForge {
   readonly name: string;
+  readonly target: ForgeTarget;
   private readonly api: InstanceType<typeof Gitlab>;
 
   constructor(private readonly options: GitlabForgeOptions) {
     const { integration, project, redactor } = options;
     this.name = `${integration.host}/${project}`;
+    this.target = {
+      provider: 'gitlab',
+      host: integration.host,
+      repository: project,
+    };
     redactor.add(integration.token);
     this.api = new Gitlab({
       host: integration.baseUrl,

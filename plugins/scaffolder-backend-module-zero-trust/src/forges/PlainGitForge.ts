@@ -1,6 +1,11 @@
 import { PlainGitConfig } from '../config';
 import { Redactor } from '../redact';
-import { GitopsForge, PullRequestRef, RemoteRepository } from './types';
+import {
+  ForgeTarget,
+  GitopsForge,
+  PullRequestRef,
+  RemoteRepository,
+} from './types';
 
 /**
  * A plain git remote: the branch is the deliverable, there is no pull request to open.
@@ -9,10 +14,12 @@ import { GitopsForge, PullRequestRef, RemoteRepository } from './types';
  */
 export class PlainGitForge implements GitopsForge {
   readonly name: string;
+  readonly target: ForgeTarget;
 
   constructor(private readonly config: PlainGitConfig, redactor: Redactor) {
     // A remote URL may carry credentials (https://user:token@host/...); never show them.
     this.name = redactor.redact(config.url);
+    this.target = { provider: 'git', repository: this.name };
   }
 
   async repository(): Promise<RemoteRepository> {

@@ -1,5 +1,6 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { ActionContext } from '@backstage/plugin-scaffolder-node';
+import type { OnboardingPullRequest } from '@zero-trust/backstage-plugin-zero-trust-common';
 import { GitCredentials } from '../git/Git';
 
 /** What git needs to reach the repository. */
@@ -27,6 +28,12 @@ export type PullRequestContent = {
   body: string;
 };
 
+/** Where the zero-trust backend finds the pull request again, to follow it. */
+export type ForgeTarget = Pick<
+  OnboardingPullRequest,
+  'provider' | 'host' | 'repository'
+>;
+
 /** The scaffolder's `ctx.checkpoint`: runs a side effect once per task, even on retry. */
 export type Checkpoint = ActionContext<{}>['checkpoint'];
 
@@ -38,6 +45,8 @@ export type Checkpoint = ActionContext<{}>['checkpoint'];
 export interface GitopsForge {
   /** Names the repository in log lines and checkpoint keys; never holds a credential. */
   readonly name: string;
+  /** The forge, host and repository, as the request's record names them. */
+  readonly target: ForgeTarget;
   repository(): Promise<RemoteRepository>;
   /** The open pull request whose head is this branch, if any. */
   findOpenPullRequest(branch: string): Promise<PullRequestRef | undefined>;

@@ -1,36 +1,26 @@
-import { AuthService, DiscoveryService } from '@backstage/backend-plugin-api';
-import { ResponseError } from '@backstage/errors';
 import {
   IdentitiesResponse,
   OnboardingRequest,
   resolveEntityCallers,
 } from '@zero-trust/backstage-plugin-zero-trust-common';
 import { asInputError } from './toOnboardingRequest';
+import {
+  callZeroTrustBackend,
+  ZeroTrustBackendOptions,
+} from './zeroTrustBackend';
 
 /**
  * The zero-trust backend's mesh identities (`GET /api/zero-trust/identities`), asked as
  * this plugin (service-to-service), to turn `entityRef` callers into principals.
  */
 export class MeshIdentities {
-  constructor(
-    private readonly options: {
-      discovery: DiscoveryService;
-      auth: AuthService;
-    },
-  ) {}
+  constructor(private readonly options: ZeroTrustBackendOptions) {}
 
   async list(): Promise<IdentitiesResponse['items']> {
-    const { discovery, auth } = this.options;
-    const { token } = await auth.getPluginRequestToken({
-      onBehalfOf: await auth.getOwnServiceCredentials(),
-      targetPluginId: 'zero-trust',
-    });
-    const baseUrl = await discovery.getBaseUrl('zero-trust');
-    const response = await fetch(`${baseUrl}/identities`, {
-      headers: { Authorization: `Bearer ${token}` },
-    });
-    if (!response.ok) throw await ResponseError.fromResponse(response);
-    const body = (await response.json()) as IdentitiesResponse;
+    const body = await callZeroTrustBackend<IdentitiesResponse>(
+      this.options,
+      '/identities',
+    );
     return body.items;
   }
 

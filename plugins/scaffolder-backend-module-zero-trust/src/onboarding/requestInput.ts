@@ -113,7 +113,7 @@ export const onboardingRequestInput = {
     z
       .string({
         description:
-          'The catalog entity the service belongs to, named in the pull request (not part of the change).',
+          'The catalog entity the service belongs to, named in the pull request and in the record the zero-trust backend tracks (not part of the change).',
       })
       .optional(),
   owner: (z: Z) =>

@@ -1,0 +1,75 @@
+import http from 'node:http';
+import { AddressInfo } from 'node:net';
+import { mockServices } from '@backstage/backend-test-utils';
+import type { OnboardingRequestRecordInput } from '@zero-trust/backstage-plugin-zero-trust-common';
+import { OnboardingRequestRecorder } from '../onboarding/OnboardingRequestRecorder';
+
+/**
+ * A real HTTP server answering `POST /api/zero-trust/onboarding/requests` as the
+ * zero-trust backend does: one record per cluster/namespace/service and pull request
+ * URL (201 when new, 200 when updated), with the credentials each call presents; and a
+ * recorder wired to it through mock discovery and auth services. `stop()` takes it down,
+ * as a backend that is not running.
+ */
+export async function startRequestsServer() {
+  const posts: {
+    authorization?: string;
+    body: OnboardingRequestRecordInput;
+  }[] = [];
+  const records = new Map<
+    string,
+    { id: string } & OnboardingRequestRecordInput
+  >();
+  const server = http.createServer((req, res) => {
+    let text = '';
+    req.on('data', chunk => (text += chunk));
+    req.on('end', () => {
+      if (
+        req.method !== 'POST' ||
+        req.url !== '/api/zero-trust/onboarding/requests'
+      ) {
+        res.writeHead(404, { 'Content-Type': 'application/json' });
+        res.end(
+          JSON.stringify({
+            error: { name: 'NotFoundError', message: 'no route' },
+          }),
+        );
+        return;
+      }
+      const body = JSON.parse(text) as OnboardingRequestRecordInput;
+      posts.push({ authorization: req.headers.authorization, body });
+      const key = JSON.stringify([
+        body.cluster,
+        body.namespace,
+        body.service,
+        body.pullRequest.url,
+      ]);
+      const existing = records.get(key);
+      const record = {
+        ...body,
+        id: existing?.id ?? `request-${records.size + 1}`,
+      };
+      records.set(key, record);
+      res.writeHead(existing ? 200 : 201, {
+        'Content-Type': 'application/json',
+      });
+      res.end(JSON.stringify({ ...record, state: 'open', drift: [] }));
+    });
+  });
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const recorder = new OnboardingRequestRecorder({
+    discovery: mockServices.discovery.mock({
+      getBaseUrl: async (pluginId: string) =>
+        `http://127.0.0.1:${port}/api/${pluginId}`,
+    }),
+    auth: mockServices.auth(),
+  });
+  return {
+    recorder,
+    origin: `http://127.0.0.1:${port}`,
+    posts,
+    records,
+    stop: () => new Promise(resolve => server.close(resolve)),
+  };
+}

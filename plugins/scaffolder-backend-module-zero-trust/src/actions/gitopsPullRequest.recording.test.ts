@@ -1,0 +1,198 @@
+import path from 'node:path';
+import { registerMswTestHooks } from '@backstage/backend-test-utils';
+import { http, passthrough } from 'msw';
+import { setupServer } from 'msw/node';
+import { runAction } from '../__testUtils__/actionContext';
+import { GitHttpServer } from '../__testUtils__/gitHttpServer';
+import { GithubFake } from '../__testUtils__/githubFake';
+import {
+  createBareRepository,
+  refs,
+  removeTemporaryFolders,
+  temporaryFolder,
+} from '../__testUtils__/repositories';
+import { startRequestsServer } from '../__testUtils__/requestsServer';
+import {
+  inventoryBranch,
+  inventoryInput,
+  repositoriesFor,
+} from '../__testUtils__/setup';
+import { createGitopsPullRequestAction } from './gitopsPullRequest';
+
+describe('zero-trust:gitops:pull-request records what it opened with the zero-trust backend', () => {
+  let bare: string;
+  let backend: Awaited<ReturnType<typeof startRequestsServer>>;
+
+  const action = () =>
+    createGitopsPullRequestAction({
+      repositories: repositoriesFor({
+        zeroTrust: { gitops: { plainGit: { url: bare } } },
+      }),
+      recorder: backend.recorder,
+    });
+
+  beforeEach(async () => {
+    bare = await createBareRepository(
+      path.join(await temporaryFolder(), 'gitops.git'),
+    );
+    backend = await startRequestsServer();
+  });
+  afterEach(() => backend.stop());
+  afterAll(removeTemporaryFolders);
+
+  it('records the pushed branch once, as a service, with the generated change', async () => {
+    const { outputs, lines } = await runAction(action(), inventoryInput);
+
+    expect(backend.posts).toHaveLength(1);
+    const [{ authorization, body }] = backend.posts;
+    expect(authorization).toMatch(/^Bearer mock-service-token:.*zero-trust/);
+    const url = new URL(`file://${bare}`).href;
+    expect(body.pullRequest).toEqual({
+      provider: 'git',
+      repository: url,
+      url: outputs.pullRequestUrl,
+      branch: inventoryBranch,
+      baseBranch: 'main',
+      headSha: (await refs(bare))[`refs/heads/${inventoryBranch}`],
+    });
+    expect(body).toMatchObject({
+      requestedBy: 'user:default/guest',
+      entityRef: 'component:default/inventory-api',
+      cluster: 'backend',
+      namespace: 'inventory',
+      service: 'inventory-api',
+      request: {
+        service: 'inventory-api',
+        namespace: 'inventory',
+        allowedCallers: inventoryInput.allowedCallers,
+      },
+    });
+    expect(body.change.namespaceLabels).toEqual({
+      'istio-injection': 'enabled',
+    });
+    expect(body.change.resources.map(r => r.kind).sort()).toEqual([
+      'AuthorizationPolicy',
+      'AuthorizationPolicy',
+      'DestinationRule',
+    ]);
+    expect(outputs).toMatchObject({ recorded: true, requestId: 'request-1' });
+    expect(lines.join('\n')).toContain('Recorded onboarding request request-1');
+  });
+
+  it('updates the same record when re-run, also after the request changed', async () => {
+    await runAction(action(), inventoryInput);
+    const again = await runAction(action(), inventoryInput);
+    expect(again.outputs).toMatchObject({
+      pushed: false,
+      recorded: true,
+      requestId: 'request-1',
+    });
+    expect(backend.posts[1].body.pullRequest.headSha).toBe(
+      backend.posts[0].body.pullRequest.headSha,
+    );
+
+    const changed = await runAction(action(), {
+      ...inventoryInput,
+      allowedCallers: [{ workload: 'bookinfo/reviews-v1' }],
+    });
+    expect(changed.outputs).toMatchObject({
+      pushed: true,
+      requestId: 'request-1',
+    });
+    expect(backend.posts[2].body.pullRequest.headSha).toBe(
+      (await refs(bare))[`refs/heads/${inventoryBranch}`],
+    );
+    expect(backend.posts[2].body.pullRequest.headSha).not.toBe(
+      backend.posts[0].body.pullRequest.headSha,
+    );
+    expect(backend.records.size).toBe(1);
+  });
+
+  it('does not fail when the backend is down: the branch is pushed, the output and the log say it is not tracked', async () => {
+    await backend.stop();
+    const { outputs, lines } = await runAction(action(), inventoryInput);
+    expect(outputs).toMatchObject({ pushed: true, recorded: false });
+    expect(outputs.requestId).toBeUndefined();
+    expect((await refs(bare))[`refs/heads/${inventoryBranch}`]).toBeDefined();
+    expect(lines.join('\n')).toMatch(
+      /warn .* is open, but the zero-trust backend could not record it, so it is not tracked/,
+    );
+  });
+
+  it('records nothing on a dry run, and nothing twice in a retried task', async () => {
+    await runAction(action(), inventoryInput, { isDryRun: true });
+    expect(backend.posts).toEqual([]);
+
+    const checkpoints = new Map<string, unknown>();
+    const first = await runAction(action(), inventoryInput, { checkpoints });
+    const retried = await runAction(action(), inventoryInput, { checkpoints });
+    expect(backend.posts).toHaveLength(1);
+    expect(retried.outputs.requestId).toBe(first.outputs.requestId);
+  });
+});
+
+describe('zero-trust:gitops:pull-request records a GitHub pull request', () => {
+  const token = 'ghp_Z3r0Trust5ecretT0kenForTests0002';
+  const msw = setupServer();
+  registerMswTestHooks(msw);
+
+  it('with its host, repository and number, for the backend to ask GitHub about', async () => {
+    const root = await temporaryFolder();
+    await createBareRepository(path.join(root, 'example-org/gitops.git'));
+    const git = new GitHttpServer(root, {
+      username: 'x-access-token',
+      password: token,
+    });
+    await git.start();
+    const backend = await startRequestsServer();
+    const github = new GithubFake({
+      apiBaseUrl: `${git.origin}/api/v3`,
+      owner: 'example-org',
+      repo: 'gitops',
+      cloneUrl: `${git.origin}/example-org/gitops.git`,
+      defaultBranch: 'main',
+      webBaseUrl: 'https://github.example',
+    });
+    // GitHub is faked; the zero-trust backend is a real server on the loopback.
+    msw.use(
+      ...github.handlers(),
+      http.all(`${backend.origin}/*`, () => passthrough()),
+    );
+    try {
+      const { outputs } = await runAction(
+        createGitopsPullRequestAction({
+          repositories: repositoriesFor({
+            integrations: {
+              github: [
+                { host: git.host, apiBaseUrl: `${git.origin}/api/v3`, token },
+              ],
+            },
+          }),
+          recorder: backend.recorder,
+        }),
+        {
+          ...inventoryInput,
+          repoUrl: `${git.host}?owner=example-org&repo=gitops`,
+        },
+      );
+      expect(backend.posts.map(p => p.body.pullRequest)).toEqual([
+        {
+          provider: 'github',
+          host: git.host,
+          repository: 'example-org/gitops',
+          url: github.pullUrl(1),
+          number: 1,
+          branch: inventoryBranch,
+          baseBranch: 'main',
+          headSha: expect.stringMatching(/^[0-9a-f]{40}$/),
+        },
+      ]);
+      expect(outputs.recorded).toBe(true);
+      expect(JSON.stringify(backend.posts)).not.toContain(token);
+      expect(github.violations).toEqual([]);
+    } finally {
+      await git.stop();
+      await backend.stop();
+    }
+  });
+});
