@@ -47,12 +47,13 @@ function git(
         timeout: 30_000,
       },
       (error, _stdout, stderr) => {
-        const code = error
-          ? typeof (error as { code?: unknown }).code === 'number'
-            ? ((error as { code: number }).code as number)
-            : -1
-          : 0;
-        resolve({ code, stderr: String(stderr).trim() || String(error ?? '') });
+        // A number is git's exit code; a string (ENOENT, ABORT_ERR) is no answer at all.
+        const exit = (error as { code?: unknown } | null)?.code;
+        const code = typeof exit === 'number' ? exit : -1;
+        resolve({
+          code: error ? code : 0,
+          stderr: String(stderr).trim() || String(error ?? ''),
+        });
       },
     );
   });
