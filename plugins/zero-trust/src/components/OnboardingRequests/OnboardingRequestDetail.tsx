@@ -16,7 +16,7 @@ import { DriftList } from './DriftList';
 import { PullRequestLink } from './PullRequestLink';
 import { When } from './RequestAge';
 import { RequestStateStatus } from './RequestStateStatus';
-import { toYaml } from './toYaml';
+import { stringify } from 'yaml';
 
 function Section(props: { title: string; children: ReactNode }) {
   return (
@@ -61,7 +61,7 @@ function ChangeSummary(props: { change: OnboardingChangeSummary }) {
             {r.apiVersion}
           </Typography>
           <CodeSnippet
-            text={toYaml({ spec: r.spec })}
+            text={stringify({ spec: r.spec })}
             language="yaml"
             showCopyCodeButton
           />
