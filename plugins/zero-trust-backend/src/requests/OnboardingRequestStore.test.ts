@@ -196,6 +196,15 @@ for (const suite of suites) {
         lastError: 'GitHub answered 502',
       });
 
+      // SQLite keeps a Date as epoch milliseconds: even 0 reads back as a time.
+      await store.saveCheck(
+        { id: record.id, generation: 1 },
+        { mergedAt: new Date(0), checkedAt: new Date('2026-03-01T10:40:00Z') },
+      );
+      expect((await store.get(record.id))?.mergedAt).toBe(
+        '1970-01-01T00:00:00.000Z',
+      );
+
       // A check that changes nothing but the time leaves `updatedAt` alone.
       await store.saveCheck(
         { id: record.id, generation: 1 },

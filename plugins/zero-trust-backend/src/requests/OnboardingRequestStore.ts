@@ -82,6 +82,15 @@ function isoTime(value: Timestamp | null): string | undefined {
   return new Date(value).toISOString();
 }
 
+/** `{ [key]: ISO time }` where the column holds one (SQLite's epoch 0 included). */
+function optionalTime<K extends string>(
+  key: K,
+  value: Timestamp | null,
+): Partial<Record<K, string>> {
+  const iso = isoTime(value);
+  return iso === undefined ? {} : ({ [key]: iso } as Record<K, string>);
+}
+
 function toRecord(row: Row): StoredOnboardingRequest {
   return {
     id: row.id,
@@ -99,11 +108,9 @@ function toRecord(row: Row): StoredOnboardingRequest {
     ...(row.last_error ? { lastError: row.last_error } : {}),
     createdAt: isoTime(row.created_at)!,
     updatedAt: isoTime(row.updated_at)!,
-    ...(row.merged_at ? { mergedAt: isoTime(row.merged_at) } : {}),
-    ...(row.converged_at ? { convergedAt: isoTime(row.converged_at) } : {}),
-    ...(row.last_checked_at
-      ? { lastCheckedAt: isoTime(row.last_checked_at) }
-      : {}),
+    ...optionalTime('mergedAt', row.merged_at),
+    ...optionalTime('convergedAt', row.converged_at),
+    ...optionalTime('lastCheckedAt', row.last_checked_at),
   };
 }
 

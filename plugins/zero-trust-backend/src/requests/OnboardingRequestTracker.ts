@@ -4,7 +4,12 @@ import type {
   OnboardingRequestState,
   SourcedObject,
 } from '@zero-trust/backstage-plugin-zero-trust-common';
-import { compareWithCluster, resourceName } from './compareWithCluster';
+import {
+  ClusterIndex,
+  compareWithCluster,
+  indexCluster,
+  resourceName,
+} from './compareWithCluster';
 import { PullRequestReader, UntrackableRequestError } from './forges/types';
 import {
   OnboardingRequestCheck,
@@ -42,7 +47,7 @@ export interface TrackingRun {
 }
 
 type ClusterReading =
-  | { objects: SourcedObject[]; status: ClusterStatus }
+  | { objects: ClusterIndex; status: ClusterStatus }
   | { error: string };
 
 /** How many requests are checked at once: forges are asked in parallel, politely. */
@@ -220,6 +225,6 @@ export class OnboardingRequestTracker {
         }: not compared`,
       };
     }
-    return { objects, status };
+    return { objects: indexCluster(objects), status };
   }
 }

@@ -4,7 +4,17 @@ import type {
   SourcedObject,
 } from '@zero-trust/backstage-plugin-zero-trust-common';
 import { backendCluster, inventoryPlan } from './__testUtils__/inventory';
-import { compareWithCluster, specDifferences } from './compareWithCluster';
+import {
+  compareWithCluster as compareIndexed,
+  indexCluster,
+  specDifferences,
+} from './compareWithCluster';
+
+const compareWithCluster = (
+  cluster: string,
+  change: OnboardingChangeSummary,
+  objects: SourcedObject[],
+) => compareIndexed(cluster, change, indexCluster(objects));
 
 type Json = Record<string, any>;
 

@@ -86,16 +86,10 @@ function describeDifferences(
   )}${more > 0 ? ` and ${more} more` : ''}`;
 }
 
-/**
- * How a cluster's objects differ from what an onboarding change asked for: the
- * namespace's labels, and each generated resource's spec against the live one's. Empty
- * when the cluster holds the change.
- */
-export function compareWithCluster(
-  cluster: string,
-  change: OnboardingChangeSummary,
-  objects: SourcedObject[],
-): OnboardingDrift[] {
+/** A cluster's objects by group, kind, namespace and name; built once per state. */
+export type ClusterIndex = ReadonlyMap<string, Json>;
+
+export function indexCluster(objects: SourcedObject[]): ClusterIndex {
   const live = new Map<string, Json>();
   for (const { object } of objects) {
     if (!isObject(object) || !isObject(object.metadata)) continue;
@@ -110,7 +104,19 @@ export function compareWithCluster(
       object,
     );
   }
+  return live;
+}
 
+/**
+ * How a cluster's objects differ from what an onboarding change asked for: the
+ * namespace's labels, and each generated resource's spec against the live one's. Empty
+ * when the cluster holds the change.
+ */
+export function compareWithCluster(
+  cluster: string,
+  change: OnboardingChangeSummary,
+  live: ClusterIndex,
+): OnboardingDrift[] {
   const drift: OnboardingDrift[] = [];
   const namespace = live.get(objectKey('', 'Namespace', '', change.namespace));
   if (!namespace) {
