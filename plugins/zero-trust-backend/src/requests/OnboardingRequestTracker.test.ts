@@ -326,6 +326,32 @@ describe('OnboardingRequestTracker over a forge faked at the HTTP level and a li
     expect((await store.get(record.id))?.state).toBe('drifted');
   });
 
+  it('does not compare against a cluster that may not read the generated kinds', async () => {
+    const restricted = await liveBackendCluster({
+      forbidden: ['authorizationpolicies.security.istio.io'],
+    });
+    try {
+      const limited = new OnboardingRequestTracker({
+        store,
+        pullRequests: { read: async () => ({ state: 'merged' }) },
+        clusters: [restricted.source],
+        logger,
+        convergeWithinMs: 0,
+        now: () => clock,
+      });
+      const { record } = await store.record(recordInput(plan));
+      await limited.run();
+      const after = await store.get(record.id);
+      // Long past the grace period, yet not drifted: a policy it cannot see is not missing.
+      expect(after?.state).toBe('merged');
+      expect(after?.lastError).toMatch(
+        /^cluster backend cannot read authorizationpolicies\.security\.istio\.io \(.*\): not compared$/,
+      );
+    } finally {
+      await restricted.close();
+    }
+  });
+
   it('fails a request on a host no integration covers, and never asks it again', async () => {
     const { record } = await store.record(
       recordInput(plan, {

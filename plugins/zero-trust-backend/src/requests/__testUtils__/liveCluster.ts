@@ -26,10 +26,16 @@ export async function eventually<T>(
  * The demo's backend cluster on a real (test) Kubernetes API server, read through the
  * backend's own live cluster source, as `zeroTrust.clusters` configures it.
  */
-export async function liveBackendCluster() {
+export async function liveBackendCluster(
+  options: {
+    /** Resources the source may not read (RBAC's spelling), as a 403 says. */
+    forbidden?: string[];
+  } = {},
+) {
   const server = await startTestApiServer({
     objects: (await backendCluster()).map(o => o.object),
   });
+  options.forbidden?.forEach(resource => server.forbid(resource));
   const { name, url, serviceAccountToken, skipTLSVerify } =
     server.connection('backend');
   const [config] = readClusterConfigs(
