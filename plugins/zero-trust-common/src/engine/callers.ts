@@ -339,42 +339,49 @@ export function allowedCallers(
 
   const allowed: AllowedCaller[] = [];
   // The current candidate's open ports and admitting rules (each once, in the order
-  // first seen), in scratch lists.
+  // first seen), in scratch lists reused from one candidate to the next.
   const ports: number[] = [];
+  let portCount = 0;
   const policies: string[] = [];
   const ruleNumbers: number[] = [];
+  let ruleCount = 0;
   const admit = (policy: string, rule: number) => {
-    for (let i = 0; i < policies.length; i++) {
+    for (let i = 0; i < ruleCount; i++) {
       if (policies[i] === policy && ruleNumbers[i] === rule) return;
     }
-    policies.push(policy);
-    ruleNumbers.push(rule);
+    policies[ruleCount] = policy;
+    ruleNumbers[ruleCount] = rule;
+    ruleCount++;
   };
   // Entries with the same ports, or the same admitting rules, share one list (and the
   // narrowing that follows from the rules): most of a workload's callers are alike,
   // and a report of thousands of workloads holds hundreds of thousands of entries.
   const portLists: number[][] = [];
   const admissions: Pick<AllowedCaller, 'admittedBy' | 'narrowing'>[] = [];
-  const sharedPorts = () => {
-    for (const list of portLists) {
-      if (list.length === ports.length && list.every((p, i) => p === ports[i]))
-        return list;
+  const samePorts = (list: number[]) => {
+    if (list.length !== portCount) return false;
+    for (let i = 0; i < portCount; i++) if (list[i] !== ports[i]) return false;
+    return true;
+  };
+  const sameRules = (list: AllowedCaller['admittedBy']) => {
+    if (list.length !== ruleCount) return false;
+    for (let i = 0; i < ruleCount; i++) {
+      if (list[i].policy !== policies[i] || list[i].rule !== ruleNumbers[i])
+        return false;
     }
-    const list = ports.slice();
+    return true;
+  };
+  const sharedPorts = () => {
+    const found = portLists.find(samePorts);
+    if (found) return found;
+    const list = ports.slice(0, portCount);
     portLists.push(list);
     return list;
   };
   const sharedAdmission = () => {
-    for (const a of admissions) {
-      if (
-        a.admittedBy.length === policies.length &&
-        a.admittedBy.every(
-          (r, i) => r.policy === policies[i] && r.rule === ruleNumbers[i],
-        )
-      )
-        return a;
-    }
-    const admittedBy = policies.map((policy, i) => ({
+    const found = admissions.find(a => sameRules(a.admittedBy));
+    if (found) return found;
+    const admittedBy = policies.slice(0, ruleCount).map((policy, i) => ({
       policy,
       rule: ruleNumbers[i],
     }));
@@ -391,14 +398,13 @@ export function allowedCallers(
     // The decisions only: a caller's reasons are not part of the list.
     let open = false;
     let certain = false;
-    ports.length = 0;
-    policies.length = 0;
-    ruleNumbers.length = 0;
+    portCount = 0;
+    ruleCount = 0;
     for (const p of decideAccess(candidate.caller, server, {})) {
       if (p.decision === 'DENY') continue;
       open = true;
       if (p.decision === 'ALLOW') certain = true;
-      if (p.port !== undefined) ports.push(p.port);
+      if (p.port !== undefined) ports[portCount++] = p.port;
       if (p.by === 'policies') forEachAdmittingRule(p.authz, admit);
     }
     if (!open) continue;
