@@ -1,6 +1,8 @@
 /**
- * The engine benchmark: load + index, full `analyze`, single `check` latency and peak
- * memory at several mesh sizes, against a naive evaluator without indexes. Each size
+ * The engine benchmark: load + index, full `analyze` (wall time, and CPU time of the
+ * main thread, which other jobs on a shared machine inflate less), single `check`
+ * latency and peak memory at several mesh sizes, against a naive evaluator without
+ * indexes. Each size
  * and each implementation runs in its own child process, so one's garbage and peak
  * RSS do not leak into the other's numbers. Prints Markdown tables to stdout and
  * progress to stderr; exits non-zero if the naive evaluator and the engine disagree.
@@ -13,7 +15,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PerformanceObserver } from 'node:perf_hooks';
 import {
@@ -77,6 +79,10 @@ interface EngineResult {
   buildMs: number;
   indexMs: number;
   analyzeMs: number;
+  /** The same analyze in CPU time of the main thread, which other jobs on the machine do not inflate as much as wall time. */
+  analyzeCpuMs: number;
+  /** The 1-minute load average when the child started and when it finished. */
+  loadAverage: [number, number];
   findingsMs: number;
   callerEntries: number;
   checkCold: Latency;
@@ -162,6 +168,11 @@ const log = (message: string) => process.stderr.write(`${message}\n`);
 const collectGarbage = () => globalThis.gc?.();
 const peakRssMiB = () => process.resourceUsage().maxRSS / 1024;
 const rssMiB = () => process.memoryUsage().rss / 2 ** 20;
+/** CPU time of this thread (Node 22), else of the process, in milliseconds. */
+const threadCpuMs = () => {
+  const usage = process.threadCpuUsage?.() ?? process.cpuUsage();
+  return (usage.user + usage.system) / 1000;
+};
 const workloadRef = (w: { namespace: string; name: string }) =>
   `${w.namespace}/${w.name}`;
 
@@ -284,6 +295,7 @@ async function runEngine(
   options: Options,
   workloads: number,
 ): Promise<EngineResult> {
+  const loadAtStart = loadavg()[0];
   const baselineRssMiB = rssMiB();
   warmUpEngine(options);
   const [mesh, generateMs] = timed(() =>
@@ -313,7 +325,9 @@ async function runEngine(
 
   // A fresh model, so that analyze pays for every lazy derivation itself.
   const fresh = new MeshModel([state]);
+  const cpuBefore = threadCpuMs();
   const [report, analyzeMs] = timed(() => analyze(fresh));
+  const analyzeCpuMs = threadCpuMs() - cpuBefore;
   // analyze runs the findings last, on a model its views have warmed: running them
   // again on the same model measures their share.
   const [, findingsMs] = timed(() => detectFindings(fresh));
@@ -325,6 +339,8 @@ async function runEngine(
     buildMs,
     indexMs,
     analyzeMs,
+    analyzeCpuMs,
+    loadAverage: [loadAtStart, loadavg()[0]],
     findingsMs,
     callerEntries: report.workloads.reduce(
       (n, w) => n + w.allowedCallers.length,
@@ -525,19 +541,21 @@ function engineTable(results: [EngineResult, NaiveResult][]): string[] {
       'AuthorizationPolicies',
       'load + index',
       'full analyze',
+      'analyze CPU (main thread)',
       'of which findings',
       'analyze per workload',
       'check p50 cold / warm',
       'check p99 cold / warm',
       'peak RSS (baseline)',
     ]),
-    row(Array(9).fill('---')),
+    row(Array(10).fill('---')),
     ...results.map(([e]) =>
       row([
         size(e.workloads),
         e.policies,
         `${ms(e.buildMs + e.indexMs)} (${ms(e.buildMs)} + ${ms(e.indexMs)})`,
         ms(e.analyzeMs),
+        ms(e.analyzeCpuMs),
         ms(e.findingsMs),
         us((e.analyzeMs / e.workloads) * 1000),
         `${us(e.checkCold.p50)} / ${us(e.checkWarm.p50)}`,
@@ -653,6 +671,15 @@ function printReport(options: Options, results: [EngineResult, NaiveResult][]) {
       `first.${leftOut}`,
     '',
     ...engineTable(results),
+    '',
+    `Load average (1 min) over each engine child, start → end: ${results
+      .map(
+        ([e]) =>
+          `${size(e.workloads)} ${e.loadAverage
+            .map(l => l.toFixed(2))
+            .join(' → ')}`,
+      )
+      .join(', ')}.`,
     '',
     ...(results.length > 1 ? [growthLine(results), ''] : []),
     ...naiveTable(results),
