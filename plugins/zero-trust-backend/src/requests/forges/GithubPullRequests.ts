@@ -35,8 +35,9 @@ export class GithubPullRequests implements PullRequestReader {
         `no GitHub integration is configured for ${pr.host ?? 'its host'}`,
       );
     }
-    const [owner, repo] = pr.repository.split('/');
-    if (!owner || !repo || pr.number === undefined) {
+    const parts = pr.repository.split('/');
+    const [owner, repo] = parts;
+    if (parts.length !== 2 || !owner || !repo || pr.number === undefined) {
       throw new UntrackableRequestError(
         `${pr.repository} #${pr.number} does not name a GitHub pull request`,
       );
