@@ -191,6 +191,15 @@ describe('onboarding requests API', () => {
     );
     expect(bad.body.error.message).toContain('colour');
 
+    const script = await post({
+      ...input,
+      pullRequest: { ...input.pullRequest, url: 'javascript:alert(1)' },
+    });
+    expect(script.status).toBe(400);
+    expect(script.body.error.message).toContain(
+      'pullRequest.url: must be an http(s), file or ssh URL',
+    );
+
     const mismatched = await post({ ...input, service: 'other-service' });
     expect(mismatched.status).toBe(400);
     expect(mismatched.body.error.message).toContain(

@@ -66,7 +66,11 @@ const pullRequestSchema = z
     provider: z.enum(['github', 'gitlab', 'git']),
     host: text(255).optional(),
     repository: text(),
-    url: text(),
+    // Shown as a link: only web and repository addresses, never `javascript:` and the like.
+    url: text().refine(
+      u => /^(https?|file|ssh):/i.test(u),
+      'must be an http(s), file or ssh URL',
+    ),
     number: z.number().int().positive().optional(),
     branch: text(255),
     baseBranch: text(255),
