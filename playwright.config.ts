@@ -38,17 +38,26 @@ const baseURL = 'http://localhost:3000';
  * otherwise go through scripts/run.cjs, which fetches a supported Node first.
  */
 function startCommand(): string {
+  // The demo's config, then the test's own GitOps repository, removed first so that
+  // each run starts from examples/gitops/.
+  const config = [
+    'app-config.yaml',
+    'packages/app/e2e-tests/app-config.e2e.yaml',
+  ]
+    .map(file => `--config "${path.join(root, file)}"`)
+    .join(' ');
+  const fresh = `node -e "require('fs').rmSync('.cache/e2e-gitops.git', { recursive: true, force: true })"`;
   const major = Number(process.versions.node.split('.')[0]);
   if (major !== 22 && major !== 24) {
-    return 'node scripts/run.cjs start';
+    return `${fresh} && node scripts/run.cjs start ${config}`;
   }
   const releases = path.join(root, '.yarn', 'releases');
   const yarn = fs.readdirSync(releases).find(f => f.endsWith('.cjs'));
-  return `"${process.execPath}" ${path.join(
+  return `${fresh} && "${process.execPath}" ${path.join(
     '.yarn',
     'releases',
     yarn ?? 'yarn-4.13.0.cjs',
-  )} backstage-cli repo start`;
+  )} backstage-cli repo start ${config}`;
 }
 
 // The first rspack build on a 2-core CI runner is slow.

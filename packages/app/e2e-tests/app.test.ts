@@ -89,7 +89,7 @@ function entityLink(scope: Page | ReturnType<Page['locator']>, ref: string) {
   return scope.locator(`a[href$="/catalog/default/${ref}"]`);
 }
 
-test('a guest signs in, browses the catalog and opens the productpage component', async ({
+test('a guest browses the catalog and the Security tab, then onboards a service and finds the request on the platform page', async ({
   page,
 }, testInfo) => {
   // Surface the app's own errors in the test output, without failing on them.
@@ -224,6 +224,68 @@ test('a guest signs in, browses the catalog and opens the productpage component'
     });
     await expect(main.getByText('internal.example').first()).toBeVisible();
     await fullPageScreenshot(page, screenshotPath(testInfo, 'zero-trust.png'));
+  });
+
+  await test.step('onboard inventory-api from its Security tab', async () => {
+    await page.goto('/catalog/default/component/inventory-api/security');
+    // inventory-api runs outside the mesh: the tab offers the template, filled in.
+    const onboard = page.getByRole('button', { name: 'Onboard to the mesh' });
+    await expect(onboard.first()).toBeVisible({ timeout: firstLoadTimeout });
+    await onboard.first().click();
+    await expect(page).toHaveURL(
+      /\/create\/templates\/default\/onboard-service/,
+    );
+    await expect(page.getByRole('textbox', { name: /^Service/ })).toHaveValue(
+      'inventory-api',
+    );
+    await page.getByRole('button', { name: 'Next' }).click();
+
+    // Callers: productpage, picked from the entities that have a mesh identity.
+    const callers = page.getByRole('textbox', { name: /Allowed callers/ });
+    await callers.fill('productpage');
+    await page
+      .getByRole('option', { name: /component:default\/productpage/ })
+      .first()
+      .click();
+    await page.getByRole('button', { name: 'Next' }).click();
+
+    // The preview, computed by the backend before anything is pushed.
+    await expect(
+      page
+        .getByText('spiffe://internal.example/ns/inventory/sa/inventory')
+        .first(),
+    ).toBeVisible({ timeout: firstLoadTimeout });
+    await page.getByRole('button', { name: 'Review' }).click();
+    await page.getByRole('button', { name: 'Create' }).click();
+
+    // The task pushes a branch to the local GitOps repository and links the tab.
+    await expect(page.getByRole('link', { name: 'Security tab' })).toBeVisible({
+      timeout: catalogTimeout,
+    });
+    await expect(
+      page
+        .getByText('zero-trust/onboard-backend-inventory-inventory-api')
+        .first(),
+    ).toBeVisible();
+    await fullPageScreenshot(
+      page,
+      screenshotPath(testInfo, 'onboard-task.png'),
+    );
+  });
+
+  await test.step('the request shows on the platform page', async () => {
+    await page.goto('/zero-trust');
+    // The request's row links its component (findings name the workload too).
+    const request = page
+      .getByRole('row')
+      .filter({ hasText: 'inventory/inventory-api' })
+      .filter({ has: entityLink(page, 'component/inventory-api') });
+    await expect(request.first()).toBeVisible({ timeout: firstLoadTimeout });
+    await expect(request.first()).toContainText('open');
+    await fullPageScreenshot(
+      page,
+      screenshotPath(testInfo, 'zero-trust-requests.png'),
+    );
   });
 
   if (pageErrors.length > 0) {
