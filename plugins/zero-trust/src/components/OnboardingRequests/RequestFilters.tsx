@@ -1,40 +1,7 @@
 import Grid from '@material-ui/core/Grid';
-import TextField from '@material-ui/core/TextField';
 import type { OnboardingRequestState } from '@zero-trust/backstage-plugin-zero-trust-common';
-import { ChangeEvent } from 'react';
+import { FilterSelect } from '../shared';
 import { requestStates, stateNames } from './requestState';
-
-function FilterSelect(props: {
-  id: string;
-  label: string;
-  value: string;
-  onChange: (value: string) => void;
-  options: { value: string; label: string }[];
-}) {
-  return (
-    <TextField
-      id={props.id}
-      select
-      fullWidth
-      variant="outlined"
-      size="small"
-      label={props.label}
-      value={props.value}
-      onChange={(e: ChangeEvent<HTMLInputElement>) =>
-        props.onChange(e.target.value)
-      }
-      SelectProps={{ native: true }}
-      InputLabelProps={{ shrink: true }}
-    >
-      <option value="">All</option>
-      {props.options.map(o => (
-        <option key={o.value} value={o.value}>
-          {o.label}
-        </option>
-      ))}
-    </TextField>
-  );
-}
 
 /** The requests' filters: state and cluster, both sent to the backend. */
 export function RequestFilters(props: {

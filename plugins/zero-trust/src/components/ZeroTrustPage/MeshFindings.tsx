@@ -1,7 +1,6 @@
 import { useApi } from '@backstage/core-plugin-api';
 import { Progress } from '@backstage/core-components';
 import Grid from '@material-ui/core/Grid';
-import TextField from '@material-ui/core/TextField';
 import {
   findingCatalogue,
   findingCodes,
@@ -11,44 +10,12 @@ import type {
   NamespacePosture,
   Severity,
 } from '@zero-trust/backstage-plugin-zero-trust-common';
-import { ChangeEvent, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { zeroTrustApiRef } from '../../api';
-import { ApiErrorState, FindingsTable } from '../shared';
+import { ApiErrorState, FilterSelect, FindingsTable } from '../shared';
 
 const severities: Severity[] = ['high', 'medium', 'low'];
-
-function FilterSelect(props: {
-  id: string;
-  label: string;
-  value: string;
-  onChange: (value: string) => void;
-  options: { value: string; label: string }[];
-}) {
-  return (
-    <TextField
-      id={props.id}
-      select
-      fullWidth
-      variant="outlined"
-      size="small"
-      label={props.label}
-      value={props.value}
-      onChange={(e: ChangeEvent<HTMLInputElement>) =>
-        props.onChange(e.target.value)
-      }
-      SelectProps={{ native: true }}
-      InputLabelProps={{ shrink: true }}
-    >
-      <option value="">All</option>
-      {props.options.map(o => (
-        <option key={o.value} value={o.value}>
-          {o.label}
-        </option>
-      ))}
-    </TextField>
-  );
-}
 
 /**
  * Findings across the mesh, filtered by severity, cluster and namespace on the backend

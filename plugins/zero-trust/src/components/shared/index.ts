@@ -21,3 +21,4 @@ export type { OpenCaller, PlaintextPort } from './exposure';
 export { onboardFormData } from './onboardLink';
 export { relativeTime } from './relativeTime';
 export { useTemplateLink } from './useTemplateLink';
+export { FilterSelect } from './FilterSelect';
