@@ -22,6 +22,7 @@ import {
   demoEntities,
   repoRoot,
 } from './__fixtures__/catalog';
+import { eventually } from './__testUtils__/eventually';
 import { zeroTrustPlugin } from './plugin';
 
 const asUser = { Authorization: mockCredentials.user.header() };
@@ -59,21 +60,6 @@ async function writeKubeconfig(server: TestApiServer): Promise<string> {
     }),
   );
   return file;
-}
-
-/** Polls until `probe` holds; a live change takes a debounce and a rebuild to show. */
-async function eventually<T>(
-  probe: () => Promise<T | undefined>,
-  what: string,
-  timeoutMs = 20_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise(r => setTimeout(r, 100));
-  }
 }
 
 describe('zero-trust backend over live clusters', () => {

@@ -7,20 +7,9 @@ import { createClusterSource } from '../../clusters/createClusterSource';
 import { readClusterConfigs } from '../../config/clusterConfig';
 import { backendCluster } from './inventory';
 
-/** Polls until `probe` answers; a live change takes a watch event and a debounce to show. */
-export async function eventually<T>(
-  probe: () => T | undefined | Promise<T | undefined>,
-  what: string,
-  timeoutMs = 20_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise(r => setTimeout(r, 50));
-  }
-}
+import { eventually } from '../../__testUtils__/eventually';
+
+export { eventually };
 
 /**
  * The demo's backend cluster on a real (test) Kubernetes API server, read through the
