@@ -263,7 +263,7 @@ describe('parseOnboardingRequest', () => {
     fc.assert(
       fc.property(
         text(fc.stringMatching(/^[a-z0-9-]{1,12}$/)),
-        text(fc.stringMatching(/^\/[ -~]{0,15}$/)),
+        text(fc.stringMatching(/^\/[A-Za-z0-9\-._~!$&'()*+,;=:@/%]{0,15}$/)),
         text(fc.constantFrom('GET', 'POST', 'get')),
         (service, path, method) => {
           let request;
@@ -289,7 +289,8 @@ describe('parseOnboardingRequest', () => {
           );
         },
       ),
-      { numRuns: 500 },
+      // A fixed seed: the counts below must not depend on the draw.
+      { numRuns: 500, seed: 20261123 },
     );
     // Both sides were exercised.
     expect(accepted).toBeGreaterThan(10);
