@@ -14,9 +14,8 @@ export interface NamespaceEnrollment {
 
 /**
  * The label that enrolls the namespace: `istio-injection=enabled`, `istio.io/rev`, or
- * `istio.io/dataplane-mode=ambient`. The namespace's own labels fill in what the
- * request leaves out (a namespace on a revision stays on it; an ambient namespace
- * stays ambient), and a request that would change how the namespace's other workloads
+ * `istio.io/dataplane-mode=ambient`. The dataplane defaults to sidecar, as the
+ * contract says; a namespace on a revision stays on it; and a request that would change how the namespace's other workloads
  * join the mesh is refused rather than applied: `istio-injection` takes precedence over
  * `istio.io/rev`, and a sidecar over ambient
  * (https://istio.io/latest/docs/setup/additional-setup/sidecar-injection/#controlling-the-injection-policy,
@@ -36,15 +35,9 @@ export function namespaceEnrollment(
   if (injection !== undefined) sidecarLabel = `${injectionLabel}=${injection}`;
   else if (rev) sidecarLabel = `${revisionLabel}=${rev}`;
 
-  let dataplane = requested.dataplane;
-  if (!dataplane) {
-    dataplane = ambient && !sidecarLabel ? 'ambient' : 'sidecar';
-    if (dataplane === 'ambient') {
-      note(
-        `Namespace ${namespace} is in ambient mode (${dataplaneModeLabel}=ambient), so the service joins it as ambient.`,
-      );
-    }
-  }
+  // The contract's default is sidecar, whatever the namespace holds: an ambient
+  // namespace then gets the refusal below, which names the fix.
+  const dataplane = requested.dataplane ?? 'sidecar';
   if (dataplane === 'ambient') {
     if (sidecarLabel && injection !== 'disabled') {
       issue({
@@ -55,7 +48,7 @@ export function namespaceEnrollment(
     return { dataplane, labels: { [dataplaneModeLabel]: 'ambient' } };
   }
 
-  if (ambient && requested.dataplane === 'sidecar' && !sidecarLabel) {
+  if (ambient && !sidecarLabel) {
     issue({
       path: 'dataplane',
       message: `namespace ${namespace} is in ambient mode (${dataplaneModeLabel}=ambient); labelling it for sidecars would move its other workloads too, so onboard with dataplane "ambient" or change the namespace by hand`,

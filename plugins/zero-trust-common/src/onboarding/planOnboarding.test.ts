@@ -359,19 +359,22 @@ describe('planOnboarding', () => {
       ...meshApp('shop', 'cart'),
     );
     expect(
-      plan(ambientNs, { service: 'cart', namespace: 'shop' }).request.dataplane,
-    ).toBe('ambient');
-    expect(
-      issues(() =>
-        plan(ambientNs, {
-          service: 'cart',
-          namespace: 'shop',
-          dataplane: 'sidecar',
-        }),
-      ),
-    ).toEqual([
-      expect.stringMatching(/^dataplane: namespace shop is in ambient mode/),
-    ]);
+      plan(ambientNs, { service: 'cart', namespace: 'shop', dataplane: 'ambient' })
+        .namespaceLabels,
+    ).toEqual({ 'istio.io/dataplane-mode': 'ambient' });
+    // The contract's default is sidecar even here, so leaving dataplane out is
+    // refused the same way as asking for sidecar, with the fix in the message.
+    for (const dataplane of ['sidecar', undefined] as const) {
+      expect(
+        issues(() =>
+          plan(ambientNs, { service: 'cart', namespace: 'shop', dataplane }),
+        ),
+      ).toEqual([
+        expect.stringMatching(
+          /^dataplane: namespace shop is in ambient mode.*onboard with dataplane "ambient"/,
+        ),
+      ]);
+    }
 
     const revisioned = model(
       namespace('identity', { 'istio.io/rev': '1-24' }),
