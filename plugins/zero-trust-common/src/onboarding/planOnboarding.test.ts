@@ -359,8 +359,11 @@ describe('planOnboarding', () => {
       ...meshApp('shop', 'cart'),
     );
     expect(
-      plan(ambientNs, { service: 'cart', namespace: 'shop', dataplane: 'ambient' })
-        .namespaceLabels,
+      plan(ambientNs, {
+        service: 'cart',
+        namespace: 'shop',
+        dataplane: 'ambient',
+      }).namespaceLabels,
     ).toEqual({ 'istio.io/dataplane-mode': 'ambient' });
     // The contract's default is sidecar even here, so leaving dataplane out is
     // refused the same way as asking for sidecar, with the fix in the message.
