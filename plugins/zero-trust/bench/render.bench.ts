@@ -9,12 +9,13 @@
  *
  * Tooling comes from the workspace root: esbuild (the Backstage CLI's bundler
  * toolchain) and @playwright/test driving the system Chromium (ZERO_TRUST_CHROMIUM,
- * else /usr/bin/chromium). SCREENSHOT=path saves a picture of the last run.
+ * else /usr/bin/chromium). SCREENSHOT=path saves a picture of the last run;
+ * PROFILE=path saves a CPU profile (Chrome DevTools format) of its tab render.
  */
 /* eslint-disable @backstage/no-undeclared-imports, no-console */
-import { chromium } from '@playwright/test';
+import { Browser, chromium } from '@playwright/test';
 import { build } from 'esbuild';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -31,7 +32,10 @@ async function bundle(outdir: string): Promise<string> {
   await build({
     entryPoints: [join(__dirname, 'page.tsx')],
     bundle: true,
-    minify: true,
+    minifySyntax: true,
+    minifyWhitespace: true,
+    // Readable function names in a profile.
+    minifyIdentifiers: !process.env.PROFILE,
     format: 'esm',
     splitting: true,
     outdir,
@@ -47,9 +51,16 @@ async function bundle(outdir: string): Promise<string> {
   return outdir;
 }
 
+/** What the page reports for one click: to the painted frame, and from the answer. */
+interface Result {
+  name: string;
+  ms: number;
+  renderMs?: number;
+}
+
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
+  return Math.round(s[Math.floor(s.length / 2)]);
 }
 
 /** Waits until the page has reported `count` results, failing on a page error or after a minute. */
@@ -66,6 +77,65 @@ async function waitForResults(
   }
 }
 
+/**
+ * One run in a fresh page: the click that opens the tab, then the one that switches to
+ * the graph; the page reports each time to the server. Returns both, in ms.
+ */
+async function measure(
+  browser: Browser,
+  url: string,
+  results: Result[],
+  options: { profile?: string; screenshot?: string },
+): Promise<[Result, Result]> {
+  const page = await browser.newPage({
+    viewport: { width: 1440, height: 900 },
+  });
+  const errors: string[] = [];
+  page.on('pageerror', e => errors.push(String(e)));
+  page.on('console', m => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  const failed = async (e: unknown) => {
+    if (options.screenshot) {
+      await page.screenshot({ path: options.screenshot, fullPage: true });
+    }
+    throw new Error(
+      `${e}\n${errors.join('\n')}\n${(await page.content())
+        .replace(/<style[^]*?<\/style>/g, '')
+        .slice(0, 3000)}`,
+    );
+  };
+  await page.goto(url);
+  await page
+    .waitForFunction(() => (window as any).benchReady, undefined, {
+      timeout: 30_000,
+    })
+    .catch(failed);
+  const before = results.length;
+  const profiler = options.profile
+    ? await page.context().newCDPSession(page)
+    : undefined;
+  if (profiler) {
+    await profiler.send('Profiler.enable');
+    await profiler.send('Profiler.setSamplingInterval', { interval: 100 });
+    await profiler.send('Profiler.start');
+  }
+  await page.click('#show-tab', { timeout: 30_000 }).catch(failed);
+  await waitForResults(results, before + 1, errors).catch(failed);
+  if (profiler) {
+    const { profile } = await profiler.send('Profiler.stop');
+    writeFileSync(options.profile!, JSON.stringify(profile));
+  }
+  await page.click('#show-graph');
+  await waitForResults(results, before + 2, errors).catch(failed);
+  if (options.screenshot) {
+    await page.click('button:has-text("Table")');
+    await page.screenshot({ path: options.screenshot, fullPage: true });
+  }
+  await page.close();
+  return [results[before], results[before + 1]];
+}
+
 async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'zt-render-bench-'));
   try {
@@ -79,7 +149,7 @@ async function main() {
       findings: workloadFindings(workload, cluster.namespaceFindings).length,
     };
     const body = JSON.stringify(security);
-    const results: { name: string; ms: number }[] = [];
+    const results: Result[] = [];
     const server = createServer((req, res) => {
       const url = new URL(req.url!, 'http://bench');
       if (url.pathname === '/result') {
@@ -112,65 +182,42 @@ async function main() {
       executablePath: process.env.ZERO_TRUST_CHROMIUM ?? '/usr/bin/chromium',
       args: ['--headless', '--no-sandbox', '--disable-gpu'],
     });
+    const url = `http://127.0.0.1:${port}/?callers=${shown.callers}&findings=${shown.findings}`;
+    const out: Record<string, number> = {};
     try {
-      for (let i = 0; i < runs; i++) {
-        const page = await browser.newPage({
-          viewport: { width: 1440, height: 900 },
-        });
-        const errors: string[] = [];
-        page.on('pageerror', e => errors.push(String(e)));
-        page.on('console', m => {
-          if (m.type() === 'error') errors.push(m.text());
-        });
-        await page.goto(
-          `http://127.0.0.1:${port}/?callers=${shown.callers}&findings=${shown.findings}`,
-        );
-        await page.waitForFunction(() => (window as any).benchReady);
-        const before = results.length;
-        await page.click('#show-tab', { timeout: 30_000 }).catch(async e => {
-          throw new Error(
-            `${e}\n${errors.join('\n')}\n${(await page.content())
-              .replace(/<style[^]*?<\/style>/g, '')
-              .slice(0, 3000)}`,
+      for (const from of ['start', 'overview'] as const) {
+        const tab: Result[] = [];
+        const graph: Result[] = [];
+        for (let i = 0; i < runs; i++) {
+          const last = i === runs - 1 && from === 'start';
+          const [t, g] = await measure(
+            browser,
+            `${url}&from=${from}`,
+            results,
+            {
+              profile: last ? process.env.PROFILE : undefined,
+              screenshot: last ? process.env.SCREENSHOT : undefined,
+            },
           );
-        });
-        await waitForResults(results, before + 1, errors).catch(async e => {
-          if (process.env.SCREENSHOT) {
-            await page.screenshot({
-              path: process.env.SCREENSHOT,
-              fullPage: true,
-            });
-          }
-          throw e;
-        });
-        await page.click('#show-graph');
-        await waitForResults(results, before + 2, errors).catch(async e => {
-          if (process.env.SCREENSHOT) {
-            await page.screenshot({
-              path: process.env.SCREENSHOT,
-              fullPage: true,
-            });
-          }
-          throw e;
-        });
-        if (i === runs - 1 && process.env.SCREENSHOT) {
-          await page.click('button:has-text("Table")');
-          await page.screenshot({
-            path: process.env.SCREENSHOT,
-            fullPage: true,
-          });
+          tab.push(t);
+          graph.push(g);
         }
-        await page.close();
+        // The first run loads and compiles the bundle; report it apart.
+        const warm = tab.slice(1);
+        if (from === 'start') out.tabFirstMs = Math.round(tab[0].ms);
+        out[`tabFrom_${from}_MedianMs`] = median(warm.map(r => r.ms));
+        // From the answer's arrival: the rendering alone, without the request.
+        out[`tabFrom_${from}_RenderMedianMs`] = median(
+          warm.map(r => r.renderMs ?? NaN),
+        );
+        out[`graphFrom_${from}_MedianMs`] = median(
+          graph.slice(1).map(r => r.ms),
+        );
       }
     } finally {
       await browser.close();
       server.close();
     }
-    const of = (name: string) =>
-      results.filter(r => r.name === name).map(r => r.ms);
-    // The first run loads and compiles the bundle; report it apart.
-    const tab = of('tab');
-    const graph = of('graph');
     console.log(
       JSON.stringify(
         {
@@ -178,9 +225,7 @@ async function main() {
           runs,
           responseBytes: body.length,
           responseGzipBytes: gzipSync(body).length,
-          tabFirstMs: Math.round(tab[0]),
-          tabMedianMs: Math.round(median(tab.slice(1))),
-          graphMedianMs: Math.round(median(graph.slice(1))),
+          ...out,
         },
         null,
         2,

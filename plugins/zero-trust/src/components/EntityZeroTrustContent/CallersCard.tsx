@@ -1,6 +1,6 @@
 import { InfoCard } from '@backstage/core-components';
-import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
+import { makeStyles } from '@material-ui/core/styles';
 import ToggleButton from '@material-ui/lab/ToggleButton';
 import ToggleButtonGroup from '@material-ui/lab/ToggleButtonGroup';
 import type { SecurityWorkload } from '@zero-trust/backstage-plugin-zero-trust-common';
@@ -13,10 +13,15 @@ const CallersGraph = lazy(() =>
   import('./CallersGraph').then(m => ({ default: m.CallersGraph })),
 );
 
+const useStyles = makeStyles(theme => ({
+  denyExceptions: { marginTop: theme.spacing(2) },
+}));
+
 /** Who may call the workload, as a table or as an inbound graph, and the DENY carve-outs. */
 export function CallersCard(props: { workload: SecurityWorkload }) {
   const { workload } = props;
   const [view, setView] = useState<'table' | 'graph'>('table');
+  const classes = useStyles();
   const callers = workload.allowedCallers;
   return (
     <InfoCard
@@ -56,14 +61,14 @@ export function CallersCard(props: { workload: SecurityWorkload }) {
         </Suspense>
       )}
       {workload.denyExceptions.length > 0 && (
-        <Box mt={2}>
+        <div className={classes.denyExceptions}>
           <Typography variant="subtitle2">Except (DENY rules)</Typography>
           {workload.denyExceptions.map(d => (
             <Typography variant="body2" key={`${d.policy}#${d.rule}`}>
               {d.description}: denied by <code>{d.policy}</code> rules[{d.rule}]
             </Typography>
           ))}
-        </Box>
+        </div>
       )}
     </InfoCard>
   );

@@ -1,12 +1,8 @@
-import { Table, TableColumn } from '@backstage/core-components';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import Chip from '@material-ui/core/Chip';
-import Tooltip from '@material-ui/core/Tooltip';
 import Typography from '@material-ui/core/Typography';
 import type { ResolvedCaller } from '@zero-trust/backstage-plugin-zero-trust-common';
-import { useMemo } from 'react';
-
-type Row = ResolvedCaller & { id: string };
+import { CompactColumn, CompactTable } from '../shared';
 
 /** The raw identity or group behind a caller, for under its entity links. */
 function rawSource(c: ResolvedCaller): string {
@@ -31,14 +27,9 @@ function narrowingText(c: ResolvedCaller): string {
   return parts.length ? parts.join('; ') : 'any request';
 }
 
-const columns: TableColumn<Row>[] = [
+const columns: CompactColumn<ResolvedCaller>[] = [
   {
     title: 'Caller',
-    field: 'label',
-    customFilterAndSearch: (term: string, c: Row) =>
-      `${c.label} ${c.entityRefs.join(' ')} ${rawSource(c)}`
-        .toLocaleLowerCase('en-US')
-        .includes(term.toLocaleLowerCase('en-US')),
     render: c =>
       c.entityRefs.length ? (
         <>
@@ -57,39 +48,34 @@ const columns: TableColumn<Row>[] = [
   },
   {
     title: 'Decision',
-    field: 'decision',
     width: '9em',
+    // The browser's own tooltip: one MUI Tooltip per row costs the first render more
+    // than it gives.
     render: c => (
-      <Tooltip
+      <Chip
+        size="small"
+        label={c.decision}
         title={
           c.decision === 'ALLOW'
             ? 'Allowed on these ports'
             : 'Allowed only for some requests (methods, paths, hosts or conditions)'
         }
-      >
-        <Chip
-          size="small"
-          label={c.decision}
-          color={c.decision === 'ALLOW' ? 'primary' : 'default'}
-          variant={c.decision === 'ALLOW' ? 'default' : 'outlined'}
-        />
-      </Tooltip>
+        color={c.decision === 'ALLOW' ? 'primary' : 'default'}
+        variant={c.decision === 'ALLOW' ? 'default' : 'outlined'}
+      />
     ),
   },
   {
     title: 'Ports',
-    field: 'ports',
     width: '8em',
     render: c => (c.ports.length ? c.ports.join(', ') : 'all'),
   },
   {
     title: 'Only for',
-    field: 'narrowing',
     render: c => narrowingText(c),
   },
   {
     title: 'Admitted by',
-    field: 'admittedBy',
     render: c =>
       c.admittedBy.length ? (
         c.admittedBy.map(a => (
@@ -105,26 +91,20 @@ const columns: TableColumn<Row>[] = [
   },
 ];
 
+const matches = (c: ResolvedCaller, term: string) =>
+  `${c.label} ${c.entityRefs.join(' ')} ${rawSource(c)}`
+    .toLocaleLowerCase('en-US')
+    .includes(term);
+
 /** Who may call the workload, each resolved to its catalog entity where one claims it. */
 export function CallersTable(props: { callers: ResolvedCaller[] }) {
-  const rows = useMemo(
-    () => props.callers.map((c, i) => ({ ...c, id: `${i}` })),
-    [props.callers],
-  );
-  const many = rows.length > 20;
   return (
-    <Table<Row>
+    <CompactTable
+      aria-label="allowed callers"
       columns={columns}
-      data={rows}
-      options={{
-        toolbar: many,
-        showTitle: false,
-        search: many,
-        paging: many,
-        pageSize: 20,
-        padding: 'dense',
-        sorting: false,
-      }}
+      rows={props.callers}
+      pageSize={20}
+      matches={matches}
     />
   );
 }

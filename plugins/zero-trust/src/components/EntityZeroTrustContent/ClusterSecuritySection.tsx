@@ -1,8 +1,13 @@
-import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
+import { makeStyles } from '@material-ui/core/styles';
 import type { ClusterSecurity } from '@zero-trust/backstage-plugin-zero-trust-common';
 import { ClusterFreshness } from '../shared';
 import { WorkloadSecurity } from './WorkloadSecurity';
+
+const useStyles = makeStyles(theme => ({
+  section: { marginBottom: theme.spacing(4) },
+  freshness: { margin: theme.spacing(1, 0, 2) },
+}));
 
 /** One cluster where the entity runs: its freshness, then each workload. */
 export function ClusterSecuritySection(props: {
@@ -11,8 +16,12 @@ export function ClusterSecuritySection(props: {
 }) {
   const { cluster, entityRef } = props;
   const trustDomain = cluster.workloads[0]?.trustDomain;
+  const classes = useStyles();
   return (
-    <Box component="section" mb={4} aria-label={`Cluster ${cluster.cluster}`}>
+    <section
+      className={classes.section}
+      aria-label={`Cluster ${cluster.cluster}`}
+    >
       <Typography variant="h5" component="h2">
         Cluster {cluster.cluster}
         {trustDomain && (
@@ -22,9 +31,9 @@ export function ClusterSecuritySection(props: {
           </Typography>
         )}
       </Typography>
-      <Box mt={1} mb={2}>
+      <div className={classes.freshness}>
         <ClusterFreshness cluster={cluster.cluster} status={cluster.status} />
-      </Box>
+      </div>
       {cluster.workloads.map(w => (
         <WorkloadSecurity
           key={`${w.namespace}/${w.name}`}
@@ -33,6 +42,6 @@ export function ClusterSecuritySection(props: {
           entityRef={entityRef}
         />
       ))}
-    </Box>
+    </section>
   );
 }

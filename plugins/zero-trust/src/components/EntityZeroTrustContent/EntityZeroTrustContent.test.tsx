@@ -409,6 +409,17 @@ describe('EntityZeroTrustContent', () => {
     const callerLinks = () =>
       within(table).getAllByRole('link', { name: /client-\d+/ });
     expect(callerLinks()).toHaveLength(20);
+    const firstPage = callerLinks().map(a => a.textContent);
+    expect(within(table).getByText('1-20 of 500')).toBeInTheDocument();
+    await userEvent.click(
+      within(table).getByRole('button', { name: 'Next page' }),
+    );
+    expect(within(table).getByText('21-40 of 500')).toBeInTheDocument();
+    const secondPage = callerLinks().map(a => a.textContent);
+    expect(secondPage).toHaveLength(20);
+    expect(secondPage.filter(name => firstPage.includes(name))).toEqual([]);
+
+    // Filtering goes back to the first page of what matches.
     await userEvent.type(
       within(table).getByPlaceholderText('Filter'),
       'client-421',
@@ -418,6 +429,7 @@ describe('EntityZeroTrustContent', () => {
       'href',
       '/catalog/default/component/client-421',
     );
+    expect(within(table).queryByText(/of 500/)).not.toBeInTheDocument();
     expect(screen.getByText('Findings (50)')).toBeInTheDocument();
   });
 

@@ -1,5 +1,5 @@
-import Box from '@material-ui/core/Box';
 import { LinkButton } from '@backstage/core-components';
+import { makeStyles } from '@material-ui/core/styles';
 import Alert from '@material-ui/lab/Alert';
 import AlertTitle from '@material-ui/lab/AlertTitle';
 import type {
@@ -12,6 +12,10 @@ import {
   plaintextExposure,
   useTemplateLink,
 } from '../shared';
+
+const useStyles = makeStyles(theme => ({
+  banner: { marginBottom: theme.spacing(1) },
+}));
 
 /** `identity/identity-api-callers rules[0]`, or why nothing admits it. */
 export function admittedByText(caller: ResolvedCaller): string {
@@ -44,6 +48,7 @@ export function ExposureBanners(props: {
 }) {
   const { workload, entityRef } = props;
   const templateLink = useTemplateLink();
+  const classes = useStyles();
   const plaintext = plaintextExposure(workload);
   const open = openCallers(workload);
   const anyone = open.find(o => o.level === 'anyone');
@@ -127,9 +132,9 @@ export function ExposureBanners(props: {
   return (
     <>
       {banners.map(b => (
-        <Box key={b.key} mb={1}>
+        <div key={b.key} className={classes.banner}>
           {b}
-        </Box>
+        </div>
       ))}
     </>
   );

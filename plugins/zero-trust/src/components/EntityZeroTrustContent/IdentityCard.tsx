@@ -1,12 +1,18 @@
 import { CopyTextButton, InfoCard } from '@backstage/core-components';
-import Box from '@material-ui/core/Box';
+import { makeStyles } from '@material-ui/core/styles';
 import type { SecurityWorkload } from '@zero-trust/backstage-plugin-zero-trust-common';
 import { MeshModeStatus } from '../shared';
 import { FactList } from './FactList';
 
+const useStyles = makeStyles({
+  identity: { display: 'flex', alignItems: 'center' },
+  spiffeId: { wordBreak: 'break-all' },
+});
+
 /** Who the workload is in the mesh: the identity its certificate carries. */
 export function IdentityCard(props: { workload: SecurityWorkload }) {
   const { workload: w } = props;
+  const classes = useStyles();
   return (
     <InfoCard title="Identity" variant="gridItem">
       <FactList
@@ -14,14 +20,14 @@ export function IdentityCard(props: { workload: SecurityWorkload }) {
           {
             label: 'SPIFFE ID',
             value: w.identity ? (
-              <Box display="flex" alignItems="center">
-                <code style={{ wordBreak: 'break-all' }}>{w.identity}</code>
+              <div className={classes.identity}>
+                <code className={classes.spiffeId}>{w.identity}</code>
                 <CopyTextButton
                   text={w.identity}
                   aria-label="Copy SPIFFE ID"
                   tooltipText="SPIFFE ID copied"
                 />
-              </Box>
+              </div>
             ) : (
               'None: outside the mesh, the workload gets no certificate'
             ),

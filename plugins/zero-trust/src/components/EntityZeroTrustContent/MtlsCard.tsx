@@ -1,11 +1,11 @@
 import { InfoCard } from '@backstage/core-components';
-import Box from '@material-ui/core/Box';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
 import TableCell from '@material-ui/core/TableCell';
 import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
+import { makeStyles } from '@material-ui/core/styles';
 import Alert from '@material-ui/lab/Alert';
 import type {
   Finding,
@@ -13,6 +13,11 @@ import type {
 } from '@zero-trust/backstage-plugin-zero-trust-common';
 import { MtlsStatus, mtlsMeaning } from '../shared';
 import { FactList } from './FactList';
+
+const useStyles = makeStyles(theme => ({
+  ports: { marginBottom: theme.spacing(2) },
+  conflict: { marginTop: theme.spacing(1) },
+}));
 
 /**
  * What the workload accepts (its PeerAuthentication mode, per port where overridden)
@@ -24,6 +29,7 @@ export function MtlsCard(props: {
   conflicts: Finding[];
 }) {
   const { workload: w, conflicts } = props;
+  const classes = useStyles();
   return (
     <InfoCard title="mTLS" variant="gridItem">
       <FactList
@@ -45,7 +51,7 @@ export function MtlsCard(props: {
         ]}
       />
       {w.mtls.ports.length > 0 && (
-        <Box mb={2}>
+        <div className={classes.ports}>
           <Typography variant="subtitle2">Port-level overrides</Typography>
           <Table size="small" aria-label="Port-level mTLS">
             <TableHead>
@@ -67,16 +73,20 @@ export function MtlsCard(props: {
               ))}
             </TableBody>
           </Table>
-        </Box>
+        </div>
       )}
       <Typography variant="subtitle2">
         Client-side (DestinationRules)
       </Typography>
       {conflicts.length ? (
         conflicts.map(f => (
-          <Box key={`${f.resource.namespace}/${f.resource.name}`} mt={1}>
-            <Alert severity="error">{f.message}</Alert>
-          </Box>
+          <Alert
+            key={`${f.resource.namespace}/${f.resource.name}`}
+            severity="error"
+            className={classes.conflict}
+          >
+            {f.message}
+          </Alert>
         ))
       ) : (
         <Typography variant="body2" color="textSecondary">

@@ -1,25 +1,23 @@
-import { Link, Table, TableColumn } from '@backstage/core-components';
+import { Link } from '@backstage/core-components';
 import Chip from '@material-ui/core/Chip';
+import Paper from '@material-ui/core/Paper';
 import Typography from '@material-ui/core/Typography';
 import type { Finding } from '@zero-trust/backstage-plugin-zero-trust-common';
 import { ReactNode, useMemo } from 'react';
+import { CompactColumn, CompactTable } from './CompactTable';
 import { bySeverity, describeResource } from './findings';
 import { SeverityStatus } from './StatusLabels';
 
-type Row = Finding & { id: string };
-
-function columns(withCluster: boolean): TableColumn<Row>[] {
+function columns(withCluster: boolean): CompactColumn<Finding>[] {
   return [
     {
       title: 'Severity',
-      field: 'severity',
       width: '8em',
-      cellStyle: { whiteSpace: 'nowrap' },
+      nowrap: true,
       render: f => <SeverityStatus severity={f.severity} />,
     },
     {
       title: 'Finding',
-      field: 'title',
       render: f => (
         <>
           <Typography variant="body2">
@@ -33,7 +31,6 @@ function columns(withCluster: boolean): TableColumn<Row>[] {
     },
     {
       title: 'What to do',
-      field: 'remediation',
       render: f => (
         <>
           <Typography variant="body2">{f.remediation}</Typography>
@@ -43,12 +40,10 @@ function columns(withCluster: boolean): TableColumn<Row>[] {
     },
     {
       title: 'Resource',
-      field: 'resource.name',
       render: f => describeResource(f, withCluster),
     },
     {
       title: 'Controls',
-      field: 'controls',
       render: f => (
         <>
           {f.controls.map(c => (
@@ -69,34 +64,24 @@ export function FindingsTable(props: {
   emptyContent?: ReactNode;
 }) {
   const { findings, withCluster = false } = props;
-  const rows = useMemo(
-    () =>
-      bySeverity(findings).map((f, i) => ({
-        ...f,
-        id: `${i}:${f.code}:${f.resource.name}`,
-      })),
-    [findings],
-  );
+  const rows = useMemo(() => bySeverity(findings), [findings]);
   const cols = useMemo(() => columns(withCluster), [withCluster]);
   return (
-    <Table<Row>
-      title={props.title ?? `Findings (${findings.length})`}
-      columns={cols}
-      data={rows}
-      options={{
-        paging: rows.length > 10,
-        pageSize: 10,
-        search: false,
-        padding: 'dense',
-        sorting: false,
-      }}
-      emptyContent={
-        props.emptyContent ?? (
-          <Typography variant="body2" style={{ padding: 16 }}>
-            No findings.
-          </Typography>
-        )
-      }
-    />
+    <Paper>
+      <CompactTable
+        aria-label="findings"
+        title={props.title ?? `Findings (${findings.length})`}
+        columns={cols}
+        rows={rows}
+        pageSize={10}
+        emptyContent={
+          props.emptyContent ?? (
+            <Typography variant="body2" style={{ padding: 16 }}>
+              No findings.
+            </Typography>
+          )
+        }
+      />
+    </Paper>
   );
 }

@@ -22,3 +22,5 @@ export { onboardFormData } from './onboardLink';
 export { relativeTime } from './relativeTime';
 export { useTemplateLink } from './useTemplateLink';
 export { FilterSelect } from './FilterSelect';
+export { CompactTable } from './CompactTable';
+export type { CompactColumn } from './CompactTable';
