@@ -126,7 +126,7 @@ for (const suite of suites) {
       expect(Number((await rows())[0].n)).toBe(1);
     });
 
-    it('filters by state, cluster and entity, newest first; lists only requests not final as active', async () => {
+    it('filters by state, cluster and entity, newest first; lists the requests not closed or failed as active', async () => {
       const at = (minute: number) =>
         new Date(`2026-02-01T00:${String(minute).padStart(2, '0')}:00Z`);
       const a = await store.record(recordInput(plan), at(1));
@@ -148,9 +148,18 @@ for (const suite of suites) {
         { id: b.record.id, generation: 1 },
         { state: 'converged', checkedAt: at(4) },
       );
+      const d = await store.record(
+        recordInput(plan, { pullRequest: githubPullRequest(4) }),
+        at(5),
+      );
+      await store.saveCheck(
+        { id: d.record.id, generation: 1 },
+        { state: 'closed', checkedAt: at(6) },
+      );
 
       const ids = (records: { id: string }[]) => records.map(r => r.id);
       expect(ids(await store.list())).toEqual([
+        d.record.id,
         c.record.id,
         b.record.id,
         a.record.id,
@@ -164,8 +173,41 @@ for (const suite of suites) {
         ids(await store.list({ entityRef: 'component:default/other' })),
       ).toEqual([b.record.id]);
       expect(ids(await store.listActive()).sort()).toEqual(
-        [a.record.id, c.record.id].sort(),
+        [a.record.id, b.record.id, c.record.id].sort(),
       );
+    });
+
+    it('stops listing a merged request as active once a newer one for the same service is merged', async () => {
+      const at = (minute: number) =>
+        new Date(`2026-02-01T01:${String(minute).padStart(2, '0')}:00Z`);
+      const state = (id: string, s: 'merged' | 'converged', minute: number) =>
+        store.saveCheck(
+          { id, generation: 1 },
+          { state: s, checkedAt: at(minute) },
+        );
+      const ids = async () => (await store.listActive()).map(r => r.id).sort();
+
+      const first = await store.record(recordInput(plan), at(1));
+      await state(first.record.id, 'converged', 2);
+      // Another service in the same namespace and cluster takes over nothing.
+      const other = await store.record(
+        recordInput(plan, {
+          pullRequest: githubPullRequest(2),
+          service: 'other-api',
+        }),
+        at(3),
+      );
+      await state(other.record.id, 'merged', 4);
+      const second = await store.record(
+        recordInput(plan, { pullRequest: githubPullRequest(3) }),
+        at(5),
+      );
+      expect(await ids()).toEqual(
+        [first.record.id, other.record.id, second.record.id].sort(),
+      );
+
+      await state(second.record.id, 'merged', 6);
+      expect(await ids()).toEqual([other.record.id, second.record.id].sort());
     });
 
     it('saves a check: state, times, drift and an error that a later check clears', async () => {

@@ -18,11 +18,23 @@ const migrationsDir = resolvePackagePath(
 
 const table = 'onboarding_requests';
 
-/** States the tracking task no longer follows. */
-export const finalStates: OnboardingRequestState[] = [
+/**
+ * States the tracking task follows. `converged` too: a cluster that later stops holding
+ * the change (someone edits a policy by hand, a later commit reverts it) is `drifted`.
+ * `closed` and `failed` are final.
+ */
+const followedStates: OnboardingRequestState[] = [
+  'open',
+  'merged',
   'converged',
-  'closed',
-  'failed',
+  'drifted',
+];
+
+/** States of a request whose change is merged: the cluster should hold it now. */
+const mergedStates: OnboardingRequestState[] = [
+  'merged',
+  'converged',
+  'drifted',
 ];
 
 type Timestamp = Date | string | number;
@@ -229,13 +241,35 @@ export class OnboardingRequestStore {
     return row ? publicRecord(toRecord(row)) : undefined;
   }
 
-  /** The requests the tracking task still follows, oldest check first. */
+  /**
+   * The requests the tracking task still follows, oldest check first. A merged request
+   * stops being followed once a newer request for the same service is merged too: the
+   * cluster is then meant to hold the newer change, and comparing it with the older one
+   * would call the newer one drift. An open pull request is followed until it is merged
+   * or closed, whatever came after it.
+   */
   async listActive(): Promise<StoredOnboardingRequest[]> {
-    const rows = await this.db<Row>(table)
-      .whereNotIn('state', finalStates)
+    const db = this.db;
+    const rows = await db<Row>({ r: table })
+      .select('r.*')
+      .whereIn('r.state', followedStates)
+      .where(q =>
+        q
+          .where('r.state', 'open')
+          .orWhereNotExists(newer =>
+            newer
+              .select('n.id')
+              .from({ n: table })
+              .where('n.cluster', db.ref('r.cluster'))
+              .where('n.namespace', db.ref('r.namespace'))
+              .where('n.service', db.ref('r.service'))
+              .where('n.created_at', '>', db.ref('r.created_at'))
+              .whereIn('n.state', mergedStates),
+          ),
+      )
       .orderBy([
-        { column: 'last_checked_at', order: 'asc', nulls: 'first' },
-        { column: 'created_at', order: 'asc' },
+        { column: 'r.last_checked_at', order: 'asc', nulls: 'first' },
+        { column: 'r.created_at', order: 'asc' },
       ]);
     return rows.map(toRecord);
   }

@@ -164,11 +164,101 @@ describe('OnboardingRequestTracker over a forge faked at the HTTP level and a li
       convergedAt: minutes(3).toISOString(),
       drift: [],
     });
-    // Once merged, the forge is not asked again; once converged, nothing is.
+    // Once merged, the forge is not asked again; the cluster still is.
     expect(github.countFor(7)).toBe(2);
+    clock = minutes(4);
     await tracker.run();
     expect(github.countFor(7)).toBe(2);
-    expect(await store.listActive()).toEqual([]);
+    expect(await store.get(record.id)).toMatchObject({
+      state: 'converged',
+      convergedAt: minutes(3).toISOString(),
+      lastCheckedAt: minutes(4).toISOString(),
+    });
+  });
+
+  it('follows a converged request: drifted at once when the cluster stops holding it, converged again when it does', async () => {
+    const { record } = await store.record(recordInput(plan));
+    github.answers.set(7, {
+      state: 'merged',
+      mergedAt: minutes(0).toISOString(),
+    });
+    await cluster.sync(plan);
+    clock = minutes(1);
+    await tracker.run();
+    expect((await store.get(record.id))?.state).toBe('converged');
+
+    // Someone loosens the DestinationRule by hand, long after the merge.
+    const rule = plan.resources.find(r => r.kind === 'DestinationRule')!;
+    const loosened = {
+      ...rule,
+      spec: { ...rule.spec, trafficPolicy: { tls: { mode: 'DISABLE' } } },
+    };
+    await cluster.sync(
+      plan,
+      plan.resources.map(r => (r === rule ? loosened : r)),
+    );
+    clock = minutes(30);
+    await tracker.run();
+    const drifted = await store.get(record.id);
+    expect(drifted).toMatchObject({
+      state: 'drifted',
+      convergedAt: minutes(1).toISOString(),
+    });
+    expect(drifted?.drift).toEqual([
+      expect.objectContaining({
+        type: 'differentSpec',
+        resource: expect.objectContaining({ kind: 'DestinationRule' }),
+      }),
+    ]);
+
+    await cluster.sync(plan);
+    clock = minutes(31);
+    await tracker.run();
+    expect(await store.get(record.id)).toMatchObject({
+      state: 'converged',
+      convergedAt: minutes(31).toISOString(),
+      drift: [],
+    });
+  });
+
+  it('stops following a merged request once a newer request for the same service is merged', async () => {
+    const older = await store.record(recordInput(plan), minutes(0));
+    github.answers.set(7, {
+      state: 'merged',
+      mergedAt: minutes(0).toISOString(),
+    });
+    await cluster.sync(plan);
+    clock = minutes(1);
+    await tracker.run();
+    expect((await store.get(older.record.id))?.state).toBe('converged');
+
+    // A second pull request for the same service: while it is open, the first is
+    // still what the cluster should hold.
+    const newer = await store.record(
+      recordInput(plan, { pullRequest: githubPullRequest(8) }),
+      minutes(2),
+    );
+    github.answers.set(8, { state: 'open' });
+    clock = minutes(3);
+    await tracker.run();
+    expect((await store.listActive()).map(r => r.id).sort()).toEqual(
+      [older.record.id, newer.record.id].sort(),
+    );
+
+    github.answers.set(8, {
+      state: 'merged',
+      mergedAt: minutes(4).toISOString(),
+    });
+    clock = minutes(5);
+    await tracker.run();
+    expect((await store.get(newer.record.id))?.state).toBe('converged');
+    expect((await store.listActive()).map(r => r.id)).toEqual([
+      newer.record.id,
+    ]);
+    const checked = (await store.get(older.record.id))?.lastCheckedAt;
+    clock = minutes(6);
+    await tracker.run();
+    expect((await store.get(older.record.id))?.lastCheckedAt).toBe(checked);
   });
 
   it('marks a GitLab merge request drifted, with the differences, when the cluster holds something else after the grace period; converged once it matches', async () => {

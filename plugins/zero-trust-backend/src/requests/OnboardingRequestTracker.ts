@@ -59,10 +59,11 @@ function messageOf(error: unknown): string {
 
 /**
  * Follows each onboarding request that is not final: the forge's state of its pull
- * request until it is merged or closed, then the live cluster until it holds the change
- * (`converged`), or, after the grace period, holds something else (`drifted`, with the
- * differences). What cannot be read this time is recorded as `lastError`, the state is
- * kept, and the next run tries again.
+ * request until it is merged or closed, then the live cluster: `converged` while it holds
+ * the change, `drifted` (with the differences) when, after the grace period, it holds
+ * something else, also after having converged. A newer merged request for the same
+ * service takes over (see `OnboardingRequestStore.listActive`). What cannot be read this
+ * time is recorded as `lastError`, the state is kept, and the next run tries again.
  */
 export class OnboardingRequestTracker {
   private readonly now: () => Date;
@@ -154,7 +155,8 @@ export class OnboardingRequestTracker {
       return {
         ...check,
         state: 'converged',
-        convergedAt: now,
+        // When it first held the change, not when it was last seen holding it.
+        ...(request.state !== 'converged' && { convergedAt: now }),
         drift: [],
         lastError: null,
       };
