@@ -64,7 +64,11 @@ export type {
   WorkloadView,
   WorkloadMtls,
 } from './engine/analyze';
-export { namespacePostures, findingNamespace } from './engine/posture';
+export {
+  namespacePostures,
+  findingNamespace,
+  findingWorkloads,
+} from './engine/posture';
 export { diffReports } from './engine/diff';
 export type { DiffReport, WorkloadDiff, CallerChange } from './engine/diff';
 export { detectFindings } from './findings/detect';

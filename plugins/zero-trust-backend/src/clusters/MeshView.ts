@@ -4,6 +4,7 @@ import {
   detectFindings,
   Finding,
   findingNamespace,
+  findingWorkloads,
   MeshModel,
   NamespacePosture,
   namespacePostures,
@@ -15,8 +16,9 @@ import {
 
 interface FindingIndex {
   all: Finding[];
+  /** Findings about a workload, or about a resource that affects it (ZT011). */
   byWorkload: Map<string, Finding[]>;
-  /** Findings about a namespace's objects that concern no single workload. */
+  /** Findings about a namespace's objects that concern no workload in particular. */
   byNamespace: Map<string, Finding[]>;
 }
 
@@ -91,9 +93,10 @@ export class MeshView {
       const byWorkload = new Map<string, Finding[]>();
       const byNamespace = new Map<string, Finding[]>();
       for (const f of all) {
+        const workloads = findingWorkloads(f);
         const namespace = findingNamespace(f);
-        if (f.workload) push(byWorkload, f.workload, f);
-        else if (namespace) {
+        for (const id of workloads) push(byWorkload, id, f);
+        if (!workloads.length && namespace) {
           push(byNamespace, `${f.resource.cluster}/${namespace}`, f);
         }
       }

@@ -23,6 +23,14 @@ function newPodIn(namespace: string): WorkloadInfo {
   };
 }
 
+/**
+ * The workloads a finding concerns (`CLUSTER/NAMESPACE/NAME`): its own workload, or
+ * those a DestinationRule affects; none for a namespace- or mesh-wide finding.
+ */
+export function findingWorkloads(f: Finding): string[] {
+  return f.workload ? [f.workload] : f.workloads ?? [];
+}
+
 /** The namespace a finding is about, if any. */
 export function findingNamespace(f: Finding): string | undefined {
   return f.resource.kind === 'Namespace'

@@ -10,6 +10,7 @@ import {
   peerAuthentication,
   service,
 } from '../__fixtures__/manifests';
+import { findingWorkloads } from '../engine/posture';
 import { detectFindings } from './detect';
 import { findingCatalogue, findingCodes } from './catalogue';
 
@@ -235,6 +236,30 @@ it.each<[string, () => Obj[]]>([
   ],
 ])('%s fires for its weakness', (code, objects) => {
   expect(codes(objects())).toContain(code);
+});
+
+it('names the workloads a DestinationRule affects, also from another namespace (ZT011)', () => {
+  // A client namespace's rule toward shop's api host: it concerns shop/api, not the
+  // namespace the rule lives in.
+  const model = multiClusterModel({
+    c1: [
+      ...base(),
+      ns('clients'),
+      dr('clients', 'no-tls', 'api.shop.svc.cluster.local', 'DISABLE'),
+    ],
+  });
+  const zt011 = detectFindings(model).filter(f => f.code === 'ZT011');
+  expect(zt011).toEqual([
+    expect.objectContaining({
+      resource: expect.objectContaining({
+        namespace: 'clients',
+        name: 'no-tls',
+      }),
+      workloads: ['c1/shop/api'],
+    }),
+  ]);
+  expect(zt011[0].workload).toBeUndefined();
+  expect(findingWorkloads(zt011[0])).toEqual(['c1/shop/api']);
 });
 
 it('accepts a principal of another known cluster and checks it exists there (ZT008, not ZT009)', () => {

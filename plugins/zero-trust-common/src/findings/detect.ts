@@ -20,6 +20,12 @@ export interface Finding {
   resource: ObjectRef;
   /** `CLUSTER/NAMESPACE/NAME` of the workload it concerns, where it concerns one. */
   workload?: string;
+  /**
+   * `CLUSTER/NAMESPACE/NAME` of each workload it affects, where a resource of another
+   * kind affects several: a DestinationRule (ZT011) toward their host, which may live
+   * in another namespace than they do.
+   */
+  workloads?: string[];
   message: string;
   remediation: string;
   controls: NistControl[];
@@ -33,6 +39,7 @@ function finding(
   resource: ObjectRef,
   message: string,
   workload?: WorkloadModel,
+  affected?: WorkloadModel[],
 ): Finding {
   const def = findingCatalogue[code];
   return {
@@ -41,6 +48,7 @@ function finding(
     severity: def.severity,
     resource,
     ...(workload ? { workload: workload.id } : {}),
+    ...(affected ? { workloads: affected.map(w => w.id) } : {}),
     message,
     remediation: def.remediation,
     controls: def.controls,
@@ -455,6 +463,8 @@ function meshConfigFindings(cluster: ClusterModel, out: Finding[]) {
             } disables TLS toward ${host}, downgrading in-mesh traffic to ${targets
               .map(w => w.id)
               .join(', ')} to plaintext.`,
+        undefined,
+        targets,
       ),
     );
   }

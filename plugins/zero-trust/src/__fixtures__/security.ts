@@ -6,6 +6,7 @@
  */
 import {
   analyze,
+  findingWorkloads,
   ClusterInfo,
   ClusterSecurity,
   ClusterStatus,
@@ -261,13 +262,13 @@ export function entitySecurity(
             return {
               ...workloadView(w, model),
               allowedCallers: resolve(model, id, options.owners ?? catalog),
-              findings: findings.filter(f => f.workload === id),
+              findings: findings.filter(f => findingWorkloads(f).includes(id)),
             };
           });
     const namespaces = new Set(workloads.map(w => w.namespace));
     const namespaceFindings: Finding[] = findings.filter(
       f =>
-        !f.workload &&
+        !findingWorkloads(f).length &&
         f.resource.cluster === cluster.name &&
         f.resource.namespace !== undefined &&
         namespaces.has(f.resource.namespace),

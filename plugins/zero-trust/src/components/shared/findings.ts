@@ -35,17 +35,9 @@ export function describeResource(f: Finding, withCluster = false): string {
 export const destinationRuleConflict = 'ZT011';
 
 /**
- * Whether a finding's message names the workload (`CLUSTER/NAMESPACE/NAME`). A
- * DestinationRule finding is about the namespace's DestinationRule, not one workload,
- * and its message lists the workloads it affects: that is the only link to them.
+ * The findings that concern one workload: its own (the backend includes there those
+ * about a resource that affects it, such as a DestinationRule) and its namespace's.
  */
-function mentions(f: Finding, workload: SecurityWorkload): boolean {
-  const id = `${workload.cluster}/${workload.namespace}/${workload.name}`;
-  const escaped = id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return new RegExp(`${escaped}(?![\\w-]|\\.\\w)`).test(f.message);
-}
-
-/** The findings that concern one workload: its own and its namespace's, minus other workloads' DestinationRule conflicts. */
 export function workloadFindings(
   workload: SecurityWorkload,
   namespaceFindings: Finding[],
@@ -53,9 +45,7 @@ export function workloadFindings(
   return [
     ...workload.findings,
     ...namespaceFindings.filter(
-      f =>
-        f.resource.namespace === workload.namespace &&
-        (f.code !== destinationRuleConflict || mentions(f, workload)),
+      f => f.resource.namespace === workload.namespace,
     ),
   ];
 }
