@@ -176,6 +176,36 @@ describe('OnboardingRequestTracker over a forge faked at the HTTP level and a li
     });
   });
 
+  it('asks GitHub again with the last ETag, so an unchanged pull request costs no rate limit', async () => {
+    const { record } = await store.record(recordInput(plan));
+    github.answers.set(7, { state: 'open' });
+    await tracker.run();
+    clock = minutes(1);
+    await tracker.run();
+    expect(github.requests.map(r => r.notModified ?? false)).toEqual([
+      false,
+      true,
+    ]);
+    expect(github.requests[1].ifNoneMatch).toMatch(/^"[0-9a-f]{64}"$/);
+    expect(await store.get(record.id)).toMatchObject({
+      state: 'open',
+      lastCheckedAt: minutes(1).toISOString(),
+    });
+
+    // Once it changes, the same conditional request gets the new answer.
+    github.answers.set(7, {
+      state: 'merged',
+      mergedAt: minutes(2).toISOString(),
+    });
+    clock = minutes(3);
+    await tracker.run();
+    expect(github.requests[2]).toMatchObject({
+      ifNoneMatch: github.requests[1].ifNoneMatch,
+    });
+    expect(github.requests[2].notModified).toBeUndefined();
+    expect((await store.get(record.id))?.state).toBe('merged');
+  });
+
   it('follows a converged request: drifted at once when the cluster stops holding it, converged again when it does', async () => {
     const { record } = await store.record(recordInput(plan));
     github.answers.set(7, {

@@ -1,10 +1,14 @@
 import { http, HttpResponse } from 'msw';
+import { createHash } from 'node:crypto';
 
 /** A request the fake received. */
 export interface ForgeRequest {
   url: string;
   /** The credential header it carried (Authorization or PRIVATE-TOKEN). */
   credential?: string;
+  /** GitHub: the ETag it was conditional on, and whether the fake answered 304. */
+  ifNoneMatch?: string;
+  notModified?: boolean;
 }
 
 /** How the fake answers, per pull request number. */
@@ -47,10 +51,14 @@ export class GithubFake {
       http.get(
         `${apiBaseUrl}/repos/${owner}/${repo}/pulls/:number`,
         async ({ request, params }) => {
-          this.requests.push({
+          const seen: ForgeRequest = {
             url: request.url,
             credential: request.headers.get('authorization') ?? undefined,
-          });
+            ...(request.headers.has('if-none-match') && {
+              ifNoneMatch: request.headers.get('if-none-match')!,
+            }),
+          };
+          this.requests.push(seen);
           if (this.delayMs) {
             await new Promise(r => setTimeout(r, this.delayMs));
           }
@@ -73,7 +81,7 @@ export class GithubFake {
               { status: answer.status },
             );
           }
-          return HttpResponse.json({
+          const body = {
             url: `${apiBaseUrl}/repos/${owner}/${repo}/pulls/${number}`,
             html_url: `${webBaseUrl}/${owner}/${repo}/pull/${number}`,
             number,
@@ -82,7 +90,17 @@ export class GithubFake {
             merged_at: answer.state === 'merged' ? answer.mergedAt : null,
             head: { ref: 'zero-trust/onboard', sha: 'a'.repeat(40) },
             base: { ref: 'main' },
-          });
+          };
+          // As GitHub does: a strong ETag of the representation, and 304 Not Modified
+          // (no body) for a request conditional on the current one.
+          const etag = `"${createHash('sha256')
+            .update(JSON.stringify(body))
+            .digest('hex')}"`;
+          if (seen.ifNoneMatch === etag) {
+            seen.notModified = true;
+            return new HttpResponse(null, { status: 304, headers: { etag } });
+          }
+          return HttpResponse.json(body, { headers: { etag } });
         },
       ),
     ];

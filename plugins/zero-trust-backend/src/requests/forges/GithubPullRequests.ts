@@ -3,6 +3,7 @@ import {
   ScmIntegrationRegistry,
 } from '@backstage/integration';
 import type { OnboardingPullRequest } from '@zero-trust/backstage-plugin-zero-trust-common';
+import { ConditionalCache } from './ConditionalCache';
 import { dateOf, fetchJson } from './fetchJson';
 import {
   ForgeReadError,
@@ -16,8 +17,12 @@ import {
  * merged, `state` whether it is still open
  * (https://docs.github.com/en/rest/pulls/pulls#get-a-pull-request). Credentials are the
  * integration's, as `@backstage/integration` gives them: a token or a GitHub App's.
+ * Each pull request is asked again with the ETag of its last answer, so an unchanged one
+ * costs no rate limit.
  */
 export class GithubPullRequests implements PullRequestReader {
+  private readonly cache = new ConditionalCache();
+
   constructor(
     private readonly integrations: ScmIntegrationRegistry,
     private readonly credentials: GithubCredentialsProvider,
@@ -65,7 +70,7 @@ export class GithubPullRequests implements PullRequestReader {
         ...(token ? { Authorization: `Bearer ${token}` } : {}),
       },
       what,
-      signal,
+      { signal, cache: this.cache },
     );
     if (body.merged === true) {
       return { state: 'merged', mergedAt: dateOf(body.merged_at) };

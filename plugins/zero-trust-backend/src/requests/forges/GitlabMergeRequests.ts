@@ -43,7 +43,7 @@ export class GitlabMergeRequests implements PullRequestReader {
       )}/merge_requests/${pr.number}`,
       token ? { 'PRIVATE-TOKEN': token } : {},
       what,
-      signal,
+      { signal },
     );
     switch (body.state) {
       case 'merged':

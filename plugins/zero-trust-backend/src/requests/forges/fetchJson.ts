@@ -1,3 +1,4 @@
+import { ConditionalCache } from './ConditionalCache';
 import { ForgeReadError } from './types';
 
 /** Each forge request gives up after this long, so one slow forge cannot hold a run. */
@@ -5,19 +6,23 @@ const requestTimeoutMs = 30_000;
 
 /**
  * GETs a forge's JSON. Failures become a ForgeReadError naming `what` and the HTTP
- * status or network error; never the request's headers, which hold the token.
+ * status or network error; never the request's headers, which hold the token. With a
+ * cache, the request is conditional on the last answer's ETag, and a 304 returns that
+ * answer.
  */
 export async function fetchJson(
   url: string,
   headers: Record<string, string>,
   what: string,
-  signal?: AbortSignal,
+  options: { signal?: AbortSignal; cache?: ConditionalCache } = {},
 ): Promise<Record<string, unknown>> {
+  const { signal, cache } = options;
   const timeout = AbortSignal.timeout(requestTimeoutMs);
+  const cached = cache?.get(url);
   let response: Response;
   try {
     response = await fetch(url, {
-      headers,
+      headers: cached ? { ...headers, 'If-None-Match': cached.etag } : headers,
       signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
     });
   } catch (error) {
@@ -29,6 +34,7 @@ export async function fetchJson(
       }`,
     );
   }
+  if (cached && response.status === 304) return cached.body;
   if (!response.ok) {
     throw new ForgeReadError(
       `${what} answered ${response.status} ${response.statusText}`.trim(),
@@ -40,6 +46,8 @@ export async function fetchJson(
       `${what} answered something other than a JSON object`,
     );
   }
+  const etag = response.headers.get('etag');
+  if (cache && etag) cache.set(url, etag, body as Record<string, unknown>);
   return body as Record<string, unknown>;
 }
 
