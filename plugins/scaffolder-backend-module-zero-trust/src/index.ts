@@ -13,6 +13,11 @@ export {
   GitopsPullRequestError,
 } from './actions/gitopsPullRequest';
 export type { CreateGitopsPullRequestActionOptions } from './actions/gitopsPullRequest';
+export {
+  createCatalogAnnotateAction,
+  CatalogAnnotateError,
+} from './actions/catalogAnnotate';
+export type { CreateCatalogAnnotateActionOptions } from './actions/catalogAnnotate';
 export { GitopsRepositories } from './gitops/GitopsRepositories';
 export type { GitopsRepositoriesOptions } from './gitops/GitopsRepositories';
 export { MeshIdentities } from './onboarding/MeshIdentities';

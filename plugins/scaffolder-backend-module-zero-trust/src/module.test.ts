@@ -12,7 +12,7 @@ import { scaffolderModule } from './module';
 describe('scaffolderModule', () => {
   afterAll(removeTemporaryFolders);
 
-  it('registers both actions and creates the configured plain git repository', async () => {
+  it('registers the three actions and creates the configured plain git repository', async () => {
     const repository = path.join(await temporaryFolder(), '.cache/gitops.git');
     const addActions = jest.fn();
     const backend = await startTestBackend({
@@ -34,6 +34,7 @@ describe('scaffolderModule', () => {
     expect(ids).toEqual([
       'zero-trust:onboard:generate',
       'zero-trust:gitops:pull-request',
+      'zero-trust:catalog:annotate',
     ]);
     for (const action of addActions.mock.calls.flat()) {
       expect(action.supportsDryRun).toBe(true);
@@ -56,7 +57,7 @@ describe('scaffolderModule', () => {
       extensionPoints: [[scaffolderActionsExtensionPoint, { addActions }]],
       features: [scaffolderModule],
     });
-    expect(addActions.mock.calls.flat()).toHaveLength(2);
+    expect(addActions.mock.calls.flat()).toHaveLength(3);
     await backend.stop();
   });
 });

@@ -6,7 +6,9 @@ import {
   DefaultGithubCredentialsProvider,
   ScmIntegrations,
 } from '@backstage/integration';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
+import { createCatalogAnnotateAction } from './actions/catalogAnnotate';
 import { createGitopsPullRequestAction } from './actions/gitopsPullRequest';
 import { createOnboardGenerateAction } from './actions/onboardGenerate';
 import { readGitopsConfig } from './config';
@@ -16,9 +18,10 @@ import { MeshIdentities } from './onboarding/MeshIdentities';
 import { OnboardingRequestRecorder } from './onboarding/OnboardingRequestRecorder';
 
 /**
- * The zero-trust module for the scaffolder: the `zero-trust:onboard:generate` and
- * `zero-trust:gitops:pull-request` actions; the latter records each pull request with the
- * zero-trust backend, which follows it. Where `zeroTrust.gitops.plainGit` names a
+ * The zero-trust module for the scaffolder: the `zero-trust:onboard:generate`,
+ * `zero-trust:gitops:pull-request` and `zero-trust:catalog:annotate` actions; the
+ * pull request action records each pull request with the zero-trust backend, which
+ * follows it. Where `zeroTrust.gitops.plainGit` names a
  * local repository with `seedFrom`, it creates that repository at startup (the demo's
  * GitOps remote).
  *
@@ -35,8 +38,9 @@ export const scaffolderModule = createBackendModule({
         discovery: coreServices.discovery,
         auth: coreServices.auth,
         logger: coreServices.logger,
+        catalog: catalogServiceRef,
       },
-      async init({ scaffolder, config, discovery, auth, logger }) {
+      async init({ scaffolder, config, discovery, auth, logger, catalog }) {
         const gitops = readGitopsConfig(config);
         const integrations = ScmIntegrations.fromConfig(config);
         const repositories = new GitopsRepositories({
@@ -75,6 +79,7 @@ export const scaffolderModule = createBackendModule({
         scaffolder.addActions(
           createOnboardGenerateAction({ repositories, identities }),
           createGitopsPullRequestAction({ repositories, identities, recorder }),
+          createCatalogAnnotateAction({ catalog, integrations, repositories }),
         );
       },
     });

@@ -3,6 +3,10 @@ import path from 'node:path';
 import yaml from 'yaml';
 import { runAction } from './__testUtils__/actionContext';
 import {
+  annotateActionFor,
+  catalogEntities,
+} from './__testUtils__/componentRepository';
+import {
   checkoutBranch,
   createBareRepository,
   refs,
@@ -21,6 +25,7 @@ const templateFile = path.resolve(
   __dirname,
   '../../../templates/onboard-service/template.yaml',
 );
+const demoEntities = path.resolve(__dirname, '../../../examples/entities.yaml');
 
 /**
  * A step input as the scaffolder renders it where the whole value is one
@@ -67,6 +72,7 @@ describe('templates/onboard-service', () => {
     expect(template.spec.steps.map((s: any) => s.action)).toEqual([
       'zero-trust:onboard:generate',
       'zero-trust:gitops:pull-request',
+      'zero-trust:catalog:annotate',
     ]);
     // Every parameter a step reads is one the form asks for.
     const read = template.spec.steps.flatMap((step: any) =>
@@ -80,6 +86,17 @@ describe('templates/onboard-service', () => {
     expect(template.spec.output.links[1].url).toBe(
       "/catalog/${{ parameters.component | parseEntityRef | pick('namespace') }}/component/${{ parameters.component | parseEntityRef | pick('name') }}/security",
     );
+    // The annotation pull request's link only where one was opened; else its reason.
+    expect(template.spec.output.links[2]).toEqual({
+      title: 'Catalog annotations pull request',
+      if: '${{ steps.annotate.output.pullRequestUrl }}',
+      url: '${{ steps.annotate.output.pullRequestUrl }}',
+    });
+    expect(template.spec.output.text[1]).toEqual({
+      title: 'Catalog annotations',
+      if: '${{ steps.annotate.output.reason }}',
+      content: '${{ steps.annotate.output.reason }}',
+    });
   });
 
   it("opens the branch in the plain git repository from the form's answers, as a new user would", async () => {
@@ -90,6 +107,11 @@ describe('templates/onboard-service', () => {
     const repositories = repositoriesFor({
       zeroTrust: { gitops: { plainGit: { url: bare } } },
     });
+    // The demo catalog: every component is defined in examples/entities.yaml.
+    const entities = catalogEntities(
+      await fs.readFile(demoEntities, 'utf8'),
+      `file:${demoEntities}`,
+    );
     const actions: Record<string, any> = {
       'zero-trust:onboard:generate': createOnboardGenerateAction({
         repositories,
@@ -97,6 +119,10 @@ describe('templates/onboard-service', () => {
       'zero-trust:gitops:pull-request': createGitopsPullRequestAction({
         repositories,
       }),
+      'zero-trust:catalog:annotate': annotateActionFor(
+        { zeroTrust: { gitops: { plainGit: { url: bare } } } },
+        entities,
+      ).action,
     };
     // The form's answers with its defaults, the way the scaffolder sends them.
     const parameters = {
@@ -134,5 +160,16 @@ describe('templates/onboard-service', () => {
     );
     expect(decide('bookinfo/productpage')).toBe('ALLOW');
     expect(decide('monitoring/prometheus')).toBe('DENY');
+    // inventory-api already selects its workloads in the demo catalog: the last step
+    // passes quietly, changing nothing.
+    expect(outputs.annotate).toEqual({
+      annotated: false,
+      reason: expect.stringContaining(
+        'component:default/inventory-api already has backstage.io/kubernetes-label-selector',
+      ),
+    });
+    expect(
+      Object.keys(await refs(bare)).filter(r => r.includes('annotate')),
+    ).toEqual([]);
   });
 });
