@@ -40,6 +40,8 @@ export function component(
     kind: 'Component',
     metadata: { name, namespace: 'default', annotations },
     spec: { type: 'service', lifecycle: 'production', owner: 'team-a' },
+    // What the catalog adds for spec.owner.
+    relations: [{ type: 'ownedBy', targetRef: 'group:default/team-a' }],
   };
 }
 

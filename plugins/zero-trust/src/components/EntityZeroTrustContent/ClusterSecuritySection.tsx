@@ -10,11 +10,8 @@ const useStyles = makeStyles(theme => ({
 }));
 
 /** One cluster where the entity runs: its freshness, then each workload. */
-export function ClusterSecuritySection(props: {
-  cluster: ClusterSecurity;
-  entityRef: string;
-}) {
-  const { cluster, entityRef } = props;
+export function ClusterSecuritySection(props: { cluster: ClusterSecurity }) {
+  const { cluster } = props;
   const trustDomain = cluster.workloads[0]?.trustDomain;
   const classes = useStyles();
   return (
@@ -39,7 +36,6 @@ export function ClusterSecuritySection(props: {
           key={`${w.namespace}/${w.name}`}
           workload={w}
           namespaceFindings={cluster.namespaceFindings}
-          entityRef={entityRef}
         />
       ))}
     </section>

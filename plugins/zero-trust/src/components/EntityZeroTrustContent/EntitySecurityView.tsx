@@ -60,11 +60,7 @@ export function EntitySecurityView(props: {
   return (
     <>
       {[...running, ...unknown].map(c => (
-        <ClusterSecuritySection
-          key={c.cluster}
-          cluster={c}
-          entityRef={security.entityRef}
-        />
+        <ClusterSecuritySection key={c.cluster} cluster={c} />
       ))}
       {!running.length && (
         <Alert severity="info">

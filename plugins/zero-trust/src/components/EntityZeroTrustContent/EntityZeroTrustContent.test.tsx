@@ -232,6 +232,7 @@ describe('EntityZeroTrustContent', () => {
       namespace: 'inventory',
       cluster: 'backend',
       component: 'component:default/inventory-api',
+      owner: 'group:default/team-a',
     });
     expect(screen.getByText(/None: outside the mesh/)).toBeInTheDocument();
   });

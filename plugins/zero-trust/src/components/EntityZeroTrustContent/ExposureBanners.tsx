@@ -1,4 +1,5 @@
 import { LinkButton } from '@backstage/core-components';
+import { useEntity } from '@backstage/plugin-catalog-react';
 import { makeStyles } from '@material-ui/core/styles';
 import Alert from '@material-ui/lab/Alert';
 import AlertTitle from '@material-ui/lab/AlertTitle';
@@ -42,11 +43,9 @@ function portsAccept(ports: (number | undefined)[]): string {
  * accepted, open to everyone or to a wide group. Only the widest opening is spelled
  * out, since it includes the narrower ones.
  */
-export function ExposureBanners(props: {
-  workload: SecurityWorkload;
-  entityRef: string;
-}) {
-  const { workload, entityRef } = props;
+export function ExposureBanners(props: { workload: SecurityWorkload }) {
+  const { workload } = props;
+  const { entity } = useEntity();
   const templateLink = useTemplateLink();
   const classes = useStyles();
   const plaintext = plaintextExposure(workload);
@@ -66,7 +65,7 @@ export function ExposureBanners(props: {
             color="inherit"
             variant="outlined"
             size="small"
-            to={templateLink(onboardFormData(workload, entityRef))}
+            to={templateLink(onboardFormData(workload, entity))}
           >
             Onboard to the mesh
           </LinkButton>

@@ -34,9 +34,8 @@ export function WorkloadSecurity(props: {
   workload: SecurityWorkload;
   /** Namespace findings of its cluster that concern the entity's workloads. */
   namespaceFindings: Finding[];
-  entityRef: string;
 }) {
-  const { workload, namespaceFindings, entityRef } = props;
+  const { workload, namespaceFindings } = props;
   const findings = workloadFindings(workload, namespaceFindings);
   const conflicts = findings.filter(f => f.code === destinationRuleConflict);
   const classes = useStyles();
@@ -45,7 +44,7 @@ export function WorkloadSecurity(props: {
       <Typography variant="h6" component="h3" gutterBottom>
         {workload.kind} {workload.namespace}/{workload.name}
       </Typography>
-      <ExposureBanners workload={workload} entityRef={entityRef} />
+      <ExposureBanners workload={workload} />
       <div className={classes.cards}>
         <IdentityCard workload={workload} />
         <MtlsCard workload={workload} conflicts={conflicts} />

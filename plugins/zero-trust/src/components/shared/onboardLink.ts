@@ -1,3 +1,9 @@
+import {
+  Entity,
+  RELATION_OWNED_BY,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
+import { getEntityRelations } from '@backstage/plugin-catalog-react';
 import type { SecurityWorkload } from '@zero-trust/backstage-plugin-zero-trust-common';
 
 /** The onboarding template, `template:default/onboard-service`. */
@@ -6,16 +12,21 @@ export const onboardTemplate = {
   templateName: 'onboard-service',
 };
 
-/** The template form's fields, filled from the workload and its entity. */
+/**
+ * The template form's fields, filled from the workload and its entity: the owner is the
+ * catalog's `ownedBy` relation (a full ref, as the template's OwnerPicker takes it).
+ */
 export function onboardFormData(
   workload: Pick<SecurityWorkload, 'name' | 'namespace' | 'cluster'>,
-  entityRef: string,
-) {
+  entity: Entity,
+): Record<string, string> {
+  const [owner] = getEntityRelations(entity, RELATION_OWNED_BY);
   return {
     service: workload.name,
     namespace: workload.namespace,
     cluster: workload.cluster,
-    component: entityRef,
+    component: stringifyEntityRef(entity),
+    ...(owner && { owner: stringifyEntityRef(owner) }),
   };
 }
 
