@@ -279,6 +279,26 @@ describe('zero-trust:catalog:annotate on GitHub', () => {
     );
   });
 
+  it('pushes nothing when the file sets every annotation, if only to other values', async () => {
+    const setElsewhere = componentCatalogInfo.replace(
+      slugLine,
+      `${slugLine}    backstage.io/kubernetes-label-selector: ''\n    backstage.io/kubernetes-namespace: stock\n    backstage.io/kubernetes-cluster: edge\n`,
+    );
+    await repository(setElsewhere);
+    const before = await refs(bare);
+    const { outputs } = await runAction(setup(setElsewhere).action, input);
+    expect(outputs).toEqual({
+      annotated: false,
+      file: 'catalog-info.yaml',
+      reason: expect.stringMatching(
+        /^catalog-info\.yaml in .* \(main\) already sets component:default\/inventory-api's backstage\.io\/kubernetes-label-selector: , backstage\.io\/kubernetes-namespace: stock, backstage\.io\/kubernetes-cluster: edge, other values than the onboarding's: left as they are$/,
+      ),
+    });
+    expect(await refs(bare)).toEqual(before);
+    expect(git.pushes).toBe(0);
+    expect(github.pulls).toEqual([]);
+  });
+
   it.each([
     [
       'holds no document for the entity',

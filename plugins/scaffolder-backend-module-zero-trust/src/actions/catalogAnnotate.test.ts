@@ -76,6 +76,21 @@ describe('zero-trust:catalog:annotate without a pull request', () => {
     );
   });
 
+  it('says what to change by hand where the entity sets every annotation to another value', async () => {
+    const [entity] = ledger('file:/srv/entities.yaml');
+    Object.assign(entity.metadata.annotations!, {
+      'backstage.io/kubernetes-label-selector': ' ',
+      'backstage.io/kubernetes-namespace': 'ledger',
+      'backstage.io/kubernetes-cluster': 'edge',
+    });
+    const { action } = annotateActionFor(config, [entity]);
+    const { outputs } = await runAction(action, input);
+    expect(outputs).toMatchObject({ annotated: false, annotations: {} });
+    expect(outputs.reason).toMatch(
+      /: its annotations differ from the onboarding's \(it has backstage\.io\/kubernetes-label-selector: {2}, backstage\.io\/kubernetes-namespace: ledger, backstage\.io\/kubernetes-cluster: edge\): change them by hand/,
+    );
+  });
+
   it('refuses an entity the catalog does not show the user, naming it', async () => {
     const { action, lookups } = annotateActionFor(
       config,

@@ -63,7 +63,11 @@ const inputSchema = {
 };
 const inputFields = Object.keys(inputSchema);
 
-/** The forge or git refused something the action asked: the message says what. */
+/**
+ * The forge or git refused something the annotate action asked: the message says what.
+ *
+ * @public
+ */
 export class CatalogAnnotateError extends CustomErrorBase {}
 
 /** @public */
@@ -248,12 +252,22 @@ export function createCatalogAnnotateAction(
 
       const located = locateEntityFile(entity, integrations);
       if (located.type === 'elsewhere') {
-        const { add } = missingAnnotations(entity.metadata.annotations, wanted);
-        if (located.location) ctx.output('file', located.location);
+        const { add, kept } = missingAnnotations(
+          entity.metadata.annotations,
+          wanted,
+        );
+        if (located.location) {
+          ctx.output('file', redactor.redact(located.location));
+        }
+        const toDo = Object.keys(add).length
+          ? `add these annotations by hand: ${listed(add)}`
+          : `its annotations differ from the onboarding's (it has ${listed(
+              kept,
+            )}): change them by hand if they should find the onboarded workloads`;
         done(
           `${entityRef} is defined in ${
             located.location ? `${located.location}, ` : ''
-          }${located.why}: add these annotations by hand: ${listed(add)}`,
+          }${located.why}: ${toDo}`,
           add,
         );
         return;
@@ -313,6 +327,16 @@ export function createCatalogAnnotateAction(
           return;
         }
         const { add, kept } = missingAnnotations(document.annotations, wanted);
+        if (!Object.keys(add).length) {
+          // Set, though empty or to other values: theirs to change, not an empty commit.
+          ctx.output('file', located.path);
+          done(
+            `${where} already sets ${entityRef}'s ${listed(
+              kept,
+            )}, other values than the onboarding's: left as they are`,
+          );
+          return;
+        }
         for (const [k, v] of Object.entries(kept)) {
           logger.warn(
             `${entityRef} already has ${k}: ${v}; left as it is (the onboarding used ${wanted[k]})`,
