@@ -20,7 +20,8 @@ function columns(withCluster: boolean): CompactColumn<Finding>[] {
       title: 'Finding',
       render: f => (
         <>
-          <Typography variant="body2">
+          {/* A div: the chip is one, and a paragraph may not hold it. */}
+          <Typography variant="body2" component="div">
             <strong>{f.title}</strong> <Chip size="small" label={f.code} />
           </Typography>
           <Typography variant="body2" color="textSecondary">
