@@ -31,16 +31,20 @@ const demoEntities = path.resolve(__dirname, '../../../examples/entities.yaml');
  * A step input as the scaffolder renders it where the whole value is one
  * `${{ parameters.NAME }}` expression: the parameter's value, type kept.
  */
+/** Fills `${{ parameters.X }}` and `${{ steps.ID.output.X }}`, as the scaffolder would. */
 function render(
   input: Record<string, unknown>,
   parameters: Record<string, unknown>,
+  steps: Record<string, Record<string, unknown>> = {},
 ) {
   return Object.fromEntries(
     Object.entries(input).map(([key, value]) => {
-      const match =
-        typeof value === 'string' &&
-        /^\$\{\{ parameters\.(\w+) \}\}$/.exec(value);
-      return [key, match ? parameters[match[1]] : value];
+      if (typeof value !== 'string') return [key, value];
+      const parameter = /^\$\{\{ parameters\.(\w+) \}\}$/.exec(value);
+      if (parameter) return [key, parameters[parameter[1]]];
+      const output = /^\$\{\{ steps\.([\w-]+)\.output\.(\w+) \}\}$/.exec(value);
+      if (output) return [key, steps[output[1]]?.[output[2]]];
+      return [key, value];
     }),
   );
 }
@@ -143,11 +147,16 @@ describe('templates/onboard-service', () => {
     for (const step of template.spec.steps) {
       const run = await runAction(
         actions[step.action],
-        render(step.input, parameters),
+        render(step.input, parameters, outputs),
         { workspacePath },
       );
       outputs[step.id] = run.outputs;
     }
+    // The workload's own labels, which the annotate step selects it by.
+    expect(outputs.generate.selector).toEqual({
+      app: 'inventory',
+      team: 'supply',
+    });
     expect(outputs.generate.changedFiles).toEqual(
       outputs['pull-request'].changedFiles,
     );

@@ -95,6 +95,11 @@ export function createOnboardGenerateAction(
         trustDomain: z =>
           z.string({ description: "The service's trust domain." }),
         cluster: z => z.string({ description: 'The cluster onboarded into.' }),
+        selector: z =>
+          z.record(z.string(), z.string(), {
+            description:
+              "The pod labels the policies select: the request's, else the workload's, else app=<service>. The annotate step's selector.",
+          }),
         branch: z =>
           z.string({
             description:
@@ -177,6 +182,7 @@ export function createOnboardGenerateAction(
       ctx.output('spiffeId', result.plan.spiffeId);
       ctx.output('trustDomain', result.plan.trustDomain);
       ctx.output('cluster', result.plan.cluster);
+      ctx.output('selector', result.plan.request.selector);
       ctx.output('branch', branchName(result.plan));
       ctx.output('title', pullRequestTitle(result.plan));
       ctx.output(

@@ -133,7 +133,7 @@ spec:
       'kind: Component\nmetadata:\n  name: inventory-api\n  annotations: {x: y}  # flow\n';
     const edited = annotate(flow);
     expect(edited).toBe(
-      'kind: Component\nmetadata:\n  name: inventory-api\n  annotations: {x: y, backstage.io/kubernetes-label-selector: "app=inventory-api,tier=api", backstage.io/kubernetes-namespace: "inventory", backstage.io/kubernetes-cluster: "backend"}  # flow\n',
+      'kind: Component\nmetadata:\n  name: inventory-api\n  annotations: {x: y, backstage.io/kubernetes-label-selector: "app=inventory-api,tier=api", backstage.io/kubernetes-namespace: inventory, backstage.io/kubernetes-cluster: backend}  # flow\n',
     );
     expect(documents(edited)[0].metadata.annotations).toEqual({
       x: 'y',
@@ -164,7 +164,7 @@ spec:
     const text =
       'kind: Component\nmetadata:\n  name: inventory-api\n  annotations: [a]\n';
     expect(() => annotate(text)).toThrow(
-      /^catalog-info\.yaml: the entity's metadata\.annotations is not a map/,
+      /^catalog-info\.yaml: the annotations cannot be added in place \(metadata\.annotations is not a map\); add them by hand$/,
     );
   });
 });

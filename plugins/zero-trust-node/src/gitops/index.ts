@@ -15,3 +15,4 @@ export type {
   WriteOnboardingOptions,
   WriteOnboardingResult,
 } from './types';
+export { setMapEntries, YamlEditError } from './yamlEdit';

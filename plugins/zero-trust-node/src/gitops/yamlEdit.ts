@@ -49,9 +49,11 @@ function afterLineOf(text: string, valueEnd: number): number {
   return newline === -1 ? text.length : newline + 1;
 }
 
+/** Inserts a whole line, ending it as the file ends its lines (`\r\n` or `\n`). */
 function insertLine(text: string, at: number, line: string): string {
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
   const needsNewline = at === text.length && !text.endsWith('\n');
-  return `${text.slice(0, at)}${needsNewline ? '\n' : ''}${line}\n${text.slice(
+  return `${text.slice(0, at)}${needsNewline ? eol : ''}${line}${eol}${text.slice(
     at,
   )}`;
 }
@@ -113,11 +115,12 @@ function insertIntoMap(
   value: string,
   json: boolean,
 ): string {
-  const entry = `${scalarText(key, undefined, json)}: ${scalarText(
-    value,
-    undefined,
-    json,
-  )}`;
+  const written = (s: string) => {
+    const plain = scalarText(s, undefined, json);
+    // In a flow map a plain scalar may not hold `,` `[` `]` `{` `}`: quote it there.
+    return map.flow && /[,[\]{}]/.test(plain) ? JSON.stringify(s) : plain;
+  };
+  const entry = `${written(key)}: ${written(value)}`;
   if (map.flow) {
     return insertIntoFlow(text, map, '}', entry);
   }
