@@ -31,8 +31,8 @@ import {
   namespaceAnnotation,
   wantedAnnotations,
 } from '../catalog/kubernetesAnnotations';
-import { PullRequestRef } from '../forges/types';
 import { GitopsRepositories } from '../gitops/GitopsRepositories';
+import { publishBranch } from '../gitops/publishBranch';
 import { onboardingRequestInput } from '../onboarding/requestInput';
 import {
   rejectUnknownInputs,
@@ -114,11 +114,6 @@ const listed = (annotations: Record<string, string>) =>
   Object.entries(annotations)
     .map(([k, v]) => `${k}: ${v}`)
     .join(', ');
-
-const prRef = (pr: PullRequestRef): PullRequestRef =>
-  pr.number === undefined
-    ? { url: pr.url }
-    : { url: pr.url, number: pr.number };
 
 /**
  * `zero-trust:catalog:annotate`: makes sure the component's catalog entity carries
@@ -358,53 +353,17 @@ export function createCatalogAnnotateAction(
             requestedBy: ctx.user?.ref,
           }),
         };
-        const tree = await git.commitOnBranch(
+        const { pullRequest: pr } = await publishBranch({
+          git,
+          forge,
           branch,
-          [located.path],
-          annotateCommitMessage(name, add, ctx.user?.ref),
-        );
-        const remoteHead = await git.remoteBranchHead(branch);
-        if (
-          remoteHead !== undefined &&
-          (await git.remoteBranchTree(branch)) === tree
-        ) {
-          logger.info(`${branch} already holds this change; nothing to push`);
-        } else {
-          // The branch belongs to the action: a base that moved replaces its commit,
-          // guarded by a lease against concurrent pushes.
-          await ctx.checkpoint({
-            key: `zero-trust.annotate.push.${forge.name}.${branch}.${tree}`,
-            fn: async () => {
-              const commit = await git.push(branch, remoteHead);
-              logger.info(`Pushed ${commit} to ${branch}`);
-            },
-          });
-        }
-
-        const pr = await ctx.checkpoint({
-          key: `zero-trust.annotate.pull-request.${forge.name}.${branch}`,
-          fn: async () => {
-            const existing = await forge.findOpenPullRequest(branch);
-            if (!existing) {
-              const opened = await forge.createPullRequest({
-                branch,
-                base,
-                content,
-              });
-              logger.info(`Opened ${opened.url}`);
-              return prRef(opened);
-            }
-            if (
-              existing.title === content.title &&
-              existing.body === content.body
-            ) {
-              logger.info(`${existing.url} is up to date`);
-              return prRef(existing);
-            }
-            const updated = await forge.updatePullRequest(existing, content);
-            logger.info(`Updated ${updated.url}`);
-            return prRef(updated);
-          },
+          base,
+          files: [located.path],
+          message: annotateCommitMessage(name, add, ctx.user?.ref),
+          content,
+          checkpoint: ctx.checkpoint,
+          logger,
+          checkpointPrefix: 'zero-trust.annotate',
         });
         ctx.output('annotated', true);
         ctx.output('pullRequestUrl', redactor.redact(pr.url));

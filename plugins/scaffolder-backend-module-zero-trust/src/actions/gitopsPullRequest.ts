@@ -4,6 +4,7 @@ import { z as zod } from 'zod/v3';
 import { onboardRepository } from '@zero-trust/backstage-plugin-zero-trust-node';
 import { PullRequestRef } from '../forges/types';
 import { GitopsRepositories } from '../gitops/GitopsRepositories';
+import { publishBranch } from '../gitops/publishBranch';
 import {
   branchName,
   commitMessage,
@@ -43,12 +44,6 @@ const inputSchema = {
   ...onboardingRequestInput,
 };
 const inputFields = Object.keys(inputSchema);
-
-/** What a checkpoint keeps of a pull request: not its (long) description. */
-const ref = (pr: PullRequestRef): PullRequestRef =>
-  pr.number === undefined
-    ? { url: pr.url }
-    : { url: pr.url, number: pr.number };
 
 /** The forge or git refused something the action asked: the message says what. */
 export class GitopsPullRequestError extends CustomErrorBase {}
@@ -207,56 +202,22 @@ export function createGitopsPullRequestAction(
           return;
         }
 
-        const tree = await git.commitOnBranch(
+        const {
+          head,
+          pushed,
+          pullRequest: pr,
+          created,
+        } = await publishBranch({
+          git,
+          forge,
           branch,
-          changedFiles,
-          commitMessage(result.plan, ctx.user?.ref),
-        );
-        const remoteHead = await git.remoteBranchHead(branch);
-        const upToDate =
-          remoteHead !== undefined &&
-          (await git.remoteBranchTree(branch)) === tree;
-        let head: string;
-        if (upToDate) {
-          logger.info(`${branch} already holds this change; nothing to push`);
-          head = remoteHead;
-        } else {
-          // The branch belongs to the action: a changed request (or a base that moved)
-          // replaces its commit, guarded by a lease against concurrent pushes.
-          head = await ctx.checkpoint({
-            key: `zero-trust.push.${forge.name}.${branch}.${tree}`,
-            fn: async () => {
-              const commit = await git.push(branch, remoteHead);
-              logger.info(`Pushed ${commit} to ${branch}`);
-              return commit;
-            },
-          });
-        }
-
-        const { pr, created } = await ctx.checkpoint({
-          key: `zero-trust.pull-request.${forge.name}.${branch}`,
-          fn: async () => {
-            const existing = await forge.findOpenPullRequest(branch);
-            if (!existing) {
-              const opened = await forge.createPullRequest({
-                branch,
-                base,
-                content,
-              });
-              logger.info(`Opened ${opened.url}`);
-              return { pr: ref(opened), created: true };
-            }
-            if (
-              existing.title === content.title &&
-              existing.body === content.body
-            ) {
-              logger.info(`${existing.url} is up to date`);
-              return { pr: ref(existing), created: false };
-            }
-            const updated = await forge.updatePullRequest(existing, content);
-            logger.info(`Updated ${updated.url}`);
-            return { pr: ref(updated), created: false };
-          },
+          base,
+          files: changedFiles,
+          message: commitMessage(result.plan, ctx.user?.ref),
+          content,
+          checkpoint: ctx.checkpoint,
+          logger,
+          checkpointPrefix: 'zero-trust',
         });
         if (created) {
           await forge.decoratePullRequest(pr, {
@@ -264,7 +225,7 @@ export function createGitopsPullRequestAction(
             checkpoint: ctx.checkpoint,
           });
         }
-        outputs(pr, !upToDate);
+        outputs(pr, pushed);
 
         if (recorder) {
           const url = redactor.redact(pr.url);
