@@ -39,7 +39,7 @@ export function CompactTable<T>(props: {
   columns: CompactColumn<T>[];
   rows: T[];
   pageSize: number;
-  /** A filter box, shown when the rows fill more than one page. */
+  /** A filter box, shown when the rows fill more than one page; `term` comes trimmed and lower-cased. */
   matches?: (row: T, term: string) => boolean;
   title?: ReactNode;
   emptyContent?: ReactNode;
