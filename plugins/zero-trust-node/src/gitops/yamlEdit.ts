@@ -53,9 +53,9 @@ function afterLineOf(text: string, valueEnd: number): number {
 function insertLine(text: string, at: number, line: string): string {
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
   const needsNewline = at === text.length && !text.endsWith('\n');
-  return `${text.slice(0, at)}${needsNewline ? eol : ''}${line}${eol}${text.slice(
-    at,
-  )}`;
+  return `${text.slice(0, at)}${
+    needsNewline ? eol : ''
+  }${line}${eol}${text.slice(at)}`;
 }
 
 function column(text: string, pos: number): number {
