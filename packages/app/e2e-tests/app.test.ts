@@ -14,6 +14,7 @@
  * limitations under the License.
  */
 
+import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { test, expect, type Page, type TestInfo } from '@playwright/test';
 
@@ -43,14 +44,21 @@ const firstLoadTimeout = 60_000;
 // The catalog ingests examples/entities.yaml shortly after the backend starts.
 const catalogTimeout = 120_000;
 
-/** e2e-screenshots/ at the repository root (next to playwright.config.ts). */
-function screenshotPath(testInfo: TestInfo, name: string): string {
+/** The repository root (where playwright.config.ts is). */
+function repoRoot(testInfo: TestInfo): string {
   const configFile = testInfo.config.configFile;
-  const root = configFile
+  return configFile
     ? path.dirname(configFile)
     : path.resolve(__dirname, '../../..');
-  return path.join(root, 'e2e-screenshots', name);
 }
+
+/** e2e-screenshots/ at the repository root. */
+function screenshotPath(testInfo: TestInfo, name: string): string {
+  return path.join(repoRoot(testInfo), 'e2e-screenshots', name);
+}
+
+/** The branch the template pushes for inventory-api. */
+const inventoryBranch = 'zero-trust/onboard-backend-inventory-inventory-api';
 
 /**
  * A screenshot of the whole page. Backstage scrolls inside its content area
@@ -262,11 +270,7 @@ test('a guest browses the catalog and the Security tab, then onboards a service 
     await expect(page.getByRole('link', { name: 'Security tab' })).toBeVisible({
       timeout: catalogTimeout,
     });
-    await expect(
-      page
-        .getByText('zero-trust/onboard-backend-inventory-inventory-api')
-        .first(),
-    ).toBeVisible();
+    await expect(page.getByText(inventoryBranch).first()).toBeVisible();
     await fullPageScreenshot(
       page,
       screenshotPath(testInfo, 'onboard-task.png'),
@@ -285,6 +289,40 @@ test('a guest browses the catalog and the Security tab, then onboards a service 
     await fullPageScreenshot(
       page,
       screenshotPath(testInfo, 'zero-trust-requests.png'),
+    );
+  });
+
+  await test.step('merging the branch closes the loop: converged, and in the mesh', async () => {
+    // What a forge's merge button does with a branch made from main: a fast-forward.
+    // The backend reads this repository's main as the backend cluster (a GitOps
+    // controller's sync) and the tracker follows the request every 10 s.
+    const gitops = path.join(repoRoot(testInfo), '.cache', 'e2e-gitops.git');
+    const git = (...args: string[]) =>
+      execFileSync('git', ['--git-dir', gitops, ...args], { encoding: 'utf8' });
+    git(
+      'merge-base',
+      '--is-ancestor',
+      'refs/heads/main',
+      `refs/heads/${inventoryBranch}`,
+    );
+    git('update-ref', 'refs/heads/main', `refs/heads/${inventoryBranch}`);
+
+    await expect(async () => {
+      await page.goto('/catalog/default/component/inventory-api/security');
+      await expect(
+        page.getByRole('row').filter({ hasText: 'Converged' }).first(),
+      ).toBeVisible({ timeout: 5_000 });
+    }).toPass({ timeout: 120_000 });
+    // The tab now shows the service in the mesh, with the identity the preview promised.
+    await expect(
+      page
+        .getByText('spiffe://internal.example/ns/inventory/sa/inventory')
+        .first(),
+    ).toBeVisible();
+    await expect(page.getByText('Outside the mesh').first()).toBeHidden();
+    await fullPageScreenshot(
+      page,
+      screenshotPath(testInfo, 'inventory-converged.png'),
     );
   });
 

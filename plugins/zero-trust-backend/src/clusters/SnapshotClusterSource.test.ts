@@ -76,12 +76,12 @@ describe('SnapshotClusterSource', () => {
     const changes = jest.fn();
     source.onChange(changes);
     await source.start();
-    expect(source.status().state).toBe('synced');
+    expect(source.status()).toMatchObject({ state: 'synced', source: 'git' });
 
     // The same state as the folder itself.
     const fromFolder = await folderReader(
       path.join(repoRoot, 'examples/gitops/clusters/backend'),
-    )();
+    ).read();
     const summary = (objects: any) => {
       const s = buildClusterState('backend', objects);
       return [

@@ -5,19 +5,27 @@ import type {
 import { loadManifests } from '@zero-trust/backstage-plugin-zero-trust-node';
 import { ClusterSource } from './ClusterSource';
 
-/** Reads a snapshot's manifests; throws with a message fit for the cluster's status. */
-export type SnapshotReader = () => Promise<SourcedObject[]>;
+/** Where a snapshot comes from, and how to read its manifests. */
+export interface SnapshotReader {
+  /** A folder of manifests, or a GitOps repository's branch. */
+  source: 'snapshot' | 'git';
+  /** Throws with a message fit for the cluster's status. */
+  read(): Promise<SourcedObject[]>;
+}
 
 /** A folder (or file) of manifests, as the CLI reads one. */
 export function folderReader(path: string): SnapshotReader {
-  return async () => {
-    try {
-      return await loadManifests(path);
-    } catch (error) {
-      throw new Error(
-        `cannot read snapshot ${path}: ${(error as Error).message}`,
-      );
-    }
+  return {
+    source: 'snapshot',
+    read: async () => {
+      try {
+        return await loadManifests(path);
+      } catch (error) {
+        throw new Error(
+          `cannot read snapshot ${path}: ${(error as Error).message}`,
+        );
+      }
+    },
   };
 }
 
@@ -29,20 +37,18 @@ export function folderReader(path: string): SnapshotReader {
  */
 export class SnapshotClusterSource implements ClusterSource {
   private current?: SourcedObject[];
-  private state: ClusterStatus = {
-    state: 'syncing',
-    source: 'snapshot',
-    degraded: [],
-  };
+  private state: ClusterStatus;
   private readonly listeners = new Set<() => void>();
   private timer?: NodeJS.Timeout;
   private reading?: Promise<void>;
 
   constructor(
     readonly name: string,
-    private readonly read: SnapshotReader,
+    private readonly reader: SnapshotReader,
     private readonly refreshMs?: number,
-  ) {}
+  ) {
+    this.state = { state: 'syncing', source: reader.source, degraded: [] };
+  }
 
   async start(): Promise<void> {
     await this.reload();
@@ -82,10 +88,10 @@ export class SnapshotClusterSource implements ClusterSource {
   private async readOnce(): Promise<void> {
     const before = { objects: this.current, state: this.state.state };
     try {
-      this.current = await this.read();
+      this.current = await this.reader.read();
       this.state = {
         state: 'synced',
-        source: 'snapshot',
+        source: this.reader.source,
         lastSyncedAt: new Date().toISOString(),
         degraded: [],
       };
@@ -98,7 +104,12 @@ export class SnapshotClusterSource implements ClusterSource {
             staleSince: this.state.staleSince ?? new Date().toISOString(),
             message,
           }
-        : { state: 'failed', source: 'snapshot', message, degraded: [] };
+        : {
+            state: 'failed',
+            source: this.reader.source,
+            message,
+            degraded: [],
+          };
     }
     // A reader returns the same objects while nothing changed: no model rebuild then.
     if (before.objects !== this.current || before.state !== this.state.state) {

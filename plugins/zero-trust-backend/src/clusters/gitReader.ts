@@ -74,7 +74,7 @@ export interface GitSnapshot {
 export function gitReader(source: GitSnapshot): SnapshotReader {
   let mirror: string | undefined;
   let last: { sha: string; objects: SourcedObject[] } | undefined;
-  return async () => {
+  const read = async () => {
     try {
       if (!mirror) {
         const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'zt-gitops-'));
@@ -129,4 +129,5 @@ export function gitReader(source: GitSnapshot): SnapshotReader {
       );
     }
   };
+  return { source: 'git', read };
 }

@@ -28,8 +28,11 @@ export interface DegradedResource {
 /** @public */
 export interface ClusterStatus {
   state: ClusterSyncState;
-  /** `live` reads an API server; `snapshot` reads a folder of manifests. */
-  source: 'live' | 'snapshot';
+  /**
+   * `live` reads an API server; `snapshot` a folder of manifests; `git` a GitOps
+   * repository's branch, standing in for what its controller applies.
+   */
+  source: 'live' | 'snapshot' | 'git';
   /** ISO time of the last complete, current state. */
   lastSyncedAt?: string;
   /** ISO time the state stopped being current (only when `stale`). */

@@ -95,6 +95,7 @@ function columns(
       title: '',
       field: 'id',
       width: '6em',
+      cellStyle: { whiteSpace: 'nowrap' },
       render: r => (
         <Button
           size="small"

@@ -3,7 +3,7 @@ import Tooltip from '@material-ui/core/Tooltip';
 import Typography from '@material-ui/core/Typography';
 import type { ClusterInfo } from '@zero-trust/backstage-plugin-zero-trust-common';
 import { useMemo } from 'react';
-import { relativeTime, SyncStatus } from '../shared';
+import { relativeTime, sourceNames, SyncStatus } from '../shared';
 
 type Row = ClusterInfo & { id: string };
 
@@ -67,7 +67,7 @@ const columns: TableColumn<Row>[] = [
   {
     title: 'Source',
     field: 'status.source',
-    render: c => (c.status.source === 'live' ? 'live API server' : 'snapshot'),
+    render: c => sourceNames[c.status.source],
   },
   { title: 'Workloads', field: 'summary.workloads', type: 'numeric' },
   {

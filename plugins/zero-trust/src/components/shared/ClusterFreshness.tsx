@@ -6,6 +6,13 @@ import AlertTitle from '@material-ui/lab/AlertTitle';
 import type { ClusterStatus } from '@zero-trust/backstage-plugin-zero-trust-common';
 import { relativeTime } from './relativeTime';
 
+/** Where a cluster's state is read from, in a few words. */
+export const sourceNames: Record<ClusterStatus['source'], string> = {
+  live: 'a live cluster',
+  snapshot: 'a snapshot',
+  git: 'a GitOps branch',
+};
+
 function When(props: { iso?: string; fallback: string }) {
   if (!props.iso) return <>{props.fallback}</>;
   return (
@@ -29,8 +36,8 @@ export function ClusterFreshness(props: {
       {status.state === 'synced' && (
         <Typography variant="body2" color="textSecondary">
           Synced{' '}
-          <When iso={status.lastSyncedAt} fallback="at an unknown time" /> from
-          a {status.source === 'live' ? 'live cluster' : 'snapshot'}
+          <When iso={status.lastSyncedAt} fallback="at an unknown time" /> from{' '}
+          {sourceNames[status.source]}
         </Typography>
       )}
       {status.state === 'syncing' && (

@@ -1,5 +1,5 @@
 export { ApiErrorState } from './ApiErrorState';
-export { ClusterFreshness } from './ClusterFreshness';
+export { ClusterFreshness, sourceNames } from './ClusterFreshness';
 export { FindingsTable } from './FindingsTable';
 export {
   MeshModeStatus,
