@@ -467,6 +467,19 @@ describe('bad input', () => {
     expect(stderr).toContain('has unknown field "verb"');
   });
 
+  it('names the line where a queries file stops being JSON', async () => {
+    const queries = path.join(tmp, 'q.json');
+    await fs.writeFile(
+      queries,
+      '[\n  { "from": "plaintext", "to": "bookinfo/ratings" },\n  { "from": }\n]\n',
+    );
+    const { code, stderr } = await cli('check', backend, '--queries', queries);
+    expect(code).toBe(2);
+    expect(stderr).toBe(
+      `zero-trust check: ${queries}:3: not valid JSON: unexpected "}" at column 13\n`,
+    );
+  });
+
   it('asks for a full reference where a workload name exists in several clusters', async () => {
     const { code, stderr } = await cli(
       'check',

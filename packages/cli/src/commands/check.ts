@@ -1,4 +1,3 @@
-import { promises as fs } from 'node:fs';
 import {
   CheckQuery,
   CheckResult,
@@ -8,6 +7,7 @@ import {
 import { oneOf, parseCommandArgs, portNumber } from '../args';
 import { UsageError, exitCodes } from '../errors';
 import { CliIo } from '../io';
+import { readJsonFile } from '../jsonFile';
 import { loadSnapshots } from '../snapshots';
 
 export const checkUsage = `Usage:
@@ -49,24 +49,7 @@ function validateQuery(value: unknown, where: string): CheckQuery {
 }
 
 async function readQueries(file: string): Promise<CheckQuery[]> {
-  let text: string;
-  try {
-    text = await fs.readFile(file, 'utf8');
-  } catch (e) {
-    throw new UsageError(
-      `cannot read ${file}: ${
-        (e as NodeJS.ErrnoException).code === 'ENOENT'
-          ? 'no such file'
-          : (e as Error).message
-      }`,
-    );
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (e) {
-    throw new UsageError(`${file}: not valid JSON: ${(e as Error).message}`);
-  }
+  const parsed = await readJsonFile(file);
   if (!Array.isArray(parsed))
     throw new UsageError(`${file}: must hold a JSON array of queries`);
   return parsed.map((q, i) => validateQuery(q, `${file}[${i}]`));

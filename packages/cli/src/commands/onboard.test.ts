@@ -9,7 +9,7 @@ import {
 } from '@zero-trust/backstage-plugin-zero-trust-common';
 import { loadClusterSnapshot } from '@zero-trust/backstage-plugin-zero-trust-node';
 import { run } from '../run';
-import { jsonErrorOffset } from './onboard';
+import { jsonErrorOffset } from '../jsonFile';
 
 const repoRoot = path.resolve(__dirname, '../../../..');
 const examples = path.join(repoRoot, 'examples/gitops');
