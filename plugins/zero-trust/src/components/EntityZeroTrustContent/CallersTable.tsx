@@ -16,13 +16,13 @@ function rawSource(c: ResolvedCaller): string {
   }
 }
 
+/** The request-level limits of a caller's rules; its ports have their own column. */
 function narrowingText(c: ResolvedCaller): string {
-  const { methods, paths, hosts, ports } = c.narrowing;
+  const { methods, paths, hosts } = c.narrowing;
   const parts = [
     methods && `methods ${methods.join(', ')}`,
     paths && `paths ${paths.join(', ')}`,
     hosts && `hosts ${hosts.join(', ')}`,
-    ports && `ports ${ports.join(', ')}`,
   ].filter(Boolean);
   return parts.length ? parts.join('; ') : 'any request';
 }
