@@ -8,9 +8,9 @@ import { relativeTime } from './relativeTime';
 
 /** Where a cluster's state is read from, in a few words. */
 export const sourceNames: Record<ClusterStatus['source'], string> = {
-  live: 'a live cluster',
-  snapshot: 'a snapshot',
-  git: 'a GitOps branch',
+  live: 'live cluster',
+  snapshot: 'snapshot',
+  git: 'GitOps branch',
 };
 
 function When(props: { iso?: string; fallback: string }) {
@@ -36,8 +36,8 @@ export function ClusterFreshness(props: {
       {status.state === 'synced' && (
         <Typography variant="body2" color="textSecondary">
           Synced{' '}
-          <When iso={status.lastSyncedAt} fallback="at an unknown time" /> from{' '}
-          {sourceNames[status.source]}
+          <When iso={status.lastSyncedAt} fallback="at an unknown time" /> from
+          a {sourceNames[status.source]}
         </Typography>
       )}
       {status.state === 'syncing' && (

@@ -41,6 +41,8 @@ function columns(withCluster: boolean): CompactColumn<Finding>[] {
     },
     {
       title: 'Resource',
+      // Wide enough that a kind such as AuthorizationPolicy is not broken mid-word.
+      width: '15em',
       render: f => describeResource(f, withCluster),
     },
     {
