@@ -1,5 +1,6 @@
 import {
   deployment,
+  destinationRule,
   injected,
   meshApp,
   model,
@@ -65,6 +66,52 @@ describe('evaluateAccess per port', () => {
     );
     expect(access).toMatchObject({ decision: 'ALLOW', mtls: true });
     expect(access.ports).toHaveLength(2);
+  });
+});
+
+describe('a server outside the mesh', () => {
+  const build = (tls: string) =>
+    model(
+      namespace('client', injected),
+      deployment('client', 'c'),
+      namespace('legacy'),
+      ...meshApp('legacy', 'api', {
+        servicePorts: [{ name: 'http', port: 80, targetPort: 8080 }],
+      }),
+      destinationRule('client', 'to-legacy', {
+        host: 'api.legacy.svc.cluster.local',
+        trafficPolicy: { tls: { mode: tls } },
+      }),
+    );
+  const access = (m: ReturnType<typeof model>, from: string) =>
+    evaluateAccess(
+      { kind: 'workload', workload: m.resolveWorkload(from) },
+      m.resolveWorkload('legacy/api'),
+      { port: 8080 },
+    );
+
+  it('cannot be reached by a sidecar whose DestinationRule sets ISTIO_MUTUAL: nothing terminates the mTLS', () => {
+    const m = build('ISTIO_MUTUAL');
+    expect(access(m, 'client/c')).toMatchObject({
+      decision: 'DENY',
+      mtls: false,
+      reason: expect.stringMatching(
+        /^DestinationRule client\/to-legacy makes the client send Istio mTLS, but .*legacy\/api is outside the mesh and no proxy terminates it/,
+      ),
+    });
+    // Plaintext callers are not affected.
+    expect(
+      evaluateAccess({ kind: 'plaintext' }, m.resolveWorkload('legacy/api'), {
+        port: 8080,
+      }).decision,
+    ).toBe('ALLOW');
+  });
+
+  it('is reached in plaintext where the DestinationRule disables TLS', () => {
+    expect(access(build('DISABLE'), 'client/c')).toMatchObject({
+      decision: 'ALLOW',
+      mtls: false,
+    });
   });
 });
 

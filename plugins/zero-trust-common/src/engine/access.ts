@@ -136,10 +136,12 @@ function clientSide(conn: Connection, caller: Caller): string {
 }
 
 /** Why a failed connection cannot carry the request. */
-function failure(conn: Connection): string {
-  return conn.side === 'DestinationRule'
-    ? `DestinationRule ${conn.rule.namespace}/${conn.rule.name} makes the client send mTLS, but the server's mTLS is DISABLE`
-    : '';
+function failure(conn: Connection, server: WorkloadModel): string {
+  if (conn.side !== 'DestinationRule') return '';
+  const drRef = `DestinationRule ${conn.rule.namespace}/${conn.rule.name}`;
+  return server.inMesh
+    ? `${drRef} makes the client send mTLS, but the server's mTLS is DISABLE`
+    : `${drRef} makes the client send Istio mTLS, but ${server.id} is outside the mesh and no proxy terminates it: the connection fails`;
 }
 
 /** The server's mode on a port as its data plane enforces it. */
@@ -347,12 +349,26 @@ export function decideAccess(
     const known = server.ports.map(p => p.port);
     let ports: (number | undefined)[] = known.length ? known : [undefined];
     if (attributes.port !== undefined) ports = [attributes.port];
-    return ports.map(port => ({
-      port,
-      decision: 'ALLOW',
-      mtls: false,
-      by: 'no proxy',
-    }));
+    return ports.map((port): PortDecision => {
+      // No proxy enforces anything, but a sidecar client whose DestinationRule sets
+      // ISTIO_MUTUAL still originates mTLS that nothing terminates, so the connection
+      // fails: a TLS conflict (https://istio.io/latest/docs/ops/common-problems/network-issues/).
+      // Auto mTLS sends plaintext to a server without a proxy, as to a DISABLE port.
+      const conn = connection(
+        caller,
+        server.ports.find(p => p.port === port),
+        'DISABLE',
+      );
+      return conn.failed
+        ? {
+            port,
+            decision: 'DENY',
+            mtls: false,
+            by: 'connection',
+            connection: conn,
+          }
+        : { port, decision: 'ALLOW', mtls: false, by: 'no proxy' };
+    });
   }
   const plan = planFor(server);
   const ports =
@@ -386,7 +402,7 @@ function describe(
         [],
       );
     case 'connection':
-      return worded(failure(d.connection), []);
+      return worded(failure(d.connection, server), []);
     case 'STRICT':
       return worded(
         `${clientSide(d.connection, caller)}, and STRICT mTLS${
