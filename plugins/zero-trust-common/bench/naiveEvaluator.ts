@@ -395,8 +395,14 @@ function onePort(
   port: number | undefined,
   attributes: RequestAttributes,
 ): NaiveDecision {
-  if (server.membership.mode === 'none')
-    return { decision: 'ALLOW', mtls: false };
+  if (server.membership.mode === 'none') {
+    // No proxy: nothing is enforced, but Istio mTLS a client originates toward it (its
+    // DestinationRule's ISTIO_MUTUAL) is terminated by nothing, so that fails.
+    const known = server.ports.find(p => p.port === port);
+    return clientSendsMtls(state, caller, known, 'DISABLE') === undefined
+      ? { decision: 'DENY', mtls: false }
+      : { decision: 'ALLOW', mtls: false };
+  }
   const ambient = server.membership.mode === 'ambient';
   let mode =
     port === undefined ? server.mtls.mode : mtlsOnPort(server.mtls, port);
