@@ -51,6 +51,7 @@ export const findingCodes = [
   'ZT013',
   'ZT014',
   'ZT015',
+  'ZT016',
 ] as const;
 
 /** @public */
@@ -235,6 +236,16 @@ export const findingCatalogue: Record<FindingCode, FindingDefinition> = {
     remediation:
       'Deploy a waypoint for the workload and attach the policy to it with targetRefs, or drop the L7 fields. Enforced by ztunnel, such a policy fails safe by turning into a DENY.',
     docs: 'https://istio.io/latest/docs/ambient/usage/l4-policy/',
+  },
+  ZT016: {
+    code: 'ZT016',
+    title: 'DestinationRule sends mesh mTLS to a workload outside the mesh',
+    severity: 'medium',
+    controls: ['SC-8'],
+    remediation:
+      'Onboard the workload to the mesh so that a proxy terminates the mTLS, or set tls mode DISABLE for its host in the DestinationRule until it has one. Until then, calls from in-mesh clients fail.',
+    // "503 errors after setting destination rule": a TLS conflict between client and server.
+    docs: 'https://istio.io/latest/docs/ops/common-problems/network-issues/',
   },
 };
 

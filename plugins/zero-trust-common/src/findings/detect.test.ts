@@ -234,6 +234,21 @@ it.each<[string, () => Obj[]]>([
       }),
     ],
   ],
+  [
+    'ZT016',
+    () => [
+      ...base(),
+      ns('legacy', {}),
+      deploy('legacy', 'billing'),
+      svc('legacy', 'billing'),
+      dr(
+        'shop',
+        'to-billing',
+        'billing.legacy.svc.cluster.local',
+        'ISTIO_MUTUAL',
+      ),
+    ],
+  ],
 ])('%s fires for its weakness', (code, objects) => {
   expect(codes(objects())).toContain(code);
 });
@@ -260,6 +275,32 @@ it('names the workloads a DestinationRule affects, also from another namespace (
   ]);
   expect(zt011[0].workload).toBeUndefined();
   expect(findingWorkloads(zt011[0])).toEqual(['c1/shop/api']);
+});
+
+it('names the workloads outside the mesh that a DestinationRule sends mTLS to (ZT016), and stays quiet once they are in it', () => {
+  const objects = (legacyLabels: Record<string, string>) => [
+    ...base(),
+    ns('legacy', legacyLabels),
+    deploy('legacy', 'billing'),
+    svc('legacy', 'billing'),
+    // A mesh-wide rule for every host, as many meshes have.
+    dr('istio-system', 'mesh-mtls', '*.local', 'ISTIO_MUTUAL'),
+  ];
+  const found = detectFindings(multiClusterModel({ c1: objects({}) })).filter(
+    f => f.code === 'ZT016',
+  );
+  expect(found).toEqual([
+    expect.objectContaining({
+      resource: expect.objectContaining({
+        kind: 'DestinationRule',
+        namespace: 'istio-system',
+        name: 'mesh-mtls',
+      }),
+      workloads: ['c1/legacy/billing'],
+      message: expect.stringContaining('c1/legacy/billing is outside the mesh'),
+    }),
+  ]);
+  expect(codes(objects(injected))).not.toContain('ZT016');
 });
 
 it('accepts a principal of another known cluster and checks it exists there (ZT008, not ZT009)', () => {

@@ -422,10 +422,9 @@ function meshConfigFindings(cluster: ClusterModel, out: Finding[]) {
       );
     }
   }
-  // In-mesh workloads by the hostname of each Service that exposes them.
+  // Workloads by the hostname of each Service that exposes them.
   const byHost = new Map<string, WorkloadModel[]>();
   for (const w of cluster.workloads) {
-    if (!w.inMesh) continue;
     for (const p of w.ports) {
       for (const { service } of p.services) {
         const h = serviceHost(service.namespace, service.name);
@@ -437,13 +436,35 @@ function meshConfigFindings(cluster: ClusterModel, out: Finding[]) {
   }
   for (const rule of destinationRules) {
     const modes = [rule.tlsMode, ...Object.values(rule.portLevelTls)];
-    if (!modes.includes('DISABLE')) continue;
     const host = resolveRuleHost(rule);
-    const targets = host.includes('*')
+    const matched = host.includes('*')
       ? [...byHost]
           .filter(([h]) => stringMatches(host, h))
           .flatMap(([, workloads]) => workloads)
       : byHost.get(host) ?? [];
+    // A sidecar client originates Istio mTLS that a workload without a proxy cannot
+    // terminate: the connection fails (a TLS conflict,
+    // https://istio.io/latest/docs/ops/common-problems/network-issues/).
+    const outside = [...new Set(matched.filter(w => !w.inMesh))];
+    if (modes.includes('ISTIO_MUTUAL') && outside.length) {
+      out.push(
+        finding(
+          'ZT016',
+          policyRef(cluster, 'DestinationRule', rule.namespace, rule.name),
+          `DestinationRule ${rule.namespace}/${
+            rule.name
+          } sends Istio mTLS toward ${host}, but ${outside
+            .map(w => w.id)
+            .join(', ')} ${
+            outside.length === 1 ? 'is' : 'are'
+          } outside the mesh: no proxy terminates it, so calls from in-mesh clients fail.`,
+          undefined,
+          outside,
+        ),
+      );
+    }
+    if (!modes.includes('DISABLE')) continue;
+    const targets = [...new Set(matched.filter(w => w.inMesh))];
     if (!targets.length) continue;
     const strict = targets.filter(w => w.mtls.mode === 'STRICT');
     out.push(
