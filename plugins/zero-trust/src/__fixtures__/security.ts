@@ -40,6 +40,7 @@ import {
 export {
   authorizationPolicy,
   clusterState,
+  destinationRule,
   injected,
   meshApp,
   meshConfigMap,

@@ -6,6 +6,7 @@ import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import {
   bookinfoModel,
+  destinationRule,
   entitySecurity,
   EntitySecurityOptions,
   peerAuthentication,
@@ -213,6 +214,29 @@ describe('EntityZeroTrustContent', () => {
       ),
     ).toBeInTheDocument();
     expect(screen.getByText(/No caller can reach it/)).toBeInTheDocument();
+  });
+
+  it('shows a DestinationRule that sends it mTLS it cannot terminate, outside the mesh, as a client-side conflict', async () => {
+    const model = bookinfoModel({
+      backend: [
+        destinationRule('bookinfo', 'to-inventory', {
+          host: 'inventory-api.inventory.svc.cluster.local',
+          trafficPolicy: { tls: { mode: 'ISTIO_MUTUAL' } },
+        }),
+      ],
+    });
+    serve(
+      security('inventory-api', ['backend/inventory/inventory-api'], { model }),
+    );
+    await renderTab('inventory-api');
+
+    expect(
+      await screen.findByText(
+        /DestinationRule bookinfo\/to-inventory sends Istio mTLS toward inventory-api\.inventory\.svc\.cluster\.local, but backend\/inventory\/inventory-api is outside the mesh/,
+        { selector: '.MuiAlert-message' },
+      ),
+    ).toBeInTheDocument();
+    expect(screen.getByText('Findings (2)')).toBeInTheDocument();
   });
 
   it('offers to onboard a workload outside the mesh, with the template form filled in', async () => {

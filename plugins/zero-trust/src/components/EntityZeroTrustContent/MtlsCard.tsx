@@ -21,11 +21,12 @@ const useStyles = makeStyles(theme => ({
 
 /**
  * What the workload accepts (its PeerAuthentication mode, per port where overridden)
- * and client-side conflicts: DestinationRules that make callers send plaintext.
+ * and client-side conflicts: DestinationRules that make callers send plaintext to it,
+ * or Istio mTLS that it has no proxy to terminate.
  */
 export function MtlsCard(props: {
   workload: SecurityWorkload;
-  /** DestinationRule findings (ZT011) about this workload. */
+  /** DestinationRule findings (ZT011, ZT016) about this workload. */
   conflicts: Finding[];
 }) {
   const { workload: w, conflicts } = props;
@@ -90,7 +91,7 @@ export function MtlsCard(props: {
         ))
       ) : (
         <Typography variant="body2" color="textSecondary">
-          No DestinationRule turns off mTLS toward it.
+          No DestinationRule sends it TLS it cannot take.
         </Typography>
       )}
     </InfoCard>

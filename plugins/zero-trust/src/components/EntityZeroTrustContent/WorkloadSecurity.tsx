@@ -5,7 +5,7 @@ import type {
   SecurityWorkload,
 } from '@zero-trust/backstage-plugin-zero-trust-common';
 import {
-  destinationRuleConflict,
+  isDestinationRuleConflict,
   FindingsTable,
   workloadFindings,
 } from '../shared';
@@ -37,7 +37,7 @@ export function WorkloadSecurity(props: {
 }) {
   const { workload, namespaceFindings } = props;
   const findings = workloadFindings(workload, namespaceFindings);
-  const conflicts = findings.filter(f => f.code === destinationRuleConflict);
+  const conflicts = findings.filter(isDestinationRuleConflict);
   const classes = useStyles();
   return (
     <div className={classes.workload}>

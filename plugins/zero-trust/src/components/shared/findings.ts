@@ -31,8 +31,16 @@ export function describeResource(f: Finding, withCluster = false): string {
   return withCluster ? `${where} (${cluster})` : where;
 }
 
-/** The finding code for a DestinationRule that turns off mTLS toward mesh workloads. */
-export const destinationRuleConflict = 'ZT011';
+/**
+ * The finding codes for a DestinationRule whose TLS the workload cannot take: mTLS
+ * turned off toward a mesh workload (ZT011), or Istio mTLS sent to one outside the
+ * mesh (ZT016).
+ */
+const destinationRuleConflicts = new Set(['ZT011', 'ZT016']);
+
+/** Whether a finding is such a client-side conflict. */
+export const isDestinationRuleConflict = (f: Finding) =>
+  destinationRuleConflicts.has(f.code);
 
 /**
  * The findings that concern one workload: its own (the backend includes there those

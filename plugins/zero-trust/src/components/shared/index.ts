@@ -12,7 +12,7 @@ export {
 export {
   bySeverity,
   describeResource,
-  destinationRuleConflict,
+  isDestinationRuleConflict,
   workloadFindings,
   worstFinding,
 } from './findings';
