@@ -17,7 +17,7 @@ export type {
 } from './model/buildClusterState';
 export { principalOf, spiffeIdOf, parsePrincipal } from './engine/identity';
 export type { ParsedPrincipal } from './engine/identity';
-export { meshMembership } from './engine/membership';
+export { isGatewayWorkload, meshMembership } from './engine/membership';
 export type { MeshMode, Membership } from './engine/membership';
 export type {
   Decision,

@@ -2,7 +2,7 @@ import { ClusterState } from '../model/types';
 import { detectFindings, Finding } from '../findings/detect';
 import { severityRank } from '../findings/catalogue';
 import { AllowedCaller, DenyException, allowedCallers } from './callers';
-import { MeshMode } from './membership';
+import { isGatewayWorkload, MeshMode } from './membership';
 import { MeshModel, WorkloadModel } from './MeshModel';
 import { EffectiveMtlsMode } from './peerAuthentication';
 import { PortProtocol } from './ports';
@@ -40,6 +40,12 @@ export interface WorkloadView {
   /** How it got its mesh mode, e.g. `namespace label istio-injection=enabled`. */
   meshReason: string;
   revision?: string;
+  /**
+   * An Istio gateway (pods injected with the `gateway` template). Its inbound listeners
+   * and their TLS come from Gateway resources, which the engine does not read yet: its
+   * mTLS and callers are analysed as a sidecar's would be.
+   */
+  gateway?: true;
   /** `spiffe://TD/ns/NS/sa/SA`, or null outside the mesh. */
   identity: string | null;
   trustDomain: string;
@@ -100,6 +106,7 @@ export function workloadView(w: WorkloadModel, model: MeshModel): WorkloadView {
     meshMode: w.membership.mode,
     meshReason: w.membership.reason,
     ...(w.membership.revision ? { revision: w.membership.revision } : {}),
+    ...(w.inMesh && isGatewayWorkload(w.workload) ? { gateway: true } : {}),
     identity: w.inMesh ? w.spiffeId : null,
     trustDomain: mesh.trustDomain,
     trustDomainAliases: mesh.trustDomainAliases,

@@ -7,7 +7,7 @@ import {
 } from '../__fixtures__/manifests';
 import { buildClusterState } from '../model/buildClusterState';
 import { principalOf, spiffeIdOf, parsePrincipal } from './identity';
-import { meshMembership } from './membership';
+import { isGatewayWorkload, meshMembership } from './membership';
 import { MeshModel } from './MeshModel';
 
 type Labels = Record<string, string>;
@@ -240,6 +240,32 @@ describe('meshMembership', () => {
       { object: deployment('apps', 'w') },
     ]).workloads[0];
     expect(meshMembership(undefined, workload).mode).toBe('none');
+  });
+});
+
+describe('isGatewayWorkload', () => {
+  it('recognises pods injected with the gateway template, alone or among others', () => {
+    const m = model(
+      namespace('edge', { 'istio-injection': 'enabled' }),
+      deployment('edge', 'ingress', {
+        annotations: { 'inject.istio.io/templates': 'gateway' },
+      }),
+      deployment('edge', 'both', {
+        annotations: { 'inject.istio.io/templates': 'sidecar, gateway' },
+      }),
+      deployment('edge', 'app', {
+        annotations: { 'inject.istio.io/templates': 'sidecar' },
+      }),
+      deployment('edge', 'plain'),
+    );
+    const gateway = (name: string) =>
+      isGatewayWorkload(m.resolveWorkload(`edge/${name}`).workload);
+    expect(['ingress', 'both', 'app', 'plain'].map(gateway)).toEqual([
+      true,
+      true,
+      false,
+      false,
+    ]);
   });
 });
 

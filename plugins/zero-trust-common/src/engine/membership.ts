@@ -130,3 +130,18 @@ function notInMeshReason(ns: Labels, workload: WorkloadInfo): string {
   }
   return 'no injection or ambient label on the namespace or the pod';
 }
+
+const injectTemplatesAnnotation = 'inject.istio.io/templates';
+
+/**
+ * Whether the workload's pods are an Istio gateway: injected with the `gateway`
+ * template (https://istio.io/latest/docs/setup/additional-setup/gateway/), so its
+ * proxy is a router whose listeners come from Gateway resources, not a sidecar.
+ *
+ * @public
+ */
+export function isGatewayWorkload(workload: WorkloadInfo): boolean {
+  return (workload.annotations[injectTemplatesAnnotation] ?? '')
+    .split(',')
+    .some(template => template.trim() === 'gateway');
+}

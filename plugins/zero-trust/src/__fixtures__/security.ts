@@ -182,6 +182,8 @@ export function bookinfoManifests(): Record<string, K8sObject[]> {
       namespace('edge', injected),
       ...meshApp('edge', 'edge-gateway', {
         sa: 'edge-gateway',
+        // An Istio gateway, as the demo's edge cluster has one.
+        annotations: { 'inject.istio.io/templates': 'gateway' },
         servicePorts: [{ name: 'https', port: 8443 }],
       }),
     ],

@@ -114,6 +114,8 @@ describe('EntityZeroTrustContent', () => {
     ).toBeInTheDocument();
     expect(within(row).getByText('bookinfo/reviews-allow')).toBeInTheDocument();
     expect(screen.getByText('Allowed callers (1)')).toBeInTheDocument();
+    // Not a gateway: no such caveat.
+    expect(screen.queryByText('An Istio gateway')).not.toBeInTheDocument();
   });
 
   it('shows a caller no entity claims by its raw source', async () => {
@@ -237,6 +239,16 @@ describe('EntityZeroTrustContent', () => {
       ),
     ).toBeInTheDocument();
     expect(screen.getByText('Findings (2)')).toBeInTheDocument();
+  });
+
+  it('says that an Istio gateway is analysed as a sidecar would be', async () => {
+    serve(security('edge-gateway', ['edge/edge/edge-gateway']));
+    await renderTab('edge-gateway');
+
+    expect(await screen.findByText('An Istio gateway')).toBeInTheDocument();
+    expect(
+      screen.getByText(/come from its Gateway resources/),
+    ).toBeInTheDocument();
   });
 
   it('offers to onboard a workload outside the mesh, with the template form filled in', async () => {

@@ -55,6 +55,18 @@ export function ExposureBanners(props: { workload: SecurityWorkload }) {
   const wide = open.filter(o => o.level === 'wide');
   const banners: JSX.Element[] = [];
 
+  if (workload.gateway) {
+    banners.push(
+      <Alert key="gateway" severity="info">
+        <AlertTitle>An Istio gateway</AlertTitle>
+        Its listeners, and the TLS they accept, come from its Gateway resources,
+        which this analysis does not read yet. The mTLS and callers below are
+        what a sidecar with the same policies would enforce: check the Gateway
+        servers' <code>tls.mode</code> for what it really accepts.
+      </Alert>,
+    );
+  }
+
   if (plaintext.outsideMesh) {
     banners.push(
       <Alert
