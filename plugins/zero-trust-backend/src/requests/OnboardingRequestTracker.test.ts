@@ -60,6 +60,18 @@ describe('OnboardingRequestTracker over a forge faked at the HTTP level and a li
     plan = await inventoryPlan();
   });
 
+  /** The cluster takes the change at minute `at`: that run finds the request converged. */
+  const convergesAt = async (id: string, at: number) => {
+    await cluster.sync(plan);
+    clock = minutes(at);
+    await tracker.run();
+    expect(await store.get(id)).toMatchObject({
+      state: 'converged',
+      convergedAt: minutes(at).toISOString(),
+      drift: [],
+    });
+  };
+
   beforeEach(async () => {
     cluster = await liveBackendCluster();
     const knex = await databases.init('SQLITE_3');
@@ -156,14 +168,7 @@ describe('OnboardingRequestTracker over a forge faked at the HTTP level and a li
       ].sort(),
     );
 
-    await cluster.sync(plan);
-    clock = minutes(3);
-    await tracker.run();
-    expect(await store.get(record.id)).toMatchObject({
-      state: 'converged',
-      convergedAt: minutes(3).toISOString(),
-      drift: [],
-    });
+    await convergesAt(record.id, 3);
     // Once merged, the forge is not asked again; the cluster still is.
     expect(github.countFor(7)).toBe(2);
     clock = minutes(4);
@@ -241,14 +246,7 @@ describe('OnboardingRequestTracker over a forge faked at the HTTP level and a li
       }),
     ]);
 
-    await cluster.sync(plan);
-    clock = minutes(31);
-    await tracker.run();
-    expect(await store.get(record.id)).toMatchObject({
-      state: 'converged',
-      convergedAt: minutes(31).toISOString(),
-      drift: [],
-    });
+    await convergesAt(record.id, 31);
   });
 
   it('stops following a merged request once a newer request for the same service is merged', async () => {
@@ -348,14 +346,7 @@ describe('OnboardingRequestTracker over a forge faked at the HTTP level and a li
       }),
     ]);
 
-    await cluster.sync(plan);
-    clock = minutes(12);
-    await tracker.run();
-    expect(await store.get(record.id)).toMatchObject({
-      state: 'converged',
-      convergedAt: minutes(12).toISOString(),
-      drift: [],
-    });
+    await convergesAt(record.id, 12);
   });
 
   it('closes a pull request closed without merging, and asks no more', async () => {
