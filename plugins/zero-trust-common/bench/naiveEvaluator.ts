@@ -451,14 +451,19 @@ function serverFacts(state: ClusterState, workload: WorkloadInfo): ServerFacts {
   const mtls = effectiveMtls(
     peerAuthenticationScopes(state.mesh, workload, state.peerAuthentications),
   );
+  const membership = membershipOf(state, workload);
+  // A dry-run policy is only logged (shadow rules); a sidecar still calls the provider
+  // of a dry-run CUSTOM one (pilot/pkg/security/authz/builder/builder.go).
+  const enforced = (p: AuthorizationPolicyInfo) =>
+    !p.dryRun || (membership.mode === 'sidecar' && p.action === 'CUSTOM');
   return {
     workload,
-    membership: membershipOf(state, workload),
+    membership,
     ports: workloadPorts(workload, state.services),
     mtls,
     // The point of the baseline: every policy, checked against this server.
-    policies: state.authorizationPolicies.filter(p =>
-      policyAppliesTo(p, state.mesh, workload),
+    policies: state.authorizationPolicies.filter(
+      p => enforced(p) && policyAppliesTo(p, state.mesh, workload),
     ),
   };
 }

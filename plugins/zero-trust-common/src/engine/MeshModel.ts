@@ -9,6 +9,7 @@ import {
 import {
   CompiledPolicy,
   compilePolicy,
+  isEnforced,
   policyAppliesTo,
 } from './authorization';
 import { DestinationRuleLookup } from './destinationRules';
@@ -27,16 +28,27 @@ export class WorkloadModel {
   private cachedMembership?: Membership;
   private cachedPorts?: WorkloadPort[];
   private cachedPolicies?: CompiledPolicy[];
+  private cachedCandidates?: CompiledPolicy[];
   private cachedScopes?: PeerAuthenticationScopes;
   private cachedMtls?: EffectiveMtls;
   // Every caller entry naming this workload holds these strings: build them once.
   private cachedId?: string;
   private cachedPrincipal?: string;
 
+  /**
+   * @param enforceDryRun - read `istio.io/dry-run` policies as if they were enforced:
+   *   what the workload would look like once the rollout finishes.
+   */
   constructor(
     readonly cluster: ClusterModel,
     readonly workload: WorkloadInfo,
+    readonly enforceDryRun = false,
   ) {}
+
+  /** The same workload with its dry-run policies enforced. */
+  withDryRunEnforced(): WorkloadModel {
+    return new WorkloadModel(this.cluster, this.workload, true);
+  }
 
   /** `CLUSTER/NAMESPACE/NAME`. */
   get id(): string {
@@ -86,9 +98,9 @@ export class WorkloadModel {
     return this.cachedPorts;
   }
 
-  /** The AuthorizationPolicies its sidecar or ztunnel enforces. */
-  get policies(): CompiledPolicy[] {
-    if (!this.cachedPolicies) {
+  /** The AuthorizationPolicies bound to its pods (selector or namespace), dry-run or not. */
+  private get boundPolicies(): CompiledPolicy[] {
+    if (!this.cachedCandidates) {
       const { mesh } = this.cluster.state;
       const candidates = [
         ...(this.cluster.policiesByNamespace.get(this.workload.namespace) ??
@@ -97,11 +109,28 @@ export class WorkloadModel {
           ? []
           : this.cluster.policiesByNamespace.get(mesh.rootNamespace) ?? []),
       ];
-      this.cachedPolicies = candidates.filter(p =>
+      this.cachedCandidates = candidates.filter(p =>
         policyAppliesTo(p.policy, mesh, this.workload),
       );
     }
+    return this.cachedCandidates;
+  }
+
+  /** The AuthorizationPolicies its sidecar or ztunnel enforces. */
+  get policies(): CompiledPolicy[] {
+    this.cachedPolicies ??= this.boundPolicies.filter(
+      p =>
+        this.enforceDryRun ||
+        isEnforced(p.policy, this.membership.mode === 'ambient'),
+    );
     return this.cachedPolicies;
+  }
+
+  /** Its `istio.io/dry-run` policies that are logged, not enforced. */
+  get dryRunPolicies(): CompiledPolicy[] {
+    return this.boundPolicies.filter(
+      p => !isEnforced(p.policy, this.membership.mode === 'ambient'),
+    );
   }
 
   get peerAuthentications(): PeerAuthenticationScopes {
@@ -203,6 +232,7 @@ export class ClusterModel {
       (this.policiesByNamespace.get(ns) ?? []).some(
         ({ policy }) =>
           policy.action === 'ALLOW' &&
+          !policy.dryRun &&
           !policy.targetRefs &&
           (!policy.selector || !Object.keys(policy.selector).length) &&
           policy.rules.length === 0,

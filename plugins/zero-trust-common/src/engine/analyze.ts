@@ -1,7 +1,14 @@
 import { ClusterState } from '../model/types';
 import { detectFindings, Finding } from '../findings/detect';
 import { severityRank } from '../findings/catalogue';
-import { AllowedCaller, DenyException, allowedCallers } from './callers';
+import { decideAccess } from './access';
+import {
+  AllowedCaller,
+  CallerAnalysis,
+  DenyException,
+  allowedCallers,
+  sourceKey,
+} from './callers';
 import { isGatewayWorkload, MeshMode } from './membership';
 import { MeshModel, WorkloadModel } from './MeshModel';
 import { EffectiveMtlsMode } from './peerAuthentication';
@@ -26,6 +33,22 @@ export interface WorkloadMtls {
   /** The PeerAuthentication that set the mode, or why there is none. */
   decidedBy?: string;
   ports: { port: number; mode: EffectiveMtlsMode; decidedBy?: string }[];
+}
+
+/**
+ * The `istio.io/dry-run` AuthorizationPolicies bound to a workload, which its proxy logs
+ * but does not enforce, and what enforcing them would change. @public
+ */
+export interface DryRunView {
+  /** `NAMESPACE/NAME` of each dry-run policy. */
+  policies: string[];
+  /**
+   * Callers that may call it today and would be denied on every port: known workloads
+   * (`CLUSTER/NAMESPACE/NAME`) and wider sources (as their label reads).
+   */
+  wouldDeny: string[];
+  /** Callers denied today that would be allowed on some port. */
+  wouldAllow: string[];
 }
 
 /** Everything the Security tab shows for one workload. @public */
@@ -59,6 +82,8 @@ export interface WorkloadView {
   }[];
   /** `NAMESPACE/NAME` of each AuthorizationPolicy enforced on it. */
   policies: string[];
+  /** Present where dry-run policies are bound to it. */
+  dryRun?: DryRunView;
   allowedCallers: AllowedCaller[];
   denyExceptions: DenyException[];
 }
@@ -92,10 +117,50 @@ function mtlsView(w: WorkloadModel): WorkloadMtls {
   };
 }
 
+function dryRunView(
+  w: WorkloadModel,
+  model: MeshModel,
+  today: CallerAnalysis,
+): DryRunView | undefined {
+  const policies = w.dryRunPolicies.map(p => p.ref);
+  if (!policies.length || !w.inMesh) return undefined;
+  const enforced = w.withDryRunEnforced();
+  const wouldDeny: string[] = [];
+  const wouldAllow: string[] = [];
+  // Every known workload, as `check` would answer for it before and after.
+  const reaches = (caller: WorkloadModel, server: WorkloadModel) =>
+    decideAccess({ kind: 'workload', workload: caller }, server, {}).some(
+      d => d.decision !== 'DENY',
+    );
+  for (const caller of model.workloads) {
+    const before = reaches(caller, w);
+    const after = reaches(caller, enforced);
+    if (before && !after) wouldDeny.push(caller.id);
+    if (!before && after) wouldAllow.push(caller.id);
+  }
+  // Wider sources (a namespace, any identity, anyone) listed on one side only.
+  const wider = (a: CallerAnalysis) =>
+    new Map(
+      a.allowedCallers
+        .filter(c => c.source.kind !== 'workload')
+        .map(c => [sourceKey(c.source), c.label]),
+    );
+  const widerBefore = wider(today);
+  const widerAfter = wider(allowedCallers(enforced, model));
+  for (const [key, label] of widerBefore) {
+    if (!widerAfter.has(key)) wouldDeny.push(label);
+  }
+  for (const [key, label] of widerAfter) {
+    if (!widerBefore.has(key)) wouldAllow.push(label);
+  }
+  return { policies, wouldDeny, wouldAllow };
+}
+
 /** One workload's view. @public */
 export function workloadView(w: WorkloadModel, model: MeshModel): WorkloadView {
   const { mesh } = w.cluster.state;
   const callers = allowedCallers(w, model);
+  const dryRun = dryRunView(w, model, callers);
   return {
     cluster: w.cluster.name,
     namespace: w.namespace,
@@ -120,6 +185,7 @@ export function workloadView(w: WorkloadModel, model: MeshModel): WorkloadView {
       ),
     })),
     policies: w.policies.map(p => p.ref),
+    ...(dryRun ? { dryRun } : {}),
     allowedCallers: callers.allowedCallers,
     denyExceptions: callers.denyExceptions,
   };

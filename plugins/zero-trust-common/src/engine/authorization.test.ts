@@ -11,6 +11,7 @@ import {
   peerAuthentication,
 } from '../__fixtures__/manifests';
 import { Decision, expandPrincipal } from './authorization';
+import { workloadView } from './analyze';
 import { CheckQuery, check } from './check';
 import { pathMatches, stringMatches } from './match';
 
@@ -544,6 +545,117 @@ describe('across clusters', () => {
       expect(result.mtls).toBe(true);
     },
   );
+});
+
+// isDryRun and build in pilot/pkg/security/authz/builder/builder.go (release-1.31): a
+// dry-run policy goes into the RBAC filter's shadow rules;
+// https://istio.io/latest/docs/tasks/security/authorization/authz-dry-run/
+describe('dry-run policies (istio.io/dry-run)', () => {
+  const dry = (policy: K8sObject, value = 'true') => ({
+    ...policy,
+    metadata: {
+      ...policy.metadata,
+      annotations: { 'istio.io/dry-run': value },
+    },
+  });
+  const z = { to: 'amb/z' };
+  run([
+    {
+      name: 'a dry-run DENY denies nothing',
+      policies: [dry(ap('deny', { action: 'DENY', rules: [{}] }))],
+      checks: [[{ from: c }, 'ALLOW']],
+    },
+    {
+      name: 'a dry-run ALLOW alone does not make the workload deny-by-default',
+      policies: [dry(ap('allow', { rules: [from({ principals: [pOther] })] }))],
+      checks: [
+        [{ from: c }, 'ALLOW'],
+        [{ from: 'plaintext' }, 'ALLOW'],
+      ],
+    },
+    {
+      name: 'a dry-run allow-nothing policy does not deny the namespace',
+      policies: [dry(authorizationPolicy('server', 'allow-nothing', {}))],
+      checks: [[{ from: c, to: web }, 'ALLOW']],
+    },
+    {
+      name: 'an enforced ALLOW beside a dry-run ALLOW decides alone',
+      policies: [
+        ap('allow', { rules: [from({ principals: [pCaller] })] }),
+        dry(ap('allow-other', { rules: [from({ principals: [pOther] })] })),
+      ],
+      checks: [
+        [{ from: c }, 'ALLOW'],
+        [{ from: other }, 'DENY'],
+      ],
+    },
+    {
+      // strconv.ParseBool: "True" and "1" are true; anything unparsable is false.
+      name: 'the annotation is read as Go parses a bool',
+      policies: [
+        dry(ap('deny-1', { action: 'DENY', rules: [{}] }), '1'),
+        dry(ap('deny-true', { action: 'DENY', rules: [{}] }), 'True'),
+        dry(
+          ap('deny-yes', {
+            action: 'DENY',
+            rules: [from({ principals: [pOther] })],
+          }),
+          'yes',
+        ),
+      ],
+      checks: [
+        [{ from: c }, 'ALLOW'],
+        [{ from: other }, 'DENY'],
+      ],
+    },
+    {
+      // "limitation: dry-run CUSTOM policies still call ext_authz" (builder.go).
+      name: 'a dry-run CUSTOM policy still defers to its provider on a sidecar',
+      policies: [
+        dry(
+          ap('ext', {
+            action: 'CUSTOM',
+            provider: { name: 'ext-authz' },
+            rules: [{}],
+          }),
+        ),
+      ],
+      checks: [[{ from: c }, 'CONDITIONAL']],
+    },
+    {
+      // convertAuthorizationPolicy (pilot/pkg/serviceregistry/ambient/authorization.go)
+      // drops it unless AMBIENT_ENABLE_DRY_RUN_AUTHORIZATION_POLICY, then ztunnel logs it.
+      name: 'ztunnel does not enforce a dry-run DENY',
+      policies: [
+        dry(
+          authorizationPolicy('amb', 'deny', { action: 'DENY', rules: [{}] }),
+        ),
+      ],
+      checks: [[{ from: c, ...z }, 'ALLOW']],
+    },
+  ]);
+
+  it('analyze shows dry-run policies apart, with the callers they would deny', () => {
+    const m = model(
+      ...mesh,
+      dry(ap('allow', { rules: [from({ principals: [pCaller] })] })),
+    );
+    const view = workloadView(m.resolveWorkload('server/api'), m);
+    expect(view.policies).toEqual([]);
+    expect(view.dryRun?.policies).toEqual(['server/allow']);
+    expect(view.dryRun?.wouldDeny).toEqual(
+      expect.arrayContaining([
+        'c1/client/other',
+        'c1/server/web',
+        'anyone, plaintext callers included',
+      ]),
+    );
+    expect(view.dryRun?.wouldDeny).not.toContain('c1/client/c');
+    expect(view.dryRun?.wouldAllow).toEqual([]);
+    expect(workloadView(m.resolveWorkload('server/web'), m).dryRun).toBe(
+      undefined,
+    );
+  });
 });
 
 // https://istio.io/latest/docs/reference/config/security/authorization-policy/#Operation

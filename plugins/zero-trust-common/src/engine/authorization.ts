@@ -495,6 +495,24 @@ function policyMatches(
   return rules ? { compiled: policy.compiled, result, rules } : undefined;
 }
 
+/**
+ * Whether a proxy enforces a policy, or only logs it: an `istio.io/dry-run` policy goes
+ * into the RBAC filter's shadow rules (isDryRun in pilot/pkg/security/authz/builder/builder.go),
+ * so it decides nothing, and a dry-run ALLOW alone leaves no enforced ALLOW rule set
+ * (no deny-by-default). The exception is in that same file: a dry-run CUSTOM policy
+ * still sends its requests to the provider ("limitation: dry-run CUSTOM policies still
+ * call ext_authz"), so a sidecar still defers to it. ztunnel never enforces one: istiod
+ * drops it, or sends it as dry-run with AMBIENT_ENABLE_DRY_RUN_AUTHORIZATION_POLICY
+ * (convertAuthorizationPolicy in pilot/pkg/serviceregistry/ambient/authorization.go).
+ */
+export function isEnforced(
+  policy: AuthorizationPolicyInfo,
+  ztunnel: boolean,
+): boolean {
+  if (!policy.dryRun) return true;
+  return !ztunnel && policy.action === 'CUSTOM';
+}
+
 /** Whether a policy is enforced on a workload's pods (selector in its namespace, or mesh-wide). */
 export function policyAppliesTo(
   policy: AuthorizationPolicyInfo,

@@ -369,6 +369,7 @@ describe('mesh config', () => {
       trustDomainAliases: [],
       rootNamespace: 'istio-system',
       enableAutoMtls: true,
+      skipValidateTrustDomain: false,
     });
     expect(defaultMeshConfig.trustDomain).toBe('cluster.local');
   });
@@ -388,6 +389,7 @@ describe('mesh config', () => {
       trustDomainAliases: ['old.example', 'older.example'],
       rootNamespace: 'mesh-root',
       enableAutoMtls: true,
+      skipValidateTrustDomain: false,
     });
   });
 
@@ -399,6 +401,31 @@ describe('mesh config', () => {
       ).mesh.enableAutoMtls,
     ).toBe(false);
   });
+
+  // pilot/pkg/features/security.go: PILOT_SKIP_VALIDATE_TRUST_DOMAIN, a bool of istiod's env.
+  it.each([
+    ['true', true],
+    ['1', true],
+    ['false', false],
+    ['yes', false],
+  ])(
+    "reads an IstioOperator's PILOT_SKIP_VALIDATE_TRUST_DOMAIN=%s",
+    (value, skip) => {
+      const operator = {
+        apiVersion: 'install.istio.io/v1alpha1',
+        kind: 'IstioOperator',
+        metadata: { name: 'installed-state', namespace: 'istio-system' },
+        spec: {
+          values: {
+            pilot: { env: { PILOT_SKIP_VALIDATE_TRUST_DOMAIN: value } },
+          },
+        },
+      };
+      const state = clusterState('c1', meshConfigMap('td.example'), operator);
+      expect(state.mesh.skipValidateTrustDomain).toBe(skip);
+      expect(state.mesh.trustDomain).toBe('td.example');
+    },
+  );
 
   it('ignores a ConfigMap named istio outside istio-system', () => {
     const cm = meshConfigMap('td.example');

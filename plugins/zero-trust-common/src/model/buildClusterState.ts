@@ -39,7 +39,16 @@ export const defaultMeshConfig: MeshConfig = {
   trustDomainAliases: [],
   rootNamespace: 'istio-system',
   enableAutoMtls: true,
+  skipValidateTrustDomain: false,
 };
+
+/**
+ * Go's strconv.ParseBool, which Istio uses for annotations and istiod's environment:
+ * anything else is an error there, read here as false (the default both fall back to).
+ */
+export function parseGoBool(value: unknown): boolean {
+  return ['1', 't', 'T', 'TRUE', 'true', 'True'].includes(String(value));
+}
 
 const workloadKinds: WorkloadKind[] = [
   'Deployment',
@@ -111,6 +120,7 @@ function parseMeshConfig(
         ? mesh.rootNamespace
         : defaultMeshConfig.rootNamespace,
     enableAutoMtls: mesh.enableAutoMtls !== false,
+    skipValidateTrustDomain: false,
   };
 }
 
@@ -246,8 +256,15 @@ function toDestinationRule(obj: Json): DestinationRuleInfo {
   };
 }
 
+const dryRunAnnotation = 'istio.io/dry-run';
+
 function toAuthorizationPolicy(obj: Json): AuthorizationPolicyInfo {
   const spec = isObject(obj.spec) ? obj.spec : {};
+  // isDryRun in pilot/pkg/security/authz/builder/builder.go and convertAuthorizationPolicy
+  // in pilot/pkg/serviceregistry/ambient/authorization.go parse it with strconv.ParseBool.
+  const dryRun = parseGoBool(
+    stringMap(obj.metadata?.annotations)[dryRunAnnotation],
+  );
   const rules: AuthorizationRule[] = (
     Array.isArray(spec.rules) ? spec.rules : []
   ).map((rule: Json) => ({
@@ -265,6 +282,10 @@ function toAuthorizationPolicy(obj: Json): AuthorizationPolicyInfo {
   return {
     namespace: obj.metadata?.namespace ?? 'default',
     name: String(obj.metadata?.name),
+    ...(obj.metadata?.creationTimestamp
+      ? { creationTimestamp: String(obj.metadata.creationTimestamp) }
+      : {}),
+    ...(dryRun ? { dryRun: true as const } : {}),
     ...(selector ? { selector } : {}),
     ...(targetRefs ? { targetRefs } : {}),
     action: (spec.action ?? 'ALLOW') as AuthorizationAction,
@@ -318,6 +339,7 @@ export function buildClusterState(
     state.problems.push(p);
   };
 
+  let pilotEnv: Labels | undefined;
   for (const { object, file } of flatten(objects)) {
     if (!isObject(object) || typeof object.kind !== 'string') continue;
     const obj = object;
@@ -362,6 +384,9 @@ export function buildClusterState(
           state.mesh = parseMeshConfig(obj.data, m => problem(obj, file, m));
         }
         break;
+      case 'install.istio.io:IstioOperator':
+        pilotEnv ??= stringMap(obj.spec?.values?.pilot?.env);
+        break;
       case 'security.istio.io:PeerAuthentication':
         if (validated(validatePeerAuthenticationSpec(obj.spec))) {
           state.peerAuthentications.push(toPeerAuthentication(obj));
@@ -386,6 +411,15 @@ export function buildClusterState(
           if (w) state.workloads.push(w);
         }
     }
+  }
+  if (pilotEnv) {
+    // istiod's environment (pilot/pkg/features/security.go: SkipValidateTrustDomain).
+    state.mesh = {
+      ...state.mesh,
+      skipValidateTrustDomain: parseGoBool(
+        pilotEnv.PILOT_SKIP_VALIDATE_TRUST_DOMAIN,
+      ),
+    };
   }
   if (options.trustDomain) {
     state.mesh = { ...state.mesh, trustDomain: options.trustDomain };

@@ -21,6 +21,11 @@ export interface MeshConfig {
   rootNamespace: string;
   /** Clients send mTLS to in-mesh servers without a DestinationRule (default true). */
   enableAutoMtls: boolean;
+  /**
+   * istiod's `PILOT_SKIP_VALIDATE_TRUST_DOMAIN` (default false): sidecars then accept an
+   * mTLS peer of any trust domain their root of trust signed.
+   */
+  skipValidateTrustDomain: boolean;
 }
 
 /** @public */
@@ -123,6 +128,9 @@ export interface AuthorizationSource {
   notIpBlocks?: string[];
   remoteIpBlocks?: string[];
   notRemoteIpBlocks?: string[];
+  /** The peer certificate's trust domain (Istio 1.31, `source.trustDomain`). */
+  trustDomains?: string[];
+  notTrustDomains?: string[];
 }
 
 /** @public */
@@ -157,6 +165,13 @@ export interface AuthorizationRule {
 export interface AuthorizationPolicyInfo {
   namespace: string;
   name: string;
+  /** ISO timestamp, where the manifest has one. */
+  creationTimestamp?: string;
+  /**
+   * The `istio.io/dry-run` annotation is true: the policy is logged (shadow rules), not
+   * enforced.
+   */
+  dryRun?: true;
   selector?: Labels;
   /** Set when the policy binds to a Gateway, Service or waypoint instead of pods. */
   targetRefs?: { kind: string; name: string }[];
