@@ -10,10 +10,13 @@ import type { Finding } from '../findings/detect';
 
 /**
  * How current a cluster's state is.
- * - `synced`: the last list/watch is live and complete.
+ * - `synced`: every resource it reads is current (listed, and its watch open and
+ *   talking); resources it was never allowed to read are named in `degraded`.
  * - `syncing`: the first list has not finished; no state yet.
- * - `stale`: the connection broke; the last good state is served (see `staleSince`).
- * - `failed`: no state could ever be read (see `message`).
+ * - `stale`: reading some resource fails (see `staleResources`); the last good state
+ *   is served, and may no longer match the cluster.
+ * - `failed`: no state could ever be read, or the cluster's configuration is wrong
+ *   (see `message`).
  * @public
  */
 export type ClusterSyncState = 'synced' | 'syncing' | 'stale' | 'failed';
@@ -25,6 +28,15 @@ export interface DegradedResource {
   message: string;
 }
 
+/** A resource that was read before and whose reads now fail; its last good objects are served. @public */
+export interface StaleResource {
+  /** e.g. `destinationrules.networking.istio.io` */
+  resource: string;
+  message: string;
+  /** ISO time its reads started failing. */
+  since: string;
+}
+
 /** @public */
 export interface ClusterStatus {
   state: ClusterSyncState;
@@ -33,14 +45,16 @@ export interface ClusterStatus {
    * repository's branch, standing in for what its controller applies.
    */
   source: 'live' | 'snapshot' | 'git';
-  /** ISO time of the last complete, current state. */
+  /** ISO time of the last moment the state was known complete and current. */
   lastSyncedAt?: string;
   /** ISO time the state stopped being current (only when `stale`). */
   staleSince?: string;
   /** Why it is stale or failed, in a sentence a person understands. */
   message?: string;
-  /** Kinds it may not read; the state lacks them, so answers about them are incomplete. */
+  /** Kinds it was never allowed to read; the state lacks them, so answers about them are incomplete. */
   degraded: DegradedResource[];
+  /** Only when `stale`: the kinds whose reads fail, each with the reason. */
+  staleResources?: StaleResource[];
 }
 
 /** `GET /clusters` → `{ items: ClusterInfo[] }`. @public */

@@ -25,7 +25,8 @@ export class KubeApis {
   private readonly custom: CustomObjectsApi;
   private readonly http = new IsomorphicFetchHttpLibrary();
 
-  constructor(kc: KubeConfig, requestTimeoutMs: number) {
+  /** `watchOpenTimeoutMs`: how long a watch may take to answer (its headers). */
+  constructor(kc: KubeConfig, watchOpenTimeoutMs: number) {
     this.core = kc.makeApiClient(CoreV1Api);
     this.apps = kc.makeApiClient(AppsV1Api);
     this.custom = kc.makeApiClient(CustomObjectsApi);
@@ -37,7 +38,7 @@ export class KubeApis {
       applyToFetchOptions: {
         value: async (options: any) => ({
           ...(await kc.applyToFetchOptions(options)),
-          timeout: requestTimeoutMs,
+          timeout: watchOpenTimeoutMs,
         }),
       },
     });

@@ -489,13 +489,20 @@ describe('LiveClusterSource', () => {
     live.onChange(changes);
 
     await server!.down();
-    const stale = await waitFor('stale', () =>
-      live.status().state === 'stale' ? live.status() : undefined,
+    const stale = await waitFor('every resource stale', () =>
+      live.status().staleResources?.length === 11 ? live.status() : undefined,
     );
+    // Every resource fails alike: the reason is said once.
     expect(stale.message).toBe(
       `cannot reach the API server at ${server!.url}: connection refused`,
     );
-    expect(stale.lastSyncedAt).toBe(synced.lastSyncedAt);
+    // The last moment every resource was known current: before it went stale.
+    expect(Date.parse(stale.lastSyncedAt!)).toBeGreaterThanOrEqual(
+      Date.parse(synced.lastSyncedAt!),
+    );
+    expect(Date.parse(stale.lastSyncedAt!)).toBeLessThanOrEqual(
+      Date.parse(stale.staleSince!),
+    );
     expect(Date.parse(stale.staleSince!)).toBeGreaterThanOrEqual(
       Date.parse(synced.lastSyncedAt!),
     );
@@ -543,7 +550,7 @@ describe('LiveClusterSource', () => {
     expect(live.status().state).toBe('synced');
   });
 
-  it('degrades a resource whose access is revoked while watching, and names the Role for the mesh config', async () => {
+  it('names the Role for the mesh config it may never read, and falls back to defaults', async () => {
     await startServer();
     server!.forbid('configmaps');
     const live = startSource();
@@ -559,17 +566,124 @@ describe('LiveClusterSource', () => {
     expect(buildClusterState('b', live.objects()!).mesh.trustDomain).toBe(
       'cluster.local',
     );
+  });
 
-    server!.forbid('services');
-    server!.dropWatches();
-    const services = await waitFor('services to degrade', () =>
-      live.status().degraded.find(d => d.resource === 'services'),
+  it('keeps what it read when a 403 comes after (RBAC warming up): stale, then recovered', async () => {
+    await startServer();
+    const logs: string[] = [];
+    const live = startSource({
+      logger: {
+        info: m => logs.push(`info ${m}`),
+        warn: m => logs.push(`warn ${m}`),
+      },
+    });
+    await live.waitForSync();
+    const before = buildClusterState('backend', live.objects()!);
+
+    // The single control plane restarts; for a while its RBAC answers 403 for six of
+    // the resources (the issue's failure: they were emptied, with the status synced).
+    const warming = [
+      'serviceaccounts',
+      'services',
+      'configmaps',
+      'statefulsets.apps',
+      'daemonsets.apps',
+      'destinationrules.networking.istio.io',
+    ];
+    await server!.restart({ forbidden: warming });
+    const stale = await waitFor('stale', () =>
+      live.status().state === 'stale' &&
+      live.status().staleResources?.length === warming.length
+        ? live.status()
+        : undefined,
     );
-    expect(services.message).toBe(
-      'may not watch services: add it to the ClusterRole in deploy/rbac.yaml',
+    expect(stale.staleResources!.map(r => r.resource).sort()).toEqual(
+      [...warming].sort(),
     );
-    expect(buildClusterState('b', live.objects()!).services).toEqual([]);
+    for (const r of stale.staleResources!) {
+      expect(r.message).toMatch(/answered 403/);
+    }
+    expect(stale.message).toContain('serviceaccounts');
+    expect(stale.degraded).toEqual([]);
+    expect(Date.parse(stale.lastSyncedAt!)).toBeLessThanOrEqual(
+      Date.parse(stale.staleSince!),
+    );
+    // The answers stay right: the mesh config's trust domain, the DestinationRules.
+    const during = buildClusterState('backend', live.objects()!);
+    expect(during.mesh.trustDomain).toBe('internal.example');
+    expect(during.destinationRules).toEqual(before.destinationRules);
+    expect(during.serviceAccounts).toEqual(before.serviceAccounts);
+    expect(during.services).toEqual(before.services);
+
+    server!.rbacReady();
+    await waitFor('synced', () => live.status().state === 'synced');
+    expect(live.status().staleResources).toBeUndefined();
+    expect(live.status().staleSince).toBeUndefined();
+    // Every resource was read again since, the quietest one included.
+    expect(Date.parse(live.status().lastSyncedAt!)).toBeGreaterThan(
+      Date.parse(stale.lastSyncedAt!),
+    );
+    expect(logs.filter(l => /is stale/.test(l))).toHaveLength(1);
+    expect(logs.filter(l => /recovered, synced again/.test(l))).toHaveLength(1);
+    expect(logs.some(l => /degraded/.test(l))).toBe(false);
+  });
+
+  it('notices a silent partition within the silence bound and recovers once the network is back', async () => {
+    // Bookmarks every 20 ms keep healthy watches talking; 2 s of silence restarts one,
+    // and a watch that cannot be opened again within 1 s makes the cluster stale (wide
+    // margins, so that a busy machine is not taken for a partition).
+    await startServer({ bookmarkIntervalMs: 20 });
+    const logs: string[] = [];
+    const live = startSource({
+      silenceMs: 2000,
+      logger: { info: m => logs.push(m), warn: m => logs.push(m) },
+    });
+    await live.waitForSync();
+    const lists = live.apiCalls().lists;
+    const bookmarks = server!.bookmarksSent;
+    await waitFor('bookmarks', () => server!.bookmarksSent > bookmarks + 22);
+    // Quiet but talking: still synced, with lastSyncedAt moving on.
+    const first = live.status().lastSyncedAt!;
+    await waitFor(
+      'lastSyncedAt to move',
+      () => live.status().lastSyncedAt! > first,
+    );
     expect(live.status().state).toBe('synced');
+
+    server!.partition();
+    const partitionedAt = Date.now();
+    const logsBefore = logs.length;
+    server!.apply({
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
+      metadata: { name: 'behind-the-partition', namespace: 'inventory' },
+    });
+    const stale = await waitFor('stale', () =>
+      live.status().state === 'stale' ? live.status() : undefined,
+    );
+    // Stale only once the partition began, and named as what it is.
+    expect(Date.parse(stale.staleSince!) - partitionedAt).toBeGreaterThan(0);
+    expect(stale.message).toMatch(/did not answer in time/);
+    expect(Date.parse(stale.lastSyncedAt!)).toBeLessThanOrEqual(
+      Date.parse(stale.staleSince!),
+    );
+    expect(find(live.objects(), 'ServiceAccount', 'behind-the-partition')).toBe(
+      undefined,
+    );
+    expect(buildClusterState('backend', live.objects()!).mesh.trustDomain).toBe(
+      'internal.example',
+    );
+
+    server!.heal();
+    await waitFor('synced', () => live.status().state === 'synced');
+    await waitFor('the change made during the partition', () =>
+      find(live.objects(), 'ServiceAccount', 'behind-the-partition'),
+    );
+    // The watches resumed from their resourceVersions: nothing listed again.
+    expect(live.apiCalls().lists).toBe(lists);
+    const logged = logs.slice(logsBefore);
+    expect(logged.filter(l => /is stale/.test(l))).toHaveLength(1);
+    expect(logged.filter(l => /recovered/.test(l))).toHaveLength(1);
   });
 
   it('fails when it may read nothing at all', async () => {
@@ -749,7 +863,10 @@ describe('LiveClusterSource', () => {
     const stale = await waitFor('stale', () =>
       live.status().state === 'stale' ? live.status() : undefined,
     );
-    expect(stale.message).toBe(
+    expect(stale.message).toContain(
+      `the API server at ${server!.url} did not answer in time`,
+    );
+    expect(stale.staleResources![0].message).toBe(
       `the API server at ${server!.url} did not answer in time`,
     );
     server!.delay(0);

@@ -21,10 +21,12 @@ const silent: LiveSourceLogger = { info() {}, warn() {} };
  * `objects()` are manifests for `buildClusterState`.
  *
  * Status: `syncing` until every resource has been listed once; `failed` if none of that
- * could happen (the reason in `message`); then `synced`, or `stale` while some resource's
- * list or watch keeps failing (the last good state is still served). A resource it may
- * not read (403), or Istio's when Istio is not installed, is left out and named in
- * `degraded`, without failing the others.
+ * could happen (the reason in `message`); then `synced` while every resource is current,
+ * or `stale` while some resource read before cannot be read now (any error: a 403 too,
+ * as RBAC answers while it warms up after a restart), naming each in `staleResources`;
+ * its last good objects are still served. A resource never readable (403, or Istio's
+ * when Istio is not installed) is left out and named in `degraded`, and tried again now
+ * and then. `lastSyncedAt` is the last moment every resource was known current.
  *
  * @public
  */
@@ -37,6 +39,7 @@ export class LiveClusterSource {
   private readonly syncWaiters = new Set<() => void>();
   private readonly calls: ApiCallCounts = { lists: 0, watches: 0 };
   private configError?: string;
+  /** The status without `lastSyncedAt`, which moves with every bookmark. */
   private current: ClusterStatus = {
     state: 'syncing',
     source: 'live',
@@ -56,12 +59,17 @@ export class LiveClusterSource {
     this.name = cluster.name;
     this.logger = options.logger ?? silent;
     this.debounceMs = options.debounceMs ?? 1000;
+    const requestTimeoutMs = options.requestTimeoutMs ?? 60_000;
+    const silenceMs = options.silenceMs ?? 60_000;
     let apis: KubeApis;
     let server: string;
     try {
       const kc = buildKubeConfig(cluster);
       server = kc.getCurrentCluster()?.server ?? '(no server)';
-      apis = new KubeApis(kc, options.requestTimeoutMs ?? 60_000);
+      apis = new KubeApis(
+        kc,
+        Math.min(requestTimeoutMs, Math.floor(silenceMs / 2)),
+      );
     } catch (error) {
       this.configError = (error as Error).message;
       this.current = this.computeStatus();
@@ -76,11 +84,12 @@ export class LiveClusterSource {
           pageSize: options.pageSize ?? 500,
           backoff: {
             baseMs: options.backoff?.baseMs ?? 500,
-            capMs: options.backoff?.capMs ?? 30_000,
+            capMs: options.backoff?.capMs ?? 10_000,
           },
-          recheckMs: options.recheckMs ?? 300_000,
+          recheckMs: options.recheckMs ?? 60_000,
           watchTimeoutSeconds: options.watchTimeoutSeconds ?? 300,
-          requestTimeoutMs: options.requestTimeoutMs ?? 60_000,
+          silenceMs,
+          requestTimeoutMs,
           random: options.random ?? Math.random,
           describe: error => describeError(error, server, secrets),
           onItemsChanged: () => this.itemsChanged(),
@@ -125,7 +134,18 @@ export class LiveClusterSource {
   }
 
   status(): ClusterStatus {
-    return this.current;
+    const { state } = this.current;
+    if (!this.complete || state === 'failed' || state === 'syncing') {
+      return this.current;
+    }
+    // The last moment every resource read was confirmed by the server: while synced,
+    // the latest bookmark or event of the quietest resource; while stale, the last one
+    // of the resource that fails.
+    const heard = this.reflectors.filter(r => r.listed).map(r => r.heardAt);
+    return {
+      ...this.current,
+      lastSyncedAt: new Date(Math.min(...heard)).toISOString(),
+    };
   }
 
   /**
@@ -199,17 +219,16 @@ export class LiveClusterSource {
         : [],
     );
     const failing = this.reflectors.flatMap(r =>
-      r.health.state === 'failing' ? [{ id: r.resource.id, ...r.health }] : [],
+      r.health.state === 'failing'
+        ? [
+            {
+              resource: r.resource.id,
+              message: r.health.message,
+              since: r.health.since,
+            },
+          ]
+        : [],
     );
-    let message: string | undefined;
-    if (failing.length) {
-      // Connection failures hit every resource alike: say it once.
-      message = failing.every(f => f.message === failing[0].message)
-        ? failing[0].message
-        : `${failing[0].id}: ${failing[0].message} (and ${
-            failing.length - 1
-          } more failing)`;
-    }
 
     if (degraded.length === this.reflectors.length) {
       return {
@@ -220,8 +239,9 @@ export class LiveClusterSource {
       };
     }
     if (!this.complete) {
+      // Never read: the first reason is the one to act on (resources start failing one by one).
       return failing.length
-        ? { ...base, state: 'failed', message, degraded }
+        ? { ...base, state: 'failed', message: failing[0].message, degraded }
         : { ...base, state: 'syncing', degraded };
     }
     if (failing.length) {
@@ -229,30 +249,41 @@ export class LiveClusterSource {
       return {
         ...base,
         state: 'stale',
-        ...(this.current.lastSyncedAt
-          ? { lastSyncedAt: this.current.lastSyncedAt }
-          : {}),
         staleSince:
           this.current.state === 'stale' && this.current.staleSince
             ? this.current.staleSince
             : since,
-        message,
+        message: this.describeFailing(failing),
         degraded,
+        staleResources: failing,
       };
     }
     // Listed, but not every watch is open yet (only right after the start).
     if (this.reflectors.some(r => r.health.state === 'syncing')) {
       return { ...base, state: 'syncing', degraded };
     }
-    return {
-      ...base,
-      state: 'synced',
-      lastSyncedAt:
-        this.current.state === 'synced' && this.current.lastSyncedAt
-          ? this.current.lastSyncedAt
-          : new Date().toISOString(),
-      degraded,
-    };
+    return { ...base, state: 'synced', degraded };
+  }
+
+  /**
+   * The failing resources in a sentence: the reason alone when every resource fails
+   * alike (the server is unreachable), else each reason with the resources it hits.
+   */
+  private describeFailing(failing: { resource: string; message: string }[]) {
+    const byMessage = new Map<string, string[]>();
+    for (const f of failing) {
+      byMessage.set(f.message, [
+        ...(byMessage.get(f.message) ?? []),
+        f.resource,
+      ]);
+    }
+    const readable = this.reflectors.filter(r => r.health.state !== 'degraded');
+    if (byMessage.size === 1 && failing.length === readable.length) {
+      return failing[0].message;
+    }
+    return [...byMessage]
+      .map(([text, resources]) => `${resources.join(', ')}: ${text}`)
+      .join('; ');
   }
 
   /** Recomputes the status after a resource's health changed. */
@@ -264,6 +295,11 @@ export class LiveClusterSource {
       this.complete = true;
       this.cached = undefined;
     }
+    // One resource read again: the server is back, so the others need not wait out
+    // their backoff.
+    if (this.reflectors.some(r => r.health.state === 'synced')) {
+      this.reflectors.forEach(r => r.retryNow());
+    }
     const before = this.current;
     const next = this.computeStatus();
     if (JSON.stringify(before) === JSON.stringify(next)) return;
@@ -273,6 +309,7 @@ export class LiveClusterSource {
     this.syncWaiters.forEach(check => check());
   }
 
+  /** Each transition once: synced, stale, recovered, failed; each resource degraded or healed. */
   private log(before: ClusterStatus, next: ClusterStatus) {
     const prefix = `cluster ${this.name}`;
     if (next.state !== before.state) {
@@ -280,16 +317,29 @@ export class LiveClusterSource {
         const count = this.objects()?.length ?? 0;
         this.logger.info(
           before.state === 'stale'
-            ? `${prefix}: recovered, synced again`
+            ? `${prefix}: recovered, synced again (stale since ${before.staleSince})`
             : `${prefix}: synced (${count} objects)`,
         );
-      } else if (next.state === 'stale' || next.state === 'failed') {
-        this.logger.warn(`${prefix} is ${next.state}: ${next.message}`);
+      } else if (next.state === 'stale') {
+        this.logger.warn(
+          `${prefix} is stale, serving its last good state: ${next.message}`,
+        );
+      } else if (next.state === 'failed') {
+        this.logger.warn(`${prefix} is failed: ${next.message}`);
       }
     }
-    const known = new Set(before.degraded.map(d => d.resource));
+    const was = new Set(before.degraded.map(d => d.resource));
+    const is = new Set(next.degraded.map(d => d.resource));
     for (const d of next.degraded) {
-      if (!known.has(d.resource)) this.logger.warn(`${prefix}: ${d.message}`);
+      if (!was.has(d.resource)) {
+        this.logger.warn(`${prefix}: degraded: ${d.message}`);
+      }
+    }
+    for (const r of this.reflectors) {
+      const { id } = r.resource;
+      if (was.has(id) && !is.has(id) && r.health.state === 'synced') {
+        this.logger.info(`${prefix}: recovered: ${id} can be read now`);
+      }
     }
   }
 

@@ -10,11 +10,17 @@ type Json = Record<string, any>;
 export type ReflectorHealth =
   /** Not yet listed and watching. */
   | { state: 'syncing' }
-  /** Listed, and its watch is open. */
+  /** Listed, and its watch is open and not silent. */
   | { state: 'synced' }
-  /** It may not be read (403) or is not served (Istio not installed): retried now and then. */
+  /**
+   * It was never readable: it may not be read (403) or is not served (Istio not
+   * installed). Retried with backoff up to `recheckMs`, so a later grant heals it.
+   */
   | { state: 'degraded'; message: string }
-  /** The last request failed; retried with backoff. */
+  /**
+   * The last request failed; retried with backoff. Once `listed`, whatever the error (a
+   * 403 included: RBAC warming up after a restart), the last good objects are kept.
+   */
   | { state: 'failing'; message: string; since: string };
 
 export interface ReflectorOptions {
@@ -24,6 +30,8 @@ export interface ReflectorOptions {
   backoff: BackoffSettings;
   recheckMs: number;
   watchTimeoutSeconds: number;
+  /** No event or bookmark on an open watch for this long: the watch is restarted. */
+  silenceMs: number;
   requestTimeoutMs: number;
   random: () => number;
   /** An error in a sentence, for `failing`. */
@@ -58,6 +66,11 @@ export class Reflector {
   /** Whether `items` has been a complete list at least once. */
   listed = false;
   health: ReflectorHealth = { state: 'syncing' };
+  /**
+   * The last moment the server showed `items` to be current (`Date.now()`): a list
+   * completed, a watch opened, an event or a bookmark arrived. 0 before the first list.
+   */
+  heardAt = 0;
   /** The API version being read (Istio's: v1, else v1beta1). */
   version: string;
 
@@ -91,6 +104,11 @@ export class Reflector {
     await this.loop;
   }
 
+  /** Ends a backoff wait early (another resource of the cluster just succeeded). */
+  retryNow(): void {
+    if (this.health.state === 'failing') this.sleeper.wake();
+  }
+
   private async run(): Promise<void> {
     let failures = 0;
     while (!this.stopped) {
@@ -104,6 +122,8 @@ export class Reflector {
         if (outcome === 'short') {
           wait = backoffDelay(0, this.options.backoff, this.options.random);
         }
+        // 'silent': the watch was restarted at once; if the new one cannot be opened
+        // (a partition), its request fails and the resource turns failing.
       } catch (error) {
         if (this.stopped) break;
         wait = this.recover(error, failures++);
@@ -121,6 +141,9 @@ export class Reflector {
       // The server is behind the resourceVersion (restored from a backup): list again.
       this.resourceVersion = '';
     }
+    // Readable before: whatever failed now (RBAC warming up after a restart answers 403
+    // for a few seconds) is transient. Keep the objects and try again soon.
+    if (this.listed) return this.fail(error, failures);
     if (code === 403) {
       const scope = resource.namespace ? ` in ${resource.namespace}` : '';
       const role = resource.namespace
@@ -129,28 +152,55 @@ export class Reflector {
       this.degrade(
         `may not ${this.verb} ${resource.id}${scope}: add it to ${role} in deploy/rbac.yaml`,
       );
-      return this.options.recheckMs;
+      return this.recheckDelay(failures);
     }
     if (error instanceof NotServedError) {
       this.degrade(
         `Istio CRDs not installed: ${resource.id} is ${error.message}`,
       );
-      return this.options.recheckMs;
+      return this.recheckDelay(failures);
     }
     if (code === 404 && resource.istio) {
       // The CRD went away while watching: list again to find which version is served.
       this.resourceVersion = '';
       return backoffDelay(failures, this.options.backoff, this.options.random);
     }
+    return this.fail(error, failures);
+  }
+
+  private fail(error: unknown, failures: number): number {
+    if (statusCodeOf(error) === 404 && this.options.resource.istio) {
+      // The CRD went away while watching: list again to find which version is served.
+      this.resourceVersion = '';
+    }
     this.setHealth({
       state: 'failing',
-      message: this.options.describe(error),
+      message:
+        error instanceof NotServedError
+          ? `Istio CRDs are no longer served: ${this.options.resource.id} is ${error.message}`
+          : this.options.describe(error),
       since:
         this.health.state === 'failing'
           ? this.health.since
           : new Date().toISOString(),
     });
     return backoffDelay(failures, this.options.backoff, this.options.random);
+  }
+
+  /**
+   * A resource never readable is tried again soon at first (RBAC may be warming up at
+   * start-up), then at most every `recheckMs`, so a later grant heals it.
+   */
+  private recheckDelay(failures: number): number {
+    const { backoff, recheckMs, random } = this.options;
+    return Math.max(
+      backoff.baseMs,
+      backoffDelay(
+        failures,
+        { baseMs: backoff.baseMs, capMs: recheckMs },
+        random,
+      ),
+    );
   }
 
   /**
@@ -184,6 +234,7 @@ export class Reflector {
       this.resourceVersion = result.resourceVersion;
       this.replaceItems(result.items);
       this.listed = true;
+      this.heard();
       // Healthy once the watch is open too: see watchOnce.
       return;
     }
@@ -236,37 +287,53 @@ export class Reflector {
    * when it ended suspiciously soon, `gone` on 410. Rejects when it could not start or
    * the server sent an ERROR.
    */
-  private watchOnce(): Promise<'ended' | 'short' | 'gone'> {
-    const { apis, resource, random, watchTimeoutSeconds } = this.options;
+  private watchOnce(): Promise<'ended' | 'short' | 'gone' | 'silent'> {
+    const { apis, resource, random, watchTimeoutSeconds, silenceMs } =
+      this.options;
     // Spread the watches' ends like client-go: between 1 and 2 times the minimum.
     const timeoutSeconds = Math.floor(watchTimeoutSeconds * (1 + random()));
     return new Promise((resolve, reject) => {
       let established = false;
       let finished = false;
       let gone = false;
+      let silent = false;
       let failure: Error | undefined;
       const startedAt = Date.now();
+      let lastHeard = startedAt;
       // The server ends the watch at timeoutSeconds; if it does not (a half-open
       // connection), the client does.
       const deadline = setTimeout(
         () => this.watchRequest?.abort(),
         (timeoutSeconds + 30) * 1000,
       );
+      // Bookmarks keep a quiet watch talking (the API server's watch cache sends one
+      // about every minute). Nothing at all for `silenceMs`: the connection may be cut
+      // without a FIN (a partition), so the watch is restarted from its resourceVersion.
+      const silence = setInterval(() => {
+        if (established && Date.now() - lastHeard > silenceMs) {
+          silent = true;
+          this.watchRequest?.abort();
+        }
+      }, Math.max(10, Math.floor(silenceMs / 4)));
       const finish = (error: unknown) => {
         if (finished) return;
         finished = true;
         clearTimeout(deadline);
+        clearInterval(silence);
         this.watchRequest = undefined;
         if (gone || statusCodeOf(error) === 410) resolve('gone');
         else if (failure) reject(failure);
         else if (!established) {
           reject(error ?? new Error('the watch ended before it started'));
+        } else if (silent) {
+          resolve('silent');
         } else {
           resolve(Date.now() - startedAt < minWatchMs ? 'short' : 'ended');
         }
       };
       const onEvent = (type: string, object: Json) => {
         if (finished || this.stopped) return;
+        lastHeard = Date.now();
         if (type === 'ERROR') {
           if (object?.code === 410) gone = true;
           else {
@@ -279,6 +346,7 @@ export class Reflector {
           return;
         }
         this.apply(type, object);
+        this.heard();
       };
       this.verb = 'watch';
       this.options.onRequest('watch');
@@ -297,11 +365,20 @@ export class Reflector {
         .then(controller => {
           if (finished) return;
           established = true;
+          lastHeard = Date.now();
           this.watchRequest = controller;
           if (this.stopped || gone || failure) controller.abort();
-          else this.setHealth({ state: 'synced' });
+          else {
+            this.heard();
+            this.setHealth({ state: 'synced' });
+          }
         }, finish);
     });
+  }
+
+  /** The server just showed the objects to be current. */
+  private heard() {
+    this.heardAt = Date.now();
   }
 
   private apply(type: string, object: Json) {

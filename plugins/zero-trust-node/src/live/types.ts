@@ -18,7 +18,10 @@ export interface LiveClusterConfig {
   caFile?: string;
   /** Do not verify the API server's certificate (test clusters only); also allows `http:` URLs. */
   skipTLSVerify?: boolean;
-  /** A kubeconfig file (default `$KUBECONFIG`, else `~/.kube/config`) and a context in it. */
+  /**
+   * A kubeconfig file (default `$KUBECONFIG`, else `~/.kube/config`) and a context in it
+   * (default: its `current-context`).
+   */
   kubeconfig?: { path?: string; context?: string };
   /**
    * Use the pod's own service account (its token file is re-read, so rotation works).
@@ -38,11 +41,21 @@ export interface LiveClusterSourceOptions {
   logger?: LiveSourceLogger;
   /**
    * Waits between retries after an error: a random time between 0 and
-   * `min(capMs, baseMs · 2^attempt)` ("full jitter"). Default 500 ms and 30 s.
+   * `min(capMs, baseMs · 2^attempt)` ("full jitter"). Default 500 ms and 10 s. A
+   * resource that fails is retried at once when another one of the cluster succeeds.
    */
   backoff?: { baseMs?: number; capMs?: number };
-  /** How often a resource it may not read (403, or Istio not installed) is tried again. Default 5 min. */
+  /**
+   * The longest wait between tries of a resource never readable (403, or Istio not
+   * installed), so that a permission granted later heals without a restart. Default 60 s.
+   */
   recheckMs?: number;
+  /**
+   * An open watch that brings no event and no bookmark for this long is restarted; if
+   * it cannot be opened again within half this time, the cluster is stale. Default 60 s,
+   * so a silent partition shows within 90 s.
+   */
+  silenceMs?: number;
   /** `onChange` listeners are called at most once per this many ms. Default 1000. */
   debounceMs?: number;
   /** Objects per list page (`limit`). Default 500. */

@@ -472,4 +472,52 @@ describe('startTestApiServer', () => {
       }),
     ).toThrow('no matches for kind "Widget" in version "v1"');
   });
+
+  it('restarts with RBAC answering 403 until it is ready', async () => {
+    server = await startTestApiServer({ objects: [namespace('a')] });
+    const open = watch('/api/v1/namespaces?watch=true');
+    await until(() => open.status() === 200);
+    await server.restart({ forbidden: ['namespaces'] });
+    await open.ended;
+    const denied = await get('/api/v1/namespaces');
+    expect(denied.status).toBe(403);
+    expect(denied.body.message).toContain('cannot list resource "namespaces"');
+    expect((await get('/api/v1/serviceaccounts')).status).toBe(200);
+    server.rbacReady();
+    expect((await get('/api/v1/namespaces')).status).toBe(200);
+  });
+
+  it('holds every byte during a silent partition and delivers them at the heal', async () => {
+    server = await startTestApiServer({
+      objects: [namespace('a')],
+      bookmarkIntervalMs: 10,
+    });
+    const open = watch(
+      `/api/v1/namespaces?watch=true&allowWatchBookmarks=true&resourceVersion=${server.resourceVersion}`,
+    );
+    await until(() => open.events.some(e => e.type === 'BOOKMARK'));
+    server.partition();
+    const seen = open.events.length;
+    server.apply(namespace('b'));
+    const held = get('/api/v1/namespaces');
+    let answered = false;
+    held.then(() => {
+      answered = true;
+    });
+    // Bookmarks keep being made behind the partition; none gets through.
+    const made = server.bookmarksSent;
+    await until(() => server.bookmarksSent > made + 3);
+    expect(open.events.length).toBe(seen);
+    expect(answered).toBe(false);
+    expect(server.openWatches).toBe(1);
+
+    server.heal();
+    expect((await held).body.items).toHaveLength(2);
+    await until(() =>
+      open.events.some(
+        e => e.type === 'ADDED' && e.object.metadata.name === 'b',
+      ),
+    );
+    open.close();
+  });
 });

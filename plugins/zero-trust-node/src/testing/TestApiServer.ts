@@ -68,6 +68,10 @@ export class TestApiServer {
   private readonly watches: WatchHub;
   private readonly resources: ServedResource[];
   private readonly forbidden = new Set<string>();
+  /** Resources RBAC answers 403 for until it is ready, after {@link TestApiServer.restart}. */
+  private readonly warmingUp = new Set<string>();
+  /** Set during {@link TestApiServer.partition}: resolves at the heal. */
+  private partitioned?: { healed: Promise<void>; heal: () => void };
   private readonly sockets = new Set<Socket>();
   private readonly pending = new Set<NodeJS.Timeout>();
   private readonly server: http.Server;
@@ -189,6 +193,45 @@ export class TestApiServer {
     this.forbidden.delete(resource);
   }
 
+  /**
+   * Restarts the server as a single control plane restarts: every connection is cut,
+   * then it listens again while RBAC is still loading its roles, answering 403 for
+   * each of `forbidden` until {@link TestApiServer.rbacReady}.
+   */
+  async restart(options: { forbidden?: string[] } = {}): Promise<void> {
+    await this.down();
+    options.forbidden?.forEach(r => this.warmingUp.add(r));
+    await this.up();
+  }
+
+  /** RBAC has loaded its roles: the 403s of {@link TestApiServer.restart} end. */
+  rbacReady(): void {
+    this.warmingUp.clear();
+  }
+
+  /**
+   * A silent network partition: from now on no byte leaves the server and no connection
+   * is closed (no FIN, no RST). Open watches hold their events; new requests are read
+   * but not answered. {@link TestApiServer.heal} delivers both.
+   */
+  partition(): void {
+    if (this.partitioned) return;
+    let heal = () => {};
+    const healed = new Promise<void>(resolve => {
+      heal = resolve;
+    });
+    this.partitioned = { healed, heal };
+    this.watches.pause();
+  }
+
+  /** Ends {@link TestApiServer.partition}: what waited is sent, as TCP retransmits it. */
+  heal(): void {
+    const partitioned = this.partitioned;
+    this.partitioned = undefined;
+    this.watches.resume();
+    partitioned?.heal();
+  }
+
   /** Cuts every open watch connection, as a network failure would. Returns how many. */
   dropWatches(): number {
     return this.watches.dropAll();
@@ -223,6 +266,7 @@ export class TestApiServer {
   }
 
   async close(): Promise<void> {
+    this.heal();
     this.pending.forEach(clearTimeout);
     this.pending.clear();
     this.watches.endAll();
@@ -269,6 +313,10 @@ export class TestApiServer {
       path: url.pathname,
       query: Object.fromEntries(url.searchParams),
     });
+    if (this.partitioned) {
+      await this.partitioned.healed;
+      if (res.destroyed) return;
+    }
     if (this.delayMs) {
       await new Promise<void>(resolve => {
         const timer = setTimeout(() => {
@@ -309,7 +357,7 @@ export class TestApiServer {
     const target = parseApiPath(url.pathname, this.resources);
     if (target.type === 'collection' || target.type === 'object') {
       const id = resourceId(target.resource);
-      if (this.forbidden.has(id)) {
+      if (this.forbidden.has(id) || this.warmingUp.has(id)) {
         let verb = 'get';
         if (target.type === 'collection') {
           verb = url.searchParams.get('watch') === 'true' ? 'watch' : 'list';

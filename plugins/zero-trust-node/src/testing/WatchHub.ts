@@ -32,6 +32,8 @@ export class WatchHub {
   private readonly enders = new WeakMap<ServerResponse, () => void>();
   /** BOOKMARK events sent so far, for tests to wait on. */
   bookmarksSent = 0;
+  /** While set, what each stream would send (null: its end) waits here: see `pause`. */
+  private held?: Map<ServerResponse, (string | null)[]>;
 
   constructor(
     private readonly store: ObjectStore,
@@ -114,6 +116,7 @@ export class WatchHub {
       return;
     }
     const send = (text: string) => {
+      if (this.hold(res, text)) return;
       if (!res.writableEnded && !res.destroyed) res.write(text);
     };
     backlog.forEach(send);
@@ -147,12 +150,40 @@ export class WatchHub {
       clearInterval(bookmarkTimer);
       clearTimeout(timeout);
       this.streams.delete(res);
+      if (this.hold(res, null)) return;
       if (!res.writableEnded) res.end();
     };
     if (timeoutSeconds > 0) timeout = setTimeout(end, timeoutSeconds * 1000);
     this.streams.add(res);
     this.enders.set(res, end);
     res.on('close', end);
+  }
+
+  /**
+   * From now on no stream sends a byte, nor ends: events, bookmarks and the ends of
+   * timed-out watches wait, as behind a network partition (no FIN, no RST).
+   */
+  pause(): void {
+    this.held ??= new Map();
+  }
+
+  /** Sends what waited since {@link WatchHub.pause}, as TCP does once the network is back. */
+  resume(): void {
+    const held = this.held;
+    this.held = undefined;
+    for (const [res, items] of held ?? []) {
+      for (const item of items) {
+        if (res.writableEnded || res.destroyed) break;
+        if (item === null) res.end();
+        else res.write(item);
+      }
+    }
+  }
+
+  private hold(res: ServerResponse, item: string | null): boolean {
+    if (!this.held) return false;
+    this.held.set(res, [...(this.held.get(res) ?? []), item]);
+    return true;
   }
 
   /** Cuts every open watch's connection, as a network failure would. */
