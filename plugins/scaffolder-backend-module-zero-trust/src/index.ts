@@ -22,4 +22,4 @@ export { GitopsRepositories } from './gitops/GitopsRepositories';
 export type { GitopsRepositoriesOptions } from './gitops/GitopsRepositories';
 export { MeshIdentities } from './onboarding/MeshIdentities';
 export { readGitopsConfig } from './config';
-export type { GitopsConfig, PlainGitConfig } from './config';
+export type { GitopsConfig } from './config';

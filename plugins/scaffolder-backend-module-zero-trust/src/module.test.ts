@@ -9,6 +9,9 @@ import {
 } from './__testUtils__/repositories';
 import { scaffolderModule } from './module';
 
+// Every test starts the module, which seeds a repository with real git processes:
+// more than jest's default 5 s when the machine is busy.
+jest.setTimeout(60_000);
 describe('scaffolderModule', () => {
   afterAll(removeTemporaryFolders);
 

@@ -12,7 +12,7 @@ import { createCatalogAnnotateAction } from './actions/catalogAnnotate';
 import { createGitopsPullRequestAction } from './actions/gitopsPullRequest';
 import { createOnboardGenerateAction } from './actions/onboardGenerate';
 import { readGitopsConfig } from './config';
-import { seedRepository } from './git/seedRepository';
+import { seedPlainGitRepository } from '@zero-trust/backstage-plugin-zero-trust-node/git';
 import { GitopsRepositories } from './gitops/GitopsRepositories';
 import { MeshIdentities } from './onboarding/MeshIdentities';
 import { OnboardingRequestRecorder } from './onboarding/OnboardingRequestRecorder';
@@ -21,9 +21,9 @@ import { OnboardingRequestRecorder } from './onboarding/OnboardingRequestRecorde
  * The zero-trust module for the scaffolder: the `zero-trust:onboard:generate`,
  * `zero-trust:gitops:pull-request` and `zero-trust:catalog:annotate` actions; the
  * pull request action records each pull request with the zero-trust backend, which
- * follows it. Where `zeroTrust.gitops.plainGit` names a
- * local repository with `seedFrom`, it creates that repository at startup (the demo's
- * GitOps remote).
+ * follows it. Where `zeroTrust.gitops.plainGit` names a local repository with
+ * `seedFrom`, it creates that repository at startup where it is missing (the demo's
+ * GitOps remote), as the zero-trust backend does.
  *
  * @public
  */
@@ -52,29 +52,8 @@ export const scaffolderModule = createBackendModule({
         const identities = new MeshIdentities({ discovery, auth });
         const recorder = new OnboardingRequestRecorder({ discovery, auth });
 
-        const plainGit = gitops.plainGit;
-        if (plainGit?.localPath && plainGit.seedFrom) {
-          // A missing `git` or an unreadable folder must not stop the backend: the
-          // actions report the same problem when they run.
-          try {
-            if (
-              await seedRepository({
-                repository: plainGit.localPath,
-                from: plainGit.seedFrom,
-                branch: plainGit.seedBranch,
-                author: gitops.author,
-              })
-            ) {
-              logger.info(
-                `Created the GitOps repository ${plainGit.localPath} from ${plainGit.seedFrom}`,
-              );
-            }
-          } catch (error) {
-            logger.warn(
-              `Could not create the GitOps repository ${plainGit.localPath}: ${error}`,
-            );
-          }
-        }
+        // The backend seeds it too, before it first reads it: whichever starts first.
+        await seedPlainGitRepository({ config, logger });
 
         scaffolder.addActions(
           createOnboardGenerateAction({ repositories, identities }),

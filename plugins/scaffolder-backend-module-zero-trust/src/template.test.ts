@@ -49,6 +49,10 @@ function render(
   );
 }
 
+// Every test runs the template's steps, which clone, commit and push with real git
+// processes: more than jest's default 5 s when the machine is busy.
+jest.setTimeout(60_000);
+
 describe('templates/onboard-service', () => {
   afterAll(removeTemporaryFolders);
 

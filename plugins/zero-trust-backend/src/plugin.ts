@@ -3,6 +3,7 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { seedPlainGitRepository } from '@zero-trust/backstage-plugin-zero-trust-node/git';
 import { CatalogIdentityIndex } from './catalog/CatalogIdentityIndex';
 import { createMeshState } from './clusters/createMeshState';
 import { zeroTrustPermissions } from './permissions';
@@ -37,6 +38,9 @@ export const zeroTrustPlugin = createBackendPlugin({
       },
       async init(deps) {
         const { logger, config, catalog } = deps;
+        // The demo's GitOps repository exists before its cluster is first read (the
+        // scaffolder module seeds the same repository; whichever starts first does it).
+        await seedPlainGitRepository({ config, logger });
         const { mesh, sources } = await createMeshState(config, logger);
         deps.lifecycle.addShutdownHook(() => mesh.stop());
         const store = await startTracking({

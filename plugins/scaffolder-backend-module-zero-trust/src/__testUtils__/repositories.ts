@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { seedRepository } from '../git/seedRepository';
+import { seedRepository } from '@zero-trust/backstage-plugin-zero-trust-node/git';
 
 const run = promisify(execFile);
 

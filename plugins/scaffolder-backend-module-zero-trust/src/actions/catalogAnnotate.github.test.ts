@@ -11,7 +11,7 @@ import {
   createComponentRepository,
 } from '../__testUtils__/componentRepository';
 import { GitHttpServer } from '../__testUtils__/gitHttpServer';
-import { GithubFake } from '../__testUtils__/githubFake';
+import { GithubFake } from '@zero-trust/backstage-plugin-zero-trust-node/testing';
 import {
   changedFiles,
   git as runGit,
@@ -37,6 +37,9 @@ const added = {
 const slugLine =
   '    github.com/project-slug: example-org/inventory # where the code lives\n';
 
+// Every test clones and pushes with real git processes:
+// more than jest's default 5 s when the machine is busy.
+jest.setTimeout(60_000);
 describe('zero-trust:catalog:annotate on GitHub', () => {
   const server = setupServer();
   registerMswTestHooks(server);

@@ -10,7 +10,7 @@ import {
   createComponentRepository,
 } from '../__testUtils__/componentRepository';
 import { GitHttpServer } from '../__testUtils__/gitHttpServer';
-import { GitlabFake } from '../__testUtils__/gitlabFake';
+import { GitlabFake } from '@zero-trust/backstage-plugin-zero-trust-node/testing';
 import {
   git as runGit,
   refs,
@@ -29,6 +29,9 @@ const input = {
   selector: { 'app.kubernetes.io/name': 'inventory', tier: 'api' },
 };
 
+// Every test clones and pushes with real git processes:
+// more than jest's default 5 s when the machine is busy.
+jest.setTimeout(60_000);
 describe('zero-trust:catalog:annotate on GitLab', () => {
   const server = setupServer();
   registerMswTestHooks(server);

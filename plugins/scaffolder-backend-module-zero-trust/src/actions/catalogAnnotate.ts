@@ -32,14 +32,16 @@ import {
   wantedAnnotations,
 } from '../catalog/kubernetesAnnotations';
 import { GitopsRepositories } from '../gitops/GitopsRepositories';
-import { publishBranch } from '../gitops/publishBranch';
+import { publishBranch } from '@zero-trust/backstage-plugin-zero-trust-node/forges';
 import { onboardingRequestInput } from '../onboarding/requestInput';
 import {
   rejectUnknownInputs,
   toOnboardingRequest,
 } from '../onboarding/toOnboardingRequest';
-import { Redactor } from '../redact';
-import { redactingLogger } from '../redactingLogger';
+import {
+  Redactor,
+  redactingLogger,
+} from '@zero-trust/backstage-plugin-zero-trust-node/git';
 import { examples } from './catalogAnnotate.examples';
 
 type Z = typeof zod;
@@ -358,7 +360,6 @@ export function createCatalogAnnotateAction(
           forge,
           branch,
           base,
-          files: [located.path],
           message: annotateCommitMessage(name, add, ctx.user?.ref),
           content,
           checkpoint: ctx.checkpoint,

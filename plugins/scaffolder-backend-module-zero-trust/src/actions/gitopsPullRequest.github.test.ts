@@ -4,7 +4,7 @@ import { InputError } from '@backstage/errors';
 import { setupServer } from 'msw/node';
 import { actionContext, runAction } from '../__testUtils__/actionContext';
 import { GitHttpServer } from '../__testUtils__/gitHttpServer';
-import { GithubFake } from '../__testUtils__/githubFake';
+import { GithubFake } from '@zero-trust/backstage-plugin-zero-trust-node/testing';
 import {
   changedFiles,
   checkoutBranch,
@@ -24,6 +24,9 @@ import { createGitopsPullRequestAction } from './gitopsPullRequest';
 const token = 'ghp_Z3r0Trust5ecretT0kenForTests0001';
 const basic = Buffer.from(`x-access-token:${token}`).toString('base64');
 
+// Every test clones and pushes with real git processes:
+// more than jest's default 5 s when the machine is busy.
+jest.setTimeout(60_000);
 describe('zero-trust:gitops:pull-request on GitHub', () => {
   const server = setupServer();
   registerMswTestHooks(server);

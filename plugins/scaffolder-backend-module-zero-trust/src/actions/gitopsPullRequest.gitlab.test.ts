@@ -3,7 +3,7 @@ import { registerMswTestHooks } from '@backstage/backend-test-utils';
 import { setupServer } from 'msw/node';
 import { runAction } from '../__testUtils__/actionContext';
 import { GitHttpServer } from '../__testUtils__/gitHttpServer';
-import { GitlabFake } from '../__testUtils__/gitlabFake';
+import { GitlabFake } from '@zero-trust/backstage-plugin-zero-trust-node/testing';
 import {
   checkoutBranch,
   createBareRepository,
@@ -21,6 +21,9 @@ import { createGitopsPullRequestAction } from './gitopsPullRequest';
 
 const token = 'glpat-Z3r0TrustGitlabT0ken0001';
 
+// Every test clones and pushes with real git processes:
+// more than jest's default 5 s when the machine is busy.
+jest.setTimeout(60_000);
 describe('zero-trust:gitops:pull-request on GitLab', () => {
   const server = setupServer();
   registerMswTestHooks(server);

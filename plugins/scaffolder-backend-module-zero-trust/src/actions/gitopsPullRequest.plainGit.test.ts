@@ -20,6 +20,9 @@ import {
 } from '../__testUtils__/setup';
 import { createGitopsPullRequestAction } from './gitopsPullRequest';
 
+// Every test clones and pushes with real git processes:
+// more than jest's default 5 s when the machine is busy.
+jest.setTimeout(60_000);
 describe('zero-trust:gitops:pull-request with a plain git remote', () => {
   let bare: string;
   let identities: Awaited<ReturnType<typeof startIdentitiesServer>>;

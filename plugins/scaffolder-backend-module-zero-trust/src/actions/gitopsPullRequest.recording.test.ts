@@ -4,7 +4,7 @@ import { http, passthrough } from 'msw';
 import { setupServer } from 'msw/node';
 import { runAction } from '../__testUtils__/actionContext';
 import { GitHttpServer } from '../__testUtils__/gitHttpServer';
-import { GithubFake } from '../__testUtils__/githubFake';
+import { GithubFake } from '@zero-trust/backstage-plugin-zero-trust-node/testing';
 import {
   createBareRepository,
   refs,
@@ -19,6 +19,9 @@ import {
 } from '../__testUtils__/setup';
 import { createGitopsPullRequestAction } from './gitopsPullRequest';
 
+// Every test clones and pushes with real git processes:
+// more than jest's default 5 s when the machine is busy.
+jest.setTimeout(60_000);
 describe('zero-trust:gitops:pull-request records what it opened with the zero-trust backend', () => {
   let bare: string;
   let backend: Awaited<ReturnType<typeof startRequestsServer>>;

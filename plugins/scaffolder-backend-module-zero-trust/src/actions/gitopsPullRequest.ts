@@ -2,9 +2,9 @@ import { CustomErrorBase, InputError, isError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { z as zod } from 'zod/v3';
 import { onboardRepository } from '@zero-trust/backstage-plugin-zero-trust-node';
-import { PullRequestRef } from '../forges/types';
+import { PullRequestRef } from '@zero-trust/backstage-plugin-zero-trust-node/forges';
 import { GitopsRepositories } from '../gitops/GitopsRepositories';
-import { publishBranch } from '../gitops/publishBranch';
+import { publishBranch } from '@zero-trust/backstage-plugin-zero-trust-node/forges';
 import {
   branchName,
   commitMessage,
@@ -20,8 +20,10 @@ import {
   rejectUnknownInputs,
   toOnboardingRequest,
 } from '../onboarding/toOnboardingRequest';
-import { Redactor } from '../redact';
-import { redactingLogger } from '../redactingLogger';
+import {
+  Redactor,
+  redactingLogger,
+} from '@zero-trust/backstage-plugin-zero-trust-node/git';
 import { examples } from './gitopsPullRequest.examples';
 
 type Z = typeof zod;
@@ -212,7 +214,6 @@ export function createGitopsPullRequestAction(
           forge,
           branch,
           base,
-          files: changedFiles,
           message: commitMessage(result.plan, ctx.user?.ref),
           content,
           checkpoint: ctx.checkpoint,

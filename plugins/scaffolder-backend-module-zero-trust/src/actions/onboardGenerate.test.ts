@@ -44,6 +44,9 @@ async function workspaceWithCheckout(): Promise<string> {
   return workspace;
 }
 
+// Every test clones with real git processes:
+// more than jest's default 5 s when the machine is busy.
+jest.setTimeout(60_000);
 describe('zero-trust:onboard:generate', () => {
   let identities: Awaited<ReturnType<typeof startIdentitiesServer>>;
   beforeAll(async () => {

@@ -18,8 +18,10 @@ import {
   rejectUnknownInputs,
   toOnboardingRequest,
 } from '../onboarding/toOnboardingRequest';
-import { Redactor } from '../redact';
-import { redactingLogger } from '../redactingLogger';
+import {
+  Redactor,
+  redactingLogger,
+} from '@zero-trust/backstage-plugin-zero-trust-node/git';
 import { examples } from './onboardGenerate.examples';
 
 type Z = typeof zod;

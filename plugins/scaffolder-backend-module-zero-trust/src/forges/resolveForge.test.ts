@@ -1,11 +1,13 @@
 import { InputError } from '@backstage/errors';
 import { pathToFileURL } from 'node:url';
 import path from 'node:path';
-import { Redactor } from '../redact';
+import { Redactor } from '@zero-trust/backstage-plugin-zero-trust-node/git';
 import { repositoriesFor } from '../__testUtils__/setup';
-import { GithubForge } from './GithubForge';
-import { GitlabForge } from './GitlabForge';
-import { PlainGitForge } from './PlainGitForge';
+import {
+  GithubForge,
+  GitlabForge,
+  PlainGitForge,
+} from '@zero-trust/backstage-plugin-zero-trust-node/forges';
 
 describe('resolveForge', () => {
   const repositories = repositoriesFor({

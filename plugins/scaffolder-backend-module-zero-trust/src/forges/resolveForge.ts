@@ -4,27 +4,23 @@ import {
   ScmIntegrationRegistry,
 } from '@backstage/integration';
 import { parseRepoUrl } from '@backstage/plugin-scaffolder-node';
-import { fileURLToPath } from 'node:url';
 import { GitopsConfig } from '../config';
-import { Redactor } from '../redact';
-import { GithubForge } from './GithubForge';
-import { GitlabForge } from './GitlabForge';
-import { PlainGitForge } from './PlainGitForge';
-import { GitopsForge } from './types';
+import {
+  Redactor,
+  localRepositoryPath,
+} from '@zero-trust/backstage-plugin-zero-trust-node/git';
+import {
+  GithubForge,
+  GitlabForge,
+  GitopsForge,
+  PlainGitForge,
+} from '@zero-trust/backstage-plugin-zero-trust-node/forges';
 
 export interface ResolveForgeOptions {
   integrations: ScmIntegrationRegistry;
   githubCredentialsProvider: GithubCredentialsProvider;
   config: GitopsConfig;
   redactor: Redactor;
-}
-
-function localPath(fileUrl: string): string | undefined {
-  try {
-    return fileURLToPath(fileUrl);
-  } catch {
-    return undefined;
-  }
 }
 
 function plainGit(
@@ -43,7 +39,8 @@ function plainGit(
   // repository on its disk.
   if (
     repoUrl &&
-    (!configured.localPath || localPath(repoUrl) !== configured.localPath)
+    (!configured.localPath ||
+      localRepositoryPath(repoUrl) !== configured.localPath)
   ) {
     throw new InputError(
       `${repoUrl} is not the configured zeroTrust.gitops.plainGit.url; a template may name only that repository`,

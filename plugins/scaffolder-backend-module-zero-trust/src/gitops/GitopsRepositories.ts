@@ -4,10 +4,10 @@ import {
   ScmIntegrationRegistry,
 } from '@backstage/integration';
 import { GitopsConfig } from '../config';
-import { Git } from '../git/Git';
+import { Git } from '@zero-trust/backstage-plugin-zero-trust-node/git';
 import { resolveForge } from '../forges/resolveForge';
-import { GitopsForge } from '../forges/types';
-import { Redactor } from '../redact';
+import { GitopsForge } from '@zero-trust/backstage-plugin-zero-trust-node/forges';
+import { Redactor } from '@zero-trust/backstage-plugin-zero-trust-node/git';
 
 /** A fresh checkout of the GitOps repository's base branch. */
 export interface GitopsCheckout {

@@ -16,7 +16,7 @@ import {
 } from '../__fixtures__/catalog';
 import { zeroTrustPlugin } from '../plugin';
 import { testDatabases } from './__testUtils__/databases';
-import { GithubFake } from './__testUtils__/forgeFakes';
+import { GithubFake } from '@zero-trust/backstage-plugin-zero-trust-node/testing';
 import {
   githubPullRequest,
   inventoryPlan,
@@ -59,7 +59,7 @@ for (const suite of suites) {
         owner: 'platform',
         repo: 'gitops',
       });
-      pulls.forEach(n => github.answers.set(n, { state: 'open' }));
+      pulls.forEach(n => github.answer(n, { state: 'open' }));
       // Slow answers: two replicas running the same run would overlap on each request.
       github.delayMs = 300;
       const inFlight = new Set<string>();

@@ -11,7 +11,10 @@ import type {
 import { http, passthrough } from 'msw';
 import { setupServer } from 'msw/node';
 import { PullRequestStates } from './forges/PullRequestStates';
-import { GithubFake, GitlabFake } from './__testUtils__/forgeFakes';
+import {
+  GithubFake,
+  GitlabFake,
+} from '@zero-trust/backstage-plugin-zero-trust-node/testing';
 import {
   githubPullRequest,
   inventoryPlan,
@@ -86,6 +89,8 @@ describe('OnboardingRequestTracker over a forge faked at the HTTP level and a li
     });
     gitlab = new GitlabFake({
       apiBaseUrl: 'https://gitlab.example.com/api/v4',
+      webBaseUrl: 'https://gitlab.example.com',
+      project: 'platform/infra/gitops',
     });
     msw.use(...github.handlers(), ...gitlab.handlers());
     clock = minutes(0);
@@ -134,23 +139,28 @@ describe('OnboardingRequestTracker over a forge faked at the HTTP level and a li
 
   it('follows a GitHub pull request from open to merged to converged once the cluster holds the change', async () => {
     const { record } = await store.record(recordInput(plan));
-    github.answers.set(7, { state: 'open' });
+    github.answer(7, { state: 'open' });
 
     await tracker.run();
     expect(await store.get(record.id)).toMatchObject({
       state: 'open',
       lastCheckedAt: minutes(0).toISOString(),
     });
-    expect(github.requests).toEqual([
-      {
-        url: 'https://api.github.example.com/repos/platform/gitops/pulls/7',
-        credential: `Bearer ${githubToken}`,
-      },
+    // Octokit sends a personal access token as `token …` (GitHub takes it as Bearer too).
+    expect(
+      github.requests.map(r => [r.method, r.url, r.authorization]),
+    ).toEqual([
+      [
+        'GET',
+        'https://api.github.example.com/repos/platform/gitops/pulls/7',
+        `token ${githubToken}`,
+      ],
     ]);
+    expect(github.violations).toEqual([]);
 
     // Merged; the GitOps controller has not synced yet: still `merged`, and what is
     // missing is already there to see.
-    github.answers.set(7, {
+    github.answer(7, {
       state: 'merged',
       mergedAt: minutes(1).toISOString(),
     });
@@ -183,7 +193,7 @@ describe('OnboardingRequestTracker over a forge faked at the HTTP level and a li
 
   it('asks GitHub again with the last ETag, so an unchanged pull request costs no rate limit', async () => {
     const { record } = await store.record(recordInput(plan));
-    github.answers.set(7, { state: 'open' });
+    github.answer(7, { state: 'open' });
     await tracker.run();
     clock = minutes(1);
     await tracker.run();
@@ -198,7 +208,7 @@ describe('OnboardingRequestTracker over a forge faked at the HTTP level and a li
     });
 
     // Once it changes, the same conditional request gets the new answer.
-    github.answers.set(7, {
+    github.answer(7, {
       state: 'merged',
       mergedAt: minutes(2).toISOString(),
     });
@@ -213,7 +223,7 @@ describe('OnboardingRequestTracker over a forge faked at the HTTP level and a li
 
   it('follows a converged request: drifted at once when the cluster stops holding it, converged again when it does', async () => {
     const { record } = await store.record(recordInput(plan));
-    github.answers.set(7, {
+    github.answer(7, {
       state: 'merged',
       mergedAt: minutes(0).toISOString(),
     });
@@ -251,7 +261,7 @@ describe('OnboardingRequestTracker over a forge faked at the HTTP level and a li
 
   it('stops following a merged request once a newer request for the same service is merged', async () => {
     const older = await store.record(recordInput(plan), minutes(0));
-    github.answers.set(7, {
+    github.answer(7, {
       state: 'merged',
       mergedAt: minutes(0).toISOString(),
     });
@@ -266,14 +276,14 @@ describe('OnboardingRequestTracker over a forge faked at the HTTP level and a li
       recordInput(plan, { pullRequest: githubPullRequest(8) }),
       minutes(2),
     );
-    github.answers.set(8, { state: 'open' });
+    github.answer(8, { state: 'open' });
     clock = minutes(3);
     await tracker.run();
     expect((await store.listActive()).map(r => r.id).sort()).toEqual(
       [older.record.id, newer.record.id].sort(),
     );
 
-    github.answers.set(8, {
+    github.answer(8, {
       state: 'merged',
       mergedAt: minutes(4).toISOString(),
     });
@@ -293,15 +303,16 @@ describe('OnboardingRequestTracker over a forge faked at the HTTP level and a li
     const { record } = await store.record(
       recordInput(plan, { pullRequest: gitlabPullRequest(3) }),
     );
-    gitlab.answers.set(3, { state: 'locked' });
+    gitlab.answer(3, { state: 'locked' });
     await tracker.run();
     expect((await store.get(record.id))?.state).toBe('open');
-    expect(gitlab.requests[0]).toEqual({
+    expect(gitlab.requests[0]).toMatchObject({
+      method: 'GET',
       url: 'https://gitlab.example.com/api/v4/projects/platform%2Finfra%2Fgitops/merge_requests/3',
-      credential: gitlabToken,
+      token: gitlabToken,
     });
 
-    gitlab.answers.set(3, {
+    gitlab.answer(3, {
       state: 'merged',
       mergedAt: minutes(0).toISOString(),
     });
@@ -351,7 +362,7 @@ describe('OnboardingRequestTracker over a forge faked at the HTTP level and a li
 
   it('closes a pull request closed without merging, and asks no more', async () => {
     const { record } = await store.record(recordInput(plan));
-    github.answers.set(7, { state: 'closed' });
+    github.answer(7, { state: 'closed' });
     await tracker.run();
     expect((await store.get(record.id))?.state).toBe('closed');
     await tracker.run();
@@ -360,7 +371,7 @@ describe('OnboardingRequestTracker over a forge faked at the HTTP level and a li
 
   it('keeps the state and records the error while the forge cannot be read, and carries on once it can', async () => {
     const { record } = await store.record(recordInput(plan));
-    github.answers.set(7, { state: 'unreachable' });
+    github.answer(7, { state: 'unreachable' });
     await tracker.run();
     const unreachable = await store.get(record.id);
     expect(unreachable?.state).toBe('open');
@@ -368,7 +379,7 @@ describe('OnboardingRequestTracker over a forge faked at the HTTP level and a li
       /^could not reach GitHub \(pull request #7 of platform\/gitops\)/,
     );
 
-    github.answers.set(7, { state: 'error', status: 502 });
+    github.answer(7, { state: 'error', status: 502 });
     clock = minutes(1);
     await tracker.run();
     expect(await store.get(record.id)).toMatchObject({
@@ -381,7 +392,7 @@ describe('OnboardingRequestTracker over a forge faked at the HTTP level and a li
       expect.stringContaining('answered 502'),
     );
 
-    github.answers.set(7, {
+    github.answer(7, {
       state: 'merged',
       mergedAt: minutes(2).toISOString(),
     });
@@ -401,11 +412,11 @@ describe('OnboardingRequestTracker over a forge faked at the HTTP level and a li
         pullRequest: githubPullRequest(8),
       }),
     );
-    github.answers.set(7, {
+    github.answer(7, {
       state: 'merged',
       mergedAt: minutes(0).toISOString(),
     });
-    github.answers.set(8, {
+    github.answer(8, {
       state: 'merged',
       mergedAt: minutes(0).toISOString(),
     });

@@ -12,3 +12,21 @@ export type {
   TestApiServerConnection,
   TestApiServerOptions,
 } from './TestApiServer';
+
+export { GithubFake } from './GithubFake';
+export type {
+  FakePull,
+  ForgeAnswer,
+  GithubFakeOptions,
+  RecordedRequest as RecordedForgeRequest,
+} from './GithubFake';
+export { GitlabFake } from './GitlabFake';
+export type {
+  FakeMergeRequest,
+  GitlabFakeOptions,
+  RecordedGitlabRequest,
+} from './GitlabFake';
+export {
+  checkRequest as checkGithubRequest,
+  checkResponse as checkGithubResponse,
+} from './githubOpenApi';

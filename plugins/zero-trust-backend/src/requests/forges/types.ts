@@ -1,17 +1,10 @@
 import { CustomErrorBase } from '@backstage/errors';
 import type { OnboardingPullRequest } from '@zero-trust/backstage-plugin-zero-trust-common';
+import type { PullRequestState } from '@zero-trust/backstage-plugin-zero-trust-node/forges';
 
-/** What the forge says about a pull request. */
-export type PullRequestState =
-  | { state: 'open' }
-  | { state: 'closed' }
-  | {
-      state: 'merged';
-      /** When the forge says it was merged; absent where it cannot tell (plain git). */
-      mergedAt?: Date;
-    };
+export type { PullRequestState };
 
-/** Reads one kind of forge's pull requests. */
+/** Reads a recorded pull request's state from the forge it is on. */
 export interface PullRequestReader {
   read(
     pullRequest: OnboardingPullRequest,
@@ -22,9 +15,7 @@ export interface PullRequestReader {
 /**
  * The pull request can never be followed as configured (no integration for its host, a
  * repository that is not the configured one): the request is `failed`, not retried.
- * Any other error (the forge unreachable, an answer that is not one) is retried.
+ * Any other error (the forge unreachable, an answer that is not one: the forge layer's
+ * ForgeReadError) is retried.
  */
 export class UntrackableRequestError extends CustomErrorBase {}
-
-/** The forge could not be read this time; the next run tries again. */
-export class ForgeReadError extends CustomErrorBase {}

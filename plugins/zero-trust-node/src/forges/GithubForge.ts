@@ -4,25 +4,48 @@ import {
   GithubIntegrationConfig,
 } from '@backstage/integration';
 import { Octokit } from '@octokit/rest';
-import { GitopsConfig } from '../config';
-import { Redactor } from '../redact';
+import { Redactor } from '../git/Redactor';
+import { ConditionalCache } from './ConditionalCache';
+import { forgeRequest } from './forgeRequest';
 import {
   Checkpoint,
+  ForgeReadError,
   ForgeTarget,
   GitopsForge,
   PullRequestContent,
   PullRequestRef,
+  PullRequestState,
+  RecordedPullRequest,
   RemoteRepository,
 } from './types';
+
+/** What a new GitHub pull request gets (`zeroTrust.gitops.github`). */
+export interface GithubSettings {
+  labels: string[];
+  reviewers: string[];
+  teamReviewers: string[];
+  draft: boolean;
+}
 
 export interface GithubForgeOptions {
   integration: GithubIntegrationConfig;
   credentialsProvider: GithubCredentialsProvider;
   owner: string;
   repo: string;
-  settings: GitopsConfig['github'];
-  redactor: Redactor;
+  /** Default: no labels, no reviewers, not a draft. */
+  settings?: GithubSettings;
+  /** Default: a new one. */
+  redactor?: Redactor;
+  /** Answers kept for conditional reads; share one across forges that live long. */
+  cache?: ConditionalCache;
 }
+
+const noSettings: GithubSettings = {
+  labels: [],
+  reviewers: [],
+  teamReviewers: [],
+  draft: false,
+};
 
 type PullsItem = {
   html_url: string;
@@ -39,15 +62,22 @@ const toRef = (pr: PullsItem): PullRequestRef => ({
 });
 
 /**
- * GitHub (and GitHub Enterprise) through `@backstage/integration`'s credentials: a token
- * or a GitHub App installation token, whichever the integration config gives.
+ * GitHub (and GitHub Enterprise) through `@backstage/integration`'s credentials (a token
+ * or a GitHub App installation token, whichever the integration config gives) and
+ * Octokit, for the scaffolder actions and the request tracker alike.
  */
 export class GithubForge implements GitopsForge {
   readonly name: string;
   readonly target: ForgeTarget;
+  private readonly redactor: Redactor;
+  private readonly settings: GithubSettings;
+  private readonly cache: ConditionalCache;
   private clientPromise?: Promise<{ octokit: Octokit; token?: string }>;
 
   constructor(private readonly options: GithubForgeOptions) {
+    this.redactor = options.redactor ?? new Redactor();
+    this.settings = options.settings ?? noSettings;
+    this.cache = options.cache ?? new ConditionalCache();
     this.name = `${options.integration.host}/${options.owner}/${options.repo}`;
     this.target = {
       provider: 'github',
@@ -58,12 +88,11 @@ export class GithubForge implements GitopsForge {
 
   private client() {
     this.clientPromise ??= (async () => {
-      const { integration, credentialsProvider, owner, repo, redactor } =
-        this.options;
+      const { integration, credentialsProvider, owner, repo } = this.options;
       const { token } = await credentialsProvider.getCredentials({
         url: `https://${integration.host}/${owner}/${repo}`,
       });
-      redactor.add(token);
+      this.redactor.add(token);
       const octokit = new Octokit({
         auth: token,
         baseUrl: integration.apiBaseUrl,
@@ -72,6 +101,10 @@ export class GithubForge implements GitopsForge {
       });
       return { octokit, token };
     })();
+    // A failed credentials lookup is tried again next time.
+    this.clientPromise.catch(() => {
+      this.clientPromise = undefined;
+    });
     return this.clientPromise;
   }
 
@@ -114,7 +147,8 @@ export class GithubForge implements GitopsForge {
     content: PullRequestContent;
   }) {
     const { octokit } = await this.client();
-    const { owner, repo, settings } = this.options;
+    const { owner, repo } = this.options;
+    const { settings } = this;
     const { data } = await octokit.rest.pulls.create({
       owner,
       repo,
@@ -145,7 +179,8 @@ export class GithubForge implements GitopsForge {
     options: { logger: LoggerService; checkpoint: Checkpoint },
   ) {
     const { octokit } = await this.client();
-    const { owner, repo, settings, redactor } = this.options;
+    const { owner, repo } = this.options;
+    const { settings, redactor } = this;
     const { logger, checkpoint } = options;
     const number = pr.number!;
     const attempt = async (what: string, fn: () => Promise<void>) => {
@@ -193,4 +228,60 @@ export class GithubForge implements GitopsForge {
       });
     }
   }
+
+  /**
+   * `GET /repos/{owner}/{repo}/pulls/{pull_number}`: `merged` says whether it was
+   * merged, `state` whether it is still open
+   * (https://docs.github.com/en/rest/pulls/pulls#get-a-pull-request). Asked with the
+   * ETag of the last answer, so an unchanged pull request is a 304, which costs no rate
+   * limit
+   * (https://docs.github.com/en/rest/using-the-rest-api/best-practices-for-using-the-rest-api#use-conditional-requests-if-appropriate).
+   */
+  async readPullRequest(
+    pr: RecordedPullRequest,
+    signal?: AbortSignal,
+  ): Promise<PullRequestState> {
+    const { owner, repo } = this.options;
+    const what = `GitHub (pull request #${pr.number} of ${owner}/${repo})`;
+    if (pr.number === undefined) {
+      throw new ForgeReadError(`${what}: the record names no number`);
+    }
+    const { octokit } = await this.client().catch(error => {
+      throw new ForgeReadError(
+        `no GitHub credentials for ${owner}/${repo}: ${this.redactor.redact(
+          String((error as Error).message ?? error),
+        )}`,
+      );
+    });
+    const key = `${this.name}#${pr.number}`;
+    const cached = this.cache.get(key);
+    const body = await forgeRequest(
+      what,
+      async requestSignal => {
+        const { data, headers } = await octokit.rest.pulls.get({
+          owner,
+          repo,
+          pull_number: pr.number!,
+          headers: cached ? { 'if-none-match': cached.etag } : {},
+          request: { signal: requestSignal },
+        });
+        if (headers.etag) this.cache.set(key, headers.etag, data);
+        return data as unknown as Record<string, unknown>;
+      },
+      { signal, notModified: cached?.body },
+    );
+    if (body.merged === true) {
+      return { state: 'merged', mergedAt: dateOf(body.merged_at) };
+    }
+    if (body.state === 'open') return { state: 'open' };
+    if (body.state === 'closed') return { state: 'closed' };
+    throw new ForgeReadError(`${what} answered an unknown state ${body.state}`);
+  }
+}
+
+/** A forge's timestamp, where it is one. */
+export function dateOf(value: unknown): Date | undefined {
+  if (typeof value !== 'string') return undefined;
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? undefined : date;
 }

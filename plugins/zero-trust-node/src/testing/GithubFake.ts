@@ -1,16 +1,35 @@
+import { createHash } from 'node:crypto';
 import { http, HttpResponse } from 'msw';
-import { checkRequest, checkResponse, example } from './openApi';
+import { checkRequest, checkResponse, example } from './githubOpenApi';
 
+/** A request a forge fake received. */
 export interface RecordedRequest {
   method: string;
-  /** The OpenAPI path template it matched. */
+  /** The OpenAPI path template it matched (GitLab: the route as its docs name it). */
   operation: string;
   url: string;
+  /** The credential header it carried (GitHub: Authorization; GitLab: PRIVATE-TOKEN). */
   authorization?: string;
   body?: any;
+  /** GitHub: the ETag it was conditional on, and whether the fake answered 304. */
+  ifNoneMatch?: string;
+  notModified?: boolean;
 }
 
-interface FakePull {
+/** How a fake forge answers for one pull (merge) request. */
+export type ForgeAnswer =
+  | { state: 'open' }
+  | { state: 'closed' }
+  | { state: 'merged'; mergedAt: string }
+  /** The network fails, as an unreachable forge's does. */
+  | { state: 'unreachable' }
+  /** An HTTP error status. */
+  | { state: 'error'; status: number };
+
+/** A fault in place of an answer. */
+type Fault = Extract<ForgeAnswer, { state: 'unreachable' | 'error' }>;
+
+export interface FakePull {
   number: number;
   title: string;
   body: string;
@@ -18,16 +37,30 @@ interface FakePull {
   base: string;
   draft: boolean;
   state: 'open' | 'closed';
+  mergedAt?: string;
   labels: string[];
   reviewers: string[];
   teamReviewers: string[];
 }
 
+export interface GithubFakeOptions {
+  /** `https://api.github.com`, or GitHub Enterprise's `https://HOST/api/v3`. */
+  apiBaseUrl: string;
+  owner: string;
+  repo: string;
+  webBaseUrl: string;
+  /** What `GET /repos/{owner}/{repo}` names as the repository's clone URL. */
+  cloneUrl?: string;
+  defaultBranch?: string;
+}
+
 /**
- * GitHub's REST API as far as the action uses it, at the HTTP level (msw), with state:
- * pull requests it opened can be found by head branch and updated. Every request and
- * every response is checked against GitHub's OpenAPI description; `violations` lists
- * what did not fit (a test expects it empty).
+ * GitHub's REST API as far as the suite uses it, at the HTTP level (msw), with state:
+ * the scaffolder actions open pull requests, find them by head branch, update, label and
+ * ask reviews on them; the request tracker reads them, conditionally (ETag and 304 Not
+ * Modified, as GitHub answers). Every request and every response is checked against
+ * GitHub's OpenAPI description (`@octokit/openapi`); `violations` lists what did not fit
+ * (a test expects it empty).
  */
 export class GithubFake {
   readonly requests: RecordedRequest[] = [];
@@ -35,17 +68,51 @@ export class GithubFake {
   readonly pulls: FakePull[] = [];
   /** Logins the fake refuses as reviewers (422, as GitHub does for non-collaborators). */
   readonly unknownReviewers = new Set<string>();
+  /** Faults per pull request number, answered instead of the pull request. */
+  readonly faults = new Map<number, Fault>();
+  /** Each read of a pull request waits this long: overlapping runs would show as two requests. */
+  delayMs = 0;
 
-  constructor(
-    private readonly options: {
-      apiBaseUrl: string;
-      owner: string;
-      repo: string;
-      cloneUrl: string;
-      defaultBranch: string;
-      webBaseUrl: string;
-    },
-  ) {}
+  constructor(private readonly options: GithubFakeOptions) {}
+
+  /**
+   * Sets what the fake answers for pull request `number`: its state (the pull request is
+   * made where the fake has none), or a fault.
+   */
+  answer(number: number, answer: ForgeAnswer): void {
+    if (answer.state === 'unreachable' || answer.state === 'error') {
+      this.faults.set(number, answer);
+      return;
+    }
+    this.faults.delete(number);
+    let pull = this.pulls.find(p => p.number === number);
+    if (!pull) {
+      pull = {
+        number,
+        title: `Pull request ${number}`,
+        body: '',
+        head: `zero-trust/pull-${number}`,
+        base: this.options.defaultBranch ?? 'main',
+        draft: false,
+        state: 'open',
+        labels: [],
+        reviewers: [],
+        teamReviewers: [],
+      };
+      this.pulls.push(pull);
+    }
+    pull.state = answer.state === 'open' ? 'open' : 'closed';
+    pull.mergedAt = answer.state === 'merged' ? answer.mergedAt : undefined;
+  }
+
+  /** How many times pull request `number` was read. */
+  countFor(number: number): number {
+    return this.requests.filter(
+      r =>
+        r.method === 'GET' &&
+        new URL(r.url).pathname.endsWith(`/pulls/${number}`),
+    ).length;
+  }
 
   pullUrl(number: number): string {
     const { webBaseUrl, owner, repo } = this.options;
@@ -68,6 +135,7 @@ export class GithubFake {
       body: pull.body,
       state: pull.state,
       draft: pull.draft,
+      merged_at: pull.mergedAt ?? null,
       html_url: this.pullUrl(pull.number),
       url: `${apiBaseUrl}/repos/${owner}/${repo}/pulls/${pull.number}`,
       labels: pull.labels.map((name, i) => ({
@@ -108,7 +176,7 @@ export class GithubFake {
     const url = new URL(request.url);
     const text = await request.text();
     const body = text ? JSON.parse(text) : undefined;
-    const recorded = {
+    const recorded: RecordedRequest = {
       method: request.method,
       operation,
       url: request.url,
@@ -159,8 +227,10 @@ export class GithubFake {
           language: 'YAML',
           name: repo,
           full_name: `${owner}/${repo}`,
-          clone_url: this.options.cloneUrl,
-          default_branch: this.options.defaultBranch,
+          clone_url:
+            this.options.cloneUrl ??
+            `${this.options.webBaseUrl}/${owner}/${repo}.git`,
+          default_branch: this.options.defaultBranch ?? 'main',
           html_url: `${this.options.webBaseUrl}/${owner}/${repo}`,
         });
         return this.respond(repoPath, 'GET', 200, json);
@@ -217,6 +287,41 @@ export class GithubFake {
           201,
           this.pullJson(pull, pullsPath, 'POST', 201),
         );
+      }),
+      http.get(`${api}/pulls/:number`, async ({ request, params }) => {
+        const seen = await this.record(pullPath, request);
+        if (request.headers.has('if-none-match')) {
+          seen.ifNoneMatch = request.headers.get('if-none-match')!;
+        }
+        if (this.delayMs) {
+          await new Promise(r => setTimeout(r, this.delayMs));
+        }
+        const fault = this.faults.get(Number(params.number));
+        if (fault?.state === 'unreachable') return HttpResponse.error();
+        if (fault?.state === 'error') {
+          return HttpResponse.json(
+            { message: 'Server Error' },
+            { status: fault.status },
+          );
+        }
+        const pull = find(params.number);
+        if (wrongRepo(params) || !pull) return notFound();
+        const json = this.pullJson(pull, pullPath, 'GET', 200);
+        json.merged = pull.mergedAt !== undefined;
+        // As GitHub does: a strong ETag of the representation, and 304 Not Modified
+        // (no body) for a request conditional on the current one.
+        const etag = `"${createHash('sha256')
+          .update(JSON.stringify(json))
+          .digest('hex')}"`;
+        if (seen.ifNoneMatch === etag) {
+          seen.notModified = true;
+          this.violations.push(
+            ...checkResponse(pullPath, 'GET', 304, undefined),
+          );
+          return new HttpResponse(null, { status: 304, headers: { etag } });
+        }
+        this.violations.push(...checkResponse(pullPath, 'GET', 200, json));
+        return HttpResponse.json(json, { headers: { etag } });
       }),
       http.patch(`${api}/pulls/:number`, async ({ request, params }) => {
         const { body } = await this.record(pullPath, request);

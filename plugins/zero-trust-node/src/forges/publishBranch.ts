@@ -1,11 +1,11 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
+import { Git } from '../git/Git';
 import {
   Checkpoint,
   GitopsForge,
   PullRequestContent,
   PullRequestRef,
-} from '../forges/types';
-import { Git } from '../git/Git';
+} from './types';
 
 /** What a checkpoint keeps of a pull request: not its (long) description. */
 const kept = (pr: PullRequestRef): PullRequestRef =>
@@ -14,12 +14,12 @@ const kept = (pr: PullRequestRef): PullRequestRef =>
     : { url: pr.url, number: pr.number };
 
 export interface PublishBranchOptions {
+  /** The checkout, on the base branch, with the change written and not committed. */
   git: Git;
   forge: GitopsForge;
   /** The action's own branch, and the one its pull request targets. */
   branch: string;
   base: string;
-  files: string[];
   message: string;
   content: PullRequestContent;
   checkpoint: Checkpoint;
@@ -39,7 +39,7 @@ export interface PublishedBranch {
 }
 
 /**
- * Commits the files on the action's branch, pushes it unless the remote branch already
+ * Commits what the checkout changed on the action's branch, pushes it unless the remote branch already
  * holds the same tree, and opens its pull request or updates the one open for that
  * branch: a re-run pushes nothing new and opens no second pull request. Each side effect
  * runs once per task, also when the task is retried (`checkpoint`).
@@ -49,7 +49,11 @@ export async function publishBranch(
 ): Promise<PublishedBranch> {
   const { git, forge, branch, base, content, checkpoint, logger } = options;
   const prefix = options.checkpointPrefix;
-  const tree = await git.commitOnBranch(branch, options.files, options.message);
+  const committed = await git.commitWorkingTree(options.message);
+  if (!committed) {
+    throw new Error(`the checkout holds no change to commit on ${branch}`);
+  }
+  const { commit, tree } = committed;
   const remoteHead = await git.remoteBranchHead(branch);
   const upToDate =
     remoteHead !== undefined && (await git.remoteBranchTree(branch)) === tree;
@@ -63,7 +67,7 @@ export async function publishBranch(
     head = await checkpoint({
       key: `${prefix}.push.${forge.name}.${branch}.${tree}`,
       fn: async () => {
-        const commit = await git.push(branch, remoteHead);
+        await git.push(commit, branch, remoteHead);
         logger.info(`Pushed ${commit} to ${branch}`);
         return commit;
       },

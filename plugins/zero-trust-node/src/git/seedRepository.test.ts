@@ -1,17 +1,37 @@
+import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import {
-  examplesGitops,
-  git,
-  refs,
-  removeTemporaryFolders,
-  temporaryFolder,
-  testAuthor,
-} from '../__testUtils__/repositories';
+import { promisify } from 'node:util';
 import { seedRepository } from './seedRepository';
 
+// Real git processes (init, commit, push) several times per test: more than jest's
+// default 5 s on a busy machine.
+jest.setTimeout(60_000);
+
+const examplesGitops = path.resolve(__dirname, '../../../../examples/gitops');
+const testAuthor = { name: 'Test', email: 'test@example.com' };
+const run = promisify(execFile);
+
+async function git(cwd: string, ...args: string[]): Promise<string> {
+  return (await run('git', args, { cwd })).stdout.trim();
+}
+
+async function refs(repository: string): Promise<string> {
+  return git(repository, 'for-each-ref', '--format=%(refname) %(objectname)');
+}
+
+const folders: string[] = [];
+async function temporaryFolder(): Promise<string> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'zt-seed-'));
+  folders.push(dir);
+  return dir;
+}
+
 describe('seedRepository', () => {
-  afterAll(removeTemporaryFolders);
+  afterAll(() =>
+    Promise.all(folders.map(d => fs.rm(d, { recursive: true, force: true }))),
+  );
 
   it("creates a bare repository whose branch holds the folder's files, once", async () => {
     const repository = path.join(await temporaryFolder(), 'cache/gitops.git');
@@ -72,5 +92,29 @@ describe('seedRepository', () => {
       }),
     ).rejects.toThrow(/missing does not exist/);
     expect(await fs.readdir(parent)).toEqual([]);
+  });
+
+  it('creates one repository when two callers seed it at once (the backend and the scaffolder module at startup)', async () => {
+    const repository = path.join(await temporaryFolder(), 'cache/gitops.git');
+    const options = {
+      repository,
+      from: examplesGitops,
+      branch: 'main',
+      author: testAuthor,
+    };
+    const created = await Promise.all([
+      seedRepository(options),
+      seedRepository(options),
+      seedRepository(options),
+    ]);
+    expect(created.filter(Boolean)).toHaveLength(1);
+    expect(await git(repository, 'rev-parse', '--is-bare-repository')).toBe(
+      'true',
+    );
+    expect(
+      await git(repository, 'ls-tree', '--name-only', 'main', 'clusters/'),
+    ).toBe('clusters/backend');
+    // No half-built repository is left beside it.
+    expect(await fs.readdir(path.dirname(repository))).toEqual(['gitops.git']);
   });
 });

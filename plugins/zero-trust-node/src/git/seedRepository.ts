@@ -1,7 +1,6 @@
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Redactor } from '../redact';
 import { Git } from './Git';
 
 export interface SeedRepositoryOptions {
@@ -26,7 +25,10 @@ async function exists(file: string): Promise<boolean> {
  * Creates a bare repository holding a folder's files as its first commit, unless the
  * repository already exists (so a restart keeps the branches the template pushed). It is
  * built beside its final place and renamed into it, so a crash never leaves half a
- * repository behind. Resolves to true where it created one.
+ * repository behind, and two callers at once (the backend, which reads it, and the
+ * scaffolder module, which pushes to it, both seed it at startup) end with one
+ * repository: the rename of the second fails on the first's, and it resolves to false.
+ * Resolves to true where this call created it.
  */
 export async function seedRepository(
   options: SeedRepositoryOptions,
@@ -39,11 +41,12 @@ export async function seedRepository(
   await fs.mkdir(path.dirname(repository), { recursive: true });
   const bare = await fs.mkdtemp(`${repository}.seeding-`);
   const work = await fs.mkdtemp(path.join(os.tmpdir(), 'zero-trust-seed-'));
-  const redactor = new Redactor();
   try {
-    const git = new Git({ dir: work, author, redactor });
-    await git.run(['init', '--quiet', '--bare'], bare);
-    await git.run(['symbolic-ref', 'HEAD', `refs/heads/${branch}`], bare);
+    const git = new Git({ dir: work, author });
+    await git.run(['init', '--quiet', '--bare'], { cwd: bare });
+    await git.run(['symbolic-ref', 'HEAD', `refs/heads/${branch}`], {
+      cwd: bare,
+    });
     await fs.cp(from, work, { recursive: true });
     await git.run(['init', '--quiet']);
     await git.run(['checkout', '--quiet', '-b', branch]);
@@ -55,7 +58,19 @@ export async function seedRepository(
       `Seed the GitOps repository from ${path.basename(from)}`,
     ]);
     await git.run(['push', '--quiet', bare, `HEAD:refs/heads/${branch}`]);
-    await fs.rename(bare, repository);
+    try {
+      await fs.rename(bare, repository);
+    } catch (error) {
+      // Another caller's repository took the place first: it is the same seed.
+      const code = (error as NodeJS.ErrnoException).code;
+      if (
+        (code === 'ENOTEMPTY' || code === 'EEXIST') &&
+        (await exists(repository))
+      ) {
+        return false;
+      }
+      throw error;
+    }
     return true;
   } finally {
     await fs.rm(work, { recursive: true, force: true });

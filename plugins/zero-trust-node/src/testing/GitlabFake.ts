@@ -1,4 +1,5 @@
 import { http, HttpResponse } from 'msw';
+import type { ForgeAnswer } from './GithubFake';
 
 export interface RecordedGitlabRequest {
   method: string;
@@ -9,20 +10,35 @@ export interface RecordedGitlabRequest {
   body?: any;
 }
 
-interface FakeMergeRequest {
+export interface FakeMergeRequest {
   iid: number;
   title: string;
   description: string;
   source_branch: string;
   target_branch: string;
-  state: 'opened' | 'closed' | 'merged';
+  state: 'opened' | 'closed' | 'merged' | 'locked';
+  merged_at?: string;
   labels: string[];
   reviewer_ids: number[];
 }
 
+export interface GitlabFakeOptions {
+  /** `https://HOST/api/v4` */
+  apiBaseUrl: string;
+  /** `group/subgroup/name` */
+  project: string;
+  webBaseUrl: string;
+  /** What `GET /projects/:id` names as the project's clone URL. */
+  cloneUrl?: string;
+  defaultBranch?: string;
+}
+
+type Fault = Extract<ForgeAnswer, { state: 'unreachable' | 'error' }>;
+
 /**
- * GitLab's REST API v4 as far as the action uses it (https://docs.gitlab.com/api/merge_requests/,
- * /api/projects/, /api/users/), at the HTTP level, with merge requests kept in memory.
+ * GitLab's REST API v4 as far as the suite uses it (https://docs.gitlab.com/api/merge_requests/,
+ * /api/projects/, /api/users/), at the HTTP level, with merge requests kept in memory:
+ * the scaffolder actions open, find and update them, the request tracker reads them.
  * Requests missing what GitLab requires are answered 400 as GitLab does, and listed in
  * `violations`.
  */
@@ -34,17 +50,38 @@ export class GitlabFake {
     ['grace.hopper', 7],
     ['alan.turing', 8],
   ]);
+  /** Faults per merge request IID, answered instead of the merge request. */
+  readonly faults = new Map<number, Fault>();
 
-  constructor(
-    private readonly options: {
-      apiBaseUrl: string;
-      /** `group/subgroup/name` */
-      project: string;
-      cloneUrl: string;
-      defaultBranch: string;
-      webBaseUrl: string;
-    },
-  ) {}
+  constructor(private readonly options: GitlabFakeOptions) {}
+
+  /**
+   * Sets what the fake answers for merge request `iid`: its state (the merge request is
+   * made where the fake has none), or a fault.
+   */
+  answer(iid: number, answer: ForgeAnswer | { state: 'locked' }): void {
+    if (answer.state === 'unreachable' || answer.state === 'error') {
+      this.faults.set(iid, answer);
+      return;
+    }
+    this.faults.delete(iid);
+    let mr = this.mergeRequests.find(m => m.iid === iid);
+    if (!mr) {
+      mr = {
+        iid,
+        title: `Merge request ${iid}`,
+        description: '',
+        source_branch: `zero-trust/merge-request-${iid}`,
+        target_branch: this.options.defaultBranch ?? 'main',
+        state: 'opened',
+        labels: [],
+        reviewer_ids: [],
+      };
+      this.mergeRequests.push(mr);
+    }
+    mr.state = answer.state === 'open' ? 'opened' : answer.state;
+    mr.merged_at = answer.state === 'merged' ? answer.mergedAt : undefined;
+  }
 
   mergeRequestUrl(iid: number): string {
     return `${this.options.webBaseUrl}/${this.options.project}/-/merge_requests/${iid}`;
@@ -58,6 +95,7 @@ export class GitlabFake {
       title: mr.title,
       description: mr.description,
       state: mr.state,
+      merged_at: mr.merged_at ?? null,
       source_branch: mr.source_branch,
       target_branch: mr.target_branch,
       labels: mr.labels,
@@ -124,8 +162,10 @@ export class GitlabFake {
         return HttpResponse.json({
           id: 42,
           path_with_namespace: project,
-          default_branch: this.options.defaultBranch,
-          http_url_to_repo: this.options.cloneUrl,
+          default_branch: this.options.defaultBranch ?? 'main',
+          http_url_to_repo:
+            this.options.cloneUrl ??
+            `${this.options.webBaseUrl}/${project}.git`,
           web_url: `${this.options.webBaseUrl}/${project}`,
         });
       }),
@@ -182,6 +222,28 @@ export class GitlabFake {
         this.mergeRequests.push(mr);
         return HttpResponse.json(this.json(mr), { status: 201 });
       }),
+      http.get(
+        `${projects}/merge_requests/:iid`,
+        async ({ request, params }) => {
+          await this.record('/projects/:id/merge_requests/:iid', request);
+          const fault = this.faults.get(Number(params.iid));
+          if (fault?.state === 'unreachable') return HttpResponse.error();
+          if (fault?.state === 'error') {
+            return HttpResponse.json(
+              { message: 'Internal Server Error' },
+              { status: fault.status },
+            );
+          }
+          const mr = find(params.iid);
+          if (wrongProject(params.id) || !mr) {
+            return HttpResponse.json(
+              { message: '404 Not found' },
+              { status: 404 },
+            );
+          }
+          return HttpResponse.json(this.json(mr));
+        },
+      ),
       http.put(
         `${projects}/merge_requests/:iid`,
         async ({ request, params }) => {

@@ -1,23 +1,35 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { GitLabIntegrationConfig } from '@backstage/integration';
 import { Gitlab } from '@gitbeaker/rest';
-import { GitopsConfig } from '../config';
-import { Redactor } from '../redact';
+import { Redactor } from '../git/Redactor';
+import { forgeRequest } from './forgeRequest';
+import { dateOf } from './GithubForge';
 import {
   Checkpoint,
+  ForgeReadError,
   ForgeTarget,
   GitopsForge,
   PullRequestContent,
   PullRequestRef,
+  PullRequestState,
+  RecordedPullRequest,
   RemoteRepository,
 } from './types';
+
+/** What a new GitLab merge request gets (`zeroTrust.gitops.gitlab`). */
+export interface GitlabSettings {
+  labels: string[];
+  reviewers: string[];
+}
 
 export interface GitlabForgeOptions {
   integration: GitLabIntegrationConfig;
   /** The project's full path, `group/subgroup/name`. */
   project: string;
-  settings: GitopsConfig['gitlab'];
-  redactor: Redactor;
+  /** Default: no labels, no reviewers. */
+  settings?: GitlabSettings;
+  /** Default: a new one. */
+  redactor?: Redactor;
 }
 
 type MergeRequest = {
@@ -34,14 +46,23 @@ const toRef = (mr: MergeRequest): PullRequestRef => ({
   body: mr.description ?? '',
 });
 
-/** GitLab merge requests with the integration's token (`integrations.gitlab[].token`). */
+/**
+ * GitLab merge requests through gitbeaker with the integration's token
+ * (`integrations.gitlab[].token`), for the scaffolder actions and the request tracker
+ * alike.
+ */
 export class GitlabForge implements GitopsForge {
   readonly name: string;
   readonly target: ForgeTarget;
   private readonly api: InstanceType<typeof Gitlab>;
+  private readonly redactor: Redactor;
+  private readonly settings: GitlabSettings;
 
   constructor(private readonly options: GitlabForgeOptions) {
-    const { integration, project, redactor } = options;
+    const { integration, project } = options;
+    const redactor = options.redactor ?? new Redactor();
+    this.redactor = redactor;
+    this.settings = options.settings ?? { labels: [], reviewers: [] };
     this.name = `${integration.host}/${project}`;
     this.target = {
       provider: 'gitlab',
@@ -52,6 +73,8 @@ export class GitlabForge implements GitopsForge {
     this.api = new Gitlab({
       host: integration.baseUrl,
       token: integration.token ?? '',
+      // Each request gives up after this long, so one slow forge cannot hold a run.
+      queryTimeout: 30_000,
     });
   }
 
@@ -92,7 +115,8 @@ export class GitlabForge implements GitopsForge {
     base: string;
     content: PullRequestContent;
   }) {
-    const { project, settings } = this.options;
+    const { project } = this.options;
+    const { settings } = this;
     const created = (await this.api.MergeRequests.create(
       project,
       options.branch,
@@ -121,7 +145,8 @@ export class GitlabForge implements GitopsForge {
     pr: PullRequestRef,
     options: { logger: LoggerService; checkpoint: Checkpoint },
   ) {
-    const { project, settings, redactor } = this.options;
+    const { project } = this.options;
+    const { settings, redactor } = this;
     if (!settings.reviewers.length) return;
     const number = pr.number!;
     try {
@@ -153,6 +178,42 @@ export class GitlabForge implements GitopsForge {
           String((error as Error).message ?? error),
         )}`,
       );
+    }
+  }
+
+  /**
+   * `GET /projects/:id/merge_requests/:merge_request_iid`, whose `state` is `opened`,
+   * `closed`, `locked` or `merged` (https://docs.gitlab.com/api/merge_requests/#get-single-mr).
+   */
+  async readPullRequest(
+    pr: RecordedPullRequest,
+    signal?: AbortSignal,
+  ): Promise<PullRequestState> {
+    const { project } = this.options;
+    const what = `GitLab (merge request !${pr.number} of ${project})`;
+    if (pr.number === undefined) {
+      throw new ForgeReadError(`${what}: the record names no number`);
+    }
+    // gitbeaker takes no signal per request (its client's queryTimeout bounds each one).
+    signal?.throwIfAborted();
+    const body = (await forgeRequest(
+      what,
+      () => this.api.MergeRequests.show(project, pr.number!),
+      { signal },
+    )) as unknown as { state?: string; merged_at?: string | null };
+    switch (body.state) {
+      case 'merged':
+        return { state: 'merged', mergedAt: dateOf(body.merged_at) };
+      case 'closed':
+        return { state: 'closed' };
+      // `locked` is an open merge request in the middle of being merged.
+      case 'opened':
+      case 'locked':
+        return { state: 'open' };
+      default:
+        throw new ForgeReadError(
+          `${what} answered an unknown state ${body.state}`,
+        );
     }
   }
 }

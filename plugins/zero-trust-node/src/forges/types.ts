@@ -1,5 +1,6 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { ActionContext } from '@backstage/plugin-scaffolder-node';
+import { CustomErrorBase } from '@backstage/errors';
+import { JsonValue } from '@backstage/types';
 import type { OnboardingPullRequest } from '@zero-trust/backstage-plugin-zero-trust-common';
 import { GitCredentials } from '../git/Git';
 
@@ -34,13 +35,42 @@ export type ForgeTarget = Pick<
   'provider' | 'host' | 'repository'
 >;
 
-/** The scaffolder's `ctx.checkpoint`: runs a side effect once per task, even on retry. */
-export type Checkpoint = ActionContext<{}>['checkpoint'];
+/**
+ * Runs a side effect once per task, even on retry: the scaffolder's `ctx.checkpoint`.
+ * Outside a task, `(o) => o.fn()`.
+ */
+export type Checkpoint = <T extends JsonValue | void>(options: {
+  key: string;
+  fn: () => Promise<T>;
+}) => Promise<T>;
+
+/** What the forge says about a pull request. */
+export type PullRequestState =
+  | { state: 'open' }
+  | { state: 'closed' }
+  | {
+      state: 'merged';
+      /** When the forge says it was merged; absent where it cannot tell (plain git). */
+      mergedAt?: Date;
+    };
+
+/** What a recorded pull request names: enough to find it again. */
+export type RecordedPullRequest = Pick<
+  OnboardingPullRequest,
+  'number' | 'branch' | 'baseBranch' | 'headSha'
+>;
 
 /**
- * Where the change goes. One implementation per kind of forge; the action's flow
- * (clone, generate, commit, push, open or update) is the same for all of them. Every
- * secret a forge obtains goes into the action's Redactor before it is used.
+ * The forge could not be read this time (unreachable, an error status, an answer that
+ * is not one): the message names the forge and what went wrong, never a credential.
+ */
+export class ForgeReadError extends CustomErrorBase {}
+
+/**
+ * Where the change goes, and where its pull request is followed. One implementation per
+ * kind of forge; the flow (clone, write, commit, push, open or update, follow) is the
+ * same for all of them. Every secret a forge obtains goes into its Redactor before it
+ * is used.
  */
 export interface GitopsForge {
   /** Names the repository in log lines and checkpoint keys; never holds a credential. */
@@ -64,4 +94,13 @@ export interface GitopsForge {
     pullRequest: PullRequestRef,
     options: { logger: LoggerService; checkpoint: Checkpoint },
   ): Promise<void>;
+  /**
+   * Whether the recorded pull request is open, closed or merged.
+   *
+   * @throws ForgeReadError where the forge cannot tell this time
+   */
+  readPullRequest(
+    pullRequest: RecordedPullRequest,
+    signal?: AbortSignal,
+  ): Promise<PullRequestState>;
 }

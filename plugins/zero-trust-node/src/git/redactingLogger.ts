@@ -1,5 +1,5 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { Redactor } from './redact';
+import { Redactor } from './Redactor';
 
 type Meta = Parameters<LoggerService['info']>[1];
 

@@ -1,0 +1,18 @@
+export { Git, GitError } from './Git';
+export type {
+  GitCredentials,
+  GitOptions,
+  GitResult,
+  GitRunOptions,
+} from './Git';
+export { Redactor } from './Redactor';
+export { redactingLogger } from './redactingLogger';
+export { seedRepository } from './seedRepository';
+export type { SeedRepositoryOptions } from './seedRepository';
+export {
+  localRepositoryPath,
+  readGitopsAuthor,
+  readPlainGitConfig,
+  seedPlainGitRepository,
+} from './plainGit';
+export type { PlainGitConfig } from './plainGit';

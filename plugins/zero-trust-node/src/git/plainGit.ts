@@ -1,0 +1,113 @@
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { Config } from '@backstage/config';
+import { seedRepository } from './seedRepository';
+
+/**
+ * `zeroTrust.gitops.plainGit`: the plain git remote the onboarding template pushes its
+ * branches to (the scaffolder module's config.d.ts documents it), as every reader of it
+ * understands it: the scaffolder module pushes there, the backend follows the branches
+ * it pushed and, in the demo, reads the cluster from it.
+ */
+export interface PlainGitConfig {
+  /** A URL git can push to: local paths become absolute `file://` URLs. */
+  url: string;
+  /** The local repository's folder, where `url` is one. */
+  localPath?: string;
+  /** The folder a missing local repository is created from. */
+  seedFrom?: string;
+  seedBranch: string;
+  branchUrl?: string;
+}
+
+const remoteUrl = /^[a-z][a-z0-9+.-]*:\/\//i;
+// scp-like ssh remotes: git@host:owner/repo.git
+const scpLike = /^[^/@:]+@[^/:]+:/;
+
+/**
+ * The folder of a local repository URL (`file://`) or path (relative to the backend's
+ * working directory, as config paths are); undefined for a remote one. Two names of the
+ * same local repository give the same folder: the one rule by which a repository is
+ * compared with the configured one.
+ */
+export function localRepositoryPath(url: string): string | undefined {
+  if (url.startsWith('file://')) {
+    try {
+      return fileURLToPath(url);
+    } catch {
+      return undefined;
+    }
+  }
+  if (remoteUrl.test(url) || scpLike.test(url)) return undefined;
+  return path.resolve(url);
+}
+
+/** `zeroTrust.gitops.plainGit` from the root config; undefined where it is not set. */
+export function readPlainGitConfig(root: Config): PlainGitConfig | undefined {
+  const config = root.getOptionalConfig('zeroTrust.gitops.plainGit');
+  if (!config) return undefined;
+  const url = config.getString('url');
+  const localPath = localRepositoryPath(url);
+  const seedFrom = config.getOptionalString('seedFrom');
+  return {
+    url: localPath ? pathToFileURL(localPath).href : url,
+    localPath,
+    seedFrom: seedFrom ? path.resolve(seedFrom) : undefined,
+    seedBranch: config.getOptionalString('seedBranch') ?? 'main',
+    branchUrl: config.getOptionalString('branchUrl'),
+  };
+}
+
+/**
+ * Who commits to the GitOps repository: `zeroTrust.gitops.author`, else the
+ * scaffolder's `scaffolder.defaultAuthor`, else `Scaffolder`.
+ */
+export function readGitopsAuthor(root: Config): {
+  name: string;
+  email: string;
+} {
+  return {
+    name:
+      root.getOptionalString('zeroTrust.gitops.author.name') ??
+      root.getOptionalString('scaffolder.defaultAuthor.name') ??
+      'Scaffolder',
+    email:
+      root.getOptionalString('zeroTrust.gitops.author.email') ??
+      root.getOptionalString('scaffolder.defaultAuthor.email') ??
+      'scaffolder@backstage.io',
+  };
+}
+
+/**
+ * Creates the configured local plain git repository from `seedFrom` where it does not
+ * exist yet (the demo's GitOps repository, `.cache/gitops.git`). The backend calls it
+ * before it first reads the repository, and the scaffolder module before it pushes to
+ * it; whichever comes first creates it, the other finds it. A failure is logged, not
+ * thrown: whoever uses the repository then reports what is wrong.
+ */
+export async function seedPlainGitRepository(options: {
+  config: Config;
+  logger: LoggerService;
+}): Promise<void> {
+  const { config, logger } = options;
+  const plainGit = readPlainGitConfig(config);
+  if (!plainGit?.localPath || !plainGit.seedFrom) return;
+  try {
+    const created = await seedRepository({
+      repository: plainGit.localPath,
+      from: plainGit.seedFrom,
+      branch: plainGit.seedBranch,
+      author: readGitopsAuthor(config),
+    });
+    if (created) {
+      logger.info(
+        `Created the GitOps repository ${plainGit.localPath} from ${plainGit.seedFrom}`,
+      );
+    }
+  } catch (error) {
+    logger.warn(
+      `Could not create the GitOps repository ${plainGit.localPath}: ${error}`,
+    );
+  }
+}
