@@ -1,3 +1,4 @@
+import { resourceKinds } from '@zero-trust/backstage-plugin-zero-trust-common';
 import { loadManifests } from '@zero-trust/backstage-plugin-zero-trust-node';
 import { LiveClusterSource } from '@zero-trust/backstage-plugin-zero-trust-node/live';
 import { startTestApiServer } from '@zero-trust/backstage-plugin-zero-trust-node/testing';
@@ -39,6 +40,35 @@ function parse(requestPath: string) {
 }
 
 describe('deploy/rbac.yaml', () => {
+  it('grants get, list and watch on each watched kind of the kinds table, and nothing else', () => {
+    const grants = (rules: { namespace?: string; rule: Rule }[]) =>
+      rules
+        .flatMap(({ namespace, rule }) =>
+          rule.apiGroups.flatMap(group =>
+            rule.resources.map(resource => ({
+              group,
+              resource,
+              ...(namespace ? { namespace } : {}),
+              ...(rule.resourceNames ? { names: rule.resourceNames } : {}),
+              verbs: [...rule.verbs].sort(),
+            })),
+          ),
+        )
+        .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+    const expected = resourceKinds
+      .filter(kind => kind.watched !== false)
+      .map(kind => ({
+        namespace: kind.only?.namespace,
+        rule: {
+          apiGroups: [kind.group],
+          resources: [kind.plural],
+          verbs: ['get', 'list', 'watch'],
+          ...(kind.only ? { resourceNames: [kind.only.name] } : {}),
+        },
+      }));
+    expect(grants(rbacRules())).toEqual(grants(expected));
+  });
+
   it('grants exactly what the live source asks for, and never Secrets', async () => {
     const objects = await loadManifests(
       path.join(repoRoot, 'examples/clusters/backend'),

@@ -7,6 +7,7 @@
  */
 
 export * from './model/types';
+export * from './kinds';
 export {
   buildClusterState,
   defaultMeshConfig,

@@ -1,3 +1,9 @@
+import {
+  findKind,
+  groupOf,
+  objectKey,
+  objectKeyOf,
+} from '@zero-trust/backstage-plugin-zero-trust-common';
 import type {
   OnboardingChangeSummary,
   OnboardingDrift,
@@ -10,26 +16,6 @@ type Json = Record<string, unknown>;
 
 function isObject(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** `security.istio.io/v1` → `security.istio.io`; `v1` → `` (the core group). */
-function groupOf(apiVersion: unknown): string {
-  const text = typeof apiVersion === 'string' ? apiVersion : '';
-  return text.includes('/') ? text.slice(0, text.lastIndexOf('/')) : '';
-}
-
-/**
- * Objects are matched by group, kind, namespace and name, not version: an API server
- * serves `security.istio.io/v1` and `v1beta1` of one stored object alike, and the live
- * source reads whichever the control plane serves.
- */
-function objectKey(
-  group: string,
-  kind: string,
-  namespace: string,
-  name: string,
-): string {
-  return JSON.stringify([group, kind, namespace, name]);
 }
 
 function childPath(parent: string, key: string | number): string {
@@ -93,16 +79,7 @@ export function indexCluster(objects: SourcedObject[]): ClusterIndex {
   const live = new Map<string, Json>();
   for (const { object } of objects) {
     if (!isObject(object) || !isObject(object.metadata)) continue;
-    const { metadata } = object;
-    live.set(
-      objectKey(
-        groupOf(object.apiVersion),
-        String(object.kind),
-        typeof metadata.namespace === 'string' ? metadata.namespace : '',
-        String(metadata.name),
-      ),
-      object,
-    );
+    live.set(objectKey(object), object);
   }
   return live;
 }
@@ -118,7 +95,9 @@ export function compareWithCluster(
   live: ClusterIndex,
 ): OnboardingDrift[] {
   const drift: OnboardingDrift[] = [];
-  const namespace = live.get(objectKey('', 'Namespace', '', change.namespace));
+  const namespace = live.get(
+    objectKeyOf('', 'Namespace', '', change.namespace),
+  );
   if (!namespace) {
     drift.push({
       type: 'missingNamespace',
@@ -151,8 +130,9 @@ export function compareWithCluster(
       namespace: resource.metadata.namespace,
       name: resource.metadata.name,
     };
+    // By group, not version: the live source reads whichever version the cluster serves.
     const found = live.get(
-      objectKey(
+      objectKeyOf(
         groupOf(resource.apiVersion),
         ref.kind,
         ref.namespace,
@@ -182,13 +162,9 @@ export function compareWithCluster(
 
 /** Where a cluster source lists a kind as unreadable (`degraded`), by RBAC's name. */
 export function resourceName(apiVersion: string, kind: string): string {
-  const plurals: Record<string, string> = {
-    Namespace: 'namespaces',
-    AuthorizationPolicy: 'authorizationpolicies',
-    PeerAuthentication: 'peerauthentications',
-    DestinationRule: 'destinationrules',
-  };
-  const plural = plurals[kind] ?? `${kind.toLowerCase()}s`;
+  const known = findKind(apiVersion, kind);
+  if (known) return known.id;
   const group = groupOf(apiVersion);
+  const plural = `${kind.toLowerCase()}s`;
   return group ? `${plural}.${group}` : plural;
 }

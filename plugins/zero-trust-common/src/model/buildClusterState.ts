@@ -1,4 +1,5 @@
 import { parse as parseYaml } from 'yaml';
+import { ResourceKindName, findKind, groupOf, isOwnedPod } from '../kinds';
 import {
   validateAuthorizationPolicySpec,
   validateDestinationRuleSpec,
@@ -30,9 +31,6 @@ export interface SourcedObject {
   file?: string;
 }
 
-/** Istio's control plane namespace, where the `istio` ConfigMap lives. */
-export const controlPlaneNamespace = 'istio-system';
-
 /** @public */
 export const defaultMeshConfig: MeshConfig = {
   trustDomain: 'cluster.local',
@@ -50,12 +48,6 @@ export function parseGoBool(value: unknown): boolean {
   return ['1', 't', 'T', 'TRUE', 'true', 'True'].includes(String(value));
 }
 
-const workloadKinds: WorkloadKind[] = [
-  'Deployment',
-  'StatefulSet',
-  'DaemonSet',
-];
-
 function isObject(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -67,11 +59,6 @@ function stringMap(value: unknown): Labels {
     if (v !== null && v !== undefined) out[k] = String(v);
   }
   return out;
-}
-
-function group(apiVersion: unknown): string {
-  const text = typeof apiVersion === 'string' ? apiVersion : '';
-  return text.includes('/') ? text.split('/')[0] : '';
 }
 
 /** Flattens `kind: List` (as `kubectl get -o yaml` prints) into its items. */
@@ -160,11 +147,6 @@ function toWorkload(kind: WorkloadKind, obj: Json): WorkloadInfo | undefined {
     hostNetwork: podSpec.hostNetwork === true,
     containerPorts: containerPorts(podSpec),
   };
-}
-
-function isOwnedPod(obj: Json): boolean {
-  const owners = obj.metadata?.ownerReferences;
-  return Array.isArray(owners) && owners.some(o => isObject(o) && o.controller);
 }
 
 function toService(obj: Json): ServiceInfo {
@@ -340,77 +322,78 @@ export function buildClusterState(
   };
 
   let pilotEnv: Labels | undefined;
+  const validated = (obj: Json, file: string | undefined, errors: string[]) => {
+    if (errors.length) problem(obj, file, errors.join('; '));
+    return errors.length === 0;
+  };
+  const workload = (kind: WorkloadKind) => (obj: Json) => {
+    const w = toWorkload(kind, obj);
+    if (w) state.workloads.push(w);
+  };
+  // What each kind of the table means to the engine: one reader per kind.
+  const readers: Record<
+    ResourceKindName,
+    (obj: Json, file: string | undefined) => void
+  > = {
+    Namespace: obj =>
+      state.namespaces.push({
+        name: obj.metadata.name,
+        labels: stringMap(obj.metadata.labels),
+      }),
+    ServiceAccount: obj =>
+      state.serviceAccounts.push({
+        namespace: obj.metadata.namespace ?? 'default',
+        name: obj.metadata.name,
+      }),
+    Service: obj => state.services.push(toService(obj)),
+    Pod: obj => {
+      if (!isOwnedPod(obj)) workload('Pod')(obj);
+    },
+    ConfigMap: (obj, file) => {
+      state.mesh = parseMeshConfig(obj.data, m => problem(obj, file, m));
+    },
+    Deployment: workload('Deployment'),
+    StatefulSet: workload('StatefulSet'),
+    DaemonSet: workload('DaemonSet'),
+    PeerAuthentication: (obj, file) => {
+      if (validated(obj, file, validatePeerAuthenticationSpec(obj.spec))) {
+        state.peerAuthentications.push(toPeerAuthentication(obj));
+      }
+    },
+    AuthorizationPolicy: (obj, file) => {
+      if (validated(obj, file, validateAuthorizationPolicySpec(obj.spec))) {
+        state.authorizationPolicies.push(toAuthorizationPolicy(obj));
+      }
+    },
+    DestinationRule: (obj, file) => {
+      if (validated(obj, file, validateDestinationRuleSpec(obj.spec))) {
+        state.destinationRules.push(toDestinationRule(obj));
+      }
+    },
+    IstioOperator: obj => {
+      pilotEnv ??= stringMap(obj.spec?.values?.pilot?.env);
+    },
+  };
+
   for (const { object, file } of flatten(objects)) {
     if (!isObject(object) || typeof object.kind !== 'string') continue;
     const obj = object;
     if (!isObject(obj.metadata) || typeof obj.metadata.name !== 'string') {
-      if (group(obj.apiVersion).endsWith('istio.io')) {
+      if (groupOf(obj.apiVersion).endsWith('istio.io')) {
         problem(obj, file, 'metadata.name is required');
       }
       continue;
     }
-    const apiGroup = group(obj.apiVersion);
-    const validated = (errors: string[]) => {
-      if (errors.length) problem(obj, file, errors.join('; '));
-      return errors.length === 0;
-    };
-    switch (`${apiGroup}:${obj.kind}`) {
-      case ':Namespace':
-        state.namespaces.push({
-          name: obj.metadata.name,
-          labels: stringMap(obj.metadata.labels),
-        });
-        break;
-      case ':ServiceAccount':
-        state.serviceAccounts.push({
-          namespace: obj.metadata.namespace ?? 'default',
-          name: obj.metadata.name,
-        });
-        break;
-      case ':Service':
-        state.services.push(toService(obj));
-        break;
-      case ':Pod':
-        if (!isOwnedPod(obj)) {
-          const w = toWorkload('Pod', obj);
-          if (w) state.workloads.push(w);
-        }
-        break;
-      case ':ConfigMap':
-        if (
-          obj.metadata.name === 'istio' &&
-          obj.metadata.namespace === controlPlaneNamespace
-        ) {
-          state.mesh = parseMeshConfig(obj.data, m => problem(obj, file, m));
-        }
-        break;
-      case 'install.istio.io:IstioOperator':
-        pilotEnv ??= stringMap(obj.spec?.values?.pilot?.env);
-        break;
-      case 'security.istio.io:PeerAuthentication':
-        if (validated(validatePeerAuthenticationSpec(obj.spec))) {
-          state.peerAuthentications.push(toPeerAuthentication(obj));
-        }
-        break;
-      case 'security.istio.io:AuthorizationPolicy':
-        if (validated(validateAuthorizationPolicySpec(obj.spec))) {
-          state.authorizationPolicies.push(toAuthorizationPolicy(obj));
-        }
-        break;
-      case 'networking.istio.io:DestinationRule':
-        if (validated(validateDestinationRuleSpec(obj.spec))) {
-          state.destinationRules.push(toDestinationRule(obj));
-        }
-        break;
-      default:
-        if (
-          apiGroup === 'apps' &&
-          workloadKinds.includes(obj.kind as WorkloadKind)
-        ) {
-          const w = toWorkload(obj.kind as WorkloadKind, obj);
-          if (w) state.workloads.push(w);
-        }
+    const kind = findKind(obj.apiVersion, obj.kind);
+    if (!kind) continue;
+    if (
+      kind.only &&
+      (obj.metadata.name !== kind.only.name ||
+        obj.metadata.namespace !== kind.only.namespace)
+    ) {
+      continue;
     }
+    readers[kind.kind](obj, file);
   }
   if (pilotEnv) {
     // istiod's environment (pilot/pkg/features/security.go: SkipValidateTrustDomain).

@@ -172,19 +172,3 @@ export async function indexRepo(
     hasClustersFolder: clusters,
   };
 }
-
-function apiGroup(apiVersion: unknown): string {
-  const text = typeof apiVersion === 'string' ? apiVersion : '';
-  return text.includes('/') ? text.split('/')[0] : '';
-}
-
-/** Kind, API group, namespace and name: what makes two manifests the same object. */
-export function resourceKey(object: Json): string {
-  const meta = isObject(object.metadata) ? object.metadata : {};
-  return [
-    apiGroup(object.apiVersion),
-    object.kind,
-    meta.namespace ?? '',
-    meta.name,
-  ].join('|');
-}

@@ -3,6 +3,7 @@ import path from 'node:path';
 import {
   OnboardingRequestError,
   OnboardingResource,
+  objectKey,
 } from '@zero-trust/backstage-plugin-zero-trust-common';
 import { ChangeSet } from './ChangeSet';
 import { GitopsConflictError } from './GitopsConflictError';
@@ -14,7 +15,7 @@ import {
   namespaceText,
   sameContent,
 } from './manifestFiles';
-import { RepoDocument, indexRepo, resourceKey } from './repoIndex';
+import { RepoDocument, indexRepo } from './repoIndex';
 import { WriteOnboardingOptions, WriteOnboardingResult } from './types';
 import { YamlEditError, setMapEntries } from './yamlEdit';
 
@@ -179,8 +180,9 @@ export async function writeOnboarding(
     ...plan.resources.filter(r => !isNamespaceWide(r)),
   ];
   for (const resource of ordered) {
-    const key = resourceKey(resource);
-    const existing = documents.filter(d => resourceKey(d.object) === key);
+    // Group, kind, namespace and name: one object whatever version each file spells.
+    const key = objectKey(resource);
+    const existing = documents.filter(d => objectKey(d.object) === key);
     const different = existing.find(d => !sameContent(d.object, resource));
     if (different) {
       throw new GitopsConflictError(

@@ -1,5 +1,5 @@
 import {
-  AppsV1Api,
+  ConfigurationOptions,
   CoreV1Api,
   CustomObjectsApi,
   IsomorphicFetchHttpLibrary,
@@ -7,7 +7,11 @@ import {
   RequestContext,
   Watch,
 } from '@kubernetes/client-node';
-import { WatchedResource } from './watchedResources';
+import {
+  WatchedResource,
+  fieldSelectorOf,
+  namespaceOf,
+} from './watchedResources';
 
 /** One page of a list. */
 export interface ListPage {
@@ -21,14 +25,12 @@ export interface ListPage {
 export class KubeApis {
   readonly watch: Watch;
   private readonly core: CoreV1Api;
-  private readonly apps: AppsV1Api;
   private readonly custom: CustomObjectsApi;
   private readonly http = new IsomorphicFetchHttpLibrary();
 
   /** `watchOpenTimeoutMs`: how long a watch may take to answer (its headers). */
   constructor(kc: KubeConfig, watchOpenTimeoutMs: number) {
     this.core = kc.makeApiClient(CoreV1Api);
-    this.apps = kc.makeApiClient(AppsV1Api);
     this.custom = kc.makeApiClient(CustomObjectsApi);
     // Watch gives no handle on its request until the server answers, so a server that
     // accepts the connection and never answers would hang it forever. node-fetch's
@@ -43,6 +45,38 @@ export class KubeApis {
       },
     });
     this.watch = new Watch(timed);
+  }
+
+  /** The core group (`/api/v1`) has no generic client: one call per plural. */
+  private listCore(
+    plural: string,
+    namespace: string | undefined,
+    params: { limit?: number; _continue?: string; fieldSelector?: string },
+    options: ConfigurationOptions,
+  ): Promise<unknown> {
+    if (namespace) {
+      switch (plural) {
+        case 'configmaps':
+          return this.core.listNamespacedConfigMap(
+            { namespace, ...params },
+            options,
+          );
+        default:
+          throw new Error(`no namespaced list call for ${plural}`);
+      }
+    }
+    switch (plural) {
+      case 'namespaces':
+        return this.core.listNamespace(params, options);
+      case 'serviceaccounts':
+        return this.core.listServiceAccountForAllNamespaces(params, options);
+      case 'services':
+        return this.core.listServiceForAllNamespaces(params, options);
+      case 'pods':
+        return this.core.listPodForAllNamespaces(params, options);
+      default:
+        throw new Error(`no list call for ${plural}`);
+    }
   }
 
   /** One page of `resource` at `version`; `signal` abandons the request. */
@@ -64,55 +98,24 @@ export class KubeApis {
     const params = {
       limit: page.limit,
       _continue: page.continueToken,
-      fieldSelector: resource.fieldSelector,
+      fieldSelector: fieldSelectorOf(resource),
     };
+    const namespace = namespaceOf(resource);
     let list: any;
-    if (resource.istio) {
-      list = await this.custom.listClusterCustomObject(
-        { group: resource.group, version, plural: resource.plural, ...params },
-        options,
-      );
+    if (resource.group) {
+      // Every named group is served at /apis/<group>/<version>/<plural>, built-in or not.
+      const path = { group: resource.group, version, plural: resource.plural };
+      list = namespace
+        ? await this.custom.listNamespacedCustomObject(
+            { ...path, namespace, ...params },
+            options,
+          )
+        : await this.custom.listClusterCustomObject(
+            { ...path, ...params },
+            options,
+          );
     } else {
-      switch (resource.kind) {
-        case 'Namespace':
-          list = await this.core.listNamespace(params, options);
-          break;
-        case 'ServiceAccount':
-          list = await this.core.listServiceAccountForAllNamespaces(
-            params,
-            options,
-          );
-          break;
-        case 'Service':
-          list = await this.core.listServiceForAllNamespaces(params, options);
-          break;
-        case 'Pod':
-          list = await this.core.listPodForAllNamespaces(params, options);
-          break;
-        case 'ConfigMap':
-          list = await this.core.listNamespacedConfigMap(
-            { namespace: resource.namespace!, ...params },
-            options,
-          );
-          break;
-        case 'Deployment':
-          list = await this.apps.listDeploymentForAllNamespaces(
-            params,
-            options,
-          );
-          break;
-        case 'StatefulSet':
-          list = await this.apps.listStatefulSetForAllNamespaces(
-            params,
-            options,
-          );
-          break;
-        case 'DaemonSet':
-          list = await this.apps.listDaemonSetForAllNamespaces(params, options);
-          break;
-        default:
-          throw new Error(`no list call for ${resource.id}`);
-      }
+      list = await this.listCore(resource.plural, namespace, params, options);
     }
     const meta = list?.metadata ?? {};
     // Typed lists name the token `_continue`; custom objects arrive as plain JSON.

@@ -117,7 +117,9 @@ function comparable(state: ClusterState) {
     destinationRules: sorted(state.destinationRules).map(
       ({ creationTimestamp: _, ...d }) => d,
     ),
-    authorizationPolicies: sorted(state.authorizationPolicies),
+    authorizationPolicies: sorted(state.authorizationPolicies).map(
+      ({ creationTimestamp: _, ...a }) => a,
+    ),
     problems: state.problems.map(({ file: _, ...p }) => p),
   };
 }

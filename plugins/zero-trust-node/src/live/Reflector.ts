@@ -1,8 +1,14 @@
 import { BackoffSettings, Sleeper, backoffDelay } from './backoff';
 import { NotServedError, WatchStatusError, statusCodeOf } from './errors';
 import { KubeApis } from './KubeApis';
-import { sameJson, slimObject } from './slimObject';
-import { WatchedResource, collectionPath } from './watchedResources';
+import { trimObject } from '@zero-trust/backstage-plugin-zero-trust-common';
+import { sameJson } from './sameJson';
+import {
+  WatchedResource,
+  collectionPath,
+  fieldSelectorOf,
+  namespaceOf,
+} from './watchedResources';
 
 type Json = Record<string, any>;
 
@@ -145,10 +151,9 @@ export class Reflector {
     // for a few seconds) is transient. Keep the objects and try again soon.
     if (this.listed) return this.fail(error, failures);
     if (code === 403) {
-      const scope = resource.namespace ? ` in ${resource.namespace}` : '';
-      const role = resource.namespace
-        ? `the ${resource.namespace} Role`
-        : 'the ClusterRole';
+      const namespace = namespaceOf(resource);
+      const scope = namespace ? ` in ${namespace}` : '';
+      const role = namespace ? `the ${namespace} Role` : 'the ClusterRole';
       this.degrade(
         `may not ${this.verb} ${resource.id}${scope}: add it to ${role} in deploy/rbac.yaml`,
       );
@@ -156,11 +161,11 @@ export class Reflector {
     }
     if (error instanceof NotServedError) {
       this.degrade(
-        `Istio CRDs not installed: ${resource.id} is ${error.message}`,
+        `${crdsOf(resource)} not installed: ${resource.id} is ${error.message}`,
       );
       return this.recheckDelay(failures);
     }
-    if (code === 404 && resource.istio) {
+    if (code === 404 && resource.custom) {
       // The CRD went away while watching: list again to find which version is served.
       this.resourceVersion = '';
       return backoffDelay(failures, this.options.backoff, this.options.random);
@@ -169,7 +174,7 @@ export class Reflector {
   }
 
   private fail(error: unknown, failures: number): number {
-    if (statusCodeOf(error) === 404 && this.options.resource.istio) {
+    if (statusCodeOf(error) === 404 && this.options.resource.custom) {
       // The CRD went away while watching: list again to find which version is served.
       this.resourceVersion = '';
     }
@@ -177,7 +182,9 @@ export class Reflector {
       state: 'failing',
       message:
         error instanceof NotServedError
-          ? `Istio CRDs are no longer served: ${this.options.resource.id} is ${error.message}`
+          ? `${crdsOf(this.options.resource)} are no longer served: ${
+              this.options.resource.id
+            } is ${error.message}`
           : this.options.describe(error),
       since:
         this.health.state === 'failing'
@@ -227,7 +234,7 @@ export class Reflector {
       try {
         result = await this.listAll(version);
       } catch (error) {
-        if (resource.istio && statusCodeOf(error) === 404) continue;
+        if (resource.custom && statusCodeOf(error) === 404) continue;
         throw error;
       }
       this.version = version;
@@ -357,7 +364,7 @@ export class Reflector {
             resourceVersion: this.resourceVersion,
             allowWatchBookmarks: true,
             timeoutSeconds,
-            fieldSelector: resource.fieldSelector,
+            fieldSelector: fieldSelectorOf(resource),
           },
           onEvent,
           finish,
@@ -398,7 +405,7 @@ export class Reflector {
   /** Stores the slimmed object (or drops it); true if that changed what the engine sees. */
   private put(items: Map<string, Json>, version: string, raw: unknown) {
     const key = keyOf(raw as Json);
-    const slim = slimObject(this.options.resource, version, raw);
+    const slim = trimObject(this.options.resource, version, raw);
     const previous = items.get(key);
     if (!slim) return items.delete(key);
     if (previous && sameJson(previous, slim)) return false;
@@ -439,4 +446,11 @@ export class Reflector {
 
 function keyOf(object: Json): string {
   return `${object?.metadata?.namespace ?? ''}/${object?.metadata?.name}`;
+}
+
+/** How messages name the CRDs that serve a custom kind: `Istio CRDs`. */
+function crdsOf(resource: WatchedResource): string {
+  return resource.group.endsWith('istio.io')
+    ? 'Istio CRDs'
+    : `CRDs of ${resource.group}`;
 }

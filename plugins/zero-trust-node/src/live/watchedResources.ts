@@ -1,71 +1,28 @@
-/** A resource the live source lists and watches. */
-export interface WatchedResource {
-  /** RBAC's spelling, as messages and `degraded` name it: `pods`, `deployments.apps`. */
-  id: string;
-  /** `''` for the core group. */
-  group: string;
-  /** Tried in order: Istio's resources fall back to v1beta1 where v1 is not served. */
-  versions: string[];
-  plural: string;
-  kind: string;
-  /** Only this namespace. */
-  namespace?: string;
-  fieldSelector?: string;
-  /** A custom resource that a cluster without Istio does not serve. */
-  istio?: boolean;
+import {
+  ResourceKind,
+  resourceKinds,
+} from '@zero-trust/backstage-plugin-zero-trust-common';
+
+/** A resource the live source lists and watches: an entry of the kinds table. */
+export type WatchedResource = ResourceKind;
+
+/** The kinds table's watched kinds: what the engine reads, never Secrets. */
+export const watchedResources: readonly WatchedResource[] =
+  resourceKinds.filter(kind => kind.watched !== false);
+
+/** The namespace a restricted kind is read in (the `istio` ConfigMap's); else all. */
+export function namespaceOf(resource: WatchedResource): string | undefined {
+  return resource.only?.namespace;
 }
 
-const core = (kind: string, plural: string): WatchedResource => ({
-  id: plural,
-  group: '',
-  versions: ['v1'],
-  plural,
-  kind,
-});
-
-const apps = (kind: string, plural: string): WatchedResource => ({
-  id: `${plural}.apps`,
-  group: 'apps',
-  versions: ['v1'],
-  plural,
-  kind,
-});
-
-const istio = (
-  group: string,
-  kind: string,
-  plural: string,
-): WatchedResource => ({
-  id: `${plural}.${group}`,
-  group,
-  // v1 since Istio 1.22; v1beta1 for older control planes.
-  versions: ['v1', 'v1beta1'],
-  plural,
-  kind,
-  istio: true,
-});
-
 /**
- * Exactly what the engine reads (see buildClusterState in the common package). Never
- * Secrets, and of the ConfigMaps only the mesh config `istio` in `istio-system`.
+ * `metadata.name=istio` for a kind read as one object: a list or watch that selects it
+ * is authorized by RBAC's `resourceNames`.
+ * https://kubernetes.io/docs/reference/access-authn-authz/rbac/#referring-to-resources
  */
-export const watchedResources: WatchedResource[] = [
-  core('Namespace', 'namespaces'),
-  core('ServiceAccount', 'serviceaccounts'),
-  core('Service', 'services'),
-  core('Pod', 'pods'),
-  {
-    ...core('ConfigMap', 'configmaps'),
-    namespace: 'istio-system',
-    fieldSelector: 'metadata.name=istio',
-  },
-  apps('Deployment', 'deployments'),
-  apps('StatefulSet', 'statefulsets'),
-  apps('DaemonSet', 'daemonsets'),
-  istio('security.istio.io', 'PeerAuthentication', 'peerauthentications'),
-  istio('security.istio.io', 'AuthorizationPolicy', 'authorizationpolicies'),
-  istio('networking.istio.io', 'DestinationRule', 'destinationrules'),
-];
+export function fieldSelectorOf(resource: WatchedResource): string | undefined {
+  return resource.only ? `metadata.name=${resource.only.name}` : undefined;
+}
 
 /** The collection's path at `version`, e.g. `/apis/apps/v1/deployments`. */
 export function collectionPath(
@@ -75,8 +32,7 @@ export function collectionPath(
   const root = resource.group
     ? `/apis/${resource.group}/${version}`
     : `/api/${version}`;
-  const scope = resource.namespace
-    ? `/namespaces/${encodeURIComponent(resource.namespace)}`
-    : '';
+  const namespace = namespaceOf(resource);
+  const scope = namespace ? `/namespaces/${encodeURIComponent(namespace)}` : '';
   return `${root}${scope}/${resource.plural}`;
 }

@@ -1,3 +1,5 @@
+import { resourceKinds } from '@zero-trust/backstage-plugin-zero-trust-common';
+
 /** A resource type the test API server serves. */
 export interface ServedResource {
   /** `''` for the core group. */
@@ -37,32 +39,32 @@ const builtIn = (
 export const defaultIstioVersions = ['v1', 'v1beta1'];
 
 /**
- * What the server serves. Built-in kinds the live source must never read (Secrets,
- * ConfigMaps other than `istio`) are served too, so tests can check they are not read.
+ * What the server serves: every kind of the suite's table that the live source watches (Istio's at `istioVersions`,
+ * none when empty, as a cluster without Istio), and built-in kinds the live source must
+ * never read (Secrets) or that Backstage's Kubernetes plugin lists, so tests can check
+ * they are not read and the benchmark can compare against this server.
  */
 export function servedResources(istioVersions: string[]): ServedResource[] {
-  const istio = (group: string, kind: string, plural: string) => ({
-    group,
-    versions: istioVersions,
-    plural,
-    singular: kind.toLowerCase(),
-    kind,
-    namespaced: true,
-    custom: true,
-  });
+  const isIstio = (group: string) => group.endsWith('istio.io');
+  const read = resourceKinds
+    .filter(k => k.watched !== false)
+    .filter(k => !isIstio(k.group) || istioVersions.length)
+    .map(
+      (k): ServedResource => ({
+        group: k.group,
+        versions: isIstio(k.group) ? istioVersions : k.versions,
+        plural: k.plural,
+        singular: k.kind.toLowerCase(),
+        kind: k.kind,
+        namespaced: k.namespaced,
+        ...(k.custom ? { custom: true } : {}),
+      }),
+    );
+  // Built-in kinds first, custom ones last, as an API server's discovery lists them.
   return [
-    builtIn('', 'Namespace', 'namespaces', false),
-    builtIn('', 'ServiceAccount', 'serviceaccounts'),
-    builtIn('', 'Service', 'services'),
-    builtIn('', 'Pod', 'pods'),
-    builtIn('', 'ConfigMap', 'configmaps'),
+    ...read.filter(r => !r.custom),
     builtIn('', 'Secret', 'secrets'),
-    builtIn('apps', 'Deployment', 'deployments'),
-    builtIn('apps', 'StatefulSet', 'statefulsets'),
-    builtIn('apps', 'DaemonSet', 'daemonsets'),
     builtIn('apps', 'ReplicaSet', 'replicasets'),
-    // What Backstage's Kubernetes plugin also lists for an entity, so the benchmark can
-    // compare it against this server.
     builtIn('', 'LimitRange', 'limitranges'),
     builtIn('', 'ResourceQuota', 'resourcequotas'),
     builtIn(
@@ -75,20 +77,6 @@ export function servedResources(istioVersions: string[]): ServedResource[] {
     builtIn('batch', 'Job', 'jobs'),
     builtIn('batch', 'CronJob', 'cronjobs'),
     builtIn('networking.k8s.io', 'Ingress', 'ingresses'),
-    ...(istioVersions.length
-      ? [
-          istio(
-            'security.istio.io',
-            'PeerAuthentication',
-            'peerauthentications',
-          ),
-          istio(
-            'security.istio.io',
-            'AuthorizationPolicy',
-            'authorizationpolicies',
-          ),
-          istio('networking.istio.io', 'DestinationRule', 'destinationrules'),
-        ]
-      : []),
+    ...read.filter(r => r.custom),
   ];
 }

@@ -1,0 +1,80 @@
+import { Json, isObject, pick } from './fields';
+import { ResourceKind, ResourceKindName, resourceKinds } from './resourceKinds';
+
+/**
+ * `security.istio.io/v1` → `security.istio.io`; `v1` → `''` (the core group).
+ *
+ * @public
+ */
+export function groupOf(apiVersion: unknown): string {
+  const text = typeof apiVersion === 'string' ? apiVersion : '';
+  return text.includes('/') ? text.slice(0, text.lastIndexOf('/')) : '';
+}
+
+const byGroupAndKind = new Map<string, ResourceKind<ResourceKindName>>(
+  resourceKinds.map(k => [`${k.group}:${k.kind}`, k]),
+);
+
+/**
+ * The table's entry for an object's `apiVersion` and `kind`, whatever its version (an API
+ * server serves `v1` and `v1beta1` of one stored object alike); undefined for a kind the
+ * suite does not read.
+ *
+ * @public
+ */
+export function findKind(
+  apiVersion: unknown,
+  kind: unknown,
+): ResourceKind<ResourceKindName> | undefined {
+  return byGroupAndKind.get(`${groupOf(apiVersion)}:${String(kind)}`);
+}
+
+/**
+ * What makes two manifests the same object: group, kind, namespace and name, not
+ * version (`security.istio.io/v1` and `v1beta1` are one stored object).
+ *
+ * @public
+ */
+export function objectKey(object: unknown): string {
+  const obj = isObject(object) ? object : {};
+  const meta = isObject(obj.metadata) ? obj.metadata : {};
+  return objectKeyOf(
+    groupOf(obj.apiVersion),
+    String(obj.kind),
+    typeof meta.namespace === 'string' ? meta.namespace : '',
+    String(meta.name),
+  );
+}
+
+/** {@link objectKey} from its parts; `''` namespace for a cluster-scoped object. @public */
+export function objectKeyOf(
+  group: string,
+  kind: string,
+  namespace: string,
+  name: string,
+): string {
+  return JSON.stringify([group, kind, namespace, name]);
+}
+
+/**
+ * `raw` as read from `version` of the kind's API, reduced to the fields the table keeps;
+ * undefined for an object the suite does not read (no metadata, an owned pod).
+ *
+ * @public
+ */
+export function trimObject(
+  kind: ResourceKind,
+  version: string,
+  raw: unknown,
+): Json | undefined {
+  if (!isObject(raw) || !isObject(raw.metadata)) return undefined;
+  const kept = kind.keep(raw);
+  if (!kept) return undefined;
+  const { metadata, ...rest } = kept;
+  return {
+    apiVersion: kind.group ? `${kind.group}/${version}` : version,
+    kind: kind.kind,
+    metadata: { ...pick(raw.metadata, ['name', 'namespace']), ...metadata },
+    ...rest,
+  };
+}

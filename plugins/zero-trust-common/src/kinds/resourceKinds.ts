@@ -1,0 +1,201 @@
+import {
+  Json,
+  creationTimestamp,
+  isObject,
+  istioAnnotations,
+  pick,
+  podMetadata,
+  podSpec,
+  stringMap,
+} from './fields';
+import { isOwnedPod } from './ownedPod';
+
+/**
+ * A kind the suite reads: where the API server serves it, and which of its fields the
+ * engine needs. Its meaning (what the engine makes of it) lives in the model's loader.
+ *
+ * @public
+ */
+export interface ResourceKind<K extends string = string> {
+  /** `''` for the core group. */
+  group: string;
+  /** Tried in order: Istio's kinds fall back to v1beta1 where v1 is not served. */
+  versions: string[];
+  kind: K;
+  plural: string;
+  namespaced: boolean;
+  /** RBAC's spelling, as `deploy/rbac.yaml` and `degraded` name it: `pods`, `deployments.apps`. */
+  id: string;
+  /** Served by a CustomResourceDefinition: a cluster without it does not serve the kind. */
+  custom: boolean;
+  /** Only this one object is read (and granted): RBAC's `resourceNames`, a field selector. */
+  only?: { namespace: string; name: string };
+  /**
+   * `false`: read from manifests only (GitOps repositories, snapshots); the live source
+   * does not list it and `deploy/rbac.yaml` does not grant it.
+   */
+  watched?: false;
+  /**
+   * The fields kept besides `apiVersion`, `kind` and `metadata.name`/`namespace`
+   * (`metadata` here is merged into those), so a cluster of 10k workloads fits in little
+   * memory. Undefined: the object is not read at all (a pod a controller owns).
+   */
+  keep(object: Json): Json | undefined;
+}
+
+const core = <K extends string>(
+  kind: K,
+  plural: string,
+  keep: ResourceKind['keep'],
+  scope: { namespaced?: boolean; only?: ResourceKind['only'] } = {},
+): ResourceKind<K> => ({
+  group: '',
+  versions: ['v1'],
+  kind,
+  plural,
+  namespaced: scope.namespaced ?? true,
+  id: plural,
+  custom: false,
+  ...(scope.only ? { only: scope.only } : {}),
+  keep,
+});
+
+const apps = <K extends string>(
+  kind: K,
+  plural: string,
+  keep: ResourceKind['keep'],
+): ResourceKind<K> => ({
+  group: 'apps',
+  versions: ['v1'],
+  kind,
+  plural,
+  namespaced: true,
+  id: `${plural}.apps`,
+  custom: false,
+  keep,
+});
+
+const istio = <K extends string>(
+  group: string,
+  kind: K,
+  plural: string,
+): ResourceKind<K> => ({
+  group,
+  // v1 since Istio 1.22; v1beta1 for older control planes.
+  versions: ['v1', 'v1beta1'],
+  kind,
+  plural,
+  namespaced: true,
+  id: `${plural}.${group}`,
+  custom: true,
+  keep: keepIstioSpec,
+});
+
+const spec = (object: Json): Json => (isObject(object.spec) ? object.spec : {});
+
+/**
+ * The oldest PeerAuthentication or DestinationRule wins a tie, so the creation time
+ * matters; Istio's own annotations (`istio.io/dry-run` on an AuthorizationPolicy) change
+ * what a policy does; the spec is kept whole for the CRD schema checks.
+ */
+function keepIstioSpec(object: Json): Json {
+  const annotations = istioAnnotations(object.metadata.annotations);
+  return {
+    metadata: {
+      ...creationTimestamp(object.metadata),
+      ...(annotations ? { annotations } : {}),
+    },
+    ...(object.spec !== undefined ? { spec: object.spec } : {}),
+  };
+}
+
+function keepWorkload(object: Json): Json {
+  const template: Json = isObject(spec(object).template)
+    ? spec(object).template
+    : {};
+  return {
+    spec: {
+      template: {
+        metadata: podMetadata(template.metadata),
+        spec: podSpec(template.spec),
+      },
+    },
+  };
+}
+
+/**
+ * istiod's environment (values.pilot.env), as an IstioOperator in the GitOps repository
+ * sets it. Not watched: since Istio 1.24 `istioctl install` keeps no IstioOperator in
+ * the cluster nor installs its CRD (istio/istio releasenotes/notes/drop-iop.yaml).
+ */
+const istioOperator: ResourceKind<'IstioOperator'> = {
+  group: 'install.istio.io',
+  versions: ['v1alpha1'],
+  kind: 'IstioOperator',
+  plural: 'istiooperators',
+  namespaced: true,
+  id: 'istiooperators.install.istio.io',
+  custom: true,
+  watched: false,
+  keep: object => {
+    const env = object.spec?.values?.pilot?.env;
+    return isObject(env) ? { spec: { values: { pilot: { env } } } } : {};
+  },
+};
+
+/**
+ * Every kind the suite reads, and only those: never Secrets, and of the ConfigMaps only
+ * Istio's mesh config. The live source lists and watches exactly the watched ones,
+ * `deploy/rbac.yaml` grants exactly those, and the loader ignores every other kind.
+ *
+ * @public
+ */
+export const resourceKinds = [
+  core(
+    'Namespace',
+    'namespaces',
+    object => {
+      const labels = stringMap(object.metadata.labels);
+      return labels ? { metadata: { labels } } : {};
+    },
+    { namespaced: false },
+  ),
+  core('ServiceAccount', 'serviceaccounts', () => ({})),
+  core('Service', 'services', object => ({
+    spec: {
+      ...pick(spec(object), ['selector']),
+      ports: (Array.isArray(spec(object).ports) ? spec(object).ports : [])
+        .filter(isObject)
+        .map((p: Json) =>
+          pick(p, ['name', 'port', 'targetPort', 'appProtocol', 'protocol']),
+        ),
+    },
+  })),
+  core('Pod', 'pods', object =>
+    isOwnedPod(object)
+      ? undefined
+      : {
+          metadata: podMetadata(object.metadata),
+          spec: podSpec(object.spec),
+        },
+  ),
+  core(
+    'ConfigMap',
+    'configmaps',
+    object => ({
+      data: isObject(object.data) ? pick(object.data, ['mesh']) : {},
+    }),
+    // Istio's mesh config, in its control plane namespace.
+    { only: { namespace: 'istio-system', name: 'istio' } },
+  ),
+  apps('Deployment', 'deployments', keepWorkload),
+  apps('StatefulSet', 'statefulsets', keepWorkload),
+  apps('DaemonSet', 'daemonsets', keepWorkload),
+  istio('security.istio.io', 'PeerAuthentication', 'peerauthentications'),
+  istio('security.istio.io', 'AuthorizationPolicy', 'authorizationpolicies'),
+  istio('networking.istio.io', 'DestinationRule', 'destinationrules'),
+  istioOperator,
+];
+
+/** The name of a kind in the table: `'Pod'`, `'DestinationRule'`. @public */
+export type ResourceKindName = (typeof resourceKinds)[number]['kind'];
