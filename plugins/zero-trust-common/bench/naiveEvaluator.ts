@@ -22,7 +22,11 @@ import {
   ClusterState,
   Decision,
   DestinationRuleInfo,
+  LabelSelector,
   Membership,
+  NetworkPolicyInfo,
+  NetworkPolicyPeer,
+  NetworkPolicyPort,
   RequestAttributes,
   WorkloadInfo,
   WorkloadPort,
@@ -438,7 +442,15 @@ function access(
   let ports: (number | undefined)[] = server.ports.map(p => p.port);
   if (attributes.port !== undefined) ports = [attributes.port];
   else if (ports.length === 0) ports = [undefined];
-  const results = ports.map(p => onePort(state, caller, server, p, attributes));
+  const results = ports.map(p =>
+    withNaiveNetwork(
+      state,
+      caller,
+      server,
+      p,
+      onePort(state, caller, server, p, attributes),
+    ),
+  );
   const decisions = new Set(results.map(r => r.decision));
   return {
     decision: decisions.size === 1 ? results[0].decision : 'CONDITIONAL',
@@ -515,4 +527,156 @@ export function naiveAllowedCallers(
       access(state, { kind: 'workload', workload: caller }, facts, {})
         .decision !== 'DENY',
   );
+}
+
+// ---------------------------------------------------------------------------
+// The NetworkPolicy layer, interpreted straight from the normalized policies: every
+// policy of the cluster scanned for each end of each connection.
+
+function naiveSelects(
+  selector: LabelSelector | undefined,
+  labels: Record<string, string>,
+): boolean {
+  const matchLabels = selector?.matchLabels ?? {};
+  const labelsOk = Object.keys(matchLabels).every(
+    k => labels[k] === matchLabels[k],
+  );
+  const expressionsOk = (selector?.matchExpressions ?? []).every(e => {
+    const value = labels[e.key];
+    const present = e.key in labels;
+    if (e.operator === 'Exists') return present;
+    if (e.operator === 'DoesNotExist') return !present;
+    const listed = present && (e.values ?? []).indexOf(value) >= 0;
+    return e.operator === 'In' ? listed : !listed;
+  });
+  return labelsOk && expressionsOk;
+}
+
+function naiveNamespaceLabels(state: ClusterState, name: string) {
+  const found = state.namespaces.find(n => n.name === name);
+  return { ...found?.labels, 'kubernetes.io/metadata.name': name };
+}
+
+/** One peer against a pod (`undefined`: a client whose pod and address are unknown). */
+function naivePeer(
+  state: ClusterState,
+  policy: NetworkPolicyInfo,
+  peer: NetworkPolicyPeer,
+  pod: WorkloadInfo | undefined,
+): Tri {
+  if (peer.ipBlock) {
+    const all = ['0.0.0.0/0', '::/0'].includes(peer.ipBlock.cidr);
+    return all && !peer.ipBlock.except.length ? 'yes' : 'maybe';
+  }
+  if (!peer.podSelector && !peer.namespaceSelector) return 'no';
+  if (!pod) return 'maybe';
+  const inNamespace = peer.namespaceSelector
+    ? naiveSelects(
+        peer.namespaceSelector,
+        naiveNamespaceLabels(state, pod.namespace),
+      )
+    : pod.namespace === policy.namespace;
+  const podOk = peer.podSelector
+    ? naiveSelects(peer.podSelector, pod.labels)
+    : true;
+  return inNamespace && podOk ? 'yes' : 'no';
+}
+
+function naivePorts(
+  entries: NetworkPolicyPort[],
+  port: number | undefined,
+  destination: WorkloadInfo,
+): Tri {
+  if (entries.length === 0) return 'yes';
+  return triAny(
+    entries.map((e): Tri => {
+      if (e.protocol !== 'TCP') return 'no';
+      if (e.port === undefined) return 'yes';
+      if (port === undefined) return 'maybe';
+      const number =
+        typeof e.port === 'number'
+          ? e.port
+          : destination.containerPorts.find(c => c.name === e.port)?.port;
+      if (number === undefined) return 'no';
+      const last = typeof e.port === 'number' ? e.endPort ?? number : number;
+      return port >= number && port <= last ? 'yes' : 'no';
+    }),
+  );
+}
+
+/** One end's direction: undefined where no policy of that type selects the pod. */
+function naiveDirection(
+  state: ClusterState,
+  pod: WorkloadInfo,
+  type: 'Ingress' | 'Egress',
+  peerPod: WorkloadInfo | undefined,
+  destination: WorkloadInfo,
+  port: number | undefined,
+): Tri | undefined {
+  const isolating = (state.networkPolicies ?? []).filter(
+    p =>
+      p.namespace === pod.namespace &&
+      p.policyTypes.includes(type) &&
+      naiveSelects(p.podSelector, pod.labels),
+  );
+  if (isolating.length === 0) return undefined;
+  return triAny(
+    isolating.flatMap(p =>
+      (type === 'Ingress' ? p.ingress : p.egress).map(rule =>
+        triAll([
+          rule.peers.length === 0
+            ? 'yes'
+            : triAny(
+                rule.peers.map(peer => naivePeer(state, p, peer, peerPod)),
+              ),
+          naivePorts(rule.ports, port, destination),
+        ]),
+      ),
+    ),
+  );
+}
+
+/** Istio's answer on one port, then the NetworkPolicies': both must let it through. */
+function withNaiveNetwork(
+  state: ClusterState,
+  caller: NaiveCaller,
+  server: ServerFacts,
+  port: number | undefined,
+  istio: NaiveDecision,
+): NaiveDecision {
+  const client = caller.kind === 'workload' ? caller.workload : undefined;
+  // A bare principal presents mTLS: in the mesh, as a sidecar would be.
+  let clientMode = caller.kind === 'principal' ? 'sidecar' : 'none';
+  if (client) clientMode = membershipOf(state, client).mode;
+  const serverMode = server.membership.mode;
+  // HBONE: ztunnel carries ambient traffic to port 15008 of the destination pod.
+  const hbone =
+    (serverMode === 'ambient' && clientMode !== 'none') ||
+    (clientMode === 'ambient' && serverMode !== 'none');
+  const wire = hbone ? 15008 : port;
+  const ingress = naiveDirection(
+    state,
+    server.workload,
+    'Ingress',
+    client,
+    server.workload,
+    wire,
+  );
+  const egress = client
+    ? naiveDirection(
+        state,
+        client,
+        'Egress',
+        server.workload,
+        server.workload,
+        wire,
+      )
+    : undefined;
+  if (ingress === undefined && egress === undefined) return istio;
+  const network = triAll([ingress ?? 'yes', egress ?? 'yes']);
+  if (network === 'no' || istio.decision === 'DENY')
+    return { decision: 'DENY', mtls: istio.mtls };
+  if (network === 'maybe' || istio.decision === 'CONDITIONAL')
+    return { decision: 'CONDITIONAL', mtls: istio.mtls };
+  return istio;
 }

@@ -40,9 +40,13 @@ export { evaluateAccess } from './engine/access';
 export type {
   Caller,
   Access,
+  NetworkAccess,
   PortAccess,
   RequestAttributes,
 } from './engine/access';
+export { readNetworkPolicy } from './model/readNetworkPolicy';
+export { networkVerdict } from './engine/networkPolicy';
+export type { NetworkVerdict } from './engine/networkPolicy';
 export { check, parseCaller } from './engine/check';
 export type { CheckQuery, CheckResult } from './engine/check';
 export { allowedCallers, sourceKey } from './engine/callers';
@@ -52,6 +56,7 @@ export type {
   CallerAnalysis,
   DenyException,
   Narrowing,
+  NetworkBlockedCaller,
 } from './engine/callers';
 export {
   analyze,

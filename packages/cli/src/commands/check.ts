@@ -71,6 +71,13 @@ function formatText(result: CheckResult): string {
     `  policies: ${
       result.policies.length ? result.policies.join(', ') : 'none'
     }`,
+    ...(result.network
+      ? [
+          `  network: ${
+            result.network.decision
+          } (${result.network.policies.join(', ')})`,
+        ]
+      : []),
     '',
   ].join('\n');
 }

@@ -4,6 +4,7 @@
  * for the fields the engine reads, and nothing more.
  */
 import { buildClusterState } from '../model/buildClusterState';
+import { readNetworkPolicy } from '../model/readNetworkPolicy';
 import { ClusterState } from '../model/types';
 import { MeshModel } from '../engine/MeshModel';
 
@@ -228,12 +229,32 @@ export function meshConfigMap(
 /** Labels for a namespace with sidecar injection on. */
 export const injected = { 'istio-injection': 'enabled' };
 
+/** A NetworkPolicy with the spec given as written in YAML. */
+export function networkPolicy(
+  ns: string,
+  name: string,
+  spec: K8sObject,
+): K8sObject {
+  return {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: { name, namespace: ns },
+    spec,
+  };
+}
+
 /** One cluster's state from manifests. */
 export function clusterState(name: string, ...objs: K8sObject[]): ClusterState {
-  return buildClusterState(
+  const state = buildClusterState(
     name,
     objs.map(object => ({ object })),
   );
+  // Until the loader reads NetworkPolicies itself.
+  const networkPolicies = objs.filter(o => o.kind === 'NetworkPolicy');
+  if (!state.networkPolicies && networkPolicies.length) {
+    state.networkPolicies = networkPolicies.map(readNetworkPolicy);
+  }
+  return state;
 }
 
 /** A one-cluster model (`c1`) from manifests. */

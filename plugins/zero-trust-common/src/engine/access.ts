@@ -12,6 +12,12 @@ import {
 } from './authorization';
 import { tlsModeFor } from './destinationRules';
 import { WorkloadModel } from './MeshModel';
+import {
+  NetworkVerdict,
+  bothLayers,
+  describeNetwork,
+  networkVerdict,
+} from './networkPolicy';
 import { EffectiveMtlsMode, mtlsOnPort } from './peerAuthentication';
 import { WorkloadPort } from './ports';
 
@@ -37,6 +43,14 @@ export interface PortAccess {
   reason: string;
   policies: string[];
   admittedBy: AuthzOutcome['admittedBy'];
+  network?: NetworkVerdict;
+}
+
+/** The NetworkPolicy layer's part in an answer (contracts: `check`'s `network`). @public */
+export interface NetworkAccess {
+  decision: Decision;
+  /** `NAMESPACE/NAME` of the NetworkPolicies that decided it. */
+  policies: string[];
 }
 
 /** @public */
@@ -45,6 +59,8 @@ export interface Access {
   mtls: boolean;
   reason: string;
   policies: string[];
+  /** Absent where no NetworkPolicy isolates either end. */
+  network?: NetworkAccess;
   /** Each port considered (all the server's known ports when the query gave none). */
   ports: PortAccess[];
 }
@@ -275,8 +291,12 @@ function planFor(server: WorkloadModel): ServerPlan {
  */
 export type PortDecision = {
   port?: number;
+  /** Both layers' decision. */
   decision: Decision;
   mtls: boolean;
+  /** Where a NetworkPolicy isolates either end: its verdict, and Istio's decision alone. */
+  network?: NetworkVerdict;
+  istioDecision?: Decision;
 } & (
   | { by: 'no proxy' }
   | { by: 'connection'; connection: Connection }
@@ -338,9 +358,26 @@ function decidePort(
 
 /**
  * The decision on each port a query considers (the one it names, else every port the
- * server is known to listen on), without reasons.
+ * server is known to listen on), without reasons: Istio's, then the NetworkPolicies'.
  */
 export function decideAccess(
+  caller: Caller,
+  server: WorkloadModel,
+  attributes: RequestAttributes,
+): PortDecision[] {
+  return decideIstio(caller, server, attributes).map(d => {
+    const network = networkVerdict(caller, server, d.port);
+    if (!network) return d;
+    return {
+      ...d,
+      decision: bothLayers(d.decision, network.decision),
+      network,
+      istioDecision: d.decision,
+    };
+  });
+}
+
+function decideIstio(
   caller: Caller,
   server: WorkloadModel,
   attributes: RequestAttributes,
@@ -391,9 +428,12 @@ function describe(
     port: d.port,
     decision: d.decision,
     mtls: d.mtls,
-    reason,
+    reason: d.network
+      ? withNetworkReason(d.network, d.istioDecision!, reason, caller, server)
+      : reason,
     policies,
     admittedBy,
+    ...(d.network ? { network: d.network } : {}),
   });
   switch (d.by) {
     case 'no proxy':
@@ -424,6 +464,34 @@ function describe(
   }
 }
 
+/** A reason naming both layers: the one that drops the connection first. */
+function withNetworkReason(
+  network: NetworkVerdict,
+  istio: Decision,
+  istioReason: string,
+  caller: Caller,
+  server: WorkloadModel,
+): string {
+  const words = describeNetwork(network, caller, server);
+  if (network.decision === 'DENY' && istio !== 'DENY') {
+    return `${words}, though Istio alone would ${
+      istio === 'ALLOW' ? 'allow it' : 'allow it conditionally'
+    }: ${istioReason}`;
+  }
+  return `${istioReason}; ${words}`;
+}
+
+/** Both layers' NetworkPolicy part over the ports considered. */
+function networkOf(results: PortAccess[]): NetworkAccess | undefined {
+  const verdicts = results.flatMap(r => (r.network ? [r.network] : []));
+  if (!verdicts.length) return undefined;
+  const decisions = new Set(verdicts.map(v => v.decision));
+  return {
+    decision: decisions.size === 1 ? verdicts[0].decision : 'CONDITIONAL',
+    policies: [...new Set(verdicts.flatMap(v => v.policies))],
+  };
+}
+
 /**
  * Whether a caller can reach a workload: the connection's mTLS, the server's
  * PeerAuthentication, then its AuthorizationPolicies. Without a port, every port the
@@ -444,13 +512,22 @@ export function evaluateAccess(
   const decisions = new Set(results.map(r => r.decision));
   const policies = [...new Set(results.flatMap(r => r.policies))];
   const mtls = results.every(r => r.mtls);
+  const networkPart = networkOf(results);
+  const network = networkPart ? { network: networkPart } : {};
   if (results.length === 1 || decisions.size === 1) {
     const [first] = results;
     const reason =
       results.length === 1
         ? first.reason
         : `on every port (${ports.join(', ')}): ${first.reason}`;
-    return { decision: first.decision, mtls, reason, policies, ports: results };
+    return {
+      decision: first.decision,
+      mtls,
+      reason,
+      policies,
+      ...network,
+      ports: results,
+    };
   }
   const summary = results.map(r => `${r.decision} on ${r.port}`).join(', ');
   return {
@@ -458,6 +535,7 @@ export function evaluateAccess(
     mtls,
     reason: `it depends on the port: ${summary}`,
     policies,
+    ...network,
     ports: results,
   };
 }

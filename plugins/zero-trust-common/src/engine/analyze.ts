@@ -6,6 +6,7 @@ import {
   AllowedCaller,
   CallerAnalysis,
   DenyException,
+  NetworkBlockedCaller,
   allowedCallers,
   sourceKey,
 } from './callers';
@@ -86,6 +87,8 @@ export interface WorkloadView {
   dryRun?: DryRunView;
   allowedCallers: AllowedCaller[];
   denyExceptions: DenyException[];
+  /** Callers Istio allows that a Kubernetes NetworkPolicy drops. */
+  blockedByNetwork: NetworkBlockedCaller[];
 }
 
 /** The `analyze` report (contracts/cli.md). @public */
@@ -188,6 +191,7 @@ export function workloadView(w: WorkloadModel, model: MeshModel): WorkloadView {
     ...(dryRun ? { dryRun } : {}),
     allowedCallers: callers.allowedCallers,
     denyExceptions: callers.denyExceptions,
+    blockedByNetwork: callers.blockedByNetwork,
   };
 }
 

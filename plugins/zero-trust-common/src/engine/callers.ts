@@ -3,7 +3,7 @@ import {
   AuthorizationRule,
   AuthorizationSource,
 } from '../model/types';
-import { Caller, decideAccess } from './access';
+import { Caller, NetworkAccess, decideAccess } from './access';
 import {
   expandPrincipal,
   forEachAdmittingRule,
@@ -47,6 +47,18 @@ export interface AllowedCaller {
   /** The ALLOW rules that admit it (`NAMESPACE/NAME` and rule index); empty with no ALLOW policy. */
   admittedBy: { policy: string; rule: number }[];
   narrowing: Narrowing;
+  /** The NetworkPolicy layer on the ports it may reach, where a NetworkPolicy isolates either end. */
+  network?: NetworkAccess;
+}
+
+/** A caller Istio lets through on some port, and NetworkPolicies drop on every one. @public */
+export interface NetworkBlockedCaller {
+  source: CallerSource;
+  label: string;
+  /** The target ports Istio would let it reach. */
+  ports: number[];
+  /** `NAMESPACE/NAME` of the NetworkPolicies that drop it. */
+  policies: string[];
 }
 
 /** A DENY rule carving callers out of what ALLOW rules admit. @public */
@@ -60,6 +72,8 @@ export interface DenyException {
 export interface CallerAnalysis {
   allowedCallers: AllowedCaller[];
   denyExceptions: DenyException[];
+  /** Callers Istio allows that a NetworkPolicy blocks: a broken path. */
+  blockedByNetwork: NetworkBlockedCaller[];
 }
 
 // Probe identities for wider sources. `~` cannot occur in a Kubernetes name or a trust
@@ -394,22 +408,32 @@ export function allowedCallers(
     admissions.push(admission);
     return admission;
   };
+  const blockedByNetwork: NetworkBlockedCaller[] = [];
   for (const candidate of candidates.values()) {
     // The decisions only: a caller's reasons are not part of the list.
     let open = false;
     let certain = false;
     portCount = 0;
     ruleCount = 0;
-    for (const p of decideAccess(candidate.caller, server, {})) {
+    const decisions = decideAccess(candidate.caller, server, {});
+    for (const p of decisions) {
       if (p.decision === 'DENY') continue;
       open = true;
       if (p.decision === 'ALLOW') certain = true;
       if (p.port !== undefined) ports[portCount++] = p.port;
       if (p.by === 'policies') forEachAdmittingRule(p.authz, admit);
     }
-    if (!open) continue;
+    if (!open) {
+      const blocked = networkBlocked(decisions);
+      if (blocked) {
+        const source = candidate.source ?? workloadSource(candidate.workload);
+        blockedByNetwork.push({ source, label: label(source), ...blocked });
+      }
+      continue;
+    }
     const source = candidate.source ?? workloadSource(candidate.workload);
     const { admittedBy, narrowing } = sharedAdmission();
+    const network = networkOnOpenPorts(decisions);
     allowed.push({
       source,
       label: label(source),
@@ -417,6 +441,7 @@ export function allowedCallers(
       ports: sharedPorts(),
       admittedBy,
       narrowing,
+      ...(network ? { network } : {}),
     });
   }
   // Where anyone may call on the same ports, 'any authenticated workload' adds nothing.
@@ -438,5 +463,35 @@ export function allowedCallers(
   return {
     allowedCallers: allowed.filter(a => !redundant(a)),
     denyExceptions,
+    blockedByNetwork,
+  };
+}
+
+type Decisions = ReturnType<typeof decideAccess>;
+
+/** Where Istio lets a caller through on some port and NetworkPolicies drop it on each such port. */
+function networkBlocked(
+  decisions: Decisions,
+): Pick<NetworkBlockedCaller, 'ports' | 'policies'> | undefined {
+  const istioOpen = decisions.filter(
+    p => p.network && p.istioDecision !== 'DENY',
+  );
+  if (!istioOpen.length) return undefined;
+  return {
+    ports: istioOpen.flatMap(p => (p.port === undefined ? [] : [p.port])),
+    policies: [...new Set(istioOpen.flatMap(p => p.network!.policies))],
+  };
+}
+
+/** The NetworkPolicy layer over the ports both layers leave open. */
+function networkOnOpenPorts(decisions: Decisions): NetworkAccess | undefined {
+  const open = decisions.filter(p => p.network && p.decision !== 'DENY');
+  if (!open.length) return undefined;
+  const decision = open.every(p => p.network!.decision === 'ALLOW')
+    ? 'ALLOW'
+    : 'CONDITIONAL';
+  return {
+    decision,
+    policies: [...new Set(open.flatMap(p => p.network!.policies))],
   };
 }

@@ -1,4 +1,4 @@
-import { Caller, evaluateAccess } from './access';
+import { Caller, NetworkAccess, evaluateAccess } from './access';
 import { Decision } from './authorization';
 import { parsePrincipal } from './identity';
 import { MeshModel, UnknownReferenceError } from './MeshModel';
@@ -24,6 +24,8 @@ export interface CheckResult extends CheckQuery {
   reason: string;
   /** `NAMESPACE/NAME` of the policies that decided it. */
   policies: string[];
+  /** The NetworkPolicy layer, where a NetworkPolicy isolates either end. */
+  network?: NetworkAccess;
 }
 
 /** Resolves a caller reference. @public */
@@ -52,5 +54,6 @@ export function check(model: MeshModel, query: CheckQuery): CheckResult {
     mtls: access.mtls,
     reason: access.reason,
     policies: access.policies,
+    ...(access.network ? { network: access.network } : {}),
   };
 }

@@ -181,6 +181,53 @@ export interface AuthorizationPolicyInfo {
   rules: AuthorizationRule[];
 }
 
+/**
+ * A Kubernetes label selector (`matchLabels` and `matchExpressions`); an empty one
+ * selects everything.
+ *
+ * @public
+ */
+export interface LabelSelector {
+  matchLabels?: Labels;
+  matchExpressions?: {
+    key: string;
+    operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist';
+    values?: string[];
+  }[];
+}
+
+/** One `from`/`to` peer of a NetworkPolicy rule. @public */
+export interface NetworkPolicyPeer {
+  podSelector?: LabelSelector;
+  namespaceSelector?: LabelSelector;
+  ipBlock?: { cidr: string; except: string[] };
+}
+
+/** One `ports` entry: a number or a named container port, up to `endPort`. @public */
+export interface NetworkPolicyPort {
+  /** TCP (the default), UDP or SCTP. */
+  protocol: string;
+  /** Absent: every port of the protocol. */
+  port?: number | string;
+  endPort?: number;
+}
+
+/** One ingress or egress rule; an absent or empty list matches everything. @public */
+export interface NetworkPolicyRule {
+  peers: NetworkPolicyPeer[];
+  ports: NetworkPolicyPort[];
+}
+
+/** A `networking.k8s.io/v1` NetworkPolicy, its `policyTypes` defaults applied. @public */
+export interface NetworkPolicyInfo {
+  namespace: string;
+  name: string;
+  podSelector: LabelSelector;
+  policyTypes: ('Ingress' | 'Egress')[];
+  ingress: NetworkPolicyRule[];
+  egress: NetworkPolicyRule[];
+}
+
 /** An object Istio's CRD schema would reject, or a manifest the loader could not read. @public */
 export interface ResourceProblem {
   ref: ObjectRef;
@@ -199,6 +246,10 @@ export interface ClusterState {
   peerAuthentications: PeerAuthenticationInfo[];
   destinationRules: DestinationRuleInfo[];
   authorizationPolicies: AuthorizationPolicyInfo[];
+  /** Kubernetes NetworkPolicies (none read: no pod is isolated). */
+  networkPolicies?: NetworkPolicyInfo[];
+  /** Policies of other network engines (Cilium, Calico) in the snapshot: not read, only named. */
+  otherNetworkPolicies?: ObjectRef[];
   /** Objects left out of the analysis because Istio would reject them. */
   problems: ResourceProblem[];
 }
