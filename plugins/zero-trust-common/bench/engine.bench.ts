@@ -29,8 +29,13 @@ import {
   buildClusterState,
   check,
   detectFindings,
-  principalOf,
 } from '../src';
+import {
+  compareCallers,
+  decisionMismatch,
+  makeQueries,
+  workloadRef,
+} from './differential';
 import {
   ExtraPolicyKind,
   GeneratedMesh,
@@ -38,7 +43,6 @@ import {
   Random,
   generateMesh,
 } from './generateMesh';
-import { stringMatches } from '../src/engine/match';
 import {
   NaiveDecision,
   naiveAllowedCallers,
@@ -134,8 +138,6 @@ const defaults: Options = {
 const warmUpWorkloads = 300;
 
 const cluster = 'bench';
-const methods = ['GET', 'POST', 'DELETE'];
-const paths = ['/api/orders', '/api/items/42', '/admin/users', '/internal/x'];
 
 function argValue(args: string[], name: string): string | undefined {
   const i = args.indexOf(`--${name}`);
@@ -175,8 +177,6 @@ const threadCpuMs = () => {
   const usage = process.threadCpuUsage?.() ?? process.cpuUsage();
   return (usage.user + usage.system) / 1000;
 };
-const workloadRef = (w: { namespace: string; name: string }) =>
-  `${w.namespace}/${w.name}`;
 
 function sampled<T>(fn: () => T): [T, Sample] {
   const start = performance.now();
@@ -233,49 +233,6 @@ function latency(samples: Sample[], gc?: GcPauses): Latency {
     slowestDuringGc: pauses.filter(p => p.length > 0).length,
     longestGcMs: Math.max(0, ...pauses.flat().map(p => p.end - p.start)),
   };
-}
-
-/** Mostly a port the server listens on; sometimes none (all ports), or one it does not. */
-function pickPort(rnd: Random, ports: number[]): { port?: number } {
-  const r = rnd.next();
-  if (r < 0.75) return { port: rnd.pick(ports) };
-  return r < 0.9 ? {} : { port: 8443 };
-}
-
-/**
- * Random queries, biased so that every decision occurs: half the callers are ones
- * the server's own policy names, the rest random workloads, plaintext clients and
- * bare identities; ports, methods and paths are sometimes left out.
- */
-function makeQueries(
-  mesh: GeneratedMesh,
-  count: number,
-  seed: number,
-): CheckQuery[] {
-  const rnd = new Random(seed);
-  const { workloads } = mesh;
-  const caller = (peers: number[]): string => {
-    const r = rnd.next();
-    if (r < 0.5 && peers.length) return workloadRef(workloads[rnd.pick(peers)]);
-    if (r < 0.8) return workloadRef(rnd.pick(workloads));
-    if (r < 0.9) return 'plaintext';
-    const w = rnd.pick(workloads);
-    return `principal:${principalOf(
-      'cluster.local',
-      w.namespace,
-      w.serviceAccount,
-    )}`;
-  };
-  return Array.from({ length: count }, () => {
-    const server = rnd.pick(workloads);
-    return {
-      from: caller(server.peers),
-      to: workloadRef(server),
-      ...pickPort(rnd, server.ports),
-      ...(rnd.chance(0.6) ? { method: rnd.pick(methods) } : {}),
-      ...(rnd.chance(0.6) ? { path: rnd.pick(paths) } : {}),
-    };
-  });
 }
 
 /** The servers whose allowed callers both implementations list. */
@@ -377,28 +334,6 @@ function viewsOf(report: AnalyzeReport, servers: string[]) {
   }));
 }
 
-/**
- * Whether an `analyze` entry wider than one workload stands for this caller. Lenient
- * on purpose: the strict test is that every listed workload is allowed.
- */
-function covers(source: CallerSource, principal: string): boolean {
-  switch (source.kind) {
-    case 'anyone':
-    case 'authenticated':
-      return true;
-    case 'namespace':
-      return principal.includes(`/ns/${source.namespace}/sa/`);
-    case 'principal':
-      return source.principal === principal;
-    case 'principalPattern':
-      return stringMatches(source.pattern, principal);
-    case 'namespacePattern':
-      return stringMatches(source.pattern, principal.split('/')[2] ?? '');
-    default:
-      return false;
-  }
-}
-
 function crossCheck(
   state: ClusterState,
   views: EngineResult['views'],
@@ -420,30 +355,10 @@ function crossCheck(
     )!;
     const [allowed, ms] = timed(() => naiveAllowedCallers(state, info));
     elapsedMs += ms;
-    const allowedIds = new Set(
-      allowed.map(w => `${cluster}/${workloadRef(w)}`),
-    );
-    const listed = new Set<string>();
-    for (const c of callers) {
-      if (c.kind !== 'workload') continue;
-      listed.add(c.workload);
-      if (!allowedIds.has(c.workload)) {
-        result.listedButDenied++;
-        example(`${c.workload} -> ${server}: listed, naive DENY`);
-      }
-    }
-    const wide = callers.filter(c => c.kind !== 'workload');
-    for (const w of allowed) {
-      const id = `${cluster}/${workloadRef(w)}`;
-      const p = principalOf(
-        state.mesh.trustDomain,
-        w.namespace,
-        w.serviceAccount,
-      );
-      if (listed.has(id) || wide.some(c => covers(c, p))) continue;
-      result.allowedButUnlisted++;
-      example(`${id} -> ${server}: naive allows, not listed`);
-    }
+    const found = compareCallers(state, server, callers, allowed);
+    result.listedButDenied += found.listedButDenied.length;
+    result.allowedButUnlisted += found.allowedButUnlisted.length;
+    [...found.listedButDenied, ...found.allowedButUnlisted].forEach(example);
   }
   return { result, elapsedMs };
 }
@@ -484,13 +399,8 @@ async function runNaive(
   answers.forEach(([naive], i) => {
     const ours = engine.decisions[i];
     byDecision[ours.decision]++;
-    if (naive.decision !== ours.decision || naive.mtls !== ours.mtls) {
-      mismatches.push(
-        `${JSON.stringify(queries[i])}: engine ${ours.decision}${
-          ours.mtls ? ' mTLS' : ''
-        }, naive ${naive.decision}${naive.mtls ? ' mTLS' : ''}`,
-      );
-    }
+    const mismatch = decisionMismatch(queries[i], ours, naive);
+    if (mismatch) mismatches.push(mismatch);
   });
   collectGarbage();
   const { result, elapsedMs } = crossCheck(state, engine.views);
