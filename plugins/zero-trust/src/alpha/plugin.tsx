@@ -27,15 +27,15 @@ export const zeroTrustApi = ApiBlueprint.make({
     }),
 });
 
-/** @alpha */
-export const zeroTrustEntityContent = EntityContentBlueprint.make({
-  name: 'security',
-  params: {
-    path: '/security',
-    title: 'Security',
-    // Components with one of Backstage's kubernetes annotations (isZeroTrustAvailable).
-    filter: {
-      kind: 'component',
+/**
+ * Components with one of Backstage's kubernetes annotations (isZeroTrustAvailable).
+ * `$any` must be the only key of its predicate (anything beside it is an error when
+ * the predicate is evaluated), hence the `$all`.
+ */
+const namesItsWorkloads = {
+  $all: [
+    { kind: 'component' },
+    {
       $any: [
         {
           [`metadata.annotations.${kubernetesIdAnnotation}`]: {
@@ -49,6 +49,16 @@ export const zeroTrustEntityContent = EntityContentBlueprint.make({
         },
       ],
     },
+  ],
+};
+
+/** @alpha */
+export const zeroTrustEntityContent = EntityContentBlueprint.make({
+  name: 'security',
+  params: {
+    path: '/security',
+    title: 'Security',
+    filter: namesItsWorkloads,
     loader: () =>
       import('../components/EntityZeroTrustContent').then(m => (
         <m.EntityZeroTrustContent />
@@ -61,22 +71,7 @@ export const zeroTrustEntityCard = EntityCardBlueprint.make({
   name: 'summary',
   params: {
     type: 'info',
-    // Components with one of Backstage's kubernetes annotations (isZeroTrustAvailable).
-    filter: {
-      kind: 'component',
-      $any: [
-        {
-          [`metadata.annotations.${kubernetesIdAnnotation}`]: {
-            $exists: true,
-          },
-        },
-        {
-          [`metadata.annotations.${kubernetesLabelSelectorAnnotation}`]: {
-            $exists: true,
-          },
-        },
-      ],
-    },
+    filter: namesItsWorkloads,
     loader: () =>
       import('../components/EntityZeroTrustCard').then(m => (
         <m.EntityZeroTrustCard />
