@@ -50,6 +50,7 @@ const withBoth = component({
   'backstage.io/kubernetes-label-selector': 'app=reviews',
 });
 const withNeither = component({ 'backstage.io/techdocs-ref': 'dir:.' });
+const anApi: Entity = { ...withId, kind: 'API' };
 
 describe('the /alpha plugin', () => {
   it('puts the Security tab on the entity page, the card on its overview, and adds the platform page and the API', () => {
@@ -83,7 +84,7 @@ describe('the /alpha plugin', () => {
     expect(outputOf(page, coreExtensionData.routeRef)).toBe(rootRouteRef);
   });
 
-  it('shows the Security tab and the card on components that name their workloads, as the legacy plugin does', () => {
+  it('shows the Security tab and the card on components that name their workloads (as the legacy plugin does), and nowhere else', () => {
     const filters = {
       content: outputOf(
         plugin.getExtension('entity-content:zero-trust/security'),
@@ -97,10 +98,10 @@ describe('the /alpha plugin', () => {
     for (const filter of [filters.content, filters.card]) {
       expect(filter).toEqual(expect.any(Function));
       expect(
-        [withId, withSelector, withBoth, withNeither].map(filter!),
-      ).toEqual([true, true, true, false]);
+        [withId, withSelector, withBoth, withNeither, anApi].map(filter!),
+      ).toEqual([true, true, true, false, false]);
     }
-    // The legacy plugin's condition agrees on each of them.
+    // On components, the legacy plugin's condition agrees.
     for (const entity of [withId, withSelector, withBoth, withNeither]) {
       expect(filters.content!(entity)).toBe(isZeroTrustAvailable(entity));
     }

@@ -1,3 +1,4 @@
+import { Entity } from '@backstage/catalog-model';
 import {
   ApiBlueprint,
   createFrontendPlugin,
@@ -10,10 +11,7 @@ import {
   EntityContentBlueprint,
 } from '@backstage/plugin-catalog-react/alpha';
 import { zeroTrustApiRef, ZeroTrustClient } from '../api';
-import {
-  kubernetesIdAnnotation,
-  kubernetesLabelSelectorAnnotation,
-} from '../conditions';
+import { isZeroTrustAvailable } from '../conditions';
 import { rootRouteRef, selectedTemplateRouteRef } from '../routes';
 
 /** @alpha */
@@ -28,29 +26,12 @@ export const zeroTrustApi = ApiBlueprint.make({
 });
 
 /**
- * Components with one of Backstage's kubernetes annotations (isZeroTrustAvailable).
- * `$any` must be the only key of its predicate (anything beside it is an error when
- * the predicate is evaluated), hence the `$all`.
+ * Components that name their workloads with one of Backstage's kubernetes annotations:
+ * the legacy plugin's `isZeroTrustAvailable`, for components only.
  */
-const namesItsWorkloads = {
-  $all: [
-    { kind: 'component' },
-    {
-      $any: [
-        {
-          [`metadata.annotations.${kubernetesIdAnnotation}`]: {
-            $exists: true,
-          },
-        },
-        {
-          [`metadata.annotations.${kubernetesLabelSelectorAnnotation}`]: {
-            $exists: true,
-          },
-        },
-      ],
-    },
-  ],
-};
+const namesItsWorkloads = (entity: Entity) =>
+  entity.kind.toLocaleLowerCase('en-US') === 'component' &&
+  isZeroTrustAvailable(entity);
 
 /** @alpha */
 export const zeroTrustEntityContent = EntityContentBlueprint.make({
