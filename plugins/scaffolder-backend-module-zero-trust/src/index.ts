@@ -6,7 +6,10 @@
  */
 
 export { scaffolderModule as default } from './module';
-export { createOnboardGenerateAction } from './actions/onboardGenerate';
+export {
+  createOnboardGenerateAction,
+  GitopsCheckoutError,
+} from './actions/onboardGenerate';
 export type { CreateOnboardGenerateActionOptions } from './actions/onboardGenerate';
 export {
   createGitopsPullRequestAction,

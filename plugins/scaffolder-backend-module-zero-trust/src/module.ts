@@ -57,7 +57,7 @@ export const scaffolderModule = createBackendModule({
 
         scaffolder.addActions(
           createOnboardGenerateAction({ repositories, identities }),
-          createGitopsPullRequestAction({ repositories, identities, recorder }),
+          createGitopsPullRequestAction({ repositories, recorder }),
           createCatalogAnnotateAction({ catalog, integrations, repositories }),
         );
       },

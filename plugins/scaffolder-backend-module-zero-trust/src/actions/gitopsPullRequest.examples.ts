@@ -4,14 +4,15 @@ import yaml from 'yaml';
 export const examples: TemplateExample[] = [
   {
     description:
-      'Open a pull request onboarding inventory-api in the configured GitOps repository (zeroTrust.gitops.repoUrl, else the plain git remote).',
+      'Generate the onboarding of inventory-api into a checkout, then open its pull request in the configured GitOps repository (zeroTrust.gitops.repoUrl, else the plain git remote).',
     example: yaml.stringify({
       steps: [
         {
-          action: 'zero-trust:gitops:pull-request',
-          id: 'pull-request',
-          name: 'Open the onboarding pull request',
+          action: 'zero-trust:onboard:generate',
+          id: 'generate',
+          name: 'Generate the change',
           input: {
+            targetPath: 'gitops',
             service: 'inventory-api',
             namespace: 'inventory',
             cluster: 'backend',
@@ -24,19 +25,26 @@ export const examples: TemplateExample[] = [
             owner: 'group:default/team-supply',
           },
         },
+        {
+          action: 'zero-trust:gitops:pull-request',
+          id: 'pull-request',
+          name: 'Open the onboarding pull request',
+          input: { sourcePath: 'gitops' },
+        },
       ],
     }),
   },
   {
     description:
-      'Open a GitHub pull request against the release branch, with PERMISSIVE mTLS as a migration step and an ambient dataplane.',
+      'Generate against the release branch of a GitHub repository and open the pull request there, with PERMISSIVE mTLS as a migration step and an ambient dataplane.',
     example: yaml.stringify({
       steps: [
         {
-          action: 'zero-trust:gitops:pull-request',
-          id: 'pull-request',
-          name: 'Open the onboarding pull request',
+          action: 'zero-trust:onboard:generate',
+          id: 'generate',
+          name: 'Generate the change',
           input: {
+            targetPath: 'gitops',
             repoUrl: 'github.com?owner=example-org&repo=gitops',
             targetBranch: 'release',
             service: 'billing',
@@ -48,18 +56,24 @@ export const examples: TemplateExample[] = [
             ],
           },
         },
+        {
+          action: 'zero-trust:gitops:pull-request',
+          id: 'pull-request',
+          name: 'Open the onboarding pull request',
+          input: { sourcePath: 'gitops' },
+        },
       ],
     }),
   },
   {
     description:
-      'Open a GitLab merge request in a project of a subgroup, keeping the namespace without a default-deny policy.',
+      'Generate in the workspace itself and open a GitLab merge request in a project of a subgroup, keeping the namespace without a default-deny policy.',
     example: yaml.stringify({
       steps: [
         {
-          action: 'zero-trust:gitops:pull-request',
-          id: 'merge-request',
-          name: 'Open the onboarding merge request',
+          action: 'zero-trust:onboard:generate',
+          id: 'generate',
+          name: 'Generate the change',
           input: {
             repoUrl: 'gitlab.com?owner=platform/mesh&repo=gitops',
             service: 'search',
@@ -67,6 +81,12 @@ export const examples: TemplateExample[] = [
             namespaceDefaultDeny: false,
             allowedCallers: [{ workload: 'frontend/web', ports: [8080] }],
           },
+        },
+        {
+          action: 'zero-trust:gitops:pull-request',
+          id: 'merge-request',
+          name: 'Open the onboarding merge request',
+          input: {},
         },
       ],
     }),

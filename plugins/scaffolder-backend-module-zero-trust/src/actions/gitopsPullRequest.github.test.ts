@@ -2,7 +2,7 @@ import path from 'node:path';
 import { registerMswTestHooks } from '@backstage/backend-test-utils';
 import { InputError } from '@backstage/errors';
 import { setupServer } from 'msw/node';
-import { actionContext, runAction } from '../__testUtils__/actionContext';
+import { actionContext } from '../__testUtils__/actionContext';
 import { GitHttpServer } from '../__testUtils__/gitHttpServer';
 import { GithubFake } from '@zero-trust/backstage-plugin-zero-trust-node/testing';
 import {
@@ -13,13 +13,13 @@ import {
   removeTemporaryFolders,
   temporaryFolder,
 } from '../__testUtils__/repositories';
+import { onboardingActions, runOnboarding } from '../__testUtils__/onboarding';
 import {
   inventoryAccess,
   inventoryBranch,
   inventoryInput,
   repositoriesFor,
 } from '../__testUtils__/setup';
-import { createGitopsPullRequestAction } from './gitopsPullRequest';
 
 const token = 'ghp_Z3r0Trust5ecretT0kenForTests0001';
 const basic = Buffer.from(`x-access-token:${token}`).toString('base64');
@@ -45,7 +45,7 @@ describe('zero-trust:gitops:pull-request on GitHub', () => {
       draft: true,
     },
   ) =>
-    createGitopsPullRequestAction({
+    onboardingActions({
       repositories: repositoriesFor({
         integrations: {
           github: [
@@ -99,7 +99,7 @@ describe('zero-trust:gitops:pull-request on GitHub', () => {
   const calls = () => github.requests.map(r => `${r.method} ${r.operation}`);
 
   it('opens a draft pull request that explains itself, labelled and with reviewers, as the API documents', async () => {
-    const { outputs } = await runAction(action(), input);
+    const { outputs } = await runOnboarding(action(), input);
 
     expect(outputs).toMatchObject({
       pullRequestUrl: github.pullUrl(1),
@@ -177,11 +177,11 @@ describe('zero-trust:gitops:pull-request on GitHub', () => {
   });
 
   it('re-run with the same request: pushes nothing, opens no second pull request, returns the first', async () => {
-    const first = await runAction(action(), input);
+    const first = await runOnboarding(action(), input);
     const pushed = await refs(bare);
     github.requests.length = 0;
 
-    const second = await runAction(action(), input);
+    const second = await runOnboarding(action(), input);
     expect(second.outputs).toMatchObject({
       pullRequestUrl: first.outputs.pullRequestUrl,
       pullRequestNumber: 1,
@@ -198,11 +198,11 @@ describe('zero-trust:gitops:pull-request on GitHub', () => {
   });
 
   it('a changed request updates the same pull request on the same branch', async () => {
-    await runAction(action(), input);
+    await runOnboarding(action(), input);
     const firstBody = github.pulls[0].body;
     github.requests.length = 0;
 
-    const { outputs } = await runAction(action(), {
+    const { outputs } = await runOnboarding(action(), {
       ...input,
       allowedCallers: [{ workload: 'bookinfo/reviews-v1', ports: [8080] }],
     });
@@ -225,11 +225,11 @@ describe('zero-trust:gitops:pull-request on GitHub', () => {
 
   it('a retried task repeats none of its side effects', async () => {
     const checkpoints = new Map<string, unknown>();
-    const first = await runAction(action(), input, { checkpoints });
+    const first = await runOnboarding(action(), input, { checkpoints });
     expect(checkpoints.size).toBe(4); // push, pull request, labels, reviewers
     github.requests.length = 0;
 
-    const retried = await runAction(action(), input, { checkpoints });
+    const retried = await runOnboarding(action(), input, { checkpoints });
     expect(retried.outputs).toMatchObject({
       pullRequestUrl: first.outputs.pullRequestUrl,
       pullRequestNumber: 1,
@@ -241,7 +241,7 @@ describe('zero-trust:gitops:pull-request on GitHub', () => {
 
   it('logs a reviewer GitHub refuses and still opens the labelled pull request', async () => {
     github.unknownReviewers.add('ada-lovelace');
-    const { outputs, lines } = await runAction(action(), input);
+    const { outputs, lines } = await runOnboarding(action(), input);
     expect(outputs.pullRequestNumber).toBe(1);
     expect(github.pulls[0].labels).toEqual(['zero-trust', 'mesh-onboarding']);
     expect(lines.join('\n')).toMatch(
@@ -251,8 +251,8 @@ describe('zero-trust:gitops:pull-request on GitHub', () => {
 
   it('shows the token in no log line, output or request body', async () => {
     github.unknownReviewers.add('ada-lovelace');
-    const created = await runAction(action(), input);
-    const updated = await runAction(action(), {
+    const created = await runOnboarding(action(), input);
+    const updated = await runOnboarding(action(), {
       ...input,
       allowedCallers: [{ namespace: 'monitoring' }],
     });
@@ -275,9 +275,10 @@ describe('zero-trust:gitops:pull-request on GitHub', () => {
     const wrong = 'ghp_Wr0ngT0kenThatMustNotLeak000001';
     const { ctx, lines } = await actionContext(input);
     const error = await action(wrong)
-      .handler(ctx as any)
+      .generate.handler(ctx as any)
       .catch(e => e);
-    expect(error.name).toBe('GitopsPullRequestError');
+    // The generate step clones; the pull request step publishes its checkout.
+    expect(error.name).toBe('GitopsCheckoutError');
     expect(error.message).toMatch(/git clone failed/);
     const everything = `${error.message}\n${error.stack}\n${lines.join('\n')}`;
     expect(everything).not.toContain(wrong);
@@ -289,7 +290,9 @@ describe('zero-trust:gitops:pull-request on GitHub', () => {
 
   it('pushes nothing and opens nothing on a dry run', async () => {
     const before = await refs(bare);
-    const { outputs } = await runAction(action(), input, { isDryRun: true });
+    const { outputs } = await runOnboarding(action(), input, {
+      isDryRun: true,
+    });
     expect(await refs(bare)).toEqual(before);
     expect(git.pushes).toBe(0);
     expect(github.requests.filter(r => r.method !== 'GET')).toEqual([]);
@@ -298,7 +301,7 @@ describe('zero-trust:gitops:pull-request on GitHub', () => {
   });
 
   it('pushes nothing and opens nothing when generation fails', async () => {
-    const error = await runAction(action(), {
+    const error = await runOnboarding(action(), {
       ...input,
       allowedCallers: [{ workload: 'bookinfo/no-such-workload' }],
     }).catch(e => e);

@@ -1,7 +1,6 @@
 import path from 'node:path';
 import { registerMswTestHooks } from '@backstage/backend-test-utils';
 import { setupServer } from 'msw/node';
-import { runAction } from '../__testUtils__/actionContext';
 import { GitHttpServer } from '../__testUtils__/gitHttpServer';
 import { GitlabFake } from '@zero-trust/backstage-plugin-zero-trust-node/testing';
 import {
@@ -11,13 +10,13 @@ import {
   removeTemporaryFolders,
   temporaryFolder,
 } from '../__testUtils__/repositories';
+import { onboardingActions, runOnboarding } from '../__testUtils__/onboarding';
 import {
   inventoryAccess,
   inventoryBranch,
   inventoryInput,
   repositoriesFor,
 } from '../__testUtils__/setup';
-import { createGitopsPullRequestAction } from './gitopsPullRequest';
 
 const token = 'glpat-Z3r0TrustGitlabT0ken0001';
 
@@ -34,7 +33,7 @@ describe('zero-trust:gitops:pull-request on GitLab', () => {
   let input: Record<string, unknown>;
 
   const action = (reviewers = ['grace.hopper', 'alan.turing']) =>
-    createGitopsPullRequestAction({
+    onboardingActions({
       repositories: repositoriesFor({
         integrations: {
           gitlab: [
@@ -87,7 +86,7 @@ describe('zero-trust:gitops:pull-request on GitLab', () => {
   const calls = () => gitlab.requests.map(r => `${r.method} ${r.route}`);
 
   it('opens a labelled merge request with reviewers, as the API documents', async () => {
-    const { outputs } = await runAction(action(), input);
+    const { outputs } = await runOnboarding(action(), input);
 
     expect(outputs).toMatchObject({
       pullRequestUrl: gitlab.mergeRequestUrl(1),
@@ -137,11 +136,11 @@ describe('zero-trust:gitops:pull-request on GitLab', () => {
   });
 
   it('re-run with the same request: pushes nothing and returns the open merge request', async () => {
-    const first = await runAction(action(), input);
+    const first = await runOnboarding(action(), input);
     const pushed = await refs(bare);
     gitlab.requests.length = 0;
 
-    const second = await runAction(action(), input);
+    const second = await runOnboarding(action(), input);
     expect(second.outputs).toMatchObject({
       pullRequestUrl: first.outputs.pullRequestUrl,
       pullRequestNumber: 1,
@@ -157,9 +156,9 @@ describe('zero-trust:gitops:pull-request on GitLab', () => {
   });
 
   it('a changed request updates the same merge request', async () => {
-    await runAction(action(), input);
+    await runOnboarding(action(), input);
     gitlab.requests.length = 0;
-    const { outputs } = await runAction(action(), {
+    const { outputs } = await runOnboarding(action(), {
       ...input,
       mtlsMode: 'PERMISSIVE',
     });
@@ -175,7 +174,7 @@ describe('zero-trust:gitops:pull-request on GitLab', () => {
   });
 
   it('logs a reviewer GitLab does not know and still opens the merge request', async () => {
-    const { outputs, lines } = await runAction(
+    const { outputs, lines } = await runOnboarding(
       action(['grace.hopper', 'nobody-here']),
       input,
     );

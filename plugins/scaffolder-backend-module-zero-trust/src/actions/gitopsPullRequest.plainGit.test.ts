@@ -12,13 +12,13 @@ import {
   removeTemporaryFolders,
   temporaryFolder,
 } from '../__testUtils__/repositories';
+import { onboardingActions, runOnboarding } from '../__testUtils__/onboarding';
 import {
   inventoryAccess,
   inventoryBranch,
   inventoryInput,
   repositoriesFor,
 } from '../__testUtils__/setup';
-import { createGitopsPullRequestAction } from './gitopsPullRequest';
 
 // Every test clones and pushes with real git processes:
 // more than jest's default 5 s when the machine is busy.
@@ -28,7 +28,7 @@ describe('zero-trust:gitops:pull-request with a plain git remote', () => {
   let identities: Awaited<ReturnType<typeof startIdentitiesServer>>;
 
   const actionFor = (repository: string, branchUrl?: string) =>
-    createGitopsPullRequestAction({
+    onboardingActions({
       repositories: repositoriesFor({
         zeroTrust: { gitops: { plainGit: { url: repository, branchUrl } } },
       }),
@@ -50,7 +50,7 @@ describe('zero-trust:gitops:pull-request with a plain git remote', () => {
 
   it('pushes the change on the service branch; the engine on that branch allows exactly the requested callers', async () => {
     const before = await refs(bare);
-    const { outputs, lines } = await runAction(
+    const { outputs, lines } = await runOnboarding(
       actionFor(bare, 'https://git.example.com/gitops/tree/{branch}'),
       inventoryInput,
     );
@@ -94,10 +94,10 @@ describe('zero-trust:gitops:pull-request with a plain git remote', () => {
 
   it('pushes nothing when re-run with the same request, and returns the same branch', async () => {
     const action = actionFor(bare);
-    const first = await runAction(action, inventoryInput);
+    const first = await runOnboarding(action, inventoryInput);
     const pushed = await refs(bare);
 
-    const second = await runAction(action, inventoryInput);
+    const second = await runOnboarding(action, inventoryInput);
     expect(await refs(bare)).toEqual(pushed);
     expect(second.outputs.pushed).toBe(false);
     expect(second.outputs.branch).toBe(first.outputs.branch);
@@ -108,10 +108,10 @@ describe('zero-trust:gitops:pull-request with a plain git remote', () => {
 
   it('replaces the branch commit when the request changes, on the same branch', async () => {
     const action = actionFor(bare);
-    await runAction(action, inventoryInput);
+    await runOnboarding(action, inventoryInput);
     const first = await refs(bare);
 
-    const { outputs } = await runAction(action, {
+    const { outputs } = await runOnboarding(action, {
       ...inventoryInput,
       allowedCallers: [{ workload: 'bookinfo/reviews-v1' }],
     });
@@ -130,16 +130,21 @@ describe('zero-trust:gitops:pull-request with a plain git remote', () => {
     expect(decide('bookinfo/productpage')).toBe('DENY');
   });
 
-  it('resolves entity callers through the zero-trust backend, as the plugin', async () => {
-    const { outputs } = await runAction(actionFor(bare), {
+  it('resolves entity callers through the zero-trust backend, on behalf of the user who runs the template, once', async () => {
+    const asked = identities.authorizations.length;
+    const { outputs } = await runOnboarding(actionFor(bare), {
       ...inventoryInput,
       allowedCallers: [
         { entityRef: 'component:default/productpage', methods: ['GET'] },
       ],
     });
-    expect(identities.authorizations.at(-1)).toMatch(
-      /^Bearer mock-service-token:.*zero-trust/,
-    );
+    // The catalog decides which entities the user may name: asked as them, not as the
+    // module; the pull request step asks nothing again.
+    expect(identities.authorizations.slice(asked)).toEqual([
+      expect.stringMatching(
+        /^Bearer mock-service-token:\{"obo":"user:default\/mock","target":"zero-trust"\}$/,
+      ),
+    ]);
     const decide = await inventoryAccess(
       await checkoutBranch(bare, outputs.branch as string),
     );
@@ -149,7 +154,7 @@ describe('zero-trust:gitops:pull-request with a plain git remote', () => {
   });
 
   it("takes a template's empty optional fields as left out", async () => {
-    const { outputs } = await runAction(actionFor(bare), {
+    const { outputs } = await runOnboarding(actionFor(bare), {
       ...inventoryInput,
       cluster: '',
       revision: '',
@@ -167,7 +172,7 @@ describe('zero-trust:gitops:pull-request with a plain git remote', () => {
 
   it('pushes nothing on a dry run', async () => {
     const before = await refs(bare);
-    const { outputs, lines } = await runAction(
+    const { outputs, lines } = await runOnboarding(
       actionFor(bare),
       inventoryInput,
       {
@@ -210,9 +215,10 @@ describe('zero-trust:gitops:pull-request with a plain git remote', () => {
       source,
     );
     const before = await refs(conflicted);
-    const error = await runAction(actionFor(conflicted), inventoryInput).catch(
-      e => e,
-    );
+    const error = await runOnboarding(
+      actionFor(conflicted),
+      inventoryInput,
+    ).catch(e => e);
     expect(error).toBeInstanceOf(InputError);
     expect(error.message).toContain(
       'clusters/backend/namespaces/inventory/inventory-api/callers.yaml',
@@ -223,14 +229,14 @@ describe('zero-trust:gitops:pull-request with a plain git remote', () => {
   it('refuses a cluster or a caller the repository does not hold, pushing nothing', async () => {
     const before = await refs(bare);
     const action = actionFor(bare);
-    const unknownCluster = await runAction(action, {
+    const unknownCluster = await runOnboarding(action, {
       ...inventoryInput,
       cluster: 'edge',
     }).catch(e => e);
     expect(unknownCluster).toBeInstanceOf(InputError);
     expect(unknownCluster.message).toMatch(/cluster.*edge/);
 
-    const unknownCaller = await runAction(action, {
+    const unknownCaller = await runOnboarding(action, {
       ...inventoryInput,
       allowedCallers: [{ workload: 'bookinfo/no-such-workload' }],
     }).catch(e => e);
@@ -240,15 +246,37 @@ describe('zero-trust:gitops:pull-request with a plain git remote', () => {
   });
 
   it('reports a remote it cannot clone as what it is, not as bad input', async () => {
-    const error = await runAction(
+    const error = await runOnboarding(
       actionFor('/nonexistent/zero-trust/gitops.git'),
       inventoryInput,
     ).catch(e => e);
     expect(error).not.toBeInstanceOf(InputError);
-    expect(error.name).toBe('GitopsPullRequestError');
+    expect(error.name).toBe('GitopsCheckoutError');
     expect(error.message).toMatch(
-      /Could not open the onboarding pull request in file:\/\/\/nonexistent\/zero-trust\/gitops\.git: git clone failed/,
+      /Could not clone file:\/\/\/nonexistent\/zero-trust\/gitops\.git: git clone failed/,
     );
+  });
+
+  it('publishes only a checkout the generate step cloned, and pushes nothing else', async () => {
+    const before = await refs(bare);
+    const workspacePath = await temporaryFolder('zt-ws-');
+    await fs.mkdir(path.join(workspacePath, 'gitops'));
+    const error = await runAction(
+      actionFor(bare).pullRequest,
+      { sourcePath: 'gitops' },
+      { workspacePath },
+    ).catch(e => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect(error.message).toMatch(
+      /sourcePath gitops holds no checkout that zero-trust:onboard:generate cloned/,
+    );
+    const outside = await runAction(
+      actionFor(bare).pullRequest,
+      { sourcePath: '../elsewhere' },
+      { workspacePath },
+    ).catch(e => e);
+    expect(outside).toBeInstanceOf(InputError);
+    expect(await refs(bare)).toEqual(before);
   });
 
   describe('bad input, refused before any clone', () => {
@@ -330,7 +358,7 @@ describe('zero-trust:gitops:pull-request with a plain git remote', () => {
     it.each(cases)('%s', async (_name, change, message) => {
       const { ctx } = await actionContext({ ...inventoryInput, ...change });
       const error = await missing()
-        .handler(ctx as any)
+        .generate.handler(ctx as any)
         .catch(e => e);
       expect(error).toBeInstanceOf(InputError);
       expect(error.message).toMatch(message);

@@ -2,7 +2,6 @@ import path from 'node:path';
 import { registerMswTestHooks } from '@backstage/backend-test-utils';
 import { http, passthrough } from 'msw';
 import { setupServer } from 'msw/node';
-import { runAction } from '../__testUtils__/actionContext';
 import { GitHttpServer } from '../__testUtils__/gitHttpServer';
 import { GithubFake } from '@zero-trust/backstage-plugin-zero-trust-node/testing';
 import {
@@ -12,12 +11,12 @@ import {
   temporaryFolder,
 } from '../__testUtils__/repositories';
 import { startRequestsServer } from '../__testUtils__/requestsServer';
+import { onboardingActions, runOnboarding } from '../__testUtils__/onboarding';
 import {
   inventoryBranch,
   inventoryInput,
   repositoriesFor,
 } from '../__testUtils__/setup';
-import { createGitopsPullRequestAction } from './gitopsPullRequest';
 
 // Every test clones and pushes with real git processes:
 // more than jest's default 5 s when the machine is busy.
@@ -27,7 +26,7 @@ describe('zero-trust:gitops:pull-request records what it opened with the zero-tr
   let backend: Awaited<ReturnType<typeof startRequestsServer>>;
 
   const action = () =>
-    createGitopsPullRequestAction({
+    onboardingActions({
       repositories: repositoriesFor({
         zeroTrust: { gitops: { plainGit: { url: bare } } },
       }),
@@ -44,7 +43,7 @@ describe('zero-trust:gitops:pull-request records what it opened with the zero-tr
   afterAll(removeTemporaryFolders);
 
   it('records the pushed branch once, as a service, with the generated change', async () => {
-    const { outputs, lines } = await runAction(action(), inventoryInput);
+    const { outputs, lines } = await runOnboarding(action(), inventoryInput);
 
     expect(backend.posts).toHaveLength(1);
     const [{ authorization, body }] = backend.posts;
@@ -83,8 +82,8 @@ describe('zero-trust:gitops:pull-request records what it opened with the zero-tr
   });
 
   it('updates the same record when re-run, also after the request changed', async () => {
-    await runAction(action(), inventoryInput);
-    const again = await runAction(action(), inventoryInput);
+    await runOnboarding(action(), inventoryInput);
+    const again = await runOnboarding(action(), inventoryInput);
     expect(again.outputs).toMatchObject({
       pushed: false,
       recorded: true,
@@ -94,7 +93,7 @@ describe('zero-trust:gitops:pull-request records what it opened with the zero-tr
       backend.posts[0].body.pullRequest.headSha,
     );
 
-    const changed = await runAction(action(), {
+    const changed = await runOnboarding(action(), {
       ...inventoryInput,
       allowedCallers: [{ workload: 'bookinfo/reviews-v1' }],
     });
@@ -113,7 +112,7 @@ describe('zero-trust:gitops:pull-request records what it opened with the zero-tr
 
   it('does not fail when the backend is down: the branch is pushed, the output and the log say it is not tracked', async () => {
     await backend.stop();
-    const { outputs, lines } = await runAction(action(), inventoryInput);
+    const { outputs, lines } = await runOnboarding(action(), inventoryInput);
     expect(outputs).toMatchObject({ pushed: true, recorded: false });
     expect(outputs.requestId).toBeUndefined();
     expect((await refs(bare))[`refs/heads/${inventoryBranch}`]).toBeDefined();
@@ -123,12 +122,16 @@ describe('zero-trust:gitops:pull-request records what it opened with the zero-tr
   });
 
   it('records nothing on a dry run, and nothing twice in a retried task', async () => {
-    await runAction(action(), inventoryInput, { isDryRun: true });
+    await runOnboarding(action(), inventoryInput, { isDryRun: true });
     expect(backend.posts).toEqual([]);
 
     const checkpoints = new Map<string, unknown>();
-    const first = await runAction(action(), inventoryInput, { checkpoints });
-    const retried = await runAction(action(), inventoryInput, { checkpoints });
+    const first = await runOnboarding(action(), inventoryInput, {
+      checkpoints,
+    });
+    const retried = await runOnboarding(action(), inventoryInput, {
+      checkpoints,
+    });
     expect(backend.posts).toHaveLength(1);
     expect(retried.outputs.requestId).toBe(first.outputs.requestId);
   });
@@ -162,8 +165,8 @@ describe('zero-trust:gitops:pull-request records a GitHub pull request', () => {
       http.all(`${backend.origin}/*`, () => passthrough()),
     );
     try {
-      const { outputs } = await runAction(
-        createGitopsPullRequestAction({
+      const { outputs } = await runOnboarding(
+        onboardingActions({
           repositories: repositoriesFor({
             integrations: {
               github: [

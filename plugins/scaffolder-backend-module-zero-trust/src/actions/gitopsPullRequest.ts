@@ -1,49 +1,31 @@
+import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
 import { CustomErrorBase, InputError, isError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { z as zod } from 'zod/v3';
-import { onboardRepository } from '@zero-trust/backstage-plugin-zero-trust-node';
-import { PullRequestRef } from '@zero-trust/backstage-plugin-zero-trust-node/forges';
-import { GitopsRepositories } from '../gitops/GitopsRepositories';
-import { publishBranch } from '@zero-trust/backstage-plugin-zero-trust-node/forges';
 import {
-  branchName,
-  commitMessage,
-  describePullRequest,
-  pullRequestTitle,
-} from '../onboarding/describePullRequest';
-import { MeshIdentities } from '../onboarding/MeshIdentities';
-import { OnboardingRequestRecorder } from '../onboarding/OnboardingRequestRecorder';
-import { onboardingRequestInput } from '../onboarding/requestInput';
-import {
-  asInputError,
-  checkLayout,
-  rejectUnknownInputs,
-  toOnboardingRequest,
-} from '../onboarding/toOnboardingRequest';
+  PullRequestRef,
+  publishBranch,
+} from '@zero-trust/backstage-plugin-zero-trust-node/forges';
 import {
   Redactor,
   redactingLogger,
 } from '@zero-trust/backstage-plugin-zero-trust-node/git';
+import { GitopsRepositories } from '../gitops/GitopsRepositories';
+import { readGeneratedOnboarding } from '../onboarding/generatedOnboarding';
+import { OnboardingRequestRecorder } from '../onboarding/OnboardingRequestRecorder';
+import { rejectUnknownInputs } from '../onboarding/toOnboardingRequest';
 import { examples } from './gitopsPullRequest.examples';
 
 type Z = typeof zod;
 
 const inputSchema = {
-  repoUrl: (z: Z) =>
+  sourcePath: (z: Z) =>
     z
       .string({
         description:
-          'The GitOps repository: host?owner=OWNER&repo=REPO for a GitHub or GitLab integration, or the configured file:// plain git repository. Default: zeroTrust.gitops.repoUrl, else zeroTrust.gitops.plainGit.',
+          "The workspace folder holding the checkout zero-trust:onboard:generate cloned and wrote (its targetPath). Default: the workspace itself. The repository, the base branch and the pull request's text are the generate step's.",
       })
       .optional(),
-  targetBranch: (z: Z) =>
-    z
-      .string({
-        description:
-          "The branch to merge into. Default: zeroTrust.gitops.baseBranch, else the repository's default branch.",
-      })
-      .optional(),
-  ...onboardingRequestInput,
 };
 const inputFields = Object.keys(inputSchema);
 
@@ -53,25 +35,23 @@ export class GitopsPullRequestError extends CustomErrorBase {}
 /** @public */
 export interface CreateGitopsPullRequestActionOptions {
   repositories: GitopsRepositories;
-  /** Resolves `entityRef` callers; without it they are an InputError. */
-  identities?: Pick<MeshIdentities, 'resolveCallers'>;
   /** Records each pull request with the zero-trust backend, which follows it. */
   recorder?: Pick<OnboardingRequestRecorder, 'record'>;
 }
 
 /**
- * `zero-trust:gitops:pull-request`: clones the GitOps repository, writes the service's
- * onboarding (the same `onboardRepository` as the CLI), commits it on the service's own
- * branch and opens a pull request that explains itself, or updates the one it opened
- * before. A re-run with the same request pushes nothing and returns the same pull
- * request.
+ * `zero-trust:gitops:pull-request`: publishes the checkout `zero-trust:onboard:generate`
+ * wrote into the task workspace, as Backstage's own publish actions publish
+ * `ctx.workspacePath`: commits it on the service's own branch and opens a pull request
+ * that explains itself, or updates the one it opened before. A re-run with the same
+ * request pushes nothing and returns the same pull request.
  *
  * @public
  */
 export function createGitopsPullRequestAction(
   options: CreateGitopsPullRequestActionOptions,
 ) {
-  const { repositories, identities, recorder } = options;
+  const { repositories, recorder } = options;
   return createTemplateAction({
     id: 'zero-trust:gitops:pull-request',
     description:
@@ -130,51 +110,22 @@ export function createGitopsPullRequestAction(
       const logger = redactingLogger(ctx.logger, redactor);
 
       rejectUnknownInputs(input, inputFields);
-      // Everything that can be checked without the repository is, before any clone.
-      const layout = checkLayout(input.layout);
-      // Recorded as asked: entity callers as entities, not the principals they resolve to.
-      const asked = toOnboardingRequest(input);
-      let request = asked;
-      const forge = repositories.forge(input.repoUrl, redactor);
-      if (request.allowedCallers.some(c => 'entityRef' in c)) {
-        if (!identities) {
-          throw new InputError(
-            'entityRef callers need the zero-trust backend to resolve them; use workload, principal or namespace',
-          );
-        }
-        request = await identities.resolveCallers(request);
+      const named = input.sourcePath ?? '.';
+      let dir: string;
+      try {
+        dir = resolveSafeChildPath(ctx.workspacePath, named);
+      } catch {
+        throw new InputError(`sourcePath ${named} is outside the workspace`);
       }
+      const generated = await readGeneratedOnboarding(dir, named);
+      const { branch, base, changedFiles, record } = generated;
+      const forge = repositories.forge(generated.repoUrl, redactor);
 
       try {
-        const dir = await ctx.createTemporaryDirectory();
-        const checkout = await repositories.checkout({
-          forge,
-          dir,
-          redactor,
-          logger,
-          base: input.targetBranch,
-        });
-        const { git, base } = checkout;
-
-        // Generation fails before anything is committed, let alone pushed.
-        const result = await onboardRepository({
-          root: dir,
-          request,
-          layout,
-        }).catch(error => {
-          throw asInputError(error);
-        });
-        const branch = branchName(result.plan);
         const content = {
-          title: pullRequestTitle(result.plan),
-          body: describePullRequest({
-            ...result,
-            component: input.component,
-            owner: input.owner,
-            requestedBy: ctx.user?.ref,
-          }),
+          title: generated.title,
+          body: generated.description,
         };
-        const changedFiles = result.changes.map(c => c.path);
         const outputs = (pr: PullRequestRef | undefined, pushed: boolean) => {
           if (pr) ctx.output('pullRequestUrl', redactor.redact(pr.url));
           if (pr?.number !== undefined) {
@@ -184,7 +135,7 @@ export function createGitopsPullRequestAction(
           ctx.output('targetBranch', base);
           ctx.output('changedFiles', changedFiles);
           ctx.output('pushed', pushed);
-          ctx.output('spiffeId', result.plan.spiffeId);
+          ctx.output('spiffeId', generated.spiffeId);
           ctx.output('recorded', false);
         };
 
@@ -199,11 +150,17 @@ export function createGitopsPullRequestAction(
               ', ',
             )} on ${branch} and open a pull request into ${base}`,
           );
-          logger.info(result.diff);
+          logger.info(generated.diff);
           outputs({ url: forge.name }, false);
           return;
         }
 
+        const { git, remoteUrl } = await repositories.attach({
+          forge,
+          dir,
+          cloneUrl: generated.cloneUrl,
+          redactor,
+        });
         const {
           head,
           pushed,
@@ -212,9 +169,10 @@ export function createGitopsPullRequestAction(
         } = await publishBranch({
           git,
           forge,
+          remote: remoteUrl,
           branch,
           base,
-          message: commitMessage(result.plan, ctx.user?.ref),
+          message: generated.commitMessage,
           content,
           checkpoint: ctx.checkpoint,
           logger,
@@ -235,13 +193,9 @@ export function createGitopsPullRequestAction(
             const id = await ctx.checkpoint({
               key: `zero-trust.record.${forge.name}.${branch}.${head}`,
               fn: async () => {
-                const record = await recorder.record({
-                  request: asked,
+                const recorded = await recorder.record({
+                  ...record,
                   requestedBy: ctx.user?.ref,
-                  entityRef: input.component,
-                  cluster: result.plan.cluster,
-                  namespace: result.plan.request.namespace,
-                  service: result.plan.request.service,
                   pullRequest: {
                     ...forge.target,
                     url,
@@ -250,13 +204,8 @@ export function createGitopsPullRequestAction(
                     baseBranch: base,
                     headSha: head,
                   },
-                  change: {
-                    namespace: result.plan.request.namespace,
-                    namespaceLabels: result.plan.namespaceLabels,
-                    resources: result.plan.resources,
-                  },
                 });
-                return record.id;
+                return recorded.id;
               },
             });
             logger.info(

@@ -1,14 +1,16 @@
 import { promises as fs } from 'node:fs';
 import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
-import { InputError } from '@backstage/errors';
+import { CustomErrorBase, InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { z as zod } from 'zod/v3';
 import { onboardRepository } from '@zero-trust/backstage-plugin-zero-trust-node';
 import {
   branchName,
+  commitMessage,
   describePullRequest,
   pullRequestTitle,
 } from '../onboarding/describePullRequest';
+import { writeGeneratedOnboarding } from '../onboarding/generatedOnboarding';
 import { GitopsRepositories } from '../gitops/GitopsRepositories';
 import { MeshIdentities } from '../onboarding/MeshIdentities';
 import { onboardingRequestInput } from '../onboarding/requestInput';
@@ -32,7 +34,7 @@ const inputSchema = {
     z
       .string({
         description:
-          'The workspace folder holding the GitOps checkout. Default: the workspace itself. Where it is empty, the GitOps repository is cloned into it first (nothing is pushed).',
+          'The workspace folder holding the GitOps checkout. Default: the workspace itself. Where it is empty, the GitOps repository is cloned into it first (nothing is pushed), and zero-trust:gitops:pull-request can publish it (its sourcePath).',
       })
       .optional(),
   repoUrl: (z: Z) =>
@@ -51,6 +53,13 @@ const inputSchema = {
       .optional(),
 };
 const inputFields = Object.keys(inputSchema);
+
+/**
+ * The forge or git refused the clone (unreachable, no access): the message says what.
+ *
+ * @public
+ */
+export class GitopsCheckoutError extends CustomErrorBase {}
 
 /** @public */
 export interface CreateOnboardGenerateActionOptions {
@@ -71,7 +80,10 @@ async function isEmpty(dir: string): Promise<boolean> {
 /**
  * `zero-trust:onboard:generate`: writes a service's onboarding into a GitOps checkout in
  * the workspace, as `npx zero-trust onboard` does (the same `onboardRepository`), and
- * outputs what a pull request would say about it.
+ * outputs what a pull request would say about it. Where it cloned the checkout, it keeps
+ * what it generated beside it, and `zero-trust:gitops:pull-request` publishes that
+ * checkout: the request is given, its callers resolved, the repository cloned and
+ * parsed once per run.
  *
  * @public
  */
@@ -122,14 +134,20 @@ export function createOnboardGenerateAction(
       const logger = redactingLogger(ctx.logger, redactor);
       rejectUnknownInputs(input, inputFields);
       const layout = checkLayout(input.layout);
-      let request = toOnboardingRequest(input);
+      // Recorded as asked: entity callers as entities, not the principals they resolve to.
+      const asked = toOnboardingRequest(input);
+      let request = asked;
       if (request.allowedCallers.some(c => 'entityRef' in c)) {
         if (!options.identities) {
           throw new InputError(
             'entityRef callers need the zero-trust backend to resolve them; use workload, principal or namespace',
           );
         }
-        request = await options.identities.resolveCallers(request);
+        // On behalf of the user: the catalog decides whose identities they may name.
+        request = await options.identities.resolveCallers(
+          request,
+          await ctx.getInitiatorCredentials(),
+        );
       }
       let root: string;
       try {
@@ -139,6 +157,7 @@ export function createOnboardGenerateAction(
           `targetPath ${input.targetPath} is outside the workspace`,
         );
       }
+      let cloned: { base: string; cloneUrl: string } | undefined;
       if (await isEmpty(root)) {
         if (!options.repositories) {
           throw new InputError(
@@ -148,15 +167,20 @@ export function createOnboardGenerateAction(
         const forge = options.repositories.forge(input.repoUrl, redactor);
         await fs.mkdir(root, { recursive: true });
         try {
-          await options.repositories.checkout({
+          const checkout = await options.repositories.checkout({
             forge,
             dir: root,
             redactor,
             logger,
             base: input.targetBranch,
           });
+          cloned = { base: checkout.base, cloneUrl: checkout.cloneUrl };
         } catch (error) {
-          throw redactor.scrub(error);
+          const clean = redactor.scrub(error);
+          if (clean instanceof InputError) throw clean;
+          throw new GitopsCheckoutError(
+            `Could not clone ${forge.name}: ${clean.message}`,
+          );
         }
       }
 
@@ -172,6 +196,14 @@ export function createOnboardGenerateAction(
       });
 
       const changedFiles = result.changes.map(c => c.path);
+      const { plan } = result;
+      const title = pullRequestTitle(plan);
+      const description = describePullRequest({
+        ...result,
+        component: input.component,
+        owner: input.owner,
+        requestedBy: ctx.user?.ref,
+      });
       logger.info(
         changedFiles.length
           ? `${ctx.isDryRun ? 'Would change' : 'Changed'} ${changedFiles.join(
@@ -181,21 +213,40 @@ export function createOnboardGenerateAction(
       );
       ctx.output('changedFiles', changedFiles);
       ctx.output('diff', result.diff);
-      ctx.output('spiffeId', result.plan.spiffeId);
-      ctx.output('trustDomain', result.plan.trustDomain);
-      ctx.output('cluster', result.plan.cluster);
-      ctx.output('selector', result.plan.request.selector);
-      ctx.output('branch', branchName(result.plan));
-      ctx.output('title', pullRequestTitle(result.plan));
-      ctx.output(
-        'description',
-        describePullRequest({
-          ...result,
-          component: input.component,
-          owner: input.owner,
-          requestedBy: ctx.user?.ref,
-        }),
-      );
+      ctx.output('spiffeId', plan.spiffeId);
+      ctx.output('trustDomain', plan.trustDomain);
+      ctx.output('cluster', plan.cluster);
+      ctx.output('selector', plan.request.selector);
+      ctx.output('branch', branchName(plan));
+      ctx.output('title', title);
+      ctx.output('description', description);
+
+      if (cloned) {
+        await writeGeneratedOnboarding(root, {
+          repoUrl: input.repoUrl,
+          base: cloned.base,
+          cloneUrl: cloned.cloneUrl,
+          branch: branchName(plan),
+          title,
+          description,
+          commitMessage: commitMessage(plan, ctx.user?.ref),
+          changedFiles,
+          diff: result.diff,
+          spiffeId: plan.spiffeId,
+          record: {
+            request: asked,
+            entityRef: input.component,
+            cluster: plan.cluster,
+            namespace: plan.request.namespace,
+            service: plan.request.service,
+            change: {
+              namespace: plan.request.namespace,
+              namespaceLabels: plan.namespaceLabels,
+              resources: plan.resources,
+            },
+          },
+        });
+      }
     },
   });
 }

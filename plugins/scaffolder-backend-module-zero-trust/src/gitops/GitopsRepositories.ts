@@ -16,6 +16,8 @@ export interface GitopsCheckout {
   dir: string;
   /** The branch pull requests target. */
   base: string;
+  /** Where it was cloned from. */
+  cloneUrl: string;
 }
 
 export interface GitopsRepositoriesOptions {
@@ -64,6 +66,29 @@ export class GitopsRepositories {
     logger.info(`Cloning ${forge.name}${wanted ? ` (branch ${wanted})` : ''}`);
     await git.clone(remote.cloneUrl, wanted);
     const base = wanted ?? (await git.currentBranch());
-    return { forge, git, dir, base };
+    return { forge, git, dir, base, cloneUrl: remote.cloneUrl };
+  }
+
+  /**
+   * A runner for a checkout already on disk (the one `zero-trust:onboard:generate`
+   * cloned), with the forge's credentials, and the URL to push to: one on the forge's
+   * host, never whatever remote the checkout names. The forge is not asked again.
+   */
+  async attach(options: {
+    forge: GitopsForge;
+    dir: string;
+    /** The URL the checkout was cloned from (`GitopsCheckout.cloneUrl`). */
+    cloneUrl: string;
+    redactor: Redactor;
+  }): Promise<{ git: Git; remoteUrl: string }> {
+    const { forge, dir, redactor } = options;
+    const remote = await forge.remoteAt(options.cloneUrl);
+    const git = new Git({
+      dir,
+      credentials: remote.credentials,
+      author: this.options.config.author,
+      redactor,
+    });
+    return { git, remoteUrl: remote.cloneUrl };
   }
 }

@@ -1,4 +1,8 @@
-import { AuthService, DiscoveryService } from '@backstage/backend-plugin-api';
+import {
+  AuthService,
+  BackstageCredentials,
+  DiscoveryService,
+} from '@backstage/backend-plugin-api';
 import { ResponseError } from '@backstage/errors';
 
 /** How the module reaches the zero-trust backend: as itself, service to service. */
@@ -8,17 +12,22 @@ export interface ZeroTrustBackendOptions {
 }
 
 /**
- * Calls the zero-trust backend (`/api/zero-trust` + `path`) with this plugin's own
- * service token, and answers the response's JSON; an HTTP error is a ResponseError.
+ * Calls the zero-trust backend (`/api/zero-trust` + `path`) on behalf of `onBehalfOf`
+ * (default: this plugin itself, service to service), and answers the response's JSON;
+ * an HTTP error is a ResponseError.
  */
 export async function callZeroTrustBackend<T>(
   options: ZeroTrustBackendOptions,
   path: string,
-  init: { method?: string; body?: unknown } = {},
+  init: {
+    method?: string;
+    body?: unknown;
+    onBehalfOf?: BackstageCredentials;
+  } = {},
 ): Promise<T> {
   const { discovery, auth } = options;
   const { token } = await auth.getPluginRequestToken({
-    onBehalfOf: await auth.getOwnServiceCredentials(),
+    onBehalfOf: init.onBehalfOf ?? (await auth.getOwnServiceCredentials()),
     targetPluginId: 'zero-trust',
   });
   const baseUrl = await discovery.getBaseUrl('zero-trust');

@@ -3,6 +3,7 @@ import {
   GithubCredentialsProvider,
   GithubIntegrationConfig,
 } from '@backstage/integration';
+import { InputError } from '@backstage/errors';
 import { Octokit } from '@octokit/rest';
 import { Redactor } from '../git/Redactor';
 import { ConditionalCache } from './ConditionalCache';
@@ -125,6 +126,17 @@ export class GithubForge implements GitopsForge {
               password: token,
             }
           : undefined,
+    };
+  }
+
+  async remoteAt(cloneUrl: string): Promise<RemoteRepository> {
+    const { token } = await this.client();
+    const origin = forgeOrigin(cloneUrl, this.options.integration.host);
+    return {
+      cloneUrl,
+      credentials: token
+        ? { origin, username: 'x-access-token', password: token }
+        : undefined,
     };
   }
 
@@ -277,6 +289,24 @@ export class GithubForge implements GitopsForge {
     if (body.state === 'closed') return { state: 'closed' };
     throw new ForgeReadError(`${what} answered an unknown state ${body.state}`);
   }
+}
+
+/**
+ * The origin of a clone URL on the forge's host: an InputError for anything else (a
+ * URL on another host, a local path), which must never get the forge's credentials or
+ * its pushes.
+ */
+export function forgeOrigin(cloneUrl: string, host: string): string {
+  let url: URL | undefined;
+  try {
+    url = new URL(cloneUrl);
+  } catch {
+    url = undefined;
+  }
+  if (!url || !/^https?:$/.test(url.protocol) || url.host !== host) {
+    throw new InputError(`${cloneUrl} is not a repository on ${host}`);
+  }
+  return url.origin;
 }
 
 /** A forge's timestamp, where it is one. */

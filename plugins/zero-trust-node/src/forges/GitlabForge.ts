@@ -3,7 +3,7 @@ import { GitLabIntegrationConfig } from '@backstage/integration';
 import { Gitlab } from '@gitbeaker/rest';
 import { Redactor } from '../git/Redactor';
 import { forgeRequest } from './forgeRequest';
-import { dateOf } from './GithubForge';
+import { dateOf, forgeOrigin } from './GithubForge';
 import {
   Checkpoint,
   ForgeReadError,
@@ -98,6 +98,17 @@ export class GitlabForge implements GitopsForge {
               password: integration.token,
             }
           : undefined,
+    };
+  }
+
+  async remoteAt(cloneUrl: string): Promise<RemoteRepository> {
+    const { integration } = this.options;
+    const origin = forgeOrigin(cloneUrl, integration.host);
+    return {
+      cloneUrl,
+      credentials: integration.token
+        ? { origin, username: 'oauth2', password: integration.token }
+        : undefined,
     };
   }
 

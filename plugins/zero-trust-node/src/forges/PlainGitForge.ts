@@ -33,6 +33,11 @@ export class PlainGitForge implements GitopsForge {
     return { cloneUrl: this.config.url };
   }
 
+  /** Always the configured remote, whatever a checkout names. */
+  async remoteAt(): Promise<RemoteRepository> {
+    return { cloneUrl: this.config.url };
+  }
+
   /** The branch's link: `branchUrl` where configured, else the remote and the branch. */
   private branchRef(branch: string): PullRequestRef {
     const { branchUrl } = this.config;

@@ -26,6 +26,8 @@ export interface PublishBranchOptions {
   logger: LoggerService;
   /** Names this action's checkpoints, e.g. `zero-trust` or `zero-trust.annotate`. */
   checkpointPrefix: string;
+  /** Where to push: default the checkout's `origin`. */
+  remote?: string;
 }
 
 export interface PublishedBranch {
@@ -48,15 +50,17 @@ export async function publishBranch(
   options: PublishBranchOptions,
 ): Promise<PublishedBranch> {
   const { git, forge, branch, base, content, checkpoint, logger } = options;
+  const remote = options.remote ?? 'origin';
   const prefix = options.checkpointPrefix;
   const committed = await git.commitWorkingTree(options.message);
   if (!committed) {
     throw new Error(`the checkout holds no change to commit on ${branch}`);
   }
   const { commit, tree } = committed;
-  const remoteHead = await git.remoteBranchHead(branch);
+  const remoteHead = await git.remoteBranchHead(branch, remote);
   const upToDate =
-    remoteHead !== undefined && (await git.remoteBranchTree(branch)) === tree;
+    remoteHead !== undefined &&
+    (await git.remoteBranchTree(branch, remote)) === tree;
   let head: string;
   if (upToDate) {
     logger.info(`${branch} already holds this change; nothing to push`);
@@ -67,7 +71,7 @@ export async function publishBranch(
     head = await checkpoint({
       key: `${prefix}.push.${forge.name}.${branch}.${tree}`,
       fn: async () => {
-        await git.push(commit, branch, remoteHead);
+        await git.push(commit, branch, remoteHead, remote);
         logger.info(`Pushed ${commit} to ${branch}`);
         return commit;
       },

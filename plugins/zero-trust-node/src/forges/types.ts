@@ -77,7 +77,15 @@ export interface GitopsForge {
   readonly name: string;
   /** The forge, host and repository, as the request's record names them. */
   readonly target: ForgeTarget;
+  /** Looks the repository up: where to clone it from, its default branch, credentials. */
   repository(): Promise<RemoteRepository>;
+  /**
+   * The credentials for a clone URL `repository()` answered before, without asking the
+   * forge again (the pull request step pushes the checkout the generate step cloned).
+   *
+   * @throws InputError where the URL is not on this forge's host
+   */
+  remoteAt(cloneUrl: string): Promise<RemoteRepository>;
   /** The open pull request whose head is this branch, if any. */
   findOpenPullRequest(branch: string): Promise<PullRequestRef | undefined>;
   createPullRequest(options: {
