@@ -28,17 +28,48 @@ export async function removeTemporaryFolders() {
   );
 }
 
-/** A bare repository on disk whose `main` holds `from` (default: examples/gitops). */
+/** Seeded repositories of this test file, by the folder they hold. */
+const seeds = new Map<string, string>();
+
+async function exists(file: string): Promise<boolean> {
+  return fs.stat(file).then(
+    () => true,
+    () => false,
+  );
+}
+
+/**
+ * A bare repository on disk whose `main` holds `from` (default: examples/gitops). Each
+ * folder is seeded once per test file (a copy, an init, a commit, a push) and each test
+ * gets its own `git clone --bare` of that seed: one git process instead of five.
+ */
 export async function createBareRepository(
   repository: string,
   from = examplesGitops,
 ): Promise<string> {
-  await seedRepository({
+  let seed = seeds.get(from);
+  if (!seed || !(await exists(seed))) {
+    seed = path.join(await temporaryFolder('zt-seed-'), 'seed.git');
+    await seedRepository({
+      repository: seed,
+      from,
+      branch: 'main',
+      author: testAuthor,
+    });
+    seeds.set(from, seed);
+  }
+  await fs.mkdir(path.dirname(repository), { recursive: true });
+  await git(
+    path.dirname(repository),
+    'clone',
+    '--quiet',
+    '--bare',
+    '--',
+    seed,
     repository,
-    from,
-    branch: 'main',
-    author: testAuthor,
-  });
+  );
+  // A copy of the seed, not a clone of it: no remote named after a temporary folder.
+  await git(repository, 'remote', 'remove', 'origin');
   return repository;
 }
 

@@ -10,6 +10,8 @@ import { inventoryRequest, recordInput } from './__testUtils__/inventory';
 import { OnboardingRequestStore } from './OnboardingRequestStore';
 import { OnboardingRequestTracker } from './OnboardingRequestTracker';
 
+// Every test pushes, merges and reads with real git processes: more than jest's default
+// 5 s when the machine is busy.
 jest.setTimeout(60_000);
 
 const branch = 'zero-trust/onboard-backend-inventory-inventory-api';
@@ -78,12 +80,29 @@ describe('OnboardingRequestTracker over a plain git repository', () => {
     await tracker.run();
     expect((await store.get(record.id))?.state).toBe('open');
 
+    // Plain git cannot say when a branch was merged: the request is merged as of the run
+    // that first sees it merged, which falls between the merge and the end of that run.
+    const beforeMerge = Date.now();
     await repository.merge(branch);
     await tracker.run();
+    const afterRun = Date.now();
     const after = await store.get(record.id);
     expect(after).toMatchObject({ state: 'converged', drift: [] });
-    expect(after?.mergedAt).toBeDefined();
-    expect(after?.convergedAt).toBeDefined();
+    const mergedAt = Date.parse(after!.mergedAt!);
+    const convergedAt = Date.parse(after!.convergedAt!);
+    expect(mergedAt).toBeGreaterThanOrEqual(beforeMerge);
+    expect(mergedAt).toBeLessThanOrEqual(afterRun);
+    expect(convergedAt).toBeGreaterThanOrEqual(mergedAt);
+    expect(convergedAt).toBeLessThanOrEqual(afterRun);
+
+    // Later polls keep both moments: they are when it happened, not when last seen.
+    await tracker.run();
+    await tracker.run();
+    expect(await store.get(record.id)).toMatchObject({
+      state: 'converged',
+      mergedAt: after!.mergedAt,
+      convergedAt: after!.convergedAt,
+    });
   });
 
   it('closes the request when its branch is deleted unmerged', async () => {
