@@ -54,6 +54,20 @@ export interface Config {
       /** Use the pod's own service account (the backend runs in this cluster). */
       inCluster?: boolean;
     }>;
+    /** How live clusters are kept current (every cluster read from an API server). */
+    live?: {
+      /**
+       * A watch that brings no event and no bookmark for this many seconds is restarted;
+       * if it cannot be opened again within half of it, the cluster is stale (default
+       * 60, so a silent network partition shows within 90 s).
+       */
+      silenceSeconds?: number;
+      /**
+       * The longest wait, in seconds, between tries of a resource the cluster never let
+       * it read, so that a permission granted later heals without a restart (default 60).
+       */
+      recheckSeconds?: number;
+    };
     /**
      * How often, in seconds, the catalog's entities are re-read to map mesh identities to
      * catalog entities (default 60).

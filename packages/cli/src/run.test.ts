@@ -233,6 +233,54 @@ describe('check', () => {
     });
   });
 
+  it('answers for a Service: the workloads it selects, once where they agree', async () => {
+    const { code, stdout } = await cli(
+      'check',
+      backend,
+      '--from',
+      'bookinfo/productpage',
+      '--to',
+      'bookinfo/reviews',
+      '--port',
+      '9080',
+      '--method',
+      'GET',
+      '--format',
+      'json',
+    );
+    expect(code).toBe(0);
+    const result = JSON.parse(stdout);
+    expect(result).toMatchObject({
+      from: 'bookinfo/productpage',
+      to: 'bookinfo/reviews',
+      decision: 'ALLOW',
+      mtls: true,
+      policies: ['bookinfo/reviews-allow'],
+      services: { to: { service: 'default/bookinfo/reviews' } },
+    });
+    expect(result.services.to.workloads).toContain(
+      'default/bookinfo/reviews-v1',
+    );
+    expect(result.answers).toBeUndefined();
+  });
+
+  it('names the closest names for an unknown one, in one line, exit 2', async () => {
+    const { code, stdout, stderr } = await cli(
+      'check',
+      backend,
+      '--from',
+      'bookinfo/productpage',
+      '--to',
+      'bookinfo/reveiws',
+    );
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(
+      /^zero-trust check: no workload bookinfo\/reveiws, nor a Service of that name; closest: bookinfo\/reviews\b.*\n$/,
+    );
+    expect(stderr.split('\n')).toHaveLength(2);
+  });
+
   it.each([
     ['bookinfo/ratings', 'bookinfo/reviews-v1', 'DENY', true],
     ['plaintext', 'bookinfo/reviews-v1', 'DENY', false],

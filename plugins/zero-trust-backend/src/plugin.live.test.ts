@@ -3,9 +3,13 @@ import {
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
+import type { JsonObject } from '@backstage/types';
 import type {
+  CheckResponse,
+  ClusterInfo,
   ClustersResponse,
   EntitySecurityResponse,
+  IdentitiesResponse,
 } from '@zero-trust/backstage-plugin-zero-trust-common';
 import { loadManifests } from '@zero-trust/backstage-plugin-zero-trust-node';
 import {
@@ -207,4 +211,225 @@ describe('zero-trust backend over live clusters', () => {
     expect(backend.summary?.authorizationPolicies).toBe(0);
     expect(backend.summary?.workloads).toBeGreaterThan(0);
   }, 30_000);
+
+  /** A backend reading the backend cluster live, with short waits (`zeroTrust.live`). */
+  async function liveBackend(
+    clusters: JsonObject[] = [{ ...backendCluster.connection('backend') }],
+    live: JsonObject = {},
+  ) {
+    const { server } = await startTestBackend({
+      features: [
+        zeroTrustPlugin,
+        catalogWithVisibility(demoEntities()),
+        mockServices.rootConfig.factory({
+          data: { zeroTrust: { clusters, live } },
+        }),
+      ],
+    });
+    const get = <T>(url: string) =>
+      request(server)
+        .get(`/api/zero-trust${url}`)
+        .set(asUser)
+        .then(r => r.body as T);
+    const cluster = async (name = 'backend') =>
+      (await get<ClustersResponse>('/clusters')).items.find(
+        c => c.name === name,
+      )!;
+    const clusterWhen = (what: string, probe: (c: ClusterInfo) => boolean) =>
+      eventually(async () => {
+        const c = await cluster();
+        return probe(c) ? c : undefined;
+      }, what);
+    const reviewsIdentity = async () =>
+      (
+        await get<EntitySecurityResponse>(
+          '/entities/component/default/reviews/security',
+        )
+      ).clusters[0];
+    const checkReviews = () =>
+      request(server)
+        .post('/api/zero-trust/check')
+        .set(asUser)
+        .send({
+          from: 'bookinfo/productpage',
+          to: 'bookinfo/reviews-v1',
+          port: 9080,
+        })
+        .then(r => r.body as CheckResponse);
+    return { get, cluster, clusterWhen, reviewsIdentity, checkReviews };
+  }
+
+  it('keeps right answers through a restart whose RBAC answers 403 for a while: stale, said everywhere, then recovered', async () => {
+    const api = await liveBackend();
+    await api.clusterWhen('synced', c => c.status.state === 'synced');
+    const before = await api.cluster();
+    expect(before.summary!.destinationRules).toBeGreaterThan(0);
+    expect((await api.checkReviews()).caveats).toBeUndefined();
+
+    const warming = [
+      'serviceaccounts',
+      'services',
+      'configmaps',
+      'statefulsets.apps',
+      'daemonsets.apps',
+      'destinationrules.networking.istio.io',
+    ];
+    await backendCluster.restart({ forbidden: warming });
+    const stale = await api.clusterWhen(
+      'stale with the six resources',
+      c => c.status.staleResources?.length === warming.length,
+    );
+    expect(stale.status.state).toBe('stale');
+    expect(stale.status.degraded).toEqual([]);
+    // The answers stay right: the trust domain, the DestinationRules.
+    expect(stale.summary).toEqual(before.summary);
+    const security = await api.reviewsIdentity();
+    expect(security.status.state).toBe('stale');
+    expect(security.workloads[0].identity).toBe(
+      'spiffe://internal.example/ns/bookinfo/sa/bookinfo-reviews',
+    );
+    const check = await api.checkReviews();
+    expect(check.reason).toContain(
+      'DestinationRule bookinfo/bookinfo-mtls sets ISTIO_MUTUAL',
+    );
+    expect(check.caveats).toEqual([
+      expect.objectContaining({ cluster: 'backend', state: 'stale' }),
+    ]);
+    expect(check.caveats![0].resources.map(r => r.text)).toContainEqual(
+      expect.stringMatching(
+        /^DestinationRules could not be read again since .*: mTLS shown as auto mTLS may be wrong$/,
+      ),
+    );
+    const identities = await api.get<IdentitiesResponse>('/identities');
+    expect(identities.caveats?.[0].cluster).toBe('backend');
+    expect(
+      identities.items.find(i => i.serviceAccount === 'bookinfo-reviews')
+        ?.spiffeId,
+    ).toBe('spiffe://internal.example/ns/bookinfo/sa/bookinfo-reviews');
+
+    backendCluster.rbacReady();
+    await api.clusterWhen('synced again', c => c.status.state === 'synced');
+    expect((await api.checkReviews()).caveats).toBeUndefined();
+    expect((await api.cluster()).summary).toEqual(before.summary);
+  }, 60_000);
+
+  it('notices a silent partition within the configured silence and recovers after it', async () => {
+    // Bookmarks from the test server every second keep healthy watches talking; 3 s of
+    // silence restarts a watch (wide, so that a busy machine is not taken for a partition).
+    const api = await liveBackend(undefined, { silenceSeconds: 3 });
+    await api.clusterWhen('synced', c => c.status.state === 'synced');
+    const before = await api.checkReviews();
+    expect(before.decision).not.toBe('DENY');
+    backendCluster.partition();
+    backendCluster.apply({
+      apiVersion: 'security.istio.io/v1',
+      kind: 'AuthorizationPolicy',
+      metadata: { name: 'deny-reviews', namespace: 'bookinfo' },
+      spec: {
+        selector: { matchLabels: { app: 'reviews' } },
+        action: 'DENY',
+        rules: [{}],
+      },
+    });
+    const stale = await api.clusterWhen(
+      'stale',
+      c => c.status.state === 'stale',
+    );
+    expect(stale.status.message).toContain('did not answer in time');
+    // The last good state, said to be so: the policy made behind the partition is not in it.
+    const during = await api.checkReviews();
+    expect(during.decision).toBe(before.decision);
+    expect(during.caveats?.[0].state).toBe('stale');
+
+    backendCluster.heal();
+    await api.clusterWhen('synced', c => c.status.state === 'synced');
+    const after = await eventually(async () => {
+      const c = await api.checkReviews();
+      return c.decision === 'DENY' ? c : undefined;
+    }, 'the policy made during the partition');
+    expect(after.policies).toEqual(['bookinfo/deny-reviews']);
+    expect(after.caveats).toBeUndefined();
+  }, 60_000);
+
+  it('lists again after a compaction (410) and answers from the new list', async () => {
+    const api = await liveBackend();
+    await api.clusterWhen('synced', c => c.status.state === 'synced');
+    // All synchronous: the client cannot resume before the history is compacted.
+    backendCluster.dropWatches();
+    backendCluster.apply({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'istio', namespace: 'istio-system' },
+      data: { mesh: 'trustDomain: renamed.example\n' },
+    });
+    backendCluster.compact();
+    const renamed = await eventually(async () => {
+      const c = await api.reviewsIdentity();
+      return c.workloads[0]?.identity?.includes('renamed.example')
+        ? c
+        : undefined;
+    }, 'the trust domain changed during the gap');
+    expect(renamed.workloads[0].identity).toBe(
+      'spiffe://renamed.example/ns/bookinfo/sa/bookinfo-reviews',
+    );
+    await api.clusterWhen('synced', c => c.status.state === 'synced');
+  }, 60_000);
+
+  it('heals a resource granted later, without a restart, and says what it lacked meanwhile', async () => {
+    backendCluster.forbid('destinationrules.networking.istio.io');
+    const api = await liveBackend(undefined, { recheckSeconds: 0.2 });
+    const degraded = await api.clusterWhen(
+      'synced, DestinationRules degraded',
+      c => c.status.state === 'synced' && c.status.degraded.length === 1,
+    );
+    expect(degraded.summary!.destinationRules).toBe(0);
+    const check = await api.checkReviews();
+    expect(check.reason).toContain('auto mTLS');
+    expect(check.caveats![0].resources).toEqual([
+      {
+        resource: 'destinationrules.networking.istio.io',
+        problem: 'degraded',
+        text: 'DestinationRules could not be read: mTLS shown as auto mTLS may be wrong',
+      },
+    ]);
+
+    backendCluster.allow('destinationrules.networking.istio.io');
+    const healed = await api.clusterWhen(
+      'nothing degraded',
+      c => c.status.degraded.length === 0 && !!c.summary?.destinationRules,
+    );
+    expect(healed.status.state).toBe('synced');
+    const after = await eventually(async () => {
+      const c = await api.checkReviews();
+      return c.caveats ? undefined : c;
+    }, 'the caveat to go');
+    expect(after.reason).toContain('DestinationRule bookinfo/bookinfo-mtls');
+  }, 60_000);
+
+  it('starts with a mistyped cluster beside a good one: that one failed, naming the key, the good one serving', async () => {
+    const kubeconfig = await writeKubeconfig(backendCluster);
+    const api = await liveBackend([
+      // `kubeconfig:` alone: its current-context.
+      { name: 'backend', kubeconfig },
+      { name: 'typo', kubeconfig, url: 'https://10.0.0.1:6443' },
+      { name: 'edge', contxt: 'edge-admin' },
+    ]);
+    await api.clusterWhen('backend synced', c => c.status.state === 'synced');
+    const { items } = await api.get<ClustersResponse>('/clusters');
+    expect(items.map(c => [c.name, c.status.state])).toEqual([
+      ['backend', 'synced'],
+      ['typo', 'failed'],
+      ['edge', 'failed'],
+    ]);
+    expect(items[1].status.message).toBe(
+      "zeroTrust.clusters[1] (cluster 'typo'): set exactly one of snapshot, git, url, kubeconfig (optionally with context) or inCluster (it has url and kubeconfig)",
+    );
+    expect(items[2].status.message).toContain(
+      "zeroTrust.clusters[2] (cluster 'edge'): set exactly one of",
+    );
+    const security = await api.reviewsIdentity();
+    expect(security.workloads[0].identity).toBe(
+      'spiffe://internal.example/ns/bookinfo/sa/bookinfo-reviews',
+    );
+  }, 60_000);
 });

@@ -215,6 +215,33 @@ describe('zero-trust backend', () => {
       .send({ from: 'plaintext', to: 'bookinfo/nope' });
     expect(unknown.status).toBe(404);
     expect(unknown.body.error.message).toContain('bookinfo/nope');
+
+    // A Service stands for the workloads it selects; a typo gets the closest names.
+    const service = await request(server)
+      .post('/api/zero-trust/check')
+      .set(asUser())
+      .send({
+        from: 'bookinfo/productpage',
+        to: 'bookinfo/reviews',
+        port: 9080,
+      });
+    expect(service.status).toBe(200);
+    expect(service.body.services.to).toEqual({
+      service: 'backend/bookinfo/reviews',
+      workloads: expect.arrayContaining(['backend/bookinfo/reviews-v1']),
+    });
+    const typo = await request(server)
+      .post('/api/zero-trust/check')
+      .set(asUser())
+      .send({ from: 'bookinfo/productpage', to: 'bookinfo/reveiws' });
+    expect(typo.status).toBe(404);
+    expect(typo.body.error.name).toBe('NotFoundError');
+    expect(typo.body.error.message).toMatch(
+      /^no workload bookinfo\/reveiws, nor a Service of that name; closest: bookinfo\/reviews\b/,
+    );
+    // The failed demo cluster could not be searched: the answer says so.
+    expect(typo.body.error.message).toContain('not searched: cluster broken');
+    expect(typo.body.error).not.toHaveProperty('stack');
   });
 
   it('lists every mesh identity with its workloads and entities', async () => {
@@ -323,14 +350,44 @@ describe('zero-trust backend', () => {
 
   it('keeps mesh-wide routes behind the zeroTrust.mesh.read permission', async () => {
     const server = await startBackend({ deny: true });
-    const res = await request(server)
-      .get('/api/zero-trust/clusters')
-      .set(asUser());
-    expect(res.status).toBe(403);
+    for (const url of ['clusters', 'namespaces', 'findings', 'identities']) {
+      const res = await request(server)
+        .get(`/api/zero-trust/${url}`)
+        .set(asUser());
+      expect({ url, status: res.status }).toEqual({ url, status: 403 });
+    }
+    const check = await request(server)
+      .post('/api/zero-trust/check')
+      .set(asUser())
+      .send({ from: 'plaintext', to: 'bookinfo/reviews-v1' });
+    expect(check.status).toBe(403);
     // An entity's own tab is decided by the catalog alone.
     const entity = await request(server)
       .get('/api/zero-trust/entities/component/default/reviews/security')
       .set(asUser());
     expect(entity.status).toBe(200);
+    expect(entity.body.clusters[0].workloads[0].identity).toBe(
+      'spiffe://internal.example/ns/bookinfo/sa/bookinfo-reviews',
+    );
+  });
+
+  it('says which clusters an answer lacks: the failed demo cluster in mesh-wide answers', async () => {
+    const server = await startBackend();
+    const identities = await request(server)
+      .get('/api/zero-trust/identities')
+      .set(asUser());
+    expect(identities.body.caveats).toEqual([
+      expect.objectContaining({ cluster: 'broken', state: 'failed' }),
+    ]);
+    const findings = await request(server)
+      .get('/api/zero-trust/findings?cluster=backend')
+      .set(asUser());
+    expect(findings.body.caveats).toBeUndefined();
+    const check = await request(server)
+      .post('/api/zero-trust/check')
+      .set(asUser())
+      .send({ from: 'plaintext', to: 'backend/identity/identity-api' });
+    // Computed from synced clusters only: nothing to say.
+    expect(check.body.caveats).toBeUndefined();
   });
 });

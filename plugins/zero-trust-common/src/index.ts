@@ -48,7 +48,9 @@ export { readNetworkPolicy } from './model/readNetworkPolicy';
 export { networkVerdict } from './engine/networkPolicy';
 export type { NetworkVerdict } from './engine/networkPolicy';
 export { check, parseCaller } from './engine/check';
-export type { CheckQuery, CheckResult } from './engine/check';
+export type { CheckQuery, CheckResult, ServiceWorkloads } from './engine/check';
+export { closestNames, resolveReference } from './engine/references';
+export type { ResolvedReference } from './engine/references';
 export { allowedCallers, sourceKey } from './engine/callers';
 export type {
   AllowedCaller,
@@ -82,6 +84,8 @@ export type { Finding } from './findings/detect';
 export * from './findings/catalogue';
 export { diffToMarkdown, escapeMarkdown } from './report/markdown';
 export type * from './api/types';
+export { clusterCaveat, resourceCaveatText } from './api/caveats';
+export type { ClusterCaveat, ResourceCaveat } from './api/caveats';
 export type * from './api/platform';
 export * from './onboarding';
 export { resolveEntityCallers } from './api/resolveEntityCallers';

@@ -17,6 +17,8 @@ export const checkUsage = `Usage:
 Can this caller reach that workload? REF is a workload (NAMESPACE/NAME or
 CLUSTER/NAMESPACE/NAME), "plaintext", or "principal:TD/ns/NS/sa/SA". --port is the
 workload's target port. Several clusters: --cluster NAME=PATH, repeated.
+Where no workload has the name, a Service of that name stands for the workloads it
+selects: one answer where they agree, else one per workload ("answers" in JSON).
 `;
 
 const queryFields = ['from', 'to', 'port', 'method', 'path', 'host'];
@@ -78,6 +80,15 @@ function formatText(result: CheckResult): string {
           } (${result.network.policies.join(', ')})`,
         ]
       : []),
+    ...Object.values(result.services ?? {}).map(
+      s => `  Service ${s.service}: ${s.workloads.join(', ')}`,
+    ),
+    ...(result.answers ?? []).map(
+      a =>
+        `  ${a.decision.padEnd(11)} ${a.from} -> ${a.to} (mtls: ${a.mtls}): ${
+          a.reason
+        }`,
+    ),
     '',
   ].join('\n');
 }

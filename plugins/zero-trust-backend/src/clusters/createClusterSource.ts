@@ -31,12 +31,12 @@ export function createClusterSource(
         gitReader(config.git),
         seconds(config.refreshSeconds),
       );
-    case 'unsupported':
+    case 'failed':
       return new FailedClusterSource(config.name, config.reason);
     default:
-      return new LiveClusterSource(
-        { name: config.name, ...config.connection },
-        { logger: logger.child({ cluster: config.name }), ...liveOptions },
-      );
+      return new LiveClusterSource(config.connection, {
+        logger: logger.child({ cluster: config.name }),
+        ...liveOptions,
+      });
   }
 }

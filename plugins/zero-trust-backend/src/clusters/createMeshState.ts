@@ -2,7 +2,7 @@ import {
   LoggerService,
   RootConfigService,
 } from '@backstage/backend-plugin-api';
-import { readClusterConfigs } from '../config/clusterConfig';
+import { readClusterConfigs, readLiveOptions } from '../config/clusterConfig';
 import { ClusterSource } from './ClusterSource';
 import { createClusterSource } from './createClusterSource';
 import { MeshState } from './MeshState';
@@ -13,7 +13,10 @@ export async function createMeshState(
   logger: LoggerService,
 ): Promise<{ mesh: MeshState; sources: ClusterSource[] }> {
   const clusters = readClusterConfigs(config);
-  const sources = clusters.map(c => createClusterSource(c, logger));
+  const liveOptions = readLiveOptions(config);
+  const sources = clusters.map(c =>
+    createClusterSource(c, logger, liveOptions),
+  );
   const mesh = new MeshState(
     sources.map((source, i) => ({
       source,
@@ -27,5 +30,8 @@ export async function createMeshState(
       clusters.map(c => `${c.name} (${c.kind})`).join(', ') || 'none'
     }`,
   );
+  for (const c of clusters) {
+    if (c.kind === 'failed') logger.warn(`cluster ${c.name}: ${c.reason}`);
+  }
   return { mesh, sources };
 }

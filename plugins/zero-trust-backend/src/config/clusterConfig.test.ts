@@ -18,6 +18,7 @@ describe('readClusterConfigs', () => {
             caData: 'Y2E=',
           },
           { name: 'c', context: 'kind-c', kubeconfig: '/tmp/kc' },
+          { name: 'k', kubeconfig: '/tmp/kc' },
           { name: 'd', inCluster: true },
           { name: 'e', git: { url: '../gitops.git', path: 'clusters/e' } },
         ],
@@ -50,7 +51,17 @@ describe('readClusterConfigs', () => {
         trustDomain: undefined,
         kind: 'live',
         connection: expect.objectContaining({
+          name: 'c',
           kubeconfig: { context: 'kind-c', path: '/tmp/kc' },
+        }),
+      },
+      {
+        name: 'k',
+        trustDomain: undefined,
+        kind: 'live',
+        // No context: the kubeconfig's current-context.
+        connection: expect.objectContaining({
+          kubeconfig: { context: undefined, path: '/tmp/kc' },
         }),
       },
       {
@@ -92,7 +103,7 @@ describe('readClusterConfigs', () => {
     const clusters = readClusterConfigs(config);
     expect(clusters.map(c => [c.name, c.kind])).toEqual([
       ['prod', 'live'],
-      ['gke', 'unsupported'],
+      ['gke', 'failed'],
       ['pod', 'live'],
     ]);
     expect(clusters[1]).toMatchObject({
@@ -103,23 +114,32 @@ describe('readClusterConfigs', () => {
 
   it.each([
     [
-      [{ name: 'a' }],
-      'needs exactly one of snapshot, git, url, context or inCluster',
+      { name: 'a' },
+      "zeroTrust.clusters[1] (cluster 'a'): set exactly one of snapshot, git, url, kubeconfig (optionally with context) or inCluster",
     ],
-    [[{ name: 'a', snapshot: 'x', url: 'y' }], 'needs exactly one'],
-    [[{ name: 'Bad_Name', snapshot: 'x' }], 'DNS-1123'],
+    [{ name: 'a', snapshot: 'x', url: 'y' }, '(it has snapshot and url)'],
+    [{ name: 'a', url: 'y', kubeconfig: 'k' }, '(it has url and kubeconfig)'],
+    [{ name: 'Bad_Name', snapshot: 'x' }, 'DNS-1123'],
+    [{ name: 'good', snapshot: 'y' }, 'taken by an earlier cluster'],
+    [{ snapshot: 'x' }, 'zeroTrust.clusters[1].name'],
     [
-      [
-        { name: 'a', snapshot: 'x' },
-        { name: 'a', snapshot: 'y' },
-      ],
-      'configured twice',
+      { name: 'a', snapshot: 'x', refreshSeconds: 'soon' },
+      'zeroTrust.clusters[1].refreshSeconds',
     ],
-  ])('rejects %j', (clusters, message) => {
-    expect(() =>
-      readClusterConfigs(new ConfigReader({ zeroTrust: { clusters } })),
-    ).toThrow(message);
-  });
+    [{ name: 'a', git: { branch: 'main' } }, 'zeroTrust.clusters[1].git.url'],
+  ])(
+    'reports %j as failed, naming the key, and reads the good cluster beside it',
+    (bad, message) => {
+      const [good, failed] = readClusterConfigs(
+        new ConfigReader({
+          zeroTrust: { clusters: [{ name: 'good', snapshot: 'x' }, bad] },
+        }),
+      );
+      expect(good).toMatchObject({ name: 'good', kind: 'snapshot' });
+      expect(failed.kind).toBe('failed');
+      expect(failed.kind === 'failed' && failed.reason).toContain(message);
+    },
+  );
 
   it('reads no clusters when nothing is configured', () => {
     expect(readClusterConfigs(new ConfigReader({}))).toEqual([]);

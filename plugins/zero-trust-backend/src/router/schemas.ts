@@ -12,10 +12,10 @@ const text = z
 
 export const checkRequestSchema = z.strictObject({
   from: text.describe(
-    'A workload reference, `plaintext`, or `principal:TD/ns/NS/sa/SA`',
+    'A workload or Service reference, `plaintext`, or `principal:TD/ns/NS/sa/SA`',
   ),
   to: text.describe(
-    'A workload reference: NAMESPACE/NAME or CLUSTER/NAMESPACE/NAME',
+    'A workload, else a Service: NAMESPACE/NAME or CLUSTER/NAMESPACE/NAME',
   ),
   port: z.number().int().min(1).max(65535).optional(),
   method: text.optional(),

@@ -5,6 +5,8 @@ import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   AllowedCaller,
   check,
+  ClusterCaveat,
+  clusterCaveat,
   CheckRequest,
   CheckResponse,
   ClusterSecurity,
@@ -23,6 +25,7 @@ import {
   previewOnboarding,
   resolveEntityCallers,
   ResolvedCaller,
+  resolveReference,
   UnknownReferenceError,
 } from '@zero-trust/backstage-plugin-zero-trust-common';
 import { CatalogIdentityIndex } from '../catalog/CatalogIdentityIndex';
@@ -133,7 +136,7 @@ export class ZeroTrustService {
     for (const item of items) {
       item.entityRefs = unique(item.entityRefs.filter(r => visible.has(r)));
     }
-    return { items };
+    return { items, ...this.caveats(this.mesh.clusterNames()) };
   }
 
   clusters(): ClustersResponse {
@@ -141,12 +144,28 @@ export class ZeroTrustService {
   }
 
   check(query: CheckRequest): CheckResponse {
+    const { model } = this.mesh.current();
     try {
-      return check(this.mesh.current().model, query);
+      const result = check(model, query);
+      // The clusters of the workloads it was computed from.
+      const clusters = [query.from, query.to]
+        .filter(ref => ref !== 'plaintext' && !ref.startsWith('principal:'))
+        .flatMap(ref => resolveReference(model, ref).workloads)
+        .map(w => w.cluster.name);
+      return { ...result, ...this.caveats(unique(clusters)) };
     } catch (error) {
       // A reference to nothing is the caller's mistake, as in the CLI (exit 2).
       if (error instanceof UnknownReferenceError) {
-        throw new NotFoundError(error.message);
+        const unread = this.mesh
+          .clusterNames()
+          .filter(name => !model.cluster(name));
+        throw new NotFoundError(
+          `${error.message}${
+            unread.length
+              ? ` (not read yet, so not searched: cluster ${unread.join(', ')})`
+              : ''
+          }`,
+        );
       }
       throw error;
     }
@@ -162,7 +181,10 @@ export class ZeroTrustService {
           (!query.cluster || f.resource.cluster === query.cluster) &&
           (!query.namespace || findingNamespace(f) === query.namespace),
       );
-    return { items };
+    const clusters = this.mesh
+      .clusterNames()
+      .filter(name => !query.cluster || name === query.cluster);
+    return { items, ...this.caveats(clusters) };
   }
 
   /**
@@ -193,7 +215,20 @@ export class ZeroTrustService {
   }
 
   namespaces(): NamespacesResponse {
-    return { items: this.mesh.current().postures() };
+    return {
+      items: this.mesh.current().postures(),
+      ...this.caveats(this.mesh.clusterNames()),
+    };
+  }
+
+  /** `{ caveats }` for the clusters not complete and current among these, else nothing. */
+  private caveats(clusters: string[]): { caveats?: ClusterCaveat[] } {
+    const caveats = clusters.flatMap(name => {
+      const status = this.mesh.status(name);
+      const caveat = status && clusterCaveat(name, status);
+      return caveat ? [caveat] : [];
+    });
+    return caveats.length ? { caveats } : {};
   }
 
   /** Maps a caller to the catalog entities its workloads belong to. */

@@ -6,6 +6,7 @@ import type { EffectiveMtlsMode } from '../engine/peerAuthentication';
 import type { MeshMode } from '../engine/membership';
 import type { Finding } from '../findings/detect';
 import type { Severity } from '../findings/catalogue';
+import type { ClusterCaveat } from './caveats';
 
 /** The query of `GET /findings`; every field is optional and narrows the answer. @public */
 export interface FindingsQuery {
@@ -21,6 +22,8 @@ export interface FindingsQuery {
 export interface FindingsResponse {
   /** Every finding that passes the query, worst first. */
   items: Finding[];
+  /** The clusters they come from that are not complete and current, and what that may change. */
+  caveats?: ClusterCaveat[];
 }
 
 /** One namespace's zero-trust posture, for the platform page. @public */
@@ -55,4 +58,6 @@ export interface NamespacePosture {
 export interface NamespacesResponse {
   /** One entry per namespace, grouped by cluster. */
   items: NamespacePosture[];
+  /** The clusters they come from that are not complete and current, and what that may change. */
+  caveats?: ClusterCaveat[];
 }

@@ -7,6 +7,7 @@ import type { AllowedCaller } from '../engine/callers';
 import type { ClusterSummary, WorkloadView } from '../engine/analyze';
 import type { CheckQuery, CheckResult } from '../engine/check';
 import type { Finding } from '../findings/detect';
+import type { ClusterCaveat } from './caveats';
 
 /**
  * How current a cluster's state is.
@@ -120,8 +121,11 @@ export interface EntitySecurityResponse {
 /** `POST /check`: the CLI's check query, with the cluster where there are several. @public */
 export interface CheckRequest extends CheckQuery {}
 
-/** @public */
-export type CheckResponse = CheckResult;
+/**
+ * The CLI's check answer; `caveats` names the clusters it was computed from that are
+ * not complete and current (absent when all are). @public
+ */
+export type CheckResponse = CheckResult & { caveats?: ClusterCaveat[] };
 
 /** One mesh identity, for the template's callers picker. @public */
 export interface MeshIdentity {
@@ -140,6 +144,8 @@ export interface MeshIdentity {
 /** `GET /identities` → `{ items: MeshIdentity[] }`. @public */
 export interface IdentitiesResponse {
   items: MeshIdentity[];
+  /** The clusters not complete and current, whose identities may be missing or wrong. */
+  caveats?: ClusterCaveat[];
 }
 
 /** The error body of every non-2xx answer (Backstage's `ErrorResponseBody`). @public */

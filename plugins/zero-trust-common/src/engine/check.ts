@@ -1,7 +1,8 @@
-import { Caller, NetworkAccess, evaluateAccess } from './access';
+import { Access, Caller, NetworkAccess, evaluateAccess } from './access';
 import { Decision } from './authorization';
 import { parsePrincipal } from './identity';
 import { MeshModel, UnknownReferenceError } from './MeshModel';
+import { resolveReference } from './references';
 
 /** One `check` query (contracts/cli.md). @public */
 export interface CheckQuery {
@@ -26,6 +27,22 @@ export interface CheckResult extends CheckQuery {
   policies: string[];
   /** The NetworkPolicy layer, where a NetworkPolicy isolates either end. */
   network?: NetworkAccess;
+  /**
+   * Only where `from` or `to` named a Service rather than a workload: the workloads it
+   * selects (`CLUSTER/NAMESPACE/NAME`), each of which was checked.
+   */
+  services?: { from?: ServiceWorkloads; to?: ServiceWorkloads };
+  /**
+   * Only where those workloads do not all get the same answer: one answer per workload
+   * (then `decision` is CONDITIONAL: it depends on which workload serves or calls).
+   */
+  answers?: CheckResult[];
+}
+
+/** A Service named in a query and the workloads it selects. @public */
+export interface ServiceWorkloads {
+  service: string;
+  workloads: string[];
 }
 
 /** Resolves a caller reference. @public */
@@ -43,11 +60,7 @@ export function parseCaller(model: MeshModel, ref: string): Caller {
   return { kind: 'workload', workload: model.resolveWorkload(ref) };
 }
 
-/** Answers one query. @public */
-export function check(model: MeshModel, query: CheckQuery): CheckResult {
-  const caller = parseCaller(model, query.from);
-  const server = model.resolveWorkload(query.to);
-  const access = evaluateAccess(caller, server, query);
+function answer(query: CheckQuery, access: Access): CheckResult {
   return {
     ...query,
     decision: access.decision,
@@ -55,5 +68,84 @@ export function check(model: MeshModel, query: CheckQuery): CheckResult {
     reason: access.reason,
     policies: access.policies,
     ...(access.network ? { network: access.network } : {}),
+  };
+}
+
+/**
+ * Answers one query. A workload reference answers as the contract says; a Service is
+ * answered for each workload it selects, as one answer where they all agree.
+ * @public
+ */
+export function check(model: MeshModel, query: CheckQuery): CheckResult {
+  const special =
+    query.from === 'plaintext' || query.from.startsWith('principal:');
+  const from = special ? undefined : resolveReference(model, query.from);
+  const callers: { ref: string; caller: Caller }[] = from
+    ? from.workloads.map(w => ({
+        ref: w.id,
+        caller: { kind: 'workload', workload: w },
+      }))
+    : [{ ref: query.from, caller: parseCaller(model, query.from) }];
+  const to = resolveReference(model, query.to);
+  if (!from?.service && !to.service) {
+    return answer(
+      query,
+      evaluateAccess(callers[0].caller, to.workloads[0], query),
+    );
+  }
+  const answers = callers.flatMap(({ ref, caller }) =>
+    to.workloads.map(server =>
+      answer(
+        { ...query, from: ref, to: server.id },
+        evaluateAccess(caller, server, query),
+      ),
+    ),
+  );
+  const services = {
+    ...(from?.service
+      ? {
+          from: {
+            service: from.service,
+            workloads: from.workloads.map(w => w.id),
+          },
+        }
+      : {}),
+    ...(to.service
+      ? {
+          to: { service: to.service, workloads: to.workloads.map(w => w.id) },
+        }
+      : {}),
+  };
+  const [first] = answers;
+  const same = (a: CheckResult) =>
+    a.decision === first.decision &&
+    a.mtls === first.mtls &&
+    a.policies.join() === first.policies.join() &&
+    JSON.stringify(a.network) === JSON.stringify(first.network);
+  if (answers.every(same)) {
+    return {
+      ...query,
+      decision: first.decision,
+      mtls: first.mtls,
+      reason:
+        answers.length === 1
+          ? first.reason
+          : `all ${answers.length} workload pairs answer alike; for ${first.from} -> ${first.to}: ${first.reason}`,
+      policies: first.policies,
+      ...(first.network ? { network: first.network } : {}),
+      services,
+    };
+  }
+  const summary = answers
+    .map(a => `${a.from} -> ${a.to}: ${a.decision}`)
+    .join('; ');
+  return {
+    ...query,
+    decision: 'CONDITIONAL',
+    mtls: answers.every(a => a.mtls),
+    reason: `it depends on which workload of the Service serves or calls: ${summary}`,
+    policies: [...new Set(answers.flatMap(a => a.policies))].sort(),
+    services,
+    answers,
   };
 }
