@@ -202,6 +202,8 @@ describe('OnboardingRequestTracker over a forge faked at the HTTP level and a li
       true,
     ]);
     expect(github.requests[1].ifNoneMatch).toMatch(/^"[0-9a-f]{64}"$/);
+    // The 304 is one GitHub's OpenAPI description documents for this operation.
+    expect(github.violations).toEqual([]);
     expect(await store.get(record.id)).toMatchObject({
       state: 'open',
       lastCheckedAt: minutes(1).toISOString(),

@@ -5,6 +5,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { seedRepository } from '@zero-trust/backstage-plugin-zero-trust-node/git';
 import { repoRoot } from '../../__fixtures__/catalog';
 
 const run = promisify(execFile);
@@ -32,15 +33,14 @@ export async function gitopsRepository() {
   const root = await fs.mkdtemp(path.join(os.tmpdir(), 'zt-tracking-git-'));
   const bare = path.join(root, 'gitops.git');
   const work = path.join(root, 'work');
-  await git(root, 'init', '--quiet', '--bare', '--initial-branch=main', bare);
-  await fs.cp(path.join(repoRoot, 'examples/gitops'), work, {
-    recursive: true,
+  // Created as the demo's is, by the same function the backend seeds it with.
+  await seedRepository({
+    repository: bare,
+    from: path.join(repoRoot, 'examples/gitops'),
+    branch: 'main',
+    author: { name: 'Test', email: 'test@example.com' },
   });
-  await git(work, 'init', '--quiet', '--initial-branch=main');
-  await git(work, 'add', '--all');
-  await git(work, 'commit', '--quiet', '-m', 'the cluster as it is');
-  await git(work, 'remote', 'add', 'origin', bare);
-  await git(work, 'push', '--quiet', 'origin', 'main');
+  await git(root, 'clone', '--quiet', bare, work);
 
   return {
     bare,
