@@ -127,8 +127,15 @@ function identity(req: AuthzRequest) {
     principal: req.principal,
     namespace: parsed?.namespace,
     account: parsed && `${parsed.namespace}/${parsed.serviceAccount}`,
+    trustDomain: req.principal?.split('/')[0] || undefined,
   };
 }
+
+/** A trust domain that is the local one or an alias stands for all of them. */
+const expandDomains = (values: string[], scope: Scope) =>
+  values.flatMap(v =>
+    scope.bundle.local.includes(v) ? scope.bundle.local : [v],
+  );
 
 const expand = (values: string[], scope: Scope) =>
   values.flatMap(p => expandPrincipal(p, scope.bundle));
@@ -162,6 +169,11 @@ function sourceResult(
     s.notServiceAccounts && qualify(s.notServiceAccounts, scope);
   field(accounts, false, id.account, equals);
   field(notAccounts, true, id.account, equals);
+  const domains = s.trustDomains && expandDomains(s.trustDomains, scope);
+  const notDomains =
+    s.notTrustDomains && expandDomains(s.notTrustDomains, scope);
+  field(domains, false, id.trustDomain, stringMatches);
+  field(notDomains, true, id.trustDomain, stringMatches);
   // Source IPs and JWTs are never part of a query: such a field may or may not match.
   const unknowable = [
     s.ipBlocks,
@@ -221,6 +233,13 @@ function conditionResult(condition: AuthorizationCondition, scope: Scope): Tri {
         );
       case 'source.namespace':
         return fieldResult(values, id.namespace, stringMatches, negative);
+      case 'source.trustDomain':
+        return fieldResult(
+          expandDomains(values, scope),
+          id.trustDomain,
+          stringMatches,
+          negative,
+        );
       case 'source.serviceAccount':
         return fieldResult(
           qualify(values, scope),
@@ -270,6 +289,133 @@ function ruleResult(
   return triAll([fromResult, toResult, ...when]);
 }
 
+// ---------------------------------------------------------------------------
+// ztunnel: istiod's handleRule (pilot/pkg/serviceregistry/ambient/authorization.go)
+// turns each rule into clauses of matches, and ztunnel (src/rbac.rs) matches them.
+
+const ztunnelWhen = [
+  'source.ip',
+  'source.namespace',
+  'source.principal',
+  'destination.ip',
+  'destination.port',
+];
+
+function ztunnelCannotRead(rule: AuthorizationRule): boolean {
+  const l7Operation = (rule.to ?? []).some(o =>
+    [
+      o?.hosts,
+      o?.notHosts,
+      o?.methods,
+      o?.notMethods,
+      o?.paths,
+      o?.notPaths,
+    ].some(v => v?.length),
+  );
+  const l7Source = (rule.from ?? []).some(src =>
+    [
+      src?.remoteIpBlocks,
+      src?.notRemoteIpBlocks,
+      src?.requestPrincipals,
+      src?.notRequestPrincipals,
+    ].some(v => v?.length),
+  );
+  const l7When = (rule.when ?? []).some(c => !ztunnelWhen.includes(c.key));
+  return l7Operation || l7Source || l7When;
+}
+
+/** One match: `undefined` when it has no field at all (ztunnel skips it). */
+type ZMatch = Tri | undefined;
+
+function zAll(results: Tri[]): ZMatch {
+  return results.length ? triAll(results) : undefined;
+}
+
+/** A clause: any of its non-empty matches; none: it never matches. */
+function zClause(matches: ZMatch[]): Tri {
+  const real = matches.filter((m): m is Tri => m !== undefined);
+  return real.length ? triAny(real) : 'no';
+}
+
+function ztunnelRuleResult(
+  rule: AuthorizationRule,
+  action: AuthorizationAction,
+  scope: Scope,
+): Tri {
+  if (action === 'ALLOW' && ztunnelCannotRead(rule)) return 'no';
+  const id = identity(scope.req);
+  const port = scope.req.port === undefined ? null : String(scope.req.port);
+  const has = (v: string[] | undefined): v is string[] => !!v?.length;
+  const clauses: Tri[] = [];
+  if (rule.to?.length) {
+    clauses.push(
+      zClause(
+        rule.to.map(o => {
+          const r: Tri[] = [];
+          if (has(o?.ports)) r.push(fieldResult(o.ports, port, equals, false));
+          if (has(o?.notPorts))
+            r.push(fieldResult(o.notPorts, port, equals, true));
+          return zAll(r);
+        }),
+      ),
+    );
+  }
+  if (rule.from?.length) {
+    clauses.push(
+      zClause(
+        rule.from.map(src => {
+          const r: Tri[] = [];
+          const add = (
+            values: string[] | undefined,
+            value: Attribute,
+            matches: (p: string, v: string) => boolean,
+            negative: boolean,
+          ) => {
+            if (has(values))
+              r.push(fieldResult(values, value, matches, negative));
+          };
+          // Principals as written: ztunnel rewrites no trust domain.
+          add(src?.principals, id.principal, stringMatches, false);
+          add(src?.notPrincipals, id.principal, stringMatches, true);
+          add(src?.namespaces, id.namespace, stringMatches, false);
+          add(src?.notNamespaces, id.namespace, stringMatches, true);
+          if (has(src?.serviceAccounts))
+            add(qualify(src.serviceAccounts, scope), id.account, equals, false);
+          if (has(src?.notServiceAccounts))
+            add(
+              qualify(src.notServiceAccounts, scope),
+              id.account,
+              equals,
+              true,
+            );
+          if (has(src?.ipBlocks)) r.push('maybe');
+          if (has(src?.notIpBlocks)) r.push('maybe');
+          return zAll(r);
+        }),
+      ),
+    );
+  }
+  for (const c of rule.when ?? []) {
+    const r: Tri[] = [];
+    for (const [values, negative] of [
+      [c.values, false],
+      [c.notValues, true],
+    ] as const) {
+      if (!has(values)) continue;
+      if (c.key === 'source.namespace')
+        r.push(fieldResult(values, id.namespace, stringMatches, negative));
+      else if (c.key === 'source.principal')
+        r.push(fieldResult(values, id.principal, stringMatches, negative));
+      else if (c.key === 'destination.port')
+        r.push(fieldResult(values, port, equals, negative));
+      else if (c.key === 'source.ip' || c.key === 'destination.ip')
+        r.push('maybe');
+    }
+    clauses.push(zClause([zAll(r)]));
+  }
+  return triAll(clauses);
+}
+
 function policyResult(
   policy: AuthorizationPolicyInfo,
   req: AuthzRequest,
@@ -281,6 +427,11 @@ function policyResult(
     policyNamespace: policy.namespace,
     dropHttp: req.protocol === 'tcp',
   };
+  if (req.protocol === 'ztunnel') {
+    return triAny(
+      policy.rules.map(r => ztunnelRuleResult(r, policy.action, scope)),
+    );
+  }
   return triAny(policy.rules.map(r => ruleResult(r, policy.action, scope)));
 }
 
@@ -414,11 +565,23 @@ function onePort(
   const known = server.ports.find(p => p.port === port);
   const mtls = clientSendsMtls(state, caller, known, mode);
   if (mtls === undefined) return { decision: 'DENY', mtls: false };
+  const principal = mtls ? callerPrincipal(state, caller) : undefined;
+  if (principal !== undefined) {
+    // The handshake: ztunnel takes only its own trust domain; a sidecar the trust
+    // domain and its aliases, unless istiod skips that check.
+    const peerDomain = principal.split('/')[0];
+    const accepted = ambient
+      ? peerDomain === state.mesh.trustDomain
+      : state.mesh.skipValidateTrustDomain ||
+        peerDomain === state.mesh.trustDomain ||
+        state.mesh.trustDomainAliases.includes(peerDomain);
+    if (!accepted) return { decision: 'DENY', mtls: false };
+  }
   if (!mtls && mode === 'STRICT') return { decision: 'DENY', mtls: false };
   const request: AuthzRequest = {
-    principal: mtls ? callerPrincipal(state, caller) : undefined,
+    principal,
     port,
-    protocol: ambient || known?.protocol === 'tcp' ? 'tcp' : 'http',
+    protocol: ambient ? 'ztunnel' : known?.protocol === 'tcp' ? 'tcp' : 'http',
     method: attributes.method,
     path: attributes.path,
     host: attributes.host,

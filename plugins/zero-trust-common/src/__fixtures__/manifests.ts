@@ -226,6 +226,21 @@ export function meshConfigMap(
   };
 }
 
+/** An IstioOperator giving istiod these environment variables (`spec.values.pilot.env`). */
+export function istioOperator(env: Record<string, string>): K8sObject {
+  return {
+    apiVersion: 'install.istio.io/v1alpha1',
+    kind: 'IstioOperator',
+    metadata: { name: 'installed-state', namespace: 'istio-system' },
+    spec: { values: { pilot: { env } } },
+  };
+}
+
+/** istiod with PILOT_SKIP_VALIDATE_TRUST_DOMAIN: sidecars accept a peer of any trust domain. */
+export const skipTrustDomainValidation = istioOperator({
+  PILOT_SKIP_VALIDATE_TRUST_DOMAIN: 'true',
+});
+
 /** Labels for a namespace with sidecar injection on. */
 export const injected = { 'istio-injection': 'enabled' };
 

@@ -10,6 +10,7 @@ import {
   forOperation,
   policySet,
 } from './authorization';
+import { trustDomainOf } from './authorization';
 import { tlsModeFor } from './destinationRules';
 import { WorkloadModel } from './MeshModel';
 import {
@@ -227,14 +228,31 @@ function callerPrincipal(caller: Caller): string | undefined {
   return undefined;
 }
 
+/**
+ * Whether the server's proxy completes an mTLS handshake with a peer of this trust
+ * domain. A sidecar accepts its mesh's trust domain and aliases, or any with istiod's
+ * PILOT_SKIP_VALIDATE_TRUST_DOMAIN (TrustDomainsForValidation in
+ * pilot/pkg/networking/plugin/authn/util.go, its SAN matchers in authentication.go).
+ * ztunnel accepts exactly its own certificate's trust domain: TrustDomainVerifier in
+ * ztunnel src/tls/workload.rs, set from the server certificate in src/tls/certificate.rs
+ * (release-1.31), reads neither aliases nor istiod's flag.
+ */
+function acceptsPeerDomain(server: WorkloadModel, domain: string): boolean {
+  const { mesh } = server.cluster.state;
+  if (server.membership.mode === 'ambient') return domain === mesh.trustDomain;
+  return (
+    mesh.skipValidateTrustDomain || server.cluster.trustDomains.includes(domain)
+  );
+}
+
 /** What the server's data plane does on one port, the same for every caller. */
 interface PortPlan {
   port: number | undefined;
   known: WorkloadPort | undefined;
   mode: EffectiveMtlsMode;
   decidedBy?: string;
-  /** `tcp` where the enforcing proxy cannot read HTTP. */
-  protocol: 'http' | 'tcp';
+  /** How the enforcing proxy reads a request (`AuthzRequest.protocol`). */
+  protocol: 'http' | 'tcp' | 'ztunnel';
   /** The policies as they read a request naming no method, path or host. */
   bare?: OperationPolicies;
 }
@@ -254,8 +272,9 @@ function portPlan(server: WorkloadModel, port: number | undefined): PortPlan {
     port === undefined ? undefined : server.ports.find(p => p.port === port);
   const { mode, decidedBy } = serverMode(server, port);
   // ztunnel without a waypoint reads no HTTP, whatever the port's protocol.
-  const ambient = server.membership.mode === 'ambient';
-  const protocol = ambient || known?.protocol === 'tcp' ? 'tcp' : 'http';
+  let protocol: PortPlan['protocol'] =
+    known?.protocol === 'tcp' ? 'tcp' : 'http';
+  if (server.membership.mode === 'ambient') protocol = 'ztunnel';
   return { port, known, mode, decidedBy, protocol, bare: undefined };
 }
 
@@ -300,12 +319,14 @@ export type PortDecision = {
 } & (
   | { by: 'no proxy' }
   | { by: 'connection'; connection: Connection }
+  | { by: 'trust domain'; connection: Connection; trustDomain: string }
   | { by: 'STRICT'; connection: Connection; decidedBy?: string }
   | { by: 'policies'; connection: Connection; authz: AuthzVerdict }
 );
 
 function decidePort(
   caller: Caller,
+  server: WorkloadModel,
   plan: ServerPlan,
   port: PortPlan,
   attributes: RequestAttributes,
@@ -318,6 +339,19 @@ function decidePort(
       mtls: false,
       by: 'connection',
       connection: conn,
+    };
+  }
+  const peerDomain = conn.mtls
+    ? trustDomainOf(callerPrincipal(caller))
+    : undefined;
+  if (peerDomain !== undefined && !acceptsPeerDomain(server, peerDomain)) {
+    return {
+      port: port.port,
+      decision: 'DENY',
+      mtls: false,
+      by: 'trust domain',
+      connection: conn,
+      trustDomain: peerDomain,
     };
   }
   if (!conn.mtls && port.mode === 'STRICT') {
@@ -412,7 +446,7 @@ function decideIstio(
     attributes.port === undefined
       ? plan.ports
       : [plan.byPort.get(attributes.port) ?? portPlan(server, attributes.port)];
-  return ports.map(port => decidePort(caller, plan, port, attributes));
+  return ports.map(port => decidePort(caller, server, plan, port, attributes));
 }
 
 function describe(
@@ -443,6 +477,19 @@ function describe(
       );
     case 'connection':
       return worded(failure(d.connection, server), []);
+    case 'trust domain':
+      return worded(
+        `${clientSide(d.connection, caller)}, but ${server.id}'s ${
+          server.membership.mode === 'ambient'
+            ? `ztunnel accepts only its own trust domain ${server.cluster.state.mesh.trustDomain}`
+            : `sidecar accepts only trust domain${
+                server.cluster.trustDomains.length > 1 ? 's' : ''
+              } ${server.cluster.trustDomains.join(
+                ', ',
+              )} (PILOT_SKIP_VALIDATE_TRUST_DOMAIN is off)`
+        }: the mTLS handshake with trust domain ${d.trustDomain} fails`,
+        [],
+      );
     case 'STRICT':
       return worded(
         `${clientSide(d.connection, caller)}, and STRICT mTLS${

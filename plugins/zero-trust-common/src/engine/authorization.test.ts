@@ -6,6 +6,7 @@ import {
   meshApp,
   meshConfigMap,
   model,
+  skipTrustDomainValidation,
   multiClusterModel,
   namespace,
   peerAuthentication,
@@ -230,6 +231,7 @@ describe('sources', () => {
     },
     {
       name: 'principals: *suffix',
+      extra: [skipTrustDomainValidation],
       policies: [ap('p', { rules: [from({ principals: ['*/sa/caller'] })] })],
       checks: [
         [{ from: c }, 'ALLOW'],
@@ -239,6 +241,7 @@ describe('sources', () => {
     },
     {
       name: 'principals: * is any authenticated caller; plaintext fails it',
+      extra: [skipTrustDomainValidation],
       policies: [ap('p', { rules: [from({ principals: ['*'] })] })],
       checks: [
         [{ from: c }, 'ALLOW'],
@@ -303,6 +306,7 @@ describe('sources', () => {
     },
     {
       name: 'serviceAccounts NAMESPACE/NAME',
+      extra: [skipTrustDomainValidation],
       policies: [
         ap('p', { rules: [from({ serviceAccounts: ['client/caller'] })] }),
       ],
@@ -403,7 +407,7 @@ describe('trust domains', () => {
     },
     {
       name: 'a foreign trust domain is kept literal',
-      extra: td,
+      extra: [...td, skipTrustDomainValidation],
       policies: [
         ap('p', {
           rules: [from({ principals: ['foreign.td/ns/client/sa/caller'] })],
@@ -452,7 +456,7 @@ describe('trust domains', () => {
     {
       // isTrustDomainBeingEnforced: only TD/ns/NS/sa/SA (five parts) is rewritten.
       name: 'a principal of another shape is kept literal (TD/ns/NS/*)',
-      extra: td,
+      extra: [...td, skipTrustDomainValidation],
       policies: [
         ap('p', {
           rules: [from({ principals: ['cluster.local/ns/client/*'] })],
@@ -492,11 +496,213 @@ describe('trust domains', () => {
   });
 });
 
+// Source.trust_domains / not_trust_domains in istio/api security/v1beta1/authorization_policy.proto
+// (release-1.31); srcTrustDomainGenerator in pilot/pkg/security/authz/model/generator.go;
+// ExpandTrustDomainAliases in pilot/pkg/security/trustdomain/bundle.go.
+describe('trustDomains and notTrustDomains', () => {
+  const td = [meshConfigMap('new.td', ['old.td'])];
+  const foreign = 'principal:foreign.td/ns/client/sa/caller';
+  run([
+    {
+      name: 'trustDomains: the local trust domain admits its workloads; plaintext fails it',
+      extra: td,
+      policies: [ap('p', { rules: [from({ trustDomains: ['new.td'] })] })],
+      checks: [
+        [{ from: c }, 'ALLOW'],
+        [{ from: 'plaintext' }, 'DENY'],
+      ],
+    },
+    {
+      name: 'trustDomains: an alias expands to the local trust domain and every alias',
+      extra: td,
+      policies: [ap('p', { rules: [from({ trustDomains: ['old.td'] })] })],
+      checks: [
+        [{ from: c }, 'ALLOW'],
+        [{ from: 'principal:old.td/ns/x/sa/y' }, 'ALLOW'],
+      ],
+    },
+    {
+      // Unlike in principals, cluster.local is no pointer to the local trust domain.
+      name: 'trustDomains: cluster.local is literal where it is not the trust domain',
+      extra: td,
+      policies: [
+        ap('p', { rules: [from({ trustDomains: ['cluster.local'] })] }),
+      ],
+      checks: [[{ from: c }, 'DENY']],
+    },
+    {
+      name: 'trustDomains: a foreign trust domain, prefix and suffix (peer validation skipped)',
+      extra: [...td, skipTrustDomainValidation],
+      policies: [
+        ap('p', {
+          rules: [from({ trustDomains: ['foreign.td', 'pre*', '*.suffix'] })],
+        }),
+      ],
+      checks: [
+        [{ from: foreign }, 'ALLOW'],
+        [{ from: 'principal:prefixed/ns/a/sa/b' }, 'ALLOW'],
+        [{ from: 'principal:a.suffix/ns/a/sa/b' }, 'ALLOW'],
+        [{ from: c }, 'DENY'],
+      ],
+    },
+    {
+      name: 'notTrustDomains: denies the named domain, admits the rest',
+      extra: td,
+      policies: [
+        ap('p', {
+          action: 'DENY',
+          rules: [from({ notTrustDomains: ['new.td'] })],
+        }),
+      ],
+      checks: [
+        [{ from: c }, 'ALLOW'],
+        [{ from: 'principal:old.td/ns/x/sa/y' }, 'ALLOW'],
+        [{ from: 'plaintext' }, 'DENY'],
+      ],
+    },
+    {
+      name: 'when source.trustDomain is read the same way',
+      extra: td,
+      policies: [
+        ap('p', {
+          rules: [
+            { when: [{ key: 'source.trustDomain', values: ['old.td'] }] },
+          ],
+        }),
+      ],
+      checks: [[{ from: c }, 'ALLOW']],
+    },
+  ]);
+});
+
+// TrustDomainsForValidation in pilot/pkg/networking/plugin/authn/util.go (the sidecar's
+// SAN matchers); ztunnel's TrustDomainVerifier in src/tls/workload.rs (release-1.31).
+describe("the peer's trust domain at the handshake", () => {
+  const td = meshConfigMap('new.td', ['old.td']);
+  const z = { to: 'amb/z' };
+  run([
+    {
+      name: 'a sidecar refuses a peer of another trust domain, whatever the policies say',
+      extra: [td],
+      policies: [ap('p', { rules: [{}] })],
+      checks: [
+        [{ from: 'principal:foreign.td/ns/client/sa/caller' }, 'DENY'],
+        [{ from: 'principal:old.td/ns/client/sa/caller' }, 'ALLOW'],
+        [{ from: 'principal:new.td/ns/client/sa/caller' }, 'ALLOW'],
+      ],
+    },
+    {
+      name: 'with PILOT_SKIP_VALIDATE_TRUST_DOMAIN the sidecar accepts it',
+      extra: [td, skipTrustDomainValidation],
+      policies: [],
+      checks: [[{ from: 'principal:foreign.td/ns/client/sa/caller' }, 'ALLOW']],
+    },
+    {
+      name: 'a plaintext peer on a PERMISSIVE port carries no trust domain',
+      extra: [td],
+      policies: [],
+      checks: [[{ from: 'plaintext' }, 'ALLOW']],
+    },
+    {
+      name: 'ztunnel accepts only its own trust domain: no alias, no istiod flag',
+      extra: [td, skipTrustDomainValidation],
+      policies: [],
+      checks: [
+        [{ from: 'principal:new.td/ns/client/sa/caller', ...z }, 'ALLOW'],
+        [{ from: 'principal:old.td/ns/client/sa/caller', ...z }, 'DENY'],
+        [{ from: 'principal:foreign.td/ns/client/sa/caller', ...z }, 'DENY'],
+      ],
+    },
+  ]);
+
+  it('says why in the reason', () => {
+    const m = model(...mesh, td);
+    const result = check(m, {
+      from: 'principal:foreign.td/ns/a/sa/b',
+      to: 'server/api',
+      port: 8080,
+    });
+    expect(result.reason).toMatch(
+      /accepts only trust domains new.td, old.td .*handshake with trust domain foreign.td fails/,
+    );
+  });
+});
+
+describe('ambient server: principals and trust domains as ztunnel reads them', () => {
+  const z = { to: 'amb/z' };
+  const td = meshConfigMap('new.td', ['old.td']);
+  run([
+    {
+      // stringToMatch in pilot/pkg/serviceregistry/ambient/authorization.go: no
+      // trust domain rewriting, unlike the sidecar's ReplaceTrustDomainAliases.
+      name: 'cluster.local in a principal is literal for ztunnel',
+      extra: [td],
+      policies: [
+        authorizationPolicy('amb', 'p', {
+          rules: [from({ principals: ['cluster.local/ns/client/sa/caller'] })],
+        }),
+      ],
+      checks: [[{ from: c, ...z }, 'DENY']],
+    },
+    {
+      name: 'the written trust domain matches for ztunnel',
+      extra: [td],
+      policies: [
+        authorizationPolicy('amb', 'p', {
+          rules: [from({ principals: ['new.td/ns/client/sa/caller'] })],
+        }),
+      ],
+      checks: [[{ from: c, ...z }, 'ALLOW']],
+    },
+    {
+      // handleRule does not carry trustDomains: the source is an empty match, which
+      // ztunnel skips, so the rule never matches.
+      name: 'trustDomains alone: the ALLOW rule never matches on ztunnel',
+      extra: [td],
+      policies: [
+        authorizationPolicy('amb', 'p', {
+          rules: [from({ trustDomains: ['new.td'] })],
+        }),
+      ],
+      checks: [[{ from: c, ...z }, 'DENY']],
+    },
+    {
+      name: 'trustDomains beside namespaces: ztunnel reads only the namespaces',
+      extra: [td],
+      policies: [
+        authorizationPolicy('amb', 'p', {
+          rules: [
+            from({ namespaces: ['client'], notTrustDomains: ['new.td'] }),
+          ],
+        }),
+      ],
+      checks: [[{ from: c, ...z }, 'ALLOW']],
+    },
+    {
+      name: 'an ALLOW rule with a when key ztunnel cannot read is dropped',
+      policies: [
+        authorizationPolicy('amb', 'p', {
+          rules: [
+            {
+              from: [{ source: { namespaces: ['client'] } }],
+              when: [
+                { key: 'source.serviceAccount', values: ['client/caller'] },
+              ],
+            },
+          ],
+        }),
+      ],
+      checks: [[{ from: c, ...z }, 'DENY']],
+    },
+  ]);
+});
+
 describe('across clusters', () => {
   const clusters = (policy: K8sObject) =>
     multiClusterModel({
       a: [
         meshConfigMap('a.example'),
+        skipTrustDomainValidation,
         namespace('server', injected),
         ...meshApp('server', 'api'),
         policy,
@@ -507,6 +713,24 @@ describe('across clusters', () => {
         deployment('x', 'c', { sa: 'y' }),
       ],
     });
+
+  it('a caller of another trust domain is refused without PILOT_SKIP_VALIDATE_TRUST_DOMAIN', () => {
+    const m = multiClusterModel({
+      a: [
+        meshConfigMap('a.example'),
+        namespace('server', injected),
+        ...meshApp('server', 'api'),
+      ],
+      b: [
+        meshConfigMap('b.example'),
+        namespace('x', injected),
+        deployment('x', 'c', { sa: 'y' }),
+      ],
+    });
+    expect(
+      check(m, { from: 'b/x/c', to: 'a/server/api', port: 8080 }).decision,
+    ).toBe('DENY');
+  });
 
   it.each([
     [
@@ -1027,11 +1251,25 @@ describe('ambient server (ztunnel, no waypoint)', () => {
       checks: [[{ from: c, ...z, path: '/api/x' }, 'DENY']],
     },
     {
-      name: 'a DENY rule with methods denies everything',
+      // istiod's status says such a DENY is "enforced without the HTTP rules", but the
+      // `to` entry left without a field is an empty match, which ztunnel's
+      // Authorization::matches skips (src/rbac.rs): the clause, and the rule, never
+      // match. The code is what runs.
+      name: 'a DENY rule whose operation has only methods never matches',
       policies: [
         authorizationPolicy('amb', 'p', {
           action: 'DENY',
           rules: [to({ methods: ['POST'] })],
+        }),
+      ],
+      checks: [[{ from: c, ...z, method: 'POST' }, 'ALLOW']],
+    },
+    {
+      name: 'a DENY rule keeps its ports and drops its methods (matches more)',
+      policies: [
+        authorizationPolicy('amb', 'p', {
+          action: 'DENY',
+          rules: [to({ ports: ['8080'], methods: ['POST'] })],
         }),
       ],
       checks: [[{ from: c, ...z, method: 'GET' }, 'DENY']],

@@ -18,8 +18,12 @@ export interface AuthzRequest {
   principal?: string;
   /** Target port; absent when the query did not give one. */
   port?: number;
-  /** `tcp` where the enforcing proxy cannot read HTTP (a TCP port, or ztunnel). */
-  protocol: 'http' | 'tcp';
+  /**
+   * How the enforcing proxy reads it: `http` (a sidecar or waypoint on an HTTP port),
+   * `tcp` (a sidecar on a TCP port: HTTP-only fields dropped) or `ztunnel` (ambient
+   * without a waypoint, with ztunnel's own rules).
+   */
+  protocol: 'http' | 'tcp' | 'ztunnel';
   method?: string;
   path?: string;
   host?: string;
@@ -128,6 +132,33 @@ function parseOnce(principal: string) {
   return parsed;
 }
 
+/** The trust domain of `TD/ns/NS/sa/SA` (or of any `TD/...` identity). */
+export function trustDomainOf(
+  principal: string | undefined,
+): string | undefined {
+  if (principal === undefined) return undefined;
+  const slash = principal.indexOf('/');
+  return slash > 0 ? principal.slice(0, slash) : undefined;
+}
+
+/**
+ * `trustDomains` values as Istio enforces them: a value equal to the local trust domain
+ * or one of its aliases stands for all of them (ExpandTrustDomainAliases in
+ * pilot/pkg/security/trustdomain/bundle.go, called by MigrateTrustDomain in
+ * pilot/pkg/security/authz/model/model.go). Unlike principals, `cluster.local` is not
+ * a pointer to the local trust domain here: it is expanded only where it is one.
+ */
+export function expandTrustDomains(
+  values: string[],
+  bundle: TrustBundle,
+): string[] {
+  return [
+    ...new Set(
+      values.flatMap(v => (bundle.local.includes(v) ? bundle.local : [v])),
+    ),
+  ];
+}
+
 function namespaceOf(principal: string | undefined): string | undefined {
   return principal === undefined ? undefined : parseOnce(principal).namespace;
 }
@@ -180,6 +211,20 @@ function principalField(
   if (!values) return undefined;
   const patterns = values.flatMap(v => expandPrincipal(v, bundle));
   return field(patterns, negative, r => r.principal, stringMatches);
+}
+
+function trustDomainField(
+  values: string[] | undefined,
+  negative: boolean,
+  bundle: TrustBundle,
+): Matcher | undefined {
+  if (!values) return undefined;
+  return field(
+    expandTrustDomains(values, bundle),
+    negative,
+    r => trustDomainOf(r.principal),
+    stringMatches,
+  );
 }
 
 const httpSourceFields: (keyof AuthorizationSource)[] = [
@@ -242,6 +287,11 @@ function compileSource(
       r => serviceAccountOf(r.principal),
       (p, v) => p === v,
     ),
+    // srcTrustDomainGenerator (pilot/pkg/security/authz/model/generator.go): exact,
+    // `prefix*`, `*suffix` or `*` (any), matched against the peer's SPIFFE ID, so only
+    // over mTLS.
+    trustDomainField(s.trustDomains, false, bundle),
+    trustDomainField(s.notTrustDomains, true, bundle),
     unknownField(s.ipBlocks),
     unknownField(s.notIpBlocks),
     unknownField(s.remoteIpBlocks),
@@ -306,6 +356,8 @@ function compileCondition(
     switch (key) {
       case 'source.principal':
         return principalField(list, negative, bundle);
+      case 'source.trustDomain':
+        return trustDomainField(list, negative, bundle);
       case 'source.namespace':
         return field(
           list,
@@ -354,12 +406,185 @@ interface CompiledRule {
   http: RuleReading;
   /** The rule as a TCP proxy enforces it: HTTP-only fields dropped. */
   tcp: RuleReading;
+  /** The rule as ztunnel enforces it. */
+  ztunnel: RuleReading;
+}
+
+const never: Matcher = () => 'no';
+
+/** ztunnel's `when` keys (l4WhenAttributes in pilot/pkg/serviceregistry/ambient/authorization.go). */
+const ztunnelConditionKeys = [
+  'source.ip',
+  'source.namespace',
+  'source.principal',
+  'destination.ip',
+  'destination.port',
+];
+
+/**
+ * The fields of a rule ztunnel cannot enforce (httpOperations, httpSources and the `when`
+ * keys outside l4WhenAttributes in pilot/pkg/serviceregistry/ambient/authorization.go).
+ */
+export function ztunnelL7Fields(rule: AuthorizationRule): string[] {
+  const found = new Set<string>();
+  for (const o of rule.to ?? []) {
+    for (const f of httpOperationFields) if (o?.[f]?.length) found.add(f);
+  }
+  for (const s of rule.from ?? []) {
+    for (const f of [
+      'remoteIpBlocks',
+      'notRemoteIpBlocks',
+      'requestPrincipals',
+      'notRequestPrincipals',
+    ] as const) {
+      if (s?.[f]?.length) found.add(f);
+    }
+  }
+  for (const c of rule.when ?? []) {
+    if (!ztunnelConditionKeys.includes(c.key)) found.add(`when ${c.key}`);
+  }
+  return [...found];
+}
+
+const nonEmpty = (values: string[] | undefined) =>
+  values?.length ? values : undefined;
+
+/**
+ * One clause of ztunnel's rule: it matches where one of its matches does, but
+ * Authorization::matches (ztunnel src/rbac.rs) skips a match with no field in it, so a
+ * clause whose matches are all empty never matches.
+ */
+function clause(matches: (Matcher | undefined)[]): Matcher {
+  const real = matches.filter((m): m is Matcher => m !== undefined);
+  return real.length ? anyOf(real) : never;
+}
+
+function allOrEmpty(parts: (Matcher | undefined)[]): Matcher | undefined {
+  const real = parts.filter((m): m is Matcher => m !== undefined);
+  return real.length ? allOf(real) : undefined;
+}
+
+/**
+ * A source as handleRule hands it to ztunnel: principals and namespaces as written (no
+ * trust domain alias rewriting, `cluster.local` included), service accounts, IP blocks;
+ * `trustDomains` are not carried at all.
+ */
+function ztunnelSource(
+  source: AuthorizationSource,
+  policyNamespace: string,
+): Matcher | undefined {
+  const s = source ?? {};
+  const qualify = (values: string[] | undefined) =>
+    nonEmpty(values)?.map(v => qualifyServiceAccount(v, policyNamespace));
+  const sameAccount = (p: string, v: string) => p === v;
+  return allOrEmpty([
+    field(nonEmpty(s.principals), false, r => r.principal, stringMatches),
+    field(nonEmpty(s.notPrincipals), true, r => r.principal, stringMatches),
+    field(
+      nonEmpty(s.namespaces),
+      false,
+      r => namespaceOf(r.principal),
+      stringMatches,
+    ),
+    field(
+      nonEmpty(s.notNamespaces),
+      true,
+      r => namespaceOf(r.principal),
+      stringMatches,
+    ),
+    field(
+      qualify(s.serviceAccounts),
+      false,
+      r => serviceAccountOf(r.principal),
+      sameAccount,
+    ),
+    field(
+      qualify(s.notServiceAccounts),
+      true,
+      r => serviceAccountOf(r.principal),
+      sameAccount,
+    ),
+    unknownField(nonEmpty(s.ipBlocks)),
+    unknownField(nonEmpty(s.notIpBlocks)),
+  ]);
+}
+
+const portOf = (r: AuthzRequest) =>
+  r.port === undefined ? null : String(r.port);
+
+function ztunnelOperation(
+  operation: AuthorizationOperation,
+): Matcher | undefined {
+  const o = operation ?? {};
+  return allOrEmpty([
+    field(nonEmpty(o.ports), false, portOf, (p, v) => p === v),
+    field(nonEmpty(o.notPorts), true, portOf, (p, v) => p === v),
+  ]);
+}
+
+function ztunnelCondition(
+  condition: AuthorizationCondition,
+): Matcher | undefined {
+  const build = (negative: boolean, list: string[] | undefined) => {
+    if (!nonEmpty(list)) return undefined;
+    switch (condition.key) {
+      case 'source.namespace':
+        return field(
+          list,
+          negative,
+          r => namespaceOf(r.principal),
+          stringMatches,
+        );
+      case 'source.principal':
+        return field(list, negative, r => r.principal, stringMatches);
+      case 'destination.port':
+        return field(list, negative, portOf, (p, v) => p === v);
+      case 'source.ip':
+      case 'destination.ip':
+        return unknown;
+      default:
+        return undefined;
+    }
+  };
+  return allOrEmpty([
+    build(false, condition.values),
+    build(true, condition.notValues),
+  ]);
+}
+
+/**
+ * A rule as ztunnel enforces it (handleRule in pilot/pkg/serviceregistry/ambient/authorization.go,
+ * Authorization::matches in ztunnel src/rbac.rs, release-1.31). An ALLOW rule with a
+ * field ztunnel cannot read is dropped, so it never matches (fail closed). A DENY rule
+ * keeps its clauses with those fields left out; istiod's status message says it is
+ * "enforced without the HTTP rules", but the code goes further: a `to`, `from` or
+ * `when` entry left with no field is an empty match, which ztunnel skips, so a clause
+ * made only of such entries never matches and neither does the rule (fail open). The
+ * code is what runs.
+ */
+function compileZtunnelRule(
+  rule: AuthorizationRule,
+  action: AuthorizationAction,
+  policyNamespace: string,
+): RuleReading {
+  if (action === 'ALLOW' && ztunnelL7Fields(rule).length) {
+    return { operation: never, rest: never };
+  }
+  const to = rule.to?.length
+    ? clause(rule.to.map(o => ztunnelOperation(o)))
+    : always;
+  const from = rule.from?.length
+    ? clause(rule.from.map(src => ztunnelSource(src, policyNamespace)))
+    : always;
+  const when = (rule.when ?? []).map(c => clause([ztunnelCondition(c)]));
+  return { operation: to, rest: allOf([from, ...when]) };
 }
 
 function compileRule(
   rule: AuthorizationRule,
   bundle: TrustBundle,
   policyNamespace: string,
+  action: AuthorizationAction,
 ): CompiledRule {
   const build = (dropHttp: boolean): RuleReading => {
     const from = rule.from?.map(s =>
@@ -378,6 +603,7 @@ function compileRule(
     httpFields: ruleHttpFields(rule),
     http: build(false),
     tcp: build(true),
+    ztunnel: compileZtunnelRule(rule, action, policyNamespace),
   };
 }
 
@@ -397,7 +623,9 @@ export function compilePolicy(
   return {
     policy,
     ref: `${policy.namespace}/${policy.name}`,
-    rules: policy.rules.map(r => compileRule(r, bundle, policy.namespace)),
+    rules: policy.rules.map(r =>
+      compileRule(r, bundle, policy.namespace, policy.action),
+    ),
   };
 }
 
@@ -413,6 +641,7 @@ function operationMatches(
   req: Operation,
 ): Tri {
   if (req.protocol === 'http') return rule.http.operation(req);
+  if (req.protocol === 'ztunnel') return rule.ztunnel.operation(req);
   if (action === 'ALLOW' && rule.httpFields.length > 0) return 'no';
   return rule.tcp.operation(req);
 }
@@ -452,7 +681,8 @@ function onOperation(
     compiled.rules.forEach((rule, index) => {
       const operation = operationMatches(rule, compiled.policy.action, op);
       if (operation === 'no') return;
-      const reading = op.protocol === 'http' ? rule.http : rule.tcp;
+      const reading =
+        op.protocol === 'ztunnel' ? rule.ztunnel : rule[op.protocol];
       rules.push({ index, rule: reading, operation });
     });
     if (rules.length) out.push({ compiled, rules });

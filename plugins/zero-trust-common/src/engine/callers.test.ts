@@ -5,6 +5,7 @@ import {
   injected,
   meshApp,
   meshConfigMap,
+  skipTrustDomainValidation,
   model,
   multiClusterModel,
   namespace,
@@ -302,29 +303,37 @@ describe('allowedCallers', () => {
     );
   });
 
-  it('lists a workload of another cluster named by its foreign trust domain', () => {
-    const m = multiClusterModel({
-      a: [
-        meshConfigMap('a.example'),
-        namespace('server', injected),
-        ...meshApp('server', 'api'),
-        authorizationPolicy('server', 'p', {
-          rules: [from({ principals: ['b.example/ns/x/sa/y'] })],
-        }),
-      ],
-      b: [
-        meshConfigMap('b.example'),
-        namespace('x', injected),
-        deployment('x', 'c', { sa: 'y' }),
-        deployment('x', 'd', { sa: 'z' }),
-      ],
-    });
-    const keys = allowedCallers(
-      m.resolveWorkload('a/server/api'),
-      m,
-    ).allowedCallers.map(a => sourceKey(a.source));
-    expect(keys).toEqual(['workload:b/x/c']);
-  });
+  it.each([
+    [true, ['workload:b/x/c']],
+    // A sidecar refuses an mTLS peer of another trust domain at the handshake.
+    [false, []],
+  ])(
+    'lists a workload of another cluster named by its foreign trust domain (PILOT_SKIP_VALIDATE_TRUST_DOMAIN %s)',
+    (skip, want) => {
+      const m = multiClusterModel({
+        a: [
+          meshConfigMap('a.example'),
+          ...(skip ? [skipTrustDomainValidation] : []),
+          namespace('server', injected),
+          ...meshApp('server', 'api'),
+          authorizationPolicy('server', 'p', {
+            rules: [from({ principals: ['b.example/ns/x/sa/y'] })],
+          }),
+        ],
+        b: [
+          meshConfigMap('b.example'),
+          namespace('x', injected),
+          deployment('x', 'c', { sa: 'y' }),
+          deployment('x', 'd', { sa: 'z' }),
+        ],
+      });
+      const keys = allowedCallers(
+        m.resolveWorkload('a/server/api'),
+        m,
+      ).allowedCallers.map(a => sourceKey(a.source));
+      expect(keys).toEqual(want);
+    },
+  );
 
   it('agrees with check: listed workloads may call, the others may not', () => {
     const m = model(

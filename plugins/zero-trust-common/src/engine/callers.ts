@@ -77,9 +77,10 @@ export interface CallerAnalysis {
 }
 
 // Probe identities for wider sources. `~` cannot occur in a Kubernetes name or a trust
-// domain, so a probe matches only the wildcards of the source it stands for.
+// domain, so a probe matches only the wildcards of the source it stands for. Its trust
+// domain is the server's own, the one every proxy accepts at the handshake, unless the
+// source names another.
 const probe = '~';
-const anyIdentity = `${probe}/ns/${probe}/sa/${probe}`;
 
 /** A stable key for a caller source. @public */
 export function sourceKey(source: CallerSource): string {
@@ -128,24 +129,36 @@ function probeFor(pattern: string): string {
 /** The caller a wider source stands for, to put through `decideAccess`. */
 function probeCaller(
   source: Exclude<CallerSource, { kind: 'workload' }>,
+  trustDomain: string,
 ): Caller {
   switch (source.kind) {
     case 'principal':
       return { kind: 'principal', principal: source.principal };
-    case 'principalPattern':
-      return { kind: 'principal', principal: probeFor(source.pattern) };
+    case 'principalPattern': {
+      // `*/ns/NS/sa/SA` leaves the trust domain open: probe with the server's.
+      const principal = probeFor(source.pattern);
+      return {
+        kind: 'principal',
+        principal: principal.startsWith(`${probe}/`)
+          ? trustDomain + principal.slice(probe.length)
+          : principal,
+      };
+    }
     case 'namespace':
       return {
         kind: 'principal',
-        principal: `${probe}/ns/${source.namespace}/sa/${probe}`,
+        principal: `${trustDomain}/ns/${source.namespace}/sa/${probe}`,
       };
     case 'namespacePattern':
       return {
         kind: 'principal',
-        principal: `${probe}/ns/${probeFor(source.pattern)}/sa/${probe}`,
+        principal: `${trustDomain}/ns/${probeFor(source.pattern)}/sa/${probe}`,
       };
     case 'authenticated':
-      return { kind: 'principal', principal: anyIdentity };
+      return {
+        kind: 'principal',
+        principal: `${trustDomain}/ns/${probe}/sa/${probe}`,
+      };
     default:
       return { kind: 'plaintext' };
   }
@@ -169,9 +182,22 @@ function candidatesOf(
   policyNamespace: string,
 ) {
   const s = source ?? {};
-  if (!s.principals && !s.namespaces && !s.serviceAccounts) {
+  if (!s.principals && !s.namespaces && !s.serviceAccounts && !s.trustDomains) {
     openSources.forEach(add);
     return;
+  }
+  for (const domain of s.trustDomains ?? []) {
+    if (isWildcard(domain)) {
+      add({ kind: 'authenticated' });
+      continue;
+    }
+    // Every identity of that trust domain; the workloads of each cluster that has it.
+    add({ kind: 'principalPattern', pattern: `${domain}/*` });
+    addWorkloads(
+      model.clusters
+        .filter(c => c.trustDomains.includes(domain))
+        .flatMap(c => c.workloads),
+    );
   }
   for (const written of s.principals ?? []) {
     // Rewritten to the local trust domain and each alias; an identity no workload has
@@ -288,7 +314,10 @@ export function allowedCallers(
   // a wider source as a probe.
   const candidates = new Map<string, Candidate>();
   const add = (s: Exclude<CallerSource, { kind: 'workload' }>) =>
-    candidates.set(sourceKey(s), { source: s, caller: probeCaller(s) });
+    candidates.set(sourceKey(s), {
+      source: s,
+      caller: probeCaller(s, server.cluster.state.mesh.trustDomain),
+    });
   const addWorkloads = (ws: WorkloadModel[]) => {
     for (const w of ws) {
       const c = workloadCandidate(w);

@@ -31,6 +31,8 @@ const sourceFields = [
   'notRemoteIpBlocks',
   'serviceAccounts',
   'notServiceAccounts',
+  'trustDomains',
+  'notTrustDomains',
 ];
 const operationFields = [
   'hosts',
@@ -58,7 +60,7 @@ export const clientTlsModes = ['DISABLE', 'SIMPLE', 'MUTUAL', 'ISTIO_MUTUAL'];
 // Condition keys from https://istio.io/latest/docs/reference/config/security/conditions/
 const conditionKeyPatterns = [
   /^request\.headers\[[^\]]+\]$/,
-  /^source\.(ip|namespace|principal|serviceAccount)$/,
+  /^source\.(ip|namespace|principal|serviceAccount|trustDomain)$/,
   /^remote\.ip$/,
   /^request\.auth\.(principal|audiences|presenter)$/,
   /^request\.auth\.claims\[.+\]$/,
