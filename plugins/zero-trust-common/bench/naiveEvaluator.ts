@@ -568,13 +568,15 @@ function onePort(
   const principal = mtls ? callerPrincipal(state, caller) : undefined;
   if (principal !== undefined) {
     // The handshake: ztunnel takes only its own trust domain; a sidecar the trust
-    // domain and its aliases, unless istiod skips that check.
+    // domain, its aliases and its caCertificates' trust domains, unless istiod skips
+    // that check.
     const peerDomain = principal.split('/')[0];
     const accepted = ambient
       ? peerDomain === state.mesh.trustDomain
       : state.mesh.skipValidateTrustDomain ||
         peerDomain === state.mesh.trustDomain ||
-        state.mesh.trustDomainAliases.includes(peerDomain);
+        state.mesh.trustDomainAliases.includes(peerDomain) ||
+        state.mesh.caCertificateTrustDomains.includes(peerDomain);
     if (!accepted) return { decision: 'DENY', mtls: false };
   }
   if (!mtls && mode === 'STRICT') return { decision: 'DENY', mtls: false };

@@ -230,7 +230,8 @@ function callerPrincipal(caller: Caller): string | undefined {
 
 /**
  * Whether the server's proxy completes an mTLS handshake with a peer of this trust
- * domain. A sidecar accepts its mesh's trust domain and aliases, or any with istiod's
+ * domain. A sidecar accepts its mesh's trust domain, its aliases and the trust domains
+ * of its meshConfig `caCertificates`, or any with istiod's
  * PILOT_SKIP_VALIDATE_TRUST_DOMAIN (TrustDomainsForValidation in
  * pilot/pkg/networking/plugin/authn/util.go, its SAN matchers in authentication.go).
  * ztunnel accepts exactly its own certificate's trust domain: TrustDomainVerifier in
@@ -241,8 +242,20 @@ function acceptsPeerDomain(server: WorkloadModel, domain: string): boolean {
   const { mesh } = server.cluster.state;
   if (server.membership.mode === 'ambient') return domain === mesh.trustDomain;
   return (
-    mesh.skipValidateTrustDomain || server.cluster.trustDomains.includes(domain)
+    mesh.skipValidateTrustDomain ||
+    server.cluster.trustDomains.includes(domain) ||
+    mesh.caCertificateTrustDomains.includes(domain)
   );
+}
+
+function acceptedDomains(server: WorkloadModel): string {
+  const domains = [
+    ...new Set([
+      ...server.cluster.trustDomains,
+      ...server.cluster.state.mesh.caCertificateTrustDomains,
+    ]),
+  ];
+  return `trust domain${domains.length > 1 ? 's' : ''} ${domains.join(', ')}`;
 }
 
 /** What the server's data plane does on one port, the same for every caller. */
@@ -482,10 +495,8 @@ function describe(
         `${clientSide(d.connection, caller)}, but ${server.id}'s ${
           server.membership.mode === 'ambient'
             ? `ztunnel accepts only its own trust domain ${server.cluster.state.mesh.trustDomain}`
-            : `sidecar accepts only trust domain${
-                server.cluster.trustDomains.length > 1 ? 's' : ''
-              } ${server.cluster.trustDomains.join(
-                ', ',
+            : `sidecar accepts only ${acceptedDomains(
+                server,
               )} (PILOT_SKIP_VALIDATE_TRUST_DOMAIN is off)`
         }: the mTLS handshake with trust domain ${d.trustDomain} fails`,
         [],

@@ -592,6 +592,26 @@ describe("the peer's trust domain at the handshake", () => {
       ],
     },
     {
+      // TrustDomainsForValidation adds meshConfig caCertificates[].trustDomains.
+      name: "a sidecar accepts the trust domain of one of the mesh's caCertificates",
+      extra: [
+        meshConfigMap(
+          'new.td',
+          [],
+          'caCertificates:\n  - spiffeBundleUrl: https://foreign.td/bundle\n    trustDomains: [foreign.td]',
+        ),
+      ],
+      policies: [ap('p', { rules: [from({ principals: [pCaller] })] })],
+      checks: [
+        [{ from: 'principal:foreign.td/ns/client/sa/caller' }, 'DENY'],
+        [
+          { from: 'principal:foreign.td/ns/client/sa/caller', to: web },
+          'ALLOW',
+        ],
+        [{ from: 'principal:third.td/ns/client/sa/caller', to: web }, 'DENY'],
+      ],
+    },
+    {
       name: 'with PILOT_SKIP_VALIDATE_TRUST_DOMAIN the sidecar accepts it',
       extra: [td, skipTrustDomainValidation],
       policies: [],

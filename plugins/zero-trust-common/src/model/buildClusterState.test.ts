@@ -370,6 +370,7 @@ describe('mesh config', () => {
       rootNamespace: 'istio-system',
       enableAutoMtls: true,
       skipValidateTrustDomain: false,
+      caCertificateTrustDomains: [],
     });
     expect(defaultMeshConfig.trustDomain).toBe('cluster.local');
   });
@@ -390,6 +391,7 @@ describe('mesh config', () => {
       rootNamespace: 'mesh-root',
       enableAutoMtls: true,
       skipValidateTrustDomain: false,
+      caCertificateTrustDomains: [],
     });
   });
 

@@ -38,6 +38,7 @@ export const defaultMeshConfig: MeshConfig = {
   rootNamespace: 'istio-system',
   enableAutoMtls: true,
   skipValidateTrustDomain: false,
+  caCertificateTrustDomains: [],
 };
 
 /**
@@ -108,6 +109,14 @@ function parseMeshConfig(
         : defaultMeshConfig.rootNamespace,
     enableAutoMtls: mesh.enableAutoMtls !== false,
     skipValidateTrustDomain: false,
+    caCertificateTrustDomains: (Array.isArray(mesh.caCertificates)
+      ? mesh.caCertificates
+      : []
+    ).flatMap((c: unknown) =>
+      isObject(c) && Array.isArray(c.trustDomains)
+        ? c.trustDomains.map(String)
+        : [],
+    ),
   };
 }
 

@@ -26,6 +26,11 @@ export interface MeshConfig {
    * mTLS peer of any trust domain their root of trust signed.
    */
   skipValidateTrustDomain: boolean;
+  /**
+   * The trust domains of `caCertificates` entries: extra roots of trust whose
+   * workloads a sidecar accepts at the handshake, without being aliases.
+   */
+  caCertificateTrustDomains: string[];
 }
 
 /** @public */
