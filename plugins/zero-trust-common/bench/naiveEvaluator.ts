@@ -543,6 +543,43 @@ function callerPrincipal(
   return principalOf(state.mesh.trustDomain, namespace, serviceAccount);
 }
 
+/**
+ * The path a proxy's RBAC filter reads: no query string; then, unless NONE, `%2F`/`%5C`
+ * decoded (DECODE_AND_MERGE_SLASHES only), unreserved escapes decoded, `\` as `/`, dot
+ * segments resolved, and runs of `/` merged (MERGE_SLASHES and stricter).
+ */
+function naivePath(raw: string, mode: string): string {
+  const query = raw.search(/[?#]/);
+  let path = query < 0 ? raw : raw.slice(0, query);
+  if (mode === 'NONE') return path;
+  if (mode === 'DECODE_AND_MERGE_SLASHES') {
+    path = path.replace(/%(2f|2F|5c|5C)/g, m =>
+      m.toLowerCase() === '%2f' ? '/' : '\\',
+    );
+  }
+  let decoded = '';
+  for (let i = 0; i < path.length; i++) {
+    const hex = path.slice(i + 1, i + 3);
+    if (path[i] === '%' && /^[0-9a-fA-F]{2}$/.test(hex)) {
+      const c = String.fromCharCode(parseInt(hex, 16));
+      decoded += /^[\w.~-]$/.test(c) ? c : `%${hex.toUpperCase()}`;
+      i += 2;
+    } else {
+      decoded += path[i] === '\\' ? '/' : path[i];
+    }
+  }
+  const stack: string[] = [];
+  const parts = decoded.split('/').slice(decoded.startsWith('/') ? 1 : 0);
+  parts.forEach((part, i) => {
+    if (part === '..') stack.pop();
+    if (part !== '.' && part !== '..') stack.push(part);
+    else if (i === parts.length - 1) stack.push('');
+  });
+  let out = `/${stack.join('/')}`;
+  if (mode !== 'BASE') out = out.replace(/\/+/g, '/');
+  return out;
+}
+
 function onePort(
   state: ClusterState,
   caller: NaiveCaller,
@@ -585,7 +622,10 @@ function onePort(
     port,
     protocol: ambient ? 'ztunnel' : known?.protocol === 'tcp' ? 'tcp' : 'http',
     method: attributes.method,
-    path: attributes.path,
+    path:
+      attributes.path === undefined
+        ? undefined
+        : naivePath(attributes.path, state.mesh.pathNormalization),
     host: attributes.host,
   };
   const bundle = {

@@ -12,6 +12,7 @@ import {
 } from './authorization';
 import { trustDomainOf } from './authorization';
 import { tlsModeFor } from './destinationRules';
+import { normalizePath } from './paths';
 import { WorkloadModel } from './MeshModel';
 import {
   NetworkVerdict,
@@ -382,7 +383,13 @@ function decidePort(
     port: port.port,
     protocol: port.protocol,
     method: attributes.method,
-    path: attributes.path,
+    path:
+      attributes.path === undefined
+        ? undefined
+        : normalizePath(
+            attributes.path,
+            server.cluster.state.mesh.pathNormalization,
+          ),
     host: attributes.host,
   };
   const bare =

@@ -371,6 +371,7 @@ describe('mesh config', () => {
       enableAutoMtls: true,
       skipValidateTrustDomain: false,
       caCertificateTrustDomains: [],
+      pathNormalization: 'BASE',
     });
     expect(defaultMeshConfig.trustDomain).toBe('cluster.local');
   });
@@ -392,6 +393,7 @@ describe('mesh config', () => {
       enableAutoMtls: true,
       skipValidateTrustDomain: false,
       caCertificateTrustDomains: [],
+      pathNormalization: 'BASE',
     });
   });
 

@@ -1,5 +1,6 @@
 import { parse as parseYaml } from 'yaml';
 import { ResourceKindName, findKind, groupOf, isOwnedPod } from '../kinds';
+import { PathNormalization, pathNormalizations } from '../engine/paths';
 import {
   validateAuthorizationPolicySpec,
   validateDestinationRuleSpec,
@@ -39,6 +40,7 @@ export const defaultMeshConfig: MeshConfig = {
   enableAutoMtls: true,
   skipValidateTrustDomain: false,
   caCertificateTrustDomains: [],
+  pathNormalization: 'BASE',
 };
 
 /**
@@ -117,7 +119,16 @@ function parseMeshConfig(
         ? c.trustDomains.map(String)
         : [],
     ),
+    pathNormalization: pathNormalizationOf(mesh.pathNormalization),
   };
+}
+
+/** meshConfig.pathNormalization.normalization; DEFAULT and absent mean BASE. */
+function pathNormalizationOf(setting: unknown): PathNormalization {
+  const value = isObject(setting) ? setting.normalization : undefined;
+  return pathNormalizations.includes(value as PathNormalization)
+    ? (value as PathNormalization)
+    : 'BASE';
 }
 
 function containerPorts(podSpec: Json): ContainerPort[] {

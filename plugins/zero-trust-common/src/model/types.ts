@@ -3,6 +3,8 @@
  * source (a snapshot folder, a GitOps checkout or live informers).
  */
 
+import type { PathNormalization } from '../engine/paths';
+
 /** @public */
 export type Labels = Readonly<Record<string, string>>;
 
@@ -31,6 +33,8 @@ export interface MeshConfig {
    * workloads a sidecar accepts at the handshake, without being aliases.
    */
   caCertificateTrustDomains: string[];
+  /** `pathNormalization.normalization` (default BASE): how proxies rewrite request paths. */
+  pathNormalization: PathNormalization;
 }
 
 /** @public */
