@@ -71,7 +71,13 @@ export const catalog: Record<string, string> = {
 export function bookinfoManifests(): Record<string, K8sObject[]> {
   return {
     backend: [
-      meshConfigMap('internal.example', ['cluster.local']),
+      // The edge cluster's root of trust: its workloads (external.example) pass the
+      // sidecars' mTLS handshake here, as in the demo's backend cluster.
+      meshConfigMap(
+        'internal.example',
+        ['cluster.local'],
+        'caCertificates:\n  - spiffeBundleUrl: https://spiffe.external.example/bundle\n    trustDomains: [external.example]',
+      ),
       namespace('istio-system'),
       peerAuthentication('istio-system', 'default', { mode: 'STRICT' }),
       namespace('bookinfo', injected),
