@@ -580,6 +580,15 @@ function naivePath(raw: string, mode: string): string {
   return out;
 }
 
+/** ztunnel reads an ambient server's traffic; a sidecar HTTP, or TCP on a TCP port. */
+function readingOf(
+  ambient: boolean,
+  known: WorkloadPort | undefined,
+): AuthzRequest['protocol'] {
+  if (ambient) return 'ztunnel';
+  return known?.protocol === 'tcp' ? 'tcp' : 'http';
+}
+
 function onePort(
   state: ClusterState,
   caller: NaiveCaller,
@@ -620,7 +629,7 @@ function onePort(
   const request: AuthzRequest = {
     principal,
     port,
-    protocol: ambient ? 'ztunnel' : known?.protocol === 'tcp' ? 'tcp' : 'http',
+    protocol: readingOf(ambient, known),
     method: attributes.method,
     path:
       attributes.path === undefined
