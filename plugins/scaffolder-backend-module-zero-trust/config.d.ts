@@ -35,7 +35,9 @@ export interface Config {
       };
       /**
        * A plain git remote: the action pushes a branch and opens no pull request. The
-       * demo's default, with no forge at all.
+       * demo's default, with no forge at all. The zero-trust backend reads it too (by
+       * the node package's same rule): it follows the pushed branches in a local
+       * repository, and seeds it from `seedFrom` before it first reads it.
        */
       plainGit?: {
         /**
@@ -46,7 +48,8 @@ export interface Config {
         url: string;
         /**
          * When `url` is a local path with no repository yet, the backend creates a bare
-         * repository there at startup with this folder's files as its first commit.
+         * repository there at startup with this folder's files as its first commit
+         * (this module and the zero-trust backend both do, whichever starts first).
          */
         seedFrom?: string;
         /** The branch seeding creates. Default `main`. */
