@@ -8,6 +8,14 @@
 
 export * from './model/types';
 export * from './kinds';
+export * from './gitops';
+export {
+  LabelSelectorError,
+  labelSelectorMatches,
+  parseLabelSelector,
+} from './model/labelSelector';
+export type { ParsedLabelSelector } from './model/labelSelector';
+export { malformedYaml } from './model/malformedYaml';
 export {
   buildClusterState,
   defaultMeshConfig,
@@ -65,20 +73,20 @@ export {
   clusterSummaries,
   sortFindings,
   workloadView,
-} from './engine/analyze';
+} from './report/analyze';
 export type {
   AnalyzeReport,
   ClusterSummary,
   WorkloadView,
   WorkloadMtls,
-} from './engine/analyze';
+} from './report/analyze';
 export {
   namespacePostures,
   findingNamespace,
   findingWorkloads,
-} from './engine/posture';
-export { diffReports } from './engine/diff';
-export type { DiffReport, WorkloadDiff, CallerChange } from './engine/diff';
+} from './report/posture';
+export { diffReports } from './report/diff';
+export type { DiffReport, WorkloadDiff, CallerChange } from './report/diff';
 export { detectFindings } from './findings/detect';
 export type { Finding } from './findings/detect';
 export * from './findings/catalogue';
@@ -88,5 +96,4 @@ export { clusterCaveat, resourceCaveatText } from './api/caveats';
 export type { ClusterCaveat, ResourceCaveat } from './api/caveats';
 export type * from './api/platform';
 export * from './onboarding';
-export { resolveEntityCallers } from './api/resolveEntityCallers';
 export type * from './api/requests';

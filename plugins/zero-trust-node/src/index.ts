@@ -11,9 +11,3 @@ export {
   parseManifests,
 } from './loadManifests';
 export * from './gitops';
-export {
-  LabelSelectorError,
-  labelSelectorMatches,
-  parseLabelSelector,
-} from './labelSelector';
-export type { LabelSelector } from './labelSelector';

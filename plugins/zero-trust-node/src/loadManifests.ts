@@ -1,12 +1,12 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { malformedYaml } from './malformedYaml';
 import {
   BuildClusterStateOptions,
   ClusterState,
   SourcedObject,
   buildClusterState,
+  malformedYaml,
 } from '@zero-trust/backstage-plugin-zero-trust-common';
 
 /**

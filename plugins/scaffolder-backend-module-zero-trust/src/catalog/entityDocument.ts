@@ -2,7 +2,7 @@ import { stringifyEntityRef } from '@backstage/catalog-model';
 import {
   setMapEntries,
   YamlEditError,
-} from '@zero-trust/backstage-plugin-zero-trust-node';
+} from '@zero-trust/backstage-plugin-zero-trust-common';
 import { Document, parseAllDocuments } from 'yaml';
 
 /** A catalog file the action cannot edit: the message names the file and what is wrong. */

@@ -1,16 +1,14 @@
 import { Entity } from '@backstage/catalog-model';
 import {
   EntityWorkloadSelector,
+  ParsedLabelSelector,
+  LabelSelectorError,
   MeshModel,
   WorkloadModel,
-} from '@zero-trust/backstage-plugin-zero-trust-common';
-import { InputError } from '@backstage/errors';
-import {
-  LabelSelector,
-  LabelSelectorError,
   labelSelectorMatches,
   parseLabelSelector,
-} from '@zero-trust/backstage-plugin-zero-trust-node';
+} from '@zero-trust/backstage-plugin-zero-trust-common';
+import { InputError } from '@backstage/errors';
 
 // Backstage's own annotations (plugins/kubernetes-common), so an entity the Kubernetes
 // plugin already shows needs nothing new.
@@ -45,7 +43,7 @@ export function entitySelector(
  */
 export function workloadLabelSelector(
   selector: EntityWorkloadSelector,
-): LabelSelector {
+): ParsedLabelSelector {
   try {
     return parseLabelSelector(
       selector.labelSelector ??
@@ -74,7 +72,7 @@ export function entityClusters(
 /** The entity's workloads in one cluster. */
 export function entityWorkloads(
   selector: EntityWorkloadSelector,
-  labels: LabelSelector,
+  labels: ParsedLabelSelector,
   model: MeshModel,
   cluster: string,
 ): WorkloadModel[] {

@@ -4,7 +4,7 @@
  * shapes; the engine's own report types are reused where the API shows them unchanged.
  */
 import type { AllowedCaller } from '../engine/callers';
-import type { ClusterSummary, WorkloadView } from '../engine/analyze';
+import type { ClusterSummary, WorkloadView } from '../report/analyze';
 import type { CheckQuery, CheckResult } from '../engine/check';
 import type { Finding } from '../findings/detect';
 import type { ClusterCaveat } from './caveats';

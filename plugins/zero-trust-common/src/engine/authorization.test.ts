@@ -12,7 +12,7 @@ import {
   peerAuthentication,
 } from '../__fixtures__/manifests';
 import { Decision, expandPrincipal } from './authorization';
-import { workloadView } from './analyze';
+import { workloadView } from '../report/analyze';
 import { CheckQuery, check } from './check';
 import { pathMatches, stringMatches } from './match';
 

@@ -7,7 +7,7 @@ import {
 import { generateMesh } from '../../bench/generateMesh';
 import { naiveAllowedCallers, naiveCheck } from '../../bench/naiveEvaluator';
 import { buildClusterState } from '../model/buildClusterState';
-import { analyze } from './analyze';
+import { analyze } from '../report/analyze';
 import { check } from './check';
 import { MeshModel } from './MeshModel';
 

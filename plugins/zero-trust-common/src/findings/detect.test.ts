@@ -10,7 +10,7 @@ import {
   peerAuthentication,
   service,
 } from '../__fixtures__/manifests';
-import { findingWorkloads } from '../engine/posture';
+import { findingWorkloads } from '../report/posture';
 import { detectFindings } from './detect';
 import { findingCatalogue, findingCodes } from './catalogue';
 

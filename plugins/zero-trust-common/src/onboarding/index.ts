@@ -7,3 +7,5 @@ export {
 export { planOnboarding } from './planOnboarding';
 export type { PlanOnboardingOptions } from './planOnboarding';
 export { previewOnboarding } from './previewOnboarding';
+export { resolveEntityCallers } from './resolveEntityCallers';
+export type { EntityIdentity } from './resolveEntityCallers';

@@ -6,7 +6,7 @@ import {
   namespace,
   peerAuthentication,
 } from '../__fixtures__/manifests';
-import { analyze } from '../engine/analyze';
+import { analyze } from '../report/analyze';
 import { check } from '../engine/check';
 import { MeshModel } from '../engine/MeshModel';
 import { parseOnboardingRequest } from './parseOnboardingRequest';

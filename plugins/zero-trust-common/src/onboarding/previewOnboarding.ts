@@ -1,5 +1,5 @@
-import { analyze, workloadView } from '../engine/analyze';
-import { diffReports } from '../engine/diff';
+import { analyze, workloadView } from '../report/analyze';
+import { diffReports } from '../report/diff';
 import { MeshModel } from '../engine/MeshModel';
 import { SourcedObject, buildClusterState } from '../model/buildClusterState';
 import { ClusterState } from '../model/types';

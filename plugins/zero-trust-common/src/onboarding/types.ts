@@ -1,5 +1,5 @@
-import type { DiffReport } from '../engine/diff';
-import type { WorkloadView } from '../engine/analyze';
+import type { DiffReport } from '../report/diff';
+import type { WorkloadView } from '../report/analyze';
 
 /** A port protocol as the onboarding request names it. @public */
 export type OnboardingProtocol = 'HTTP' | 'HTTP2' | 'GRPC' | 'TCP' | 'TLS';

@@ -1,4 +1,4 @@
-import { DiffReport, CallerChange } from '../engine/diff';
+import { DiffReport, CallerChange } from './diff';
 import { Finding } from '../findings/detect';
 
 /**

@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { unifiedDiff } from '@zero-trust/backstage-plugin-zero-trust-common';
 import { GitopsConflictError } from './GitopsConflictError';
-import { unifiedDiff } from './unifiedDiff';
 
 interface FileChange {
   before: string | null;

@@ -15,4 +15,3 @@ export type {
   WriteOnboardingOptions,
   WriteOnboardingResult,
 } from './types';
-export { setMapEntries, YamlEditError } from './yamlEdit';

@@ -1,8 +1,11 @@
 import path from 'node:path';
 import { parseDocument, stringify } from 'yaml';
+import {
+  YamlEditError,
+  appendToSequence,
+} from '@zero-trust/backstage-plugin-zero-trust-common';
 import { ChangeSet } from './ChangeSet';
 import { GitopsConflictError } from './GitopsConflictError';
-import { YamlEditError, appendToSequence } from './yamlEdit';
 
 const kustomizationNames = [
   'kustomization.yaml',

@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { malformedYaml } from '../malformedYaml';
+import { malformedYaml } from '@zero-trust/backstage-plugin-zero-trust-common';
 import { GitopsConflictError } from './GitopsConflictError';
 
 type Json = Record<string, any>;

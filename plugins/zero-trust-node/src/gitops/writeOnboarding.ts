@@ -3,21 +3,20 @@ import path from 'node:path';
 import {
   OnboardingRequestError,
   OnboardingResource,
+  YamlEditError,
+  fileNameFor,
+  manifestText,
+  namespaceText,
   objectKey,
+  sameContent,
+  setMapEntries,
 } from '@zero-trust/backstage-plugin-zero-trust-common';
 import { ChangeSet } from './ChangeSet';
 import { GitopsConflictError } from './GitopsConflictError';
 import { listInKustomization } from './kustomize';
 import { fillTemplate, validateLayout } from './layout';
-import {
-  fileNameFor,
-  manifestText,
-  namespaceText,
-  sameContent,
-} from './manifestFiles';
 import { RepoDocument, indexRepo } from './repoIndex';
 import { WriteOnboardingOptions, WriteOnboardingResult } from './types';
-import { YamlEditError, setMapEntries } from './yamlEdit';
 
 const describe = (r: {
   kind: string;

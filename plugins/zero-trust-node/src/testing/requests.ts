@@ -1,8 +1,8 @@
 import {
-  LabelSelector,
+  ParsedLabelSelector,
   labelSelectorMatches,
   parseLabelSelector,
-} from '../labelSelector';
+} from '@zero-trust/backstage-plugin-zero-trust-common';
 import { ServedResource } from './resources';
 
 type Json = Record<string, any>;
@@ -131,7 +131,7 @@ export function parseFieldSelector(
 /** A parsed `labelSelector`, equality- and set-based, as the API server reads it. */
 export function parseLabels(text: string | null): (object: Json) => boolean {
   if (!text) return () => true;
-  let selector: LabelSelector;
+  let selector: ParsedLabelSelector;
   try {
     selector = parseLabelSelector(text);
   } catch (error) {

@@ -1,6 +1,17 @@
-import { OnboardingRequestError } from '../onboarding/OnboardingRequestError';
-import type { OnboardingCaller, OnboardingRequest } from '../onboarding/types';
-import type { MeshIdentity } from './types';
+import { OnboardingRequestError } from './OnboardingRequestError';
+import type { OnboardingCaller, OnboardingRequest } from './types';
+
+/**
+ * A mesh identity and the catalog entities whose workloads run as it: the part of the
+ * backend's `MeshIdentity` (`GET /identities`) that resolving callers reads.
+ * @public
+ */
+export interface EntityIdentity {
+  /** `TRUST_DOMAIN/ns/NS/sa/SA`, as AuthorizationPolicy `principals` name it. */
+  principal: string;
+  /** Catalog entities whose workloads run as it. */
+  entityRefs: string[];
+}
 
 /** Catalog refs compare case-insensitively; `kind:name` means the default namespace. */
 function refKey(ref: string): string {
@@ -17,7 +28,7 @@ function refKey(ref: string): string {
  */
 export function resolveEntityCallers(
   request: OnboardingRequest,
-  identities: MeshIdentity[],
+  identities: EntityIdentity[],
 ): OnboardingRequest {
   const byEntity = new Map<string, string[]>();
   for (const identity of identities) {

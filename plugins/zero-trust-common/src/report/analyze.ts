@@ -1,7 +1,7 @@
 import { ClusterState } from '../model/types';
 import { detectFindings, Finding } from '../findings/detect';
 import { severityRank } from '../findings/catalogue';
-import { decideAccess } from './access';
+import { decideAccess } from '../engine/access';
 import {
   AllowedCaller,
   CallerAnalysis,
@@ -9,11 +9,11 @@ import {
   NetworkBlockedCaller,
   allowedCallers,
   sourceKey,
-} from './callers';
-import { isGatewayWorkload, MeshMode } from './membership';
-import { MeshModel, WorkloadModel } from './MeshModel';
-import { EffectiveMtlsMode } from './peerAuthentication';
-import { PortProtocol } from './ports';
+} from '../engine/callers';
+import { isGatewayWorkload, MeshMode } from '../engine/membership';
+import { MeshModel, WorkloadModel } from '../engine/MeshModel';
+import { EffectiveMtlsMode } from '../engine/peerAuthentication';
+import { PortProtocol } from '../engine/ports';
 
 /** @public */
 export interface ClusterSummary {

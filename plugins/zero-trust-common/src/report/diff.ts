@@ -1,5 +1,5 @@
 import { Finding } from '../findings/detect';
-import { AllowedCaller, sourceKey } from './callers';
+import { AllowedCaller, sourceKey } from '../engine/callers';
 import { AnalyzeReport, WorkloadView, sortFindings } from './analyze';
 
 /** @public */

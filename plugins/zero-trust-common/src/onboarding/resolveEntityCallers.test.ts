@@ -1,13 +1,7 @@
-import type { MeshIdentity } from './types';
-import { resolveEntityCallers } from './resolveEntityCallers';
+import { EntityIdentity, resolveEntityCallers } from './resolveEntityCallers';
 
-const identity = (principal: string, entityRefs: string[]): MeshIdentity => ({
+const identity = (principal: string, entityRefs: string[]): EntityIdentity => ({
   principal,
-  spiffeId: `spiffe://${principal}`,
-  cluster: 'backend',
-  namespace: principal.split('/')[2],
-  serviceAccount: principal.split('/')[4],
-  workloads: [],
   entityRefs,
 });
 

@@ -11,7 +11,7 @@ type Requirement =
   | { op: 'in' | 'notin'; key: string; values: string[] };
 
 /** A parsed Kubernetes label selector, as `kubectl -l` and Backstage's annotation take it. @public */
-export type LabelSelector = Requirement[];
+export type ParsedLabelSelector = Requirement[];
 
 const key = String.raw`(?:[a-z0-9A-Z.-]+/)?[a-zA-Z0-9](?:[-a-zA-Z0-9_.]*[a-zA-Z0-9])?`;
 const value = String.raw`(?:[a-zA-Z0-9](?:[-a-zA-Z0-9_.]*[a-zA-Z0-9])?)?`;
@@ -43,7 +43,7 @@ function splitRequirements(selector: string): string[] {
  * https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#label-selectors
  * @public
  */
-export function parseLabelSelector(selector: string): LabelSelector {
+export function parseLabelSelector(selector: string): ParsedLabelSelector {
   if (!selector.trim()) {
     throw new LabelSelectorError('label selector is empty');
   }
@@ -73,7 +73,7 @@ export function parseLabelSelector(selector: string): LabelSelector {
 
 /** Whether labels satisfy every requirement. @public */
 export function labelSelectorMatches(
-  selector: LabelSelector,
+  selector: ParsedLabelSelector,
   labels: Readonly<Record<string, string>>,
 ): boolean {
   return selector.every(r => {

@@ -1,8 +1,5 @@
 import { stringify } from 'yaml';
-import type {
-  OnboardingPlan,
-  OnboardingResource,
-} from '@zero-trust/backstage-plugin-zero-trust-common';
+import type { OnboardingPlan, OnboardingResource } from '../onboarding/types';
 
 const kebab = (kind: string) =>
   kind.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();

@@ -1,9 +1,40 @@
-import type { NamespacePosture } from '../api/platform';
 import type { Finding } from '../findings/detect';
 import { WorkloadInfo } from '../model/types';
-import { meshMembership } from './membership';
-import { ClusterModel, MeshModel } from './MeshModel';
-import { effectiveMtls, peerAuthenticationScopes } from './peerAuthentication';
+import { MeshMode, meshMembership } from '../engine/membership';
+import { ClusterModel, MeshModel } from '../engine/MeshModel';
+import {
+  EffectiveMtlsMode,
+  effectiveMtls,
+  peerAuthenticationScopes,
+} from '../engine/peerAuthentication';
+
+/** One namespace's zero-trust posture, for the platform page. @public */
+export interface NamespacePosture {
+  /** The cluster the namespace is in. */
+  cluster: string;
+  /** The namespace's name. */
+  namespace: string;
+  /**
+   * How the namespace's labels bring new pods into the mesh: `sidecar`
+   * (`istio-injection=enabled` or `istio.io/rev`), `ambient`
+   * (`istio.io/dataplane-mode=ambient`) or `none`. Single pods may still opt in or out.
+   */
+  injection: MeshMode;
+  /** The control plane revision that injects, where an `istio.io/rev` label chose it. */
+  revision?: string;
+  /**
+   * The namespace-level mTLS mode: the namespace's selector-less PeerAuthentication,
+   * else the mesh-wide one, else Istio's default (PERMISSIVE). Workload and port
+   * overrides are not reflected here.
+   */
+  mtls: EffectiveMtlsMode;
+  /** Whether an allow-nothing AuthorizationPolicy covers the whole namespace. */
+  defaultDeny: boolean;
+  /** How many workloads run in the namespace. */
+  workloads: number;
+  /** How many findings concern the namespace or its resources. */
+  findings: number;
+}
 
 /**
  * A pod with no labels of its own: what the namespace alone gives a new workload. No
