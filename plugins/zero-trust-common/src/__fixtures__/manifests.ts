@@ -4,7 +4,6 @@
  * for the fields the engine reads, and nothing more.
  */
 import { buildClusterState } from '../model/buildClusterState';
-import { readNetworkPolicy } from '../model/readNetworkPolicy';
 import { ClusterState } from '../model/types';
 import { MeshModel } from '../engine/MeshModel';
 
@@ -260,16 +259,10 @@ export function networkPolicy(
 
 /** One cluster's state from manifests. */
 export function clusterState(name: string, ...objs: K8sObject[]): ClusterState {
-  const state = buildClusterState(
+  return buildClusterState(
     name,
     objs.map(object => ({ object })),
   );
-  // Until the loader reads NetworkPolicies itself.
-  const networkPolicies = objs.filter(o => o.kind === 'NetworkPolicy');
-  if (!state.networkPolicies && networkPolicies.length) {
-    state.networkPolicies = networkPolicies.map(readNetworkPolicy);
-  }
-  return state;
 }
 
 /** A one-cluster model (`c1`) from manifests. */

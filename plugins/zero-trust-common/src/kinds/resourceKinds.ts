@@ -144,6 +144,28 @@ const istioOperator: ResourceKind<'IstioOperator'> = {
 };
 
 /**
+ * Kubernetes NetworkPolicies, the second layer under Istio's
+ * (https://kubernetes.io/docs/reference/kubernetes-api/policy-resources/network-policy-v1/).
+ */
+const networkPolicy: ResourceKind<'NetworkPolicy'> = {
+  group: 'networking.k8s.io',
+  versions: ['v1'],
+  kind: 'NetworkPolicy',
+  plural: 'networkpolicies',
+  namespaced: true,
+  id: 'networkpolicies.networking.k8s.io',
+  custom: false,
+  keep: object => ({
+    spec: pick(spec(object), [
+      'podSelector',
+      'policyTypes',
+      'ingress',
+      'egress',
+    ]),
+  }),
+};
+
+/**
  * Every kind the suite reads, and only those: never Secrets, and of the ConfigMaps only
  * Istio's mesh config. The live source lists and watches exactly the watched ones,
  * `deploy/rbac.yaml` grants exactly those, and the loader ignores every other kind.
@@ -194,6 +216,7 @@ export const resourceKinds = [
   istio('security.istio.io', 'PeerAuthentication', 'peerauthentications'),
   istio('security.istio.io', 'AuthorizationPolicy', 'authorizationpolicies'),
   istio('networking.istio.io', 'DestinationRule', 'destinationrules'),
+  networkPolicy,
   istioOperator,
 ];
 

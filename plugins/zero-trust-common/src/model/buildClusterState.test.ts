@@ -325,6 +325,76 @@ describe('normalization', () => {
     });
   });
 
+  it('reads NetworkPolicies (networking.k8s.io/v1), and names Cilium and Calico policies it does not read', () => {
+    const state = clusterState(
+      'c1',
+      {
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'NetworkPolicy',
+        metadata: { name: 'api', namespace: 'apps' },
+        spec: {
+          podSelector: { matchLabels: { app: 'api' } },
+          ingress: [
+            {
+              from: [
+                {
+                  namespaceSelector: {},
+                  podSelector: { matchLabels: { a: 'b' } },
+                },
+              ],
+              ports: [
+                { port: 'http' },
+                { port: 9000, endPort: 9010, protocol: 'UDP' },
+              ],
+            },
+          ],
+        },
+      },
+      {
+        apiVersion: 'cilium.io/v2',
+        kind: 'CiliumNetworkPolicy',
+        metadata: { name: 'l7', namespace: 'apps' },
+      },
+      {
+        apiVersion: 'crd.projectcalico.org/v1',
+        kind: 'GlobalNetworkPolicy',
+        metadata: { name: 'global' },
+      },
+    );
+    expect(state.networkPolicies).toEqual([
+      {
+        namespace: 'apps',
+        name: 'api',
+        podSelector: { matchLabels: { app: 'api' } },
+        policyTypes: ['Ingress'],
+        ingress: [
+          {
+            peers: [
+              {
+                namespaceSelector: {},
+                podSelector: { matchLabels: { a: 'b' } },
+              },
+            ],
+            ports: [
+              { protocol: 'TCP', port: 'http' },
+              { protocol: 'UDP', port: 9000, endPort: 9010 },
+            ],
+          },
+        ],
+        egress: [],
+      },
+    ]);
+    expect(state.otherNetworkPolicies).toEqual([
+      {
+        cluster: 'c1',
+        kind: 'CiliumNetworkPolicy',
+        namespace: 'apps',
+        name: 'l7',
+      },
+      { cluster: 'c1', kind: 'GlobalNetworkPolicy', name: 'global' },
+    ]);
+  });
+
   it.each([
     [
       'a tls block without mode is DISABLE',

@@ -1,6 +1,7 @@
 import { parse as parseYaml } from 'yaml';
 import { ResourceKindName, findKind, groupOf, isOwnedPod } from '../kinds';
 import { PathNormalization, pathNormalizations } from '../engine/paths';
+import { readNetworkPolicy } from './readNetworkPolicy';
 import {
   validateAuthorizationPolicySpec,
   validateDestinationRuleSpec,
@@ -62,6 +63,19 @@ function stringMap(value: unknown): Labels {
     if (v !== null && v !== undefined) out[k] = String(v);
   }
   return out;
+}
+
+/**
+ * Cilium's and Calico's own policy kinds: not read (their semantics differ from
+ * Kubernetes NetworkPolicy), only named, so that an answer is not taken as the whole story.
+ */
+function isOtherNetworkPolicy(obj: Json): boolean {
+  const group = groupOf(obj.apiVersion);
+  if (group === 'cilium.io') return /NetworkPolicy$/.test(obj.kind);
+  if (group === 'crd.projectcalico.org' || group === 'projectcalico.org') {
+    return obj.kind === 'NetworkPolicy' || obj.kind === 'GlobalNetworkPolicy';
+  }
+  return false;
 }
 
 /** Flattens `kind: List` (as `kubectl get -o yaml` prints) into its items. */
@@ -323,6 +337,7 @@ export function buildClusterState(
     peerAuthentications: [],
     destinationRules: [],
     authorizationPolicies: [],
+    networkPolicies: [],
     problems: [],
   };
   const problem = (obj: Json, file: string | undefined, message: string) => {
@@ -380,6 +395,7 @@ export function buildClusterState(
         state.peerAuthentications.push(toPeerAuthentication(obj));
       }
     },
+    NetworkPolicy: obj => state.networkPolicies!.push(readNetworkPolicy(obj)),
     AuthorizationPolicy: (obj, file) => {
       if (validated(obj, file, validateAuthorizationPolicySpec(obj.spec))) {
         state.authorizationPolicies.push(toAuthorizationPolicy(obj));
@@ -405,7 +421,19 @@ export function buildClusterState(
       continue;
     }
     const kind = findKind(obj.apiVersion, obj.kind);
-    if (!kind) continue;
+    if (!kind) {
+      if (isOtherNetworkPolicy(obj)) {
+        (state.otherNetworkPolicies ??= []).push({
+          cluster: name,
+          kind: obj.kind,
+          ...(obj.metadata.namespace
+            ? { namespace: obj.metadata.namespace }
+            : {}),
+          name: obj.metadata.name,
+        });
+      }
+      continue;
+    }
     if (
       kind.only &&
       (obj.metadata.name !== kind.only.name ||
