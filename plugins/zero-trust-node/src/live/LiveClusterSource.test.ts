@@ -11,6 +11,10 @@ import { loadManifests } from '../loadManifests';
 import { TestApiServer, startTestApiServer } from '../testing';
 import { LiveClusterSource } from './LiveClusterSource';
 import { LiveClusterConfig, LiveClusterSourceOptions } from './types';
+import { watchedResources } from './watchedResources';
+
+/** One list and one watch per kind the live source reads. */
+const kinds = watchedResources.length;
 
 const backendDir = path.resolve(
   __dirname,
@@ -355,7 +359,7 @@ describe('LiveClusterSource', () => {
     const lists = live.apiCalls().lists;
     const watchesBefore = watchRequests(server!).length;
 
-    expect(server!.dropWatches()).toBe(11);
+    expect(server!.dropWatches()).toBe(kinds);
     server!.apply({
       apiVersion: 'v1',
       kind: 'Namespace',
@@ -364,11 +368,14 @@ describe('LiveClusterSource', () => {
     await waitFor('the namespace created while the watch was down', () =>
       find(live.objects(), 'Namespace', 'payments'),
     );
-    await waitFor('every watch to be back', () => server!.openWatches === 11);
+    await waitFor(
+      'every watch to be back',
+      () => server!.openWatches === kinds,
+    );
 
     expect(live.apiCalls().lists).toBe(lists);
     const resumed = watchRequests(server!).slice(watchesBefore);
-    expect(resumed.length).toBeGreaterThanOrEqual(11);
+    expect(resumed.length).toBeGreaterThanOrEqual(kinds);
     for (const r of resumed) expect(r.query.resourceVersion).toMatch(/^\d+$/);
     expect(live.status().state).toBe('synced');
   });
@@ -409,9 +416,14 @@ describe('LiveClusterSource', () => {
       await waitFor('the service account', () =>
         find(live.objects(), 'ServiceAccount', 'late'),
       );
-      await waitFor('every watch to be back', () => server!.openWatches === 11);
+      await waitFor(
+        'every watch to be back',
+        () => server!.openWatches === kinds,
+      );
       // Every resource's resourceVersion was older than the compaction: each relisted.
-      expect(listRequests(server!).length - lists).toBeGreaterThanOrEqual(11);
+      expect(listRequests(server!).length - lists).toBeGreaterThanOrEqual(
+        kinds,
+      );
       expect(live.status().state).toBe('synced');
     },
   );
@@ -436,7 +448,10 @@ describe('LiveClusterSource', () => {
 
     server!.dropWatches();
     server!.compact();
-    await waitFor('every watch to be back', () => server!.openWatches === 11);
+    await waitFor(
+      'every watch to be back',
+      () => server!.openWatches === kinds,
+    );
     expect(live.apiCalls().lists).toBe(lists);
     expect(live.status().state).toBe('synced');
   });
@@ -447,8 +462,8 @@ describe('LiveClusterSource', () => {
     await live.waitForSync();
     const calls = live.apiCalls();
     const requests = server!.requestCount;
-    expect(calls.lists).toBeGreaterThanOrEqual(11);
-    expect(calls.watches).toBe(11);
+    expect(calls.lists).toBeGreaterThanOrEqual(kinds);
+    expect(calls.watches).toBe(kinds);
 
     const sent = server!.bookmarksSent;
     for (let i = 0; i < 100; i++) {
@@ -492,7 +507,9 @@ describe('LiveClusterSource', () => {
 
     await server!.down();
     const stale = await waitFor('every resource stale', () =>
-      live.status().staleResources?.length === 11 ? live.status() : undefined,
+      live.status().staleResources?.length === kinds
+        ? live.status()
+        : undefined,
     );
     // Every resource fails alike: the reason is said once.
     expect(stale.message).toBe(
@@ -702,6 +719,7 @@ describe('LiveClusterSource', () => {
       'peerauthentications.security.istio.io',
       'authorizationpolicies.security.istio.io',
       'destinationrules.networking.istio.io',
+      'networkpolicies.networking.k8s.io',
     ]) {
       server!.forbid(r);
     }
@@ -710,7 +728,7 @@ describe('LiveClusterSource', () => {
       live.status().state === 'failed' ? live.status() : undefined,
     );
     expect(failed.message).toMatch(/may not read any resource/);
-    expect(failed.degraded).toHaveLength(11);
+    expect(failed.degraded).toHaveLength(kinds);
   });
 
   it('reads Istio v1beta1 where v1 is not served', async () => {
@@ -1014,7 +1032,7 @@ describe('LiveClusterSource', () => {
     try {
       const live = startSource();
       await live.waitForSync();
-      expect(server!.openWatches).toBe(11);
+      expect(server!.openWatches).toBe(kinds);
 
       await live.stop();
       await waitFor(
