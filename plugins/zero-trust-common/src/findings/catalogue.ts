@@ -29,7 +29,7 @@ export interface FindingDefinition {
   istioctl?: string;
   /** What to do, in plain language. */
   remediation: string;
-  /** Istio documentation page that explains the rule. */
+  /** The Istio (or, for NetworkPolicies, Kubernetes) documentation page that explains the rule. */
   docs: string;
 }
 
@@ -52,6 +52,12 @@ export const findingCodes = [
   'ZT014',
   'ZT015',
   'ZT016',
+  'ZT017',
+  'ZT018',
+  'ZT019',
+  'ZT020',
+  'ZT021',
+  'ZT022',
 ] as const;
 
 /** @public */
@@ -246,6 +252,62 @@ export const findingCatalogue: Record<FindingCode, FindingDefinition> = {
       'Onboard the workload to the mesh so that a proxy terminates the mTLS, or set tls mode DISABLE for its host in the DestinationRule until it has one. Until then, calls from in-mesh clients fail.',
     // "503 errors after setting destination rule": a TLS conflict between client and server.
     docs: 'https://istio.io/latest/docs/ops/common-problems/network-issues/',
+  },
+  ZT017: {
+    code: 'ZT017',
+    title: 'Namespace without a default-deny NetworkPolicy',
+    severity: 'low',
+    // Boundary protection in depth: Istio's policies are the only layer.
+    controls: ['SC-7'],
+    remediation:
+      'Add a NetworkPolicy selecting every pod (podSelector: {}) with policyTypes [Ingress] and no ingress rule, then admit the callers each workload needs with NetworkPolicies beside its AuthorizationPolicies.',
+    docs: 'https://kubernetes.io/docs/concepts/services-networking/network-policies/#default-policies',
+  },
+  ZT018: {
+    code: 'ZT018',
+    title: 'Path Istio allows that a NetworkPolicy blocks',
+    severity: 'medium',
+    controls: ['AC-4'],
+    remediation:
+      'Decide which layer is right: admit the caller in the NetworkPolicy (its namespace and pod labels, on the target port, or 15008 in ambient mode), or remove it from the AuthorizationPolicy. Until then, its calls time out.',
+    docs: 'https://kubernetes.io/docs/concepts/services-networking/network-policies/',
+  },
+  ZT019: {
+    code: 'ZT019',
+    title:
+      'NetworkPolicy admits callers outside the mesh to a PERMISSIVE workload',
+    severity: 'medium',
+    controls: ['SC-8', 'SC-7'],
+    remediation:
+      'Set the workload to STRICT mTLS, or narrow the NetworkPolicy to in-mesh namespaces and pods, so that no plaintext client reaches it.',
+    docs: 'https://istio.io/latest/docs/concepts/security/#permissive-mode',
+  },
+  ZT020: {
+    code: 'ZT020',
+    title: "Ambient workload's NetworkPolicies block HBONE (port 15008)",
+    severity: 'high',
+    controls: ['AC-4'],
+    remediation:
+      "Add TCP port 15008 to the ingress rules that admit the workload's callers: ambient traffic arrives on it, whatever the target port.",
+    docs: 'https://istio.io/latest/docs/ambient/usage/networkpolicy/',
+  },
+  ZT021: {
+    code: 'ZT021',
+    title: 'Egress NetworkPolicy blocks istiod or DNS',
+    severity: 'high',
+    controls: ['SC-7', 'AC-4'],
+    remediation:
+      'Admit egress to istiod (namespace istio-system, TCP 15012) and to the cluster DNS (kube-system, UDP and TCP 53) in the egress policies of meshed workloads: without them their proxies get no configuration or certificates and names do not resolve.',
+    docs: 'https://istio.io/latest/docs/ops/deployment/application-requirements/',
+  },
+  ZT022: {
+    code: 'ZT022',
+    title: 'Network policies of another engine are not read',
+    severity: 'low',
+    controls: ['AU-2'],
+    remediation:
+      "Check this policy by hand: Cilium's and Calico's own policy kinds are not analysed, so a connection shown as allowed may still be dropped by it (or a Kubernetes NetworkPolicy overridden).",
+    docs: 'https://kubernetes.io/docs/concepts/services-networking/network-policies/',
   },
 };
 

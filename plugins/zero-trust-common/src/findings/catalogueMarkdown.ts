@@ -15,7 +15,9 @@ export function catalogueMarkdown(): string {
       ].filter(Boolean);
       return `- **${f.code}** ${f.title} (${f.severity}; ${also.join('; ')}): ${
         f.remediation
-      } [Istio docs](${f.docs})`;
+      } [${
+        f.docs.startsWith('https://kubernetes.io/') ? 'Kubernetes' : 'Istio'
+      } docs](${f.docs})`;
     })
     .join('\n');
 }

@@ -5,6 +5,7 @@ import { parsePrincipal } from '../engine/identity';
 import { resolveRuleHost, serviceHost } from '../engine/destinationRules';
 import { stringMatches } from '../engine/match';
 import { ruleHttpFields } from '../engine/authorization';
+import { networkPolicyFindings } from './networkPolicyFindings';
 import {
   FindingCode,
   findingCatalogue,
@@ -34,7 +35,7 @@ export interface Finding {
   docs: string;
 }
 
-function finding(
+export function finding(
   code: FindingCode,
   resource: ObjectRef,
   message: string,
@@ -80,7 +81,10 @@ const policyRef = (
 // Namespaces whose workloads run the platform itself and are not onboarded.
 const systemNamespaces = ['kube-system', 'kube-public', 'kube-node-lease'];
 
-function isSystemNamespace(cluster: ClusterModel, namespace: string): boolean {
+export function isSystemNamespace(
+  cluster: ClusterModel,
+  namespace: string,
+): boolean {
   return (
     systemNamespaces.includes(namespace) ||
     namespace === cluster.state.mesh.rootNamespace
@@ -529,5 +533,6 @@ export function detectFindings(model: MeshModel): Finding[] {
     meshConfigFindings(cluster, out);
     namespaceFindings(cluster, out);
   }
+  networkPolicyFindings(model, out);
   return out;
 }

@@ -1,0 +1,210 @@
+import {
+  K8sObject,
+  deployment,
+  injected,
+  model,
+  namespace,
+  networkPolicy,
+  peerAuthentication,
+  service,
+} from '../__fixtures__/manifests';
+import { detectFindings } from './detect';
+
+/*
+ * One case per NetworkPolicy finding: a small cluster that has the weakness, and the
+ * same cluster with it fixed, so each detector is shown both to fire and to stay quiet.
+ */
+
+const ambient = { 'istio.io/dataplane-mode': 'ambient' };
+const app = (ns: string, name: string) => [
+  deployment(ns, name, { ports: [8080], sa: name }),
+  service(ns, name, { ports: [{ name: 'http', port: 8080 }] }),
+];
+const defaultDeny = (ns: string) =>
+  networkPolicy(ns, 'default-deny', {
+    podSelector: {},
+    policyTypes: ['Ingress'],
+  });
+const admit = (ns: string, target: string, from: K8sObject[], ports = [8080]) =>
+  networkPolicy(ns, `${target}-ingress`, {
+    podSelector: { matchLabels: { app: target } },
+    ingress: [{ from, ports: ports.map(port => ({ port })) }],
+  });
+
+function found(objects: K8sObject[], code: string) {
+  return detectFindings(model(...objects)).filter(f => f.code === code);
+}
+
+describe('NetworkPolicy findings', () => {
+  const shop = (...extra: K8sObject[]) => [
+    namespace('shop', injected),
+    ...app('shop', 'web'),
+    ...app('shop', 'api'),
+    defaultDeny('shop'),
+    ...extra,
+  ];
+
+  it('ZT017: a namespace without a default-deny NetworkPolicy, in a cluster that uses them', () => {
+    const objects = [
+      ...shop(),
+      namespace('other', injected),
+      ...app('other', 'x'),
+    ];
+    expect(found(objects, 'ZT017').map(f => f.resource.name)).toEqual([
+      'other',
+    ]);
+    expect(found([...objects, defaultDeny('other')], 'ZT017')).toEqual([]);
+    // a cluster without any NetworkPolicy is not flagged namespace by namespace
+    expect(
+      found([namespace('other', injected), ...app('other', 'x')], 'ZT017'),
+    ).toEqual([]);
+  });
+
+  it('ZT018: a caller Istio allows that a NetworkPolicy drops', () => {
+    const broken = found(shop(), 'ZT018').filter(
+      f => f.workload === 'c1/shop/api' && f.message.includes('c1/shop/web'),
+    );
+    expect(broken).toEqual([]); // Istio admits anyone here: the wide source is listed, not each pod
+    const objects = [
+      ...shop(),
+      {
+        apiVersion: 'security.istio.io/v1',
+        kind: 'AuthorizationPolicy',
+        metadata: { name: 'api-allow', namespace: 'shop' },
+        spec: {
+          selector: { matchLabels: { app: 'api' } },
+          rules: [
+            {
+              from: [
+                {
+                  source: { principals: ['cluster.local/ns/shop/sa/web'] },
+                },
+              ],
+            },
+          ],
+        },
+      },
+    ];
+    const [finding] = found(objects, 'ZT018').filter(
+      f => f.workload === 'c1/shop/api',
+    );
+    expect(finding).toMatchObject({
+      severity: 'medium',
+      resource: {
+        kind: 'NetworkPolicy',
+        namespace: 'shop',
+        name: 'default-deny',
+      },
+    });
+    expect(finding.message).toMatch(
+      /c1\/shop\/web .*NetworkPolicy shop\/default-deny drops/,
+    );
+    const fixed = [
+      ...objects,
+      admit('shop', 'api', [{ podSelector: { matchLabels: { app: 'web' } } }]),
+    ];
+    expect(
+      found(fixed, 'ZT018').filter(f => f.workload === 'c1/shop/api'),
+    ).toEqual([]);
+  });
+
+  it('ZT019: a NetworkPolicy admitting callers outside the mesh to a PERMISSIVE workload', () => {
+    const objects = (from: K8sObject[]) => [
+      ...shop(admit('shop', 'api', from)),
+      peerAuthentication('shop', 'api', {
+        selector: { app: 'api' },
+        mode: 'PERMISSIVE',
+      }),
+      namespace('legacy'),
+      ...app('legacy', 'batch'),
+    ];
+    const open = found(objects([{ namespaceSelector: {} }]), 'ZT019');
+    expect(open).toHaveLength(1);
+    expect(open[0].message).toMatch(/admits c1\/legacy\/batch/);
+    expect(
+      found(objects([{ ipBlock: { cidr: '0.0.0.0/0' } }]), 'ZT019')[0].message,
+    ).toMatch(/any address/);
+    expect(
+      found(
+        objects([
+          {
+            namespaceSelector: {
+              matchLabels: { 'kubernetes.io/metadata.name': 'shop' },
+            },
+          },
+        ]),
+        'ZT019',
+      ),
+    ).toEqual([]);
+  });
+
+  it('ZT020: an ambient workload whose NetworkPolicies leave out 15008', () => {
+    const objects = (ports: number[]) => [
+      namespace('amb', ambient),
+      ...app('amb', 'api'),
+      admit('amb', 'api', [], ports),
+    ];
+    expect(found(objects([8080]), 'ZT020')).toEqual([
+      expect.objectContaining({ workload: 'c1/amb/api', severity: 'high' }),
+    ]);
+    expect(found(objects([8080, 15008]), 'ZT020')).toEqual([]);
+  });
+
+  it('ZT021: an egress policy that blocks istiod or DNS', () => {
+    const egress = (to: K8sObject[]) =>
+      shop(
+        networkPolicy('shop', 'egress', {
+          podSelector: {},
+          policyTypes: ['Egress'],
+          egress: [{ to: [{ podSelector: {} }] }, ...to],
+        }),
+      );
+    const [blocked] = found(egress([]), 'ZT021');
+    expect(blocked.message).toMatch(
+      /block istiod \(TCP 15012\) and DNS \(UDP 53\)/,
+    );
+    const fixed = egress([
+      {
+        to: [
+          {
+            namespaceSelector: {
+              matchLabels: { 'kubernetes.io/metadata.name': 'istio-system' },
+            },
+          },
+        ],
+        ports: [{ port: 15012 }],
+      },
+      {
+        to: [
+          {
+            namespaceSelector: {},
+            podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
+          },
+        ],
+        ports: [{ port: 53, protocol: 'UDP' }],
+      },
+    ]);
+    expect(found(fixed, 'ZT021')).toEqual([]);
+  });
+
+  it('ZT022: a Cilium or Calico policy, not read, is named', () => {
+    const objects = shop({
+      apiVersion: 'cilium.io/v2',
+      kind: 'CiliumNetworkPolicy',
+      metadata: { name: 'l7', namespace: 'shop' },
+      spec: {},
+    });
+    expect(found(objects, 'ZT022')).toEqual([
+      expect.objectContaining({
+        resource: {
+          cluster: 'c1',
+          kind: 'CiliumNetworkPolicy',
+          namespace: 'shop',
+          name: 'l7',
+        },
+        severity: 'low',
+      }),
+    ]);
+    expect(found(shop(), 'ZT022')).toEqual([]);
+  });
+});

@@ -1,0 +1,195 @@
+import { ObjectRef } from '../model/types';
+import { allowedCallers } from '../engine/callers';
+import { ClusterModel, MeshModel, WorkloadModel } from '../engine/MeshModel';
+import {
+  PodEnd,
+  egressTo,
+  hasNetworkDefaultDeny,
+  hbonePort,
+  ingressFromAnywhere,
+  networkVerdict,
+  usesNetworkPolicies,
+} from '../engine/networkPolicy';
+import { mtlsOnPort } from '../engine/peerAuthentication';
+import { Finding, finding, isSystemNamespace } from './detect';
+
+const networkPolicyRef = (cluster: ClusterModel, ref: string): ObjectRef => {
+  const [namespace, name] = ref.split('/');
+  return { cluster: cluster.name, kind: 'NetworkPolicy', namespace, name };
+};
+
+/** A pod the snapshot may lack: the cluster's own where it holds one, else its usual labels. */
+function controlPlanePod(
+  cluster: ClusterModel,
+  namespace: string,
+  labels: Record<string, string>,
+  containerPorts: PodEnd['containerPorts'],
+): PodEnd {
+  const [key, value] = Object.entries(labels)[0];
+  const found = (cluster.workloadsByNamespace.get(namespace) ?? []).find(
+    w => w.workload.labels[key] === value,
+  );
+  return {
+    kind: 'pod',
+    cluster,
+    namespace,
+    labels: found?.workload.labels ?? labels,
+    containerPorts: found?.workload.containerPorts ?? containerPorts,
+  };
+}
+
+/** ZT017: in a cluster that uses NetworkPolicies, a namespace without a default deny. */
+function defaultDenyFindings(cluster: ClusterModel, out: Finding[]) {
+  for (const namespace of cluster.workloadsByNamespace.keys()) {
+    if (isSystemNamespace(cluster, namespace)) continue;
+    if (hasNetworkDefaultDeny(cluster, namespace)) continue;
+    out.push(
+      finding(
+        'ZT017',
+        { cluster: cluster.name, kind: 'Namespace', name: namespace },
+        `Namespace ${namespace} has no default-deny NetworkPolicy: its pods accept any connection the network carries, and Istio's policies are the only layer.`,
+      ),
+    );
+  }
+}
+
+/** ZT018: callers Istio admits and a NetworkPolicy drops. */
+function brokenPathFindings(
+  w: WorkloadModel,
+  model: MeshModel,
+  out: Finding[],
+) {
+  for (const blocked of allowedCallers(w, model).blockedByNetwork) {
+    const [first] = blocked.policies;
+    out.push(
+      finding(
+        'ZT018',
+        networkPolicyRef(w.cluster, first),
+        `Istio lets ${blocked.label} call ${w.id}${
+          blocked.ports.length ? ` on ${blocked.ports.join(', ')}` : ''
+        }, but NetworkPolicy ${blocked.policies.join(
+          ', ',
+        )} drops the connection: the path is broken.`,
+        w,
+      ),
+    );
+  }
+}
+
+/** ZT019: a PERMISSIVE port that the NetworkPolicies open to clients outside the mesh. */
+function plaintextReachFindings(w: WorkloadModel, out: Finding[]) {
+  if (!w.inMesh) return;
+  const outsiders = w.cluster.workloads.filter(
+    o => !o.inMesh && !isSystemNamespace(o.cluster, o.namespace),
+  );
+  for (const { port } of w.ports) {
+    if (mtlsOnPort(w.mtls, port) !== 'PERMISSIVE') continue;
+    const anywhere = ingressFromAnywhere(w, port);
+    if (!anywhere || anywhere.result === 'no') continue;
+    const admitted = outsiders.filter(
+      o =>
+        networkVerdict({ kind: 'workload', workload: o }, w, port)?.decision ===
+        'ALLOW',
+    );
+    if (anywhere.result !== 'yes' && !admitted.length) continue;
+    const who =
+      anywhere.result === 'yes'
+        ? 'any address'
+        : admitted.map(o => o.id).join(', ');
+    out.push(
+      finding(
+        'ZT019',
+        networkPolicyRef(w.cluster, anywhere.policies[0]),
+        `${
+          w.id
+        } accepts plaintext on port ${port} (PERMISSIVE), and NetworkPolicy ${anywhere.policies.join(
+          ', ',
+        )} admits ${who}, outside the mesh.`,
+        w,
+      ),
+    );
+  }
+}
+
+/** ZT020: an ambient workload whose ingress NetworkPolicies leave out port 15008. */
+function hboneFindings(w: WorkloadModel, out: Finding[]) {
+  if (w.membership.mode !== 'ambient') return;
+  const hbone = ingressFromAnywhere(w, hbonePort);
+  if (hbone?.result !== 'no') return;
+  out.push(
+    finding(
+      'ZT020',
+      networkPolicyRef(w.cluster, hbone.policies[0]),
+      `${
+        w.id
+      } is in ambient mode, and its NetworkPolicies (${hbone.policies.join(
+        ', ',
+      )}) admit nothing on port 15008: every mesh client's HBONE connection is dropped.`,
+      w,
+    ),
+  );
+}
+
+/** ZT021: a meshed workload whose egress NetworkPolicies block istiod or DNS. */
+function controlPlaneEgressFindings(w: WorkloadModel, out: Finding[]) {
+  if (!w.inMesh) return;
+  const root = w.cluster.state.mesh.rootNamespace;
+  const istiod = controlPlanePod(w.cluster, root, { app: 'istiod' }, [
+    { name: 'https-dns', port: 15012 },
+  ]);
+  const dns = controlPlanePod(
+    w.cluster,
+    'kube-system',
+    { 'k8s-app': 'kube-dns' },
+    [{ name: 'dns', port: 53 }],
+  );
+  const blocked = [
+    ['istiod (TCP 15012)', egressTo(w, istiod, 15012, 'TCP')] as const,
+    ['DNS (UDP 53)', egressTo(w, dns, 53, 'UDP')] as const,
+  ].filter(([, verdict]) => verdict?.result === 'no');
+  if (!blocked.length) return;
+  const policies = blocked[0][1]!.policies;
+  out.push(
+    finding(
+      'ZT021',
+      networkPolicyRef(w.cluster, policies[0]),
+      `The egress NetworkPolicies of ${w.id} (${policies.join(
+        ', ',
+      )}) block ${blocked.map(([what]) => what).join(' and ')}.`,
+      w,
+    ),
+  );
+}
+
+/** The findings of the NetworkPolicy layer, in every cluster that has one. */
+export function networkPolicyFindings(model: MeshModel, out: Finding[]) {
+  const anyPolicy = model.clusters.some(usesNetworkPolicies);
+  for (const cluster of model.clusters) {
+    for (const ref of cluster.state.otherNetworkPolicies ?? []) {
+      out.push(
+        finding(
+          'ZT022',
+          ref,
+          `${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ''}${
+            ref.name
+          } is not read: answers here leave out what it allows or drops.`,
+        ),
+      );
+    }
+    if (!usesNetworkPolicies(cluster)) {
+      // A caller's own egress policy elsewhere may still break a path into this cluster.
+      if (anyPolicy) {
+        for (const w of cluster.workloads) brokenPathFindings(w, model, out);
+      }
+      continue;
+    }
+    defaultDenyFindings(cluster, out);
+    for (const w of cluster.workloads) {
+      if (isSystemNamespace(cluster, w.namespace)) continue;
+      brokenPathFindings(w, model, out);
+      plaintextReachFindings(w, out);
+      hboneFindings(w, out);
+      controlPlaneEgressFindings(w, out);
+    }
+  }
+}
