@@ -320,6 +320,51 @@ describe('EntityZeroTrustContent', () => {
     ).toBeInTheDocument();
   });
 
+  it('names what a stale or unreadable resource can change in what is shown', async () => {
+    serve(
+      security('reviews', ['backend/bookinfo/reviews'], {
+        status: {
+          backend: {
+            state: 'stale',
+            source: 'live',
+            lastSyncedAt: new Date(Date.now() - 60_000).toISOString(),
+            staleSince: new Date(Date.now() - 30_000).toISOString(),
+            message: 'configmaps: the API server answered 403: Forbidden',
+            staleResources: [
+              {
+                resource: 'configmaps',
+                message: 'the API server answered 403: Forbidden',
+                since: new Date(Date.now() - 30_000).toISOString(),
+              },
+            ],
+            degraded: [
+              {
+                resource: 'destinationrules.networking.istio.io',
+                message:
+                  'may not list destinationrules.networking.istio.io: add it to the ClusterRole in deploy/rbac.yaml',
+              },
+            ],
+          },
+        },
+      }),
+    );
+    await renderTab('reviews');
+
+    expect(
+      await screen.findByText('Cluster backend is out of date'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(
+        /^The mesh config \(ConfigMap istio-system\/istio\) could not be read again, the last good ones are used: the trust domain, and so every SPIFFE ID, may be wrong/,
+      ),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(
+        /^DestinationRules could not be read: mTLS shown as auto mTLS may be wrong/,
+      ),
+    ).toBeInTheDocument();
+  });
+
   it('counts a stale cluster as read: absent there is an answer, flagged as out of date', async () => {
     const stale = {
       state: 'stale' as const,

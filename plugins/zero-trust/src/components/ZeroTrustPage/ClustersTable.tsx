@@ -1,7 +1,10 @@
 import { Table, TableColumn } from '@backstage/core-components';
 import Tooltip from '@material-ui/core/Tooltip';
 import Typography from '@material-ui/core/Typography';
-import type { ClusterInfo } from '@zero-trust/backstage-plugin-zero-trust-common';
+import {
+  resourceCaveatText,
+  type ClusterInfo,
+} from '@zero-trust/backstage-plugin-zero-trust-common';
 import { useMemo } from 'react';
 import { relativeTime, sourceNames, SyncStatus } from '../shared';
 
@@ -39,6 +42,16 @@ const columns: TableColumn<Row>[] = [
             {c.status.message}
           </Typography>
         )}
+        {(c.status.staleResources ?? []).map(r => (
+          <Typography
+            variant="caption"
+            color="error"
+            display="block"
+            key={r.resource}
+          >
+            {resourceCaveatText(r.resource, 'stale')}
+          </Typography>
+        ))}
         {c.status.degraded.map(d => (
           <Typography
             variant="caption"
@@ -46,7 +59,8 @@ const columns: TableColumn<Row>[] = [
             display="block"
             key={d.resource}
           >
-            cannot read {d.resource}: {d.message}
+            cannot read {d.resource}: {d.message}.{' '}
+            {resourceCaveatText(d.resource, 'degraded')}
           </Typography>
         ))}
       </>
@@ -55,14 +69,22 @@ const columns: TableColumn<Row>[] = [
   {
     title: 'Last synced',
     field: 'status.lastSyncedAt',
-    render: c =>
-      c.status.lastSyncedAt ? (
-        <Tooltip title={new Date(c.status.lastSyncedAt).toLocaleString()}>
-          <span>{relativeTime(c.status.lastSyncedAt)}</span>
-        </Tooltip>
-      ) : (
-        'never'
-      ),
+    render: c => (
+      <>
+        {c.status.lastSyncedAt ? (
+          <Tooltip title={new Date(c.status.lastSyncedAt).toLocaleString()}>
+            <span>{relativeTime(c.status.lastSyncedAt)}</span>
+          </Tooltip>
+        ) : (
+          'never'
+        )}
+        {c.status.staleSince && (
+          <Typography variant="caption" color="error" display="block">
+            stale since {relativeTime(c.status.staleSince)}
+          </Typography>
+        )}
+      </>
+    ),
   },
   {
     title: 'Source',

@@ -44,6 +44,13 @@ function serveMesh(
             lastSyncedAt: new Date(Date.now() - 3_600_000).toISOString(),
             staleSince: new Date(Date.now() - 600_000).toISOString(),
             message: 'watch closed: 503 Service Unavailable',
+            staleResources: [
+              {
+                resource: 'destinationrules.networking.istio.io',
+                message: 'watch closed: 503 Service Unavailable',
+                since: new Date(Date.now() - 600_000).toISOString(),
+              },
+            ],
             degraded: [
               {
                 resource: 'authorizationpolicies.security.istio.io',
@@ -101,10 +108,32 @@ describe('ZeroTrustPage', () => {
     ).toBeInTheDocument();
     expect(
       within(edge).getByText(
-        'cannot read authorizationpolicies.security.istio.io: forbidden',
+        'cannot read authorizationpolicies.security.istio.io: forbidden. AuthorizationPolicies could not be read: allowed callers and access decisions may be wrong',
+      ),
+    ).toBeInTheDocument();
+    expect(
+      within(edge).getByText(
+        'DestinationRules could not be read again, the last good ones are used: mTLS shown as auto mTLS may be wrong',
       ),
     ).toBeInTheDocument();
     expect(within(edge).getByText('1 hour ago')).toBeInTheDocument();
+    expect(
+      within(edge).getByText('stale since 10 minutes ago'),
+    ).toBeInTheDocument();
+
+    // Above the tables: what the mesh-wide answers are computed from.
+    const banner = screen
+      .getByText(/^The namespaces and findings below come from a cluster/)
+      .closest('[role="alert"]') as HTMLElement;
+    expect(
+      within(banner).getByText(/^cluster edge is stale since/),
+    ).toBeInTheDocument();
+    expect(
+      within(banner).getByText(
+        'AuthorizationPolicies could not be read: allowed callers and access decisions may be wrong',
+      ),
+    ).toBeInTheDocument();
+    expect(within(banner).queryByText(/cluster backend/)).toBeNull();
   });
 
   it('shows each namespace’s injection, mTLS and default-deny', async () => {

@@ -12,6 +12,7 @@ import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { zeroTrustApiRef } from '../../api';
 import { OnboardingRequestsSection } from '../OnboardingRequests';
 import { ApiErrorState } from '../shared';
+import { ClusterCaveats } from './ClusterCaveats';
 import { ClustersTable } from './ClustersTable';
 import { MeshFindings } from './MeshFindings';
 import { NamespacesTable } from './NamespacesTable';
@@ -45,7 +46,10 @@ export function ZeroTrustPage() {
               />
             )}
             {clusters.value && (
-              <ClustersTable clusters={clusters.value.items} />
+              <>
+                <ClusterCaveats clusters={clusters.value.items} />
+                <ClustersTable clusters={clusters.value.items} />
+              </>
             )}
           </Grid>
           <Grid item>

@@ -3,7 +3,10 @@ import Tooltip from '@material-ui/core/Tooltip';
 import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
 import AlertTitle from '@material-ui/lab/AlertTitle';
-import type { ClusterStatus } from '@zero-trust/backstage-plugin-zero-trust-common';
+import {
+  resourceCaveatText,
+  type ClusterStatus,
+} from '@zero-trust/backstage-plugin-zero-trust-common';
 import { relativeTime } from './relativeTime';
 
 /** Where a cluster's state is read from, in a few words. */
@@ -22,9 +25,33 @@ function When(props: { iso?: string; fallback: string }) {
   );
 }
 
+/** Each resource missing or out of date, with what it can change in what is shown. */
+function ResourceCaveats(props: { status: ClusterStatus }) {
+  const { status } = props;
+  const stale = status.staleResources ?? [];
+  if (!stale.length && !status.degraded.length) return null;
+  return (
+    <ul style={{ margin: '4px 0 0', paddingLeft: 20 }}>
+      {stale.map(r => (
+        <li key={r.resource}>
+          {resourceCaveatText(r.resource, 'stale')} (<code>{r.resource}</code>:{' '}
+          {r.message})
+        </li>
+      ))}
+      {status.degraded.map(d => (
+        <li key={d.resource}>
+          {resourceCaveatText(d.resource, 'degraded')} (
+          <code>{d.resource}</code>: {d.message})
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 /**
  * How current a cluster's data is: a quiet line when synced, a warning when stale
  * (the last good state is still shown below it), an error when it could never be read.
+ * Each resource missing or out of date is named with what it can change.
  */
 export function ClusterFreshness(props: {
   cluster: string;
@@ -49,12 +76,15 @@ export function ClusterFreshness(props: {
       {status.state === 'stale' && (
         <Alert severity="warning">
           <AlertTitle>Cluster {cluster} is out of date</AlertTitle>
-          The connection broke{' '}
-          <When iso={status.staleSince} fallback="a while ago" />
-          {status.message ? `: ${status.message}` : ''}. What is shown is the
-          last good state, read{' '}
+          Reading it has failed since{' '}
+          <When iso={status.staleSince} fallback="a while" />
+          {status.message && !status.staleResources?.length
+            ? `: ${status.message}`
+            : ''}
+          . What is shown is the last good state, read{' '}
           <When iso={status.lastSyncedAt} fallback="at an unknown time" />; it
           may no longer match the cluster.
+          <ResourceCaveats status={{ ...status, degraded: [] }} />
         </Alert>
       )}
       {status.state === 'failed' && (
@@ -75,12 +105,7 @@ export function ClusterFreshness(props: {
             <AlertTitle>
               Some resources could not be read in {cluster}
             </AlertTitle>
-            {status.degraded.map(d => (
-              <div key={d.resource}>
-                <code>{d.resource}</code>: {d.message}
-              </div>
-            ))}
-            Answers that depend on them are incomplete.
+            <ResourceCaveats status={{ ...status, staleResources: [] }} />
           </Alert>
         </Box>
       )}
