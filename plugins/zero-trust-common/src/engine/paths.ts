@@ -1,19 +1,6 @@
-/**
- * meshConfig `pathNormalization.normalization`: how a sidecar or waypoint rewrites a
- * request's path before its AuthorizationPolicies read it. @public
- */
-export type PathNormalization =
-  | 'NONE'
-  | 'BASE'
-  | 'MERGE_SLASHES'
-  | 'DECODE_AND_MERGE_SLASHES';
+import type { PathNormalization } from '../model/types';
 
-export const pathNormalizations: PathNormalization[] = [
-  'NONE',
-  'BASE',
-  'MERGE_SLASHES',
-  'DECODE_AND_MERGE_SLASHES',
-];
+export type { PathNormalization };
 
 // RFC 3986 unreserved characters: their percent-encodings are decoded by BASE
 // (https://istio.io/latest/docs/reference/config/security/normalization/).

@@ -1,6 +1,5 @@
 import { parse as parseYaml } from 'yaml';
 import { ResourceKindName, findKind, groupOf, isOwnedPod } from '../kinds';
-import { PathNormalization, pathNormalizations } from '../engine/paths';
 import { readNetworkPolicy } from './readNetworkPolicy';
 import {
   validateAuthorizationPolicySpec,
@@ -18,11 +17,13 @@ import {
   Labels,
   MeshConfig,
   MtlsMode,
+  PathNormalization,
   PeerAuthenticationInfo,
   ResourceProblem,
   ServiceInfo,
   WorkloadInfo,
   WorkloadKind,
+  pathNormalizations,
 } from './types';
 
 type Json = Record<string, any>;

@@ -3,8 +3,6 @@
  * source (a snapshot folder, a GitOps checkout or live informers).
  */
 
-import type { PathNormalization } from '../engine/paths';
-
 /** @public */
 export type Labels = Readonly<Record<string, string>>;
 
@@ -15,6 +13,23 @@ export interface ObjectRef {
   namespace?: string;
   name: string;
 }
+
+/**
+ * meshConfig `pathNormalization.normalization`: how a sidecar or waypoint rewrites a
+ * request's path before its AuthorizationPolicies read it. @public
+ */
+export type PathNormalization =
+  | 'NONE'
+  | 'BASE'
+  | 'MERGE_SLASHES'
+  | 'DECODE_AND_MERGE_SLASHES';
+
+export const pathNormalizations: PathNormalization[] = [
+  'NONE',
+  'BASE',
+  'MERGE_SLASHES',
+  'DECODE_AND_MERGE_SLASHES',
+];
 
 /** Mesh-wide settings from the `istio` ConfigMap's `data.mesh`. @public */
 export interface MeshConfig {
