@@ -117,7 +117,59 @@ const problems: ProblemCase[] = [
       mtls: { mode: 'STRICT' },
     }),
     kind: 'PeerAuthentication',
-    message: /only one of targetRefs or selector/,
+    // Istio 1.31's PeerAuthentication CRD has no targetRef field at all.
+    message: /unknown field "spec\.targetRef"/,
+  },
+  // The CRDs' CEL rules (x-kubernetes-validations in crd-all.gen.yaml, Istio 1.31).
+  {
+    name: 'serviceAccounts beside principals',
+    object: ap({
+      rules: [
+        { from: [{ source: { serviceAccounts: ['a/b'], principals: ['x'] } }] },
+      ],
+    }),
+    kind: 'AuthorizationPolicy',
+    message: /Cannot set serviceAccounts with namespaces or principals/,
+  },
+  {
+    name: 'a wildcard in a selector label value',
+    object: ap({ selector: { matchLabels: { app: 'web*' } }, rules: [{}] }),
+    kind: 'AuthorizationPolicy',
+    message: /wildcard not allowed in label value match/,
+  },
+  {
+    name: 'a targetRef in another namespace',
+    object: ap({
+      targetRefs: [{ group: '', kind: 'Service', name: 'w', namespace: 'x' }],
+      rules: [{}],
+    }),
+    kind: 'AuthorizationPolicy',
+    message: /cross namespace referencing is not currently supported/,
+  },
+  {
+    name: 'a port-level mTLS port out of range',
+    object: pa({
+      selector: { matchLabels: { app: 'w' } },
+      portLevelMtls: { 70000: { mode: 'DISABLE' } },
+    }),
+    kind: 'PeerAuthentication',
+    message: /port must be between 1-65535/,
+  },
+  // The CRD schema itself: types and unknown fields anywhere in the spec.
+  {
+    name: 'a DestinationRule field of the wrong type',
+    object: dr({
+      host: 'w',
+      trafficPolicy: { connectionPool: { tcp: { maxConnections: 'many' } } },
+    }),
+    kind: 'DestinationRule',
+    message: /maxConnections" must be integer/,
+  },
+  {
+    name: 'an unknown DestinationRule field',
+    object: dr({ host: 'w', subsets: [{ name: 'v1', label: { v: '1' } }] }),
+    kind: 'DestinationRule',
+    message: /unknown field "spec\.subsets\[0\]\.label"/,
   },
   {
     name: 'DestinationRule without host',
@@ -166,6 +218,108 @@ describe('schema problems', () => {
       expect(state.workloads.map(w => w.name)).toEqual(['w']);
     },
   );
+
+  // Fields Istio 1.31's CRDs declare (crd-all.gen.yaml) are never reported invalid.
+  it.each([
+    [
+      'AuthorizationPolicy with trustDomains, targetRefs and every source and operation field',
+      authorizationPolicy('apps', 'wide', {
+        targetRefs: [
+          {
+            group: 'gateway.networking.k8s.io',
+            kind: 'Gateway',
+            name: 'waypoint',
+          },
+          { group: '', kind: 'Service', name: 'w' },
+        ],
+        action: 'ALLOW',
+        rules: [
+          {
+            from: [
+              {
+                source: {
+                  principals: ['a'],
+                  notPrincipals: ['b'],
+                  requestPrincipals: ['c'],
+                  notRequestPrincipals: ['d'],
+                  namespaces: ['e'],
+                  notNamespaces: ['f'],
+                  ipBlocks: ['10.0.0.0/8'],
+                  notIpBlocks: ['10.1.0.0/16'],
+                  remoteIpBlocks: ['1.2.3.4'],
+                  notRemoteIpBlocks: ['5.6.7.8'],
+                  trustDomains: ['td.example'],
+                  notTrustDomains: ['old.example'],
+                },
+              },
+              {
+                source: {
+                  serviceAccounts: ['ns/sa'],
+                  notServiceAccounts: ['x'],
+                },
+              },
+            ],
+            to: [
+              {
+                operation: {
+                  hosts: ['a.example'],
+                  notHosts: ['b.example'],
+                  ports: ['8080'],
+                  notPorts: ['9090'],
+                  methods: ['GET'],
+                  notMethods: ['POST'],
+                  paths: ['/a/{*}'],
+                  notPaths: ['/b'],
+                },
+              },
+            ],
+            when: [{ key: 'source.trustDomain', values: ['td.example'] }],
+          },
+        ],
+      }),
+    ],
+    [
+      'DestinationRule with subsets, traffic policy and workloadSelector',
+      destinationRule('apps', 'full', {
+        host: 'w.apps.svc.cluster.local',
+        exportTo: ['.'],
+        workloadSelector: { matchLabels: { app: 'client' } },
+        trafficPolicy: {
+          connectionPool: {
+            tcp: { maxConnections: 10 },
+            http: { http2MaxRequests: 5 },
+          },
+          loadBalancer: { simple: 'ROUND_ROBIN' },
+          outlierDetection: {
+            consecutive5xxErrors: 3,
+            interval: '10s',
+            baseEjectionTime: '30s',
+          },
+          tls: { mode: 'ISTIO_MUTUAL', sni: 'w' },
+          portLevelSettings: [
+            { port: { number: 8080 }, tls: { mode: 'DISABLE' } },
+          ],
+          proxyProtocol: { version: 'V1' },
+        },
+        subsets: [{ name: 'v1', labels: { version: 'v1' } }],
+      }),
+    ],
+    [
+      'PeerAuthentication with port-level mTLS',
+      {
+        apiVersion: 'security.istio.io/v1',
+        kind: 'PeerAuthentication',
+        metadata: { name: 'pa', namespace: 'apps' },
+        spec: {
+          selector: { matchLabels: { app: 'w' } },
+          mtls: { mode: 'STRICT' },
+          portLevelMtls: { 8080: { mode: 'PERMISSIVE' } },
+        },
+      },
+    ],
+  ])('accepts %s', (_, object) => {
+    expect(clusterState('c1', object).problems).toEqual([]);
+  });
 
   it('a rejected policy does not change the decision', () => {
     // Loaded, the policy would match no port (an allow-nothing policy) and the
