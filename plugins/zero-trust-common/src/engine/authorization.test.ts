@@ -717,6 +717,57 @@ describe('ambient server: principals and trust domains as ztunnel reads them', (
   ]);
 });
 
+// https://istio.io/latest/docs/setup/additional-setup/gateway/: a gateway Deployment is
+// injected with the `gateway` template (inject.istio.io/templates) and runs as its own
+// service account, so its proxy presents that identity to the services it calls.
+describe('gateways as callers', () => {
+  const gatewayDeployment = deployment('ingress', 'gw', {
+    sa: 'ingress-gw',
+    labels: { istio: 'ingressgateway', 'sidecar.istio.io/inject': 'true' },
+    annotations: { 'inject.istio.io/templates': 'gateway' },
+  });
+  run([
+    {
+      name: "a gateway calls with its own service account's identity",
+      extra: [namespace('ingress'), gatewayDeployment],
+      policies: [
+        ap('p', {
+          rules: [
+            from({ principals: ['cluster.local/ns/ingress/sa/ingress-gw'] }),
+          ],
+        }),
+      ],
+      checks: [
+        [{ from: 'ingress/gw' }, 'ALLOW'],
+        [{ from: c }, 'DENY'],
+      ],
+    },
+    {
+      name: 'a policy naming another identity does not admit the gateway',
+      extra: [namespace('ingress'), gatewayDeployment],
+      policies: [
+        ap('p', {
+          rules: [
+            from({ principals: ['cluster.local/ns/ingress/sa/default'] }),
+          ],
+        }),
+      ],
+      checks: [[{ from: 'ingress/gw' }, 'DENY']],
+    },
+  ]);
+
+  it('its connection is mTLS, like a sidecar client', () => {
+    const m = model(...mesh, namespace('ingress'), gatewayDeployment);
+    const result = check(m, {
+      from: 'ingress/gw',
+      to: 'server/api',
+      port: 8080,
+    });
+    expect(result.mtls).toBe(true);
+    expect(result.reason).toMatch(/auto mTLS/);
+  });
+});
+
 describe('across clusters', () => {
   const clusters = (policy: K8sObject) =>
     multiClusterModel({
