@@ -131,6 +131,54 @@ describe('onboard', () => {
     expect(await tree(repo)).toEqual(once);
   });
 
+  it('with networkPolicy: a NetworkPolicy for exactly the callers and the namespace default deny; check then agrees on both layers', async () => {
+    const request = await requestFile({ ...inventory, networkPolicy: true });
+    const { code, stdout } = await cli(
+      'onboard',
+      '--repo',
+      repo,
+      '--request',
+      request,
+    );
+    expect(code).toBe(0);
+    const ns = 'clusters/backend/namespaces/inventory';
+    expect(stdout).toContain(`create ${ns}/network-policy-default-deny.yaml`);
+    expect(stdout).toContain(
+      `create ${ns}/inventory-api/network-policy-inventory-api-ingress.yaml`,
+    );
+
+    const model = new MeshModel([
+      await loadClusterSnapshot('backend', path.join(repo, 'clusters/backend')),
+    ]);
+    const answer = (from: string) =>
+      check(model, {
+        from,
+        to: 'inventory/inventory-api',
+        port: 8080,
+        method: 'GET',
+      });
+    for (const from of ['bookinfo/productpage', 'monitoring/prometheus']) {
+      expect(answer(from)).toMatchObject({
+        decision: 'ALLOW',
+        network: {
+          decision: 'ALLOW',
+          policies: ['inventory/inventory-api-ingress'],
+        },
+      });
+    }
+    // Others: denied by Istio, and dropped by the NetworkPolicies too.
+    for (const from of ['bookinfo/details', 'identity/identity-api']) {
+      const denied = answer(from);
+      expect(denied.decision).toBe('DENY');
+      expect(denied.network?.decision).toBe('DENY');
+    }
+    // A plaintext client's pod is unknown: the network layer cannot place it; Istio denies it.
+    expect(answer('plaintext')).toMatchObject({
+      decision: 'DENY',
+      network: { decision: 'CONDITIONAL' },
+    });
+  });
+
   it('prints the files and the diff with --dry-run, and writes nothing', async () => {
     const request = await requestFile(inventory);
     const before = await tree(repo);

@@ -28,6 +28,7 @@ export const onboardingRequestFields = [
   'mtlsMode',
   'namespaceDefaultDeny',
   'allowedCallers',
+  'networkPolicy',
 ] as const;
 const portFields = ['name', 'port', 'protocol'];
 const callerKinds = [
@@ -374,6 +375,13 @@ export function parseOnboardingRequest(input: unknown): OnboardingRequest {
       c.add('namespaceDefaultDeny', 'must be true or false');
     } else {
       request.namespaceDefaultDeny = input.namespaceDefaultDeny;
+    }
+  }
+  if (input.networkPolicy !== undefined) {
+    if (typeof input.networkPolicy !== 'boolean') {
+      c.add('networkPolicy', 'must be true or false');
+    } else {
+      request.networkPolicy = input.networkPolicy;
     }
   }
   if (input.allowedCallers !== undefined) {

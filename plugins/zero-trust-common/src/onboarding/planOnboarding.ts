@@ -14,6 +14,7 @@ import {
   peerAuthentication,
 } from './manifests';
 import { namespaceEnrollment } from './namespaceLabels';
+import { planNetworkPolicy } from './networkPolicyPlan';
 import { Planner } from './Planner';
 import {
   Target,
@@ -292,6 +293,19 @@ export function planOnboarding(
           .join(', ')}, which no ALLOW policy admits yet.`,
       );
     }
+  }
+
+  if (request.networkPolicy) {
+    resources.push(
+      ...planNetworkPolicy(p, model, cluster, {
+        service,
+        namespace,
+        selector,
+        ports,
+        dataplane,
+        callers: request.allowedCallers,
+      }),
+    );
   }
 
   if (p.issues.length) p.fail();

@@ -67,6 +67,8 @@ export interface OnboardingRequest {
   namespaceDefaultDeny?: boolean;
   /** Who may call; an empty list means nobody. */
   allowedCallers: OnboardingCaller[];
+  /** Default false: also a Kubernetes NetworkPolicy admitting exactly these callers. */
+  networkPolicy?: boolean;
 }
 
 /** A port with its protocol resolved. @public */
