@@ -78,6 +78,13 @@ export const onboardingRequestInput = {
           "Add the namespace's allow-nothing policy if it has none. Default true.",
       })
       .optional(),
+  networkPolicy: (z: Z) =>
+    z
+      .boolean({
+        description:
+          "Also a Kubernetes NetworkPolicy admitting exactly the allowed callers' pods on their ports (and 15008 in ambient mode), and the namespace's default-deny NetworkPolicy if it has none. Default false.",
+      })
+      .optional(),
   allowedCallers: (z: Z) =>
     z
       .array(
