@@ -2,6 +2,7 @@ import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import {
   OnboardingRequestError,
   parseOnboardingRequest,
+  onboardingRequestStates,
 } from '@zero-trust/backstage-plugin-zero-trust-common';
 import { z } from 'zod';
 
@@ -45,17 +46,8 @@ const entityRef = (defaultKind?: string) =>
     }
   });
 
-const states = [
-  'open',
-  'merged',
-  'converged',
-  'drifted',
-  'closed',
-  'failed',
-] as const;
-
 export const requestsQuerySchema = z.strictObject({
-  state: z.enum(states).optional(),
+  state: z.enum(onboardingRequestStates).optional(),
   cluster: text(255).optional(),
   entity: entityRef('component').optional(),
   owner: entityRef('group').optional(),

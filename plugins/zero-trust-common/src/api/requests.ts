@@ -3,38 +3,13 @@
  * `zero-trust:gitops:pull-request` action opened, followed to its merge and to the moment
  * the live cluster holds what was asked. The backend answers with exactly these shapes.
  */
+import type { OnboardingRequestState } from '../onboarding/requestStates';
 import type {
   OnboardingRequest,
   OnboardingResource,
 } from '../onboarding/types';
 
-/**
- * Where an onboarding request stands.
- * - `open`: the pull request is open (plain git: the branch is pushed, not merged).
- * - `merged`: merged into the base branch; the live cluster does not hold the change yet,
- *   and the grace period for the GitOps controller to sync has not passed.
- * - `converged`: merged, and the live cluster holds the namespace labels and every
- *   generated resource with the same spec. Still followed: the loop is closed while
- *   the cluster keeps holding it.
- * - `drifted`: merged, and the live cluster holds something else (see `drift`): after
- *   the grace period, or at once when it had converged. Still followed: it becomes
- *   `converged` once the cluster matches.
- *
- * A merged request is no longer followed once a newer one for the same service is
- * merged; it keeps its last state.
- * - `closed`: closed without merging (plain git: the branch is gone, unmerged). Final.
- * - `failed`: the request cannot be followed at all (see `lastError`), e.g. its
- *   repository is on a host no integration is configured for. Final.
- *
- * @public
- */
-export type OnboardingRequestState =
-  | 'open'
-  | 'merged'
-  | 'converged'
-  | 'drifted'
-  | 'closed'
-  | 'failed';
+export type { OnboardingRequestState };
 
 /** Where the pull request lives: GitHub, GitLab, or a plain git branch. @public */
 export type OnboardingForgeProvider = 'github' | 'gitlab' | 'git';

@@ -9,8 +9,10 @@
  * pkg/config/analysis/msg/messages.yaml).
  */
 
-/** Severity, worst first. @public */
-export type Severity = 'high' | 'medium' | 'low';
+import type { Severity } from './severity';
+
+export type { Severity };
+export { severityRank } from './severity';
 
 /** NIST SP 800-53 controls a finding serves. @public */
 export type NistControl = 'SC-8' | 'AC-4' | 'SC-7' | 'IA-9' | 'AU-2';
@@ -309,11 +311,4 @@ export const findingCatalogue: Record<FindingCode, FindingDefinition> = {
       "Check this policy by hand: Cilium's and Calico's own policy kinds are not analysed, so a connection shown as allowed may still be dropped by it (or a Kubernetes NetworkPolicy overridden).",
     docs: 'https://kubernetes.io/docs/concepts/services-networking/network-policies/',
   },
-};
-
-/** @public */
-export const severityRank: Record<Severity, number> = {
-  high: 0,
-  medium: 1,
-  low: 2,
 };

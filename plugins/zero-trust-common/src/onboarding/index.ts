@@ -1,4 +1,5 @@
 export type * from './types';
+export { onboardingRequestStates } from './requestStates';
 export { OnboardingRequestError } from './OnboardingRequestError';
 export {
   onboardingRequestFields,

@@ -1,7 +1,8 @@
 import Grid from '@material-ui/core/Grid';
 import type { OnboardingRequestState } from '@zero-trust/backstage-plugin-zero-trust-common';
 import { FilterSelect } from '../shared';
-import { requestStates, stateNames } from './requestState';
+import { onboardingRequestStates } from '@zero-trust/backstage-plugin-zero-trust-common';
+import { stateNames } from './requestState';
 
 /** The requests' filters: state and cluster, both sent to the backend. */
 export function RequestFilters(props: {
@@ -19,7 +20,10 @@ export function RequestFilters(props: {
           label="Request state"
           value={props.state}
           onChange={s => props.onState(s as OnboardingRequestState | '')}
-          options={requestStates.map(s => ({ value: s, label: stateNames[s] }))}
+          options={onboardingRequestStates.map(s => ({
+            value: s,
+            label: stateNames[s],
+          }))}
         />
       </Grid>
       <Grid item xs={6} md={3}>

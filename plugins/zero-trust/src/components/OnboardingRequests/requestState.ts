@@ -4,16 +4,6 @@ import type {
   OnboardingRequestState,
 } from '@zero-trust/backstage-plugin-zero-trust-common';
 
-/** Every state, in the order a request goes through them. */
-export const requestStates: OnboardingRequestState[] = [
-  'open',
-  'merged',
-  'converged',
-  'drifted',
-  'closed',
-  'failed',
-];
-
 /** Each state's name in the status chip. */
 export const stateNames: Record<OnboardingRequestState, string> = {
   open: 'Open',

@@ -1,12 +1,8 @@
+import { severityRank } from '@zero-trust/backstage-plugin-zero-trust-common';
 import type {
   Finding,
   SecurityWorkload,
-  Severity,
 } from '@zero-trust/backstage-plugin-zero-trust-common';
-
-// The engine's `severityRank`, restated: importing it would pull the whole findings
-// catalogue (its module) into every lazily loaded chunk of the plugin.
-const severityRank: Record<Severity, number> = { high: 0, medium: 1, low: 2 };
 
 /** Worst first; the input order is kept among equals (the backend's own order). */
 export function bySeverity(findings: Finding[]): Finding[] {
