@@ -21,16 +21,19 @@ import { defineConfig } from '@playwright/test';
 /**
  * The browser test of the demo app: @playwright/test driving the system's
  * (Debian) Chromium, against the dev servers that `backstage-cli repo start`
- * brings up (frontend on :3000, backend on :7007).
+ * brings up with packages/app/e2e-tests/app-config.e2e.yaml: frontend on :3100,
+ * backend on :7107, so that a run never meets a demo started with `npm start`
+ * (:3000 and :7007).
  *
  * See https://playwright.dev/docs/test-configuration.
  */
 
 const root = __dirname;
 
-// The frontend's origin. Always localhost: the backend's CORS policy allows
-// http://localhost:3000 and nothing else (not 127.0.0.1).
-const baseURL = 'http://localhost:3000';
+// The frontend's origin, as app-config.e2e.yaml sets it. Always localhost: the
+// backend's CORS policy allows http://localhost:3100 and nothing else (not 127.0.0.1).
+const baseURL = 'http://localhost:3100';
+const backendURL = 'http://localhost:7107';
 
 /**
  * The command that starts the frontend and the backend. Backstage needs Node 22
@@ -80,7 +83,7 @@ export default defineConfig({
       name: 'backstage',
       command: startCommand(),
       cwd: root,
-      url: 'http://localhost:7007/.backstage/health/v1/readiness',
+      url: `${backendURL}/.backstage/health/v1/readiness`,
       reuseExistingServer: !process.env.CI,
       timeout: serverStartTimeout,
       stdout: 'pipe',
@@ -105,7 +108,8 @@ export default defineConfig({
 
   forbidOnly: !!process.env.CI,
 
-  retries: process.env.CI ? 1 : 0,
+  // No retries: a flaky run is a bug to find, not to hide.
+  retries: 0,
 
   workers: 1,
 
@@ -122,7 +126,7 @@ export default defineConfig({
     actionTimeout: 30_000,
     navigationTimeout: 60_000,
     screenshot: 'only-on-failure',
-    trace: 'on-first-retry',
+    trace: 'retain-on-failure',
   },
 
   outputDir: path.join(root, 'node_modules/.cache/e2e-test-results'),

@@ -58,32 +58,10 @@ function repoRoot(testInfo: TestInfo): string {
     : path.resolve(__dirname, '../../..');
 }
 
-/**
- * Opens a path and waits for `ready`. Now and then the dev server leaves a freshly
- * loaded page in its route's loading state: the route's chunk arrives, the page never
- * renders, and the same page opened again renders at once. Open it again then, at
- * most twice, and say so in the report, so that this shows and stays rare.
- */
-async function open(
-  page: Page,
-  testInfo: TestInfo,
-  url: string,
-  ready: Locator,
-): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    await page.goto(url);
-    try {
-      await expect(ready).toBeVisible({
-        timeout: attempt < 3 ? 30_000 : firstLoadTimeout,
-      });
-      return;
-    } catch (error) {
-      if (attempt === 3) throw error;
-      const description = `${url} did not render within 30 s`;
-      testInfo.annotations.push({ type: 'opened again', description });
-      process.stdout.write(`Opened again: ${description}\n`);
-    }
-  }
+/** Opens a path and waits for `ready`: a fresh page load, sign-in and route included. */
+async function open(page: Page, url: string, ready: Locator): Promise<void> {
+  await page.goto(url);
+  await expect(ready).toBeVisible({ timeout: firstLoadTimeout });
 }
 
 /** e2e-screenshots/ at the repository root. */
@@ -189,13 +167,14 @@ test('a guest browses the catalog and the Security tab, then onboards a service 
       await expect(count).toBeVisible({ timeout: 15_000 });
       const total = Number(/\((\d+)\)/.exec(await count.innerText())?.[1]);
       expect(total).toBeGreaterThanOrEqual(demoComponents.length);
-      const table = page.getByRole('table').filter({ hasText: 'Product page' });
-      for (const [name, title] of demoComponents) {
-        const link = entityLink(table, `component/${name}`);
-        await expect(link, `${name} is listed`).toBeVisible();
-        await expect(link).toHaveText(title);
-      }
     }).toPass({ timeout: catalogTimeout, intervals: [2_000, 5_000] });
+
+    const table = page.getByRole('table').filter({ hasText: 'Product page' });
+    for (const [name, title] of demoComponents) {
+      const link = entityLink(table, `component/${name}`);
+      await expect(link, `${name} is listed`).toBeVisible();
+      await expect(link).toHaveText(title);
+    }
 
     await fullPageScreenshot(page, screenshotPath(testInfo, 'catalog.png'));
   });
@@ -247,7 +226,6 @@ test('a guest browses the catalog and the Security tab, then onboards a service 
     );
     await open(
       page,
-      testInfo,
       '/catalog/default/component/reviews/security',
       spiffeId.first(),
     );
@@ -263,12 +241,7 @@ test('a guest browses the catalog and the Security tab, then onboards a service 
 
   await test.step('open the platform page', async () => {
     const main = page.locator('main');
-    await open(
-      page,
-      testInfo,
-      '/zero-trust',
-      main.getByText('external.example').first(),
-    );
+    await open(page, '/zero-trust', main.getByText('external.example').first());
     await expect(main.getByText('internal.example').first()).toBeVisible();
     await fullPageScreenshot(page, screenshotPath(testInfo, 'zero-trust.png'));
   });
@@ -278,7 +251,6 @@ test('a guest browses the catalog and the Security tab, then onboards a service 
     const onboard = page.getByRole('button', { name: 'Onboard to the mesh' });
     await open(
       page,
-      testInfo,
       '/catalog/default/component/inventory-api/security',
       onboard.first(),
     );
@@ -326,7 +298,7 @@ test('a guest browses the catalog and the Security tab, then onboards a service 
       .getByRole('row')
       .filter({ hasText: 'inventory/inventory-api' })
       .filter({ has: entityLink(page, 'component/inventory-api') });
-    await open(page, testInfo, '/zero-trust', request.first());
+    await open(page, '/zero-trust', request.first());
     await expect(request.first()).toContainText('open');
     await fullPageScreenshot(
       page,

@@ -27,7 +27,7 @@ import MenuIcon from '@material-ui/icons/Menu';
 import SearchIcon from '@material-ui/icons/Search';
 import { MyGroupsSidebarItem } from '@backstage/plugin-org';
 import GroupIcon from '@material-ui/icons/People';
-import { NotificationsSidebarItem } from '@backstage/plugin-notifications';
+import NotificationsIcon from '@material-ui/icons/Notifications';
 
 const useSidebarLogoStyles = makeStyles({
   root: {
@@ -84,7 +84,19 @@ export const Root = ({ children }: PropsWithChildren<{}>) => (
       </SidebarGroup>
       <SidebarSpace />
       <SidebarDivider />
-      <NotificationsSidebarItem />
+      {/*
+        A plain link, not @backstage/plugin-notifications' NotificationsSidebarItem:
+        its title counter (useTitleCounter, 0.6.0) watches <title> and writes it back,
+        100 ms later, in a loop whenever a page changes the title twice in a row
+        (backstage/backstage#24866; #24879 only throttled it). Its state update every
+        few hundred ms kept React from ever retrying a route's lazy chunk (React 18 never
+        expires retries): a page stayed on its loading bar until reloaded.
+      */}
+      <SidebarItem
+        icon={NotificationsIcon}
+        to="notifications"
+        text="Notifications"
+      />
       <SidebarDivider />
       <SidebarGroup
         label="Settings"
