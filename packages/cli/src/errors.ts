@@ -6,7 +6,7 @@ export class UsageError extends Error {
   }
 }
 
-/** Exit codes from contracts/cli.md. */
+/** Exit codes, as the README documents them. */
 export const exitCodes = {
   ok: 0,
   unexpected: 1,

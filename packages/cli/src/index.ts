@@ -1,5 +1,5 @@
 /**
- * The `zero-trust` command line (contracts/cli.md).
+ * The `zero-trust` command line (documented in this package's README).
  *
  * @packageDocumentation
  */

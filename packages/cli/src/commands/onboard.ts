@@ -27,7 +27,8 @@ edited in place: comments and key order are kept. Prints the changed files; with
 --dry-run, prints them and the diff, and writes nothing. Running it again changes
 nothing.
 
-The request is the scaffolder action's input (contracts/onboarding-request.md):
+The request is the scaffolder action's input; every field is in
+plugins/zero-trust-common/README.md ("The onboarding request"):
   { "service": "ratings", "namespace": "bookinfo",
     "allowedCallers": [ { "workload": "bookinfo/productpage", "methods": ["GET"] } ] }
 

@@ -203,7 +203,7 @@ export function createCatalogAnnotateAction(
       const wanted = wantedAnnotations({
         namespace: request.namespace,
         cluster: request.cluster,
-        // The contract's default selector (contracts/onboarding-request.md).
+        // The onboarding request's default selector (common's README).
         selector: request.selector ?? { app: request.service },
       });
 

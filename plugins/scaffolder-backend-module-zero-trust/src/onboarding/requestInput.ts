@@ -4,7 +4,7 @@ import { z as zod } from 'zod/v3';
 type Z = typeof zod;
 
 /**
- * The onboarding request's fields (contracts/onboarding-request.md) as action inputs. The
+ * The onboarding request's fields (common's README) as action inputs. The
  * schema describes their shape for the template editor; `parseOnboardingRequest` (shared
  * with the CLI and the backend) is what validates them, names included.
  */

@@ -88,7 +88,7 @@ export async function createRouter(
     );
   });
 
-  // The request's own validation (contracts/onboarding-request.md) is common's
+  // The request's own validation (the onboarding request, common's README) is common's
   // parseOnboardingRequest, shared with the CLI and the scaffolder action.
   router.post('/onboarding/preview', async (req, res) => {
     await requirePermission(req, zeroTrustMeshReadPermission);

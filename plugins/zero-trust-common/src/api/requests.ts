@@ -102,7 +102,7 @@ export interface OnboardingRequestRecord {
   /** The record's id (`GET /onboarding/requests/:id`). */
   id: string;
   state: OnboardingRequestState;
-  /** The onboarding request as the template sent it (contracts/onboarding-request.md). */
+  /** The onboarding request as the template sent it (see this package's README, "The onboarding request"). */
   request: OnboardingRequest;
   /** Who asked: the user entity ref the scaffolder task ran for. */
   requestedBy?: string;

@@ -4,7 +4,7 @@ import { parsePrincipal } from './identity';
 import { MeshModel, UnknownReferenceError } from './MeshModel';
 import { resolveReference } from './references';
 
-/** One `check` query (contracts/cli.md). @public */
+/** One `check` query (the CLI's `check`, packages/cli/README.md). @public */
 export interface CheckQuery {
   /** A workload reference, `plaintext`, or `principal:TRUST_DOMAIN/ns/NS/sa/SA`. */
   from: string;

@@ -297,7 +297,7 @@ function parseSelector(c: Checker, value: unknown, path: string) {
 }
 
 /**
- * Validates an onboarding request (contracts/onboarding-request.md) by hand: names,
+ * Validates an onboarding request (this package's README) by hand: names,
  * labels, ports, methods and paths are checked so that nothing a user types can inject
  * YAML, Markdown or a template into the change. Unknown fields are an error.
  *

@@ -42,7 +42,7 @@ export type OnboardingDataplane = 'sidecar' | 'ambient';
 export type OnboardingMtlsMode = 'STRICT' | 'PERMISSIVE';
 
 /**
- * One service joining the mesh (contracts/onboarding-request.md).
+ * One service joining the mesh (this package's README: "The onboarding request").
  *
  * @public
  */

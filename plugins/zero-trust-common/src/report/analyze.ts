@@ -91,7 +91,7 @@ export interface WorkloadView {
   blockedByNetwork: NetworkBlockedCaller[];
 }
 
-/** The `analyze` report (contracts/cli.md). @public */
+/** The `analyze` report (the CLI's `analyze --format json`). @public */
 export interface AnalyzeReport {
   clusters: ClusterSummary[];
   workloads: WorkloadView[];

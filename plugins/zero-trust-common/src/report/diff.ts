@@ -22,7 +22,7 @@ export interface WorkloadDiff {
   callersChanged: CallerChange[];
 }
 
-/** The `diff` report (contracts/cli.md). @public */
+/** The `diff` report (the CLI's `diff --format json`). @public */
 export interface DiffReport {
   workloads: WorkloadDiff[];
   findingsIntroduced: Finding[];

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { OnboardingRequestError } from '@zero-trust/backstage-plugin-zero-trust-common';
 import { GitopsLayout } from './types';
 
-/** Where new files go by default (contracts/onboarding-request.md). @public */
+/** Where new files go by default (the onboarding request's layout, in common's README). @public */
 export const defaultLayout: Required<GitopsLayout> = {
   namespaceFile: 'clusters/{cluster}/namespaces/{namespace}/namespace.yaml',
   serviceDir: 'clusters/{cluster}/namespaces/{namespace}/{service}/',
