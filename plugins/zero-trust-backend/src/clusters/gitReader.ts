@@ -2,6 +2,7 @@ import type { SourcedObject } from '@zero-trust/backstage-plugin-zero-trust-comm
 import { loadManifests } from '@zero-trust/backstage-plugin-zero-trust-node';
 import {
   Git,
+  localRepositoryPath,
   Redactor,
 } from '@zero-trust/backstage-plugin-zero-trust-node/git';
 import fs from 'node:fs/promises';
@@ -26,6 +27,9 @@ export interface GitSnapshot {
 export function gitReader(source: GitSnapshot): SnapshotReader {
   // A remote URL may carry credentials (https://user:token@host/...): never shown.
   const redactor = new Redactor();
+  // A local path is relative to the backend's working directory, as config paths are,
+  // not to the mirror's folder that git clones from.
+  const remote = localRepositoryPath(source.url) ?? source.url;
   let mirror: Git | undefined;
   let last: { sha: string; objects: SourcedObject[] } | undefined;
   const read = async () => {
@@ -34,14 +38,7 @@ export function gitReader(source: GitSnapshot): SnapshotReader {
         const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'zt-gitops-'));
         const git = new Git({ dir, redactor });
         try {
-          await git.run([
-            'clone',
-            '--quiet',
-            '--mirror',
-            '--',
-            source.url,
-            dir,
-          ]);
+          await git.run(['clone', '--quiet', '--mirror', '--', remote, dir]);
         } catch (error) {
           await fs.rm(dir, { recursive: true, force: true });
           throw error;

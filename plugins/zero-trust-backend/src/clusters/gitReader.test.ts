@@ -1,0 +1,69 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { gitReader } from './gitReader';
+
+// Real git: a clone and a checkout take a few seconds on a busy machine.
+jest.setTimeout(60_000);
+
+describe('gitReader', () => {
+  const cwd = process.cwd();
+  let base: string;
+  let repo: string;
+
+  beforeAll(() => {
+    // As in the demo: the backend runs in one folder (work/) and the config names the
+    // repository relative to it (../gitops.git).
+    base = fs.mkdtempSync(path.join(os.tmpdir(), 'zt-git-reader-'));
+    repo = path.join(base, 'gitops.git');
+    fs.mkdirSync(path.join(base, 'work'));
+    fs.mkdirSync(repo);
+    const git = (...args: string[]) =>
+      execFileSync('git', args, { cwd: repo, stdio: 'pipe' });
+    git('init', '--quiet', '--initial-branch=main');
+    fs.mkdirSync(path.join(repo, 'clusters', 'backend'), { recursive: true });
+    fs.writeFileSync(
+      path.join(repo, 'clusters', 'backend', 'namespace.yaml'),
+      'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: bookinfo\n',
+    );
+    git('add', '.');
+    git(
+      '-c',
+      'user.name=Test',
+      '-c',
+      'user.email=test@example.com',
+      'commit',
+      '--quiet',
+      '-m',
+      'seed',
+    );
+  });
+
+  afterAll(() => {
+    process.chdir(cwd);
+    fs.rmSync(base, { recursive: true, force: true });
+  });
+
+  it('reads a repository named by a path relative to the working directory, as the demo config does', async () => {
+    process.chdir(path.join(base, 'work'));
+    const reader = gitReader({
+      url: '../gitops.git',
+      branch: 'main',
+      path: 'clusters/backend',
+    });
+
+    const objects = await reader.read();
+
+    expect(objects).toEqual([
+      {
+        object: {
+          apiVersion: 'v1',
+          kind: 'Namespace',
+          metadata: { name: 'bookinfo' },
+        },
+        file: path.join('clusters', 'backend', 'namespace.yaml'),
+      },
+    ]);
+  });
+});
