@@ -69,9 +69,10 @@ const serverStartTimeout = 5 * 60_000;
 export default defineConfig({
   testDir: path.join(root, 'packages/app/e2e-tests'),
 
-  // The first load of the app compiles and loads a lot; the test sets its own
-  // longer waits where it needs them.
-  timeout: 3 * 60_000,
+  // The whole walk (sign-in, catalog, Security tab, onboarding, merge, convergence),
+  // with the first load compiling a lot: on a busy 2-core machine it took over 3
+  // minutes. The test sets its own waits for each step.
+  timeout: 10 * 60_000,
 
   expect: {
     timeout: 15_000,
