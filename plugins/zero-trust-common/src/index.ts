@@ -88,7 +88,7 @@ export {
 export { diffReports } from './report/diff';
 export type { DiffReport, WorkloadDiff, CallerChange } from './report/diff';
 export { detectFindings } from './findings/detect';
-export type { Finding } from './findings/detect';
+export type { Finding, FindingOptions } from './findings/detect';
 export * from './findings/catalogue';
 export { diffToMarkdown, escapeMarkdown } from './report/markdown';
 export type * from './api/types';

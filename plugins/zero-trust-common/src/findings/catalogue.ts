@@ -60,6 +60,7 @@ export const findingCodes = [
   'ZT020',
   'ZT021',
   'ZT022',
+  'ZT023',
 ] as const;
 
 /** @public */
@@ -242,7 +243,7 @@ export const findingCatalogue: Record<FindingCode, FindingDefinition> = {
     // (kiali/kiali#10076).
     kiali: 'KIA1317',
     remediation:
-      'Deploy a waypoint for the workload and attach the policy to it with targetRefs, or drop the L7 fields. Enforced by ztunnel, such a policy fails safe by turning into a DENY.',
+      'Deploy a waypoint for the workload and attach the policy to it with targetRefs, or drop the L7 fields. ztunnel drops an ALLOW rule with L7 fields (it admits nobody), and in a DENY rule it leaves those fields out, so a rule whose to, from or when entries held only L7 fields never denies anything (handleRule in istiod, ztunnel src/rbac.rs).',
     docs: 'https://istio.io/latest/docs/ambient/usage/l4-policy/',
   },
   ZT016: {
@@ -310,5 +311,15 @@ export const findingCatalogue: Record<FindingCode, FindingDefinition> = {
     remediation:
       "Check this policy by hand: Cilium's and Calico's own policy kinds are not analysed, so a connection shown as allowed may still be dropped by it (or a Kubernetes NetworkPolicy overridden).",
     docs: 'https://kubernetes.io/docs/concepts/services-networking/network-policies/',
+  },
+  ZT023: {
+    code: 'ZT023',
+    title: 'Dry-run policy left in place',
+    severity: 'low',
+    // Logged, not enforced: what it was meant to block still gets through.
+    controls: ['AC-4', 'AU-2'],
+    remediation:
+      'Read the dry-run results (the shadow-rule metrics and RBAC logs of the proxies), then enforce the policy by removing the istio.io/dry-run annotation, or delete it. A rollout left half done protects nothing.',
+    docs: 'https://istio.io/latest/docs/tasks/security/authorization/authz-dry-run/',
   },
 };

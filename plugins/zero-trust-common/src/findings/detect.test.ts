@@ -344,3 +344,43 @@ it('gives every finding its catalogue entry', () => {
     expect(def.controls.length).toBeGreaterThan(0);
   }
 });
+
+// https://istio.io/latest/docs/tasks/security/authorization/authz-dry-run/: a dry-run
+// policy is a step of a rollout; one left in dry-run protects nothing.
+describe('ZT023: a dry-run policy older than the rollout window', () => {
+  const dryRun = (created: string) => ({
+    ...allowFrom('shop', 'api', ['cluster.local/ns/shop/sa/web']),
+    metadata: {
+      name: 'api-next',
+      namespace: 'shop',
+      creationTimestamp: created,
+      annotations: { 'istio.io/dry-run': 'true' },
+    },
+  });
+  const now = Date.parse('2026-06-30T00:00:00Z');
+  const found = (created: string, dryRunMaxAgeDays?: number) =>
+    detectFindings(multiClusterModel({ c1: [...base(), dryRun(created)] }), {
+      now,
+      dryRunMaxAgeDays,
+    }).filter(f => f.code === 'ZT023');
+
+  it.each([
+    ['2026-06-01T00:00:00Z', undefined, 1],
+    ['2026-06-20T00:00:00Z', undefined, 0],
+    ['2026-06-20T00:00:00Z', 7, 1],
+    ['2026-06-29T00:00:00Z', 0, 1],
+  ])('created %s, window %s days → %s finding', (created, days, count) => {
+    expect(found(created, days)).toHaveLength(count);
+  });
+
+  it('says how long and names the policy', () => {
+    expect(found('2026-06-01T00:00:00Z')[0]).toMatchObject({
+      resource: {
+        kind: 'AuthorizationPolicy',
+        namespace: 'shop',
+        name: 'api-next',
+      },
+      message: expect.stringMatching(/dry-run .* for 29 days, more than 14/),
+    });
+  });
+});

@@ -511,8 +511,50 @@ function namespaceFindings(cluster: ClusterModel, out: Finding[]) {
   }
 }
 
+/** How findings that depend on time are read. @public */
+export interface FindingOptions {
+  /** The moment to judge ages against (default: now). */
+  now?: number;
+  /** How long a policy may stay in dry-run before ZT023 (default 14 days). */
+  dryRunMaxAgeDays?: number;
+}
+
+const day = 24 * 60 * 60 * 1000;
+
+/** ZT023: `istio.io/dry-run` policies created longer ago than the rollout window. */
+function dryRunFindings(
+  cluster: ClusterModel,
+  options: FindingOptions,
+  out: Finding[],
+) {
+  const now = options.now ?? Date.now();
+  const maxDays = options.dryRunMaxAgeDays ?? 14;
+  for (const policy of cluster.state.authorizationPolicies) {
+    if (!policy.dryRun || !policy.creationTimestamp) continue;
+    const created = Date.parse(policy.creationTimestamp);
+    if (Number.isNaN(created)) continue;
+    const days = Math.floor((now - created) / day);
+    if (now - created <= maxDays * day) continue;
+    out.push(
+      finding(
+        'ZT023',
+        policyRef(
+          cluster,
+          'AuthorizationPolicy',
+          policy.namespace,
+          policy.name,
+        ),
+        `${policy.namespace}/${policy.name} has been in dry-run (istio.io/dry-run) for ${days} days, more than ${maxDays}: it is logged, not enforced.`,
+      ),
+    );
+  }
+}
+
 /** Every finding in the mesh, in a stable order. @public */
-export function detectFindings(model: MeshModel): Finding[] {
+export function detectFindings(
+  model: MeshModel,
+  options: FindingOptions = {},
+): Finding[] {
   const out: Finding[] = [];
   for (const cluster of model.clusters) {
     for (const problem of cluster.state.problems) {
@@ -532,6 +574,7 @@ export function detectFindings(model: MeshModel): Finding[] {
     policyFindings(cluster, model, out);
     meshConfigFindings(cluster, out);
     namespaceFindings(cluster, out);
+    dryRunFindings(cluster, options, out);
   }
   networkPolicyFindings(model, out);
   return out;
