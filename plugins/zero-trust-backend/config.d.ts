@@ -25,7 +25,12 @@ export interface Config {
         url: string;
         /** Default `main`. */
         branch?: string;
-        /** The folder within the repository holding this cluster's manifests. */
+        /**
+         * The cluster's root within the repository: a folder (a kustomization, a folder of
+         * Argo CD Applications or Flux Kustomizations, plain manifests) or an Argo CD
+         * Application's file; read as its GitOps controller applies it, following the
+         * Applications and Flux Kustomizations whose source is this repository (`url`).
+         */
         path?: string;
       };
       /** Re-read `snapshot` or `git` every this many seconds (git default 30; folder: never). */

@@ -2,6 +2,8 @@
 export interface CliIo {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
+  /** Standard input, for the snapshot path `-` (default: the process's). */
+  stdin?: () => Promise<string>;
 }
 
 export const processIo: CliIo = {

@@ -452,7 +452,7 @@ describe('bad input', () => {
     ],
     [
       ['analyze', 'PATH', '--format', 'xml'],
-      /--format must be one of json, table, not "xml"/,
+      /--format must be one of json, table, sarif, not "xml"/,
     ],
     [['analyze', 'PATH', '--bogus'], /Unknown option '--bogus'/],
     [['check', 'PATH', '--from', 'a/b'], /check needs --from and --to/],

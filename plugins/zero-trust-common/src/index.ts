@@ -24,6 +24,8 @@ export type {
   SourcedObject,
   BuildClusterStateOptions,
 } from './model/buildClusterState';
+export { readMeshSettings, parseGoBool } from './model/meshSettings';
+export type { MeshSettingsResult } from './model/meshSettings';
 export { principalOf, spiffeIdOf, parsePrincipal } from './engine/identity';
 export type { ParsedPrincipal } from './engine/identity';
 export { isGatewayWorkload, meshMembership } from './engine/membership';

@@ -7,15 +7,17 @@ import { oneOf, parseCommandArgs } from '../args';
 import { exitCodes } from '../errors';
 import { CliIo } from '../io';
 import { parseFailOn, reachesThreshold } from '../severity';
-import { loadSnapshots } from '../snapshots';
+import { findingsToSarif, sourceIndex } from '../sarif';
+import { loadSnapshotObjects, snapshotHelp } from '../snapshots';
 import { table } from '../table';
 
 export const analyzeUsage = `Usage:
-  zero-trust analyze PATH... [--cluster NAME=PATH]... [--format json|table] [--fail-on low|medium|high]
+  zero-trust analyze PATH... [--cluster NAME=PATH]... [--format json|table|sarif] [--fail-on low|medium|high] [--repo-url URL]
 
 Each workload's mesh identity, trust domain, effective mTLS and allowed callers, and
 the findings with their fix. Exits 3 when a finding reaches --fail-on.
-`;
+
+${snapshotHelp}`;
 
 function callersText(report: AnalyzeReport['workloads'][number]): string {
   if (!report.allowedCallers.length) return 'nobody';
@@ -67,6 +69,7 @@ export async function runAnalyze(args: string[], io: CliIo): Promise<number> {
     cluster: { type: 'string', multiple: true },
     format: { type: 'string' },
     'fail-on': { type: 'string' },
+    'repo-url': { type: 'string', multiple: true },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
@@ -75,19 +78,31 @@ export async function runAnalyze(args: string[], io: CliIo): Promise<number> {
   }
   const format = oneOf(
     values.format,
-    ['json', 'table'] as const,
+    ['json', 'table', 'sarif'] as const,
     '--format',
     'table',
   );
   const failOn = parseFailOn(values['fail-on']);
-  const report = analyze(
-    new MeshModel(await loadSnapshots(positionals, values.cluster ?? [])),
-  );
-  io.stdout(
-    format === 'json'
-      ? `${JSON.stringify(report, null, 2)}\n`
-      : analyzeTable(report),
-  );
+  const loaded = await loadSnapshotObjects(positionals, values.cluster ?? [], {
+    io,
+    repoUrls: values['repo-url'],
+  });
+  const report = analyze(new MeshModel(loaded.clusters));
+  if (format === 'sarif') {
+    io.stdout(
+      `${JSON.stringify(
+        findingsToSarif(report.findings, sourceIndex(loaded.objects)),
+        null,
+        2,
+      )}\n`,
+    );
+  } else {
+    io.stdout(
+      format === 'json'
+        ? `${JSON.stringify(report, null, 2)}\n`
+        : analyzeTable(report),
+    );
+  }
   return reachesThreshold(report.findings, failOn)
     ? exitCodes.threshold
     : exitCodes.ok;

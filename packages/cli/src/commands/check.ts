@@ -8,18 +8,20 @@ import { oneOf, parseCommandArgs, portNumber } from '../args';
 import { UsageError, exitCodes } from '../errors';
 import { CliIo } from '../io';
 import { readJsonFile } from '../jsonFile';
-import { loadSnapshots } from '../snapshots';
+import { loadSnapshots, snapshotHelp } from '../snapshots';
 
 export const checkUsage = `Usage:
   zero-trust check PATH... --from REF --to WORKLOAD [--port N] [--method M] [--path P] [--host H] [--format json|text]
   zero-trust check PATH... --queries FILE.json [--format json|text]
+  (each also takes [--repo-url URL])
 
 Can this caller reach that workload? REF is a workload (NAMESPACE/NAME or
 CLUSTER/NAMESPACE/NAME), "plaintext", or "principal:TD/ns/NS/sa/SA". --port is the
 workload's target port. Several clusters: --cluster NAME=PATH, repeated.
 Where no workload has the name, a Service of that name stands for the workloads it
 selects: one answer where they agree, else one per workload ("answers" in JSON).
-`;
+
+${snapshotHelp}`;
 
 const queryFields = ['from', 'to', 'port', 'method', 'path', 'host'];
 
@@ -104,6 +106,7 @@ export async function runCheck(args: string[], io: CliIo): Promise<number> {
     host: { type: 'string' },
     queries: { type: 'string' },
     format: { type: 'string' },
+    'repo-url': { type: 'string', multiple: true },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
@@ -141,7 +144,10 @@ export async function runCheck(args: string[], io: CliIo): Promise<number> {
         ),
       ];
   const model = new MeshModel(
-    await loadSnapshots(positionals, values.cluster ?? []),
+    await loadSnapshots(positionals, values.cluster ?? [], {
+      io,
+      repoUrls: values['repo-url'],
+    }),
   );
   const results = queries.map(q => check(model, q));
   if (format === 'json') {

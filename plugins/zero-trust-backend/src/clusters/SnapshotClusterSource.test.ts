@@ -66,6 +66,10 @@ spec:
             namespaces: [monitoring]
 `;
 
+// Each test clones a repository and renders its kustomizations with the real
+// kustomize, several times: a wide timeout for a loaded machine, not a speed check.
+jest.setTimeout(60_000);
+
 describe('SnapshotClusterSource', () => {
   it("reads a GitOps repository's branch as the folder it holds, and follows new commits", async () => {
     const remote = gitopsRemote();
@@ -98,7 +102,19 @@ describe('SnapshotClusterSource', () => {
     await source.reload();
     expect(changes).not.toHaveBeenCalled();
 
+    // A new file reaches the cluster once its kustomization lists it (the branch is
+    // rendered as Argo CD applies it).
     remote.commit('clusters/backend/ratings-monitoring.yaml', policy);
+    remote.commit(
+      'clusters/backend/kustomization.yaml',
+      `${fs.readFileSync(
+        path.join(
+          repoRoot,
+          'examples/gitops/clusters/backend/kustomization.yaml',
+        ),
+        'utf8',
+      )}  - ratings-monitoring.yaml\n`,
+    );
     await source.reload();
     expect(changes).toHaveBeenCalledTimes(1);
     const policies = buildClusterState(

@@ -14,7 +14,11 @@ export interface GitSnapshot {
   /** A git remote: a URL, or a path to a (bare) repository. */
   url: string;
   branch: string;
-  /** The folder within the repository holding the cluster's manifests. */
+  /**
+   * The cluster's root within the repository: a folder (a kustomization, a folder of
+   * Argo CD Applications or Flux Kustomizations, plain manifests) or an Application's
+   * file. It is read as its GitOps controller applies it.
+   */
   path: string;
 }
 
@@ -55,8 +59,14 @@ export function gitReader(source: GitSnapshot): SnapshotReader {
       if (last?.sha === sha) return last.objects;
       const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'zt-gitops-tree-'));
       try {
-        await mirror.extractTree(sha, source.path, dir);
-        const objects = await loadManifests(path.join(dir, source.path));
+        // The whole tree: the cluster's Applications and Flux Kustomizations may name any
+        // folder of the repository, and kustomize overlays reach out of their folder.
+        await mirror.extractTree(sha, '', dir);
+        const objects = await loadManifests(path.join(dir, source.path), {
+          repoRoot: dir,
+          // The configured remote is this repository, whatever origin says.
+          repoUrls: [source.url],
+        });
         // Name files as the repository does, not as the temporary folder.
         for (const o of objects) {
           if (o.file) o.file = path.relative(dir, o.file);

@@ -166,6 +166,27 @@ const networkPolicy: ResourceKind<'NetworkPolicy'> = {
 };
 
 /**
+ * A GitOps controller's object, read from repositories only (the loader follows it, the
+ * mesh settings read istiod's values from it), never listed in a live cluster.
+ */
+const gitops = <K extends string>(
+  group: string,
+  versions: string[],
+  kind: K,
+  plural: string,
+): ResourceKind<K> => ({
+  group,
+  versions,
+  kind,
+  plural,
+  namespaced: true,
+  id: `${plural}.${group}`,
+  custom: true,
+  watched: false,
+  keep: object => (object.spec !== undefined ? { spec: object.spec } : {}),
+});
+
+/**
  * Every kind the suite reads, and only those: never Secrets, and of the ConfigMaps only
  * Istio's mesh config. The live source lists and watches exactly the watched ones,
  * `deploy/rbac.yaml` grants exactly those, and the loader ignores every other kind.
@@ -218,6 +239,27 @@ export const resourceKinds = [
   istio('networking.istio.io', 'DestinationRule', 'destinationrules'),
   networkPolicy,
   istioOperator,
+  // Argo CD: https://argo-cd.readthedocs.io/en/stable/operator-manual/declarative-setup/
+  gitops('argoproj.io', ['v1alpha1'], 'Application', 'applications'),
+  // Flux: https://fluxcd.io/flux/components/
+  gitops(
+    'kustomize.toolkit.fluxcd.io',
+    ['v1', 'v1beta2'],
+    'Kustomization',
+    'kustomizations',
+  ),
+  gitops(
+    'helm.toolkit.fluxcd.io',
+    ['v2', 'v2beta2', 'v2beta1'],
+    'HelmRelease',
+    'helmreleases',
+  ),
+  gitops(
+    'source.toolkit.fluxcd.io',
+    ['v1', 'v1beta2'],
+    'GitRepository',
+    'gitrepositories',
+  ),
 ];
 
 /** The name of a kind in the table: `'Pod'`, `'DestinationRule'`. @public */

@@ -593,9 +593,11 @@ describe('mesh config', () => {
       trustDomainAliases: [],
       rootNamespace: 'istio-system',
       enableAutoMtls: true,
+      outboundTrafficPolicy: 'ALLOW_ANY',
       skipValidateTrustDomain: false,
       caCertificateTrustDomains: [],
       pathNormalization: 'BASE',
+      revisions: ['default'],
     });
     expect(defaultMeshConfig.trustDomain).toBe('cluster.local');
   });
@@ -615,9 +617,11 @@ describe('mesh config', () => {
       trustDomainAliases: ['old.example', 'older.example'],
       rootNamespace: 'mesh-root',
       enableAutoMtls: true,
+      outboundTrafficPolicy: 'ALLOW_ANY',
       skipValidateTrustDomain: false,
       caCertificateTrustDomains: [],
       pathNormalization: 'BASE',
+      revisions: ['default'],
     });
   });
 

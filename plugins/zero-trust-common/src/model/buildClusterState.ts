@@ -1,6 +1,10 @@
-import { parse as parseYaml } from 'yaml';
 import { ResourceKindName, findKind, groupOf, isOwnedPod } from '../kinds';
 import { readNetworkPolicy } from './readNetworkPolicy';
+import {
+  defaultMeshConfig,
+  parseGoBool,
+  readMeshSettings,
+} from './meshSettings';
 import {
   validateAuthorizationPolicySpec,
   validateDestinationRuleSpec,
@@ -15,15 +19,12 @@ import {
   ContainerPort,
   DestinationRuleInfo,
   Labels,
-  MeshConfig,
   MtlsMode,
-  PathNormalization,
   PeerAuthenticationInfo,
   ResourceProblem,
   ServiceInfo,
   WorkloadInfo,
   WorkloadKind,
-  pathNormalizations,
 } from './types';
 
 type Json = Record<string, any>;
@@ -32,26 +33,16 @@ type Json = Record<string, any>;
 export interface SourcedObject {
   object: unknown;
   file?: string;
+  /** The line the object starts at in `file`. */
+  line?: number;
+  /**
+   * The Helm value files an Argo CD Application names (`helm.valueFiles`), as the loader
+   * read them from this repository, by the entry as written.
+   */
+  valueFiles?: Record<string, unknown>;
 }
 
-/** @public */
-export const defaultMeshConfig: MeshConfig = {
-  trustDomain: 'cluster.local',
-  trustDomainAliases: [],
-  rootNamespace: 'istio-system',
-  enableAutoMtls: true,
-  skipValidateTrustDomain: false,
-  caCertificateTrustDomains: [],
-  pathNormalization: 'BASE',
-};
-
-/**
- * Go's strconv.ParseBool, which Istio uses for annotations and istiod's environment:
- * anything else is an error there, read here as false (the default both fall back to).
- */
-export function parseGoBool(value: unknown): boolean {
-  return ['1', 't', 'T', 'TRUE', 'true', 'True'].includes(String(value));
-}
+export { defaultMeshConfig };
 
 function isObject(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -90,60 +81,13 @@ function flatten(objects: SourcedObject[]): SourcedObject[] {
       obj.kind.endsWith('List') &&
       Array.isArray(obj.items)
     ) {
-      for (const child of obj.items) visit({ object: child, file: item.file });
+      for (const child of obj.items) visit({ ...item, object: child });
     } else {
       out.push(item);
     }
   };
   objects.forEach(visit);
   return out;
-}
-
-function parseMeshConfig(
-  data: unknown,
-  report: (message: string) => void,
-): MeshConfig {
-  const text = isObject(data) ? data.mesh : undefined;
-  if (typeof text !== 'string') return defaultMeshConfig;
-  let mesh: unknown;
-  try {
-    mesh = parseYaml(text);
-  } catch (e) {
-    report(`data.mesh is not valid YAML: ${(e as Error).message}`);
-    return defaultMeshConfig;
-  }
-  if (!isObject(mesh)) return defaultMeshConfig;
-  const aliases = mesh.trustDomainAliases;
-  return {
-    trustDomain:
-      typeof mesh.trustDomain === 'string' && mesh.trustDomain
-        ? mesh.trustDomain
-        : defaultMeshConfig.trustDomain,
-    trustDomainAliases: Array.isArray(aliases) ? aliases.map(String) : [],
-    rootNamespace:
-      typeof mesh.rootNamespace === 'string' && mesh.rootNamespace
-        ? mesh.rootNamespace
-        : defaultMeshConfig.rootNamespace,
-    enableAutoMtls: mesh.enableAutoMtls !== false,
-    skipValidateTrustDomain: false,
-    caCertificateTrustDomains: (Array.isArray(mesh.caCertificates)
-      ? mesh.caCertificates
-      : []
-    ).flatMap((c: unknown) =>
-      isObject(c) && Array.isArray(c.trustDomains)
-        ? c.trustDomains.map(String)
-        : [],
-    ),
-    pathNormalization: pathNormalizationOf(mesh.pathNormalization),
-  };
-}
-
-/** meshConfig.pathNormalization.normalization; DEFAULT and absent mean BASE. */
-function pathNormalizationOf(setting: unknown): PathNormalization {
-  const value = isObject(setting) ? setting.normalization : undefined;
-  return pathNormalizations.includes(value as PathNormalization)
-    ? (value as PathNormalization)
-    : 'BASE';
 }
 
 function containerPorts(podSpec: Json): ContainerPort[] {
@@ -357,7 +301,6 @@ export function buildClusterState(
     state.problems.push(p);
   };
 
-  let pilotEnv: Labels | undefined;
   const validated = (obj: Json, file: string | undefined, errors: string[]) => {
     if (errors.length) problem(obj, file, errors.join('; '));
     return errors.length === 0;
@@ -385,9 +328,8 @@ export function buildClusterState(
     Pod: obj => {
       if (!isOwnedPod(obj)) workload('Pod')(obj);
     },
-    ConfigMap: (obj, file) => {
-      state.mesh = parseMeshConfig(obj.data, m => problem(obj, file, m));
-    },
+    // Mesh settings are read from every source at once, below.
+    ConfigMap: () => undefined,
     Deployment: workload('Deployment'),
     StatefulSet: workload('StatefulSet'),
     DaemonSet: workload('DaemonSet'),
@@ -407,12 +349,19 @@ export function buildClusterState(
         state.destinationRules.push(toDestinationRule(obj));
       }
     },
-    IstioOperator: obj => {
-      pilotEnv ??= stringMap(obj.spec?.values?.pilot?.env);
-    },
+    IstioOperator: () => undefined,
+    // The loader follows these, and readMeshSettings reads istiod's values from them.
+    Application: () => undefined,
+    Kustomization: () => undefined,
+    HelmRelease: () => undefined,
+    GitRepository: () => undefined,
   };
 
-  for (const { object, file } of flatten(objects)) {
+  const flat = flatten(objects);
+  const settings = readMeshSettings(flat);
+  state.mesh = settings.mesh;
+  for (const p of settings.problems) problem(p.object, p.file, p.message);
+  for (const { object, file } of flat) {
     if (!isObject(object) || typeof object.kind !== 'string') continue;
     const obj = object;
     if (!isObject(obj.metadata) || typeof obj.metadata.name !== 'string') {
@@ -443,15 +392,6 @@ export function buildClusterState(
       continue;
     }
     readers[kind.kind](obj, file);
-  }
-  if (pilotEnv) {
-    // istiod's environment (pilot/pkg/features/security.go: SkipValidateTrustDomain).
-    state.mesh = {
-      ...state.mesh,
-      skipValidateTrustDomain: parseGoBool(
-        pilotEnv.PILOT_SKIP_VALIDATE_TRUST_DOMAIN,
-      ),
-    };
   }
   if (options.trustDomain) {
     state.mesh = { ...state.mesh, trustDomain: options.trustDomain };

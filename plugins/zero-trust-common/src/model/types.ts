@@ -31,7 +31,7 @@ export const pathNormalizations: PathNormalization[] = [
   'DECODE_AND_MERGE_SLASHES',
 ];
 
-/** Mesh-wide settings from the `istio` ConfigMap's `data.mesh`. @public */
+/** Mesh-wide settings (model/meshSettings.ts reads them). @public */
 export interface MeshConfig {
   trustDomain: string;
   trustDomainAliases: string[];
@@ -50,6 +50,13 @@ export interface MeshConfig {
   caCertificateTrustDomains: string[];
   /** `pathNormalization.normalization` (default BASE): how proxies rewrite request paths. */
   pathNormalization: PathNormalization;
+  /** `outboundTrafficPolicy.mode` (default ALLOW_ANY). */
+  outboundTrafficPolicy: 'ALLOW_ANY' | 'REGISTRY_ONLY';
+  /**
+   * The control plane revisions taken as installed: `default`, the revision and revision
+   * tags the mesh settings name, and every revision an `istio.io/rev` label names.
+   */
+  revisions: string[];
 }
 
 /** @public */

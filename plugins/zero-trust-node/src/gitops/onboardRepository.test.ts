@@ -12,6 +12,10 @@ import { onboardRepository } from './onboardRepository';
 
 const examples = path.resolve(__dirname, '../../../../examples/gitops');
 
+// The example repository's clusters are rendered with the real kustomize, before and
+// after each change: a wide timeout for a loaded machine, not a speed check.
+jest.setTimeout(60_000);
+
 async function copyExamples(subfolder = ''): Promise<string> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'onboard-repo-'));
   await fs.cp(path.join(examples, subfolder), dir, { recursive: true });

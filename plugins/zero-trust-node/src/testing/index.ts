@@ -30,3 +30,10 @@ export {
   checkRequest as checkGithubRequest,
   checkResponse as checkGithubResponse,
 } from './githubOpenApi';
+export {
+  argoAppOfApps,
+  argoRepoUrl,
+  createGitRepository,
+  fluxMonorepo,
+  fluxRepoUrl,
+} from './gitopsRepositories';
