@@ -21,6 +21,9 @@ export const defaultMeshConfig: MeshConfig = {
   revisions: ['default'],
 };
 
+const isObject = (value: unknown): value is Json =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
 /** meshConfig.pathNormalization.normalization; DEFAULT and absent mean BASE. */
 function pathNormalizationOf(setting: unknown): PathNormalization {
   const value = isObject(setting) ? setting.normalization : undefined;
@@ -28,9 +31,6 @@ function pathNormalizationOf(setting: unknown): PathNormalization {
     ? (value as PathNormalization)
     : 'BASE';
 }
-
-const isObject = (value: unknown): value is Json =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** The kinds table's name for an object (`ConfigMap`, `HelmRelease`...). */
 const kindOf = (o: unknown) =>
