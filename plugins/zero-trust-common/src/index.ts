@@ -79,6 +79,7 @@ export {
 export type {
   AnalyzeReport,
   ClusterSummary,
+  DryRunView,
   WorkloadView,
   WorkloadMtls,
 } from './report/analyze';

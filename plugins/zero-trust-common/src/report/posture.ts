@@ -2,6 +2,7 @@ import type { Finding } from '../findings/detect';
 import { WorkloadInfo } from '../model/types';
 import { MeshMode, meshMembership } from '../engine/membership';
 import { ClusterModel, MeshModel } from '../engine/MeshModel';
+import { hasNetworkDefaultDeny } from '../engine/networkPolicy';
 import {
   EffectiveMtlsMode,
   effectiveMtls,
@@ -30,6 +31,11 @@ export interface NamespacePosture {
   mtls: EffectiveMtlsMode;
   /** Whether an allow-nothing AuthorizationPolicy covers the whole namespace. */
   defaultDeny: boolean;
+  /**
+   * Whether a NetworkPolicy selecting every pod admits no ingress (Kubernetes'
+   * "default deny all ingress traffic"): a second layer under Istio's.
+   */
+  networkDefaultDeny: boolean;
   /** How many workloads run in the namespace. */
   workloads: number;
   /** How many findings concern the namespace or its resources. */
@@ -101,6 +107,7 @@ function clusterPostures(
       ...(membership.revision ? { revision: membership.revision } : {}),
       mtls: mtls.mode,
       defaultDeny: cluster.hasDefaultDeny(namespace),
+      networkDefaultDeny: hasNetworkDefaultDeny(cluster, namespace),
       workloads: cluster.workloadsByNamespace.get(namespace)?.length ?? 0,
       findings: findingCounts.get(namespace) ?? 0,
     };
