@@ -31,6 +31,7 @@ import {
   meshApp,
   meshConfigMap,
   namespace,
+  networkPolicy,
   peerAuthentication,
   deployment,
   service,
@@ -45,6 +46,7 @@ export {
   meshApp,
   meshConfigMap,
   namespace,
+  networkPolicy,
   peerAuthentication,
 };
 export type { K8sObject };
@@ -194,6 +196,44 @@ export function bookinfoManifests(): Record<string, K8sObject[]> {
       }),
     ],
   };
+}
+
+/** An AuthorizationPolicy marked `istio.io/dry-run`: its proxy logs it, does not enforce it. */
+export function dryRunPolicy(
+  ns: string,
+  name: string,
+  spec: K8sObject,
+): K8sObject {
+  const policy = authorizationPolicy(ns, name, spec);
+  return {
+    ...policy,
+    metadata: {
+      ...policy.metadata,
+      annotations: { 'istio.io/dry-run': 'true' },
+    },
+  };
+}
+
+/**
+ * A NetworkPolicy on bookinfo's reviews, a second layer under its AuthorizationPolicies:
+ * admitting productpage's pods keeps the path Istio allows; admitting nothing breaks it.
+ */
+export function reviewsNetworkPolicy(
+  admit: 'productpage' | 'nothing',
+): K8sObject {
+  return networkPolicy('bookinfo', 'reviews-ingress', {
+    podSelector: { matchLabels: { app: 'reviews' } },
+    policyTypes: ['Ingress'],
+    ...(admit === 'productpage'
+      ? {
+          ingress: [
+            {
+              from: [{ podSelector: { matchLabels: { app: 'productpage' } } }],
+            },
+          ],
+        }
+      : {}),
+  });
 }
 
 /** The engine's model of `bookinfoManifests()`, optionally with extra objects per cluster. */

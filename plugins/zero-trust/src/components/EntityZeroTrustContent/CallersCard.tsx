@@ -3,7 +3,10 @@ import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import ToggleButton from '@material-ui/lab/ToggleButton';
 import ToggleButtonGroup from '@material-ui/lab/ToggleButtonGroup';
-import type { SecurityWorkload } from '@zero-trust/backstage-plugin-zero-trust-common';
+import type {
+  NetworkBlockedCaller,
+  SecurityWorkload,
+} from '@zero-trust/backstage-plugin-zero-trust-common';
 import { lazy, Suspense, useState } from 'react';
 import { Progress } from '@backstage/core-components';
 import { CallersTable } from './CallersTable';
@@ -13,11 +16,22 @@ const CallersGraph = lazy(() =>
   import('./CallersGraph').then(m => ({ default: m.CallersGraph })),
 );
 
+/** A caller Istio allows and a NetworkPolicy drops on every port it may reach. */
+function blockedText(b: NetworkBlockedCaller): string {
+  const ports = b.ports.length ? ` (port ${b.ports.join(', ')})` : '';
+  return `${b.label}${ports}: blocked by network policy ${b.policies.join(
+    ', ',
+  )}`;
+}
+
 const useStyles = makeStyles(theme => ({
   denyExceptions: { marginTop: theme.spacing(2) },
 }));
 
-/** Who may call the workload, as a table or as an inbound graph, and the DENY carve-outs. */
+/**
+ * Who may call the workload, as a table or as an inbound graph, the DENY carve-outs, and
+ * the callers Istio allows that a NetworkPolicy drops (a broken path).
+ */
 export function CallersCard(props: { workload: SecurityWorkload }) {
   const { workload } = props;
   const [view, setView] = useState<'table' | 'graph'>('table');
@@ -66,6 +80,18 @@ export function CallersCard(props: { workload: SecurityWorkload }) {
           {workload.denyExceptions.map(d => (
             <Typography variant="body2" key={`${d.policy}#${d.rule}`}>
               {d.description}: denied by <code>{d.policy}</code> rules[{d.rule}]
+            </Typography>
+          ))}
+        </div>
+      )}
+      {workload.blockedByNetwork.length > 0 && (
+        <div className={classes.denyExceptions}>
+          <Typography variant="subtitle2">
+            {`Allowed by Istio, blocked by a NetworkPolicy (${workload.blockedByNetwork.length})`}
+          </Typography>
+          {workload.blockedByNetwork.map(b => (
+            <Typography variant="body2" key={b.label}>
+              {blockedText(b)}
             </Typography>
           ))}
         </div>

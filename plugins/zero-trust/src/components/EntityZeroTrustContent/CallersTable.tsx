@@ -2,6 +2,7 @@ import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import Chip from '@material-ui/core/Chip';
 import Typography from '@material-ui/core/Typography';
 import type { ResolvedCaller } from '@zero-trust/backstage-plugin-zero-trust-common';
+import { useMemo } from 'react';
 import { CompactColumn, CompactTable } from '../shared';
 
 /** The raw identity or group behind a caller, for under its entity links. */
@@ -27,7 +28,24 @@ function narrowingText(c: ResolvedCaller): string {
   return parts.length ? parts.join('; ') : 'any request';
 }
 
-const columns: CompactColumn<ResolvedCaller>[] = [
+/**
+ * The Kubernetes NetworkPolicy layer under Istio's on the ports the caller may reach.
+ * Callers a NetworkPolicy drops on every port are not here: the card lists them apart.
+ */
+export function networkText(c: ResolvedCaller): string {
+  if (!c.network) return 'no NetworkPolicy isolates either end';
+  const by = `network policy ${c.network.policies.join(', ')}`;
+  return c.network.decision === 'ALLOW'
+    ? `allowed by ${by}`
+    : `allowed only in some cases by ${by}`;
+}
+
+const networkColumn: CompactColumn<ResolvedCaller> = {
+  title: 'Network',
+  render: c => networkText(c),
+};
+
+const istioColumns: CompactColumn<ResolvedCaller>[] = [
   {
     title: 'Caller',
     render: c =>
@@ -98,11 +116,20 @@ const matches = (c: ResolvedCaller, term: string) =>
 
 /** Who may call the workload, each resolved to its catalog entity where one claims it. */
 export function CallersTable(props: { callers: ResolvedCaller[] }) {
+  const { callers } = props;
+  // The network column only where some NetworkPolicy isolates this workload or a caller.
+  const columns = useMemo(
+    () =>
+      callers.some(c => c.network)
+        ? [...istioColumns, networkColumn]
+        : istioColumns,
+    [callers],
+  );
   return (
     <CompactTable
       aria-label="allowed callers"
       columns={columns}
-      rows={props.callers}
+      rows={callers}
       pageSize={20}
       matches={matches}
     />

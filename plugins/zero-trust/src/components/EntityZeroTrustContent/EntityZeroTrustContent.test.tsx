@@ -7,9 +7,11 @@ import { setupServer } from 'msw/node';
 import {
   bookinfoModel,
   destinationRule,
+  dryRunPolicy,
   entitySecurity,
   EntitySecurityOptions,
   peerAuthentication,
+  reviewsNetworkPolicy,
 } from '../../__fixtures__/security';
 import { largeEntitySecurity } from '../../__fixtures__/large';
 import {
@@ -19,6 +21,11 @@ import {
   RenderOptions,
 } from '../../__testUtils__/testApp';
 import { EntityZeroTrustContent } from './EntityZeroTrustContent';
+
+// Per-file timeout: 'pages and searches a long caller list' renders 500 callers in
+// jsdom and types into their filter, which took over 30 s on a heavily loaded machine.
+// The tests wait for what they assert (findBy, waitFor), never for a time.
+jest.setTimeout(120_000);
 
 const server = setupServer();
 registerMswTestHooks(server);
@@ -249,6 +256,118 @@ describe('EntityZeroTrustContent', () => {
     expect(
       screen.getByText(/come from its Gateway resources/),
     ).toBeInTheDocument();
+  });
+
+  it('shows no dry-run card and no network layer where there is none', async () => {
+    serve(security('reviews', ['backend/bookinfo/reviews']));
+    await renderTab('reviews');
+
+    expect(await screen.findByText('Allowed callers (1)')).toBeInTheDocument();
+    expect(screen.queryByText(/Dry-run policies/)).not.toBeInTheDocument();
+    expect(
+      screen.queryByRole('columnheader', { name: 'Network' }),
+    ).not.toBeInTheDocument();
+    expect(screen.queryByText(/network policy/)).not.toBeInTheDocument();
+  });
+
+  it('shows dry-run policies apart, with the callers they would deny if enforced', async () => {
+    const model = bookinfoModel({
+      backend: [
+        dryRunPolicy('bookinfo', 'reviews-deny-productpage', {
+          selector: { matchLabels: { app: 'reviews' } },
+          action: 'DENY',
+          rules: [
+            {
+              from: [
+                {
+                  source: {
+                    principals: [
+                      'cluster.local/ns/bookinfo/sa/bookinfo-productpage',
+                    ],
+                  },
+                },
+              ],
+            },
+          ],
+        }),
+      ],
+    });
+    serve(security('reviews', ['backend/bookinfo/reviews'], { model }));
+    await renderTab('reviews');
+
+    const card = (await screen.findByText('Dry-run policies (1)')).closest(
+      '[class*="MuiCard-root"]',
+    ) as HTMLElement;
+    expect(
+      within(card).getByText('bookinfo/reviews-deny-productpage'),
+    ).toBeInTheDocument();
+    expect(
+      within(card).getByText(
+        'would deny 1 caller: backend/bookinfo/productpage',
+      ),
+    ).toBeInTheDocument();
+    expect(within(card).queryByText(/would allow/)).not.toBeInTheDocument();
+    // Not enforced: productpage is still an allowed caller.
+    expect(screen.getByText('Allowed callers (1)')).toBeInTheDocument();
+    expect(
+      screen.getByRole('link', { name: /productpage/ }),
+    ).toBeInTheDocument();
+  });
+
+  it('says when a dry-run policy would change no caller', async () => {
+    const model = bookinfoModel({
+      backend: [
+        dryRunPolicy('bookinfo', 'reviews-deny-legacy', {
+          selector: { matchLabels: { app: 'reviews' } },
+          action: 'DENY',
+          rules: [{ from: [{ source: { namespaces: ['legacy'] } }] }],
+        }),
+      ],
+    });
+    serve(security('reviews', ['backend/bookinfo/reviews'], { model }));
+    await renderTab('reviews');
+
+    expect(await screen.findByText('Dry-run policies (1)')).toBeInTheDocument();
+    expect(screen.getByText('would deny no caller')).toBeInTheDocument();
+  });
+
+  it('shows the NetworkPolicy layer of each caller', async () => {
+    const model = bookinfoModel({
+      backend: [reviewsNetworkPolicy('productpage')],
+    });
+    serve(security('reviews', ['backend/bookinfo/reviews'], { model }));
+    await renderTab('reviews');
+
+    const link = await screen.findByRole('link', { name: /productpage/ });
+    expect(
+      screen.getByRole('columnheader', { name: 'Network' }),
+    ).toBeInTheDocument();
+    expect(
+      within(link.closest('tr')!).getByText(
+        'allowed by network policy bookinfo/reviews-ingress',
+      ),
+    ).toBeInTheDocument();
+    expect(
+      screen.queryByText(/blocked by network policy/),
+    ).not.toBeInTheDocument();
+  });
+
+  it('shows a caller Istio allows and a NetworkPolicy blocks apart, not as allowed', async () => {
+    const model = bookinfoModel({
+      backend: [reviewsNetworkPolicy('nothing')],
+    });
+    serve(security('reviews', ['backend/bookinfo/reviews'], { model }));
+    await renderTab('reviews');
+
+    expect(await screen.findByText('Allowed callers (0)')).toBeInTheDocument();
+    expect(
+      screen.getByText('Allowed by Istio, blocked by a NetworkPolicy (1)'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(
+        /: blocked by network policy bookinfo\/reviews-ingress$/,
+      ),
+    ).toHaveTextContent(/productpage/);
   });
 
   it('offers to onboard a workload outside the mesh, with the template form filled in', async () => {

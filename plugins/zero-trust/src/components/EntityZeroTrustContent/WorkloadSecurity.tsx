@@ -10,6 +10,7 @@ import {
   workloadFindings,
 } from '../shared';
 import { CallersCard } from './CallersCard';
+import { DryRunCard } from './DryRunCard';
 import { ExposureBanners } from './ExposureBanners';
 import { IdentityCard } from './IdentityCard';
 import { MtlsCard } from './MtlsCard';
@@ -29,7 +30,7 @@ const useStyles = makeStyles(theme => ({
   wide: { gridColumn: '1 / -1' },
 }));
 
-/** Everything about one workload: warnings, identity, mTLS, callers, findings. */
+/** Everything about one workload: warnings, identity, mTLS, dry-run policies, callers, findings. */
 export function WorkloadSecurity(props: {
   workload: SecurityWorkload;
   /** Namespace findings of its cluster that concern the entity's workloads. */
@@ -48,6 +49,11 @@ export function WorkloadSecurity(props: {
       <div className={classes.cards}>
         <IdentityCard workload={workload} />
         <MtlsCard workload={workload} conflicts={conflicts} />
+        {workload.dryRun && (
+          <div className={classes.wide}>
+            <DryRunCard dryRun={workload.dryRun} />
+          </div>
+        )}
         <div className={classes.wide}>
           <CallersCard workload={workload} />
         </div>

@@ -3,7 +3,11 @@ import Typography from '@material-ui/core/Typography';
 import type { NamespacePosture } from '@zero-trust/backstage-plugin-zero-trust-common';
 import { useMemo } from 'react';
 import { MeshModeStatus, MtlsStatus } from '../shared';
-import { StatusError, StatusOK } from '@backstage/core-components';
+import {
+  StatusError,
+  StatusOK,
+  StatusWarning,
+} from '@backstage/core-components';
 
 type Row = NamespacePosture & { id: string };
 
@@ -26,11 +30,22 @@ const columns: TableColumn<Row>[] = [
     render: n =>
       n.defaultDeny ? <StatusOK>Yes</StatusOK> : <StatusError>No</StatusError>,
   },
+  {
+    // The second layer under Istio's: a missing one is defense in depth lost, not a hole.
+    title: 'NetworkPolicy default-deny',
+    field: 'networkDefaultDeny',
+    render: n =>
+      n.networkDefaultDeny ? (
+        <StatusOK>Yes</StatusOK>
+      ) : (
+        <StatusWarning>No</StatusWarning>
+      ),
+  },
   { title: 'Workloads', field: 'workloads', type: 'numeric' },
   { title: 'Findings', field: 'findings', type: 'numeric' },
 ];
 
-/** Mesh posture per namespace: injection, namespace-level mTLS, default-deny. */
+/** Mesh posture per namespace: injection, namespace-level mTLS, Istio's and NetworkPolicy default-deny. */
 export function NamespacesTable(props: { namespaces: NamespacePosture[] }) {
   const rows = useMemo(
     () =>

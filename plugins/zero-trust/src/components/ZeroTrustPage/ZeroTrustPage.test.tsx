@@ -11,6 +11,7 @@ import {
   bookinfoModel,
   clusterInfos,
   namespacePostures,
+  networkPolicy,
 } from '../../__fixtures__/security';
 import { baseUrl, renderWithZeroTrust } from '../../__testUtils__/testApp';
 import { ZeroTrustPage } from './ZeroTrustPage';
@@ -136,22 +137,71 @@ describe('ZeroTrustPage', () => {
     expect(within(banner).queryByText(/cluster backend/)).toBeNull();
   });
 
+  /** The namespaces table's cell of `ns` under the column titled `title`. */
+  async function namespaceCell(ns: string, title: string) {
+    const table = (await screen.findByText(/^Namespaces \(/)).closest(
+      '[class*="MuiPaper"]',
+    ) as HTMLElement;
+    const titles = within(table)
+      .getAllByRole('columnheader')
+      .map(h => h.textContent);
+    const row = within(table).getByText(ns, { selector: 'td' }).closest('tr')!;
+    return within(row).getAllByRole('cell')[titles.indexOf(title)];
+  }
+
   it('shows each namespace’s injection, mTLS and default-deny', async () => {
     serveMesh();
     await renderWithZeroTrust(<ZeroTrustPage />);
 
-    const table = (await screen.findByText(/^Namespaces \(/)).closest(
-      '[class*="MuiPaper"]',
-    ) as HTMLElement;
-    const row = (ns: string) =>
-      within(table).getByText(ns, { selector: 'td' }).closest('tr')!;
-    expect(within(row('bookinfo')).getByText('Sidecar')).toBeInTheDocument();
-    expect(within(row('bookinfo')).getByText('Yes')).toBeInTheDocument();
-    expect(within(row('identity')).getByText('PERMISSIVE')).toBeInTheDocument();
-    expect(within(row('identity')).getByText('No')).toBeInTheDocument();
     expect(
-      within(row('inventory')).getByText('Outside the mesh'),
+      within(await namespaceCell('bookinfo', 'Injection')).getByText('Sidecar'),
     ).toBeInTheDocument();
+    expect(await namespaceCell('bookinfo', 'Default deny')).toHaveTextContent(
+      'Yes',
+    );
+    expect(
+      within(await namespaceCell('identity', 'mTLS')).getByText('PERMISSIVE'),
+    ).toBeInTheDocument();
+    expect(await namespaceCell('identity', 'Default deny')).toHaveTextContent(
+      'No',
+    );
+    expect(
+      within(await namespaceCell('inventory', 'Injection')).getByText(
+        'Outside the mesh',
+      ),
+    ).toBeInTheDocument();
+    // The fixture mesh has no NetworkPolicy at all.
+    for (const ns of ['bookinfo', 'identity', 'inventory']) {
+      expect(
+        await namespaceCell(ns, 'NetworkPolicy default-deny'),
+      ).toHaveTextContent('No');
+    }
+  });
+
+  it('says which namespaces have a NetworkPolicy default-deny', async () => {
+    serveMesh();
+    const withNetworkPolicy = bookinfoModel({
+      backend: [
+        // https://kubernetes.io/docs/concepts/services-networking/network-policies/#default-deny-all-ingress-traffic
+        networkPolicy('bookinfo', 'default-deny-ingress', {
+          podSelector: {},
+          policyTypes: ['Ingress'],
+        }),
+      ],
+    });
+    server.use(
+      http.get(`${baseUrl}/namespaces`, () =>
+        HttpResponse.json({ items: namespacePostures(withNetworkPolicy) }),
+      ),
+    );
+    await renderWithZeroTrust(<ZeroTrustPage />);
+
+    expect(
+      await namespaceCell('bookinfo', 'NetworkPolicy default-deny'),
+    ).toHaveTextContent('Yes');
+    expect(
+      await namespaceCell('identity', 'NetworkPolicy default-deny'),
+    ).toHaveTextContent('No');
   });
 
   it('filters findings by severity, cluster and namespace through the backend, and by code here', async () => {
