@@ -4,6 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 
+// Spawns the real `zero-trust` bin (a Node process each): slow on a busy machine.
+jest.setTimeout(60_000);
+
 const run = promisify(execFile);
 const bin = path.resolve(__dirname, '../bin/zero-trust');
 const backend = path.resolve(__dirname, '../../../examples/clusters/backend');

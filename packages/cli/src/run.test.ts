@@ -5,6 +5,9 @@ import { stringify } from 'yaml';
 import { loadManifests } from '@zero-trust/backstage-plugin-zero-trust-node';
 import { run } from './run';
 
+// Loads real snapshots and runs whole commands: slow on a busy machine.
+jest.setTimeout(60_000);
+
 const repoRoot = path.resolve(__dirname, '../../..');
 const backend = path.join(repoRoot, 'examples/clusters/backend');
 const edge = path.join(repoRoot, 'examples/clusters/edge');

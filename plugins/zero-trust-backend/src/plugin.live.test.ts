@@ -29,6 +29,9 @@ import {
 import { eventually } from './__testUtils__/eventually';
 import { zeroTrustPlugin } from './plugin';
 
+// A real backend against the test API server over HTTP, with faults: slow on a busy machine.
+jest.setTimeout(60_000);
+
 const asUser = { Authorization: mockCredentials.user.header() };
 
 async function clusterServer(name: string): Promise<TestApiServer> {

@@ -25,6 +25,9 @@ import {
   recordInput,
 } from './requests/__testUtils__/inventory';
 
+// Starts a real backend with its database: slow on a busy machine.
+jest.setTimeout(60_000);
+
 const admin = 'user:default/platform-admin';
 const alice = 'user:default/alice';
 const bob = 'user:default/bob';

@@ -19,6 +19,9 @@ import {
 } from './__fixtures__/catalog';
 import { zeroTrustPlugin } from './plugin';
 
+// Starts a real backend (HTTP, SQLite, the plugin's sources): slow on a busy machine.
+jest.setTimeout(60_000);
+
 const demoClusters = {
   zeroTrust: {
     clusters: [

@@ -7,6 +7,9 @@ import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { repoRoot } from './__fixtures__/catalog';
 
+// Reads and parses deploy/rbac.yaml and the kinds table; slow to start on a busy machine.
+jest.setTimeout(30_000);
+
 interface Rule {
   apiGroups: string[];
   resources: string[];

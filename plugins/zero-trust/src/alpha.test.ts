@@ -12,6 +12,9 @@ import plugin from './alpha';
 import { isZeroTrustAvailable } from './conditions';
 import { rootRouteRef, selectedTemplateRouteRef } from './routes';
 
+// Builds every extension of the new frontend system: slow to import on a busy machine.
+jest.setTimeout(30_000);
+
 /**
  * What an extension gives the app, by data ref: its factory run as the app would run
  * it, with no configuration. (`createExtensionTester` from

@@ -11,6 +11,9 @@ import { loadClusterSnapshot } from '@zero-trust/backstage-plugin-zero-trust-nod
 import { run } from '../run';
 import { jsonErrorOffset } from '../jsonFile';
 
+// Writes into copies of the demo GitOps repository and reads them back: slow on a busy machine.
+jest.setTimeout(60_000);
+
 const repoRoot = path.resolve(__dirname, '../../../..');
 const examples = path.join(repoRoot, 'examples/gitops');
 const bin = path.join(repoRoot, 'packages/cli/bin/zero-trust');

@@ -8,6 +8,9 @@ import {
   catalogEntities,
 } from '../__testUtils__/componentRepository';
 
+// Runs the action end to end over a real checkout: slow on a busy machine.
+jest.setTimeout(60_000);
+
 const demoEntities = path.resolve(
   __dirname,
   '../../../../examples/entities.yaml',

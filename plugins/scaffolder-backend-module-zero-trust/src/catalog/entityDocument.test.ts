@@ -6,6 +6,9 @@ import {
   findEntityDocument,
 } from './entityDocument';
 
+// Edits real YAML documents; slow on a busy machine.
+jest.setTimeout(30_000);
+
 const inventory = {
   kind: 'Component',
   namespace: 'default',

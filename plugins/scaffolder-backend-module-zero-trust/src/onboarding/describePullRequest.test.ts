@@ -12,6 +12,9 @@ import {
   describePullRequest,
 } from './describePullRequest';
 
+// Builds descriptions for very large changes to check GitHub's size limit: CPU-bound, slow on a busy machine.
+jest.setTimeout(60_000);
+
 async function inventoryOnboarding(mtlsMode: 'STRICT' | 'PERMISSIVE') {
   const root = await temporaryFolder();
   await fs.cp(examplesGitops, root, { recursive: true });

@@ -11,6 +11,9 @@ import { analyze } from '../report/analyze';
 import { check } from './check';
 import { MeshModel } from './MeshModel';
 
+// Thousands of decisions through the engine and the naive evaluator: CPU-bound, slow on a busy machine.
+jest.setTimeout(120_000);
+
 /*
  * A differential test: the engine (indexes, compiled matchers, caches) against the
  * benchmark's naive evaluator (bench/naiveEvaluator.ts), which interprets the same

@@ -6,6 +6,9 @@ import { allowedCallers } from './callers';
 import { check } from './check';
 import { MeshModel } from './MeshModel';
 
+// Property tests over generated meshes: CPU-bound, slow on a busy machine.
+jest.setTimeout(60_000);
+
 /*
  * Property tests of the NetworkPolicy layer over random small meshes: it only takes
  * access away, the allowed-callers list agrees with `check` with it, and the bench's

@@ -5,6 +5,9 @@ import { AllowedCaller, allowedCallers } from './callers';
 import { stringMatches } from './match';
 import { MeshModel, WorkloadModel } from './MeshModel';
 
+// Property tests over generated meshes: CPU-bound, slow on a busy machine.
+jest.setTimeout(60_000);
+
 /*
  * Property tests over random small meshes: the allowed-callers list agrees with
  * `check`, and adding a DENY policy never lets anything new through.

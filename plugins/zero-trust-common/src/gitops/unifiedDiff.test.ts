@@ -5,6 +5,9 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { unifiedDiff } from './unifiedDiff';
 
+// A property test applying many generated patches: CPU-bound, slow on a busy machine.
+jest.setTimeout(60_000);
+
 const run = promisify(execFile);
 
 /** Applies the diff with the real `patch` and returns the file it produced. */

@@ -4,6 +4,9 @@ import { escapeMarkdown } from '../report/markdown';
 import { OnboardingRequestError } from './OnboardingRequestError';
 import { parseOnboardingRequest } from './parseOnboardingRequest';
 
+// Includes a property test over generated requests: CPU-bound.
+jest.setTimeout(30_000);
+
 const valid = {
   service: 'ratings',
   namespace: 'bookinfo',

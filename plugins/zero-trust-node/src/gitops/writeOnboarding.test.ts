@@ -19,6 +19,9 @@ import { loadClusterSnapshot, loadManifests } from '../loadManifests';
 import { GitopsConflictError } from './GitopsConflictError';
 import { writeOnboarding } from './writeOnboarding';
 
+// Real files on disk and kustomize builds: slow on a busy machine.
+jest.setTimeout(60_000);
+
 const run = promisify(execFile);
 const examples = path.resolve(__dirname, '../../../../examples/gitops');
 const backendDir = 'clusters/backend';

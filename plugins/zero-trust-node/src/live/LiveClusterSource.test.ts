@@ -13,6 +13,9 @@ import { LiveClusterSource } from './LiveClusterSource';
 import { LiveClusterConfig, LiveClusterSourceOptions } from './types';
 import { watchedResources } from './watchedResources';
 
+// Real HTTP list and watch streams against the test API server, with backoff and restarts: on a busy machine a test takes far longer than jest's 5 s default.
+jest.setTimeout(60_000);
+
 /** One list and one watch per kind the live source reads. */
 const kinds = watchedResources.length;
 
@@ -64,7 +67,7 @@ function startSource(
 async function waitFor<T>(
   what: string,
   probe: () => T | undefined | false,
-  timeoutMs = 10_000,
+  timeoutMs = 30_000,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {

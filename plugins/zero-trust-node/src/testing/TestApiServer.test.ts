@@ -81,8 +81,12 @@ function watch(path: string) {
   };
 }
 
+/** Polls until `probe` holds; the deadline only guards against a hang (generous for a busy machine). */
+// Real HTTP against the server; the polls below may take long on a busy machine.
+jest.setTimeout(60_000);
+
 async function until(probe: () => boolean) {
-  const deadline = Date.now() + 5000;
+  const deadline = Date.now() + 30_000;
   while (!probe()) {
     if (Date.now() > deadline) throw new Error('timed out');
     await new Promise(resolve => setTimeout(resolve, 5));

@@ -12,6 +12,9 @@ import {
 import { requestRecord } from '../components/OnboardingRequests/__fixtures__/requests';
 import { ZeroTrustClient } from './ZeroTrustClient';
 
+// Real fetch through msw: slow on a busy machine.
+jest.setTimeout(30_000);
+
 const baseUrl = 'http://backstage.test/api/zero-trust';
 
 describe('ZeroTrustClient', () => {

@@ -17,6 +17,9 @@ import { baseUrl, testClient } from '../../__testUtils__/testApp';
 import { zeroTrustApiRef } from '../../api';
 import { CallersPicker } from './CallersPicker';
 
+// user-event types character by character into a jsdom autocomplete: slow on a busy machine.
+jest.setTimeout(60_000);
+
 /**
  * The backend's `GET /identities` over the engine's model of the demo mesh: one identity
  * per principal in the mesh, with the catalog entities whose workloads run as it. The

@@ -10,6 +10,9 @@ import {
 } from '../../__testUtils__/testApp';
 import { EntityZeroTrustCard } from './EntityZeroTrustCard';
 
+// Renders the card in jsdom with msw: slow on a busy machine.
+jest.setTimeout(60_000);
+
 const server = setupServer();
 registerMswTestHooks(server);
 

@@ -22,6 +22,9 @@ import { zeroTrustApiRef } from '../../api';
 import { OnboardingPreviewField } from './OnboardingPreviewField';
 import { validatePreview } from './validation';
 
+// Renders the preview field in jsdom with msw and typing: slow on a busy machine.
+jest.setTimeout(60_000);
+
 const server = setupServer();
 registerMswTestHooks(server);
 

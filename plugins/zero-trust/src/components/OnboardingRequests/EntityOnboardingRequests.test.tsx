@@ -13,6 +13,9 @@ import { EntityZeroTrustContent } from '../EntityZeroTrustContent';
 import { edgeCacheRequest, requestRecord } from './__fixtures__/requests';
 import { serveRequests } from './__testUtils__/serveRequests';
 
+// Renders tables in jsdom with msw: slow on a busy machine.
+jest.setTimeout(60_000);
+
 const server = setupServer();
 registerMswTestHooks(server);
 

@@ -12,6 +12,9 @@ import { renderAt, serveRequests } from './__testUtils__/serveRequests';
 import { OnboardingRequestsSection } from './OnboardingRequestsSection';
 import { openRequestParam } from './useOpenRequest';
 
+// Renders dialogs in jsdom: slow on a busy machine.
+jest.setTimeout(60_000);
+
 const server = setupServer();
 registerMswTestHooks(server);
 

@@ -14,6 +14,9 @@ import { renderAt, serveRequests } from './__testUtils__/serveRequests';
 import { OnboardingRequestsSection } from './OnboardingRequestsSection';
 import { differenceCount } from './requestState';
 
+// Renders whole tables in jsdom with msw: slow on a busy machine.
+jest.setTimeout(60_000);
+
 const server = setupServer();
 registerMswTestHooks(server);
 

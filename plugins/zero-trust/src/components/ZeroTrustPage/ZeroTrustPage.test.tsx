@@ -16,6 +16,9 @@ import {
 import { baseUrl, renderWithZeroTrust } from '../../__testUtils__/testApp';
 import { ZeroTrustPage } from './ZeroTrustPage';
 
+// Renders the whole platform page in jsdom: slow on a busy machine.
+jest.setTimeout(60_000);
+
 const server = setupServer();
 registerMswTestHooks(server);
 // No onboarding requests here: OnboardingRequests/ tests that part.
