@@ -41,6 +41,8 @@ async function startBackend(
   options: {
     hidden?: Record<string, string[]>;
     deny?: boolean;
+    /** A permission policy that denies exactly these permissions and allows the rest. */
+    denyOnly?: string[];
     anonymous?: boolean;
   } = {},
 ) {
@@ -59,6 +61,18 @@ async function startBackend(
         : []),
       ...(options.deny
         ? [mockServices.permissions.factory({ result: AuthorizeResult.DENY })]
+        : []),
+      ...(options.denyOnly
+        ? [
+            mockServices.permissions.mock({
+              authorize: async requests =>
+                requests.map(({ permission }) => ({
+                  result: options.denyOnly!.includes(permission.name)
+                    ? AuthorizeResult.DENY
+                    : AuthorizeResult.ALLOW,
+                })),
+            }).factory,
+          ]
         : []),
     ],
   });
@@ -372,6 +386,28 @@ describe('zero-trust backend', () => {
     expect(entity.body.clusters[0].workloads[0].identity).toBe(
       'spiffe://internal.example/ns/bookinfo/sa/bookinfo-reviews',
     );
+  });
+
+  it('lets a permission policy hide the mesh-wide views alone, the Security tab still answering', async () => {
+    const server = await startBackend({ denyOnly: ['zeroTrust.mesh.read'] });
+    for (const url of ['namespaces', 'findings', 'identities']) {
+      const res = await request(server)
+        .get(`/api/zero-trust/${url}`)
+        .set(asUser());
+      expect({ url, status: res.status }).toEqual({ url, status: 403 });
+    }
+    const entity = await request(server)
+      .get('/api/zero-trust/entities/component/default/reviews/security')
+      .set(asUser());
+    expect(entity.status).toBe(200);
+    expect(entity.body.clusters[0].workloads[0].identity).toBe(
+      'spiffe://internal.example/ns/bookinfo/sa/bookinfo-reviews',
+    );
+    // The same policy allowing everything else: the requests view is not hidden by it.
+    const requests = await request(server)
+      .get('/api/zero-trust/onboarding/requests')
+      .set(asUser());
+    expect(requests.status).toBe(200);
   });
 
   it('says which clusters an answer lacks: the failed demo cluster in mesh-wide answers', async () => {
