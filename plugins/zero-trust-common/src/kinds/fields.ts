@@ -3,6 +3,7 @@
 /** @public */
 export type Json = Record<string, any>;
 
+/** A JSON object: not null, not an array. @public */
 export function isObject(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -8,3 +8,4 @@ export {
   trimObject,
 } from './lookup';
 export { isOwnedPod } from './ownedPod';
+export { isObject } from './fields';

@@ -1,4 +1,10 @@
-import { ResourceKindName, findKind, groupOf, isOwnedPod } from '../kinds';
+import {
+  ResourceKindName,
+  findKind,
+  groupOf,
+  isObject,
+  isOwnedPod,
+} from '../kinds';
 import { readNetworkPolicy } from './readNetworkPolicy';
 import {
   defaultMeshConfig,
@@ -43,10 +49,6 @@ export interface SourcedObject {
 }
 
 export { defaultMeshConfig };
-
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function stringMap(value: unknown): Labels {
   if (!isObject(value)) return {};

@@ -1,6 +1,6 @@
 import { parse as parseYaml } from 'yaml';
 import type { SourcedObject } from './buildClusterState';
-import { findKind } from '../kinds';
+import { findKind, isObject } from '../kinds';
 import { MeshConfig, PathNormalization, pathNormalizations } from './types';
 
 type Json = Record<string, any>;
@@ -20,9 +20,6 @@ export const defaultMeshConfig: MeshConfig = {
   outboundTrafficPolicy: 'ALLOW_ANY',
   revisions: ['default'],
 };
-
-const isObject = (value: unknown): value is Json =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** meshConfig.pathNormalization.normalization; DEFAULT and absent mean BASE. */
 function pathNormalizationOf(setting: unknown): PathNormalization {

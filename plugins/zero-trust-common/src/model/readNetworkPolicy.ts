@@ -1,3 +1,4 @@
+import { isObject } from '../kinds';
 import {
   LabelSelector,
   NetworkPolicyInfo,
@@ -7,10 +8,6 @@ import {
 } from './types';
 
 type Json = Record<string, any>;
-
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 const operators = ['In', 'NotIn', 'Exists', 'DoesNotExist'] as const;
 

@@ -1,7 +1,10 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { malformedYaml } from '@zero-trust/backstage-plugin-zero-trust-common';
+import {
+  isObject,
+  malformedYaml,
+} from '@zero-trust/backstage-plugin-zero-trust-common';
 import { GitopsConflictError } from './GitopsConflictError';
 
 type Json = Record<string, any>;
@@ -27,10 +30,6 @@ export interface RepoIndex {
 }
 
 const manifestExtensions = ['.yaml', '.yml', '.json'];
-
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** Files under `root`, as the manifest loader walks it: dot-folders and node_modules skipped. */
 async function listFiles(root: string): Promise<string[]> {

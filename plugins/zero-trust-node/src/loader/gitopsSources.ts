@@ -1,6 +1,8 @@
 import {
   SourcedObject,
   findKind,
+  groupOf,
+  isObject,
 } from '@zero-trust/backstage-plugin-zero-trust-common';
 import { RepositoryIdentity, isThisRepository } from './repository';
 
@@ -16,14 +18,6 @@ export interface FollowedSource {
   owner: string;
   file?: string;
 }
-
-const isObject = (v: unknown): v is Json =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
-
-const groupOf = (o: Json) =>
-  typeof o.apiVersion === 'string' && o.apiVersion.includes('/')
-    ? o.apiVersion.split('/')[0]
-    : '';
 
 /** The kinds table's name for an object: `Application`, `HelmRelease`... */
 const kindOf = (o: Json) => findKind(o.apiVersion, o.kind)?.kind;
@@ -128,7 +122,7 @@ export function gitopsSources(
         }/${name} chart ${chart}${where(file)}: Helm charts are not rendered`,
       );
     } else if (
-      groupOf(object) === 'argoproj.io' &&
+      groupOf(object.apiVersion) === 'argoproj.io' &&
       object.kind === 'ApplicationSet'
     ) {
       notFollowed.push(

@@ -1,3 +1,4 @@
+import { isObject } from '@zero-trust/backstage-plugin-zero-trust-common';
 import { randomBytes } from 'node:crypto';
 import http, { IncomingMessage, ServerResponse } from 'node:http';
 import { Socket } from 'node:net';
@@ -48,10 +49,6 @@ export interface TestApiServerConnection {
   serviceAccountToken: string;
   /** The server speaks plain HTTP, which the Kubernetes client only allows with this set. */
   skipTLSVerify: true;
-}
-
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /**
