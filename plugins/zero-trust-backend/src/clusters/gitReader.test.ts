@@ -63,6 +63,7 @@ describe('gitReader', () => {
           metadata: { name: 'bookinfo' },
         },
         file: path.join('clusters', 'backend', 'namespace.yaml'),
+        line: 1,
       },
     ]);
   });
