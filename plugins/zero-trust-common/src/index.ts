@@ -8,6 +8,7 @@
 
 export * from './model/types';
 export * from './kinds';
+export * from './catalog';
 export * from './gitops';
 export {
   LabelSelectorError,

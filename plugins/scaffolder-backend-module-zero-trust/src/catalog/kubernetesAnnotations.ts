@@ -1,9 +1,18 @@
-// Backstage's own Kubernetes annotations (plugins/kubernetes-common), the ones the
-// Security tab and the zero-trust backend find an entity's workloads by.
-export const kubernetesIdAnnotation = 'backstage.io/kubernetes-id';
-export const labelSelectorAnnotation = 'backstage.io/kubernetes-label-selector';
-export const namespaceAnnotation = 'backstage.io/kubernetes-namespace';
-export const clusterAnnotation = 'backstage.io/kubernetes-cluster';
+import {
+  clusterAnnotation,
+  kubernetesIdAnnotation,
+  labelSelectorAnnotation,
+  namespaceAnnotation,
+} from '@zero-trust/backstage-plugin-zero-trust-common';
+
+// The annotations the Security tab and the zero-trust backend find an entity's workloads
+// by (Backstage's own; one home in the common package).
+export {
+  clusterAnnotation,
+  kubernetesIdAnnotation,
+  labelSelectorAnnotation,
+  namespaceAnnotation,
+};
 
 /** What the onboarding request says about where the service's workloads run. */
 export interface WorkloadPlacement {

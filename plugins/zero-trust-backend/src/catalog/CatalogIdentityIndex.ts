@@ -7,10 +7,12 @@ import {
   entityClusters,
   entitySelector,
   entityWorkloads,
-  kubernetesIdAnnotation,
-  labelSelectorAnnotation,
   workloadLabelSelector,
 } from './entityWorkloads';
+import {
+  kubernetesIdAnnotation,
+  labelSelectorAnnotation,
+} from '@zero-trust/backstage-plugin-zero-trust-common';
 
 interface EntityWithSelector {
   ref: string;

@@ -5,34 +5,19 @@ import {
   LabelSelectorError,
   MeshModel,
   WorkloadModel,
+  entityWorkloadSelector,
+  kubernetesIdAnnotation,
+  labelSelectorAnnotation,
   labelSelectorMatches,
   parseLabelSelector,
 } from '@zero-trust/backstage-plugin-zero-trust-common';
 import { InputError } from '@backstage/errors';
 
-// Backstage's own annotations (plugins/kubernetes-common), so an entity the Kubernetes
-// plugin already shows needs nothing new.
-export const kubernetesIdAnnotation = 'backstage.io/kubernetes-id';
-export const labelSelectorAnnotation = 'backstage.io/kubernetes-label-selector';
-export const namespaceAnnotation = 'backstage.io/kubernetes-namespace';
-export const clusterAnnotation = 'backstage.io/kubernetes-cluster';
-
 /** The selector from an entity's annotations; undefined when it has none to find workloads by. */
 export function entitySelector(
   entity: Entity,
 ): EntityWorkloadSelector | undefined {
-  const a = entity.metadata.annotations ?? {};
-  const kubernetesId = a[kubernetesIdAnnotation]?.trim();
-  const labelSelector = a[labelSelectorAnnotation]?.trim();
-  if (!kubernetesId && !labelSelector) return undefined;
-  const namespace = a[namespaceAnnotation]?.trim();
-  const cluster = a[clusterAnnotation]?.trim();
-  return {
-    ...(kubernetesId ? { kubernetesId } : {}),
-    ...(labelSelector ? { labelSelector } : {}),
-    ...(namespace ? { namespace } : {}),
-    ...(cluster ? { cluster } : {}),
-  };
+  return entityWorkloadSelector(entity.metadata.annotations);
 }
 
 /**

@@ -2,11 +2,11 @@ import { CodeSnippet, EmptyState } from '@backstage/core-components';
 import { Entity } from '@backstage/catalog-model';
 import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
-import type { EntityWorkloadSelector } from '@zero-trust/backstage-plugin-zero-trust-common';
 import {
   kubernetesIdAnnotation,
-  kubernetesLabelSelectorAnnotation,
-} from '../../conditions';
+  labelSelectorAnnotation,
+} from '@zero-trust/backstage-plugin-zero-trust-common';
+import type { EntityWorkloadSelector } from '@zero-trust/backstage-plugin-zero-trust-common';
 import { selectorText } from './selectorText';
 
 /** The entity names no workload: show the annotation to add, as YAML. */
@@ -20,7 +20,7 @@ metadata:
     # the label value on the workload's pods
     ${kubernetesIdAnnotation}: ${entity.metadata.name}
     # or, instead, any label selector:
-    # ${kubernetesLabelSelectorAnnotation}: app=${entity.metadata.name}`;
+    # ${labelSelectorAnnotation}: app=${entity.metadata.name}`;
   return (
     <EmptyState
       missing="field"
@@ -30,7 +30,7 @@ metadata:
           The Security tab finds an entity's workloads through Backstage's
           kubernetes annotations. Add <code>{kubernetesIdAnnotation}</code> (and
           label the pods <code>{kubernetesIdAnnotation}=&lt;id&gt;</code>) or{' '}
-          <code>{kubernetesLabelSelectorAnnotation}</code>; narrow it with{' '}
+          <code>{labelSelectorAnnotation}</code>; narrow it with{' '}
           <code>backstage.io/kubernetes-namespace</code> and{' '}
           <code>backstage.io/kubernetes-cluster</code> if needed.
         </>

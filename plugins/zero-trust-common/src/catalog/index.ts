@@ -1,0 +1,7 @@
+export {
+  clusterAnnotation,
+  entityWorkloadSelector,
+  kubernetesIdAnnotation,
+  labelSelectorAnnotation,
+  namespaceAnnotation,
+} from './kubernetesAnnotations';
