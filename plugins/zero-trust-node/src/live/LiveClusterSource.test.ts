@@ -403,7 +403,10 @@ describe('LiveClusterSource', () => {
     'lists again when the resourceVersion expired (410 as a watch %s)',
     async expiredWatch => {
       await startServer({ expiredWatch });
-      const live = startSource();
+      const logs: string[] = [];
+      const live = startSource({
+        logger: { info: m => logs.push(m), warn: m => logs.push(m) },
+      });
       await live.waitForSync();
       const lists = listRequests(server!).length;
 
@@ -427,6 +430,13 @@ describe('LiveClusterSource', () => {
       expect(listRequests(server!).length - lists).toBeGreaterThanOrEqual(
         kinds,
       );
+      // While it listed again the cluster was not called current: stale (naming the
+      // compaction), then recovered.
+      await waitFor('the recovery to be logged', () =>
+        logs.some(l => /recovered, synced again/.test(l)),
+      );
+      expect(logs.filter(l => /is stale/.test(l))).toHaveLength(1);
+      expect(logs.find(l => /is stale/.test(l))).toMatch(/410 Gone/);
       expect(live.status().state).toBe('synced');
     },
   );

@@ -216,6 +216,14 @@ export class Reflector {
    */
   private gone(): number {
     this.resourceVersion = '';
+    // Until the new list arrives, the objects are the last good ones, not known current.
+    if (this.health.state === 'synced') {
+      this.setHealth({
+        state: 'failing',
+        message: `${this.options.resource.id}: the watch's resourceVersion was compacted away (410 Gone); listing again`,
+        since: new Date().toISOString(),
+      });
+    }
     const streak = this.goneInARow++;
     return streak
       ? backoffDelay(streak, this.options.backoff, this.options.random)
