@@ -10,6 +10,7 @@ import type {
   ClustersResponse,
   EntitySecurityResponse,
   IdentitiesResponse,
+  OnboardingPreviewResponse,
 } from '@zero-trust/backstage-plugin-zero-trust-common';
 import { loadManifests } from '@zero-trust/backstage-plugin-zero-trust-node';
 import {
@@ -259,7 +260,24 @@ describe('zero-trust backend over live clusters', () => {
           port: 9080,
         })
         .then(r => r.body as CheckResponse);
-    return { get, cluster, clusterWhen, reviewsIdentity, checkReviews };
+    const previewReviews = () =>
+      request(server)
+        .post('/api/zero-trust/onboarding/preview')
+        .set(asUser)
+        .send({
+          service: 'reviews',
+          namespace: 'bookinfo',
+          allowedCallers: [{ workload: 'bookinfo/productpage' }],
+        })
+        .then(r => r.body as OnboardingPreviewResponse);
+    return {
+      get,
+      cluster,
+      clusterWhen,
+      reviewsIdentity,
+      checkReviews,
+      previewReviews,
+    };
   }
 
   it('keeps right answers through a restart whose RBAC answers 403 for a while: stale, said everywhere, then recovered', async () => {
@@ -268,6 +286,11 @@ describe('zero-trust backend over live clusters', () => {
     const before = await api.cluster();
     expect(before.summary!.destinationRules).toBeGreaterThan(0);
     expect((await api.checkReviews()).caveats).toBeUndefined();
+    const previewBefore = await api.previewReviews();
+    expect(previewBefore.plan.principal).toBe(
+      'internal.example/ns/bookinfo/sa/bookinfo-reviews',
+    );
+    expect(previewBefore.caveats).toBeUndefined();
 
     const warming = [
       'serviceaccounts',
@@ -310,9 +333,16 @@ describe('zero-trust backend over live clusters', () => {
         ?.spiffeId,
     ).toBe('spiffe://internal.example/ns/bookinfo/sa/bookinfo-reviews');
 
+    const preview = await api.previewReviews();
+    expect(preview.plan.principal).toBe(previewBefore.plan.principal);
+    expect(preview.caveats).toEqual([
+      expect.objectContaining({ cluster: 'backend', state: 'stale' }),
+    ]);
+
     backendCluster.rbacReady();
     await api.clusterWhen('synced again', c => c.status.state === 'synced');
     expect((await api.checkReviews()).caveats).toBeUndefined();
+    expect((await api.previewReviews()).caveats).toBeUndefined();
     expect((await api.cluster()).summary).toEqual(before.summary);
   }, 60_000);
 

@@ -18,7 +18,7 @@ import {
   IdentitiesResponse,
   MeshIdentity,
   NamespacesResponse,
-  OnboardingPreview,
+  OnboardingPreviewResponse,
   OnboardingRequestError,
   parseOnboardingRequest,
   planOnboarding,
@@ -194,7 +194,7 @@ export class ZeroTrustService {
   async previewOnboarding(
     input: unknown,
     credentials: BackstageCredentials,
-  ): Promise<OnboardingPreview> {
+  ): Promise<OnboardingPreviewResponse> {
     try {
       let request = parseOnboardingRequest(input);
       if (request.allowedCallers.some(c => 'entityRef' in c)) {
@@ -202,7 +202,16 @@ export class ZeroTrustService {
         request = resolveEntityCallers(request, items);
       }
       const { model } = this.mesh.current();
-      return previewOnboarding(planOnboarding(request, model), model);
+      const plan = planOnboarding(request, model);
+      // The service's cluster, and those its workload callers run in (their principals
+      // carry their cluster's trust domain).
+      const callerClusters = plan.request.allowedCallers.flatMap(c =>
+        'workload' in c ? [model.resolveWorkload(c.workload).cluster.name] : [],
+      );
+      return {
+        ...previewOnboarding(plan, model),
+        ...this.caveats(unique([plan.cluster, ...callerClusters])),
+      };
     } catch (error) {
       if (
         error instanceof OnboardingRequestError ||

@@ -8,6 +8,7 @@ import type { ClusterSummary, WorkloadView } from '../report/analyze';
 import type { CheckQuery, CheckResult } from '../engine/check';
 import type { Finding } from '../findings/detect';
 import type { ClusterCaveat } from './caveats';
+import type { OnboardingPreview } from '../onboarding/types';
 
 /**
  * How current a cluster's state is.
@@ -126,6 +127,14 @@ export interface CheckRequest extends CheckQuery {}
  * not complete and current (absent when all are). @public
  */
 export type CheckResponse = CheckResult & { caveats?: ClusterCaveat[] };
+
+/**
+ * `POST /onboarding/preview`: the engine's preview; `caveats` names the clusters it was
+ * computed from (the service's, and its callers') that are not complete and current. @public
+ */
+export type OnboardingPreviewResponse = OnboardingPreview & {
+  caveats?: ClusterCaveat[];
+};
 
 /** One mesh identity, for the template's callers picker. @public */
 export interface MeshIdentity {

@@ -9,6 +9,7 @@ import type {
   FindingsResponse,
   IdentitiesResponse,
   NamespacesResponse,
+  OnboardingPreviewResponse,
   OnboardingRequestRecord,
   OnboardingRequestsQuery,
   OnboardingRequestsResponse,
@@ -31,6 +32,11 @@ export interface ZeroTrustApi {
   getIdentities(): Promise<IdentitiesResponse>;
   /** `POST /check`: may this caller reach this workload? */
   check(request: CheckRequest): Promise<CheckResponse>;
+  /**
+   * `POST /onboarding/preview`: what an onboarding request would generate and grant,
+   * writing nothing; a 400 names what is wrong with the request.
+   */
+  previewOnboarding(request: unknown): Promise<OnboardingPreviewResponse>;
   /** `GET /findings`: mesh-wide findings, optionally narrowed. */
   getFindings(query?: FindingsQuery): Promise<FindingsResponse>;
   /** `GET /namespaces`: each namespace's injection, mTLS and default-deny posture. */

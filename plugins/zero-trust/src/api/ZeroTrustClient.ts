@@ -10,6 +10,7 @@ import type {
   FindingsResponse,
   IdentitiesResponse,
   NamespacesResponse,
+  OnboardingPreviewResponse,
   OnboardingRequestRecord,
   OnboardingRequestsQuery,
   OnboardingRequestsResponse,
@@ -51,6 +52,14 @@ export class ZeroTrustClient implements ZeroTrustApi {
 
   check(request: CheckRequest): Promise<CheckResponse> {
     return this.request('/check', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(request),
+    });
+  }
+
+  previewOnboarding(request: unknown): Promise<OnboardingPreviewResponse> {
+    return this.request('/onboarding/preview', {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify(request),

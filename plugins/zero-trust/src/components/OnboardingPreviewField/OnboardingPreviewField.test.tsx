@@ -1,13 +1,13 @@
 import { useState } from 'react';
-import { discoveryApiRef, fetchApiRef } from '@backstage/core-plugin-api';
 import {
-  MockFetchApi,
   registerMswTestHooks,
   renderInTestApp,
   TestApiProvider,
 } from '@backstage/test-utils';
 import { screen, waitFor } from '@testing-library/react';
 import {
+  clusterCaveat,
+  type ClusterStatus,
   OnboardingRequestError,
   UnknownReferenceError,
   parseOnboardingRequest,
@@ -32,7 +32,7 @@ registerMswTestHooks(server);
  * `POST /onboarding/preview` as the backend answers it: the real engine (parse, plan,
  * preview) over the engine's model of the demo mesh; a bad request is a 400 InputError.
  */
-function servePreview() {
+function servePreview(status?: ClusterStatus) {
   const bodies: unknown[] = [];
   server.use(
     http.post(`${baseUrl}/onboarding/preview`, async ({ request }) => {
@@ -41,7 +41,11 @@ function servePreview() {
       const model = bookinfoModel();
       try {
         const plan = planOnboarding(parseOnboardingRequest(body), model);
-        return HttpResponse.json(previewOnboarding(plan, model));
+        const caveat = status && clusterCaveat(plan.cluster, status);
+        return HttpResponse.json({
+          ...previewOnboarding(plan, model),
+          ...(caveat ? { caveats: [caveat] } : {}),
+        });
       } catch (error) {
         if (
           error instanceof OnboardingRequestError ||
@@ -81,18 +85,7 @@ async function renderField(formData: Record<string, unknown>) {
     return <OnboardingPreviewField {...props} />;
   }
   await renderInTestApp(
-    <TestApiProvider
-      apis={[
-        [zeroTrustApiRef, testClient()],
-        [
-          discoveryApiRef,
-          {
-            getBaseUrl: async (id: string) => `http://backstage.test/api/${id}`,
-          },
-        ],
-        [fetchApiRef, new MockFetchApi()],
-      ]}
-    >
+    <TestApiProvider apis={[[zeroTrustApiRef, testClient()]]}>
       <Harness />
     </TestApiProvider>,
   );
@@ -165,12 +158,44 @@ describe('OnboardingPreviewField', () => {
     expect(
       screen.getByText('Findings this change resolves'),
     ).toBeInTheDocument();
+    expect(screen.queryByText(/not complete and current/)).toBeNull();
 
     await waitFor(() =>
       expect(values.at(-1)).toBe(
         'spiffe://internal.example/ns/inventory/sa/inventory-api',
       ),
     );
+  });
+
+  it('says when the preview comes from a stale cluster, and what may be wrong', async () => {
+    servePreview({
+      state: 'stale',
+      source: 'live',
+      lastSyncedAt: '2026-12-02T10:00:00Z',
+      staleSince: '2026-12-02T10:01:00Z',
+      degraded: [],
+      staleResources: [
+        {
+          resource: 'authorizationpolicies.security.istio.io',
+          message: '403 Forbidden',
+          since: '2026-12-02T10:01:00Z',
+        },
+      ],
+    });
+    await renderField(inventoryForm);
+    expect(
+      await screen.findByText(
+        'This preview comes from a cluster state not complete and current',
+      ),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(/cluster backend is stale since/),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(
+        /AuthorizationPolicies could not be read again.*allowed callers and access decisions may be wrong/,
+      ),
+    ).toBeInTheDocument();
   });
 
   it('shows why the backend refuses a request, and holds the form back', async () => {

@@ -13,10 +13,10 @@ import Alert from '@material-ui/lab/Alert';
 import type {
   CallerChange,
   Finding,
-  OnboardingPreview,
+  OnboardingPreviewResponse,
   WorkloadDiff,
 } from '@zero-trust/backstage-plugin-zero-trust-common';
-import { SeverityStatus } from '../shared';
+import { CaveatsAlert, SeverityStatus } from '../shared';
 import { requestFromForm } from './requestFromForm';
 import { usePreview } from './usePreview';
 
@@ -88,11 +88,17 @@ function FindingList(props: { findings: Finding[] }) {
 }
 
 /** What the change does, as the backend's preview says it. */
-export function OnboardingPreviewView(props: { preview: OnboardingPreview }) {
-  const { plan, diff } = props.preview;
+export function OnboardingPreviewView(props: {
+  preview: OnboardingPreviewResponse;
+}) {
+  const { plan, diff, caveats } = props.preview;
   const labels = Object.entries(plan.namespaceLabels);
   return (
     <Box>
+      <CaveatsAlert
+        caveats={caveats}
+        title="This preview comes from a cluster state not complete and current"
+      />
       <Section title="Identity">
         <Box display="flex" alignItems="center">
           <Typography variant="body2" style={{ fontFamily: 'monospace' }}>

@@ -1,10 +1,8 @@
-import Box from '@material-ui/core/Box';
-import Alert from '@material-ui/lab/Alert';
-import AlertTitle from '@material-ui/lab/AlertTitle';
 import {
   clusterCaveat,
   type ClusterInfo,
 } from '@zero-trust/backstage-plugin-zero-trust-common';
+import { CaveatsAlert } from '../shared';
 
 /**
  * Above the mesh-wide tables: the clusters whose state is not complete and current,
@@ -15,28 +13,12 @@ export function ClusterCaveats(props: { clusters: ClusterInfo[] }) {
     const caveat = clusterCaveat(c.name, c.status);
     return caveat ? [caveat] : [];
   });
-  if (!caveats.length) return null;
   return (
-    <Box mb={2}>
-      <Alert severity="warning">
-        <AlertTitle>
-          The namespaces and findings below come from{' '}
-          {caveats.length === 1 ? 'a cluster' : 'clusters'} not complete and
-          current
-        </AlertTitle>
-        {caveats.map(c => (
-          <div key={c.cluster}>
-            {c.message}
-            {c.resources.length > 0 && (
-              <ul style={{ margin: '2px 0 4px', paddingLeft: 20 }}>
-                {c.resources.map(r => (
-                  <li key={r.resource}>{r.text}</li>
-                ))}
-              </ul>
-            )}
-          </div>
-        ))}
-      </Alert>
-    </Box>
+    <CaveatsAlert
+      caveats={caveats}
+      title={`The namespaces and findings below come from ${
+        caveats.length === 1 ? 'a cluster' : 'clusters'
+      } not complete and current`}
+    />
   );
 }

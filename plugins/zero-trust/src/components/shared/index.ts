@@ -1,4 +1,5 @@
 export { ApiErrorState } from './ApiErrorState';
+export { CaveatsAlert } from './CaveatsAlert';
 export { ClusterFreshness, sourceNames } from './ClusterFreshness';
 export { FindingsTable } from './FindingsTable';
 export {
