@@ -69,6 +69,11 @@ const effects: Record<string, { label: string; effect: string }> = {
     label: 'DestinationRules',
     effect: 'mTLS shown as auto mTLS may be wrong',
   },
+  'networkpolicies.networking.k8s.io': {
+    label: 'NetworkPolicies',
+    effect:
+      'calls shown as allowed may be dropped by the network, and NetworkPolicy findings may be missing',
+  },
 };
 
 /** A resource's caveat in a sentence. @public */

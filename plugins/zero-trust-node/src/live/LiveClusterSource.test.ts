@@ -4,8 +4,12 @@ import os from 'node:os';
 import path from 'node:path';
 import {
   ClusterState,
+  MeshModel,
   SourcedObject,
+  allowedCallers,
   buildClusterState,
+  check,
+  clusterCaveat,
 } from '@zero-trust/backstage-plugin-zero-trust-common';
 import { loadManifests } from '../loadManifests';
 import { TestApiServer, startTestApiServer } from '../testing';
@@ -580,6 +584,157 @@ describe('LiveClusterSource', () => {
     );
     await waitFor('no resource degraded', () => !live.status().degraded.length);
     expect(live.status().state).toBe('synced');
+  });
+
+  describe('NetworkPolicies', () => {
+    // productpage -> details on 9080: Istio allows it (details-allow). The example's own
+    // NetworkPolicies are left out, so this path is decided by the policy below alone.
+    const query = {
+      from: 'bookinfo/productpage',
+      to: 'bookinfo/details',
+      port: 9080,
+    };
+    const productpage = 'backend/bookinfo/productpage';
+    const withoutNetworkPolicies = () =>
+      startServer({
+        objects: disk
+          .map(o => o.object as any)
+          .filter(o => o.kind !== 'NetworkPolicy'),
+      });
+    const detailsIngress = (fromApp: string) => ({
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name: 'details-ingress', namespace: 'bookinfo' },
+      spec: {
+        podSelector: { matchLabels: { app: 'details' } },
+        policyTypes: ['Ingress'],
+        ingress: [
+          {
+            from: [{ podSelector: { matchLabels: { app: fromApp } } }],
+            ports: [{ protocol: 'TCP', port: 9080 }],
+          },
+        ],
+      },
+    });
+    /** check's answer and the details' callers, as the backend computes them from the live objects. */
+    const answers = (live: LiveClusterSource) => {
+      const model = new MeshModel([
+        buildClusterState('backend', live.objects()!),
+      ]);
+      const callers = allowedCallers(model.resolveWorkload(query.to), model);
+      return {
+        check: check(model, query),
+        allowed: callers.allowedCallers.find(
+          c =>
+            c.source.kind === 'workload' && c.source.workload === productpage,
+        ),
+        blocked: callers.blockedByNetwork.map(b => ({
+          label: b.label,
+          policies: b.policies,
+        })),
+      };
+    };
+    const admitsFrom = (live: LiveClusterSource) =>
+      find(live.objects(), 'NetworkPolicy', 'details-ingress', 'bookinfo')?.spec
+        .ingress[0].from[0].podSelector.matchLabels.app;
+
+    it('follows a NetworkPolicy applied, changed and deleted: check and allowed callers with it', async () => {
+      await withoutNetworkPolicies();
+      const live = startSource();
+      await live.waitForSync();
+      const before = answers(live);
+      expect(before.check.decision).toBe('ALLOW');
+      expect(before.check).not.toHaveProperty('network');
+      expect(before.allowed).toMatchObject({
+        decision: 'ALLOW',
+        ports: [9080],
+      });
+      expect(before.allowed).not.toHaveProperty('network');
+      expect(before.blocked).toEqual([]);
+
+      // Applied: only reviews' pods may connect, so Istio's ALLOW is dropped by the network.
+      server!.apply(detailsIngress('reviews'));
+      await waitFor('the policy', () => admitsFrom(live) === 'reviews');
+      const applied = answers(live);
+      expect(applied.check.decision).toBe('DENY');
+      expect(applied.check.network).toEqual({
+        decision: 'DENY',
+        policies: ['bookinfo/details-ingress'],
+      });
+      expect(applied.check.reason).toMatch(
+        /^blocked by network policy bookinfo\/details-ingress: /,
+      );
+      expect(applied.allowed).toBeUndefined();
+      expect(applied.blocked).toEqual([
+        { label: productpage, policies: ['bookinfo/details-ingress'] },
+      ]);
+
+      // Changed to admit productpage: both layers allow, and the network layer says which policy.
+      server!.apply(detailsIngress('productpage'));
+      await waitFor(
+        'the changed policy',
+        () => admitsFrom(live) === 'productpage',
+      );
+      const changed = answers(live);
+      expect(changed.check.decision).toBe('ALLOW');
+      expect(changed.check.network).toEqual({
+        decision: 'ALLOW',
+        policies: ['bookinfo/details-ingress'],
+      });
+      expect(changed.allowed).toMatchObject({
+        decision: 'ALLOW',
+        ports: [9080],
+        network: { decision: 'ALLOW', policies: ['bookinfo/details-ingress'] },
+      });
+      expect(changed.blocked).toEqual([]);
+
+      server!.delete(detailsIngress('productpage'));
+      await waitFor('the policy to go', () => admitsFrom(live) === undefined);
+      expect(answers(live)).toEqual(before);
+    });
+
+    it('degrades NetworkPolicies it may not list, and its answers say what that may get wrong', async () => {
+      await withoutNetworkPolicies();
+      server!.forbid('networkpolicies.networking.k8s.io');
+      server!.apply(detailsIngress('reviews'));
+      const live = startSource();
+      await live.waitForSync();
+
+      expect(live.status().degraded).toEqual([
+        {
+          resource: 'networkpolicies.networking.k8s.io',
+          message:
+            'may not list networkpolicies.networking.k8s.io: add it to the ClusterRole in deploy/rbac.yaml',
+        },
+      ]);
+      // The policy that drops the call is unseen: the call is shown as allowed ...
+      expect(answers(live).check).toMatchObject({ decision: 'ALLOW' });
+      expect(answers(live).check).not.toHaveProperty('network');
+      // ... and the answer's caveat says so.
+      expect(clusterCaveat('backend', live.status())).toEqual({
+        cluster: 'backend',
+        state: 'synced',
+        message:
+          'cluster backend lacks networkpolicies.networking.k8s.io: answers that depend on them are incomplete',
+        resources: [
+          {
+            resource: 'networkpolicies.networking.k8s.io',
+            problem: 'degraded',
+            text: 'NetworkPolicies could not be read: calls shown as allowed may be dropped by the network, and NetworkPolicy findings may be missing',
+          },
+        ],
+      });
+
+      // Granted later: the recheck reads it, and the answer has the network layer.
+      server!.allow('networkpolicies.networking.k8s.io');
+      await waitFor('the policy', () => admitsFrom(live) === 'reviews');
+      await waitFor(
+        'no resource degraded',
+        () => !live.status().degraded.length,
+      );
+      expect(clusterCaveat('backend', live.status())).toBeUndefined();
+      expect(answers(live).check.decision).toBe('DENY');
+    });
   });
 
   it('names the Role for the mesh config it may never read, and falls back to defaults', async () => {
