@@ -1,9 +1,16 @@
 import fc from 'fast-check';
-import { buildClusterState } from '../model/buildClusterState';
+import {
+  loosened,
+  meshArbitraries,
+  meshNamespaces,
+  meshObjects,
+  propertyRuns,
+} from '../__testUtils__/generatedMesh';
+import { K8sObject, model as oneClusterModel } from '../__fixtures__/manifests';
 import { evaluateAccess } from './access';
 import { AllowedCaller, allowedCallers } from './callers';
 import { stringMatches } from './match';
-import { MeshModel, WorkloadModel } from './MeshModel';
+import { WorkloadModel } from './MeshModel';
 
 // Property tests over generated meshes: CPU-bound, slow on a busy machine.
 jest.setTimeout(60_000);
@@ -13,17 +20,11 @@ jest.setTimeout(60_000);
  * `check`, and adding a DENY policy never lets anything new through.
  */
 
-const namespaces = ['ns-a', 'ns-b'];
+const namespaces = meshNamespaces;
 const accounts = ['sa-1', 'sa-2'];
 const apps = ['web', 'api', 'db'];
 const ports = [8080, 9000];
 
-const nsLabels = fc.constantFrom<Record<string, string>>(
-  { 'istio-injection': 'enabled' },
-  {},
-  { 'istio.io/dataplane-mode': 'ambient' },
-  { 'istio.io/rev': 'canary' },
-);
 const mode = fc.constantFrom('STRICT', 'PERMISSIVE', 'DISABLE', 'UNSET');
 const principal = fc.oneof(
   fc
@@ -76,15 +77,16 @@ const policySpec = fc.record(
 );
 
 const mesh = fc.record({
-  nsLabels: fc.tuple(nsLabels, nsLabels),
-  workloads: fc.array(
-    fc.record({
-      ns: fc.constantFrom(...namespaces),
-      app: fc.constantFrom(...apps),
-      sa: fc.constantFrom(...accounts),
-    }),
-    { minLength: 2, maxLength: 4 },
-  ),
+  ...meshArbitraries({
+    nsLabels: [
+      { 'istio-injection': 'enabled' },
+      {},
+      { 'istio.io/dataplane-mode': 'ambient' },
+      { 'istio.io/rev': 'canary' },
+    ],
+    apps,
+    accounts,
+  }),
   meshMode: mode,
   nsMode: fc.option(fc.record({ ns: fc.constantFrom(...namespaces), mode })),
   policies: fc.array(
@@ -99,44 +101,13 @@ const mesh = fc.record({
 
 type MeshSpec = typeof mesh extends fc.Arbitrary<infer T> ? T : never;
 
-function manifests(spec: MeshSpec, extra: object[] = []): object[] {
-  const objects: object[] = namespaces.map((name, i) => ({
-    apiVersion: 'v1',
-    kind: 'Namespace',
-    metadata: { name, labels: spec.nsLabels[i] },
-  }));
-  spec.workloads.forEach((w, i) => {
-    const name = `${w.app}-${i}`;
-    objects.push(
-      {
-        apiVersion: 'apps/v1',
-        kind: 'Deployment',
-        metadata: { name, namespace: w.ns },
-        spec: {
-          template: {
-            metadata: { labels: { app: w.app, id: name } },
-            spec: {
-              serviceAccountName: w.sa,
-              containers: [
-                { name: 'c', ports: ports.map(p => ({ containerPort: p })) },
-              ],
-            },
-          },
-        },
-      },
-      {
-        apiVersion: 'v1',
-        kind: 'Service',
-        metadata: { name, namespace: w.ns },
-        spec: {
-          selector: { id: name },
-          ports: [
-            { name: 'http', port: 8080 },
-            { name: spec.tcpPort ? 'tcp' : 'grpc', port: 9000 },
-          ],
-        },
-      },
-    );
+function manifests(spec: MeshSpec, extra: K8sObject[] = []): K8sObject[] {
+  const objects = meshObjects(spec, {
+    containerPorts: ports.map(p => ({ containerPort: p })),
+    servicePorts: [
+      { name: 'http', port: 8080 },
+      { name: spec.tcpPort ? 'tcp' : 'grpc', port: 9000 },
+    ],
   });
   objects.push({
     apiVersion: 'security.istio.io/v1',
@@ -163,14 +134,7 @@ function manifests(spec: MeshSpec, extra: object[] = []): object[] {
   return [...objects, ...extra];
 }
 
-function modelOf(objects: object[]): MeshModel {
-  return new MeshModel([
-    buildClusterState(
-      'c1',
-      objects.map(object => ({ object })),
-    ),
-  ]);
-}
+const modelOf = (objects: K8sObject[]) => oneClusterModel(...objects);
 
 /** Whether a listed wider source stands for this caller. */
 function covers(entry: AllowedCaller, caller: WorkloadModel): boolean {
@@ -193,9 +157,7 @@ function covers(entry: AllowedCaller, caller: WorkloadModel): boolean {
   }
 }
 
-// CI runs one fixed sample so a landing never hinges on chance; elsewhere each run
-// explores new meshes (fast-check prints the seed of any counterexample).
-const runs = { numRuns: 300, ...(process.env.CI ? { seed: 20261123 } : {}) };
+const runs = propertyRuns(300, 20261123);
 
 describe('allowed callers agree with check', () => {
   it('lists exactly the known workloads that check lets through on some port', () => {
@@ -233,12 +195,6 @@ describe('allowed callers agree with check', () => {
     );
   });
 });
-
-/** Whether a decision became more permissive. */
-function loosened(before: string, after: string): boolean {
-  const rank: Record<string, number> = { DENY: 0, CONDITIONAL: 1, ALLOW: 2 };
-  return rank[after] > rank[before];
-}
 
 describe('DENY policies only take access away', () => {
   const denyPolicy = fc.record({
