@@ -160,7 +160,6 @@ describe('zero-trust:gitops:pull-request with a plain git remote', () => {
       revision: '',
       serviceAccount: null,
       ports: [],
-      selector: {},
     });
     expect(outputs.branch).toBe(inventoryBranch);
     // The workload's own port and labels, found in the repository, were used.

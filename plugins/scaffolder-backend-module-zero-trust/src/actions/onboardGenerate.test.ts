@@ -191,6 +191,13 @@ describe('zero-trust:onboard:generate', () => {
         /selector\.app: must not contain control characters/,
       ],
       [
+        // As the template's preview refuses it: it would select every pod of the
+        // namespace, so it is not taken for the default selector.
+        'an empty selector',
+        { targetPath: 'gitops', selector: {} },
+        /selector: must name at least one label: an empty selector would select every pod/,
+      ],
+      [
         'a cluster the repository does not hold',
         { targetPath: 'gitops', cluster: 'edge' },
         /cluster.*edge/,

@@ -1,4 +1,3 @@
-import { onboardingRequestFields } from '@zero-trust/backstage-plugin-zero-trust-common';
 import { z as zod } from 'zod/v3';
 
 type Z = typeof zod;
@@ -131,6 +130,3 @@ export const onboardingRequestInput = {
       })
       .optional(),
 };
-
-/** The input fields that are the onboarding request itself. */
-export const requestFields = onboardingRequestFields;

@@ -4,6 +4,7 @@ import {
   OnboardingRequestError,
   UnknownReferenceError,
   parseOnboardingRequest,
+  requestFromInput,
 } from '@zero-trust/backstage-plugin-zero-trust-common';
 import {
   GitopsConflictError,
@@ -11,7 +12,6 @@ import {
   ManifestError,
   validateGitopsLayout,
 } from '@zero-trust/backstage-plugin-zero-trust-node';
-import { requestFields } from './requestInput';
 
 /**
  * The errors that mean "this request cannot be applied to this repository": shown to the
@@ -50,34 +50,20 @@ export function rejectUnknownInputs(
 
 /**
  * The action's input as an onboarding request, validated by the same parser as the CLI
- * and the backend. A template renders an optional parameter the user left empty as `""`
- * (or null, or an empty list): that is the field left out, not an invalid value.
+ * and the backend. Which fields count as left empty is common's `requestFromInput`,
+ * shared with the template's preview field.
  */
 export function toOnboardingRequest(
   input: Record<string, unknown>,
 ): OnboardingRequest {
-  const fields: Record<string, unknown> = {};
-  for (const field of requestFields) {
-    const value = input[field];
-    // A form's untouched list or map is empty; the contract wants such fields left out
-    // (allowedCallers excepted: an empty list there means nobody).
-    const empty =
-      value === undefined ||
-      value === null ||
-      value === '' ||
-      (field !== 'allowedCallers' &&
-        typeof value === 'object' &&
-        Object.keys(value).length === 0);
-    if (!empty) fields[field] = value;
-  }
   try {
-    return parseOnboardingRequest(fields);
+    return parseOnboardingRequest(requestFromInput(input));
   } catch (error) {
     throw asInputError(error);
   }
 }
 
-/** The layout input with empty fields dropped (see toOnboardingRequest). */
+/** The layout input with its fields left empty (undefined, null or "") dropped. */
 export function toLayout(value: unknown): GitopsLayout | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'object' || Array.isArray(value)) {

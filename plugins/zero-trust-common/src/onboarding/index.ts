@@ -5,6 +5,7 @@ export {
   onboardingRequestFields,
   parseOnboardingRequest,
 } from './parseOnboardingRequest';
+export { requestFromInput } from './requestFromInput';
 export { planOnboarding } from './planOnboarding';
 export type { PlanOnboardingOptions } from './planOnboarding';
 export { previewOnboarding } from './previewOnboarding';

@@ -237,6 +237,9 @@ describe('parseOnboardingRequest', () => {
       'allowedCallers: must be a list (an empty list means nobody)',
     ]);
     expect(issuesOf(withField({ selector: {} }))).toEqual([
+      'selector: must name at least one label: an empty selector would select every pod in the namespace (leave the field out for the default)',
+    ]);
+    expect(issuesOf(withField({ selector: ['app=ratings'] }))).toEqual([
       'selector: must be a non-empty map of label keys to values',
     ]);
     expect(issuesOf(withCaller({ namespace: 'x', methods: [] }))).toEqual([

@@ -274,8 +274,17 @@ function parseCaller(
 }
 
 function parseSelector(c: Checker, value: unknown, path: string) {
-  if (!isObject(value) || Object.keys(value).length === 0) {
+  if (!isObject(value)) {
     c.add(path, 'must be a non-empty map of label keys to values');
+    return undefined;
+  }
+  // Not taken as "left out": the user wrote a selector, and an empty one would select
+  // every pod of the namespace, which the default (app=<service>) never does.
+  if (Object.keys(value).length === 0) {
+    c.add(
+      path,
+      'must name at least one label: an empty selector would select every pod in the namespace (leave the field out for the default)',
+    );
     return undefined;
   }
   const selector: Record<string, string> = {};

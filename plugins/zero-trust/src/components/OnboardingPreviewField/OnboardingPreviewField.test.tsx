@@ -212,6 +212,18 @@ describe('OnboardingPreviewField', () => {
     expect(values.filter(Boolean)).toEqual([]);
   });
 
+  it('refuses an empty selector, as the actions do (common requestFromInput)', async () => {
+    const bodies = servePreview();
+    const values = await renderField({ ...inventoryForm, selector: {} });
+    expect(
+      await screen.findByText(
+        /The request cannot be applied: .*selector: must name at least one label/,
+      ),
+    ).toBeInTheDocument();
+    expect(bodies).toEqual([expect.objectContaining({ selector: {} })]);
+    expect(values.filter(Boolean)).toEqual([]);
+  });
+
   it('waits for the service and namespace before asking', async () => {
     const bodies = servePreview();
     await renderField({ cluster: 'backend' });

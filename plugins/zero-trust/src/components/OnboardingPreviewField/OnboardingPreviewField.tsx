@@ -16,8 +16,8 @@ import type {
   OnboardingPreviewResponse,
   WorkloadDiff,
 } from '@zero-trust/backstage-plugin-zero-trust-common';
+import { requestFromInput } from '@zero-trust/backstage-plugin-zero-trust-common';
 import { CaveatsAlert, SeverityStatus } from '../shared';
-import { requestFromForm } from './requestFromForm';
 import { usePreview } from './usePreview';
 
 function access(a: CallerChange['before']): string {
@@ -182,7 +182,7 @@ export function OnboardingPreviewField(
 ) {
   const { formContext, onChange, formData, schema } = props;
   const form = formContext?.formData as Record<string, unknown> | undefined;
-  const request = useMemo(() => requestFromForm(form), [form]);
+  const request = useMemo(() => requestFromInput(form), [form]);
   const ready = Boolean(request.service && request.namespace);
   const { loading, error, value } = usePreview(ready ? request : undefined);
 

@@ -1,3 +1,2 @@
 export { OnboardingPreviewField } from './OnboardingPreviewField';
-export { requestFromForm } from './requestFromForm';
 export { validatePreview } from './validation';
