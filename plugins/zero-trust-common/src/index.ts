@@ -16,6 +16,7 @@ export {
   parseLabelSelector,
 } from './model/labelSelector';
 export type { ParsedLabelSelector } from './model/labelSelector';
+export { formatSelector } from './model/labels';
 export { malformedYaml } from './model/malformedYaml';
 export {
   buildClusterState,

@@ -9,6 +9,7 @@ import { CustomErrorBase, InputError, isError } from '@backstage/errors';
 import { ScmIntegrationRegistry } from '@backstage/integration';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import { defaultSelector } from '@zero-trust/backstage-plugin-zero-trust-common';
 import { z as zod } from 'zod/v3';
 import {
   annotateBranch,
@@ -203,8 +204,7 @@ export function createCatalogAnnotateAction(
       const wanted = wantedAnnotations({
         namespace: request.namespace,
         cluster: request.cluster,
-        // The onboarding request's default selector (common's README).
-        selector: request.selector ?? { app: request.service },
+        selector: request.selector ?? defaultSelector(request.service),
       });
 
       const entity = await catalog.getEntityByRef(ref, {

@@ -1,5 +1,6 @@
 import {
   clusterAnnotation,
+  formatSelector,
   kubernetesIdAnnotation,
   labelSelectorAnnotation,
   namespaceAnnotation,
@@ -30,11 +31,8 @@ export interface WorkloadPlacement {
 export function wantedAnnotations(
   placement: WorkloadPlacement,
 ): Record<string, string> {
-  const selector = Object.entries(placement.selector)
-    .map(([key, value]) => `${key}=${value}`)
-    .join(',');
   return {
-    [labelSelectorAnnotation]: selector,
+    [labelSelectorAnnotation]: formatSelector(placement.selector),
     [namespaceAnnotation]: placement.namespace,
     ...(placement.cluster ? { [clusterAnnotation]: placement.cluster } : {}),
   };

@@ -1,5 +1,5 @@
-import { selectorMatches } from '../model/labels';
-import { ObjectRef, Labels } from '../model/types';
+import { formatSelector, selectorMatches } from '../model/labels';
+import { ObjectRef } from '../model/types';
 import { ClusterModel, MeshModel, WorkloadModel } from '../engine/MeshModel';
 import { parsePrincipal } from '../engine/identity';
 import { resolveRuleHost, serviceHost } from '../engine/destinationRules';
@@ -213,7 +213,7 @@ function policyFindings(
         finding(
           'ZT010',
           ref,
-          `The selector ${fmt(policy.selector)} of ${
+          `The selector ${formatSelector(policy.selector)} of ${
             compiled.ref
           } matches no workload, so the policy does nothing.`,
         ),
@@ -378,12 +378,6 @@ function identityExists(
   return cluster.serviceAccounts.has(`${namespace}/${serviceAccount}`);
 }
 
-function fmt(labels: Labels): string {
-  return Object.entries(labels)
-    .map(([k, v]) => `${k}=${v}`)
-    .join(',');
-}
-
 function meshConfigFindings(cluster: ClusterModel, out: Finding[]) {
   const { mesh, peerAuthentications, destinationRules } = cluster.state;
   const wide = new Map<string, string[]>();
@@ -399,9 +393,11 @@ function meshConfigFindings(cluster: ClusterModel, out: Finding[]) {
           finding(
             'ZT010',
             policyRef(cluster, 'PeerAuthentication', pa.namespace, pa.name),
-            `The selector ${fmt(pa.selector)} of PeerAuthentication ${
-              pa.namespace
-            }/${pa.name} matches no workload.`,
+            `The selector ${formatSelector(
+              pa.selector,
+            )} of PeerAuthentication ${pa.namespace}/${
+              pa.name
+            } matches no workload.`,
           ),
         );
       }

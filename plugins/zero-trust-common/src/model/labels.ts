@@ -12,7 +12,11 @@ export function selectorMatches(
   return true;
 }
 
-/** `k1=v1,k2=v2`, the form `kubectl` and Backstage's label-selector annotation use. */
+/**
+ * `k1=v1,k2=v2`, the form `kubectl` and Backstage's label-selector annotation use.
+ *
+ * @public
+ */
 export function formatSelector(selector: Labels): string {
   return Object.entries(selector)
     .map(([k, v]) => `${k}=${v}`)

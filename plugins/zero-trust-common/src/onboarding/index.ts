@@ -6,6 +6,7 @@ export {
   parseOnboardingRequest,
 } from './parseOnboardingRequest';
 export { requestFromInput } from './requestFromInput';
+export { defaultSelector } from './defaultSelector';
 export { planOnboarding } from './planOnboarding';
 export type { PlanOnboardingOptions } from './planOnboarding';
 export { previewOnboarding } from './previewOnboarding';

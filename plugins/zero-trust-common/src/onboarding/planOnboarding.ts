@@ -5,8 +5,10 @@ import {
   effectiveMtls,
   peerAuthenticationScopes,
 } from '../engine/peerAuthentication';
+import { formatSelector } from '../model/labels';
 import { WorkloadInfo } from '../model/types';
 import { callerRules } from './callerRules';
+import { defaultSelector } from './defaultSelector';
 import { planDestinationRule } from './destinationRulePlan';
 import {
   allowNothingPolicy,
@@ -124,12 +126,17 @@ function resolveSelector(
   if (request.selector) return { ...request.selector };
   const shared = sharedPodLabels(target.workloads);
   if (Object.keys(shared).length) return shared;
+  const selector = defaultSelector(request.service);
   if (target.workloads.length) {
     p.note(
-      `The workloads found through ${target.via} share no pod label; the policies select app=${request.service}, which they do not carry yet.`,
+      `The workloads found through ${
+        target.via
+      } share no pod label; the policies select ${formatSelector(
+        selector,
+      )}, which they do not carry yet.`,
     );
   }
-  return { app: request.service };
+  return selector;
 }
 
 /**
