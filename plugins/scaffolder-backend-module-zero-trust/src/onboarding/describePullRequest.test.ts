@@ -1,5 +1,9 @@
 import { promises as fs } from 'node:fs';
-import { parseOnboardingRequest } from '@zero-trust/backstage-plugin-zero-trust-common';
+import {
+  escapeMarkdown,
+  explainNetworkPolicy,
+  parseOnboardingRequest,
+} from '@zero-trust/backstage-plugin-zero-trust-common';
 import { onboardRepository } from '@zero-trust/backstage-plugin-zero-trust-node';
 import {
   examplesGitops,
@@ -15,7 +19,10 @@ import {
 // Builds descriptions for very large changes to check GitHub's size limit: CPU-bound, slow on a busy machine.
 jest.setTimeout(60_000);
 
-async function inventoryOnboarding(mtlsMode: 'STRICT' | 'PERMISSIVE') {
+async function inventoryOnboarding(
+  mtlsMode: 'STRICT' | 'PERMISSIVE',
+  request: Record<string, unknown> = {},
+) {
   const root = await temporaryFolder();
   await fs.cp(examplesGitops, root, { recursive: true });
   return onboardRepository({
@@ -27,6 +34,7 @@ async function inventoryOnboarding(mtlsMode: 'STRICT' | 'PERMISSIVE') {
       cluster: 'backend',
       mtlsMode,
       allowedCallers: [{ workload: 'bookinfo/productpage' }],
+      ...request,
     }),
   });
 }
@@ -57,6 +65,33 @@ describe('describePullRequest', () => {
     const checks = body.slice(body.indexOf('## What to check'));
     expect(checks).toMatch(/PERMISSIVE/);
     expect(body).toContain('| mTLS mode | PERMISSIVE |');
+  });
+
+  it('explains the NetworkPolicy part with networkPolicy: true', async () => {
+    const result = await inventoryOnboarding('STRICT', {
+      networkPolicy: true,
+    });
+    const body = describePullRequest(result);
+    const section = body.slice(
+      body.indexOf('## NetworkPolicy'),
+      body.indexOf('\n## ', body.indexOf('## NetworkPolicy') + 1),
+    );
+    expect(section.split('\n').filter(l => l.startsWith('- '))).toEqual(
+      explainNetworkPolicy(result.preview.networkPolicy!).map(
+        l => `- ${escapeMarkdown(l)}`,
+      ),
+    );
+    // Which pods it admits on which port, and the namespace's default deny it adds.
+    expect(explainNetworkPolicy(result.preview.networkPolicy!)).toEqual([
+      'NetworkPolicy inventory/inventory-api-ingress admits pods labelled app=productpage, backstage.io/kubernetes-id=productpage, version=v1 in namespace bookinfo (today: backend/bookinfo/productpage) on TCP 8080.',
+      'NetworkPolicy inventory/default-deny is added: every pod of namespace inventory then accepts only the connections a NetworkPolicy admits.',
+    ]);
+    expect(body).toContain(
+      'adds the mTLS and authorization policies, and Kubernetes NetworkPolicies, for one service.',
+    );
+
+    const without = describePullRequest(await inventoryOnboarding('STRICT'));
+    expect(without).not.toContain('## NetworkPolicy');
   });
 
   it('names the branch and commit after the service', async () => {

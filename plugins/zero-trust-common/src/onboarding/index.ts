@@ -10,5 +10,6 @@ export { defaultSelector } from './defaultSelector';
 export { planOnboarding } from './planOnboarding';
 export type { PlanOnboardingOptions } from './planOnboarding';
 export { previewOnboarding } from './previewOnboarding';
+export { explainNetworkPolicy } from './networkPolicyPreview';
 export { resolveEntityCallers } from './resolveEntityCallers';
 export type { EntityIdentity } from './resolveEntityCallers';

@@ -10,6 +10,12 @@ import {
 
 type Peer = Record<string, unknown>;
 
+/** The NetworkPolicy selecting the onboarded service. */
+export const ingressPolicyName = (service: string) => `${service}-ingress`;
+
+/** The namespace's default-deny NetworkPolicy, added where it has none. */
+export const defaultDenyName = 'default-deny';
+
 const byName = (namespace: string) => ({
   matchLabels: { 'kubernetes.io/metadata.name': namespace },
 });
@@ -80,7 +86,7 @@ export function planNetworkPolicy(
     {
       apiVersion: 'networking.k8s.io/v1',
       kind: 'NetworkPolicy',
-      metadata: { name: `${service}-ingress`, namespace },
+      metadata: { name: ingressPolicyName(service), namespace },
       spec: {
         podSelector: { matchLabels: { ...selector } },
         policyTypes: ['Ingress'],
@@ -90,18 +96,20 @@ export function planNetworkPolicy(
   ];
   if (!rules.length) {
     p.note(
-      `NetworkPolicy ${service}-ingress admits no pod: no caller could be named by namespace and pod labels.`,
+      `NetworkPolicy ${ingressPolicyName(
+        service,
+      )} admits no pod: no caller could be named by namespace and pod labels.`,
     );
   }
   if (!hasNetworkDefaultDeny(cluster, namespace)) {
     resources.push({
       apiVersion: 'networking.k8s.io/v1',
       kind: 'NetworkPolicy',
-      metadata: { name: 'default-deny', namespace },
+      metadata: { name: defaultDenyName, namespace },
       spec: { podSelector: {}, policyTypes: ['Ingress'] },
     });
     p.note(
-      `NetworkPolicy ${namespace}/default-deny isolates every pod of the namespace for ingress: the others need NetworkPolicies of their own for their callers.`,
+      `NetworkPolicy ${namespace}/${defaultDenyName} isolates every pod of the namespace for ingress: the others need NetworkPolicies of their own for their callers.`,
     );
   }
   return resources;

@@ -3,6 +3,7 @@ import { diffReports } from '../report/diff';
 import { MeshModel } from '../engine/MeshModel';
 import { SourcedObject, buildClusterState } from '../model/buildClusterState';
 import { ClusterState } from '../model/types';
+import { networkPolicyPreview } from './networkPolicyPreview';
 import { OnboardingRequestError } from './OnboardingRequestError';
 import { OnboardingPlan, OnboardingPreview, OnboardingProtocol } from './types';
 
@@ -113,6 +114,10 @@ export function applyPlan(
       state.authorizationPolicies,
       delta.authorizationPolicies,
     ),
+    networkPolicies: upsert(
+      state.networkPolicies ?? [],
+      delta.networkPolicies ?? [],
+    ),
     problems: [...state.problems, ...delta.problems],
   };
 }
@@ -148,10 +153,12 @@ export function previewOnboarding(
     ? workloadView(model.resolveWorkload(id), model)
     : null;
   const after = workloadView(afterModel.resolveWorkload(id), afterModel);
+  const networkPolicy = networkPolicyPreview(plan, model, afterModel);
   return {
     plan,
     before,
     after,
     diff: diffReports(analyze(model), analyze(afterModel)),
+    ...(networkPolicy ? { networkPolicy } : {}),
   };
 }

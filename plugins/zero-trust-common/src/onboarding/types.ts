@@ -114,6 +114,42 @@ export interface OnboardingPlan {
   notes: string[];
 }
 
+/** One ingress rule of the service's NetworkPolicy, as a reviewer reads it. @public */
+export interface NetworkPolicyAdmission {
+  /** Its peers in words, e.g. `pods labelled app=web in namespace shop`. */
+  pods: string[];
+  /** The known workloads (`CLUSTER/NAMESPACE/NAME`) whose pods those peers select. */
+  workloads: string[];
+  /** The TCP ports those pods may connect to (15008 among them in ambient mode). */
+  ports: number[];
+}
+
+/** Callers of another workload that Istio still allows and the NetworkPolicies now drop. @public */
+export interface NetworkCutOff {
+  workload: string;
+  callers: { label: string; ports: number[]; policies: string[] }[];
+}
+
+/**
+ * What `networkPolicy: true` adds and what it changes, computed by the engine on the
+ * cluster before and after the change. @public
+ */
+export interface NetworkPolicyPreview {
+  /** `NAMESPACE/NAME` of the NetworkPolicy selecting the service. */
+  policy: string;
+  admits: NetworkPolicyAdmission[];
+  /** Ambient only: HBONE's port (15008), which each rule admits beside the target ports. */
+  hbonePort?: number;
+  /** The namespace's default-deny NetworkPolicy, where the change adds one. */
+  defaultDeny?: {
+    policy: string;
+    /** The namespace's other workloads that no NetworkPolicy isolated for ingress before. */
+    isolated: string[];
+  };
+  /** The namespace's other workloads that lose callers at the network layer. */
+  cutOff: NetworkCutOff[];
+}
+
 /** The onboarding's effect on access, as the preview endpoint and the pull request show it. @public */
 export interface OnboardingPreview {
   plan: OnboardingPlan;
@@ -121,6 +157,8 @@ export interface OnboardingPreview {
   before: WorkloadView | null;
   after: WorkloadView;
   diff: DiffReport;
+  /** Only with `networkPolicy: true`. */
+  networkPolicy?: NetworkPolicyPreview;
 }
 
 /** One problem with a request: a JSON path such as `allowedCallers[1].ports[0]`, and what is wrong. @public */

@@ -16,7 +16,7 @@ import {
 } from '@zero-trust/backstage-plugin-zero-trust-common';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
-import { bookinfoModel } from '../../__fixtures__/security';
+import { bookinfoModel, meshApp } from '../../__fixtures__/security';
 import { baseUrl, testClient } from '../../__testUtils__/testApp';
 import { zeroTrustApiRef } from '../../api';
 import { OnboardingPreviewField } from './OnboardingPreviewField';
@@ -32,13 +32,16 @@ registerMswTestHooks(server);
  * `POST /onboarding/preview` as the backend answers it: the real engine (parse, plan,
  * preview) over the engine's model of the demo mesh; a bad request is a 400 InputError.
  */
-function servePreview(status?: ClusterStatus) {
+function servePreview(
+  status?: ClusterStatus,
+  extra?: Parameters<typeof bookinfoModel>[0],
+) {
   const bodies: unknown[] = [];
   server.use(
     http.post(`${baseUrl}/onboarding/preview`, async ({ request }) => {
       const body = await request.json();
       bodies.push(body);
-      const model = bookinfoModel();
+      const model = bookinfoModel(extra);
       try {
         const plan = planOnboarding(parseOnboardingRequest(body), model);
         const caveat = status && clusterCaveat(plan.cluster, status);
@@ -159,12 +162,35 @@ describe('OnboardingPreviewField', () => {
       screen.getByText('Findings this change resolves'),
     ).toBeInTheDocument();
     expect(screen.queryByText(/not complete and current/)).toBeNull();
+    // No NetworkPolicy was asked for.
+    expect(screen.queryByText('NetworkPolicy')).toBeNull();
 
     await waitFor(() =>
       expect(values.at(-1)).toBe(
         'spiffe://internal.example/ns/inventory/sa/inventory-api',
       ),
     );
+  });
+
+  it('explains the NetworkPolicy part: the pods it admits, the default deny, the callers a neighbour loses', async () => {
+    // A neighbour in inventory that anyone may call today.
+    servePreview(undefined, {
+      backend: meshApp('inventory', 'stock', { sa: 'stock' }),
+    });
+    await renderField({
+      ...inventoryForm,
+      networkPolicy: true,
+      namespaceDefaultDeny: false,
+    });
+    expect(await screen.findByText('NetworkPolicy')).toBeInTheDocument();
+    for (const line of [
+      'NetworkPolicy inventory/inventory-api-ingress admits pods labelled app=productpage in namespace bookinfo (today: backend/bookinfo/productpage) on TCP 8080.',
+      'NetworkPolicy inventory/inventory-api-ingress admits every pod in namespace legacy (today: backend/legacy/billing) on TCP 8080.',
+      'NetworkPolicy inventory/default-deny is added: every pod of namespace inventory then accepts only the connections a NetworkPolicy admits, so backend/inventory/stock is isolated for ingress too.',
+      'backend/inventory/stock loses any authenticated workload (any mTLS identity, any trust domain) on 8080: Istio still allows it, NetworkPolicy inventory/default-deny drops the connection. Add a NetworkPolicy admitting it to backend/inventory/stock in the same change.',
+    ]) {
+      expect(screen.getByText(line)).toBeInTheDocument();
+    }
   });
 
   it('says when the preview comes from a stale cluster, and what may be wrong', async () => {

@@ -10,11 +10,12 @@ import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
-import type {
-  CallerChange,
-  Finding,
-  OnboardingPreviewResponse,
-  WorkloadDiff,
+import {
+  explainNetworkPolicy,
+  type CallerChange,
+  type Finding,
+  type OnboardingPreviewResponse,
+  type WorkloadDiff,
 } from '@zero-trust/backstage-plugin-zero-trust-common';
 import { requestFromInput } from '@zero-trust/backstage-plugin-zero-trust-common';
 import { CaveatsAlert, SeverityStatus } from '../shared';
@@ -91,7 +92,7 @@ function FindingList(props: { findings: Finding[] }) {
 export function OnboardingPreviewView(props: {
   preview: OnboardingPreviewResponse;
 }) {
-  const { plan, diff, caveats } = props.preview;
+  const { plan, diff, caveats, networkPolicy } = props.preview;
   const labels = Object.entries(plan.namespaceLabels);
   return (
     <Box>
@@ -133,6 +134,17 @@ export function OnboardingPreviewView(props: {
           ))}
         </ul>
       </Section>
+      {networkPolicy && (
+        <Section title="NetworkPolicy">
+          <ul style={{ margin: 0 }}>
+            {explainNetworkPolicy(networkPolicy).map(line => (
+              <li key={line}>
+                <Typography variant="body2">{line}</Typography>
+              </li>
+            ))}
+          </ul>
+        </Section>
+      )}
       {diff.workloads.map(w => (
         <Section key={w.workload} title={`Who may call ${w.workload}`}>
           {w.mtls && (
