@@ -83,7 +83,7 @@ describe('describePullRequest', () => {
     );
     // Which pods it admits on which port, and the namespace's default deny it adds.
     expect(explainNetworkPolicy(result.preview.networkPolicy!)).toEqual([
-      'NetworkPolicy inventory/inventory-api-ingress admits pods labelled app=productpage, backstage.io/kubernetes-id=productpage, version=v1 in namespace bookinfo (today: backend/bookinfo/productpage) on TCP 8080.',
+      'NetworkPolicy inventory/inventory-api-ingress admits pods labelled app=productpage,backstage.io/kubernetes-id=productpage,version=v1 in namespace bookinfo (today: backend/bookinfo/productpage) on TCP 8080.',
       'NetworkPolicy inventory/default-deny is added: every pod of namespace inventory then accepts only the connections a NetworkPolicy admits.',
     ]);
     expect(body).toContain(

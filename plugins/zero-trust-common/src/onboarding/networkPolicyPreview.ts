@@ -1,10 +1,7 @@
 import { allowedCallers, sourceKey } from '../engine/callers';
 import { MeshModel, WorkloadModel } from '../engine/MeshModel';
-import {
-  hbonePort,
-  isolatingPolicies,
-  labelSelectorMatches,
-} from '../engine/networkPolicy';
+import { hbonePort, isolatingPolicies } from '../engine/networkPolicy';
+import { formatSelector, selectorMatches } from '../model/labels';
 import {
   NetworkCutOff,
   NetworkPolicyAdmission,
@@ -23,11 +20,6 @@ interface Rule {
   ports?: { port: number }[];
 }
 
-const labelText = (labels: Record<string, string>) =>
-  Object.entries(labels)
-    .map(([k, v]) => `${k}=${v}`)
-    .join(', ');
-
 function admission(
   rule: Rule,
   cluster: MeshModel['clusters'][number],
@@ -41,16 +33,11 @@ function admission(
     const labels = peer.podSelector?.matchLabels;
     pods.push(
       labels
-        ? `pods labelled ${labelText(labels)} in namespace ${namespace}`
+        ? `pods labelled ${formatSelector(labels)} in namespace ${namespace}`
         : `every pod in namespace ${namespace}`,
     );
     for (const w of cluster.workloadsByNamespace.get(namespace) ?? []) {
-      if (
-        !labels ||
-        labelSelectorMatches({ matchLabels: labels }, w.workload.labels)
-      ) {
-        workloads.push(w.id);
-      }
+      if (selectorMatches(labels, w.workload.labels)) workloads.push(w.id);
     }
   }
   return {
