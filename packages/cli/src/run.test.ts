@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import { loadManifests } from '@zero-trust/backstage-plugin-zero-trust-node';
+import { TestCertificates } from '@zero-trust/backstage-plugin-zero-trust-node/testing';
 import { run } from './run';
 
 // Loads real snapshots and runs whole commands: slow on a busy machine.
@@ -389,6 +390,63 @@ describe('check', () => {
       'POST',
     );
     expect(JSON.parse(post.stdout)).toMatchObject({ decision: 'DENY' });
+  });
+
+  it('refuses a caller from a cluster whose root the server does not trust', async () => {
+    const pki = await TestCertificates.create();
+    try {
+      const shared = await pki.root('demo root');
+      const other = await pki.root('edge istiod', { trustDomain: 'edge' });
+      const withRoot = async (name: string, from: string, pem: string) => {
+        const dir = path.join(tmp, name);
+        await copySnapshot(from, dir);
+        await fs.writeFile(
+          path.join(dir, 'root-cert.yaml'),
+          stringify({
+            apiVersion: 'v1',
+            kind: 'ConfigMap',
+            metadata: { name: 'istio-ca-root-cert', namespace: 'istio-system' },
+            data: { 'root-cert.pem': pem },
+          }),
+        );
+        return dir;
+      };
+      const backendDir = await withRoot('backend', backend, shared.pem);
+      const query = (edgeDir: string) =>
+        cli(
+          'check',
+          '--cluster',
+          `backend=${backendDir}`,
+          '--cluster',
+          `edge=${edgeDir}`,
+          '--from',
+          'edge/edge/edge-gateway',
+          '--to',
+          'backend/bookinfo/productpage',
+          '--port',
+          '9080',
+          '--method',
+          'GET',
+          '--format',
+          'json',
+        );
+      const untrusted = await query(await withRoot('edge', edge, other.pem));
+      expect(untrusted.code).toBe(0);
+      const answer = JSON.parse(untrusted.stdout);
+      expect(answer).toMatchObject({ decision: 'DENY', mtls: false });
+      expect(answer.reason).toContain(
+        "cluster edge's root is not trusted by cluster backend",
+      );
+      const trusted = await query(
+        await withRoot('edge-shared', edge, shared.pem),
+      );
+      expect(JSON.parse(trusted.stdout)).toMatchObject({
+        decision: 'ALLOW',
+        mtls: true,
+      });
+    } finally {
+      await pki.cleanup();
+    }
   });
 });
 

@@ -3,7 +3,10 @@ import {
   SourcedObject,
   buildClusterState,
 } from '@zero-trust/backstage-plugin-zero-trust-common';
-import { loadManifests } from '@zero-trust/backstage-plugin-zero-trust-node';
+import {
+  loadManifests,
+  parseCertificates,
+} from '@zero-trust/backstage-plugin-zero-trust-node';
 import { UsageError } from './errors';
 import { CliIo } from './io';
 
@@ -92,7 +95,7 @@ export async function loadSnapshotObjects(
         })),
       );
     }
-    const state = buildClusterState(spec.name, read);
+    const state = buildClusterState(spec.name, read, { parseCertificates });
     for (const note of notes) io.stderr(`note: ${note}\n`);
     if (!state.workloads.length) {
       io.stderr(

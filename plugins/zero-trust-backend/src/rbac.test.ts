@@ -60,15 +60,17 @@ describe('deploy/rbac.yaml', () => {
         .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
     const expected = resourceKinds
       .filter(kind => kind.watched !== false)
-      .map(kind => ({
-        namespace: kind.only?.namespace,
-        rule: {
-          apiGroups: [kind.group],
-          resources: [kind.plural],
-          verbs: ['get', 'list', 'watch'],
-          ...(kind.only ? { resourceNames: [kind.only.name] } : {}),
-        },
-      }));
+      .flatMap(kind =>
+        (kind.only ?? [undefined]).map(object => ({
+          namespace: object?.namespace,
+          rule: {
+            apiGroups: [kind.group],
+            resources: [kind.plural],
+            verbs: ['get', 'list', 'watch'],
+            ...(object ? { resourceNames: [object.name] } : {}),
+          },
+        })),
+      );
     expect(grants(rbacRules())).toEqual(grants(expected));
   });
 

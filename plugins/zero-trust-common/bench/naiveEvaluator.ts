@@ -894,3 +894,31 @@ function withNaiveNetwork(
     return { decision: 'CONDITIONAL', mtls: istio.mtls };
   return istio;
 }
+
+// ---------------------------------------------------------------------------
+// Trust between clusters, read straight from the certificates: a server's proxy verifies
+// a peer's chain against its own roots and caCertificates.
+
+/**
+ * Whether workloads of `client` can complete an mTLS handshake with workloads of
+ * `server`: the same cluster; no root known on either side (assumed); or some root of
+ * the client's bundle is, or was issued (by name) by, a CA the server trusts.
+ *
+ * @public
+ */
+export function naiveTrusts(
+  client: ClusterState,
+  server: ClusterState,
+): boolean {
+  if (client.name === server.name) return true;
+  const roots = client.trust?.roots ?? [];
+  if (roots.length === 0 || server.trust === undefined) return true;
+  const anchors = [...server.trust.roots, ...server.trust.caCertificates];
+  return roots.some(root =>
+    anchors.some(
+      anchor =>
+        anchor.fingerprint === root.fingerprint ||
+        (!root.selfSigned && anchor.ca && anchor.subject === root.issuer),
+    ),
+  );
+}

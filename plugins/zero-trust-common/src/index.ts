@@ -57,6 +57,10 @@ export type {
   RequestAttributes,
 } from './engine/access';
 export { readNetworkPolicy } from './model/readNetworkPolicy';
+export { rootCertConfigMap } from './model/trustBundles';
+export type { CertificateParser } from './model/trustBundles';
+export { trustBetween, untrustedReason } from './engine/trust';
+export type { TrustEdge, TrustVia } from './engine/trust';
 export { networkVerdict } from './engine/networkPolicy';
 export type { NetworkVerdict } from './engine/networkPolicy';
 export { check, parseCaller } from './engine/check';

@@ -11,3 +11,4 @@ export {
   parseManifests,
 } from './loadManifests';
 export * from './gitops';
+export { parseCertificates } from './certificates/parseCertificates';

@@ -4,6 +4,7 @@ import {
   SourcedObject,
   buildClusterState,
 } from '@zero-trust/backstage-plugin-zero-trust-common';
+import { parseCertificates } from './certificates/parseCertificates';
 import { ManifestError } from './ManifestError';
 import { SnapshotReader } from './loader/SnapshotReader';
 import { parseManifests } from './parseManifests';
@@ -51,5 +52,8 @@ export async function loadClusterSnapshot(
   root: string,
   options?: BuildClusterStateOptions & LoadManifestsOptions,
 ): Promise<ClusterState> {
-  return buildClusterState(name, await loadManifests(root, options), options);
+  return buildClusterState(name, await loadManifests(root, options), {
+    parseCertificates,
+    ...options,
+  });
 }

@@ -6,6 +6,7 @@ import {
   ClusterStatus,
   MeshModel,
 } from '@zero-trust/backstage-plugin-zero-trust-common';
+import { parseCertificates } from '@zero-trust/backstage-plugin-zero-trust-node';
 import { ClusterSource } from './ClusterSource';
 import { MeshView } from './MeshView';
 
@@ -109,6 +110,7 @@ export class MeshState {
       entry.built = objects
         ? buildClusterState(entry.source.name, objects, {
             trustDomain: entry.trustDomain,
+            parseCertificates,
           })
         : undefined;
     }

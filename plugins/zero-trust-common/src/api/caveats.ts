@@ -41,9 +41,13 @@ const effects: Record<string, { label: string; effect: string }> = {
     label: 'Pods',
     effect: 'pods no controller owns may be missing',
   },
-  configmaps: {
+  'configmaps/istio': {
     label: 'The mesh config (ConfigMap istio-system/istio)',
     effect: 'the trust domain, and so every SPIFFE ID, may be wrong',
+  },
+  'configmaps/istio-ca-root-cert': {
+    label: 'The root certificates (ConfigMaps istio-ca-root-cert)',
+    effect: 'trust between clusters is assumed, and may be wrong',
   },
   'deployments.apps': {
     label: 'Deployments',

@@ -22,6 +22,7 @@ import {
   peerAuthenticationScopes,
 } from './peerAuthentication';
 import { WorkloadPort, workloadPorts } from './ports';
+import { TrustEdge, trustBetween } from './trust';
 
 /** One workload with what the engine derives from it, computed once on demand. */
 export class WorkloadModel {
@@ -169,6 +170,7 @@ export class ClusterModel {
   readonly trustDomains: string[];
   /** The DestinationRule its clients' proxies use for a service. */
   readonly destinationRules: DestinationRuleLookup;
+  private readonly trustFrom = new Map<string, TrustEdge>();
 
   constructor(readonly state: ClusterState) {
     for (const ns of state.namespaces) this.namespaces.set(ns.name, ns);
@@ -240,6 +242,16 @@ export class ClusterModel {
     return (
       allowNothing(namespace) || allowNothing(this.state.mesh.rootNamespace)
     );
+  }
+
+  /** Whether its proxies verify the certificates of `client`'s workloads. */
+  trusts(client: ClusterModel): TrustEdge {
+    let edge = this.trustFrom.get(client.name);
+    if (!edge) {
+      edge = trustBetween(client.state, this.state);
+      this.trustFrom.set(client.name, edge);
+    }
+    return edge;
   }
 
   /** Whether a namespace exists: declared, or holding a workload. */

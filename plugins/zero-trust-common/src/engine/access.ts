@@ -22,6 +22,7 @@ import {
 } from './networkPolicy';
 import { EffectiveMtlsMode, mtlsOnPort } from './peerAuthentication';
 import { WorkloadPort } from './ports';
+import { TrustEdge, untrustedReason } from './trust';
 
 /** Who is calling: a known workload, a bare mTLS identity, or a client with no identity. @public */
 export type Caller =
@@ -334,6 +335,7 @@ export type PortDecision = {
   | { by: 'no proxy' }
   | { by: 'connection'; connection: Connection }
   | { by: 'trust domain'; connection: Connection; trustDomain: string }
+  | { by: 'root'; connection: Connection; trust: TrustEdge }
   | { by: 'STRICT'; connection: Connection; decidedBy?: string }
   | { by: 'policies'; connection: Connection; authz: AuthzVerdict }
 );
@@ -353,6 +355,21 @@ function decidePort(
       mtls: false,
       by: 'connection',
       connection: conn,
+    };
+  }
+  // The peer's chain is verified before its SAN is read.
+  const trust =
+    conn.mtls && caller.kind === 'workload'
+      ? server.cluster.trusts(caller.workload.cluster)
+      : undefined;
+  if (trust && !trust.trusted) {
+    return {
+      port: port.port,
+      decision: 'DENY',
+      mtls: false,
+      by: 'root',
+      connection: conn,
+      trust,
     };
   }
   const peerDomain = conn.mtls
@@ -506,6 +523,15 @@ function describe(
                 server,
               )} (PILOT_SKIP_VALIDATE_TRUST_DOMAIN is off)`
         }: the mTLS handshake with trust domain ${d.trustDomain} fails`,
+        [],
+      );
+    case 'root':
+      return worded(
+        `${clientSide(d.connection, caller)}, but ${untrustedReason(
+          d.trust,
+        )}: no root certificate of ${d.trust.from} is among ${
+          d.trust.to
+        }'s roots or meshConfig caCertificates, so the mTLS handshake fails`,
         [],
       );
     case 'STRICT':

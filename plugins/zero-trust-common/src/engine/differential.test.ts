@@ -5,8 +5,13 @@ import {
   workloadRef,
 } from '../../bench/differential';
 import { generateMesh } from '../../bench/generateMesh';
-import { naiveAllowedCallers, naiveCheck } from '../../bench/naiveEvaluator';
+import {
+  naiveAllowedCallers,
+  naiveCheck,
+  naiveTrusts,
+} from '../../bench/naiveEvaluator';
 import { buildClusterState } from '../model/buildClusterState';
+import { ClusterState, TrustedCertificate } from '../model/types';
 import { analyze } from '../report/analyze';
 import { check } from './check';
 import { MeshModel } from './MeshModel';
@@ -79,4 +84,89 @@ describe('the engine and the naive evaluator', () => {
     expect(naiveCallers).toBeGreaterThan(0);
     expect(restricted).toBeGreaterThan(state.workloads.length / 2);
   });
+});
+
+/** A CA certificate as the node library parses it (parsing itself is tested there). */
+function ca(name: string, issuer = name): TrustedCertificate {
+  let hash = 0;
+  for (const c of name) hash = (hash * 31 + c.charCodeAt(0)) % 256;
+  return {
+    subject: `CN=${name}`,
+    issuer: `CN=${issuer}`,
+    notBefore: '2026-01-01T00:00:00.000Z',
+    notAfter: '2036-01-01T00:00:00.000Z',
+    fingerprint: Array.from({ length: 32 }, (_, i) =>
+      ((hash + i) % 256).toString(16).padStart(2, '0').toUpperCase(),
+    ).join(':'),
+    selfSigned: name === issuer,
+    ca: true,
+    sources: ['ConfigMap istio-system/istio-ca-root-cert'],
+  };
+}
+
+describe('across clusters, the engine and the naive evaluator', () => {
+  // The same mesh twice: a caller of the remote copy presents the same principal as
+  // its twin in the server's cluster, so without trust the answers are the local ones.
+  const setups: Record<string, [ClusterState['trust'], ClusterState['trust']]> =
+    {
+      'a shared root': [
+        { roots: [ca('shared')], caCertificates: [] },
+        { roots: [ca('shared')], caCertificates: [] },
+      ],
+      'separate roots': [
+        { roots: [ca('server root')], caCertificates: [] },
+        { roots: [ca('client root')], caCertificates: [] },
+      ],
+      'a trusted bundle': [
+        { roots: [ca('server root')], caCertificates: [ca('client root')] },
+        { roots: [ca('client root')], caCertificates: [] },
+      ],
+      'an intermediate of the server root': [
+        { roots: [ca('server root')], caCertificates: [] },
+        { roots: [ca('client ca', 'server root')], caCertificates: [] },
+      ],
+      'no roots on the client side': [
+        { roots: [ca('server root')], caCertificates: [] },
+        undefined,
+      ],
+    };
+
+  it.each(Object.entries(setups))(
+    'decide every cross-cluster query alike with %s',
+    (_, [serverTrust, clientTrust]) => {
+      const server: ClusterState = { ...state, trust: serverTrust };
+      const client: ClusterState = {
+        ...buildClusterState('remote', mesh.objects),
+        trust: clientTrust,
+      };
+      const twoClusters = new MeshModel([server, client]);
+      const trusted = naiveTrusts(client, server);
+      const queries = makeQueries(mesh, 600, seed).map(q => ({
+        ...q,
+        from:
+          q.from === 'plaintext' || q.from.startsWith('principal:')
+            ? q.from
+            : `remote/${q.from}`,
+        to: `differential/${q.to}`,
+      }));
+      const mismatches: string[] = [];
+      let refused = 0;
+      for (const query of queries) {
+        const local = naiveCheck(server, query);
+        const crossesCluster = query.from.startsWith('remote/');
+        const expected =
+          crossesCluster && local.mtls && !trusted
+            ? { decision: 'DENY' as const, mtls: false }
+            : local;
+        if (expected !== local) refused++;
+        const ours = check(twoClusters, query);
+        const mismatch = decisionMismatch(query, ours, expected);
+        if (mismatch) mismatches.push(mismatch);
+      }
+      expect(differences(mismatches)).toEqual({ count: 0, first: [] });
+      // Separate roots refuse many callers; the others refuse none.
+      expect(refused > 100).toBe(!trusted);
+      expect(refused === 0).toBe(trusted);
+    },
+  );
 });

@@ -1,7 +1,12 @@
 export { resourceKinds } from './resourceKinds';
-export type { ResourceKind, ResourceKindName } from './resourceKinds';
+export type {
+  ObjectName,
+  ResourceKind,
+  ResourceKindName,
+} from './resourceKinds';
 export {
   findKind,
+  readsObject,
   groupOf,
   objectKey,
   objectKeyOf,

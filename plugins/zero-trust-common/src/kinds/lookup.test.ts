@@ -1,4 +1,10 @@
-import { findKind, groupOf, objectKey, trimObject } from './lookup';
+import {
+  findKind,
+  groupOf,
+  objectKey,
+  readsObject,
+  trimObject,
+} from './lookup';
 import { resourceKinds } from './resourceKinds';
 
 const kind = (name: string) => resourceKinds.find(k => k.kind === name)!;
@@ -20,6 +26,18 @@ describe('the kinds table', () => {
     expect(findKind('v1', 'Deployment')).toBeUndefined();
     expect(groupOf('v1')).toBe('');
     expect(groupOf('networking.istio.io/v1')).toBe('networking.istio.io');
+  });
+
+  it('reads of the ConfigMaps only the mesh config and the published root certificates', () => {
+    const configMap = kind('ConfigMap');
+    expect(readsObject(configMap, 'istio-system', 'istio')).toBe(true);
+    expect(readsObject(configMap, 'shop', 'istio')).toBe(false);
+    expect(readsObject(configMap, 'istio-system', 'istio-ca-root-cert')).toBe(
+      true,
+    );
+    expect(readsObject(configMap, 'shop', 'istio-ca-root-cert')).toBe(true);
+    expect(readsObject(configMap, 'istio-system', 'cacerts')).toBe(false);
+    expect(readsObject(kind('Deployment'), 'shop', 'anything')).toBe(true);
   });
 
   it('keys an object by group, kind, namespace and name, not version', () => {

@@ -63,7 +63,7 @@ export function objectKeyOf(
  * @public
  */
 export function trimObject(
-  kind: ResourceKind,
+  kind: Pick<ResourceKind, 'group' | 'kind' | 'keep'>,
   version: string,
   raw: unknown,
 ): Json | undefined {
@@ -77,4 +77,23 @@ export function trimObject(
     metadata: { ...pick(raw.metadata, ['name', 'namespace']), ...metadata },
     ...rest,
   };
+}
+
+/**
+ * Whether the kind reads this object: every object, or one of the objects it is
+ * restricted to (`only`).
+ *
+ * @public
+ */
+export function readsObject(
+  kind: ResourceKind,
+  namespace: string | undefined,
+  name: string,
+): boolean {
+  return (
+    !kind.only ||
+    kind.only.some(
+      o => o.name === name && (!o.namespace || o.namespace === namespace),
+    )
+  );
 }

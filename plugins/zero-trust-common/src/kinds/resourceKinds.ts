@@ -10,6 +10,12 @@ import {
 } from './fields';
 import { isOwnedPod } from './ownedPod';
 
+/** One object of a kind read by name: in `namespace`, or in every namespace. @public */
+export interface ObjectName {
+  namespace?: string;
+  name: string;
+}
+
 /**
  * A kind the suite reads: where the API server serves it, and which of its fields the
  * engine needs. Its meaning (what the engine makes of it) lives in the model's loader.
@@ -28,8 +34,11 @@ export interface ResourceKind<K extends string = string> {
   id: string;
   /** Served by a CustomResourceDefinition: a cluster without it does not serve the kind. */
   custom: boolean;
-  /** Only this one object is read (and granted): RBAC's `resourceNames`, a field selector. */
-  only?: { namespace: string; name: string };
+  /**
+   * Only these objects are read (and granted): RBAC's `resourceNames`, one field
+   * selector each (a selector names one object, so each is listed on its own).
+   */
+  only?: ObjectName[];
   /**
    * `false`: read from manifests only (GitOps repositories, snapshots); the live source
    * does not list it and `deploy/rbac.yaml` does not grant it.
@@ -47,7 +56,7 @@ const core = <K extends string>(
   kind: K,
   plural: string,
   keep: ResourceKind['keep'],
-  scope: { namespaced?: boolean; only?: ResourceKind['only'] } = {},
+  scope: { namespaced?: boolean; only?: ObjectName[] } = {},
 ): ResourceKind<K> => ({
   group: '',
   versions: ['v1'],
@@ -188,7 +197,7 @@ const gitops = <K extends string>(
 
 /**
  * Every kind the suite reads, and only those: never Secrets, and of the ConfigMaps only
- * Istio's mesh config. The live source lists and watches exactly the watched ones,
+ * Istio's mesh config and its published root certificates. The live source lists and watches exactly the watched ones,
  * `deploy/rbac.yaml` grants exactly those, and the loader ignores every other kind.
  *
  * @public
@@ -226,10 +235,19 @@ export const resourceKinds = [
     'ConfigMap',
     'configmaps',
     object => ({
-      data: isObject(object.data) ? pick(object.data, ['mesh']) : {},
+      data: isObject(object.data)
+        ? pick(object.data, ['mesh', 'root-cert.pem'])
+        : {},
     }),
-    // Istio's mesh config, in its control plane namespace.
-    { only: { namespace: 'istio-system', name: 'istio' } },
+    {
+      only: [
+        // Istio's mesh config, in its control plane namespace.
+        { namespace: 'istio-system', name: 'istio' },
+        // The root certificates istiod publishes in every namespace: public, unlike
+        // the CA's keys in the `cacerts` Secret, which are never read.
+        { name: 'istio-ca-root-cert' },
+      ],
+    },
   ),
   apps('Deployment', 'deployments', keepWorkload),
   apps('StatefulSet', 'statefulsets', keepWorkload),

@@ -4,7 +4,9 @@ import {
   groupOf,
   isObject,
   isOwnedPod,
+  readsObject,
 } from '../kinds';
+import { CertificateParser, readTrust } from './trustBundles';
 import { readNetworkPolicy } from './readNetworkPolicy';
 import {
   defaultMeshConfig,
@@ -261,6 +263,12 @@ function toAuthorizationPolicy(obj: Json): AuthorizationPolicyInfo {
 export interface BuildClusterStateOptions {
   /** Overrides the trust domain read from the mesh config. */
   trustDomain?: string;
+  /**
+   * Reads the X.509 certificates of a PEM bundle (node code passes the node library's
+   * `parseCertificates`). Without it, root certificates are not read: clusters are then
+   * taken to trust each other.
+   */
+  parseCertificates?: CertificateParser;
 }
 
 /**
@@ -386,14 +394,17 @@ export function buildClusterState(
       }
       continue;
     }
-    if (
-      kind.only &&
-      (obj.metadata.name !== kind.only.name ||
-        obj.metadata.namespace !== kind.only.namespace)
-    ) {
+    if (!readsObject(kind, obj.metadata.namespace, obj.metadata.name)) {
       continue;
     }
     readers[kind.kind](obj, file);
+  }
+  if (options.parseCertificates) {
+    const trust = readTrust(flat, settings.caCertificatePems, {
+      parse: options.parseCertificates,
+      problem,
+    });
+    if (trust) state.trust = trust;
   }
   if (options.trustDomain) {
     state.mesh = { ...state.mesh, trustDomain: options.trustDomain };

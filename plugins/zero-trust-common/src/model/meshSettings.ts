@@ -66,6 +66,8 @@ export interface MeshSettingsResult {
   source?: string;
   /** Problems found on the way (a `data.mesh` that is not YAML...), by object. */
   problems: { object: Json; file?: string; message: string }[];
+  /** The PEM of each `caCertificates` entry that has one: roots the proxies also trust. */
+  caCertificatePems: string[];
 }
 
 function parseMaybeYaml(
@@ -339,6 +341,12 @@ export function readMeshSettings(objects: SourcedObject[]): MeshSettingsResult {
       revisions: [...revisions].sort(),
     },
     ...(raw ? { source: raw.source } : {}),
+    caCertificatePems: (Array.isArray(mesh.caCertificates)
+      ? mesh.caCertificates
+      : []
+    ).flatMap((c: unknown) =>
+      isObject(c) && typeof c.pem === 'string' && c.pem.trim() ? [c.pem] : [],
+    ),
     problems,
   };
 }

@@ -266,6 +266,51 @@ export interface ResourceProblem {
   file?: string;
 }
 
+/**
+ * An X.509 certificate as the trust rules read it: names, dates and identity, never a
+ * key. Node code parses it (`parseCertificates` in the node library); the engine, which
+ * also runs in the browser, only compares these fields.
+ *
+ * @public
+ */
+export interface CertificateInfo {
+  /** The subject's distinguished name, one `KEY=value` per line as Node prints it. */
+  subject: string;
+  issuer: string;
+  /** The trust domain of a `spiffe://` URI SAN, where the certificate has one. */
+  trustDomain?: string;
+  /** ISO timestamps. */
+  notBefore: string;
+  notAfter: string;
+  /** SHA-256 of the DER, colon-separated upper-case hex (as `openssl x509 -fingerprint -sha256`). */
+  fingerprint: string;
+  /** Issued by its own key: a root. */
+  selfSigned: boolean;
+  /** Basic constraints say CA: it may sign certificates. */
+  ca: boolean;
+}
+
+/** A certificate of a cluster's trust bundle, with where it was read. @public */
+export interface TrustedCertificate extends CertificateInfo {
+  /** `ConfigMap NAMESPACE/istio-ca-root-cert` or `meshConfig.caCertificates`. */
+  sources: string[];
+}
+
+/**
+ * What a cluster's proxies verify a peer's certificate against (never read from a Secret).
+ * @public
+ */
+export interface ClusterTrust {
+  /**
+   * The roots of trust istiod publishes (`root-cert.pem` of each `istio-ca-root-cert`
+   * ConfigMap): every certificate of every bundle, once by fingerprint. Its own
+   * workloads' certificates chain to one of them.
+   */
+  roots: TrustedCertificate[];
+  /** meshConfig `caCertificates` PEMs: further roots its proxies accept peers from. */
+  caCertificates: TrustedCertificate[];
+}
+
 /** One cluster as the engine sees it. @public */
 export interface ClusterState {
   name: string;
@@ -283,4 +328,9 @@ export interface ClusterState {
   otherNetworkPolicies?: ObjectRef[];
   /** Objects left out of the analysis because Istio would reject them. */
   problems: ResourceProblem[];
+  /**
+   * Its roots of trust, where the snapshot holds any root certificate (absent: unknown,
+   * and clusters are taken to trust each other).
+   */
+  trust?: ClusterTrust;
 }

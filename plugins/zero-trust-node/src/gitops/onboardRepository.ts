@@ -11,6 +11,7 @@ import {
   planOnboarding,
   previewOnboarding,
 } from '@zero-trust/backstage-plugin-zero-trust-common';
+import { parseCertificates } from '../certificates/parseCertificates';
 import { loadManifests } from '../loadManifests';
 import { validateLayout } from './layout';
 import { GitopsLayout, WriteOnboardingResult } from './types';
@@ -59,7 +60,9 @@ async function loadRepositoryClusters(
   const clustersDir = path.join(root, 'clusters');
   if (!(await isDirectory(clustersDir))) {
     const name = request.cluster ?? 'default';
-    return [buildClusterState(name, await loadManifests(root))];
+    return [
+      buildClusterState(name, await loadManifests(root), { parseCertificates }),
+    ];
   }
   const entries = await fs.readdir(clustersDir, { withFileTypes: true });
   const names = entries
@@ -81,6 +84,7 @@ async function loadRepositoryClusters(
       buildClusterState(
         name,
         await loadManifests(path.join(clustersDir, name)),
+        { parseCertificates },
       ),
     );
   }

@@ -74,6 +74,8 @@ export class KubeApis {
         return this.core.listServiceForAllNamespaces(params, options);
       case 'pods':
         return this.core.listPodForAllNamespaces(params, options);
+      case 'configmaps':
+        return this.core.listConfigMapForAllNamespaces(params, options);
       default:
         throw new Error(`no list call for ${plural}`);
     }

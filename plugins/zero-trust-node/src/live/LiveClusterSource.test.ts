@@ -335,7 +335,7 @@ describe('LiveClusterSource', () => {
     });
   });
 
-  it('never reads Secrets, nor ConfigMaps other than istio-system/istio', async () => {
+  it('never reads Secrets, nor ConfigMaps other than istio-system/istio and the published root certificates', async () => {
     await startServer();
     server!.apply({
       apiVersion: 'v1',
@@ -343,18 +343,39 @@ describe('LiveClusterSource', () => {
       metadata: { name: 'db-password', namespace: 'inventory' },
       data: { password: 'aHVudGVyMg==' },
     });
+    server!.apply({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'istio-ca-root-cert', namespace: 'bookinfo' },
+      data: { 'root-cert.pem': 'PEM', other: 'dropped' },
+    });
     const live = startSource();
     await live.waitForSync();
 
     expect(server!.requests.some(r => r.path.includes('secrets'))).toBe(false);
+    expect(find(live.objects(), 'ConfigMap', 'istio-ca-root-cert')).toEqual({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'istio-ca-root-cert', namespace: 'bookinfo' },
+      data: { 'root-cert.pem': 'PEM' },
+    });
     const configMapRequests = server!.requests.filter(r =>
       r.path.endsWith('/configmaps'),
     );
     expect(configMapRequests.length).toBeGreaterThan(0);
     for (const r of configMapRequests) {
-      expect(r.path).toBe('/api/v1/namespaces/istio-system/configmaps');
-      expect(r.query.fieldSelector).toBe('metadata.name=istio');
+      expect([r.path, r.query.fieldSelector]).toEqual(
+        r.path === '/api/v1/configmaps'
+          ? ['/api/v1/configmaps', 'metadata.name=istio-ca-root-cert']
+          : [
+              '/api/v1/namespaces/istio-system/configmaps',
+              'metadata.name=istio',
+            ],
+      );
     }
+    expect(
+      new Set(configMapRequests.map(r => r.query.fieldSelector)).size,
+    ).toBe(2);
     expect(find(live.objects(), 'ConfigMap', 'prometheus')).toBeUndefined();
     expect(find(live.objects(), 'ConfigMap', 'istio')).toBeDefined();
   });
@@ -742,11 +763,17 @@ describe('LiveClusterSource', () => {
     server!.forbid('configmaps');
     const live = startSource();
     await live.waitForSync();
+    // Two ConfigMaps are read by name, each its own resource with its own grant.
     expect(live.status().degraded).toEqual([
       {
-        resource: 'configmaps',
+        resource: 'configmaps/istio',
         message:
-          'may not list configmaps in istio-system: add it to the istio-system Role in deploy/rbac.yaml',
+          'may not list configmaps/istio in istio-system: add it to the istio-system Role in deploy/rbac.yaml',
+      },
+      {
+        resource: 'configmaps/istio-ca-root-cert',
+        message:
+          'may not list configmaps/istio-ca-root-cert: add it to the ClusterRole in deploy/rbac.yaml',
       },
     ]);
     // Without the mesh config, the engine falls back to Istio's defaults.
@@ -778,14 +805,20 @@ describe('LiveClusterSource', () => {
       'destinationrules.networking.istio.io',
     ];
     await server!.restart({ forbidden: warming });
+    // Forbidding ConfigMaps stops both ConfigMaps read by name.
+    const staleIds = warming.flatMap(r =>
+      r === 'configmaps'
+        ? ['configmaps/istio', 'configmaps/istio-ca-root-cert']
+        : [r],
+    );
     const stale = await waitFor('stale', () =>
       live.status().state === 'stale' &&
-      live.status().staleResources?.length === warming.length
+      live.status().staleResources?.length === staleIds.length
         ? live.status()
         : undefined,
     );
     expect(stale.staleResources!.map(r => r.resource).sort()).toEqual(
-      [...warming].sort(),
+      staleIds.sort(),
     );
     for (const r of stale.staleResources!) {
       expect(r.message).toMatch(/answered 403/);

@@ -37,3 +37,5 @@ export {
   fluxMonorepo,
   fluxRepoUrl,
 } from './gitopsRepositories';
+export { TestCertificates } from './TestCertificates';
+export type { TestCertificate, TestValidity } from './TestCertificates';
