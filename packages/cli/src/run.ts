@@ -1,11 +1,4 @@
-import {
-  OnboardingRequestError,
-  UnknownReferenceError,
-} from '@zero-trust/backstage-plugin-zero-trust-common';
-import {
-  GitopsConflictError,
-  ManifestError,
-} from '@zero-trust/backstage-plugin-zero-trust-node';
+import { isUserError } from '@zero-trust/backstage-plugin-zero-trust-node';
 import { analyzeUsage, runAnalyze } from './commands/analyze';
 import { checkUsage, runCheck } from './commands/check';
 import { diffUsage, runDiff } from './commands/diff';
@@ -58,13 +51,7 @@ export async function run(
   try {
     return await command.run(args, io);
   } catch (e) {
-    if (
-      e instanceof UsageError ||
-      e instanceof ManifestError ||
-      e instanceof UnknownReferenceError ||
-      e instanceof OnboardingRequestError ||
-      e instanceof GitopsConflictError
-    ) {
+    if (e instanceof UsageError || isUserError(e)) {
       // One line, whatever the message quotes.
       io.stderr(`zero-trust ${name}: ${e.message.replace(/\s*\n\s*/g, ' ')}\n`);
       return exitCodes.badInput;

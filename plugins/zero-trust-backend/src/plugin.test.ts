@@ -365,6 +365,26 @@ describe('zero-trust backend', () => {
     expect(res.body.error.message).toContain('surprise');
   });
 
+  it("answers a preview naming a workload that is not there as the user's mistake (400), as the actions and the CLI do", async () => {
+    const server = await startBackend();
+    const res = await request(server)
+      .post('/api/zero-trust/onboarding/preview')
+      .set(asUser())
+      .send({
+        service: 'inventory-api',
+        namespace: 'inventory',
+        cluster: 'backend',
+        allowedCallers: [{ workload: 'bookinfo/nobody' }],
+      });
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatchObject({
+      name: 'InputError',
+      message: expect.stringContaining(
+        'allowedCallers[0].workload: no workload bookinfo/nobody',
+      ),
+    });
+  });
+
   it('keeps mesh-wide routes behind the zeroTrust.mesh.read permission', async () => {
     const server = await startBackend({ deny: true });
     for (const url of ['clusters', 'namespaces', 'findings', 'identities']) {

@@ -12,3 +12,4 @@ export {
 } from './loadManifests';
 export * from './gitops';
 export { parseCertificates } from './certificates/parseCertificates';
+export { isUserError } from './userErrors';

@@ -1,32 +1,22 @@
 import { InputError } from '@backstage/errors';
 import {
   OnboardingRequest,
-  OnboardingRequestError,
-  UnknownReferenceError,
   parseOnboardingRequest,
   requestFromInput,
 } from '@zero-trust/backstage-plugin-zero-trust-common';
 import {
-  GitopsConflictError,
   GitopsLayout,
-  ManifestError,
+  isUserError,
   validateGitopsLayout,
 } from '@zero-trust/backstage-plugin-zero-trust-node';
 
 /**
- * The errors that mean "this request cannot be applied to this repository": shown to the
- * user as they are (an InputError), never as a stack trace.
+ * The user's errors (the node package's `isUserError`: the request, a reference, the
+ * repository) as an InputError, shown as they are, never as a stack trace; others as
+ * they are.
  */
 export function asInputError(error: unknown): unknown {
-  if (
-    error instanceof OnboardingRequestError ||
-    error instanceof GitopsConflictError ||
-    error instanceof ManifestError ||
-    error instanceof UnknownReferenceError
-  ) {
-    return new InputError(error.message);
-  }
-  return error;
+  return isUserError(error) ? new InputError(error.message) : error;
 }
 
 /**

@@ -19,7 +19,6 @@ import {
   MeshIdentity,
   NamespacesResponse,
   OnboardingPreviewResponse,
-  OnboardingRequestError,
   parseOnboardingRequest,
   planOnboarding,
   previewOnboarding,
@@ -28,6 +27,7 @@ import {
   resolveReference,
   UnknownReferenceError,
 } from '@zero-trust/backstage-plugin-zero-trust-common';
+import { isUserError } from '@zero-trust/backstage-plugin-zero-trust-node';
 import { CatalogIdentityIndex } from '../catalog/CatalogIdentityIndex';
 import {
   entityClusters,
@@ -213,12 +213,7 @@ export class ZeroTrustService {
         ...this.caveats(unique([plan.cluster, ...callerClusters])),
       };
     } catch (error) {
-      if (
-        error instanceof OnboardingRequestError ||
-        error instanceof UnknownReferenceError
-      ) {
-        throw new InputError(error.message);
-      }
+      if (isUserError(error)) throw new InputError(error.message);
       throw error;
     }
   }

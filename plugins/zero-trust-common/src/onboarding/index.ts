@@ -1,6 +1,7 @@
 export type * from './types';
 export { onboardingRequestStates } from './requestStates';
 export { OnboardingRequestError } from './OnboardingRequestError';
+export { isBadRequestError } from './badRequest';
 export {
   onboardingRequestFields,
   parseOnboardingRequest,

@@ -8,8 +8,7 @@ import { screen, waitFor } from '@testing-library/react';
 import {
   clusterCaveat,
   type ClusterStatus,
-  OnboardingRequestError,
-  UnknownReferenceError,
+  isBadRequestError,
   parseOnboardingRequest,
   planOnboarding,
   previewOnboarding,
@@ -50,10 +49,7 @@ function servePreview(
           ...(caveat ? { caveats: [caveat] } : {}),
         });
       } catch (error) {
-        if (
-          error instanceof OnboardingRequestError ||
-          error instanceof UnknownReferenceError
-        ) {
+        if (isBadRequestError(error)) {
           return HttpResponse.json(
             {
               error: { name: 'InputError', message: error.message },
