@@ -1,6 +1,7 @@
 import {
   findKind,
   groupOf,
+  isObject,
   objectKey,
   objectKeyOf,
 } from '@zero-trust/backstage-plugin-zero-trust-common';
@@ -13,10 +14,6 @@ import type {
 } from '@zero-trust/backstage-plugin-zero-trust-common';
 
 type Json = Record<string, unknown>;
-
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function childPath(parent: string, key: string | number): string {
   if (typeof key === 'number') return `${parent}[${key}]`;

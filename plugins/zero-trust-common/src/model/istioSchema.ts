@@ -11,6 +11,7 @@
  *   pkg/config/validation/validation.go) that decide whether a policy means anything.
  */
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
+import { isObject } from '../kinds/fields';
 import crds from './istioCrds/schemas.json';
 
 type Json = Record<string, unknown>;
@@ -20,10 +21,6 @@ export const istioSchemaRelease: string = crds.istio;
 
 export const mtlsModes = ['UNSET', 'DISABLE', 'PERMISSIVE', 'STRICT'];
 export const clientTlsModes = ['DISABLE', 'SIMPLE', 'MUTUAL', 'ISTIO_MUTUAL'];
-
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /**
  * The API server rejects a field its structural schema does not declare (kubectl's

@@ -1,3 +1,4 @@
+import { isObject } from '../kinds/fields';
 import {
   dnsLabelProblem,
   dnsSubdomainProblem,
@@ -51,10 +52,6 @@ const pathCharacters = /^[A-Za-z0-9\-._~!$&'()*+,;=:@/%]+$/;
 const trustDomain = /^[a-z0-9]([-a-z0-9._]*[a-z0-9])?$/;
 const entityRef =
   /^(?:[A-Za-z][A-Za-z0-9-]*:)?(?:[A-Za-z0-9][A-Za-z0-9._-]*\/)?[A-Za-z0-9][A-Za-z0-9._-]*$/;
-
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function key(parent: string, name: string): string {
   const safe = /^[A-Za-z_][A-Za-z0-9_]*$/.test(name)
