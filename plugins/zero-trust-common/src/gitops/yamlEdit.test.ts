@@ -152,6 +152,24 @@ describe('appendToSequence', () => {
     expect(appendToSequence(text, 0, 'resources', 'a.yaml')).toBe(text);
   });
 
+  it("appends a map entry, as kustomize's patches list them", () => {
+    const text = 'patches:\n  # first\n  - path: a.yaml\n';
+    const edited = appendToSequence(text, 0, 'patches', { path: 'b.yaml' });
+    expect(edited).toBe(`${text}  - path: b.yaml\n`);
+    expect(appendToSequence(edited, 0, 'patches', { path: 'b.yaml' })).toBe(
+      edited,
+    );
+    expect(
+      appendToSequence('resources: [x]\n', 0, 'patches', {
+        path: 'b.yaml',
+        x: 'y',
+      }),
+    ).toBe('resources: [x]\npatches:\n- path: b.yaml\n  x: y\n');
+    expect(
+      appendToSequence('patches: [{path: a}]\n', 0, 'patches', { path: 'b' }),
+    ).toBe('patches: [{path: a}, {path: b}]\n');
+  });
+
   it('quotes an entry that would not read back as a string', () => {
     expect(appendToSequence('resources:\n- a\n', 0, 'resources', '123')).toBe(
       'resources:\n- a\n- "123"\n',

@@ -224,19 +224,37 @@ export function setMapEntries(
 }
 
 /**
- * Appends a string to the sequence under `key` of document `docIndex`'s top-level map
- * (adding `key:` where it is missing), unless it is listed already.
+ * An entry's text after `- `: a scalar, or a map of strings (kustomize's `- path: x`),
+ * its further keys on lines indented by `indent`, or `{k: v}` in a flow sequence.
+ */
+function entryText(
+  entry: string | Record<string, string>,
+  indent: string,
+  flow = false,
+): string {
+  if (typeof entry === 'string') return scalarText(entry);
+  const pairs = Object.entries(entry).map(
+    ([k, v]) => `${scalarText(k)}: ${scalarText(v)}`,
+  );
+  return flow ? `{${pairs.join(', ')}}` : pairs.join(`\n${indent}`);
+}
+
+/**
+ * Appends an entry (a string, or a map of strings) to the sequence under `key` of
+ * document `docIndex`'s top-level map (adding `key:` where it is missing), unless it is
+ * listed already.
  */
 export function appendToSequence(
   text: string,
   docIndex: number,
   key: string,
-  entry: string,
+  entry: string | Record<string, string>,
 ): string {
   const doc = documents(text)[docIndex];
   const expected = (doc.toJS({ maxAliasCount: 100 }) ?? {}) as Json;
   const list = expected[key];
-  if (Array.isArray(list) && list.includes(entry)) return text;
+  const same = (e: unknown) => JSON.stringify(e) === JSON.stringify(entry);
+  if (Array.isArray(list) && list.some(same)) return text;
   expected[key] = [...(Array.isArray(list) ? list : []), entry];
 
   const root = doc.contents as YamlNode | null;
@@ -245,7 +263,7 @@ export function appendToSequence(
     : undefined;
   let edited: string;
   if (isSeq(node) && node.flow) {
-    edited = insertIntoFlow(text, node, ']', scalarText(entry));
+    edited = insertIntoFlow(text, node, ']', entryText(entry, '', true));
   } else if (isSeq(node) && node.items.length) {
     const seq = node as YAMLSeq;
     const first = seq.items[0] as YamlNode;
@@ -260,7 +278,7 @@ export function appendToSequence(
     edited = insertLine(
       text,
       afterLineOf(text, range(last)[1]),
-      `${dash}${scalarText(entry)}`,
+      `${dash}${entryText(entry, ' '.repeat(dash.length))}`,
     );
   } else if (
     isMap(root) &&
@@ -274,7 +292,7 @@ export function appendToSequence(
       edited = insertLine(
         text,
         afterLineOf(text, Math.max(range(node)[1], 1)),
-        `${indent}- ${scalarText(entry)}`,
+        `${indent}- ${entryText(entry, `${indent}  `)}`,
       );
     } else {
       const last = root.items[root.items.length - 1];
@@ -284,7 +302,7 @@ export function appendToSequence(
       edited = insertLine(
         text,
         afterLineOf(text, end),
-        `${indent}${key}:\n${indent}- ${scalarText(entry)}`,
+        `${indent}${key}:\n${indent}- ${entryText(entry, `${indent}  `)}`,
       );
     }
   } else {

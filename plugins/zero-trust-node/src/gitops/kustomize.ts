@@ -132,3 +132,45 @@ export async function listInKustomization(
     path.posix.relative(parentOf(above), join(dir, entry)),
   );
 }
+
+/**
+ * Lists a patch file in a kustomization's `patches:` (kustomize's current field; the
+ * patch file names its target by kind and name).
+ */
+export async function listPatch(
+  change: ChangeSet,
+  kustomizationFile: string,
+  entry: string,
+): Promise<void> {
+  try {
+    await change.edit(kustomizationFile, text =>
+      appendToSequence(text, 0, 'patches', { path: entry }),
+    );
+  } catch (e) {
+    if (!(e instanceof YamlEditError)) throw e;
+    throw new GitopsConflictError(
+      `${kustomizationFile}: cannot add ${entry} to its patches in place (${e.message}); add it by hand`,
+      kustomizationFile,
+    );
+  }
+}
+
+/**
+ * The kustomization that the repository had before this change and that (through the
+ * kustomizations this change adds) lists a new file: the one whose render now holds
+ * it. Undefined where no kustomization lists it: the file is read as it is.
+ */
+export async function listedIn(
+  change: ChangeSet,
+  file: string,
+): Promise<string | undefined> {
+  let k = await nearestKustomization(change, parentOf(file));
+  while (k && change.isCreated(k)) {
+    const dir = parentOf(k);
+    k =
+      dir === ''
+        ? undefined
+        : await nearestKustomization(change, parentOf(dir));
+  }
+  return k;
+}

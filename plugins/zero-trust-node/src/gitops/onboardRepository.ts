@@ -1,7 +1,4 @@
-import { promises as fs } from 'node:fs';
-import path from 'node:path';
 import {
-  ClusterState,
   MeshModel,
   OnboardingPlan,
   OnboardingPreview,
@@ -12,10 +9,10 @@ import {
   previewOnboarding,
 } from '@zero-trust/backstage-plugin-zero-trust-common';
 import { parseCertificates } from '../certificates/parseCertificates';
-import { loadManifests } from '../loadManifests';
+import { readRepositoryClusters } from './clusterScopes';
 import { validateLayout } from './layout';
 import { GitopsLayout, WriteOnboardingResult } from './types';
-import { writeOnboarding } from './writeOnboarding';
+import { writeOnboardingWith } from './writeOnboarding';
 
 /** @public */
 export interface OnboardRepositoryOptions {
@@ -40,57 +37,6 @@ export interface OnboardRepositoryResult extends WriteOnboardingResult {
   clusters: string[];
 }
 
-async function isDirectory(dir: string): Promise<boolean> {
-  try {
-    return (await fs.stat(dir)).isDirectory();
-  } catch {
-    return false;
-  }
-}
-
-/**
- * The repository as the engine sees it. Each folder under `clusters/` is a cluster (the
- * layout's `clusters/{cluster}/`); without a `clusters/` folder the whole repository is
- * one cluster, named by the request (else `default`, as the CLI names a bare path).
- */
-async function loadRepositoryClusters(
-  root: string,
-  request: OnboardingRequest,
-): Promise<ClusterState[]> {
-  const clustersDir = path.join(root, 'clusters');
-  if (!(await isDirectory(clustersDir))) {
-    const name = request.cluster ?? 'default';
-    return [
-      buildClusterState(name, await loadManifests(root), { parseCertificates }),
-    ];
-  }
-  const entries = await fs.readdir(clustersDir, { withFileTypes: true });
-  const names = entries
-    .filter(e => e.isDirectory() && !e.name.startsWith('.'))
-    .map(e => e.name)
-    .sort();
-  if (!names.length) {
-    throw new OnboardingRequestError([
-      {
-        path: 'cluster',
-        message:
-          'the repository has a clusters/ folder with no cluster folder in it',
-      },
-    ]);
-  }
-  const states: ClusterState[] = [];
-  for (const name of names) {
-    states.push(
-      buildClusterState(
-        name,
-        await loadManifests(path.join(clustersDir, name)),
-        { parseCertificates },
-      ),
-    );
-  }
-  return states;
-}
-
 /**
  * Onboards a service into a GitOps checkout: loads the checkout's manifests, plans the
  * onboarding against them, previews its effect on access and writes the change (in place,
@@ -108,7 +54,12 @@ export async function onboardRepository(
   const { root, request, layout, dryRun } = options;
   // A layout that leaves the repository is refused before anything is read.
   validateLayout(layout);
-  const states = await loadRepositoryClusters(root, request);
+  // One read of the repository, as its GitOps controllers apply it, serves the plan and
+  // the writer (which must know what each cluster renders from which file).
+  const read = await readRepositoryClusters(root, request.cluster);
+  const states = read.clusters.map(c =>
+    buildClusterState(c.name, c.objects, { parseCertificates }),
+  );
   const clusters = states.map(s => s.name);
   if (request.cluster && !clusters.includes(request.cluster)) {
     throw new OnboardingRequestError([
@@ -126,6 +77,9 @@ export async function onboardRepository(
       request.cluster ?? (clusters.length === 1 ? clusters[0] : undefined),
   });
   const preview = previewOnboarding(plan, model);
-  const written = await writeOnboarding({ root, plan, layout, dryRun });
+  const written = await writeOnboardingWith(
+    { root, plan, layout, dryRun },
+    read,
+  );
   return { ...written, plan, preview, clusters };
 }

@@ -672,7 +672,10 @@ describe('writeOnboarding: what the request asks for', () => {
   });
 
   it('follows a custom layout', async () => {
-    const root = await copyExamples();
+    const root = await copyExamples('clusters/backend');
+    // A folder of plain manifests beside the cluster's kustomization, which does not
+    // list it: the cluster reads it as it is.
+    await fs.rm(path.join(root, 'kustomization.yaml'));
     const result = await onboard(
       root,
       { service: 'payments', namespace: 'shop', ports: [{ port: 8080 }] },
@@ -689,6 +692,28 @@ describe('writeOnboarding: what the request asks for', () => {
       'tenants/authorization-policy-allow-nothing.yaml',
       'tenants/backend-shop.yaml',
     ]);
+  });
+
+  it('refuses a layout outside what the cluster applies, naming the file, and writes nothing', async () => {
+    const root = await copyExamples();
+    const before = await snapshot(root);
+    const error = await rejection(
+      onboard(
+        root,
+        { service: 'payments', namespace: 'shop', ports: [{ port: 8080 }] },
+        {
+          layout: {
+            namespaceFile: 'tenants/{cluster}-{namespace}.yaml',
+            serviceDir: 'apps/{namespace}/{service}',
+          },
+        },
+      ),
+    );
+    expect(error).toBeInstanceOf(GitopsConflictError);
+    expect(error.message).toMatch(
+      /^tenants\/backend-shop\.yaml: cluster backend would not apply it/,
+    );
+    expect(await snapshot(root)).toEqual(before);
   });
 });
 

@@ -3,19 +3,25 @@ import path from 'node:path';
 import {
   OnboardingRequestError,
   OnboardingResource,
-  YamlEditError,
   fileNameFor,
   manifestText,
   namespaceText,
   objectKey,
   sameContent,
-  setMapEntries,
 } from '@zero-trust/backstage-plugin-zero-trust-common';
 import { ChangeSet } from './ChangeSet';
 import { GitopsConflictError } from './GitopsConflictError';
-import { listInKustomization } from './kustomize';
+import {
+  ClusterScope,
+  RepositoryClusters,
+  appliesFile,
+  inFolder,
+  readRepositoryClusters,
+} from './clusterScopes';
+import { labelNamespace } from './labelNamespace';
+import { listInKustomization, listedIn } from './kustomize';
 import { fillTemplate, validateLayout } from './layout';
-import { RepoDocument, indexRepo } from './repoIndex';
+import { indexRepo } from './repoIndex';
 import { WriteOnboardingOptions, WriteOnboardingResult } from './types';
 
 const describe = (r: {
@@ -58,19 +64,61 @@ function checkNames(plan: WriteOnboardingOptions['plan']) {
   if (issues.length) throw new OnboardingRequestError(issues);
 }
 
+const isKustomizationFile = (file: string) =>
+  ['kustomization.yaml', 'kustomization.yml', 'Kustomization'].includes(
+    path.posix.basename(file),
+  );
+
+/** A new file must reach the cluster onboarded, and no other. */
+async function checkReaches(
+  change: ChangeSet,
+  file: string,
+  scope: ClusterScope,
+  others: ClusterScope[],
+) {
+  const kustomization = await listedIn(change, file);
+  const where = kustomization ? `listed in ${kustomization}` : 'read as it is';
+  if (!appliesFile(scope, file, kustomization)) {
+    throw new GitopsConflictError(
+      `${file}: cluster ${scope.name} would not apply it (${where}, which the cluster does not render); choose a layout inside what the cluster applies`,
+      file,
+    );
+  }
+  const also = others.filter(o => appliesFile(o, file, kustomization));
+  if (also.length) {
+    throw new GitopsConflictError(
+      `${file}: cluster${also.length > 1 ? 's' : ''} ${also
+        .map(o => o.name)
+        .join(
+          ', ',
+        )} would apply it too (${where}); choose a layout inside what only cluster ${
+        scope.name
+      } applies`,
+      file,
+    );
+  }
+}
+
 /**
  * Writes an onboarding plan into a GitOps working copy, the change a pull request
- * would carry: the namespace's labels set on the repository's own Namespace manifest
- * (edited in place: comments, key order and untouched lines stay byte for byte), else
- * a new one at the layout's place; each manifest of the plan in a new file unless the
- * repository already holds it (same content: left alone; other content: a conflict);
- * each new file listed in the nearest kustomization. Everything is computed in memory
- * first and written only once it all succeeded; with `dryRun` nothing is written.
- * Applying the same plan again changes nothing.
+ * would carry, so that it reaches the plan's cluster as its GitOps controller renders it
+ * (kustomize overlays, Argo CD Applications, Flux Kustomizations) and changes no other
+ * cluster's output: the namespace's labels set on the Namespace the cluster renders
+ * (edited in place, comments, key order and untouched lines kept byte for byte, where
+ * only this cluster reads its file; else a patch in the cluster's own kustomization),
+ * else a new one at the layout's place; each manifest of the plan in a new file unless
+ * the cluster's render holds it already (same content: left alone; other content: a
+ * conflict); each new file listed in the nearest kustomization, which must be one the
+ * cluster renders. Everything is computed in memory first and written only once it all
+ * succeeded; with `dryRun` nothing is written. Applying the same plan again changes
+ * nothing.
  *
- * @throws OnboardingRequestError for a layout that leaves the root (before anything is read)
+ * @throws OnboardingRequestError for a layout that leaves the root (before anything is
+ *   read), or a cluster the repository does not hold
  * @throws GitopsConflictError naming the file: a resource of the same name with other
- *   content, a YAML file that does not parse, a file in the way
+ *   content, a YAML file that does not parse, a file in the way, a new file the cluster
+ *   would not apply or another cluster would
+ * @throws ManifestError for a repository the loader cannot render
  * @public
  */
 export async function writeOnboarding(
@@ -95,22 +143,39 @@ export async function writeOnboarding(
     ...plan.resources.map(r => r.kind),
   ]);
   const { cluster, namespace, service } = plan.request;
-  // Another cluster's folder holds another cluster's objects: same names, no conflict.
-  const inScope = (d: RepoDocument) =>
-    !repo.hasClustersFolder ||
-    !d.file.startsWith('clusters/') ||
-    d.file.startsWith(`clusters/${cluster}/`);
-  const documents = repo.documents.filter(inScope);
+  const read: RepositoryClusters =
+    (options as InternalOptions).clusters ??
+    (await readRepositoryClusters(root, cluster));
+  const scope = read.clusters.find(c => c.name === cluster);
+  if (!scope) {
+    throw new OnboardingRequestError([
+      {
+        path: 'cluster',
+        message: `no cluster "${cluster}" in the repository (it holds: ${read.clusters
+          .map(c => c.name)
+          .join(', ')})`,
+      },
+    ]);
+  }
+  const others = read.clusters.filter(c => c !== scope);
+  // What this cluster renders, and files in its folders that nothing renders (listed in
+  // no kustomization: likely meant to be): other clusters' objects are not in the way.
+  const rendersNowhere = (file: string) =>
+    !others.some(o => o.resourceFiles.has(file)) &&
+    scope.folders.some(f => inFolder(file, f));
+  const documents = repo.documents.filter(
+    d => scope.resourceFiles.has(d.file) || rendersNowhere(d.file),
+  );
   const values = { cluster, namespace, service };
   const namespaceFile = fillTemplate(
     layout.namespaceFile,
     values,
-    repo.hasClustersFolder,
+    read.hasClustersFolder,
   );
   const serviceDir = fillTemplate(
     layout.serviceDir,
     values,
-    repo.hasClustersFolder,
+    read.hasClustersFolder,
   );
   const namespaceDir =
     path.posix.dirname(namespaceFile) === '.'
@@ -119,56 +184,26 @@ export async function writeOnboarding(
 
   const change = new ChangeSet(root, repo.texts);
   const newDirs = new Set<string>();
+  const patchFiles = new Set<string>();
   const planCreate = async (rel: string, text: string, holds: string) => {
     const dir = rel.includes('/') ? path.posix.dirname(rel) : '';
     if (!(await change.existedBefore(dir))) newDirs.add(dir);
     await change.create(rel, text, holds);
   };
 
-  // The namespace's labels, on its existing manifest where there is one.
-  const namespaceDoc = documents.find(
-    d =>
-      d.object.kind === 'Namespace' &&
-      (d.object.apiVersion === 'v1' || d.object.apiVersion === undefined) &&
-      d.object.metadata?.name === namespace,
-  );
-  if (namespaceDoc) {
-    if (namespaceDoc.inList) {
-      throw new GitopsConflictError(
-        `${
-          namespaceDoc.file
-        }: Namespace ${namespace} is inside a List, which cannot be edited in place; set ${Object.entries(
-          plan.namespaceLabels,
-        )
-          .map(([k, v]) => `${k}=${v}`)
-          .join(', ')} on it by hand`,
-        namespaceDoc.file,
-      );
-    }
-    try {
-      await change.edit(namespaceDoc.file, text =>
-        setMapEntries(
-          text,
-          namespaceDoc.index,
-          ['metadata', 'labels'],
-          plan.namespaceLabels,
-          namespaceDoc.json,
-        ),
-      );
-    } catch (e) {
-      if (!(e instanceof YamlEditError)) throw e;
-      throw new GitopsConflictError(
-        `${namespaceDoc.file}: cannot set the labels of Namespace ${namespace} in place (${e.message}); set them by hand`,
-        namespaceDoc.file,
-      );
-    }
-  } else {
-    await planCreate(
-      namespaceFile,
-      namespaceText(plan),
-      `Namespace ${namespace}`,
-    );
-  }
+  await labelNamespace({
+    change,
+    plan,
+    scope,
+    others,
+    documents,
+    createPatch: async (file, text) => {
+      await change.create(file, text, `the patch of Namespace ${namespace}`);
+      patchFiles.add(file);
+    },
+    createNamespace: () =>
+      planCreate(namespaceFile, namespaceText(plan), `Namespace ${namespace}`),
+  });
 
   // Each resource: left alone where the repository holds it already, else a new file.
   // Namespace-wide resources first, so a new namespace folder lists them before the service.
@@ -202,7 +237,8 @@ export async function writeOnboarding(
     );
   }
 
-  for (const file of change.created()) {
+  const created = change.created().filter(f => !patchFiles.has(f));
+  for (const file of created) {
     const dir = file.includes('/') ? path.posix.dirname(file) : '';
     await listInKustomization(
       change,
@@ -211,8 +247,24 @@ export async function writeOnboarding(
       newDirs.has(dir),
     );
   }
-
   await change.checkInsideRoot();
+  for (const file of created) {
+    if (isKustomizationFile(file)) continue;
+    await checkReaches(change, file, scope, others);
+  }
   if (!options.dryRun) await change.commit();
   return { changes: change.changes(), diff: change.diff() };
+}
+
+/** The repository as read already by the caller, so it is read once per onboarding. */
+interface InternalOptions extends WriteOnboardingOptions {
+  clusters?: RepositoryClusters;
+}
+
+/** Writes an onboarding with the repository's clusters read already (one read per run). */
+export function writeOnboardingWith(
+  options: WriteOnboardingOptions,
+  clusters: RepositoryClusters,
+): Promise<WriteOnboardingResult> {
+  return writeOnboarding({ ...options, clusters } as InternalOptions);
 }

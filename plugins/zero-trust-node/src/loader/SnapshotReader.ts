@@ -8,7 +8,7 @@ import {
 } from '../parseManifests';
 import type { LoadManifestsOptions } from '../loadManifests';
 import { ManifestError } from '../ManifestError';
-import { discoverUnits } from './discover';
+import { Kustomization, discoverUnits } from './discover';
 import { readHelmValueFiles } from './helmValueFiles';
 import { FollowedSource, gitopsSources } from './gitopsSources';
 import { KustomizeProgram, findKustomize } from './kustomizeBuild';
@@ -49,9 +49,24 @@ function withNamespace(o: SourcedObject, namespace?: string): SourcedObject {
   };
 }
 
-interface Unit {
+/** One file read as it is, or one kustomization rendered as one, and what it gave. */
+export interface ReadUnit {
+  /** The manifest file, for a file read as it is (absolute). */
+  file?: string;
+  /** The kustomization, for a rendered one. */
+  kustomization?: Kustomization;
   objects: SourcedObject[];
+}
+
+interface Unit extends ReadUnit {
   namespace?: string;
+}
+
+/** What a read applied, for a writer that must change what a cluster renders. */
+export interface ReadStructure {
+  /** The folders read (the target and each path an Application or Flux Kustomization names). */
+  folders: string[];
+  units: ReadUnit[];
 }
 
 /** An Application's folder, and the Applications whose files it holds. */
@@ -67,6 +82,7 @@ interface Edge {
 export class SnapshotReader {
   private readonly units = new Map<string, Unit>();
   private readonly followed = new Set<string>();
+  private readonly folders: string[] = [];
   private readonly edges: Edge[] = [];
   private readonly notes = new Set<string>();
   private program: Promise<KustomizeProgram> | undefined;
@@ -99,6 +115,14 @@ export class SnapshotReader {
     return out;
   }
 
+  /** The folders and units of the last read, paths absolute. */
+  structure(): ReadStructure {
+    return {
+      folders: [...this.folders],
+      units: [...this.units.values()].map(({ namespace, ...unit }) => unit),
+    };
+  }
+
   private note(text: string) {
     this.notes.add(text);
   }
@@ -120,6 +144,7 @@ export class SnapshotReader {
   }
 
   private async readTree(target: string, namespace: string | undefined) {
+    if (!this.folders.includes(target)) this.folders.push(target);
     const program = await this.kustomize();
     const units = await discoverUnits(target, program !== undefined);
     for (const chart of units.charts) {
@@ -140,16 +165,17 @@ export class SnapshotReader {
     const fresh: SourcedObject[] = [];
     const take = async (
       key: string,
+      source: Pick<ReadUnit, 'file' | 'kustomization'>,
       load: () => Promise<SourcedObject[]>,
     ): Promise<void> => {
       const existing = this.units.get(key);
       if (existing && (existing.namespace || !namespace)) return;
       const objects = (await load()).map(o => withNamespace(o, namespace));
-      this.units.set(key, { objects, namespace });
+      this.units.set(key, { ...source, objects, namespace });
       fresh.push(...objects);
     };
     for (const k of units.kustomizations) {
-      await take(`kustomize:${k.dir}`, async () => {
+      await take(`kustomize:${k.dir}`, { kustomization: k }, async () => {
         for (const ref of k.refs) {
           for (const remote of ref.remote) this.note(`not fetched: ${remote}`);
         }
@@ -157,7 +183,7 @@ export class SnapshotReader {
       });
     }
     for (const file of units.files) {
-      await take(file, async () =>
+      await take(file, { file }, async () =>
         parseManifests(await readManifestFile(file), file),
       );
     }

@@ -24,6 +24,15 @@ export interface KustomizationRefs {
   remote: string[];
   /** Whether the file needs rewriting before a build (it names something remote). */
   rewrite: boolean;
+  /** Its patches, each as a local file or inline text, with the kind it targets if it says. */
+  patches: KustomizePatch[];
+}
+
+/** One entry of `patches`, `patchesStrategicMerge` or `patchesJson6902`. */
+export interface KustomizePatch {
+  file?: string;
+  inline?: string;
+  targetKind?: string;
 }
 
 /** The kustomization file in `dir`, if it has one. */
@@ -115,7 +124,26 @@ export async function readKustomization(
   ];
   const local = (list: string[]) =>
     list.filter(e => !isRemoteEntry(e)).map(e => path.resolve(dir, e));
+  const patch = (at: unknown, inline: unknown, target: unknown) => ({
+    ...(typeof at === 'string' ? { file: path.resolve(dir, at) } : {}),
+    ...(typeof inline === 'string' ? { inline } : {}),
+    ...(target && typeof (target as Json).kind === 'string'
+      ? { targetKind: (target as Json).kind as string }
+      : {}),
+  });
+  const entries = (value: unknown): Json[] =>
+    Array.isArray(value) ? value.filter(v => v && typeof v === 'object') : [];
+  const patches = [
+    ...entries(k.patches).map(p => patch(p.path, p.patch, p.target)),
+    ...strings(k.patchesStrategicMerge).map(p =>
+      p.includes('\n')
+        ? patch(undefined, p, undefined)
+        : patch(p, undefined, undefined),
+    ),
+    ...entries(k.patchesJson6902).map(p => patch(p.path, p.patch, p.target)),
+  ];
   return {
+    patches,
     file,
     resources: local(resources),
     local: [...local(resources), ...local(others)],

@@ -1,0 +1,163 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import {
+  OnboardingRequestError,
+  SourcedObject,
+} from '@zero-trust/backstage-plugin-zero-trust-common';
+import { ReadUnit, SnapshotReader } from '../loader/SnapshotReader';
+
+/** A kustomize patch, its file relative to the repository's root. */
+export interface ScopePatch {
+  file?: string;
+  inline?: string;
+  targetKind?: string;
+}
+
+/** One unit of a cluster's render: a file read as it is, or a kustomization rendered as one. */
+export interface ScopeUnit {
+  /** The kustomization file of a rendered unit (the top one: the overlay). */
+  kustomizationFile?: string;
+  /** Every kustomization file the unit reads, its own first. */
+  kustomizationFiles: string[];
+  /** The files whose documents are the unit's resources. */
+  resourceFiles: Set<string>;
+  /** Every patch of every kustomization the unit reads. */
+  patches: ScopePatch[];
+  objects: SourcedObject[];
+}
+
+/**
+ * What one cluster renders from the repository, and from which files: the writer
+ * changes exactly these, so that the change reaches this cluster and no other. Paths
+ * are relative to the repository's root, `/`-separated.
+ */
+export interface ClusterScope {
+  name: string;
+  /** The rendered objects, as the loader read them (files relative to the root). */
+  objects: SourcedObject[];
+  /** Folders read as plain manifests: the cluster's folder, and each path it follows. */
+  folders: string[];
+  units: ScopeUnit[];
+  /** The files whose documents the render holds, whichever unit reads them. */
+  resourceFiles: Set<string>;
+  /** Every kustomization file the render reads. */
+  kustomizationFiles: Set<string>;
+}
+
+/** The repository's clusters as the onboarding reads them. */
+export interface RepositoryClusters {
+  /** Whether the root has a `clusters/` folder (one subfolder per cluster). */
+  hasClustersFolder: boolean;
+  clusters: ClusterScope[];
+}
+
+/** Whether a `/`-separated path is inside a folder (`''` being the root). */
+export const inFolder = (file: string, folder: string) =>
+  folder === '' || file.startsWith(`${folder}/`);
+
+/** Whether a cluster applies a file listed in `kustomization` (or, read as it is, in none). */
+export function appliesFile(
+  cluster: ClusterScope,
+  file: string,
+  kustomization: string | undefined,
+): boolean {
+  return kustomization
+    ? cluster.kustomizationFiles.has(kustomization)
+    : cluster.folders.some(f => inFolder(file, f));
+}
+
+async function isDirectory(dir: string): Promise<boolean> {
+  try {
+    return (await fs.stat(dir)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function scopeOf(
+  name: string,
+  root: string,
+  objects: SourcedObject[],
+  structure: { folders: string[]; units: ReadUnit[] },
+): ClusterScope {
+  const rel = (p: string) => path.relative(root, p).split(path.sep).join('/');
+  const units = structure.units.map((u): ScopeUnit => {
+    const refs = u.kustomization?.refs ?? [];
+    return {
+      ...(refs.length ? { kustomizationFile: rel(refs[0].file) } : {}),
+      kustomizationFiles: refs.map(r => rel(r.file)),
+      resourceFiles: new Set(
+        u.file ? [rel(u.file)] : refs.flatMap(r => r.resources.map(rel)),
+      ),
+      patches: refs.flatMap(r =>
+        r.patches.map(p => ({
+          ...p,
+          ...(p.file ? { file: rel(p.file) } : {}),
+        })),
+      ),
+      objects: u.objects,
+    };
+  });
+  return {
+    name,
+    objects: objects.map(o => (o.file ? { ...o, file: rel(o.file) } : o)),
+    folders: structure.folders.map(rel),
+    units,
+    resourceFiles: new Set(units.flatMap(u => [...u.resourceFiles])),
+    kustomizationFiles: new Set(units.flatMap(u => u.kustomizationFiles)),
+  };
+}
+
+async function readCluster(
+  name: string,
+  root: string,
+  folder: string,
+  options: { repoUrls?: string[]; onNote?: (note: string) => void },
+): Promise<ClusterScope> {
+  const reader = new SnapshotReader({ ...options, repoRoot: root });
+  const objects = await reader.read(folder);
+  return scopeOf(name, root, objects, reader.structure());
+}
+
+/**
+ * Reads the repository's clusters as their GitOps controllers apply them. Each folder
+ * under `clusters/` is a cluster (the layout's `clusters/{cluster}/`); without a
+ * `clusters/` folder the whole repository is one cluster, named by the request (else
+ * `default`, as the CLI names a bare path).
+ */
+export async function readRepositoryClusters(
+  root: string,
+  requestedCluster: string | undefined,
+  options: { repoUrls?: string[]; onNote?: (note: string) => void } = {},
+): Promise<RepositoryClusters> {
+  const abs = path.resolve(root);
+  const clustersDir = path.join(abs, 'clusters');
+  if (!(await isDirectory(clustersDir))) {
+    const name = requestedCluster ?? 'default';
+    return {
+      hasClustersFolder: false,
+      clusters: [await readCluster(name, abs, abs, options)],
+    };
+  }
+  const entries = await fs.readdir(clustersDir, { withFileTypes: true });
+  const names = entries
+    .filter(e => e.isDirectory() && !e.name.startsWith('.'))
+    .map(e => e.name)
+    .sort();
+  if (!names.length) {
+    throw new OnboardingRequestError([
+      {
+        path: 'cluster',
+        message:
+          'the repository has a clusters/ folder with no cluster folder in it',
+      },
+    ]);
+  }
+  const clusters: ClusterScope[] = [];
+  for (const name of names) {
+    clusters.push(
+      await readCluster(name, abs, path.join(clustersDir, name), options),
+    );
+  }
+  return { hasClustersFolder: true, clusters };
+}
