@@ -385,6 +385,29 @@ describe('zero-trust backend', () => {
     });
   });
 
+  it('refuses a caller narrowed to a port the service does not serve (400), as the actions and the CLI do', async () => {
+    const server = await startBackend();
+    const res = await request(server)
+      .post('/api/zero-trust/onboarding/preview')
+      .set(asUser())
+      .send({
+        service: 'inventory-api',
+        namespace: 'inventory',
+        cluster: 'backend',
+        allowedCallers: [
+          { workload: 'bookinfo/productpage' },
+          { namespace: 'monitoring', ports: [9090] },
+        ],
+      });
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatchObject({
+      name: 'InputError',
+      message: expect.stringContaining(
+        'allowedCallers[1].ports[0]: 9090 is not a port inventory-api serves (its target ports: 8080)',
+      ),
+    });
+  });
+
   it('keeps mesh-wide routes behind the zeroTrust.mesh.read permission', async () => {
     const server = await startBackend({ deny: true });
     for (const url of ['clusters', 'namespaces', 'findings', 'identities']) {

@@ -315,6 +315,23 @@ describe('onboard', () => {
     ).toMatch(/cluster: no cluster "edge"/);
   });
 
+  it('refuses a caller narrowed to a port the service does not serve, naming its ports, and writes nothing', async () => {
+    const before = await tree(repo);
+    const request = await requestFile({
+      ...inventory,
+      allowedCallers: [
+        { workload: 'bookinfo/productpage' },
+        { namespace: 'monitoring', ports: [9090] },
+      ],
+    });
+    expect(
+      await badInput('onboard', '--repo', repo, '--request', request),
+    ).toBe(
+      `zero-trust onboard: ${request}: invalid onboarding request: allowedCallers[1].ports[0]: 9090 is not a port inventory-api serves (its target ports: 8080); a rule for it would admit nobody`,
+    );
+    expect(await tree(repo)).toEqual(before);
+  });
+
   it('refuses a conflicting resource, naming the file, and writes nothing', async () => {
     const rival = 'clusters/backend/namespaces/inventory/rival.yaml';
     await fs.writeFile(

@@ -208,6 +208,17 @@ describe('zero-trust:onboard:generate', () => {
         /layout\.serviceDir/,
       ],
       [
+        'a caller narrowed to a port the service does not serve',
+        {
+          targetPath: 'gitops',
+          allowedCallers: [
+            { workload: 'bookinfo/productpage' },
+            { namespace: 'monitoring', ports: [9090] },
+          ],
+        },
+        /allowedCallers\[1\]\.ports\[0\]: 9090 is not a port inventory-api serves \(its target ports: 8080\)/,
+      ],
+      [
         'an entity no identity belongs to',
         {
           targetPath: 'gitops',

@@ -85,6 +85,20 @@ export function callerRules(
     const path = `allowedCallers[${i}]`;
     const source = callerSource(p, model, caller, path);
     const rulePorts = caller.ports ?? ports.map(port => port.port);
+    // A rule on a port the workload does not serve admits nobody: refused, not written.
+    if (ports.length) {
+      caller.ports?.forEach((n, j) => {
+        if (ports.some(port => port.port === n)) return;
+        p.issue({
+          path: `${path}.ports[${j}]`,
+          message: `${n} is not a port ${
+            request.service
+          } serves (its target ports: ${ports
+            .map(port => port.port)
+            .join(', ')}); a rule for it would admit nobody`,
+        });
+      });
+    }
     const httpFields = caller.methods || caller.paths;
     if (httpFields) {
       const protocols = rulePorts.map(

@@ -171,7 +171,7 @@ describe('planOnboarding', () => {
         },
         { workload: 'edge/edge/gateway', ports: [9080] },
         { principal: 'partner.example/ns/billing/sa/invoicer', ports: [9090] },
-        { namespace: 'monitoring', ports: [15090] },
+        { namespace: 'monitoring', ports: [9090] },
       ],
     });
     expect(callersOf(p)).toEqual({
@@ -224,7 +224,7 @@ describe('planOnboarding', () => {
           },
           {
             from: [{ source: { namespaces: ['monitoring'] } }],
-            to: [{ operation: { ports: ['15090'] } }],
+            to: [{ operation: { ports: ['9090'] } }],
           },
         ],
       },
@@ -559,6 +559,37 @@ describe('planOnboarding', () => {
         ],
       }),
     ).not.toThrow();
+  });
+
+  it('refuses a caller narrowed to a port the service does not serve, naming its ports', () => {
+    const mesh = model(...bookinfo());
+    expect(
+      issues(() =>
+        plan(mesh, {
+          service: 'ratings',
+          namespace: 'bookinfo',
+          allowedCallers: [
+            { namespace: 'monitoring', ports: [9080] },
+            { namespace: 'monitoring', ports: [9080, 15090] },
+          ],
+        }),
+      ),
+    ).toEqual([
+      'allowedCallers[1].ports[1]: 15090 is not a port ratings serves (its target ports: 5432, 9080, 9090); a rule for it would admit nobody',
+    ]);
+    // The request's own ports are the service's where it lists them.
+    expect(
+      issues(() =>
+        plan(mesh, {
+          service: 'ratings',
+          namespace: 'bookinfo',
+          ports: [{ port: 8080 }],
+          allowedCallers: [{ namespace: 'monitoring', ports: [9090] }],
+        }),
+      ),
+    ).toEqual([
+      'allowedCallers[0].ports[0]: 9090 is not a port ratings serves (its target ports: 8080); a rule for it would admit nobody',
+    ]);
   });
 
   it('checks the service account against the workload it names', () => {

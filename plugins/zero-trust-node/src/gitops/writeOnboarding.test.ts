@@ -270,7 +270,7 @@ describe('writeOnboarding on the demo GitOps repository', () => {
           methods: ['GET'],
           paths: ['/ratings/*'],
         },
-        { namespace: 'monitoring', ports: [15090] },
+        { namespace: 'monitoring', ports: [9080] },
       ],
     });
     // bookinfo is labelled and has its allow-nothing: only the service's files change.
