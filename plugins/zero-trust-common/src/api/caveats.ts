@@ -1,3 +1,4 @@
+import { resourceCaveat } from '../kinds/lookup';
 import type { ClusterStatus, ClusterSyncState } from './types';
 
 /** One kind an answer lacks or holds out of date, and what in the answer it can change. @public */
@@ -22,71 +23,17 @@ export interface ClusterCaveat {
   resources: ResourceCaveat[];
 }
 
-/** What each kind the live source reads decides in an answer, by RBAC's name. */
-const effects: Record<string, { label: string; effect: string }> = {
-  namespaces: {
-    label: 'Namespaces',
-    effect: 'mesh membership from namespace labels may be wrong',
-  },
-  serviceaccounts: {
-    label: 'ServiceAccounts',
-    effect:
-      'findings about principals that name no service account may be wrong',
-  },
-  services: {
-    label: 'Services',
-    effect: 'port protocols (HTTP or TCP) and Service references may be wrong',
-  },
-  pods: {
-    label: 'Pods',
-    effect: 'pods no controller owns may be missing',
-  },
-  'configmaps/istio': {
-    label: 'The mesh config (ConfigMap istio-system/istio)',
-    effect: 'the trust domain, and so every SPIFFE ID, may be wrong',
-  },
-  'configmaps/istio-ca-root-cert': {
-    label: 'The root certificates (ConfigMaps istio-ca-root-cert)',
-    effect: 'trust between clusters is assumed, and may be wrong',
-  },
-  'deployments.apps': {
-    label: 'Deployments',
-    effect: 'workloads may be missing or out of date',
-  },
-  'statefulsets.apps': {
-    label: 'StatefulSets',
-    effect: 'workloads may be missing or out of date',
-  },
-  'daemonsets.apps': {
-    label: 'DaemonSets',
-    effect: 'workloads may be missing or out of date',
-  },
-  'peerauthentications.security.istio.io': {
-    label: 'PeerAuthentications',
-    effect: 'mTLS modes may be wrong',
-  },
-  'authorizationpolicies.security.istio.io': {
-    label: 'AuthorizationPolicies',
-    effect: 'allowed callers and access decisions may be wrong',
-  },
-  'destinationrules.networking.istio.io': {
-    label: 'DestinationRules',
-    effect: 'mTLS shown as auto mTLS may be wrong',
-  },
-  'networkpolicies.networking.k8s.io': {
-    label: 'NetworkPolicies',
-    effect:
-      'calls shown as allowed may be dropped by the network, and NetworkPolicy findings may be missing',
-  },
-};
-
-/** A resource's caveat in a sentence. @public */
+/**
+ * A resource's caveat in a sentence, from its label and effect in the kinds table.
+ *
+ * @public
+ */
 export function resourceCaveatText(
   resource: string,
   problem: 'degraded' | 'stale',
   since?: string,
 ): string {
-  const { label, effect } = effects[resource] ?? {
+  const { label, effect } = resourceCaveat(resource) ?? {
     label: resource,
     effect: 'answers that depend on it may be wrong',
   };

@@ -1,5 +1,6 @@
 export { resourceKinds } from './resourceKinds';
 export type {
+  KindCaveat,
   ObjectName,
   ResourceKind,
   ResourceKindName,
@@ -10,6 +11,8 @@ export {
   groupOf,
   objectKey,
   objectKeyOf,
+  resourceCaveat,
+  resourceIdOf,
   trimObject,
 } from './lookup';
 export { isOwnedPod } from './ownedPod';

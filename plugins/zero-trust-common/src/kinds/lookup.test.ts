@@ -3,6 +3,8 @@ import {
   groupOf,
   objectKey,
   readsObject,
+  resourceCaveat,
+  resourceIdOf,
   trimObject,
 } from './lookup';
 import { resourceKinds } from './resourceKinds';
@@ -15,6 +17,25 @@ describe('the kinds table', () => {
     expect(new Set(keys).size).toBe(keys.length);
     expect(new Set(resourceKinds.map(k => k.id)).size).toBe(keys.length);
     expect(resourceKinds.map(k => k.id)).not.toContain('secrets');
+  });
+
+  it('gives every resource the live source reads a caveat, by its RBAC name', () => {
+    const watched = resourceKinds
+      .filter(k => k.watched !== false)
+      .flatMap(k =>
+        (k.only ?? [undefined]).map(object => resourceIdOf(k, object)),
+      );
+    expect(watched).toEqual(
+      expect.arrayContaining([
+        'pods',
+        'configmaps/istio',
+        'configmaps/istio-ca-root-cert',
+        'destinationrules.networking.istio.io',
+      ]),
+    );
+    expect(watched.filter(id => !resourceCaveat(id))).toEqual([]);
+    // Those read from repositories only are never degraded, so need none.
+    expect(resourceCaveat('applications.argoproj.io')).toBeUndefined();
   });
 
   it('finds a kind by group and kind whatever the version', () => {

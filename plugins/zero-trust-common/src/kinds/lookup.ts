@@ -1,5 +1,11 @@
 import { Json, isObject, pick } from './fields';
-import { ResourceKind, ResourceKindName, resourceKinds } from './resourceKinds';
+import {
+  KindCaveat,
+  ObjectName,
+  ResourceKind,
+  ResourceKindName,
+  resourceKinds,
+} from './resourceKinds';
 
 /**
  * `security.istio.io/v1` → `security.istio.io`; `v1` → `''` (the core group).
@@ -96,4 +102,37 @@ export function readsObject(
       o => o.name === name && (!o.namespace || o.namespace === namespace),
     )
   );
+}
+
+/**
+ * RBAC's name of a resource the live source reads: the kind's `id`, or `PLURAL/NAME` per
+ * object for a kind read by name in several objects (`configmaps/istio`).
+ *
+ * @public
+ */
+export function resourceIdOf(kind: ResourceKind, object?: ObjectName): string {
+  return object && (kind.only?.length ?? 0) > 1
+    ? `${kind.id}/${object.name}`
+    : kind.id;
+}
+
+const caveatsById = new Map<string, KindCaveat>(
+  resourceKinds
+    .filter(kind => kind.watched !== false)
+    .flatMap(kind =>
+      (kind.only ?? [undefined]).flatMap(object => {
+        const caveat = object?.caveat ?? kind.caveat;
+        return caveat ? [[resourceIdOf(kind, object), caveat] as const] : [];
+      }),
+    ),
+);
+
+/**
+ * What an answer may get wrong without a resource the live source reads, by RBAC's name
+ * ({@link resourceIdOf}); undefined for one the table does not know.
+ *
+ * @public
+ */
+export function resourceCaveat(resource: string): KindCaveat | undefined {
+  return caveatsById.get(resource);
 }

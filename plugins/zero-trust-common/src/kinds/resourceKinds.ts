@@ -10,10 +10,25 @@ import {
 } from './fields';
 import { isOwnedPod } from './ownedPod';
 
+/**
+ * What an answer may get wrong when the live source cannot read a resource: its name in
+ * a sentence, and the effect (`api/caveats.ts` builds the sentence).
+ *
+ * @public
+ */
+export interface KindCaveat {
+  /** e.g. `DestinationRules`. */
+  label: string;
+  /** e.g. `mTLS shown as auto mTLS may be wrong`. */
+  effect: string;
+}
+
 /** One object of a kind read by name: in `namespace`, or in every namespace. @public */
 export interface ObjectName {
   namespace?: string;
   name: string;
+  /** Its own caveat, where the kind names several objects that decide different things. */
+  caveat?: KindCaveat;
 }
 
 /**
@@ -45,6 +60,11 @@ export interface ResourceKind<K extends string = string> {
    */
   watched?: false;
   /**
+   * What an answer may get wrong without it: every watched kind has one (a test checks
+   * it), the live caveats and the UI say it.
+   */
+  caveat?: KindCaveat;
+  /**
    * The fields kept besides `apiVersion`, `kind` and `metadata.name`/`namespace`
    * (`metadata` here is merged into those), so a cluster of 10k workloads fits in little
    * memory. Undefined: the object is not read at all (a pod a controller owns).
@@ -56,16 +76,21 @@ const core = <K extends string>(
   kind: K,
   plural: string,
   keep: ResourceKind['keep'],
-  scope: { namespaced?: boolean; only?: ObjectName[] } = {},
+  options: {
+    namespaced?: boolean;
+    only?: ObjectName[];
+    caveat?: KindCaveat;
+  } = {},
 ): ResourceKind<K> => ({
   group: '',
   versions: ['v1'],
   kind,
   plural,
-  namespaced: scope.namespaced ?? true,
+  namespaced: options.namespaced ?? true,
   id: plural,
   custom: false,
-  ...(scope.only ? { only: scope.only } : {}),
+  ...(options.only ? { only: options.only } : {}),
+  ...(options.caveat ? { caveat: options.caveat } : {}),
   keep,
 });
 
@@ -73,6 +98,7 @@ const apps = <K extends string>(
   kind: K,
   plural: string,
   keep: ResourceKind['keep'],
+  caveat?: KindCaveat,
 ): ResourceKind<K> => ({
   group: 'apps',
   versions: ['v1'],
@@ -81,6 +107,7 @@ const apps = <K extends string>(
   namespaced: true,
   id: `${plural}.apps`,
   custom: false,
+  ...(caveat ? { caveat } : {}),
   keep,
 });
 
@@ -88,6 +115,7 @@ const istio = <K extends string>(
   group: string,
   kind: K,
   plural: string,
+  caveat?: KindCaveat,
 ): ResourceKind<K> => ({
   group,
   // v1 since Istio 1.22; v1beta1 for older control planes.
@@ -97,7 +125,13 @@ const istio = <K extends string>(
   namespaced: true,
   id: `${plural}.${group}`,
   custom: true,
+  ...(caveat ? { caveat } : {}),
   keep: keepIstioSpec,
+});
+
+const workloadsCaveat = (label: string): KindCaveat => ({
+  label,
+  effect: 'workloads may be missing or out of date',
 });
 
 const spec = (object: Json): Json => (isObject(object.spec) ? object.spec : {});
@@ -164,6 +198,11 @@ const networkPolicy: ResourceKind<'NetworkPolicy'> = {
   namespaced: true,
   id: 'networkpolicies.networking.k8s.io',
   custom: false,
+  caveat: {
+    label: 'NetworkPolicies',
+    effect:
+      'calls shown as allowed may be dropped by the network, and NetworkPolicy findings may be missing',
+  },
   keep: object => ({
     spec: pick(spec(object), [
       'podSelector',
@@ -210,26 +249,58 @@ export const resourceKinds = [
       const labels = stringMap(object.metadata.labels);
       return labels ? { metadata: { labels } } : {};
     },
-    { namespaced: false },
-  ),
-  core('ServiceAccount', 'serviceaccounts', () => ({})),
-  core('Service', 'services', object => ({
-    spec: {
-      ...pick(spec(object), ['selector']),
-      ports: (Array.isArray(spec(object).ports) ? spec(object).ports : [])
-        .filter(isObject)
-        .map((p: Json) =>
-          pick(p, ['name', 'port', 'targetPort', 'appProtocol', 'protocol']),
-        ),
+    {
+      namespaced: false,
+      caveat: {
+        label: 'Namespaces',
+        effect: 'mesh membership from namespace labels may be wrong',
+      },
     },
-  })),
-  core('Pod', 'pods', object =>
-    isOwnedPod(object)
-      ? undefined
-      : {
-          metadata: podMetadata(object.metadata),
-          spec: podSpec(object.spec),
-        },
+  ),
+  core('ServiceAccount', 'serviceaccounts', () => ({}), {
+    caveat: {
+      label: 'ServiceAccounts',
+      effect:
+        'findings about principals that name no service account may be wrong',
+    },
+  }),
+  core(
+    'Service',
+    'services',
+    object => ({
+      spec: {
+        ...pick(spec(object), ['selector']),
+        ports: (Array.isArray(spec(object).ports) ? spec(object).ports : [])
+          .filter(isObject)
+          .map((p: Json) =>
+            pick(p, ['name', 'port', 'targetPort', 'appProtocol', 'protocol']),
+          ),
+      },
+    }),
+    {
+      caveat: {
+        label: 'Services',
+        effect:
+          'port protocols (HTTP or TCP) and Service references may be wrong',
+      },
+    },
+  ),
+  core(
+    'Pod',
+    'pods',
+    object =>
+      isOwnedPod(object)
+        ? undefined
+        : {
+            metadata: podMetadata(object.metadata),
+            spec: podSpec(object.spec),
+          },
+    {
+      caveat: {
+        label: 'Pods',
+        effect: 'pods no controller owns may be missing',
+      },
+    },
   ),
   core(
     'ConfigMap',
@@ -242,19 +313,51 @@ export const resourceKinds = [
     {
       only: [
         // Istio's mesh config, in its control plane namespace.
-        { namespace: 'istio-system', name: 'istio' },
+        {
+          namespace: 'istio-system',
+          name: 'istio',
+          caveat: {
+            label: 'The mesh config (ConfigMap istio-system/istio)',
+            effect: 'the trust domain, and so every SPIFFE ID, may be wrong',
+          },
+        },
         // The root certificates istiod publishes in every namespace: public, unlike
         // the CA's keys in the `cacerts` Secret, which are never read.
-        { name: 'istio-ca-root-cert' },
+        {
+          name: 'istio-ca-root-cert',
+          caveat: {
+            label: 'The root certificates (ConfigMaps istio-ca-root-cert)',
+            effect: 'trust between clusters is assumed, and may be wrong',
+          },
+        },
       ],
     },
   ),
-  apps('Deployment', 'deployments', keepWorkload),
-  apps('StatefulSet', 'statefulsets', keepWorkload),
-  apps('DaemonSet', 'daemonsets', keepWorkload),
-  istio('security.istio.io', 'PeerAuthentication', 'peerauthentications'),
-  istio('security.istio.io', 'AuthorizationPolicy', 'authorizationpolicies'),
-  istio('networking.istio.io', 'DestinationRule', 'destinationrules'),
+  apps(
+    'Deployment',
+    'deployments',
+    keepWorkload,
+    workloadsCaveat('Deployments'),
+  ),
+  apps(
+    'StatefulSet',
+    'statefulsets',
+    keepWorkload,
+    workloadsCaveat('StatefulSets'),
+  ),
+  apps('DaemonSet', 'daemonsets', keepWorkload, workloadsCaveat('DaemonSets')),
+  istio('security.istio.io', 'PeerAuthentication', 'peerauthentications', {
+    label: 'PeerAuthentications',
+    effect: 'mTLS modes may be wrong',
+  }),
+  istio('security.istio.io', 'AuthorizationPolicy', 'authorizationpolicies', {
+    label: 'AuthorizationPolicies',
+    effect: 'allowed callers and access decisions may be wrong',
+  }),
+  istio('networking.istio.io', 'DestinationRule', 'destinationrules', {
+    label: 'DestinationRules',
+    effect: 'mTLS shown as auto mTLS may be wrong',
+  }),
   networkPolicy,
   istioOperator,
   // Argo CD: https://argo-cd.readthedocs.io/en/stable/operator-manual/declarative-setup/

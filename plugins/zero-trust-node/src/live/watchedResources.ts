@@ -1,6 +1,7 @@
 import {
   ObjectName,
   ResourceKind,
+  resourceIdOf,
   resourceKinds,
 } from '@zero-trust/backstage-plugin-zero-trust-common';
 
@@ -25,7 +26,7 @@ export const watchedResources: readonly WatchedResource[] = resourceKinds
     if (!only) return [rest];
     return only.map(object => ({
       ...rest,
-      id: only.length > 1 ? `${kind.id}/${object.name}` : kind.id,
+      id: resourceIdOf(kind, object),
       only: object,
     }));
   });

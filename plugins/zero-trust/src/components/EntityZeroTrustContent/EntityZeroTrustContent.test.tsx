@@ -448,10 +448,11 @@ describe('EntityZeroTrustContent', () => {
             source: 'live',
             lastSyncedAt: new Date(Date.now() - 60_000).toISOString(),
             staleSince: new Date(Date.now() - 30_000).toISOString(),
-            message: 'configmaps: the API server answered 403: Forbidden',
+            message: 'configmaps/istio: the API server answered 403: Forbidden',
             staleResources: [
               {
-                resource: 'configmaps',
+                // As the live source names it since it reads two ConfigMaps by name.
+                resource: 'configmaps/istio',
                 message: 'the API server answered 403: Forbidden',
                 since: new Date(Date.now() - 30_000).toISOString(),
               },
