@@ -59,6 +59,13 @@ export interface Config {
          * `https://git.example.com/gitops/tree/{branch}`. Default: the remote's URL.
          */
         branchUrl?: string;
+        /**
+         * Other URLs the repository is known by: the `repoURL` its Argo CD Applications
+         * (or the `url` its Flux GitRepositories) name it by, where that is not `url`, as
+         * in the demo, whose local repository stands for a forge's. The onboarding follows
+         * the Applications naming one of them to the folders they apply.
+         */
+        repoUrls?: string[];
       };
     };
   };

@@ -32,6 +32,13 @@ export interface Config {
          * Applications and Flux Kustomizations whose source is this repository (`url`).
          */
         path?: string;
+        /**
+         * Other URLs this repository is known by, where its Applications' `repoURL` (or
+         * its Flux GitRepositories' `url`) is not `url`: e.g. the forge's URL of a
+         * repository read from a local copy, as the demo does. Sources naming one of
+         * them or `url` are followed; others are not fetched.
+         */
+        repoUrls?: string[];
       };
       /** Re-read `snapshot` or `git` every this many seconds (git default 30; folder: never). */
       refreshSeconds?: number;

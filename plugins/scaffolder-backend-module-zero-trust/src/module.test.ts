@@ -2,7 +2,7 @@ import path from 'node:path';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import {
-  examplesGitops,
+  demoGitops,
   git,
   removeTemporaryFolders,
   temporaryFolder,
@@ -26,7 +26,7 @@ describe('scaffolderModule', () => {
           data: {
             zeroTrust: {
               gitops: {
-                plainGit: { url: repository, seedFrom: examplesGitops },
+                plainGit: { url: repository, seedFrom: demoGitops },
               },
             },
           },

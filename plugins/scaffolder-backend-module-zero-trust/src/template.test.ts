@@ -9,6 +9,8 @@ import {
 import {
   checkoutBranch,
   createBareRepository,
+  demoGitops,
+  demoRepoUrls,
   refs,
   removeTemporaryFolders,
   temporaryFolder,
@@ -109,11 +111,14 @@ describe('templates/onboard-service', () => {
 
   it("opens the branch in the plain git repository from the form's answers, as a new user would", async () => {
     const template = yaml.parse(await fs.readFile(templateFile, 'utf8'));
+    // The demo's repository and plain git settings, as app-config.yaml has them.
     const bare = await createBareRepository(
       path.join(await temporaryFolder(), '.cache/gitops.git'),
+      demoGitops,
     );
+    const plainGit = { url: bare, repoUrls: demoRepoUrls };
     const repositories = repositoriesFor({
-      zeroTrust: { gitops: { plainGit: { url: bare } } },
+      zeroTrust: { gitops: { plainGit } },
     });
     // The demo catalog: every component is defined in examples/entities.yaml.
     const entities = catalogEntities(
@@ -128,7 +133,7 @@ describe('templates/onboard-service', () => {
         repositories,
       }),
       'zero-trust:catalog:annotate': annotateActionFor(
-        { zeroTrust: { gitops: { plainGit: { url: bare } } } },
+        { zeroTrust: { gitops: { plainGit } } },
         entities,
       ).action,
     };
@@ -170,6 +175,7 @@ describe('templates/onboard-service', () => {
     );
     const decide = await inventoryAccess(
       await checkoutBranch(bare, inventoryBranch),
+      demoRepoUrls,
     );
     expect(decide('bookinfo/productpage')).toBe('ALLOW');
     expect(decide('monitoring/prometheus')).toBe('DENY');

@@ -13,6 +13,7 @@ import {
   demoEntities,
   repoRoot,
 } from './__fixtures__/catalog';
+import { demoClusters } from './__fixtures__/demoConfig';
 import { zeroTrustPlugin } from './plugin';
 
 // Seeding and reading the repository run real git processes: more than jest's default
@@ -26,7 +27,7 @@ describe('zero-trust backend, first start of the demo', () => {
   });
   afterEach(() => fs.rm(root, { recursive: true, force: true }));
 
-  it('creates the GitOps repository before it first reads it: the git cluster is synced at once', async () => {
+  it('creates the GitOps repository before it first reads it: both git clusters are synced at once', async () => {
     // The demo's configuration on a fresh clone: .cache/gitops.git does not exist yet.
     const repository = path.join(root, '.cache/gitops.git');
     const { server } = await startTestBackend({
@@ -35,16 +36,8 @@ describe('zero-trust backend, first start of the demo', () => {
         mockServices.rootConfig.factory({
           data: {
             zeroTrust: {
-              clusters: [
-                {
-                  name: 'backend',
-                  git: {
-                    url: repository,
-                    branch: 'main',
-                    path: 'clusters/backend',
-                  },
-                },
-              ],
+              // app-config.yaml's clusters: both read from the repository.
+              clusters: demoClusters(repository),
               gitops: {
                 plainGit: {
                   url: repository,
@@ -66,8 +59,10 @@ describe('zero-trust backend, first start of the demo', () => {
     const { items }: ClustersResponse = res.body;
     expect(items.map(c => [c.name, c.status.state])).toEqual([
       ['backend', 'synced'],
+      ['edge', 'synced'],
     ]);
-    expect(items[0].summary?.workloads).toBeGreaterThan(0);
+    // Their Applications were followed into the repository's overlays.
+    expect(items.map(c => c.summary?.workloads)).toEqual([7, 2]);
     expect(
       (await fs.readdir(path.join(root, '.cache'))).filter(
         f => f !== 'gitops.git',

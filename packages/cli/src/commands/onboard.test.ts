@@ -11,11 +11,18 @@ import { loadClusterSnapshot } from '@zero-trust/backstage-plugin-zero-trust-nod
 import { run } from '../run';
 import { jsonErrorOffset } from '../jsonFile';
 
-// Writes into copies of the demo GitOps repository and reads them back: slow on a busy machine.
+// Writes into copies of GitOps repositories and reads them back: slow on a busy machine.
 jest.setTimeout(60_000);
 
 const repoRoot = path.resolve(__dirname, '../../../..');
-const examples = path.join(repoRoot, 'examples/gitops');
+// A flat kustomize repository: the demo's backend cluster before it became an app of apps.
+const examples = path.join(
+  repoRoot,
+  'plugins/zero-trust-node/src/testing/repositories/flat-kustomize',
+);
+// The demo's GitOps repository: an Argo CD app of apps.
+const demo = path.join(repoRoot, 'examples/gitops');
+const demoUrl = 'https://git.example.com/platform/gitops.git';
 const bin = path.join(repoRoot, 'packages/cli/bin/zero-trust');
 
 async function cli(...argv: string[]) {
@@ -180,6 +187,60 @@ describe('onboard', () => {
       decision: 'DENY',
       network: { decision: 'CONDITIONAL' },
     });
+  });
+
+  it("onboards into the demo's Argo CD app of apps with --repo-url naming the repository as its Applications do", async () => {
+    await fs.rm(repo, { recursive: true });
+    await fs.cp(demo, repo, { recursive: true });
+    const request = await requestFile(inventory);
+
+    // A copy is no git checkout: without the URL its Applications name, they are not
+    // followed, and the cluster holds no workload to name.
+    const without = await cli(
+      'onboard',
+      '--repo',
+      repo,
+      '--request',
+      request,
+      '--cluster',
+      'backend',
+    );
+    expect(without.code).toBe(2);
+    expect(without.stderr).toContain('no workload bookinfo/productpage');
+
+    const { code, stdout } = await cli(
+      'onboard',
+      '--repo',
+      repo,
+      '--request',
+      request,
+      '--cluster',
+      'backend',
+      '--repo-url',
+      demoUrl,
+    );
+    expect(code).toBe(0);
+    expect(stdout).toContain('modify apps/base/inventory/namespace.yaml\n');
+
+    // The round trip: the cluster, read as Argo CD applies it, has exactly the callers.
+    const model = new MeshModel([
+      await loadClusterSnapshot(
+        'backend',
+        path.join(repo, 'clusters/backend'),
+        {
+          repoRoot: repo,
+          repoUrls: [demoUrl],
+        },
+      ),
+    ]);
+    const decide = (from: string, method?: string) =>
+      check(model, { from, to: 'inventory/inventory-api', port: 8080, method })
+        .decision;
+    expect(decide('bookinfo/productpage', 'GET')).toBe('ALLOW');
+    expect(decide('bookinfo/productpage', 'DELETE')).toBe('DENY');
+    expect(decide('monitoring/prometheus', 'GET')).toBe('ALLOW');
+    expect(decide('bookinfo/details', 'GET')).toBe('DENY');
+    expect(decide('plaintext', 'GET')).toBe('DENY');
   });
 
   it('prints the files and the diff with --dry-run, and writes nothing', async () => {

@@ -17,6 +17,7 @@ import { readJsonFile } from '../jsonFile';
 export const onboardUsage = `Usage:
   zero-trust onboard --repo DIR --request FILE.json [--dry-run] [--cluster NAME]
                      [--layout-namespace-file TEMPLATE] [--layout-service-dir TEMPLATE]
+                     [--repo-url URL]
 
 Writes a service's onboarding into a GitOps checkout (a folder or a git work tree;
 no commit, no push): the namespace's injection label, set on the repository's own
@@ -42,6 +43,10 @@ Options:
                                     clusters/{cluster}/namespaces/{namespace}/namespace.yaml)
   --layout-service-dir TEMPLATE     where the service's files go (default
                                     clusters/{cluster}/namespaces/{namespace}/{service}/)
+  --repo-url URL                    another URL the checkout is known by (repeatable):
+                                    Argo CD Applications and Flux Kustomizations whose
+                                    source is it, or the checkout's origin remote, are
+                                    followed to their paths
 `;
 
 async function readRequest(file: string): Promise<OnboardingRequest> {
@@ -64,6 +69,7 @@ export async function runOnboard(args: string[], io: CliIo): Promise<number> {
     cluster: { type: 'string' },
     'layout-namespace-file': { type: 'string' },
     'layout-service-dir': { type: 'string' },
+    'repo-url': { type: 'string', multiple: true },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
@@ -121,6 +127,7 @@ export async function runOnboard(args: string[], io: CliIo): Promise<number> {
       request,
       layout,
       dryRun: values['dry-run'] === true,
+      ...(values['repo-url']?.length ? { repoUrls: values['repo-url'] } : {}),
     });
   } catch (e) {
     if (e instanceof OnboardingRequestError) {

@@ -7,11 +7,23 @@ import { seedRepository } from '@zero-trust/backstage-plugin-zero-trust-node/git
 
 const run = promisify(execFile);
 
-/** The demo's GitOps repository: the backend cluster as kustomize folders. */
-export const examplesGitops = path.resolve(
+/**
+ * A GitOps repository kept as a flat kustomize tree (the demo's backend cluster before
+ * the demo became an app of apps): the onboarding's mechanics are tested on it.
+ */
+export const flatGitops = path.resolve(
+  __dirname,
+  '../../../zero-trust-node/src/testing/repositories/flat-kustomize',
+);
+
+/** The demo's GitOps repository: an Argo CD app of apps of two clusters. */
+export const demoGitops = path.resolve(
   __dirname,
   '../../../../examples/gitops',
 );
+
+/** The URL the demo's Applications name their repository by (app-config.yaml's repoUrls). */
+export const demoRepoUrls = ['https://git.example.com/platform/gitops.git'];
 
 export const testAuthor = { name: 'Test', email: 'test@example.com' };
 
@@ -39,13 +51,14 @@ async function exists(file: string): Promise<boolean> {
 }
 
 /**
- * A bare repository on disk whose `main` holds `from` (default: examples/gitops). Each
- * folder is seeded once per test file (a copy, an init, a commit, a push) and each test
- * gets its own `git clone --bare` of that seed: one git process instead of five.
+ * A bare repository on disk whose `main` holds `from` (default: the flat kustomize
+ * repository). Each folder is seeded once per test file (a copy, an init, a commit, a
+ * push) and each test gets its own `git clone --bare` of that seed: one git process
+ * instead of five.
  */
 export async function createBareRepository(
   repository: string,
-  from = examplesGitops,
+  from = flatGitops,
 ): Promise<string> {
   let seed = seeds.get(from);
   if (!seed || !(await exists(seed))) {

@@ -44,12 +44,14 @@ export const inventoryBranch =
 /**
  * What the engine decides for callers of inventory-api in a checkout of the GitOps
  * repository: the round trip from the generated YAML back to access decisions.
+ * `repoUrls`: the URLs its Applications name it by (the demo's), followed as Argo CD does.
  */
-export async function inventoryAccess(checkout: string) {
+export async function inventoryAccess(checkout: string, repoUrls?: string[]) {
   const model = new MeshModel([
     await loadClusterSnapshot(
       'backend',
       path.join(checkout, 'clusters/backend'),
+      { repoRoot: checkout, repoUrls },
     ),
   ]);
   return (from: string, method = 'GET', port = 8080) =>

@@ -7,7 +7,7 @@ import {
   changedFiles,
   checkoutBranch,
   createBareRepository,
-  examplesGitops,
+  flatGitops,
   refs,
   removeTemporaryFolders,
   temporaryFolder,
@@ -187,7 +187,7 @@ describe('zero-trust:gitops:pull-request with a plain git remote', () => {
 
   it('commits and pushes nothing when the repository conflicts with the change, naming the file', async () => {
     const source = await temporaryFolder();
-    await fs.cp(examplesGitops, source, { recursive: true });
+    await fs.cp(flatGitops, source, { recursive: true });
     const dir = path.join(
       source,
       'clusters/backend/namespaces/inventory/inventory-api',

@@ -5,7 +5,7 @@ import { actionContext, runAction } from '../__testUtils__/actionContext';
 import { startIdentitiesServer } from '../__testUtils__/identitiesServer';
 import {
   createBareRepository,
-  examplesGitops,
+  flatGitops,
   refs,
   removeTemporaryFolders,
   temporaryFolder,
@@ -38,7 +38,7 @@ async function files(root: string): Promise<Record<string, string>> {
 /** A workspace whose `gitops/` folder is a copy of the demo's GitOps repository. */
 async function workspaceWithCheckout(): Promise<string> {
   const workspace = await temporaryFolder('zt-ws-');
-  await fs.cp(examplesGitops, path.join(workspace, 'gitops'), {
+  await fs.cp(flatGitops, path.join(workspace, 'gitops'), {
     recursive: true,
   });
   return workspace;

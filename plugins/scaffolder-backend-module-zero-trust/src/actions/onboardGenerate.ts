@@ -4,6 +4,7 @@ import { CustomErrorBase, InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { z as zod } from 'zod/v3';
 import { onboardRepository } from '@zero-trust/backstage-plugin-zero-trust-node';
+import { PlainGitForge } from '@zero-trust/backstage-plugin-zero-trust-node/forges';
 import {
   branchName,
   commitMessage,
@@ -157,7 +158,9 @@ export function createOnboardGenerateAction(
           `targetPath ${input.targetPath} is outside the workspace`,
         );
       }
-      let cloned: { base: string; cloneUrl: string } | undefined;
+      let cloned:
+        | { base: string; cloneUrl: string; repoUrls: string[] }
+        | undefined;
       if (await isEmpty(root)) {
         if (!options.repositories) {
           throw new InputError(
@@ -174,7 +177,16 @@ export function createOnboardGenerateAction(
             logger,
             base: input.targetBranch,
           });
-          cloned = { base: checkout.base, cloneUrl: checkout.cloneUrl };
+          cloned = {
+            base: checkout.base,
+            cloneUrl: checkout.cloneUrl,
+            // The plain git remote may stand for a forge's repository, which its
+            // Applications name.
+            repoUrls:
+              forge instanceof PlainGitForge
+                ? options.repositories.config.plainGit?.repoUrls ?? []
+                : [],
+          };
         } catch (error) {
           const clean = redactor.scrub(error);
           if (clean instanceof InputError) throw clean;
@@ -191,6 +203,7 @@ export function createOnboardGenerateAction(
         request,
         layout,
         dryRun: ctx.isDryRun,
+        ...(cloned?.repoUrls.length ? { repoUrls: cloned.repoUrls } : {}),
       }).catch(error => {
         throw asInputError(error);
       });

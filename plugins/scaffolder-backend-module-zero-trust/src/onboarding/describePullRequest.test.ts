@@ -6,7 +6,7 @@ import {
 } from '@zero-trust/backstage-plugin-zero-trust-common';
 import { onboardRepository } from '@zero-trust/backstage-plugin-zero-trust-node';
 import {
-  examplesGitops,
+  flatGitops,
   removeTemporaryFolders,
   temporaryFolder,
 } from '../__testUtils__/repositories';
@@ -24,7 +24,7 @@ async function inventoryOnboarding(
   request: Record<string, unknown> = {},
 ) {
   const root = await temporaryFolder();
-  await fs.cp(examplesGitops, root, { recursive: true });
+  await fs.cp(flatGitops, root, { recursive: true });
   return onboardRepository({
     root,
     dryRun: true,

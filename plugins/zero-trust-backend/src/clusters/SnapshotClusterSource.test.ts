@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { repoRoot } from '../__fixtures__/catalog';
+import { demoGitSource } from '../__fixtures__/demoConfig';
 import { gitReader } from './gitReader';
 import { folderReader, SnapshotClusterSource } from './SnapshotClusterSource';
 
@@ -51,6 +52,10 @@ function gitopsRemote() {
   return { root, bare, commit };
 }
 
+/** The demo's backend cluster, read from `bare` as app-config.yaml reads it. */
+const backendOf = (bare: string, branch = 'main') =>
+  gitReader({ ...demoGitSource(bare, 'backend'), branch });
+
 const policy = `apiVersion: security.istio.io/v1
 kind: AuthorizationPolicy
 metadata:
@@ -73,18 +78,15 @@ jest.setTimeout(60_000);
 describe('SnapshotClusterSource', () => {
   it("reads a GitOps repository's branch as the folder it holds, and follows new commits", async () => {
     const remote = gitopsRemote();
-    const source = new SnapshotClusterSource(
-      'backend',
-      gitReader({ url: remote.bare, branch: 'main', path: 'clusters/backend' }),
-    );
+    const source = new SnapshotClusterSource('backend', backendOf(remote.bare));
     const changes = jest.fn();
     source.onChange(changes);
     await source.start();
     expect(source.status()).toMatchObject({ state: 'synced', source: 'git' });
 
-    // The same state as the folder itself.
+    // The same state as the cluster's snapshot: its Applications were followed.
     const fromFolder = await folderReader(
-      path.join(repoRoot, 'examples/gitops/clusters/backend'),
+      path.join(repoRoot, 'examples/clusters/backend'),
     ).read();
     const summary = (objects: any) => {
       const s = buildClusterState('backend', objects);
@@ -102,16 +104,21 @@ describe('SnapshotClusterSource', () => {
     await source.reload();
     expect(changes).not.toHaveBeenCalled();
 
-    // A new file reaches the cluster once its kustomization lists it (the branch is
-    // rendered as Argo CD applies it).
-    remote.commit('clusters/backend/ratings-monitoring.yaml', policy);
+    // A new file in an Application's overlay reaches the cluster once the overlay's
+    // kustomization lists it (the branch is rendered as Argo CD applies it).
+    const overlay = 'apps/overlays/backend/bookinfo';
+    remote.commit(`${overlay}/ratings-monitoring.yaml`, policy);
+    await source.reload();
+    expect(
+      buildClusterState('backend', source.objects()!).authorizationPolicies.map(
+        p => p.name,
+      ),
+    ).not.toContain('ratings-monitoring');
+    changes.mockClear();
     remote.commit(
-      'clusters/backend/kustomization.yaml',
+      `${overlay}/kustomization.yaml`,
       `${fs.readFileSync(
-        path.join(
-          repoRoot,
-          'examples/gitops/clusters/backend/kustomization.yaml',
-        ),
+        path.join(repoRoot, 'examples/gitops', overlay, 'kustomization.yaml'),
         'utf8',
       )}  - ratings-monitoring.yaml\n`,
     );
@@ -128,10 +135,7 @@ describe('SnapshotClusterSource', () => {
   it('reads a repository that appears after the first attempt', async () => {
     const remote = gitopsRemote();
     const later = path.join(remote.root, 'later.git');
-    const source = new SnapshotClusterSource(
-      'backend',
-      gitReader({ url: later, branch: 'main', path: 'clusters/backend' }),
-    );
+    const source = new SnapshotClusterSource('backend', backendOf(later));
     await source.start();
     expect(source.status().state).toBe('failed');
     fs.renameSync(remote.bare, later);
@@ -143,7 +147,7 @@ describe('SnapshotClusterSource', () => {
     const remote = gitopsRemote();
     const missing = new SnapshotClusterSource(
       'backend',
-      gitReader({ url: remote.bare, branch: 'nope', path: 'clusters/backend' }),
+      backendOf(remote.bare, 'nope'),
     );
     await missing.start();
     expect(missing.status()).toMatchObject({
@@ -151,10 +155,7 @@ describe('SnapshotClusterSource', () => {
       message: expect.stringContaining('at nope of'),
     });
 
-    const source = new SnapshotClusterSource(
-      'backend',
-      gitReader({ url: remote.bare, branch: 'main', path: 'clusters/backend' }),
-    );
+    const source = new SnapshotClusterSource('backend', backendOf(remote.bare));
     await source.start();
     const before = source.objects();
     fs.rmSync(remote.bare, { recursive: true });

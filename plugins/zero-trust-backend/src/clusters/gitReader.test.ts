@@ -27,6 +27,25 @@ describe('gitReader', () => {
       path.join(repo, 'clusters', 'backend', 'namespace.yaml'),
       'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: bookinfo\n',
     );
+    // An Application naming the repository by its forge URL, not by the local path.
+    fs.mkdirSync(path.join(repo, 'clusters', 'edge'), { recursive: true });
+    fs.writeFileSync(
+      path.join(repo, 'clusters', 'edge', 'partners.yaml'),
+      `apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata: {name: partners, namespace: argocd}
+spec:
+  source:
+    repoURL: https://git.example.com/platform/gitops.git
+    path: apps/partners
+  destination: {namespace: partners}
+`,
+    );
+    fs.mkdirSync(path.join(repo, 'apps', 'partners'), { recursive: true });
+    fs.writeFileSync(
+      path.join(repo, 'apps', 'partners', 'account.yaml'),
+      'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: partner-api\n',
+    );
     git('add', '.');
     git(
       '-c',
@@ -66,5 +85,28 @@ describe('gitReader', () => {
         line: 1,
       },
     ]);
+  });
+
+  it('follows Applications that name the repository by one of repoUrls', async () => {
+    process.chdir(path.join(base, 'work'));
+    const accounts = async (repoUrls?: string[]) =>
+      (
+        await gitReader({
+          url: '../gitops.git',
+          branch: 'main',
+          path: 'clusters/edge',
+          ...(repoUrls ? { repoUrls } : {}),
+        }).read()
+      )
+        .map(o => o.object as any)
+        .filter(o => o.kind === 'ServiceAccount')
+        .map(o => `${o.metadata.namespace}/${o.metadata.name}`);
+
+    // Another repository as far as the reader knows: not fetched.
+    expect(await accounts()).toEqual([]);
+    // The destination namespace is the default of the Application's objects.
+    expect(
+      await accounts(['https://git.example.com/platform/gitops.git']),
+    ).toEqual(['partners/partner-api']);
   });
 });

@@ -20,6 +20,12 @@ export interface GitSnapshot {
    * file. It is read as its GitOps controller applies it.
    */
   path: string;
+  /**
+   * Other URLs the repository is known by: the `repoURL` its Argo CD Applications (or
+   * the `url` its Flux GitRepositories) name it by, where that is not `url` (a local
+   * copy standing in for the forge's repository, as in the demo).
+   */
+  repoUrls?: string[];
 }
 
 /**
@@ -64,8 +70,9 @@ export function gitReader(source: GitSnapshot): SnapshotReader {
         await mirror.extractTree(sha, '', dir);
         const objects = await loadManifests(path.join(dir, source.path), {
           repoRoot: dir,
-          // The configured remote is this repository, whatever origin says.
-          repoUrls: [source.url],
+          // The configured remote is this repository, whatever origin says, and so are
+          // the URLs it is known by.
+          repoUrls: [source.url, ...(source.repoUrls ?? [])],
         });
         // Name files as the repository does, not as the temporary folder.
         for (const o of objects) {

@@ -21,6 +21,14 @@ describe('readClusterConfigs', () => {
           { name: 'k', kubeconfig: '/tmp/kc' },
           { name: 'd', inCluster: true },
           { name: 'e', git: { url: '../gitops.git', path: 'clusters/e' } },
+          {
+            name: 'f',
+            git: {
+              url: '../gitops.git',
+              path: 'clusters/f',
+              repoUrls: ['https://git.example.com/platform/gitops.git'],
+            },
+          },
         ],
       },
       kubernetes: {
@@ -75,6 +83,18 @@ describe('readClusterConfigs', () => {
         trustDomain: undefined,
         kind: 'git',
         git: { url: '../gitops.git', branch: 'main', path: 'clusters/e' },
+        refreshSeconds: 30,
+      },
+      {
+        name: 'f',
+        trustDomain: undefined,
+        kind: 'git',
+        git: {
+          url: '../gitops.git',
+          branch: 'main',
+          path: 'clusters/f',
+          repoUrls: ['https://git.example.com/platform/gitops.git'],
+        },
         refreshSeconds: 30,
       },
     ]);

@@ -17,7 +17,7 @@ export type ClusterConfig =
       name: string;
       trustDomain?: string;
       kind: 'git';
-      git: { url: string; branch: string; path: string };
+      git: { url: string; branch: string; path: string; repoUrls?: string[] };
       refreshSeconds: number;
     }
   | {
@@ -81,6 +81,7 @@ function readZeroTrustCluster(c: Config, name: string): ClusterConfig {
     };
   }
   if (git) {
+    const repoUrls = git.getOptionalStringArray('repoUrls');
     return {
       name,
       trustDomain,
@@ -89,6 +90,7 @@ function readZeroTrustCluster(c: Config, name: string): ClusterConfig {
         url: git.getString('url'),
         branch: git.getOptionalString('branch') ?? 'main',
         path: git.getOptionalString('path') ?? '',
+        ...(repoUrls?.length ? { repoUrls } : {}),
       },
       refreshSeconds: refreshSeconds ?? 30,
     };

@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { gitReader } from '../clusters/gitReader';
 import { SnapshotClusterSource } from '../clusters/SnapshotClusterSource';
 import { PullRequestStates } from './forges/PullRequestStates';
+import { demoGitSource } from '../__fixtures__/demoConfig';
 import { gitopsRepository } from './__testUtils__/gitopsRepository';
 import { inventoryRequest, recordInput } from './__testUtils__/inventory';
 import { OnboardingRequestStore } from './OnboardingRequestStore';
@@ -28,11 +29,7 @@ describe('OnboardingRequestTracker over a plain git repository', () => {
     // The demo's backend cluster: what the GitOps repository's main branch holds.
     cluster = new SnapshotClusterSource(
       'backend',
-      gitReader({
-        url: repository.bare,
-        branch: 'main',
-        path: 'clusters/backend',
-      }),
+      gitReader(demoGitSource(repository.bare, 'backend')),
     );
     await cluster.start();
     const knex = await databases.init('SQLITE_3');

@@ -19,6 +19,11 @@ export interface PlainGitConfig {
   seedFrom?: string;
   seedBranch: string;
   branchUrl?: string;
+  /**
+   * Other URLs the repository is known by: the `repoURL` its Argo CD Applications name
+   * it by (the demo's local repository stands for a forge's).
+   */
+  repoUrls: string[];
 }
 
 const remoteUrl = /^[a-z][a-z0-9+.-]*:\/\//i;
@@ -56,6 +61,7 @@ export function readPlainGitConfig(root: Config): PlainGitConfig | undefined {
     seedFrom: seedFrom ? path.resolve(seedFrom) : undefined,
     seedBranch: config.getOptionalString('seedBranch') ?? 'main',
     branchUrl: config.getOptionalString('branchUrl'),
+    repoUrls: config.getOptionalStringArray('repoUrls') ?? [],
   };
 }
 

@@ -51,22 +51,13 @@ describe('seedRepository', () => {
     const tracked = (
       await git(repository, 'ls-tree', '-r', '--name-only', 'main')
     ).split('\n');
-    expect(tracked).toContain(
-      'clusters/backend/namespaces/inventory/namespace.yaml',
-    );
+    expect(tracked).toContain('apps/base/inventory/namespace.yaml');
     expect(
-      await git(
-        repository,
-        'show',
-        'main:clusters/backend/namespaces/inventory/namespace.yaml',
-      ),
+      await git(repository, 'show', 'main:apps/base/inventory/namespace.yaml'),
     ).toBe(
       (
         await fs.readFile(
-          path.join(
-            examplesGitops,
-            'clusters/backend/namespaces/inventory/namespace.yaml',
-          ),
+          path.join(examplesGitops, 'apps/base/inventory/namespace.yaml'),
           'utf8',
         )
       ).trim(),
@@ -113,7 +104,7 @@ describe('seedRepository', () => {
     );
     expect(
       await git(repository, 'ls-tree', '--name-only', 'main', 'clusters/'),
-    ).toBe('clusters/backend');
+    ).toBe('clusters/backend\nclusters/edge');
     // No half-built repository is left beside it.
     expect(await fs.readdir(path.dirname(repository))).toEqual(['gitops.git']);
   });

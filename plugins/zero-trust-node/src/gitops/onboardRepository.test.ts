@@ -10,7 +10,14 @@ import {
 import { loadClusterSnapshot } from '../loadManifests';
 import { onboardRepository } from './onboardRepository';
 
-const examples = path.resolve(__dirname, '../../../../examples/gitops');
+// A flat kustomize repository (the demo's backend cluster before it became an app of apps).
+const examples = path.resolve(
+  __dirname,
+  '../testing/repositories/flat-kustomize',
+);
+
+// The demo's GitOps repository: an Argo CD app of apps.
+const demo = path.resolve(__dirname, '../../../../examples/gitops');
 
 // The example repository's clusters are rendered with the real kustomize, before and
 // after each change: a wide timeout for a loaded machine, not a speed check.
@@ -175,5 +182,54 @@ describe('onboardRepository', () => {
         },
       }),
     ).rejects.toThrow(/entityRef/);
+  });
+
+  it("onboards into the demo's Argo CD app of apps (examples/gitops), following the Applications that name it by repoUrls", async () => {
+    const root = await fs.mkdtemp(path.join(os.tmpdir(), 'onboard-demo-'));
+    roots.push(root);
+    await fs.cp(demo, root, { recursive: true });
+    const repoUrls = ['https://git.example.com/platform/gitops.git'];
+
+    // Without the URL the Applications name, they are not followed: no workload at all.
+    await expect(
+      onboardRepository({ root, request: inventoryRequest, dryRun: true }),
+    ).rejects.toThrow(/no workload bookinfo\/productpage/);
+
+    const result = await onboardRepository({
+      root,
+      request: inventoryRequest,
+      repoUrls,
+    });
+    expect(result.clusters).toEqual(['backend', 'edge']);
+    // The trust domain comes from istiod's chart values in its Application.
+    expect(result.plan.spiffeId).toBe(
+      'spiffe://internal.example/ns/inventory/sa/inventory',
+    );
+    // Until the change lands in the overlays: the Namespace is labelled in its base,
+    // the policies go under the cluster's folder, which the cluster's read includes.
+    expect(result.changes.map(c => c.path)).toContain(
+      'apps/base/inventory/namespace.yaml',
+    );
+
+    const model = new MeshModel([
+      await loadClusterSnapshot(
+        'backend',
+        path.join(root, 'clusters/backend'),
+        {
+          repoRoot: root,
+          repoUrls,
+        },
+      ),
+    ]);
+    const to = 'inventory/inventory-api';
+    const decide = (from: string, extra: object = {}) =>
+      check(model, { from, to, port: 8080, ...extra }).decision;
+    expect(decide('bookinfo/productpage', { method: 'GET', path: '/x' })).toBe(
+      'ALLOW',
+    );
+    expect(decide('bookinfo/reviews-v1', { method: 'GET', path: '/' })).toBe(
+      'DENY',
+    );
+    expect(decide('plaintext', { method: 'GET', path: '/' })).toBe('DENY');
   });
 });

@@ -24,6 +24,12 @@ export interface OnboardRepositoryOptions {
    */
   request: OnboardingRequest;
   layout?: GitopsLayout;
+  /**
+   * Other URLs the repository is known by (the CLI's `--repo-url`, the plain git
+   * remote's `repoUrls`): Argo CD Applications and Flux Kustomizations whose source is
+   * one of them, or the checkout's `origin`, are followed to their paths.
+   */
+  repoUrls?: string[];
   /** Plan, preview and diff, write nothing. */
   dryRun?: boolean;
 }
@@ -51,12 +57,16 @@ export interface OnboardRepositoryResult extends WriteOnboardingResult {
 export async function onboardRepository(
   options: OnboardRepositoryOptions,
 ): Promise<OnboardRepositoryResult> {
-  const { root, request, layout, dryRun } = options;
+  const { root, request, layout, dryRun, repoUrls } = options;
   // A layout that leaves the repository is refused before anything is read.
   validateLayout(layout);
   // One read of the repository, as its GitOps controllers apply it, serves the plan and
   // the writer (which must know what each cluster renders from which file).
-  const read = await readRepositoryClusters(root, request.cluster);
+  const read = await readRepositoryClusters(
+    root,
+    request.cluster,
+    repoUrls?.length ? { repoUrls } : {},
+  );
   const states = read.clusters.map(c =>
     buildClusterState(c.name, c.objects, { parseCertificates }),
   );

@@ -23,7 +23,11 @@ import { writeOnboarding } from './writeOnboarding';
 jest.setTimeout(60_000);
 
 const run = promisify(execFile);
-const examples = path.resolve(__dirname, '../../../../examples/gitops');
+// A flat kustomize repository (the demo's backend cluster before it became an app of apps).
+const examples = path.resolve(
+  __dirname,
+  '../testing/repositories/flat-kustomize',
+);
 const backendDir = 'clusters/backend';
 
 const roots: string[] = [];
@@ -37,7 +41,7 @@ async function tmpDir(): Promise<string> {
   return dir;
 }
 
-/** A copy of the demo GitOps repository (or one of its folders) to write into. */
+/** A copy of the flat kustomize repository (or one of its folders) to write into. */
 async function copyExamples(subfolder = ''): Promise<string> {
   const dir = await tmpDir();
   await fs.cp(path.join(examples, subfolder), dir, { recursive: true });
@@ -144,7 +148,7 @@ const inventoryRequest = {
   ],
 };
 
-describe('writeOnboarding on the demo GitOps repository', () => {
+describe('writeOnboarding on a flat kustomize GitOps repository', () => {
   it('writes a change the loader and the engine read back as exactly the requested access', async () => {
     const root = await copyExamples();
     const original = await snapshot(root);

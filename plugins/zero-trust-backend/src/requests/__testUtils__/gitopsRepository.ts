@@ -7,6 +7,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { seedRepository } from '@zero-trust/backstage-plugin-zero-trust-node/git';
 import { repoRoot } from '../../__fixtures__/catalog';
+import { demoPlainGitRepoUrls } from '../../__fixtures__/demoConfig';
 
 const run = promisify(execFile);
 const author = {
@@ -47,7 +48,12 @@ export async function gitopsRepository() {
     /** Writes the onboarding on its own branch and pushes it, as the pull request action does. */
     async pushOnboarding(request: OnboardingRequest, branch: string) {
       await git(work, 'checkout', '--quiet', '-B', branch, 'main');
-      const result = await onboardRepository({ root: work, request });
+      // As the scaffolder's onboarding does with the demo's plain git settings.
+      const result = await onboardRepository({
+        root: work,
+        request,
+        repoUrls: demoPlainGitRepoUrls(),
+      });
       await git(work, 'add', '--', ...result.changes.map(c => c.path));
       await git(work, 'commit', '--quiet', '-m', `onboard ${request.service}`);
       await git(work, 'push', '--quiet', '--force', 'origin', branch);

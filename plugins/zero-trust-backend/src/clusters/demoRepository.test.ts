@@ -1,0 +1,105 @@
+import { ConfigReader } from '@backstage/config';
+import {
+  SourcedObject,
+  analyze,
+  buildClusterState,
+} from '@zero-trust/backstage-plugin-zero-trust-common';
+import { seedRepository } from '@zero-trust/backstage-plugin-zero-trust-node/git';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { repoRoot } from '../__fixtures__/catalog';
+import { demoClusters } from '../__fixtures__/demoConfig';
+import { readClusterConfigs } from '../config/clusterConfig';
+import { gitReader } from './gitReader';
+import { folderReader } from './SnapshotClusterSource';
+
+/** A report without where its objects were written: the two trees lay them out apart. */
+function withoutLocations(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutLocations);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([k]) => k !== 'file' && k !== 'line')
+        .map(([k, v]) => [k, withoutLocations(v)]),
+    );
+  }
+  return value;
+}
+
+/**
+ * The objects in one order, by kind, namespace and name: kustomize sorts what it renders,
+ * so the two trees list the same objects in other orders.
+ */
+function inOneOrder(objects: SourcedObject[]): SourcedObject[] {
+  const key = ({ object }: SourcedObject) => {
+    const o = object as Record<string, any>;
+    return `${o?.kind}/${o?.metadata?.namespace ?? ''}/${o?.metadata?.name}`;
+  };
+  return [...objects].sort((a, b) => key(a).localeCompare(key(b)));
+}
+
+// Seeding a repository, cloning it and rendering every Application's overlay with the
+// real kustomize, once per cluster: a wide timeout for a loaded machine, not a speed check.
+jest.setTimeout(120_000);
+
+describe("the demo's GitOps repository (examples/gitops)", () => {
+  let root: string;
+  beforeAll(async () => {
+    root = await fs.mkdtemp(path.join(os.tmpdir(), 'zt-demo-repository-'));
+  });
+  afterAll(() => fs.rm(root, { recursive: true, force: true }));
+
+  it('gives, read per cluster as app-config.yaml configures it, the same answers as the snapshots in examples/clusters', async () => {
+    // Created as the demo's is at the first start, by the same function.
+    const repository = path.join(root, 'gitops.git');
+    await seedRepository({
+      repository,
+      from: path.join(repoRoot, 'examples/gitops'),
+      branch: 'main',
+      author: { name: 'Test', email: 'test@example.com' },
+    });
+    const configs = readClusterConfigs(
+      new ConfigReader({ zeroTrust: { clusters: demoClusters(repository) } }),
+    );
+    expect(configs.map(c => [c.name, c.kind])).toEqual([
+      ['backend', 'git'],
+      ['edge', 'git'],
+    ]);
+
+    const fromRepository: SourcedObject[][] = [];
+    const fromSnapshots: SourcedObject[][] = [];
+    for (const config of configs) {
+      if (config.kind !== 'git') throw new Error(`${config.name} is not git`);
+      fromRepository.push(await gitReader(config.git).read());
+      fromSnapshots.push(
+        await folderReader(
+          path.join(repoRoot, 'examples/clusters', config.name),
+        ).read(),
+      );
+    }
+    const states = (read: SourcedObject[][]) =>
+      read.map((objects, i) =>
+        buildClusterState(configs[i].name, inOneOrder(objects)),
+      );
+    const repositoryStates = states(fromRepository);
+
+    // The mesh settings come from istiod's chart values in its Application, not a ConfigMap.
+    expect(repositoryStates.map(s => s.mesh.trustDomain)).toEqual([
+      'internal.example',
+      'external.example',
+    ]);
+    expect(repositoryStates[0].mesh).toMatchObject({
+      trustDomainAliases: ['legacy.internal.example'],
+      caCertificateTrustDomains: ['external.example'],
+      skipValidateTrustDomain: false,
+    });
+
+    const report = analyze(repositoryStates);
+    expect(report.workloads.length).toBeGreaterThan(0);
+    expect(report.findings.length).toBeGreaterThan(0);
+    expect(withoutLocations(report)).toEqual(
+      withoutLocations(analyze(states(fromSnapshots))),
+    );
+  });
+});
