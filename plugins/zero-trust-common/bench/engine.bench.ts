@@ -9,9 +9,11 @@
  *
  *   yarn bench:engine [--sizes 1000,5000,10000] [--queries 2000]
  *                     [--naive-servers 100] [--seed 1] [--without KIND,...]
+ *                     [--network-policies]
  *
  * `--without` leaves policy shapes of generateMesh out (e.g. namespacePrefix), to see
- * what one shape costs.
+ * what one shape costs. `--network-policies` runs each size twice, without and with
+ * generateMesh's NetworkPolicies (the same mesh otherwise), and prints what they cost.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -56,6 +58,8 @@ interface Options {
   seed: number;
   /** Extra policy shapes left out of the generated meshes. */
   without: ExtraPolicyKind[];
+  /** Each size again with NetworkPolicies (in a child: this run's mesh has them). */
+  networkPolicies: boolean;
 }
 
 /** Microseconds. */
@@ -79,6 +83,7 @@ interface EngineResult {
   workloads: number;
   objects: number;
   policies: number;
+  networkPolicies: number;
   generateMs: number;
   buildMs: number;
   indexMs: number;
@@ -91,6 +96,9 @@ interface EngineResult {
   loadAverage: [number, number];
   findingsMs: number;
   callerEntries: number;
+  /** Callers Istio allows that a NetworkPolicy drops, over the whole report. */
+  blockedEntries: number;
+  findings: number;
   checkCold: Latency;
   checkWarm: Latency;
   /** RSS once the code is loaded, before any mesh exists. */
@@ -133,6 +141,7 @@ const defaults: Options = {
   naiveServers: 100,
   seed: 1,
   without: [],
+  networkPolicies: false,
 };
 /** The mesh each child runs once before measuring, so V8 has compiled the hot code. */
 const warmUpWorkloads = 300;
@@ -153,6 +162,7 @@ function parseOptions(args: string[]): Options {
     naiveServers: num('naive-servers', defaults.naiveServers),
     seed: num('seed', defaults.seed),
     without: (argValue(args, 'without')?.split(',') ?? []) as ExtraPolicyKind[],
+    networkPolicies: args.includes('--network-policies'),
   };
 }
 
@@ -165,6 +175,7 @@ function meshOptions(
     workloads,
     seed,
     extraPolicyWeights: Object.fromEntries(options.without.map(k => [k, 0])),
+    networkPolicies: options.networkPolicies,
   };
 }
 
@@ -301,6 +312,7 @@ async function runEngine(
     workloads,
     objects,
     policies: state.authorizationPolicies.length,
+    networkPolicies: state.networkPolicies?.length ?? 0,
     generateMs,
     buildMs,
     indexMs,
@@ -313,6 +325,11 @@ async function runEngine(
       (n, w) => n + w.allowedCallers.length,
       0,
     ),
+    blockedEntries: report.workloads.reduce(
+      (n, w) => n + w.blockedByNetwork.length,
+      0,
+    ),
+    findings: report.findings.length,
     checkCold: latency(
       cold.map(([, s]) => s),
       gc,
@@ -577,6 +594,43 @@ function growthLine(results: [EngineResult, NaiveResult][]): string {
   );
 }
 
+/** The same sizes without and with NetworkPolicies, from the same run. */
+function networkPolicyTable(
+  without: [EngineResult, NaiveResult][],
+  withPolicies: [EngineResult, NaiveResult][],
+): string[] {
+  const change = (a: number, b: number, unit: (v: number) => string) =>
+    `${unit(a)} → ${unit(b)} (×${(b / a).toFixed(2)})`;
+  return [
+    row([
+      'Workloads',
+      'NetworkPolicies',
+      'full analyze',
+      'analyze CPU (main thread)',
+      'of which findings',
+      'check p50 warm',
+      'load + index',
+      'caller entries / blocked by network',
+      'findings',
+    ]),
+    row(Array(9).fill('---')),
+    ...without.map(([a], i) => {
+      const [b] = withPolicies[i];
+      return row([
+        size(a.workloads),
+        b.networkPolicies,
+        change(a.analyzeMs, b.analyzeMs, ms),
+        change(a.analyzeCpuMs, b.analyzeCpuMs, ms),
+        change(a.findingsMs, b.findingsMs, ms),
+        change(a.checkWarm.p50, b.checkWarm.p50, us),
+        change(a.buildMs + a.indexMs, b.buildMs + b.indexMs, ms),
+        `${a.callerEntries} → ${b.callerEntries} / ${b.blockedEntries}`,
+        `${a.findings} → ${b.findings}`,
+      ]);
+    }),
+  ];
+}
+
 function printReport(options: Options, results: [EngineResult, NaiveResult][]) {
   const cpu = cpus()[0]?.model.trim() ?? 'unknown CPU';
   const leftOut = options.without.length
@@ -616,6 +670,27 @@ function printReport(options: Options, results: [EngineResult, NaiveResult][]) {
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
+function printNetworkPolicyReport(
+  without: [EngineResult, NaiveResult][],
+  withPolicies: [EngineResult, NaiveResult][],
+) {
+  const lines = [
+    '',
+    '### With NetworkPolicies',
+    '',
+    ...engineTable(withPolicies),
+    '',
+    'Agreement with the naive evaluator (which applies the NetworkPolicy layer too):',
+    '',
+    ...agreementLines(withPolicies),
+    '',
+    'Without → with NetworkPolicies, same run, same mesh otherwise (each in its own process):',
+    '',
+    ...networkPolicyTable(without, withPolicies),
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
 async function main(args: string[]) {
   const options = parseOptions(args);
   const mode = argValue(args, 'child');
@@ -643,27 +718,38 @@ async function main(args: string[]) {
     String(options.seed),
   ];
   const results: [EngineResult, NaiveResult][] = [];
+  const withPolicies: [EngineResult, NaiveResult][] = [];
+  const run = (n: number, extra: string[], label: string) => {
+    const base = ['--workloads', String(n), ...shared, ...extra];
+    const name = `${n}${extra.length ? '-np' : ''}`;
+    log(`${size(n)} workloads${label}: engine…`);
+    const enginePath = join(dir, `engine-${name}.json`);
+    const engine = child<EngineResult>(
+      ['--child', 'engine', ...base],
+      enginePath,
+    );
+    log(`${size(n)} workloads${label}: naive…`);
+    const naive = child<NaiveResult>(
+      ['--child', 'naive', ...base, '--engine', enginePath],
+      join(dir, `naive-${name}.json`),
+    );
+    return [engine, naive] as [EngineResult, NaiveResult];
+  };
   try {
     for (const n of options.sizes) {
-      log(`${size(n)} workloads: engine…`);
-      const base = ['--workloads', String(n), ...shared];
-      const enginePath = join(dir, `engine-${n}.json`);
-      const engine = child<EngineResult>(
-        ['--child', 'engine', ...base],
-        enginePath,
-      );
-      log(`${size(n)} workloads: naive…`);
-      const naive = child<NaiveResult>(
-        ['--child', 'naive', ...base, '--engine', enginePath],
-        join(dir, `naive-${n}.json`),
-      );
-      results.push([engine, naive]);
+      results.push(run(n, [], ''));
+      if (options.networkPolicies) {
+        withPolicies.push(
+          run(n, ['--network-policies'], ' with NetworkPolicies'),
+        );
+      }
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  printReport(options, results);
-  const failures = results.flatMap(([, n]) => [
+  printReport({ ...options, networkPolicies: false }, results);
+  if (withPolicies.length) printNetworkPolicyReport(results, withPolicies);
+  const failures = [...results, ...withPolicies].flatMap(([, n]) => [
     ...n.mismatches,
     ...n.crossCheck.examples,
   ]);

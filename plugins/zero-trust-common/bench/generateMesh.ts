@@ -68,6 +68,11 @@ export interface MeshOptions {
   workloadsPerNamespace?: number;
   /** Overrides how often each extra policy shape appears (0 leaves it out). */
   extraPolicyWeights?: Partial<Record<ExtraPolicyKind, number>>;
+  /**
+   * Kubernetes NetworkPolicies too (see `emitNetworkPolicies`), drawn after everything
+   * else, so the rest of the mesh is the same with or without them.
+   */
+  networkPolicies?: boolean;
   seed?: number;
 }
 
@@ -795,6 +800,91 @@ function emitExtraPolicies(ctx: Context, target: number) {
   }
 }
 
+const byName = (namespace: string) => ({
+  matchLabels: { 'kubernetes.io/metadata.name': namespace },
+});
+
+/**
+ * NetworkPolicies as a team keeps them beside Istio's: in nine namespaces in ten a
+ * default deny for ingress, an allow for the namespace's own pods, and one allow policy
+ * with a rule per app admitting its callers' pods from other namespaces on its ports
+ * (plus HBONE's 15008 in an ambient namespace), one caller in twenty forgotten (a path
+ * Istio allows and the network drops, ZT018); the metrics port open to the monitoring
+ * namespace; and in one namespace in five an egress policy that keeps traffic in the
+ * cluster, with the cluster DNS.
+ */
+function emitNetworkPolicies(ctx: Context) {
+  const networkPolicy = (
+    namespace: string,
+    name: string,
+    spec: Record<string, unknown>,
+  ) =>
+    emit(ctx, {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { namespace, name },
+      spec,
+    });
+  for (const ns of ctx.namespaces) {
+    if (ctx.rnd.chance(0.1)) continue;
+    networkPolicy(ns.name, 'default-deny', {
+      podSelector: {},
+      policyTypes: ['Ingress'],
+    });
+    networkPolicy(ns.name, 'allow-same-namespace', {
+      podSelector: {},
+      ingress: [
+        { from: [{ podSelector: {} }] },
+        {
+          from: [{ namespaceSelector: byName('monitoring') }],
+          ports: [{ protocol: 'TCP', port: metricsPort }],
+        },
+      ],
+    });
+    const rules: Record<string, unknown>[] = [];
+    for (const index of ns.members) {
+      const w = ctx.workloads[index];
+      if (w.version !== 'v1' || !w.role.ports.length) continue;
+      const callers = w.peers
+        .map(p => ctx.workloads[p])
+        .filter(c => c.namespace !== ns.name && !ctx.rnd.chance(0.05));
+      if (!callers.length) continue;
+      const ports = w.role.ports.map(p => p.containerPort);
+      if (ns.mode === 'ambient') ports.push(15008);
+      rules.push({
+        from: callers.map(c => ({
+          namespaceSelector: byName(c.namespace),
+          podSelector: { matchLabels: { app: c.app } },
+        })),
+        ports: ports.map(port => ({ protocol: 'TCP', port })),
+      });
+    }
+    if (rules.length) {
+      networkPolicy(ns.name, 'allow-callers', {
+        podSelector: {},
+        policyTypes: ['Ingress'],
+        ingress: rules,
+      });
+    }
+    if (ctx.rnd.chance(0.2)) {
+      networkPolicy(ns.name, 'egress-in-cluster', {
+        podSelector: {},
+        policyTypes: ['Egress'],
+        egress: [
+          { to: [{ namespaceSelector: {} }] },
+          {
+            to: [{ namespaceSelector: byName('kube-system') }],
+            ports: [
+              { protocol: 'UDP', port: 53 },
+              { protocol: 'TCP', port: 53 },
+            ],
+          },
+        ],
+      });
+    }
+  }
+}
+
 /**
  * A synthetic mesh of `workloads` Deployments in namespaces of about 20, with
  * `policiesPerWorkload × workloads` AuthorizationPolicies (namespace allow-nothing,
@@ -828,6 +918,7 @@ export function generateMesh(options: MeshOptions): GeneratedMesh {
     ctx,
     Math.round((options.policiesPerWorkload ?? 2) * options.workloads),
   );
+  if (options.networkPolicies) emitNetworkPolicies(ctx);
   const workloads = ctx.workloads.map(
     ({ namespace, name, app, serviceAccount, tier, ports, peers }) => ({
       namespace,
