@@ -1,6 +1,7 @@
 import { formatSelector, selectorMatches } from '../model/labels';
 import { ObjectRef } from '../model/types';
 import { ClusterModel, MeshModel, WorkloadModel } from '../engine/MeshModel';
+import type { CallerAnalysis } from '../engine/callers';
 import { parsePrincipal } from '../engine/identity';
 import { resolveRuleHost, serviceHost } from '../engine/destinationRules';
 import { stringMatches } from '../engine/match';
@@ -513,6 +514,12 @@ export interface FindingOptions {
   now?: number;
   /** How long a policy may stay in dry-run before ZT023 (default 14 days). */
   dryRunMaxAgeDays?: number;
+  /**
+   * Each workload's allowed callers, where they are computed already for this model
+   * (`analyze`'s views): ZT018 reads their network-blocked callers instead of computing
+   * them again. Missing workloads are computed.
+   */
+  callers?: ReadonlyMap<WorkloadModel, CallerAnalysis>;
 }
 
 const day = 24 * 60 * 60 * 1000;
@@ -572,6 +579,6 @@ export function detectFindings(
     namespaceFindings(cluster, out);
     dryRunFindings(cluster, options, out);
   }
-  networkPolicyFindings(model, out);
+  networkPolicyFindings(model, out, options.callers);
   return out;
 }

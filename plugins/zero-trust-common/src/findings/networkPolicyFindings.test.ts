@@ -1,5 +1,6 @@
 import {
   K8sObject,
+  authorizationPolicy,
   deployment,
   injected,
   model,
@@ -8,7 +9,8 @@ import {
   peerAuthentication,
   service,
 } from '../__fixtures__/manifests';
-import { detectFindings } from './detect';
+import { allowedCallers } from '../engine/callers';
+import { Finding, detectFindings } from './detect';
 
 /*
  * One case per NetworkPolicy finding: a small cluster that has the weakness, and the
@@ -106,6 +108,32 @@ describe('NetworkPolicy findings', () => {
     expect(
       found(fixed, 'ZT018').filter(f => f.workload === 'c1/shop/api'),
     ).toEqual([]);
+  });
+
+  it("ZT018 reads the allowed callers it is given (analyze's) instead of computing them again", () => {
+    const m = model(
+      ...shop(),
+      authorizationPolicy('shop', 'api-allow', {
+        selector: { matchLabels: { app: 'api' } },
+        rules: [
+          {
+            from: [
+              { source: { principals: ['cluster.local/ns/shop/sa/web'] } },
+            ],
+          },
+        ],
+      }),
+    );
+    const callers = new Map(m.workloads.map(w => [w, allowedCallers(w, m)]));
+    const zt018 = (findings: Finding[]) =>
+      findings.filter(f => f.code === 'ZT018');
+    expect(zt018(detectFindings(m))).not.toEqual([]);
+    expect(detectFindings(m, { callers })).toEqual(detectFindings(m));
+    // Given: used as they are (here emptied, so no broken path is left to report).
+    const none = new Map(
+      [...callers].map(([w, c]) => [w, { ...c, blockedByNetwork: [] }]),
+    );
+    expect(zt018(detectFindings(m, { callers: none }))).toEqual([]);
   });
 
   it('ZT019: a NetworkPolicy admitting callers outside the mesh to a PERMISSIVE workload', () => {

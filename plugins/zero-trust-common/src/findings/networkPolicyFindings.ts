@@ -1,5 +1,5 @@
 import { ObjectRef } from '../model/types';
-import { allowedCallers } from '../engine/callers';
+import { CallerAnalysis, allowedCallers } from '../engine/callers';
 import { ClusterModel, MeshModel, WorkloadModel } from '../engine/MeshModel';
 import {
   PodEnd,
@@ -58,8 +58,10 @@ function brokenPathFindings(
   w: WorkloadModel,
   model: MeshModel,
   out: Finding[],
+  callers?: ReadonlyMap<WorkloadModel, CallerAnalysis>,
 ) {
-  for (const blocked of allowedCallers(w, model).blockedByNetwork) {
+  const analysis = callers?.get(w) ?? allowedCallers(w, model);
+  for (const blocked of analysis.blockedByNetwork) {
     const [first] = blocked.policies;
     out.push(
       finding(
@@ -162,7 +164,11 @@ function controlPlaneEgressFindings(w: WorkloadModel, out: Finding[]) {
 }
 
 /** The findings of the NetworkPolicy layer, in every cluster that has one. */
-export function networkPolicyFindings(model: MeshModel, out: Finding[]) {
+export function networkPolicyFindings(
+  model: MeshModel,
+  out: Finding[],
+  callers?: ReadonlyMap<WorkloadModel, CallerAnalysis>,
+) {
   const anyPolicy = model.clusters.some(usesNetworkPolicies);
   for (const cluster of model.clusters) {
     for (const ref of cluster.state.otherNetworkPolicies ?? []) {
@@ -179,14 +185,16 @@ export function networkPolicyFindings(model: MeshModel, out: Finding[]) {
     if (!usesNetworkPolicies(cluster)) {
       // A caller's own egress policy elsewhere may still break a path into this cluster.
       if (anyPolicy) {
-        for (const w of cluster.workloads) brokenPathFindings(w, model, out);
+        for (const w of cluster.workloads) {
+          brokenPathFindings(w, model, out, callers);
+        }
       }
       continue;
     }
     defaultDenyFindings(cluster, out);
     for (const w of cluster.workloads) {
       if (isSystemNamespace(cluster, w.namespace)) continue;
-      brokenPathFindings(w, model, out);
+      brokenPathFindings(w, model, out, callers);
       plaintextReachFindings(w, out);
       hboneFindings(w, out);
       controlPlaneEgressFindings(w, out);

@@ -159,10 +159,13 @@ function dryRunView(
   return { policies, wouldDeny, wouldAllow };
 }
 
-/** One workload's view. @public */
-export function workloadView(w: WorkloadModel, model: MeshModel): WorkloadView {
+/** One workload's view (`callers`: its allowed callers, where computed already). @public */
+export function workloadView(
+  w: WorkloadModel,
+  model: MeshModel,
+  callers: CallerAnalysis = allowedCallers(w, model),
+): WorkloadView {
   const { mesh } = w.cluster.state;
-  const callers = allowedCallers(w, model);
   const dryRun = dryRunView(w, model, callers);
   return {
     cluster: w.cluster.name,
@@ -227,9 +230,13 @@ export function sortFindings(findings: Finding[]): Finding[] {
 /** The whole mesh from a zero-trust point of view. @public */
 export function analyze(input: MeshModel | ClusterState[]): AnalyzeReport {
   const model = input instanceof MeshModel ? input : new MeshModel(input);
+  // Each workload's allowed callers once: its view shows them, ZT018 reads them.
+  const callers = new Map(
+    model.workloads.map(w => [w, allowedCallers(w, model)]),
+  );
   return {
     clusters: clusterSummaries(model),
-    workloads: model.workloads.map(w => workloadView(w, model)),
-    findings: sortFindings(detectFindings(model)),
+    workloads: model.workloads.map(w => workloadView(w, model, callers.get(w))),
+    findings: sortFindings(detectFindings(model, { callers })),
   };
 }
