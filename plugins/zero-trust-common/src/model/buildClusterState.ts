@@ -157,6 +157,24 @@ function selectorOf(spec: Json): Labels | undefined {
     : undefined;
 }
 
+/**
+ * An Istio object's namespace and name, and its creation time: among PeerAuthentications,
+ * DestinationRules or policies that conflict, Istio applies the oldest.
+ */
+function istioObjectName(obj: Json): {
+  namespace: string;
+  name: string;
+  creationTimestamp?: string;
+} {
+  return {
+    namespace: obj.metadata?.namespace ?? 'default',
+    name: String(obj.metadata?.name),
+    ...(obj.metadata?.creationTimestamp
+      ? { creationTimestamp: String(obj.metadata.creationTimestamp) }
+      : {}),
+  };
+}
+
 function toPeerAuthentication(obj: Json): PeerAuthenticationInfo {
   const spec = isObject(obj.spec) ? obj.spec : {};
   const portLevelMtls: Record<number, MtlsMode> = {};
@@ -168,11 +186,7 @@ function toPeerAuthentication(obj: Json): PeerAuthenticationInfo {
   }
   const selector = selectorOf(spec);
   return {
-    namespace: obj.metadata?.namespace ?? 'default',
-    name: String(obj.metadata?.name),
-    ...(obj.metadata?.creationTimestamp
-      ? { creationTimestamp: String(obj.metadata.creationTimestamp) }
-      : {}),
+    ...istioObjectName(obj),
     ...(selector ? { selector } : {}),
     mode: (spec.mtls?.mode ?? 'UNSET') as MtlsMode,
     portLevelMtls,
@@ -205,11 +219,7 @@ function toDestinationRule(obj: Json): DestinationRuleInfo {
     ? stringMap(spec.workloadSelector.matchLabels)
     : undefined;
   return {
-    namespace: obj.metadata?.namespace ?? 'default',
-    name: String(obj.metadata?.name),
-    ...(obj.metadata?.creationTimestamp
-      ? { creationTimestamp: String(obj.metadata.creationTimestamp) }
-      : {}),
+    ...istioObjectName(obj),
     host: spec.host,
     exportTo:
       Array.isArray(spec.exportTo) && spec.exportTo.length
@@ -245,11 +255,7 @@ function toAuthorizationPolicy(obj: Json): AuthorizationPolicyInfo {
     spec.targetRefs ?? (spec.targetRef ? [spec.targetRef] : undefined);
   const selector = selectorOf(spec);
   return {
-    namespace: obj.metadata?.namespace ?? 'default',
-    name: String(obj.metadata?.name),
-    ...(obj.metadata?.creationTimestamp
-      ? { creationTimestamp: String(obj.metadata.creationTimestamp) }
-      : {}),
+    ...istioObjectName(obj),
     ...(dryRun ? { dryRun: true as const } : {}),
     ...(selector ? { selector } : {}),
     ...(targetRefs ? { targetRefs } : {}),

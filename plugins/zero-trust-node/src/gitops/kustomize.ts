@@ -72,15 +72,29 @@ async function foldersHaveKustomizations(
   return false;
 }
 
-async function append(change: ChangeSet, file: string, entry: string) {
+/**
+ * Appends a file to a kustomization's `resources` or (as `{ path }`) `patches`, in place,
+ * or refuses naming the kustomization.
+ */
+async function append(
+  change: ChangeSet,
+  file: string,
+  entry: string,
+  field: 'resources' | 'patches' = 'resources',
+) {
   try {
     await change.edit(file, text =>
-      appendToSequence(text, 0, 'resources', entry),
+      appendToSequence(
+        text,
+        0,
+        field,
+        field === 'patches' ? { path: entry } : entry,
+      ),
     );
   } catch (e) {
     if (!(e instanceof YamlEditError)) throw e;
     throw new GitopsConflictError(
-      `${file}: cannot add ${entry} to its resources in place (${e.message}); add it by hand`,
+      `${file}: cannot add ${entry} to its ${field} in place (${e.message}); add it by hand`,
       file,
     );
   }
@@ -142,17 +156,7 @@ export async function listPatch(
   kustomizationFile: string,
   entry: string,
 ): Promise<void> {
-  try {
-    await change.edit(kustomizationFile, text =>
-      appendToSequence(text, 0, 'patches', { path: entry }),
-    );
-  } catch (e) {
-    if (!(e instanceof YamlEditError)) throw e;
-    throw new GitopsConflictError(
-      `${kustomizationFile}: cannot add ${entry} to its patches in place (${e.message}); add it by hand`,
-      kustomizationFile,
-    );
-  }
+  await append(change, kustomizationFile, entry, 'patches');
 }
 
 /**
