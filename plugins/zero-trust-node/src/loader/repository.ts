@@ -1,6 +1,6 @@
-import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { Git } from '../git/Git';
 
 /** The repository a snapshot is read from: where `path`s start, and the URLs that name it. */
 export interface RepositoryIdentity {
@@ -8,15 +8,12 @@ export interface RepositoryIdentity {
   urls: string[];
 }
 
-function git(cwd: string, args: string[]): Promise<string | undefined> {
-  return new Promise(resolve => {
-    execFile(
-      'git',
-      ['-c', 'core.hooksPath=/dev/null', ...args],
-      { cwd, env: { ...process.env, GIT_TERMINAL_PROMPT: '0' } },
-      (error, stdout) => resolve(error ? undefined : stdout.trim()),
-    );
-  });
+/** What git answers, through the suite's one git runner; undefined where it fails or is missing. */
+async function git(cwd: string, args: string[]): Promise<string | undefined> {
+  const result = await new Git({ dir: cwd })
+    .attempt(args)
+    .catch(() => undefined);
+  return result?.code === 0 ? result.stdout : undefined;
 }
 
 /**
