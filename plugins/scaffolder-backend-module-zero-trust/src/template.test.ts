@@ -22,6 +22,7 @@ import {
 } from './__testUtils__/setup';
 import { createGitopsPullRequestAction } from './actions/gitopsPullRequest';
 import { createOnboardGenerateAction } from './actions/onboardGenerate';
+import { toOnboardingRequest } from './onboarding/toOnboardingRequest';
 
 const templateFile = path.resolve(
   __dirname,
@@ -109,6 +110,57 @@ describe('templates/onboard-service', () => {
     });
   });
 
+  it('offers egress and the seed\'s timeouts and retries as a preset the action takes as they are', async () => {
+    const template = yaml.parse(await fs.readFile(templateFile, 'utf8'));
+    const properties = Object.assign(
+      {},
+      ...template.spec.parameters.map((p: any) => p.properties),
+    );
+    // The form's defaults: what rjsf fills in when the preset is chosen.
+    const defaults = (schema: any): any =>
+      schema.type === 'object'
+        ? Object.fromEntries(
+            Object.entries(schema.properties).map(([k, v]) => [
+              k,
+              defaults(v),
+            ]),
+          )
+        : schema.default;
+    const [none, preset] = properties.traffic.oneOf;
+    expect(none.type).toBe('null');
+    expect(defaults(preset)).toEqual({
+      timeout: '30s',
+      retries: {
+        attempts: 3,
+        perTryTimeout: '10s',
+        retryOn: '5xx,reset,connect-failure',
+      },
+    });
+    const host = defaults(properties.egress.items);
+    expect(host).toEqual({ host: undefined, ports: [443], protocol: 'TLS' });
+    const request = toOnboardingRequest({
+      service: 'ratings',
+      namespace: 'bookinfo',
+      allowedCallers: [],
+      egress: [{ ...host, host: 'api.stripe.com' }],
+      traffic: defaults(preset),
+    });
+    expect(request.egress).toEqual([
+      { host: 'api.stripe.com', ports: [443], protocol: 'TLS' },
+    ]);
+    expect(request.traffic).toEqual(defaults(preset));
+    // "None" and an empty host list are the fields left out.
+    expect(
+      toOnboardingRequest({
+        service: 'ratings',
+        namespace: 'bookinfo',
+        allowedCallers: [],
+        egress: [],
+        traffic: null,
+      }),
+    ).toEqual({ service: 'ratings', namespace: 'bookinfo', allowedCallers: [] });
+  });
+
   it("opens the branch in the plain git repository from the form's answers, as a new user would", async () => {
     const template = yaml.parse(await fs.readFile(templateFile, 'utf8'));
     // The demo's repository and plain git settings, as app-config.yaml has them.
@@ -149,6 +201,9 @@ describe('templates/onboard-service', () => {
       mtlsMode: 'STRICT',
       dataplane: 'sidecar',
       namespaceDefaultDeny: true,
+      // The edges page left as it opens: no host, no timeouts.
+      egress: [],
+      traffic: null,
       preview: 'spiffe://internal.example/ns/inventory/sa/inventory',
     };
     const workspacePath = await temporaryFolder('zt-ws-');

@@ -243,6 +243,74 @@ describe('onboard', () => {
     expect(decide('plaintext', 'GET')).toBe('DENY');
   });
 
+  it('with egress and traffic: a ServiceEntry per host and the VirtualService, which the loader reads back; again changes nothing', async () => {
+    const request = await requestFile({
+      ...inventory,
+      ports: [{ name: 'http', port: 8080, protocol: 'HTTP' }],
+      egress: [{ host: 'api.stripe.com', ports: [443], protocol: 'TLS' }],
+      traffic: {
+        timeout: '30s',
+        retries: {
+          attempts: 3,
+          perTryTimeout: '10s',
+          retryOn: '5xx,reset,connect-failure',
+        },
+        outlierDetection: {
+          consecutive5xxErrors: 5,
+          interval: '10s',
+          baseEjectionTime: '30s',
+        },
+      },
+    });
+    const { code, stdout } = await cli(
+      'onboard',
+      '--repo',
+      repo,
+      '--request',
+      request,
+    );
+    expect(code).toBe(0);
+    const dir = 'clusters/backend/namespaces/inventory/inventory-api';
+    expect(stdout).toContain(
+      `create ${dir}/service-entry-inventory-api-egress-api-stripe-com.yaml`,
+    );
+    expect(stdout).toContain(`create ${dir}/virtual-service-inventory-api.yaml`);
+
+    const state = await loadClusterSnapshot(
+      'backend',
+      path.join(repo, 'clusters/backend'),
+    );
+    expect(state.problems).toEqual([]);
+    expect(state.serviceEntries?.map(e => e.hosts)).toContainEqual([
+      'api.stripe.com',
+    ]);
+    expect(
+      state.virtualServices?.find(v => v.name === 'inventory-api')?.http[0],
+    ).toMatchObject({ timeout: '30s', retries: { attempts: 3 } });
+
+    const again = await cli('onboard', '--repo', repo, '--request', request);
+    expect(again.stdout).toBe('');
+  });
+
+  it('refuses a bad egress host and a retryOn Istio does not know, naming their paths', async () => {
+    const request = await requestFile({
+      ...inventory,
+      egress: [{ host: '*.stripe.com', ports: [443] }],
+      traffic: { retries: { attempts: 2, retryOn: '5xx,sometimes' } },
+    });
+    const line = await badInput(
+      'onboard',
+      '--repo',
+      repo,
+      '--request',
+      request,
+    );
+    expect(line).toContain(
+      'egress[0].host: must be one host name without a wildcard',
+    );
+    expect(line).toContain('traffic.retries.retryOn: has "sometimes"');
+  });
+
   it('prints the files and the diff with --dry-run, and writes nothing', async () => {
     const request = await requestFile(inventory);
     const before = await tree(repo);

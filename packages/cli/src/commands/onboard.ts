@@ -23,7 +23,10 @@ Writes a service's onboarding into a GitOps checkout (a folder or a git work tre
 no commit, no push): the namespace's injection label, set on the repository's own
 Namespace manifest, the DestinationRule, the PeerAuthentication where needed, the
 ALLOW AuthorizationPolicy with one rule per caller and the namespace's allow-nothing
-policy, each new file listed in the nearest kustomization.yaml. Existing YAML is
+policy; with "egress", a ServiceEntry per external host (exported to the namespace
+only); with "traffic", a VirtualService with the timeout and retries and the
+DestinationRule's outlier detection; each new file listed in the nearest
+kustomization.yaml. Existing YAML is
 edited in place: comments and key order are kept. Prints the changed files; with
 --dry-run, prints them and the diff, and writes nothing. Running it again changes
 nothing.
@@ -31,7 +34,10 @@ nothing.
 The request is the scaffolder action's input; every field is in
 plugins/zero-trust-common/README.md ("The onboarding request"):
   { "service": "ratings", "namespace": "bookinfo",
-    "allowedCallers": [ { "workload": "bookinfo/productpage", "methods": ["GET"] } ] }
+    "allowedCallers": [ { "workload": "bookinfo/productpage", "methods": ["GET"] } ],
+    "egress": [ { "host": "api.stripe.com", "ports": [443], "protocol": "TLS" } ],
+    "traffic": { "timeout": "30s", "retries": { "attempts": 3, "perTryTimeout": "10s",
+                 "retryOn": "5xx,reset,connect-failure" } } }
 
 Options:
   --repo DIR                        the GitOps checkout; each folder under clusters/

@@ -58,6 +58,58 @@ describe('describePullRequest', () => {
     expect(ownerRow.split(/(?<!\\)\|/).length).toBe(4);
   });
 
+  it('explains the external hosts, the timeout, the retries and the outlier detection', async () => {
+    const root = await temporaryFolder();
+    await fs.cp(examplesGitops, root, { recursive: true });
+    const result = await onboardRepository({
+      root,
+      dryRun: true,
+      request: parseOnboardingRequest({
+        service: 'inventory-api',
+        namespace: 'inventory',
+        cluster: 'backend',
+        ports: [{ port: 8080, protocol: 'HTTP' }],
+        allowedCallers: [{ workload: 'bookinfo/productpage' }],
+        egress: [{ host: 'api.stripe.com', ports: [443] }],
+        traffic: {
+          timeout: '30s',
+          retries: {
+            attempts: 3,
+            perTryTimeout: '10s',
+            retryOn: '5xx,reset,connect-failure',
+          },
+          outlierDetection: { consecutive5xxErrors: 5 },
+        },
+      }),
+    });
+    const body = describePullRequest(result);
+    const section = body.slice(
+      body.indexOf('## External hosts and routes'),
+      body.indexOf('##', body.indexOf('## External hosts and routes') + 2),
+    );
+    expect(section).toContain(
+      '- `inventory-api` may call `api.stripe.com` on `443`: a ServiceEntry registers the host for namespace `inventory` only',
+    );
+    expect(section).toContain(
+      '- Callers give up after `30s` for the whole request, retries included',
+    );
+    expect(section).toContain(
+      '- Up to 3 retries, each try at most `10s`, on `5xx,reset,connect-failure`.',
+    );
+    expect(section).toContain('`consecutive5xxErrors: 5`');
+    expect(
+      result.changes.map(c => c.path.split('/').pop()).sort(),
+    ).toEqual(
+      expect.arrayContaining([
+        'service-entry-inventory-api-egress-api-stripe-com.yaml',
+        'virtual-service-inventory-api.yaml',
+      ]),
+    );
+    // Without egress or traffic, no such section.
+    const plain = await inventoryOnboarding('STRICT');
+    expect(describePullRequest(plain)).not.toContain('## External hosts');
+  });
+
   it("lists the plan's notes under what to check", async () => {
     const permissive = await inventoryOnboarding('PERMISSIVE');
     expect(permissive.plan.notes.length).toBeGreaterThan(0);

@@ -62,6 +62,61 @@ const reviewChecklist = [
 ];
 
 /**
+ * The request's egress and traffic, and what each does, for a reviewer who does not
+ * read Istio's reference: nothing where the request has neither.
+ */
+function edgesAndRoutes(plan: OnboardingPlan): string[] {
+  const { egress, traffic, service } = plan.request;
+  if (!egress && !traffic) return [];
+  const lines = ['## External hosts and routes', ''];
+  for (const e of egress ?? []) {
+    lines.push(
+      `- ${code(service)} may call ${code(e.host)} on ${e.ports
+        .map(p => code(String(p)))
+        .join(', ')}${
+        e.protocol ? ` (${escapeMarkdown(e.protocol)})` : ''
+      }: a ServiceEntry registers the host for namespace ${code(
+        plan.request.namespace,
+      )} only, so a mesh with \`REGISTRY_ONLY\` outbound traffic lets its workloads reach it, and no other namespace.`,
+    );
+  }
+  if (traffic?.timeout) {
+    lines.push(
+      `- Callers give up after ${code(
+        traffic.timeout,
+      )} for the whole request, retries included (the VirtualService's \`timeout\`).`,
+    );
+  }
+  const retries = traffic?.retries;
+  if (retries) {
+    lines.push(
+      retries.attempts === 0
+        ? "- No retries: Istio's default of 2 retries is turned off."
+        : `- Up to ${retries.attempts} retr${
+            retries.attempts === 1 ? 'y' : 'ies'
+          }${
+            retries.perTryTimeout
+              ? `, each try at most ${code(retries.perTryTimeout)}`
+              : ''
+          }${
+            retries.retryOn ? `, on ${code(retries.retryOn)}` : ''
+          }. Retrying on \`5xx\` or \`reset\` repeats requests that may have reached the service: they must be idempotent.`,
+    );
+  }
+  const outlier = traffic?.outlierDetection;
+  if (outlier) {
+    const settings = Object.entries(outlier)
+      .map(([k, v]) => code(`${k}: ${v}`))
+      .join(', ');
+    lines.push(
+      `- Callers stop sending to an endpoint that keeps failing (the DestinationRule's outlier detection: ${settings}).`,
+    );
+  }
+  lines.push('');
+  return lines;
+}
+
+/**
  * A pull request that explains itself: the service's identity, the files, who may call
  * it before and after (the engine's diff of the repository at the base and with the
  * change), findings introduced or resolved, and what to check. Everything that comes
@@ -129,6 +184,7 @@ export function describePullRequest(
           '',
         ]
       : []),
+    ...edgesAndRoutes(plan),
     // Callers before and after, findings introduced and resolved.
     diffToMarkdown(preview.diff).trimEnd(),
     '',

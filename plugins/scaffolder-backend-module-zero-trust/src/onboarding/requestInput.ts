@@ -102,6 +102,51 @@ export const onboardingRequestInput = {
         },
       )
       .optional(),
+  egress: (z: Z) =>
+    z
+      .array(
+        z.object({
+          host: z.string(),
+          ports: z.array(z.number().int()),
+          protocol: z
+            .enum(['HTTP', 'HTTPS', 'HTTP2', 'GRPC', 'TLS', 'TCP'])
+            .optional(),
+        }),
+        {
+          description:
+            "External hosts the service may call, for meshes with outboundTrafficPolicy REGISTRY_ONLY: a ServiceEntry each (outside the mesh, DNS resolution), exported to the service's namespace only. Protocol default: TLS on 443, HTTP on 80.",
+        },
+      )
+      .optional(),
+  traffic: (z: Z) =>
+    z
+      .object(
+        {
+          timeout: z.string().optional(),
+          retries: z
+            .object({
+              attempts: z.number().int(),
+              perTryTimeout: z.string().optional(),
+              retryOn: z.string().optional(),
+            })
+            .optional(),
+          outlierDetection: z
+            .object({
+              consecutive5xxErrors: z.number().int().optional(),
+              consecutiveGatewayErrors: z.number().int().optional(),
+              interval: z.string().optional(),
+              baseEjectionTime: z.string().optional(),
+              maxEjectionPercent: z.number().int().optional(),
+            })
+            .optional(),
+        },
+        {
+          description:
+            "Resilience as the service's callers get it: a VirtualService for its host with the timeout (such as 30s) and retries (attempts, perTryTimeout, retryOn as Istio's HTTPRetry takes it), and the DestinationRule's outlierDetection.",
+        },
+      )
+      .nullable()
+      .optional(),
   layout: (z: Z) =>
     z
       .object(

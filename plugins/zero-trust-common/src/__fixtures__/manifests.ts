@@ -206,6 +206,21 @@ export function destinationRule(
   };
 }
 
+/** A networking.istio.io object (ServiceEntry, VirtualService, Gateway, Sidecar) as written. */
+export function networking(
+  kind: 'ServiceEntry' | 'VirtualService' | 'Gateway' | 'Sidecar',
+  ns: string,
+  name: string,
+  spec: K8sObject,
+): K8sObject {
+  return {
+    apiVersion: 'networking.istio.io/v1',
+    kind,
+    metadata: { name, namespace: ns },
+    spec,
+  };
+}
+
 /** The `istio` ConfigMap in istio-system holding the mesh config. */
 export function meshConfigMap(
   trustDomain: string,

@@ -17,7 +17,17 @@ function purpose(resource: OnboardingResource, plan: OnboardingPlan): string {
   const { service, namespace } = plan.request;
   switch (resource.kind) {
     case 'DestinationRule':
-      return `Client side of mTLS: sidecars call ${service} with Istio mutual TLS.`;
+      return resource.spec.trafficPolicy?.tls
+        ? `Client side of mTLS: sidecars call ${service} with Istio mutual TLS${
+            resource.spec.trafficPolicy.outlierDetection
+              ? ', and eject hosts that keep failing (outlier detection)'
+              : ''
+          }.`
+        : `Outlier detection for ${service}: callers eject hosts that keep failing.`;
+    case 'ServiceEntry':
+      return `An external host ${service} may call: registered for namespace ${namespace} only.`;
+    case 'VirtualService':
+      return `Timeout and retries for every caller of ${service}.`;
     case 'PeerAuthentication':
       return `mTLS mode for ${service}, where it differs from what namespace ${namespace} and the mesh give.`;
     case 'AuthorizationPolicy':

@@ -358,6 +358,23 @@ export const resourceKinds = [
     label: 'DestinationRules',
     effect: 'mTLS shown as auto mTLS may be wrong',
   }),
+  // The mesh's edges and routes: external hosts, routes, ingress, what sidecars reach.
+  istio('networking.istio.io', 'ServiceEntry', 'serviceentries', {
+    label: 'ServiceEntries',
+    effect: 'the external hosts shown as registered may be wrong',
+  }),
+  istio('networking.istio.io', 'VirtualService', 'virtualservices', {
+    label: 'VirtualServices',
+    effect: 'routes, timeouts, retries and exposure may be wrong',
+  }),
+  istio('networking.istio.io', 'Gateway', 'gateways', {
+    label: 'Gateways',
+    effect: 'exposure through gateways may be wrong',
+  }),
+  istio('networking.istio.io', 'Sidecar', 'sidecars', {
+    label: 'Sidecars',
+    effect: 'the outbound traffic policy and egress shown may be wrong',
+  }),
   networkPolicy,
   istioOperator,
   // Argo CD: https://argo-cd.readthedocs.io/en/stable/operator-manual/declarative-setup/

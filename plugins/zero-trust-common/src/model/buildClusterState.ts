@@ -9,6 +9,13 @@ import {
 import { CertificateParser, readTrust } from './trustBundles';
 import { readNetworkPolicy } from './readNetworkPolicy';
 import {
+  readOutlierDetection,
+  toGateway,
+  toServiceEntry,
+  toSidecar,
+  toVirtualService,
+} from './readEdges';
+import {
   defaultMeshConfig,
   parseGoBool,
   readMeshSettings,
@@ -215,6 +222,7 @@ function toDestinationRule(obj: Json): DestinationRuleInfo {
     if (Number.isInteger(port)) portLevelTls[port] = clientTlsMode(setting.tls);
   }
   const tlsMode = clientTlsMode(policy.tls);
+  const outlierDetection = readOutlierDetection(policy.outlierDetection);
   const workloadSelector = isObject(spec.workloadSelector)
     ? stringMap(spec.workloadSelector.matchLabels)
     : undefined;
@@ -228,6 +236,7 @@ function toDestinationRule(obj: Json): DestinationRuleInfo {
     ...(workloadSelector ? { workloadSelector } : {}),
     ...(tlsMode ? { tlsMode } : {}),
     portLevelTls,
+    ...(outlierDetection ? { outlierDetection } : {}),
   };
 }
 
@@ -365,6 +374,15 @@ export function buildClusterState(
         state.destinationRules.push(toDestinationRule(obj));
       }
     },
+    ServiceEntry: obj => (state.serviceEntries ??= []).push(toServiceEntry(obj)),
+    VirtualService: obj =>
+      (state.virtualServices ??= []).push(toVirtualService(obj)),
+    Gateway: obj => {
+      if (groupOf(obj.apiVersion) === 'networking.istio.io') {
+        (state.gateways ??= []).push(toGateway(obj));
+      }
+    },
+    Sidecar: obj => (state.sidecars ??= []).push(toSidecar(obj)),
     IstioOperator: () => undefined,
     // The loader follows these, and readMeshSettings reads istiod's values from them.
     Application: () => undefined,

@@ -139,6 +139,101 @@ export interface DestinationRuleInfo {
   tlsMode?: ClientTlsMode;
   /** Service port → TLS mode. */
   portLevelTls: Record<number, ClientTlsMode | undefined>;
+  /** `trafficPolicy.outlierDetection`, as written. */
+  outlierDetection?: OutlierDetectionInfo;
+}
+
+/**
+ * A DestinationRule's `outlierDetection`
+ * (https://istio.io/latest/docs/reference/config/networking/destination-rule/#OutlierDetection).
+ *
+ * @public
+ */
+export interface OutlierDetectionInfo {
+  consecutive5xxErrors?: number;
+  consecutiveGatewayErrors?: number;
+  interval?: string;
+  baseEjectionTime?: string;
+  maxEjectionPercent?: number;
+}
+
+/** A `networking.istio.io` ServiceEntry: hosts added to the mesh's registry. @public */
+export interface ServiceEntryInfo {
+  namespace: string;
+  name: string;
+  hosts: string[];
+  ports: { number: number; protocol?: string; name?: string }[];
+  /** MESH_EXTERNAL (default in Istio is MESH_EXTERNAL) or MESH_INTERNAL. */
+  location: 'MESH_EXTERNAL' | 'MESH_INTERNAL';
+  /** NONE (default), STATIC, DNS or DNS_ROUND_ROBIN. */
+  resolution: string;
+  /** Namespaces it is exported to; `*` (default) for all, `.` for its own. */
+  exportTo: string[];
+  workloadSelector?: Labels;
+}
+
+/** Istio's HTTPRetry, as a VirtualService route sets it. @public */
+export interface HttpRetryInfo {
+  attempts: number;
+  perTryTimeout?: string;
+  retryOn?: string;
+}
+
+/** One `http` route of a VirtualService: what it matches, where it goes, how. @public */
+export interface HttpRouteInfo {
+  name?: string;
+  /** Each `match` entry, reduced to what the engine reads; absent: every request. */
+  match?: {
+    uri?: Record<string, string>;
+    method?: Record<string, string>;
+    port?: number;
+    gateways?: string[];
+  }[];
+  destinations: { host: string; port?: number; subset?: string }[];
+  timeout?: string;
+  retries?: HttpRetryInfo;
+}
+
+/** A `networking.istio.io` VirtualService. @public */
+export interface VirtualServiceInfo {
+  namespace: string;
+  name: string;
+  hosts: string[];
+  /** `mesh` (the default, with no `gateways`) and `NAMESPACE/NAME` or `NAME` of Gateways. */
+  gateways: string[];
+  exportTo: string[];
+  http: HttpRouteInfo[];
+  /** `tls` and `tcp` routes' destinations (SNI passthrough and TCP). */
+  tls: { sniHosts: string[]; destinations: { host: string; port?: number }[] }[];
+  tcp: { destinations: { host: string; port?: number }[] }[];
+}
+
+/** One `servers` entry of an Istio Gateway. @public */
+export interface GatewayServerInfo {
+  port: { number: number; protocol: string; name?: string };
+  hosts: string[];
+  /** Absent: no `tls` block (plain text unless the protocol says otherwise). */
+  tls?: { mode: string; httpsRedirect?: boolean };
+}
+
+/** A `networking.istio.io` Gateway, bound to gateway pods by `selector`. @public */
+export interface GatewayInfo {
+  namespace: string;
+  name: string;
+  selector: Labels;
+  servers: GatewayServerInfo[];
+}
+
+/** A `networking.istio.io` Sidecar: what its workloads may see and reach. @public */
+export interface SidecarInfo {
+  namespace: string;
+  name: string;
+  creationTimestamp?: string;
+  /** Absent: every workload of the namespace (or of the mesh, in the root namespace). */
+  workloadSelector?: Labels;
+  /** `egress[].hosts` (`NAMESPACE/HOST`, `./HOST`, or any namespace); absent: no egress listed. */
+  egressHosts?: string[];
+  outboundTrafficPolicy?: 'ALLOW_ANY' | 'REGISTRY_ONLY';
 }
 
 /** @public */
@@ -324,6 +419,12 @@ export interface ClusterState {
   authorizationPolicies: AuthorizationPolicyInfo[];
   /** Kubernetes NetworkPolicies (none read: no pod is isolated). */
   networkPolicies?: NetworkPolicyInfo[];
+  /** Istio ServiceEntries (none read: only the cluster's own services are in the registry). */
+  serviceEntries?: ServiceEntryInfo[];
+  virtualServices?: VirtualServiceInfo[];
+  /** Istio (`networking.istio.io`) Gateways. */
+  gateways?: GatewayInfo[];
+  sidecars?: SidecarInfo[];
   /** Policies of other network engines (Cilium, Calico) in the snapshot: not read, only named. */
   otherNetworkPolicies?: ObjectRef[];
   /** Objects left out of the analysis because Istio would reject them. */

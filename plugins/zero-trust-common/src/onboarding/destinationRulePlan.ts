@@ -2,7 +2,7 @@ import { resolveRuleHost, serviceHost } from '../engine/destinationRules';
 import { ClusterModel } from '../engine/MeshModel';
 import { destinationRule } from './manifests';
 import { Planner } from './Planner';
-import { OnboardingResource } from './types';
+import { OnboardingOutlierDetection, OnboardingResource } from './types';
 
 /**
  * The service's DestinationRule, unless another rule in its namespace already sets the
@@ -14,6 +14,9 @@ export function planDestinationRule(
   cluster: ClusterModel,
   namespace: string,
   service: string,
+  options: { tls: boolean; outlierDetection?: OnboardingOutlierDetection } = {
+    tls: true,
+  },
 ): OnboardingResource | undefined {
   const host = serviceHost(namespace, service);
   const rules = cluster.destinationRulesByNamespace.get(namespace) ?? [];
@@ -23,6 +26,13 @@ export function planDestinationRule(
   );
   if (sameHost) {
     const ref = `${sameHost.namespace}/${sameHost.name}`;
+    if (options.outlierDetection) {
+      p.issue({
+        path: 'traffic.outlierDetection',
+        message: `DestinationRule ${ref} already sets the traffic policy for ${host}, and Istio keeps the oldest rule's traffic policy for a host; add the outlier detection to it by hand`,
+      });
+      return undefined;
+    }
     if (sameHost.tlsMode === undefined || sameHost.tlsMode === 'ISTIO_MUTUAL') {
       p.note(
         `DestinationRule ${ref} already sets the traffic policy for ${host} (${
@@ -57,5 +67,5 @@ export function planDestinationRule(
       `There is no Service ${namespace}/${service} in cluster ${cluster.name} yet; the DestinationRule for ${host} takes effect once it exists.`,
     );
   }
-  return destinationRule(service, namespace);
+  return destinationRule(service, namespace, options);
 }

@@ -1,5 +1,11 @@
 import { serviceHost } from '../engine/destinationRules';
-import { OnboardingResource } from './types';
+import { defaultEgressProtocol } from './parseEdges';
+import {
+  OnboardingEgress,
+  OnboardingOutlierDetection,
+  OnboardingResource,
+  OnboardingTraffic,
+} from './types';
 
 /** The namespace default deny's name, as Istio's docs call it. */
 export const allowNothingName = 'allow-nothing';
@@ -21,6 +27,9 @@ export interface CallerRule {
 export function destinationRule(
   service: string,
   namespace: string,
+  options: { tls: boolean; outlierDetection?: OnboardingOutlierDetection } = {
+    tls: true,
+  },
 ): OnboardingResource {
   return {
     apiVersion: 'networking.istio.io/v1',
@@ -28,7 +37,73 @@ export function destinationRule(
     metadata: { name: service, namespace },
     spec: {
       host: serviceHost(namespace, service),
-      trafficPolicy: { tls: { mode: 'ISTIO_MUTUAL' } },
+      trafficPolicy: {
+        ...(options.tls ? { tls: { mode: 'ISTIO_MUTUAL' } } : {}),
+        ...(options.outlierDetection
+          ? { outlierDetection: { ...options.outlierDetection } }
+          : {}),
+      },
+    },
+  };
+}
+
+/** The ServiceEntry of one egress host: `<service>-egress-<host with dashes>`. */
+export function serviceEntryName(service: string, host: string): string {
+  return `${service}-egress-${host.replace(/\./g, '-')}`;
+}
+
+/**
+ * One external host the service may reach: a ServiceEntry exported to its own namespace
+ * only (`exportTo: ["."]`), outside the mesh, resolved by DNS, so that a mesh with
+ * `outboundTrafficPolicy: REGISTRY_ONLY` lets the namespace's sidecars call it
+ * (https://istio.io/latest/docs/reference/config/networking/service-entry/).
+ */
+export function serviceEntry(
+  service: string,
+  namespace: string,
+  egress: OnboardingEgress,
+): OnboardingResource {
+  return {
+    apiVersion: 'networking.istio.io/v1',
+    kind: 'ServiceEntry',
+    metadata: { name: serviceEntryName(service, egress.host), namespace },
+    spec: {
+      hosts: [egress.host],
+      exportTo: ['.'],
+      location: 'MESH_EXTERNAL',
+      resolution: 'DNS',
+      ports: egress.ports.map(number => {
+        const protocol = egress.protocol ?? defaultEgressProtocol(number)!;
+        return { number, name: `${protocol.toLowerCase()}-${number}`, protocol };
+      }),
+    },
+  };
+}
+
+/**
+ * The route every caller of the service takes, with the request's timeout and retries
+ * (https://istio.io/latest/docs/reference/config/networking/virtual-service/#HTTPRoute).
+ * Exported everywhere (no `exportTo`), as the service's callers live anywhere.
+ */
+export function virtualService(
+  service: string,
+  namespace: string,
+  traffic: OnboardingTraffic,
+): OnboardingResource {
+  const host = serviceHost(namespace, service);
+  return {
+    apiVersion: 'networking.istio.io/v1',
+    kind: 'VirtualService',
+    metadata: { name: service, namespace },
+    spec: {
+      hosts: [host],
+      http: [
+        {
+          route: [{ destination: { host } }],
+          ...(traffic.timeout ? { timeout: traffic.timeout } : {}),
+          ...(traffic.retries ? { retries: { ...traffic.retries } } : {}),
+        },
+      ],
     },
   };
 }

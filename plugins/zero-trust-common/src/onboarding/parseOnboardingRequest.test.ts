@@ -28,6 +28,21 @@ const valid = {
     { namespace: 'monitoring', ports: [15090] },
     { entityRef: 'component:default/reviews' },
   ],
+  networkPolicy: true,
+  egress: [{ host: 'api.stripe.com', ports: [443], protocol: 'TLS' }],
+  traffic: {
+    timeout: '30s',
+    retries: {
+      attempts: 3,
+      perTryTimeout: '10s',
+      retryOn: '5xx,reset,connect-failure',
+    },
+    outlierDetection: {
+      consecutive5xxErrors: 5,
+      interval: '10s',
+      baseEjectionTime: '30s',
+    },
+  },
 };
 
 /** The issues of a rejected input, as `path: message` lines. */
@@ -182,7 +197,7 @@ describe('parseOnboardingRequest', () => {
   it('quotes an unknown key so that it cannot break the message', () => {
     const [issue] = issuesOf({ ...valid, 'a\nb': 1 });
     expect(issue).toBe(
-      '["a\\nb"]: unknown field (allowed: service, namespace, cluster, serviceAccount, selector, ports, dataplane, revision, mtlsMode, namespaceDefaultDeny, allowedCallers, networkPolicy)',
+      '["a\\nb"]: unknown field (allowed: service, namespace, cluster, serviceAccount, selector, ports, dataplane, revision, mtlsMode, namespaceDefaultDeny, allowedCallers, networkPolicy, egress, traffic)',
     );
   });
 

@@ -6,6 +6,7 @@ import {
   labelValueProblem,
 } from './names';
 import { OnboardingRequestError } from './OnboardingRequestError';
+import { parseEgress, parseTraffic } from './parseEdges';
 import {
   OnboardingCaller,
   OnboardingIssue,
@@ -30,6 +31,8 @@ export const onboardingRequestFields = [
   'namespaceDefaultDeny',
   'allowedCallers',
   'networkPolicy',
+  'egress',
+  'traffic',
 ] as const;
 const portFields = ['name', 'port', 'protocol'];
 const callerKinds = [
@@ -61,7 +64,7 @@ function key(parent: string, name: string): string {
 }
 
 /** Collects every issue, so one error can list them all. */
-class Checker {
+export class Checker {
   readonly issues: OnboardingIssue[] = [];
 
   add(path: string, message: string): void {
@@ -389,6 +392,12 @@ export function parseOnboardingRequest(input: unknown): OnboardingRequest {
     } else {
       request.networkPolicy = input.networkPolicy;
     }
+  }
+  if (input.egress !== undefined) {
+    request.egress = parseEgress(c, input.egress, 'egress');
+  }
+  if (input.traffic !== undefined) {
+    request.traffic = parseTraffic(c, input.traffic, 'traffic');
   }
   if (input.allowedCallers !== undefined) {
     if (!Array.isArray(input.allowedCallers)) {

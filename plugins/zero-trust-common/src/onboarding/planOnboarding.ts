@@ -10,6 +10,7 @@ import { WorkloadInfo } from '../model/types';
 import { callerRules } from './callerRules';
 import { defaultSelector } from './defaultSelector';
 import { planDestinationRule } from './destinationRulePlan';
+import { planEgress, planVirtualService } from './edgesPlan';
 import {
   allowNothingPolicy,
   callersPolicy,
@@ -223,12 +224,39 @@ export function planOnboarding(
   noteMembership(p, target, cluster, namespace, labelledNamespace);
 
   const resources: OnboardingResource[] = [];
+  const outlierDetection = request.traffic?.outlierDetection;
   if (dataplane === 'sidecar') {
-    const dr = planDestinationRule(p, cluster, namespace, service);
+    const dr = planDestinationRule(p, cluster, namespace, service, {
+      tls: true,
+      outlierDetection,
+    });
     if (dr) resources.push(dr);
   } else {
     p.note(
       'Ambient: ztunnel carries every connection in HBONE mTLS, so no DestinationRule is needed for mTLS.',
+    );
+    if (outlierDetection) {
+      const dr = planDestinationRule(p, cluster, namespace, service, {
+        tls: false,
+        outlierDetection,
+      });
+      if (dr) resources.push(dr);
+      p.note(
+        'Ambient: the outlier detection takes effect once the service uses a waypoint (ztunnel does not apply it).',
+      );
+    }
+  }
+  if (request.traffic) {
+    const vs = planVirtualService(p, cluster, namespace, service, {
+      traffic: request.traffic,
+      ports,
+      dataplane,
+    });
+    if (vs) resources.push(vs);
+  }
+  if (request.egress) {
+    resources.push(
+      ...planEgress(p, cluster, namespace, service, request.egress),
     );
   }
 

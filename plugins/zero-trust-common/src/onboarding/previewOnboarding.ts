@@ -118,6 +118,22 @@ export function applyPlan(
       state.networkPolicies ?? [],
       delta.networkPolicies ?? [],
     ),
+    ...(delta.serviceEntries
+      ? {
+          serviceEntries: upsert(
+            state.serviceEntries ?? [],
+            delta.serviceEntries,
+          ),
+        }
+      : {}),
+    ...(delta.virtualServices
+      ? {
+          virtualServices: upsert(
+            state.virtualServices ?? [],
+            delta.virtualServices,
+          ),
+        }
+      : {}),
     problems: [...state.problems, ...delta.problems],
   };
 }

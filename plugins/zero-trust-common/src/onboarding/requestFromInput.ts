@@ -2,15 +2,18 @@ import { onboardingRequestFields } from './parseOnboardingRequest';
 
 /**
  * Whether a form or a template left an optional field empty: it gives `undefined`,
- * `null` or `""` for a parameter the user did not fill, and an empty list for an
- * untouched list field (`ports`).
+ * `null` or `""` for a parameter the user did not fill (the template's "None" for
+ * `traffic` is `null`), and an empty list for an untouched list field (`ports`,
+ * `egress`).
  */
 function leftEmpty(field: string, value: unknown): boolean {
   return (
     value === undefined ||
     value === null ||
     value === '' ||
-    (field === 'ports' && Array.isArray(value) && value.length === 0)
+    ((field === 'ports' || field === 'egress') &&
+      Array.isArray(value) &&
+      value.length === 0)
   );
 }
 

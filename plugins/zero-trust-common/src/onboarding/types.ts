@@ -35,6 +35,66 @@ export type OnboardingCaller = OnboardingCallerNarrowing &
     | { entityRef: string }
   );
 
+/**
+ * A ServiceEntry port protocol
+ * (https://istio.io/latest/docs/reference/config/networking/service-entry/#ServicePort).
+ *
+ * @public
+ */
+export type OnboardingEgressProtocol =
+  | 'HTTP'
+  | 'HTTPS'
+  | 'HTTP2'
+  | 'GRPC'
+  | 'TLS'
+  | 'TCP';
+
+/** An external host the service may call: a ServiceEntry, exported to its namespace only. @public */
+export interface OnboardingEgress {
+  /** A fully qualified DNS name, no wildcard (resolution DNS needs one). */
+  host: string;
+  ports: number[];
+  /** Default: TLS on 443, HTTP on 80; required for any other port. */
+  protocol?: OnboardingEgressProtocol;
+}
+
+/**
+ * Istio's HTTPRetry
+ * (https://istio.io/latest/docs/reference/config/networking/virtual-service/#HTTPRetry).
+ *
+ * @public
+ */
+export interface OnboardingRetries {
+  /** Retries after the first try; 0 turns Istio's default retries off. */
+  attempts: number;
+  /** A duration such as `10s` or `500ms`. */
+  perTryTimeout?: string;
+  /** Envoy's retry policies (`5xx,reset,connect-failure`) and HTTP status codes. */
+  retryOn?: string;
+}
+
+/**
+ * Istio's OutlierDetection
+ * (https://istio.io/latest/docs/reference/config/networking/destination-rule/#OutlierDetection).
+ *
+ * @public
+ */
+export interface OnboardingOutlierDetection {
+  consecutive5xxErrors?: number;
+  consecutiveGatewayErrors?: number;
+  interval?: string;
+  baseEjectionTime?: string;
+  maxEjectionPercent?: number;
+}
+
+/** Resilience settings, as the service's callers get them. @public */
+export interface OnboardingTraffic {
+  /** The whole request's timeout, retries included (the VirtualService route's `timeout`). */
+  timeout?: string;
+  retries?: OnboardingRetries;
+  outlierDetection?: OnboardingOutlierDetection;
+}
+
 /** @public */
 export type OnboardingDataplane = 'sidecar' | 'ambient';
 
@@ -69,6 +129,10 @@ export interface OnboardingRequest {
   allowedCallers: OnboardingCaller[];
   /** Default false: also a Kubernetes NetworkPolicy admitting exactly these callers. */
   networkPolicy?: boolean;
+  /** External hosts the service may call (a ServiceEntry each), for REGISTRY_ONLY meshes. */
+  egress?: OnboardingEgress[];
+  /** Timeout and retries (a VirtualService), outlier detection (the DestinationRule). */
+  traffic?: OnboardingTraffic;
 }
 
 /** A port with its protocol resolved. @public */

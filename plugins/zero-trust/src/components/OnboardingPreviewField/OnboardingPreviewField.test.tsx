@@ -187,6 +187,63 @@ describe('OnboardingPreviewField', () => {
     ]) {
       expect(screen.getByText(line)).toBeInTheDocument();
     }
+  it('sends the external hosts and the preset, and explains them with their resources', async () => {
+    const bodies = servePreview();
+    const traffic = {
+      timeout: '30s',
+      retries: {
+        attempts: 3,
+        perTryTimeout: '10s',
+        retryOn: '5xx,reset,connect-failure',
+      },
+    };
+    await renderField({
+      ...inventoryForm,
+      ports: [{ port: 8080, protocol: 'HTTP' }],
+      egress: [{ host: 'api.stripe.com', ports: [443], protocol: 'TLS' }],
+      traffic,
+    });
+    expect(
+      await screen.findByText('External hosts and routes'),
+    ).toBeInTheDocument();
+    expect(bodies[0]).toMatchObject({
+      egress: [{ host: 'api.stripe.com', ports: [443], protocol: 'TLS' }],
+      traffic,
+    });
+    expect(
+      screen.getByText(
+        'May call api.stripe.com on 443 (TLS): registered for namespace inventory only',
+      ),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(
+        'Timeout 30s for the whole request, retries included',
+      ),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText('Up to 3 retries, 10s each on 5xx,reset,connect-failure'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(
+        'ServiceEntry inventory/inventory-api-egress-api-stripe-com',
+      ),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText('VirtualService inventory/inventory-api'),
+    ).toBeInTheDocument();
+  });
+
+  it('leaves out an empty host list and "None" for the timeouts', async () => {
+    const bodies = servePreview();
+    await renderField({ ...inventoryForm, egress: [], traffic: null });
+    expect(
+      await screen.findByText(
+        'spiffe://internal.example/ns/inventory/sa/inventory-api',
+      ),
+    ).toBeInTheDocument();
+    expect(bodies[0]).not.toHaveProperty('egress');
+    expect(bodies[0]).not.toHaveProperty('traffic');
+    expect(screen.queryByText('External hosts and routes')).toBeNull();
   });
 
   it('says when the preview comes from a stale cluster, and what may be wrong', async () => {

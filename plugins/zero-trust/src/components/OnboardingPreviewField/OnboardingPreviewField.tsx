@@ -88,6 +88,61 @@ function FindingList(props: { findings: Finding[] }) {
   );
 }
 
+/** The request's external hosts and resilience settings, in words. */
+function EdgesSection(props: {
+  request: OnboardingPreviewResponse['plan']['request'];
+}) {
+  const { egress, traffic } = props.request;
+  if (!egress && !traffic) return null;
+  const retries = traffic?.retries;
+  const outlier = traffic?.outlierDetection;
+  return (
+    <Section title="External hosts and routes">
+      <ul style={{ margin: 0 }}>
+        {(egress ?? []).map(e => (
+          <li key={e.host}>
+            <Typography variant="body2">
+              May call {e.host} on {e.ports.join(', ')}
+              {e.protocol ? ` (${e.protocol})` : ''}: registered for namespace{' '}
+              {props.request.namespace} only
+            </Typography>
+          </li>
+        ))}
+        {traffic?.timeout && (
+          <li>
+            <Typography variant="body2">
+              Timeout {traffic.timeout} for the whole request, retries included
+            </Typography>
+          </li>
+        )}
+        {retries && (
+          <li>
+            <Typography variant="body2">
+              {retries.attempts === 0
+                ? 'No retries'
+                : `Up to ${retries.attempts} retries${
+                    retries.perTryTimeout
+                      ? `, ${retries.perTryTimeout} each`
+                      : ''
+                  }${retries.retryOn ? ` on ${retries.retryOn}` : ''}`}
+            </Typography>
+          </li>
+        )}
+        {outlier && (
+          <li>
+            <Typography variant="body2">
+              Outlier detection:{' '}
+              {Object.entries(outlier)
+                .map(([k, v]) => `${k} ${v}`)
+                .join(', ')}
+            </Typography>
+          </li>
+        )}
+      </ul>
+    </Section>
+  );
+}
+
 /** What the change does, as the backend's preview says it. */
 export function OnboardingPreviewView(props: {
   preview: OnboardingPreviewResponse;
@@ -145,6 +200,7 @@ export function OnboardingPreviewView(props: {
           </ul>
         </Section>
       )}
+      <EdgesSection request={plan.request} />
       {diff.workloads.map(w => (
         <Section key={w.workload} title={`Who may call ${w.workload}`}>
           {w.mtls && (
