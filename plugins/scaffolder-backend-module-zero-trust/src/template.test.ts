@@ -110,7 +110,7 @@ describe('templates/onboard-service', () => {
     });
   });
 
-  it('offers egress and the seed\'s timeouts and retries as a preset the action takes as they are', async () => {
+  it("offers egress and the seed's timeouts and retries as a preset the action takes as they are", async () => {
     const template = yaml.parse(await fs.readFile(templateFile, 'utf8'));
     const properties = Object.assign(
       {},
@@ -120,10 +120,7 @@ describe('templates/onboard-service', () => {
     const defaults = (schema: any): any =>
       schema.type === 'object'
         ? Object.fromEntries(
-            Object.entries(schema.properties).map(([k, v]) => [
-              k,
-              defaults(v),
-            ]),
+            Object.entries(schema.properties).map(([k, v]) => [k, defaults(v)]),
           )
         : schema.default;
     const [none, preset] = properties.traffic.oneOf;
@@ -158,7 +155,11 @@ describe('templates/onboard-service', () => {
         egress: [],
         traffic: null,
       }),
-    ).toEqual({ service: 'ratings', namespace: 'bookinfo', allowedCallers: [] });
+    ).toEqual({
+      service: 'ratings',
+      namespace: 'bookinfo',
+      allowedCallers: [],
+    });
   });
 
   it("opens the branch in the plain git repository from the form's answers, as a new user would", async () => {

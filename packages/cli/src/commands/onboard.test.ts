@@ -274,7 +274,9 @@ describe('onboard', () => {
     expect(stdout).toContain(
       `create ${dir}/service-entry-inventory-api-egress-api-stripe-com.yaml`,
     );
-    expect(stdout).toContain(`create ${dir}/virtual-service-inventory-api.yaml`);
+    expect(stdout).toContain(
+      `create ${dir}/virtual-service-inventory-api.yaml`,
+    );
 
     const state = await loadClusterSnapshot(
       'backend',

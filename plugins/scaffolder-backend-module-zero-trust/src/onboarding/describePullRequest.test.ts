@@ -97,9 +97,7 @@ describe('describePullRequest', () => {
       '- Up to 3 retries, each try at most `10s`, on `5xx,reset,connect-failure`.',
     );
     expect(section).toContain('`consecutive5xxErrors: 5`');
-    expect(
-      result.changes.map(c => c.path.split('/').pop()).sort(),
-    ).toEqual(
+    expect(result.changes.map(c => c.path.split('/').pop()).sort()).toEqual(
       expect.arrayContaining([
         'service-entry-inventory-api-egress-api-stripe-com.yaml',
         'virtual-service-inventory-api.yaml',

@@ -16,14 +16,19 @@ export function fileNameFor(resource: OnboardingResource): string {
 function purpose(resource: OnboardingResource, plan: OnboardingPlan): string {
   const { service, namespace } = plan.request;
   switch (resource.kind) {
-    case 'DestinationRule':
-      return resource.spec.trafficPolicy?.tls
+    case 'DestinationRule': {
+      const policy = (resource.spec.trafficPolicy ?? {}) as Record<
+        string,
+        unknown
+      >;
+      return policy.tls
         ? `Client side of mTLS: sidecars call ${service} with Istio mutual TLS${
-            resource.spec.trafficPolicy.outlierDetection
+            policy.outlierDetection
               ? ', and eject hosts that keep failing (outlier detection)'
               : ''
           }.`
         : `Outlier detection for ${service}: callers eject hosts that keep failing.`;
+    }
     case 'ServiceEntry':
       return `An external host ${service} may call: registered for namespace ${namespace} only.`;
     case 'VirtualService':

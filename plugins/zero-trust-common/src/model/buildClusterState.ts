@@ -374,7 +374,8 @@ export function buildClusterState(
         state.destinationRules.push(toDestinationRule(obj));
       }
     },
-    ServiceEntry: obj => (state.serviceEntries ??= []).push(toServiceEntry(obj)),
+    ServiceEntry: obj =>
+      (state.serviceEntries ??= []).push(toServiceEntry(obj)),
     VirtualService: obj =>
       (state.virtualServices ??= []).push(toVirtualService(obj)),
     Gateway: obj => {

@@ -104,7 +104,8 @@ function destinations(route: unknown) {
 function stringMatch(value: unknown): Record<string, string> | undefined {
   if (!isObject(value)) return undefined;
   const entries = Object.entries(value).filter(
-    ([k, v]) => ['exact', 'prefix', 'regex'].includes(k) && typeof v === 'string',
+    ([k, v]) =>
+      ['exact', 'prefix', 'regex'].includes(k) && typeof v === 'string',
   );
   return entries.length ? Object.fromEntries(entries) : undefined;
 }

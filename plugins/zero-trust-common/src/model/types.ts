@@ -204,7 +204,10 @@ export interface VirtualServiceInfo {
   exportTo: string[];
   http: HttpRouteInfo[];
   /** `tls` and `tcp` routes' destinations (SNI passthrough and TCP). */
-  tls: { sniHosts: string[]; destinations: { host: string; port?: number }[] }[];
+  tls: {
+    sniHosts: string[];
+    destinations: { host: string; port?: number }[];
+  }[];
   tcp: { destinations: { host: string; port?: number }[] }[];
 }
 

@@ -76,7 +76,10 @@ describe('planOnboarding: egress', () => {
       {
         apiVersion: 'networking.istio.io/v1',
         kind: 'ServiceEntry',
-        metadata: { name: 'ratings-egress-api-stripe-com', namespace: 'bookinfo' },
+        metadata: {
+          name: 'ratings-egress-api-stripe-com',
+          namespace: 'bookinfo',
+        },
         spec: {
           hosts: ['api.stripe.com'],
           exportTo: ['.'],
@@ -165,9 +168,9 @@ describe('planOnboarding: traffic', () => {
       traffic: { outlierDetection: { consecutive5xxErrors: 5 } },
     });
     expect(ofKind(p, 'VirtualService')).toEqual([]);
-    expect(
-      ofKind(p, 'DestinationRule')[0].spec.trafficPolicy,
-    ).toMatchObject({ outlierDetection: { consecutive5xxErrors: 5 } });
+    expect(ofKind(p, 'DestinationRule')[0].spec.trafficPolicy).toMatchObject({
+      outlierDetection: { consecutive5xxErrors: 5 },
+    });
   });
 
   it('in ambient mode, writes a DestinationRule without TLS only for outlier detection, and says a waypoint applies it', () => {
@@ -206,13 +209,21 @@ describe('planOnboarding: traffic', () => {
       'traffic.timeout: VirtualService bookinfo/ratings-route already routes ratings.bookinfo.svc.cluster.local for the mesh, and Istio does not merge two for one host: set the timeout and retries on it by hand',
     ]);
     // A gateway's VirtualService for the same host is no conflict.
-    const ingress = networking('VirtualService', 'bookinfo', 'ratings-ingress', {
-      hosts: ['ratings.example.com'],
-      gateways: ['bookinfo-gateway'],
-      http: [{ route: [{ destination: { host: 'ratings' } }] }],
-    });
+    const ingress = networking(
+      'VirtualService',
+      'bookinfo',
+      'ratings-ingress',
+      {
+        hosts: ['ratings.example.com'],
+        gateways: ['bookinfo-gateway'],
+        http: [{ route: [{ destination: { host: 'ratings' } }] }],
+      },
+    );
     expect(
-      ofKind(plan([...bookinfo(), ingress], { traffic: preset }), 'VirtualService'),
+      ofKind(
+        plan([...bookinfo(), ingress], { traffic: preset }),
+        'VirtualService',
+      ),
     ).toHaveLength(1);
   });
 

@@ -121,7 +121,10 @@ export function planVirtualService(
   }
   if (traffic.retries && traffic.retries.attempts > 0) {
     const retryOn = traffic.retries.retryOn;
-    if (retryOn && /(^|,)(5xx|gateway-error|reset|retriable-4xx)(,|$)/.test(retryOn)) {
+    if (
+      retryOn &&
+      /(^|,)(5xx|gateway-error|reset|retriable-4xx)(,|$)/.test(retryOn)
+    ) {
       p.note(
         `retryOn ${retryOn} retries requests that may have reached ${service}: make sure the requests its callers send are idempotent (POST, PATCH are retried too).`,
       );

@@ -74,7 +74,11 @@ export function serviceEntry(
       resolution: 'DNS',
       ports: egress.ports.map(number => {
         const protocol = egress.protocol ?? defaultEgressProtocol(number)!;
-        return { number, name: `${protocol.toLowerCase()}-${number}`, protocol };
+        return {
+          number,
+          name: `${protocol.toLowerCase()}-${number}`,
+          protocol,
+        };
       }),
     },
   };

@@ -28,7 +28,10 @@ describe('egress', () => {
   it.each([
     [[], 'egress: must not be empty (leave the field out instead)'],
     [{}, 'egress: must be a list'],
-    [['api.stripe.com'], 'egress[0]: must be an object { host, ports, protocol? }'],
+    [
+      ['api.stripe.com'],
+      'egress[0]: must be an object { host, ports, protocol? }',
+    ],
     [[{ ports: [443] }], 'egress[0].host: is required'],
     [[{ host: 'api.stripe.com' }], 'egress[0].ports: is required'],
     // A ServiceEntry with DNS resolution needs a fully qualified name (ValidateServiceEntry).
@@ -45,7 +48,13 @@ describe('egress', () => {
       'egress[0].host: must be a fully qualified DNS name in lower case, such as api.stripe.com',
     ],
     [
-      [{ host: 'ratings.bookinfo.svc.cluster.local', ports: [9080], protocol: 'HTTP' }],
+      [
+        {
+          host: 'ratings.bookinfo.svc.cluster.local',
+          ports: [9080],
+          protocol: 'HTTP',
+        },
+      ],
       'egress[0].host: names a service inside the cluster; egress is for hosts outside the mesh',
     ],
     [
@@ -80,7 +89,11 @@ describe('traffic', () => {
   it('accepts the seed preset and durations as Istio reads them', () => {
     const traffic = {
       timeout: '1m30s',
-      retries: { attempts: 3, perTryTimeout: '1.5s', retryOn: '5xx,503,unavailable' },
+      retries: {
+        attempts: 3,
+        perTryTimeout: '1.5s',
+        retryOn: '5xx,503,unavailable',
+      },
       outlierDetection: {
         consecutive5xxErrors: 5,
         consecutiveGatewayErrors: 2,
@@ -95,7 +108,10 @@ describe('traffic', () => {
   });
 
   it.each([
-    [{}, 'traffic: must be an object with at least one of timeout, retries, outlierDetection'],
+    [
+      {},
+      'traffic: must be an object with at least one of timeout, retries, outlierDetection',
+    ],
     [{ timeout: 30 }, 'traffic.timeout: must be a string'],
     [
       { timeout: '30' },

@@ -132,14 +132,19 @@ function parseEgressItem(
   c.unknownFields(value, egressFields, path);
   const egress: OnboardingEgress = { host: '', ports: [] };
   if (value.host === undefined) c.add(`${path}.host`, 'is required');
-  else egress.host = c.string(value.host, `${path}.host`, egressHostProblem) ?? '';
+  else
+    egress.host = c.string(value.host, `${path}.host`, egressHostProblem) ?? '';
   if (value.ports === undefined) c.add(`${path}.ports`, 'is required');
   else {
     egress.ports =
       c.list(value.ports, `${path}.ports`, (v, p) => c.port(v, p)) ?? [];
   }
   if (value.protocol !== undefined) {
-    const protocol = c.oneOf(value.protocol, egressProtocols, `${path}.protocol`);
+    const protocol = c.oneOf(
+      value.protocol,
+      egressProtocols,
+      `${path}.protocol`,
+    );
     if (protocol) egress.protocol = protocol;
   } else {
     const other = egress.ports.find(p => !defaultEgressProtocol(p));
@@ -200,9 +205,7 @@ function retryOnProblem(text: string): string | undefined {
   return bad.length
     ? `has ${bad
         .map(b => `"${b}"`)
-        .join(
-          ', ',
-        )}: list Envoy retry policies (${retryOnPolicies.join(
+        .join(', ')}: list Envoy retry policies (${retryOnPolicies.join(
         ', ',
       )}) or HTTP status codes, separated by commas without spaces`
     : undefined;
@@ -229,7 +232,11 @@ function parseRetries(
     );
   }
   if (value.retryOn !== undefined) {
-    retries.retryOn = c.string(value.retryOn, `${path}.retryOn`, retryOnProblem);
+    retries.retryOn = c.string(
+      value.retryOn,
+      `${path}.retryOn`,
+      retryOnProblem,
+    );
   }
   // ValidateHTTPRetry: "http retry policy configured when attempts are set to 0 (disabled)".
   if (
@@ -255,7 +262,10 @@ function parseOutlierDetection(
   }
   c.unknownFields(value, outlierFields, path);
   const out: OnboardingOutlierDetection = {};
-  for (const field of ['consecutive5xxErrors', 'consecutiveGatewayErrors'] as const) {
+  for (const field of [
+    'consecutive5xxErrors',
+    'consecutiveGatewayErrors',
+  ] as const) {
     if (value[field] !== undefined) {
       out[field] = count(c, value[field], `${path}.${field}`, 0);
     }
@@ -285,7 +295,9 @@ export function parseTraffic(
 ): OnboardingTraffic | undefined {
   if (
     !isObject(value) ||
-    !trafficFields.some(f => (value as Record<string, unknown>)[f] !== undefined)
+    !trafficFields.some(
+      f => (value as Record<string, unknown>)[f] !== undefined,
+    )
   ) {
     c.add(
       path,
@@ -296,7 +308,11 @@ export function parseTraffic(
   c.unknownFields(value, trafficFields, path);
   const traffic: OnboardingTraffic = {};
   if (value.timeout !== undefined) {
-    traffic.timeout = c.string(value.timeout, `${path}.timeout`, durationProblem);
+    traffic.timeout = c.string(
+      value.timeout,
+      `${path}.timeout`,
+      durationProblem,
+    );
   }
   if (value.retries !== undefined) {
     traffic.retries = parseRetries(c, value.retries, `${path}.retries`);

@@ -216,12 +216,12 @@ describe('OnboardingPreviewField', () => {
       ),
     ).toBeInTheDocument();
     expect(
-      screen.getByText(
-        'Timeout 30s for the whole request, retries included',
-      ),
+      screen.getByText('Timeout 30s for the whole request, retries included'),
     ).toBeInTheDocument();
     expect(
-      screen.getByText('Up to 3 retries, 10s each on 5xx,reset,connect-failure'),
+      screen.getByText(
+        'Up to 3 retries, 10s each on 5xx,reset,connect-failure',
+      ),
     ).toBeInTheDocument();
     expect(
       screen.getByText(
