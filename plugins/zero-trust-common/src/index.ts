@@ -62,6 +62,14 @@ export type { CertificateParser } from './model/trustBundles';
 export { trustBetween, untrustedReason } from './engine/trust';
 export type { TrustEdge, TrustVia } from './engine/trust';
 export { networkVerdict } from './engine/networkPolicy';
+export { egressFor, sidecarFor } from './engine/egress';
+export type {
+  EgressHost,
+  EgressView,
+  OutboundTrafficPolicy,
+} from './engine/egress';
+export { istioDefaultRetries, routesFor } from './engine/routes';
+export type { RouteView } from './engine/routes';
 export type { NetworkVerdict } from './engine/networkPolicy';
 export { check, parseCaller } from './engine/check';
 export type { CheckQuery, CheckResult, ServiceWorkloads } from './engine/check';

@@ -14,6 +14,8 @@ import { isGatewayWorkload, MeshMode } from '../engine/membership';
 import { MeshModel, WorkloadModel } from '../engine/MeshModel';
 import { EffectiveMtlsMode } from '../engine/peerAuthentication';
 import { PortProtocol } from '../engine/ports';
+import { EgressView, egressFor } from '../engine/egress';
+import { RouteView, routesFor } from '../engine/routes';
 
 /** @public */
 export interface ClusterSummary {
@@ -89,6 +91,35 @@ export interface WorkloadView {
   denyExceptions: DenyException[];
   /** Callers Istio allows that a Kubernetes NetworkPolicy drops. */
   blockedByNetwork: NetworkBlockedCaller[];
+  /** What it may call outside the mesh (sidecar workloads: their proxy applies it). */
+  egress?: EgressView;
+  /** The timeout, retries and outlier detection its callers get, per Service host. */
+  routes?: RouteView[];
+}
+
+function edgesView(w: WorkloadModel): Pick<WorkloadView, 'egress' | 'routes'> {
+  const { state } = w.cluster;
+  const services = [
+    ...new Set(w.ports.flatMap(p => p.services.map(s => s.service))),
+  ];
+  const routes = routesFor(
+    state.mesh,
+    services,
+    state.virtualServices ?? [],
+    w.cluster.destinationRulesByNamespace,
+  );
+  return {
+    ...(w.membership.mode === 'sidecar'
+      ? {
+          egress: egressFor(state.mesh, w.workload, {
+            serviceEntries: state.serviceEntries ?? [],
+            sidecars: state.sidecars ?? [],
+            virtualServices: state.virtualServices ?? [],
+          }),
+        }
+      : {}),
+    ...(w.inMesh && routes.length ? { routes } : {}),
+  };
 }
 
 /** The `analyze` report (the CLI's `analyze --format json`). @public */
@@ -195,6 +226,7 @@ export function workloadView(
     allowedCallers: callers.allowedCallers,
     denyExceptions: callers.denyExceptions,
     blockedByNetwork: callers.blockedByNetwork,
+    ...edgesView(w),
   };
 }
 

@@ -1,0 +1,203 @@
+/**
+ * What a workload may call outside the mesh: the outbound traffic policy its proxy
+ * applies (the mesh's, or its Sidecar's), and each external host the registry holds for
+ * it (ServiceEntries exported to its namespace, narrowed by its Sidecar's egress hosts).
+ */
+import { selectorMatches } from '../model/labels';
+import {
+  MeshConfig,
+  ServiceEntryInfo,
+  SidecarInfo,
+  VirtualServiceInfo,
+  WorkloadInfo,
+} from '../model/types';
+
+/** @public */
+export type OutboundTrafficPolicy = 'ALLOW_ANY' | 'REGISTRY_ONLY';
+
+/** One external host a workload's proxy knows of, and whether it may reach it. @public */
+export interface EgressHost {
+  host: string;
+  ports: { number: number; protocol?: string }[];
+  /** `NAMESPACE/NAME` of the ServiceEntry that registers it. */
+  serviceEntry: string;
+  /**
+   * `direct`: the proxy sends it straight out; `egress-gateway`: a VirtualService routes
+   * it through another host (an egress gateway); `blocked`: the workload's Sidecar does
+   * not import it and REGISTRY_ONLY drops what is not imported.
+   */
+  how: 'direct' | 'egress-gateway' | 'blocked';
+  /** For `egress-gateway`: the host it is routed to, and the VirtualService that does it. */
+  via?: { host: string; virtualService: string };
+}
+
+/** @public */
+export interface EgressView {
+  outboundTrafficPolicy: OutboundTrafficPolicy;
+  /** `mesh config`, or `Sidecar NAMESPACE/NAME`. */
+  decidedBy: string;
+  /** `NAMESPACE/NAME` of the Sidecar whose egress hosts scope what it sees. */
+  sidecar?: string;
+  /** ALLOW_ANY: any host outside the registry is reachable too (passthrough). */
+  anyHost: boolean;
+  hosts: EgressHost[];
+}
+
+const older = (a: SidecarInfo, b: SidecarInfo) =>
+  (a.creationTimestamp ?? '') < (b.creationTimestamp ?? '') ? a : b;
+
+/**
+ * The Sidecar that applies to a workload: one in its namespace whose workloadSelector
+ * matches it, else its namespace's Sidecar without a selector, else the root namespace's
+ * without a selector; the oldest where several qualify
+ * (https://istio.io/latest/docs/reference/config/networking/sidecar/).
+ */
+export function sidecarFor(
+  mesh: MeshConfig,
+  workload: WorkloadInfo,
+  sidecars: SidecarInfo[],
+): SidecarInfo | undefined {
+  const own = sidecars.filter(s => s.namespace === workload.namespace);
+  const pick = (list: SidecarInfo[]) =>
+    list.length ? list.reduce(older) : undefined;
+  return (
+    pick(
+      own.filter(
+        s =>
+          s.workloadSelector &&
+          Object.keys(s.workloadSelector).length &&
+          selectorMatches(s.workloadSelector, workload.labels),
+      ),
+    ) ??
+    pick(own.filter(s => !s.workloadSelector)) ??
+    pick(
+      sidecars.filter(
+        s => s.namespace === mesh.rootNamespace && !s.workloadSelector,
+      ),
+    )
+  );
+}
+
+/** A `*.example.com` or `*` host pattern against a host. */
+export function hostMatches(pattern: string, host: string): boolean {
+  if (pattern === '*' || pattern === host) return true;
+  if (pattern.startsWith('*.')) return host.endsWith(pattern.slice(1));
+  if (host.startsWith('*.')) return pattern.endsWith(host.slice(1));
+  return false;
+}
+
+/** Whether an object exported as `exportTo` from `own` is visible in `namespace`. */
+export function exportedTo(
+  exportTo: string[],
+  own: string,
+  namespace: string,
+): boolean {
+  return exportTo.some(
+    e => e === '*' || e === namespace || (e === '.' && own === namespace),
+  );
+}
+
+/**
+ * Whether a Sidecar's `egress.hosts` (`NAMESPACE/DNS`, with `.` for the Sidecar's own
+ * namespace, `*` for any, `~` for none) import a host that lives in `namespace`.
+ */
+function imports(sidecar: SidecarInfo, namespace: string, host: string) {
+  return (sidecar.egressHosts ?? []).some(entry => {
+    const slash = entry.indexOf('/');
+    const ns = slash < 0 ? '*' : entry.slice(0, slash);
+    const dns = slash < 0 ? entry : entry.slice(slash + 1);
+    const nsOk =
+      ns === '*' ||
+      ns === namespace ||
+      (ns === '.' && sidecar.namespace === namespace);
+    return nsOk && hostMatches(dns, host);
+  });
+}
+
+/** A VirtualService for the mesh that sends the host to another host: an egress gateway. */
+function routedElsewhere(
+  host: string,
+  namespace: string,
+  virtualServices: VirtualServiceInfo[],
+): EgressHost['via'] | undefined {
+  for (const vs of virtualServices) {
+    if (!vs.gateways.includes('mesh')) continue;
+    if (!exportedTo(vs.exportTo, vs.namespace, namespace)) continue;
+    if (!vs.hosts.some(h => hostMatches(h, host))) continue;
+    const destinations = [
+      ...vs.http.flatMap(r => r.destinations),
+      ...vs.tls.flatMap(r => r.destinations),
+      ...vs.tcp.flatMap(r => r.destinations),
+    ];
+    const other = destinations.find(d => d.host !== host);
+    if (other) {
+      return {
+        host: other.host,
+        virtualService: `${vs.namespace}/${vs.name}`,
+      };
+    }
+  }
+  return undefined;
+}
+
+/**
+ * A sidecar workload's egress: the outbound traffic policy (the Sidecar's
+ * `outboundTrafficPolicy` where its Sidecar sets one, else the mesh's:
+ * https://istio.io/latest/docs/reference/config/networking/sidecar/#OutboundTrafficPolicy)
+ * and each MESH_EXTERNAL host of the ServiceEntries exported to its namespace.
+ *
+ * @public
+ */
+export function egressFor(
+  mesh: MeshConfig,
+  workload: WorkloadInfo,
+  resources: {
+    serviceEntries: ServiceEntryInfo[];
+    sidecars: SidecarInfo[];
+    virtualServices: VirtualServiceInfo[];
+  },
+): EgressView {
+  const sidecar = sidecarFor(mesh, workload, resources.sidecars);
+  const policy = sidecar?.outboundTrafficPolicy ?? mesh.outboundTrafficPolicy;
+  const scoped = sidecar?.egressHosts !== undefined;
+  const hosts: EgressHost[] = [];
+  for (const entry of resources.serviceEntries) {
+    if (entry.location !== 'MESH_EXTERNAL') continue;
+    if (!exportedTo(entry.exportTo, entry.namespace, workload.namespace)) {
+      continue;
+    }
+    for (const host of entry.hosts) {
+      const hidden = scoped && !imports(sidecar!, entry.namespace, host);
+      const via = routedElsewhere(
+        host,
+        workload.namespace,
+        resources.virtualServices,
+      );
+      hosts.push({
+        host,
+        ports: entry.ports.map(p => ({
+          number: p.number,
+          ...(p.protocol ? { protocol: p.protocol } : {}),
+        })),
+        serviceEntry: `${entry.namespace}/${entry.name}`,
+        how:
+          hidden && policy === 'REGISTRY_ONLY'
+            ? 'blocked'
+            : via
+            ? 'egress-gateway'
+            : 'direct',
+        ...(via && !(hidden && policy === 'REGISTRY_ONLY') ? { via } : {}),
+      });
+    }
+  }
+  hosts.sort((a, b) => a.host.localeCompare(b.host));
+  return {
+    outboundTrafficPolicy: policy,
+    decidedBy: sidecar?.outboundTrafficPolicy
+      ? `Sidecar ${sidecar.namespace}/${sidecar.name}`
+      : 'mesh config',
+    ...(scoped ? { sidecar: `${sidecar!.namespace}/${sidecar!.name}` } : {}),
+    anyHost: policy === 'ALLOW_ANY',
+    hosts,
+  };
+}

@@ -1,0 +1,153 @@
+/**
+ * A service's routes as its callers' proxies get them: the timeout and retries of the
+ * VirtualService for its host (Istio's defaults where none), and the outlier detection
+ * of the DestinationRule they use.
+ */
+import {
+  DestinationRuleInfo,
+  MeshConfig,
+  OutlierDetectionInfo,
+  ServiceInfo,
+  VirtualServiceInfo,
+  WorkloadInfo,
+} from '../model/types';
+import { destinationRuleFor, serviceHost } from './destinationRules';
+
+/**
+ * Istio's retry policy for a route without `retries`: 2 retries on
+ * `connect-failure,refused-stream,unavailable,cancelled,retriable-status-codes`
+ * (defaultNumRetries and defaultRetryOn in istio/istio
+ * pilot/pkg/networking/core/route/retry/retry.go, Istio 1.24 and later), no per-try
+ * timeout. A route without `timeout` has none (Istio disables Envoy's 15s default:
+ * https://istio.io/latest/docs/reference/config/networking/virtual-service/#HTTPRoute).
+ *
+ * @public
+ */
+export const istioDefaultRetries = {
+  attempts: 2,
+  retryOn: 'connect-failure,refused-stream,unavailable,cancelled,retriable-status-codes',
+} as const;
+
+/** One HTTP route of a service's host. @public */
+export interface RouteView {
+  /** The service's host, `NAME.NAMESPACE.svc.cluster.local`. */
+  host: string;
+  /** `NAMESPACE/NAME` of the VirtualService, or absent: Istio's default route. */
+  virtualService?: string;
+  /** What the route matches (`uri prefix /api`, `method POST`); absent: every request. */
+  match?: string[];
+  /** The whole request's timeout; null: none (Istio's default). */
+  timeout: string | null;
+  retries: {
+    attempts: number;
+    perTryTimeout?: string;
+    retryOn?: string;
+    /** The route sets none: Istio's default policy applies. */
+    istioDefault?: true;
+  };
+  /** The DestinationRule's outlier detection as the service's callers get it. */
+  outlierDetection?: OutlierDetectionInfo & { destinationRule: string };
+}
+
+/** Whether a VirtualService host names the service (short names are relative to it). */
+function namesService(vs: VirtualServiceInfo, host: string, service: ServiceInfo) {
+  return vs.hosts.some(h => {
+    if (h === host) return true;
+    if (h === `${service.name}.${service.namespace}`) return true;
+    if (h === `${service.name}.${service.namespace}.svc`) return true;
+    if (!h.includes('.') && vs.namespace === service.namespace) {
+      return h === service.name;
+    }
+    return h.startsWith('*.') && host.endsWith(h.slice(1));
+  });
+}
+
+function describeMatch(
+  match: NonNullable<VirtualServiceInfo['http'][number]['match']>,
+): string[] {
+  return match.map(m =>
+    [
+      ...Object.entries(m.uri ?? {}).map(([k, v]) => `uri ${k} ${v}`),
+      ...Object.entries(m.method ?? {}).map(([k, v]) => `method ${k} ${v}`),
+      ...(m.port ? [`port ${m.port}`] : []),
+    ].join(', ') || 'any request',
+  );
+}
+
+/**
+ * The routes of each Service that selects a workload, as a caller elsewhere in the mesh
+ * gets them: the first VirtualService for the mesh that names the host (Istio keeps
+ * one per host on sidecars), each of its HTTP routes, or Istio's default route; and the
+ * outlier detection of the DestinationRule a caller without rules of its own uses.
+ *
+ * @public
+ */
+export function routesFor(
+  mesh: MeshConfig,
+  services: ServiceInfo[],
+  virtualServices: VirtualServiceInfo[],
+  destinationRulesByNamespace: ReadonlyMap<string, DestinationRuleInfo[]>,
+): RouteView[] {
+  const routes: RouteView[] = [];
+  for (const service of services) {
+    const host = serviceHost(service.namespace, service.name);
+    // A caller in a namespace without rules of its own.
+    const caller: WorkloadInfo = {
+      kind: 'Pod',
+      namespace: '',
+      name: '',
+      labels: {},
+      annotations: {},
+      serviceAccount: 'default',
+      hostNetwork: false,
+      containerPorts: [],
+    };
+    const rule = destinationRuleFor(
+      mesh,
+      caller,
+      host,
+      service.namespace,
+      destinationRulesByNamespace,
+    );
+    const outlier = rule?.outlierDetection
+      ? {
+          outlierDetection: {
+            ...rule.outlierDetection,
+            destinationRule: `${rule.namespace}/${rule.name}`,
+          },
+        }
+      : {};
+    const vs = [...virtualServices]
+      .sort((a, b) =>
+        `${a.namespace}/${a.name}`.localeCompare(`${b.namespace}/${b.name}`),
+      )
+      .find(
+        v =>
+          v.gateways.includes('mesh') &&
+          v.http.length > 0 &&
+          namesService(v, host, service),
+      );
+    if (!vs) {
+      routes.push({
+        host,
+        timeout: null,
+        retries: { ...istioDefaultRetries, istioDefault: true },
+        ...outlier,
+      });
+      continue;
+    }
+    for (const route of vs.http) {
+      routes.push({
+        host,
+        virtualService: `${vs.namespace}/${vs.name}`,
+        ...(route.match ? { match: describeMatch(route.match) } : {}),
+        timeout: route.timeout ?? null,
+        retries: route.retries
+          ? { ...route.retries }
+          : { ...istioDefaultRetries, istioDefault: true },
+        ...outlier,
+      });
+    }
+  }
+  return routes;
+}
