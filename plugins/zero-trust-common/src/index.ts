@@ -70,6 +70,8 @@ export type {
 } from './engine/egress';
 export { istioDefaultRetries, routesFor } from './engine/routes';
 export type { RouteView } from './engine/routes';
+export { exposureOf } from './engine/exposure';
+export type { ExposureView } from './engine/exposure';
 export type { NetworkVerdict } from './engine/networkPolicy';
 export { check, parseCaller } from './engine/check';
 export type { CheckQuery, CheckResult, ServiceWorkloads } from './engine/check';

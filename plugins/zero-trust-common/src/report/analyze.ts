@@ -1,4 +1,4 @@
-import { ClusterState } from '../model/types';
+import { ClusterState, ServiceInfo } from '../model/types';
 import { detectFindings, Finding } from '../findings/detect';
 import { severityRank } from '../findings/catalogue';
 import { decideAccess } from '../engine/access';
@@ -16,6 +16,8 @@ import { EffectiveMtlsMode } from '../engine/peerAuthentication';
 import { PortProtocol } from '../engine/ports';
 import { EgressView, egressFor } from '../engine/egress';
 import { RouteView, routesFor } from '../engine/routes';
+import { ExposureView, exposureOf } from '../engine/exposure';
+import { selectorMatches } from '../model/labels';
 
 /** @public */
 export interface ClusterSummary {
@@ -95,13 +97,44 @@ export interface WorkloadView {
   egress?: EgressView;
   /** The timeout, retries and outlier detection its callers get, per Service host. */
   routes?: RouteView[];
+  /** The ways in from outside, through Istio Gateways; absent: not exposed. */
+  exposure?: ExposureView[];
 }
 
-function edgesView(w: WorkloadModel): Pick<WorkloadView, 'egress' | 'routes'> {
+function exposureView(w: WorkloadModel, services: ServiceInfo[]) {
+  const { state } = w.cluster;
+  const gateways = state.gateways ?? [];
+  if (!gateways.length || !services.length) return [];
+  // The workloads some Gateway's selector binds it to, with their policies.
+  const pods = w.cluster.workloads
+    .filter(g =>
+      gateways.some(
+        gw =>
+          Object.keys(gw.selector).length &&
+          selectorMatches(gw.selector, g.workload.labels),
+      ),
+    )
+    .map(g => ({
+      id: g.id,
+      workload: g.workload,
+      policies: g.policies.map(p => p.ref),
+    }));
+  return exposureOf(services, {
+    gateways,
+    virtualServices: state.virtualServices ?? [],
+    services: state.services,
+    pods,
+  });
+}
+
+function edgesView(
+  w: WorkloadModel,
+): Pick<WorkloadView, 'egress' | 'routes' | 'exposure'> {
   const { state } = w.cluster;
   const services = [
     ...new Set(w.ports.flatMap(p => p.services.map(s => s.service))),
   ];
+  const exposure = exposureView(w, services);
   const routes = routesFor(
     state.mesh,
     services,
@@ -119,6 +152,7 @@ function edgesView(w: WorkloadModel): Pick<WorkloadView, 'egress' | 'routes'> {
         }
       : {}),
     ...(w.inMesh && routes.length ? { routes } : {}),
+    ...(exposure.length ? { exposure } : {}),
   };
 }
 

@@ -1,0 +1,218 @@
+/**
+ * Who reaches a workload from outside: Istio Gateways (networking.istio.io) bound to
+ * gateway pods by selector, and the VirtualServices bound to those Gateways that route
+ * a host to the workload's Service
+ * (https://istio.io/latest/docs/reference/config/networking/gateway/,
+ * https://istio.io/latest/docs/reference/config/networking/virtual-service/#VirtualService-gateways).
+ */
+import { selectorMatches } from '../model/labels';
+import {
+  GatewayInfo,
+  GatewayServerInfo,
+  ServiceInfo,
+  VirtualServiceInfo,
+  WorkloadInfo,
+} from '../model/types';
+import { serviceHost } from './destinationRules';
+import { hostMatches } from './egress';
+
+/** One way in from outside. @public */
+export interface ExposureView {
+  /** `NAMESPACE/NAME` of the Gateway. */
+  gateway: string;
+  /** `CLUSTER/NAMESPACE/NAME` of the gateway workloads its selector binds it to. */
+  gatewayWorkloads: string[];
+  /** The host a client names (the VirtualService's host). */
+  host: string;
+  port: number;
+  protocol: string;
+  /** SIMPLE, MUTUAL, ISTIO_MUTUAL, PASSTHROUGH, OPTIONAL_MUTUAL, or `none` (no `tls`). */
+  tls: string;
+  /** The server only redirects plain HTTP to HTTPS. */
+  httpsRedirect?: true;
+  /** `NAMESPACE/NAME` of the VirtualService that routes the host to the workload. */
+  virtualService: string;
+  /** What the route matches (`uri prefix /api`); absent: every request. */
+  match?: string[];
+  /** The service it reaches, `NAMESPACE/NAME`. */
+  service: string;
+  /** `NAMESPACE/NAME` of the AuthorizationPolicies enforced on the gateway workloads. */
+  gatewayPolicies: string[];
+}
+
+/** A gateway workload and the policies its proxy enforces, as the caller's model knows them. */
+export interface GatewayPod {
+  id: string;
+  workload: WorkloadInfo;
+  policies: string[];
+}
+
+/** `NAMESPACE/NAME` of each Gateway a VirtualService names (`NAME` is in its namespace). */
+function gatewayRefs(vs: VirtualServiceInfo): string[] {
+  return vs.gateways
+    .filter(g => g !== 'mesh')
+    .map(g => (g.includes('/') ? g : `${vs.namespace}/${g}`));
+}
+
+/**
+ * Whether a server's host (`NAMESPACE/DNS` or `DNS`; `*` and `.` as in the docs) lets a
+ * VirtualService of `namespace` bind `host` to it.
+ */
+function serverAdmits(
+  server: GatewayServerInfo,
+  gateway: GatewayInfo,
+  namespace: string,
+  host: string,
+): boolean {
+  return server.hosts.some(entry => {
+    const slash = entry.indexOf('/');
+    const ns = slash < 0 ? '*' : entry.slice(0, slash);
+    const dns = slash < 0 ? entry : entry.slice(slash + 1);
+    const nsOk =
+      ns === '*' ||
+      ns === namespace ||
+      (ns === '.' && gateway.namespace === namespace);
+    return nsOk && hostMatches(dns, host);
+  });
+}
+
+/** A destination host as a VirtualService names it, as the Service it reaches. */
+function targetService(
+  host: string,
+  vs: VirtualServiceInfo,
+  services: ServiceInfo[],
+): ServiceInfo | undefined {
+  return services.find(s => {
+    const fqdn = serviceHost(s.namespace, s.name);
+    return (
+      host === fqdn ||
+      host === `${s.name}.${s.namespace}` ||
+      host === `${s.name}.${s.namespace}.svc` ||
+      (host === s.name && vs.namespace === s.namespace)
+    );
+  });
+}
+
+/**
+ * Which routes a server carries: HTTP routes on HTTP, HTTP2, GRPC and terminated HTTPS
+ * servers; TLS routes on passthrough TLS or HTTPS servers; TCP routes on TCP and TLS.
+ */
+function carries(
+  server: GatewayServerInfo,
+  kind: 'http' | 'tls' | 'tcp',
+): boolean {
+  const protocol = server.port.protocol;
+  const passthrough =
+    server.tls?.mode === 'PASSTHROUGH' ||
+    server.tls?.mode === 'AUTO_PASSTHROUGH';
+  if (kind === 'http') {
+    return (
+      ['HTTP', 'HTTP2', 'GRPC'].includes(protocol) ||
+      (protocol === 'HTTPS' && !passthrough)
+    );
+  }
+  if (kind === 'tls') {
+    return (protocol === 'TLS' || protocol === 'HTTPS') && passthrough;
+  }
+  return protocol === 'TCP' || protocol === 'TLS' || protocol === 'MONGO';
+}
+
+function describeMatch(
+  match: NonNullable<VirtualServiceInfo['http'][number]['match']>,
+): string[] {
+  return match.map(
+    m =>
+      [
+        ...Object.entries(m.uri ?? {}).map(([k, v]) => `uri ${k} ${v}`),
+        ...Object.entries(m.method ?? {}).map(([k, v]) => `method ${k} ${v}`),
+        ...(m.port ? [`port ${m.port}`] : []),
+      ].join(', ') || 'any request',
+  );
+}
+
+/**
+ * Every way in through a Gateway to the Services a workload's ports belong to: for each
+ * Gateway whose selector binds it to gateway pods (of any namespace, Istio's default),
+ * each VirtualService bound to it whose host a server admits, and each of its routes
+ * (HTTP, TLS passthrough, TCP) whose destination is one of the workload's Services.
+ *
+ * @public
+ */
+export function exposureOf(
+  workloadServices: ServiceInfo[],
+  resources: {
+    gateways: GatewayInfo[];
+    virtualServices: VirtualServiceInfo[];
+    services: ServiceInfo[];
+    pods: GatewayPod[];
+  },
+): ExposureView[] {
+  const out: ExposureView[] = [];
+  const mine = new Set(workloadServices);
+  for (const vs of resources.virtualServices) {
+    for (const ref of gatewayRefs(vs)) {
+      const gateway = resources.gateways.find(
+        g => `${g.namespace}/${g.name}` === ref,
+      );
+      if (!gateway || !Object.keys(gateway.selector).length) continue;
+      const pods = resources.pods.filter(p =>
+        selectorMatches(gateway.selector, p.workload.labels),
+      );
+      const routes = [
+        ...vs.http.map(r => ({
+          kind: 'http' as const,
+          destinations: r.destinations,
+          // A match naming gateways applies only on those.
+          match: r.match?.filter(
+            m =>
+              !m.gateways ||
+              m.gateways.some(g => g === ref || ref.endsWith(`/${g}`)),
+          ),
+        })),
+        ...vs.tls.map(r => ({
+          kind: 'tls' as const,
+          destinations: r.destinations,
+          match: undefined,
+        })),
+        ...vs.tcp.map(r => ({
+          kind: 'tcp' as const,
+          destinations: r.destinations,
+          match: undefined,
+        })),
+      ];
+      for (const route of routes) {
+        if (route.match && route.match.length === 0) continue;
+        for (const d of route.destinations) {
+          const service = targetService(d.host, vs, resources.services);
+          if (!service || !mine.has(service)) continue;
+          for (const server of gateway.servers) {
+            if (!carries(server, route.kind)) continue;
+            for (const host of vs.hosts) {
+              if (!serverAdmits(server, gateway, vs.namespace, host)) continue;
+              out.push({
+                gateway: ref,
+                gatewayWorkloads: pods.map(p => p.id),
+                host,
+                port: server.port.number,
+                protocol: server.port.protocol,
+                tls: server.tls?.mode ?? 'none',
+                ...(server.tls?.httpsRedirect ? { httpsRedirect: true } : {}),
+                virtualService: `${vs.namespace}/${vs.name}`,
+                ...(route.match ? { match: describeMatch(route.match) } : {}),
+                service: `${service.namespace}/${service.name}`,
+                gatewayPolicies: [...new Set(pods.flatMap(p => p.policies))],
+              });
+            }
+          }
+        }
+      }
+    }
+  }
+  const seen = new Set<string>();
+  return out.filter(e => {
+    const key = JSON.stringify(e);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
