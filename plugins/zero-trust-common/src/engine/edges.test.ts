@@ -48,7 +48,12 @@ const stripe = (exportTo?: string[], ns = 'shop') =>
 describe('egress', () => {
   it.each([
     ['no setting: Istio defaults to ALLOW_ANY', undefined, 'ALLOW_ANY', true],
-    ['REGISTRY_ONLY in the mesh config', 'REGISTRY_ONLY', 'REGISTRY_ONLY', false],
+    [
+      'REGISTRY_ONLY in the mesh config',
+      'REGISTRY_ONLY',
+      'REGISTRY_ONLY',
+      false,
+    ],
   ] as const)('%s', (_, policy, expected, anyHost) => {
     expect(view(shop(policy)).egress).toEqual({
       outboundTrafficPolicy: expected,
@@ -152,17 +157,15 @@ describe('egress', () => {
         },
       ],
     });
-    expect(view(shop('REGISTRY_ONLY', stripe(), route)).egress!.hosts).toEqual(
-      [
-        expect.objectContaining({
-          how: 'egress-gateway',
-          via: {
-            host: 'istio-egressgateway.istio-system.svc.cluster.local',
-            virtualService: 'shop/stripe-via-egress',
-          },
-        }),
-      ],
-    );
+    expect(view(shop('REGISTRY_ONLY', stripe(), route)).egress!.hosts).toEqual([
+      expect.objectContaining({
+        how: 'egress-gateway',
+        via: {
+          host: 'istio-egressgateway.istio-system.svc.cluster.local',
+          virtualService: 'shop/stripe-via-egress',
+        },
+      }),
+    ]);
   });
 });
 

@@ -34,7 +34,9 @@ const route = (extra: Record<string, unknown> = {}) =>
     http: [
       {
         match: [{ uri: { prefix: '/productpage' } }],
-        route: [{ destination: { host: 'productpage', port: { number: 9080 } } }],
+        route: [
+          { destination: { host: 'productpage', port: { number: 9080 } } },
+        ],
       },
     ],
     ...extra,
@@ -102,7 +104,12 @@ describe('exposure through Istio Gateways', () => {
   });
 
   it.each([
-    ['a Gateway whose selector binds no pod', gateway([https], { istio: 'none' }), route(), []],
+    [
+      'a Gateway whose selector binds no pod',
+      gateway([https], { istio: 'none' }),
+      route(),
+      [],
+    ],
     [
       'a server whose hosts do not admit the VirtualService host',
       gateway([{ ...https, hosts: ['*.other.example.com'] }]),
@@ -133,9 +140,11 @@ describe('exposure through Istio Gateways', () => {
       action: 'ALLOW',
       rules: [{ from: [{ source: { requestPrincipals: ['*'] } }] }],
     });
-    expect(exposure(mesh(gateway([https]), route(), policy))![0]).toMatchObject({
-      gatewayPolicies: ['istio-ingress/ingress-jwt'],
-    });
+    expect(exposure(mesh(gateway([https]), route(), policy))![0]).toMatchObject(
+      {
+        gatewayPolicies: ['istio-ingress/ingress-jwt'],
+      },
+    );
   });
 
   it('carries TLS routes only on passthrough servers', () => {
@@ -150,7 +159,9 @@ describe('exposure through Istio Gateways', () => {
       tls: [
         {
           match: [{ sniHosts: ['bookinfo.apps.example.com'], port: 443 }],
-          route: [{ destination: { host: 'productpage.bookinfo.svc.cluster.local' } }],
+          route: [
+            { destination: { host: 'productpage.bookinfo.svc.cluster.local' } },
+          ],
         },
       ],
     });

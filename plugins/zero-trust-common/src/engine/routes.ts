@@ -25,7 +25,8 @@ import { destinationRuleFor, serviceHost } from './destinationRules';
  */
 export const istioDefaultRetries = {
   attempts: 2,
-  retryOn: 'connect-failure,refused-stream,unavailable,cancelled,retriable-status-codes',
+  retryOn:
+    'connect-failure,refused-stream,unavailable,cancelled,retriable-status-codes',
 } as const;
 
 /** One HTTP route of a service's host. @public */
@@ -50,7 +51,11 @@ export interface RouteView {
 }
 
 /** Whether a VirtualService host names the service (short names are relative to it). */
-function namesService(vs: VirtualServiceInfo, host: string, service: ServiceInfo) {
+function namesService(
+  vs: VirtualServiceInfo,
+  host: string,
+  service: ServiceInfo,
+) {
   return vs.hosts.some(h => {
     if (h === host) return true;
     if (h === `${service.name}.${service.namespace}`) return true;
@@ -65,12 +70,13 @@ function namesService(vs: VirtualServiceInfo, host: string, service: ServiceInfo
 function describeMatch(
   match: NonNullable<VirtualServiceInfo['http'][number]['match']>,
 ): string[] {
-  return match.map(m =>
-    [
-      ...Object.entries(m.uri ?? {}).map(([k, v]) => `uri ${k} ${v}`),
-      ...Object.entries(m.method ?? {}).map(([k, v]) => `method ${k} ${v}`),
-      ...(m.port ? [`port ${m.port}`] : []),
-    ].join(', ') || 'any request',
+  return match.map(
+    m =>
+      [
+        ...Object.entries(m.uri ?? {}).map(([k, v]) => `uri ${k} ${v}`),
+        ...Object.entries(m.method ?? {}).map(([k, v]) => `method ${k} ${v}`),
+        ...(m.port ? [`port ${m.port}`] : []),
+      ].join(', ') || 'any request',
   );
 }
 

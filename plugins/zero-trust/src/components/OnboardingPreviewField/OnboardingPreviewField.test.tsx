@@ -187,6 +187,8 @@ describe('OnboardingPreviewField', () => {
     ]) {
       expect(screen.getByText(line)).toBeInTheDocument();
     }
+  });
+
   it('sends the external hosts and the preset, and explains them with their resources', async () => {
     const bodies = servePreview();
     const traffic = {
