@@ -11,6 +11,7 @@ import {
 } from '../shared';
 import { CallersCard } from './CallersCard';
 import { DryRunCard } from './DryRunCard';
+import { EgressCard, ExposureCard, RoutesCard } from './EdgesCards';
 import { ExposureBanners } from './ExposureBanners';
 import { IdentityCard } from './IdentityCard';
 import { MtlsCard } from './MtlsCard';
@@ -57,6 +58,9 @@ export function WorkloadSecurity(props: {
         <div className={classes.wide}>
           <CallersCard workload={workload} />
         </div>
+        <ExposureCard exposure={workload.exposure} />
+        {workload.egress && <EgressCard egress={workload.egress} />}
+        {workload.routes && <RoutesCard routes={workload.routes} />}
         <div className={classes.wide}>
           <FindingsTable findings={findings} />
         </div>

@@ -1,0 +1,169 @@
+import { renderInTestApp } from '@backstage/test-utils';
+import { screen } from '@testing-library/react';
+import {
+  MeshModel,
+  workloadView,
+} from '@zero-trust/backstage-plugin-zero-trust-common';
+// The engine's own manifest builders (test code the package does not export).
+// eslint-disable-next-line @backstage/no-forbidden-package-imports
+import {
+  clusterState,
+  deployment,
+  injected,
+  meshApp,
+  meshConfigMap,
+  namespace,
+  networking,
+} from '@zero-trust/backstage-plugin-zero-trust-common/src/__fixtures__/manifests';
+import { EgressCard, ExposureCard, RoutesCard } from './EdgesCards';
+
+// Renders InfoCards in jsdom: slow on a busy machine.
+jest.setTimeout(30_000);
+
+/** productpage exposed through an ingress gateway, with a route and an external host. */
+function productpage(policy: 'ALLOW_ANY' | 'REGISTRY_ONLY', tls?: object) {
+  const model = new MeshModel([
+    clusterState(
+      'c1',
+      meshConfigMap(
+        'internal.example',
+        [],
+        `outboundTrafficPolicy:\n  mode: ${policy}`,
+      ),
+      namespace('istio-ingress', injected),
+      namespace('bookinfo', injected),
+      deployment('istio-ingress', 'ingress', {
+        labels: { istio: 'ingressgateway' },
+        annotations: { 'inject.istio.io/templates': 'gateway' },
+      }),
+      ...meshApp('bookinfo', 'productpage', {
+        labels: { app: 'productpage' },
+        servicePorts: [{ name: 'http', port: 9080 }],
+      }),
+      networking('Gateway', 'istio-ingress', 'public', {
+        selector: { istio: 'ingressgateway' },
+        servers: [
+          {
+            port: {
+              number: tls ? 443 : 80,
+              name: 'web',
+              protocol: tls ? 'HTTPS' : 'HTTP',
+            },
+            hosts: ['*.apps.example.com'],
+            ...(tls ? { tls } : {}),
+          },
+        ],
+      }),
+      networking('VirtualService', 'bookinfo', 'productpage', {
+        // From outside through the gateway, and for callers in the mesh.
+        hosts: ['bookinfo.apps.example.com', 'productpage'],
+        gateways: ['istio-ingress/public', 'mesh'],
+        http: [
+          {
+            route: [{ destination: { host: 'productpage' } }],
+            timeout: '30s',
+            retries: { attempts: 3, perTryTimeout: '10s', retryOn: '5xx' },
+          },
+        ],
+      }),
+      networking('ServiceEntry', 'bookinfo', 'stripe', {
+        hosts: ['api.stripe.com'],
+        exportTo: ['.'],
+        resolution: 'DNS',
+        ports: [{ number: 443, name: 'tls', protocol: 'TLS' }],
+      }),
+    ),
+  ]);
+  return workloadView(model.resolveWorkload('c1/bookinfo/productpage'), model);
+}
+
+describe('the Security tab edges cards', () => {
+  it('shows the exposure: gateway, host, port and TLS mode', async () => {
+    const view = productpage('REGISTRY_ONLY', {
+      mode: 'SIMPLE',
+      credentialName: 'apps',
+    });
+    await renderInTestApp(<ExposureCard exposure={view.exposure} />);
+    expect(screen.getByText('Exposure')).toBeInTheDocument();
+    expect(
+      screen.getByText('bookinfo.apps.example.com:443'),
+    ).toBeInTheDocument();
+    expect(screen.getByText(/through Gateway/)).toHaveTextContent(
+      'through Gateway istio-ingress/public (HTTPS, TLS SIMPLE)',
+    );
+    expect(
+      screen.getByText('No AuthorizationPolicy on the gateway'),
+    ).toBeInTheDocument();
+  });
+
+  it('warns of a gateway server without TLS, and says "Not exposed" where nothing routes in', async () => {
+    const view = productpage('REGISTRY_ONLY');
+    await renderInTestApp(
+      <>
+        <ExposureCard exposure={view.exposure} />
+        <ExposureCard />
+      </>,
+    );
+    expect(screen.getByText('no TLS')).toBeInTheDocument();
+    expect(screen.getByText('Not exposed')).toBeInTheDocument();
+  });
+
+  it('shows the egress: ALLOW_ANY as a warning, and each registered host', async () => {
+    const open = productpage('ALLOW_ANY');
+    await renderInTestApp(<EgressCard egress={open.egress!} />);
+    expect(
+      screen.getByText('ALLOW_ANY: any host outside the mesh'),
+    ).toBeInTheDocument();
+    expect(screen.getByText(/api\.stripe\.com:443/)).toHaveTextContent(
+      'api.stripe.com:443 direct (ServiceEntry bookinfo/stripe)',
+    );
+    expect(screen.getByText('From mesh config')).toBeInTheDocument();
+  });
+
+  it('says REGISTRY_ONLY plainly', async () => {
+    const closed = productpage('REGISTRY_ONLY');
+    await renderInTestApp(<EgressCard egress={closed.egress!} />);
+    expect(
+      screen.getByText('REGISTRY_ONLY: only registered hosts'),
+    ).toBeInTheDocument();
+    expect(screen.queryByText(/ALLOW_ANY/)).toBeNull();
+  });
+
+  it("shows the routes' timeout and retries as callers get them", async () => {
+    const view = productpage('REGISTRY_ONLY');
+    await renderInTestApp(<RoutesCard routes={view.routes!} />);
+    expect(view.routes).toHaveLength(1);
+    expect(screen.getByText('Routes')).toBeInTheDocument();
+    expect(
+      screen.getByText('Timeout 30s; 3 retries, 10s per try, on 5xx'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText('VirtualService bookinfo/productpage'),
+    ).toBeInTheDocument();
+  });
+
+  it("says where Istio's defaults apply", async () => {
+    await renderInTestApp(
+      <RoutesCard
+        routes={[
+          {
+            host: 'ratings.bookinfo.svc.cluster.local',
+            timeout: null,
+            retries: {
+              attempts: 2,
+              retryOn:
+                'connect-failure,refused-stream,unavailable,cancelled,retriable-status-codes',
+              istioDefault: true,
+            },
+          },
+        ]}
+      />,
+    );
+    expect(
+      screen.getByText(
+        "Timeout none (Istio's default); 2 retries, on connect-failure,refused-stream,unavailable,cancelled,retriable-status-codes (Istio's default)",
+      ),
+    ).toBeInTheDocument();
+    expect(screen.getByText('No VirtualService')).toBeInTheDocument();
+  });
+});

@@ -1,0 +1,144 @@
+import { InfoCard, StatusWarning } from '@backstage/core-components';
+import type { SecurityWorkload } from '@zero-trust/backstage-plugin-zero-trust-common';
+import { FactList } from './FactList';
+
+type Exposure = NonNullable<SecurityWorkload['exposure']>[number];
+type Route = NonNullable<SecurityWorkload['routes']>[number];
+
+function tlsText(e: Exposure): string {
+  if (e.httpsRedirect) return 'redirects to HTTPS';
+  return e.tls === 'none' ? 'no TLS' : `TLS ${e.tls}`;
+}
+
+/** Who reaches the workload from outside: each gateway, host, port and TLS mode. */
+export function ExposureCard(props: { exposure?: Exposure[] }) {
+  const ways = props.exposure ?? [];
+  return (
+    <InfoCard title="Exposure" variant="gridItem">
+      {ways.length === 0 ? (
+        <FactList
+          facts={[
+            {
+              label: 'From outside',
+              value: 'Not exposed',
+              hint: 'No Istio Gateway routes to its services',
+            },
+          ]}
+        />
+      ) : (
+        <FactList
+          facts={ways.map(e => ({
+            label: `${e.host}:${e.port}`,
+            value: (
+              <>
+                <div>
+                  through Gateway <code>{e.gateway}</code> ({e.protocol},{' '}
+                  {e.tls === 'none' && !e.httpsRedirect ? (
+                    <StatusWarning>{tlsText(e)}</StatusWarning>
+                  ) : (
+                    tlsText(e)
+                  )}
+                  )
+                </div>
+                <div>
+                  to {e.service} by VirtualService{' '}
+                  <code>{e.virtualService}</code>
+                  {e.match ? `, on ${e.match.join(' or ')}` : ''}
+                </div>
+              </>
+            ),
+            hint: e.gatewayPolicies.length
+              ? `Gateway policies: ${e.gatewayPolicies.join(', ')}`
+              : 'No AuthorizationPolicy on the gateway',
+          }))}
+        />
+      )}
+    </InfoCard>
+  );
+}
+
+/** What the workload may call outside the mesh, and how. */
+export function EgressCard(props: {
+  egress: NonNullable<SecurityWorkload['egress']>;
+}) {
+  const { egress } = props;
+  const how = (h: (typeof egress.hosts)[number]) => {
+    if (h.how === 'blocked') return <StatusWarning>blocked</StatusWarning>;
+    if (h.how === 'egress-gateway') return `through ${h.via?.host}`;
+    return 'direct';
+  };
+  return (
+    <InfoCard title="Egress" variant="gridItem">
+      <FactList
+        facts={[
+          {
+            label: 'Outbound traffic policy',
+            value: egress.anyHost ? (
+              <StatusWarning>
+                ALLOW_ANY: any host outside the mesh
+              </StatusWarning>
+            ) : (
+              'REGISTRY_ONLY: only registered hosts'
+            ),
+            hint: `From ${egress.decidedBy}`,
+          },
+          {
+            label: 'External hosts',
+            value: egress.hosts.length
+              ? egress.hosts.map(h => (
+                  <div key={`${h.host}-${h.serviceEntry}`}>
+                    {h.host}:{h.ports.map(p => p.number).join(',')} {how(h)}{' '}
+                    (ServiceEntry <code>{h.serviceEntry}</code>)
+                  </div>
+                ))
+              : 'None registered',
+            ...(egress.sidecar
+              ? { hint: `Scoped by Sidecar ${egress.sidecar}` }
+              : {}),
+          },
+        ]}
+      />
+    </InfoCard>
+  );
+}
+
+function retriesText(r: Route['retries']): string {
+  if (r.attempts === 0) return 'no retries';
+  const parts = [`${r.attempts} retries`];
+  if (r.perTryTimeout) parts.push(`${r.perTryTimeout} per try`);
+  if (r.retryOn) parts.push(`on ${r.retryOn}`);
+  return `${parts.join(', ')}${r.istioDefault ? " (Istio's default)" : ''}`;
+}
+
+/** The timeout, retries and outlier detection the workload's callers get. */
+export function RoutesCard(props: { routes: Route[] }) {
+  return (
+    <InfoCard title="Routes" variant="gridItem">
+      <FactList
+        facts={props.routes.map(r => ({
+          label: `${r.host}${r.match ? ` (${r.match.join(' or ')})` : ''}`,
+          value: (
+            <>
+              <div>
+                Timeout {r.timeout ?? "none (Istio's default)"};{' '}
+                {retriesText(r.retries)}
+              </div>
+              {r.outlierDetection && (
+                <div>
+                  Outlier detection:{' '}
+                  {Object.entries(r.outlierDetection)
+                    .filter(([k]) => k !== 'destinationRule')
+                    .map(([k, v]) => `${k} ${v}`)
+                    .join(', ')}
+                </div>
+              )}
+            </>
+          ),
+          hint: r.virtualService
+            ? `VirtualService ${r.virtualService}`
+            : 'No VirtualService',
+        }))}
+      />
+    </InfoCard>
+  );
+}
