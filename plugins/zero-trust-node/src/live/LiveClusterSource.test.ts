@@ -908,8 +908,12 @@ describe('LiveClusterSource', () => {
 
   it('fails when it may read nothing at all', async () => {
     await startServer();
-    // Every kind the table has the source watch.
-    for (const r of watchedResources.map(k => k.id)) {
+    // Every kind the table has the source watch, as RBAC names it.
+    for (const r of new Set(
+      watchedResources.map(k =>
+        k.group ? `${k.plural}.${k.group}` : k.plural,
+      ),
+    )) {
       server!.forbid(r);
     }
     const live = startSource();
