@@ -173,6 +173,10 @@ export function egressFor(
         workload.namespace,
         resources.virtualServices,
       );
+      const blocked = hidden && policy === 'REGISTRY_ONLY';
+      let how: EgressHost['how'] = 'direct';
+      if (blocked) how = 'blocked';
+      else if (via) how = 'egress-gateway';
       hosts.push({
         host,
         ports: entry.ports.map(p => ({
@@ -180,13 +184,8 @@ export function egressFor(
           ...(p.protocol ? { protocol: p.protocol } : {}),
         })),
         serviceEntry: `${entry.namespace}/${entry.name}`,
-        how:
-          hidden && policy === 'REGISTRY_ONLY'
-            ? 'blocked'
-            : via
-            ? 'egress-gateway'
-            : 'direct',
-        ...(via && !(hidden && policy === 'REGISTRY_ONLY') ? { via } : {}),
+        how,
+        ...(via && !blocked ? { via } : {}),
       });
     }
   }
