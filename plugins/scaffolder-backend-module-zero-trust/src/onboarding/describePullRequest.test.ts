@@ -60,7 +60,7 @@ describe('describePullRequest', () => {
 
   it('explains the external hosts, the timeout, the retries and the outlier detection', async () => {
     const root = await temporaryFolder();
-    await fs.cp(examplesGitops, root, { recursive: true });
+    await fs.cp(flatGitops, root, { recursive: true });
     const result = await onboardRepository({
       root,
       dryRun: true,
