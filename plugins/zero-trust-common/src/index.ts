@@ -58,6 +58,7 @@ export type {
 } from './engine/access';
 export { readNetworkPolicy } from './model/readNetworkPolicy';
 export { rootCertConfigMap } from './model/trustBundles';
+export { formatDuration, parseGoDuration } from './model/goDuration';
 export type { CertificateParser } from './model/trustBundles';
 export { trustBetween, untrustedReason } from './engine/trust';
 export type { TrustEdge, TrustVia } from './engine/trust';

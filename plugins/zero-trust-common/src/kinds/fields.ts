@@ -51,18 +51,49 @@ export function podMetadata(meta: unknown): Json {
   };
 }
 
-/** The pod spec fields the engine reads: service account, host network, container ports. */
+/**
+ * istiod's environment that decides workload certificates (its CA and their lifetime):
+ * kept from a container's `env` where set as a literal value; nothing else of `env`.
+ */
+export const certificateEnv = [
+  'DEFAULT_WORKLOAD_CERT_TTL',
+  'MAX_WORKLOAD_CERT_TTL',
+  'CA_ADDR',
+];
+
+function keptEnv(container: Json): Json[] {
+  return (Array.isArray(container.env) ? container.env : []).filter(
+    (e: unknown) =>
+      isObject(e) &&
+      certificateEnv.includes(e.name) &&
+      typeof e.value === 'string',
+  );
+}
+
+/**
+ * The pod spec fields the engine reads: service account, host network, container ports
+ * (and istiod's certificate settings).
+ */
 export function podSpec(spec: unknown): Json {
   if (!isObject(spec)) return {};
   const containers = (Array.isArray(spec.containers) ? spec.containers : [])
     .filter(
-      (c: unknown) => isObject(c) && Array.isArray(c.ports) && c.ports.length,
+      (c: unknown) =>
+        isObject(c) &&
+        ((Array.isArray(c.ports) && c.ports.length) || keptEnv(c).length),
     )
-    .map((c: Json) => ({
-      ports: c.ports
-        .filter(isObject)
-        .map((p: Json) => pick(p, ['name', 'containerPort'])),
-    }));
+    .map((c: Json) => {
+      const env = keptEnv(c).map(e => pick(e, ['name', 'value']));
+      const ports = Array.isArray(c.ports)
+        ? c.ports
+            .filter(isObject)
+            .map((p: Json) => pick(p, ['name', 'containerPort']))
+        : [];
+      return {
+        ...(ports.length ? { ports } : {}),
+        ...(env.length ? { env } : {}),
+      };
+    });
   return {
     ...pick(spec, ['serviceAccountName', 'serviceAccount', 'hostNetwork']),
     ...(containers.length ? { containers } : {}),

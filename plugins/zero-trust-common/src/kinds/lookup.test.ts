@@ -49,6 +49,34 @@ describe('the kinds table', () => {
     expect(groupOf('networking.istio.io/v1')).toBe('networking.istio.io');
   });
 
+  it("keeps of a Deployment's env only istiod's certificate settings", () => {
+    const trimmed = trimObject(kind('Deployment'), 'v1', {
+      metadata: { name: 'istiod', namespace: 'istio-system' },
+      spec: {
+        template: {
+          spec: {
+            containers: [
+              {
+                env: [
+                  { name: 'MAX_WORKLOAD_CERT_TTL', value: '48h' },
+                  { name: 'TOKEN', value: 'not kept' },
+                  {
+                    name: 'CA_ADDR',
+                    valueFrom: { configMapKeyRef: { name: 'x', key: 'y' } },
+                  },
+                ],
+              },
+              { name: 'sidecar', env: [{ name: 'OTHER', value: 'x' }] },
+            ],
+          },
+        },
+      },
+    });
+    expect(trimmed!.spec.template.spec.containers).toEqual([
+      { env: [{ name: 'MAX_WORKLOAD_CERT_TTL', value: '48h' }] },
+    ]);
+  });
+
   it('reads of the ConfigMaps only the mesh config and the published root certificates', () => {
     const configMap = kind('ConfigMap');
     expect(readsObject(configMap, 'istio-system', 'istio')).toBe(true);

@@ -65,6 +65,11 @@ export interface ResourceKind<K extends string = string> {
    */
   caveat?: KindCaveat;
   /**
+   * Served only where optional software is installed (cert-manager): a cluster that does
+   * not serve it lacks nothing, so the live source reads it as empty, not degraded.
+   */
+  optional?: true;
+  /**
    * The fields kept besides `apiVersion`, `kind` and `metadata.name`/`namespace`
    * (`metadata` here is merged into those), so a cluster of 10k workloads fits in little
    * memory. Undefined: the object is not read at all (a pod a controller owns).
@@ -212,6 +217,53 @@ const networkPolicy: ResourceKind<'NetworkPolicy'> = {
     ]),
   }),
 };
+
+/** The Ready condition of a status, as cert-manager writes it. */
+function readyCondition(status: unknown): Json {
+  const conditions = isObject(status) && Array.isArray(status.conditions);
+  const ready = conditions
+    ? (status as Json).conditions.find(
+        (c: unknown) => isObject(c) && c.type === 'Ready',
+      )
+    : undefined;
+  return ready
+    ? { conditions: [pick(ready, ['type', 'status', 'reason', 'message'])] }
+    : {};
+}
+
+/** The issuer types cert-manager knows; only the type is kept, never its settings. */
+const issuerTypes = ['selfSigned', 'ca', 'vault', 'acme', 'venafi'];
+
+/**
+ * cert-manager's kinds (https://cert-manager.io/docs/reference/api-docs/): where a
+ * plugged-in CA's certificate comes from and when it renews. Optional: most clusters
+ * have no cert-manager.
+ */
+const certManager = <K extends string>(
+  kind: K,
+  plural: string,
+  namespaced: boolean,
+  keep: ResourceKind['keep'],
+  caveat: KindCaveat,
+): ResourceKind<K> => ({
+  group: 'cert-manager.io',
+  versions: ['v1'],
+  kind,
+  plural,
+  namespaced,
+  id: `${plural}.cert-manager.io`,
+  custom: true,
+  optional: true,
+  caveat,
+  keep,
+});
+
+const keepIssuer = (object: Json): Json => ({
+  spec: Object.fromEntries(
+    issuerTypes.filter(t => spec(object)[t] !== undefined).map(t => [t, {}]),
+  ),
+  status: readyCondition(object.status),
+});
 
 /**
  * A GitOps controller's object, read from repositories only (the loader follows it, the
@@ -376,6 +428,39 @@ export const resourceKinds = [
     effect: 'the outbound traffic policy and egress shown may be wrong',
   }),
   networkPolicy,
+  certManager(
+    'Certificate',
+    'certificates',
+    true,
+    object => ({
+      spec: pick(spec(object), [
+        'secretName',
+        'duration',
+        'renewBefore',
+        'isCA',
+        'commonName',
+        'issuerRef',
+      ]),
+      status: {
+        ...(isObject(object.status)
+          ? pick(object.status, ['notBefore', 'notAfter', 'renewalTime'])
+          : {}),
+        ...readyCondition(object.status),
+      },
+    }),
+    {
+      label: 'cert-manager Certificates',
+      effect: 'the CA shown and its renewal may be wrong',
+    },
+  ),
+  certManager('Issuer', 'issuers', true, keepIssuer, {
+    label: 'cert-manager Issuers',
+    effect: 'the issuers shown may be missing',
+  }),
+  certManager('ClusterIssuer', 'clusterissuers', false, keepIssuer, {
+    label: 'cert-manager ClusterIssuers',
+    effect: 'the issuers shown may be missing',
+  }),
   istioOperator,
   // Argo CD: https://argo-cd.readthedocs.io/en/stable/operator-manual/declarative-setup/
   gitops('argoproj.io', ['v1alpha1'], 'Application', 'applications'),

@@ -6,6 +6,7 @@ import {
   isOwnedPod,
   readsObject,
 } from '../kinds';
+import { readCertificates } from './readCertificates';
 import { CertificateParser, readTrust } from './trustBundles';
 import { readNetworkPolicy } from './readNetworkPolicy';
 import {
@@ -385,6 +386,10 @@ export function buildClusterState(
     },
     Sidecar: obj => (state.sidecars ??= []).push(toSidecar(obj)),
     IstioOperator: () => undefined,
+    // Read all at once with the mesh settings and roots, below.
+    Certificate: () => undefined,
+    Issuer: () => undefined,
+    ClusterIssuer: () => undefined,
     // The loader follows these, and readMeshSettings reads istiod's values from them.
     Application: () => undefined,
     Kustomization: () => undefined,
@@ -434,5 +439,11 @@ export function buildClusterState(
   if (options.trustDomain) {
     state.mesh = { ...state.mesh, trustDomain: options.trustDomain };
   }
+  state.certificates = readCertificates(
+    flat,
+    settings,
+    state.mesh,
+    state.trust,
+  );
   return state;
 }

@@ -57,6 +57,8 @@ interface RawSettings {
   revision?: string;
   revisionTags: string[];
   pilotEnv: Json;
+  /** The chart's `global.caAddress`: the CA the proxies ask for certificates. */
+  caAddress?: string;
 }
 
 /** @public */
@@ -68,6 +70,12 @@ export interface MeshSettingsResult {
   problems: { object: Json; file?: string; message: string }[];
   /** The PEM of each `caCertificates` entry that has one: roots the proxies also trust. */
   caCertificatePems: string[];
+  /** The mesh config as its source states it, before defaults. */
+  meshConfig: Json;
+  /** istiod's environment (`pilot.env`), as the settings state it. */
+  istiodEnv: Record<string, string>;
+  /** The chart's `global.caAddress`, where set. */
+  caAddress?: string;
 }
 
 function parseMaybeYaml(
@@ -106,6 +114,9 @@ function fromChartValues(source: string, values: Json): RawSettings {
       : {}),
     revisionTags: strings(values.revisionTags),
     pilotEnv: isObject(values.pilot?.env) ? values.pilot.env : {},
+    ...(typeof values.global?.caAddress === 'string' && values.global.caAddress
+      ? { caAddress: values.global.caAddress }
+      : {}),
   };
 }
 
@@ -341,6 +352,11 @@ export function readMeshSettings(objects: SourcedObject[]): MeshSettingsResult {
       revisions: [...revisions].sort(),
     },
     ...(raw ? { source: raw.source } : {}),
+    meshConfig: mesh,
+    istiodEnv: Object.fromEntries(
+      Object.entries(pilotEnv).map(([k, v]) => [k, String(v)]),
+    ),
+    ...(raw?.caAddress ? { caAddress: raw.caAddress } : {}),
     caCertificatePems: (Array.isArray(mesh.caCertificates)
       ? mesh.caCertificates
       : []

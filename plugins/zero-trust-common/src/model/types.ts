@@ -409,6 +409,78 @@ export interface ClusterTrust {
   caCertificates: TrustedCertificate[];
 }
 
+/** A status condition (cert-manager's Ready). @public */
+export interface ConditionInfo {
+  status: 'True' | 'False' | 'Unknown';
+  reason?: string;
+  message?: string;
+}
+
+/** A cert-manager `Certificate` (cert-manager.io/v1). @public */
+export interface CertManagerCertificateInfo {
+  namespace: string;
+  name: string;
+  secretName?: string;
+  isCA: boolean;
+  issuerRef?: { kind: string; name: string };
+  /** Go durations as written (cert-manager's defaults: 2160h, a third of it). */
+  duration?: string;
+  renewBefore?: string;
+  /** ISO timestamps from its status. */
+  notAfter?: string;
+  renewalTime?: string;
+  /** Absent: no Ready condition yet. */
+  ready?: ConditionInfo;
+}
+
+/** A cert-manager `Issuer` or `ClusterIssuer`. @public */
+export interface CertManagerIssuerInfo {
+  kind: 'Issuer' | 'ClusterIssuer';
+  namespace?: string;
+  name: string;
+  /** `selfSigned`, `ca`, `vault`, `acme` or `venafi`. */
+  type?: string;
+  ready?: ConditionInfo;
+}
+
+/**
+ * Who signs the cluster's workload certificates:
+ * - `istiod`: istiod's own self-signed CA (the default);
+ * - `plugged-in`: istiod signs with a CA from the `cacerts` Secret (here: a cert-manager
+ *   Certificate writes it, or the root is not istiod's own);
+ * - `istio-csr`: cert-manager's istio-csr signs in istiod's place;
+ * - `external`: another CA the proxies are pointed at (meshConfig `ca.address`, `CA_ADDR`).
+ *
+ * @public
+ */
+export interface CertificateAuthorityInfo {
+  kind: 'istiod' | 'plugged-in' | 'istio-csr' | 'external';
+  /** What in the snapshot shows it, e.g. `Certificate istio-system/cacerts`. */
+  evidence: string;
+  /** The cert-manager Certificate that writes `cacerts`, as `NAMESPACE/NAME`. */
+  certificate?: string;
+}
+
+/** How long a workload certificate lives before the proxy rotates it. @public */
+export interface WorkloadCertificateLifetime {
+  /** The lifetime granted: the proxies' `SECRET_TTL`, capped by istiod's `MAX_WORKLOAD_CERT_TTL`. */
+  seconds: number;
+  /** What decided it, e.g. `SECRET_TTL (default 24h)`. */
+  decidedBy: string;
+  /** istiod's `MAX_WORKLOAD_CERT_TTL` (default 90 days). */
+  maxSeconds: number;
+  /** istiod's `DEFAULT_WORKLOAD_CERT_TTL` (default 24h): for a request without a TTL. */
+  defaultSeconds: number;
+}
+
+/** The CA behind a cluster's mesh certificates and the cert-manager objects around it. @public */
+export interface ClusterCertificates {
+  ca: CertificateAuthorityInfo;
+  workloadCertificate: WorkloadCertificateLifetime;
+  certificates: CertManagerCertificateInfo[];
+  issuers: CertManagerIssuerInfo[];
+}
+
 /** One cluster as the engine sees it. @public */
 export interface ClusterState {
   name: string;
@@ -437,4 +509,6 @@ export interface ClusterState {
    * and clusters are taken to trust each other).
    */
   trust?: ClusterTrust;
+  /** Its CA, workload certificate lifetime and cert-manager objects. */
+  certificates?: ClusterCertificates;
 }

@@ -993,6 +993,72 @@ describe('LiveClusterSource', () => {
     ).toBeGreaterThan(0);
   });
 
+  it('reads cert-manager Certificates and issuers, keeping what the engine reads', async () => {
+    await startServer();
+    server!.apply({
+      apiVersion: 'cert-manager.io/v1',
+      kind: 'Certificate',
+      metadata: { name: 'cacerts', namespace: 'istio-system' },
+      spec: {
+        secretName: 'cacerts',
+        isCA: true,
+        duration: '8760h',
+        issuerRef: { kind: 'ClusterIssuer', name: 'mesh-root' },
+        privateKey: { algorithm: 'ECDSA' },
+      },
+      status: {
+        notAfter: '2027-01-01T00:00:00Z',
+        conditions: [
+          { type: 'Issuing', status: 'True' },
+          { type: 'Ready', status: 'False', reason: 'Pending', message: 'x' },
+        ],
+      },
+    });
+    server!.apply({
+      apiVersion: 'cert-manager.io/v1',
+      kind: 'ClusterIssuer',
+      metadata: { name: 'mesh-root' },
+      spec: { ca: { secretName: 'mesh-root-ca' } },
+    });
+    const live = startSource();
+    await live.waitForSync();
+    expect(find(live.objects(), 'Certificate', 'cacerts')).toEqual({
+      apiVersion: 'cert-manager.io/v1',
+      kind: 'Certificate',
+      metadata: { name: 'cacerts', namespace: 'istio-system' },
+      spec: {
+        secretName: 'cacerts',
+        isCA: true,
+        duration: '8760h',
+        issuerRef: { kind: 'ClusterIssuer', name: 'mesh-root' },
+      },
+      status: {
+        notAfter: '2027-01-01T00:00:00Z',
+        conditions: [
+          { type: 'Ready', status: 'False', reason: 'Pending', message: 'x' },
+        ],
+      },
+    });
+    expect(find(live.objects(), 'ClusterIssuer', 'mesh-root').spec).toEqual({
+      ca: {},
+    });
+    const state = buildClusterState('backend', live.objects()!);
+    expect(state.certificates!.ca.kind).toBe('plugged-in');
+  });
+
+  it('reads a cluster without cert-manager (404) as synced, lacking nothing', async () => {
+    await startServer({ optionalKinds: false });
+    const live = startSource();
+    await live.waitForSync();
+    expect(live.status()).toMatchObject({ state: 'synced', degraded: [] });
+    expect(server!.requests.some(r => r.path.includes('cert-manager.io'))).toBe(
+      true,
+    );
+    expect(
+      buildClusterState('backend', live.objects()!).certificates!.certificates,
+    ).toEqual([]);
+  });
+
   it('pages through lists smaller than the collection and gets every object', async () => {
     await startServer();
     const live = startSource({ pageSize: 2 });

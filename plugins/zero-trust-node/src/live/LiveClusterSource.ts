@@ -26,7 +26,8 @@ const silent: LiveSourceLogger = { info() {}, warn() {} };
  * as RBAC answers while it warms up after a restart), naming each in `staleResources`;
  * its last good objects are still served. A resource never readable (403, or Istio's
  * when Istio is not installed) is left out and named in `degraded`, and tried again now
- * and then. `lastSyncedAt` is the last moment every resource was known current.
+ * and then; an optional kind a cluster does not serve (cert-manager's, where it is not
+ * installed) is read as empty, not degraded. `lastSyncedAt` is the last moment every resource was known current.
  *
  * @public
  */
@@ -230,7 +231,8 @@ export class LiveClusterSource {
         : [],
     );
 
-    if (degraded.length === this.reflectors.length) {
+    const served = this.reflectors.filter(r => r.health.state !== 'absent');
+    if (degraded.length === served.length) {
       return {
         ...base,
         state: 'failed',
@@ -277,7 +279,9 @@ export class LiveClusterSource {
         f.resource,
       ]);
     }
-    const readable = this.reflectors.filter(r => r.health.state !== 'degraded');
+    const readable = this.reflectors.filter(
+      r => r.health.state !== 'degraded' && r.health.state !== 'absent',
+    );
     if (byMessage.size === 1 && failing.length === readable.length) {
       return failing[0].message;
     }
@@ -290,7 +294,12 @@ export class LiveClusterSource {
   private refresh() {
     if (
       !this.complete &&
-      this.reflectors.every(r => r.listed || r.health.state === 'degraded')
+      this.reflectors.every(
+        r =>
+          r.listed ||
+          r.health.state === 'degraded' ||
+          r.health.state === 'absent',
+      )
     ) {
       this.complete = true;
       this.cached = undefined;

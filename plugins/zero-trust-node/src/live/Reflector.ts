@@ -24,6 +24,11 @@ export type ReflectorHealth =
    */
   | { state: 'degraded'; message: string }
   /**
+   * An optional kind the cluster does not serve (cert-manager not installed): nothing
+   * to read, nothing lacking. Checked again now and then, so an install is picked up.
+   */
+  | { state: 'absent' }
+  /**
    * The last request failed; retried with backoff. Once `listed`, whatever the error (a
    * 403 included: RBAC warming up after a restart), the last good objects are kept.
    */
@@ -157,6 +162,10 @@ export class Reflector {
       this.degrade(
         `may not ${this.verb} ${resource.id}${scope}: add it to ${role} in deploy/rbac.yaml`,
       );
+      return this.recheckDelay(failures);
+    }
+    if (error instanceof NotServedError && resource.optional) {
+      this.degrade();
       return this.recheckDelay(failures);
     }
     if (error instanceof NotServedError) {
@@ -429,13 +438,18 @@ export class Reflector {
     if (changed) this.options.onItemsChanged();
   }
 
-  private degrade(message: string) {
+  /** Never readable: `degraded` with the reason, or `absent` without one (optional kinds). */
+  private degrade(message?: string) {
     this.resourceVersion = '';
     if (this.items.size) {
       this.items = new Map();
       this.options.onItemsChanged();
     }
-    this.setHealth({ state: 'degraded', message });
+    this.setHealth(
+      message === undefined
+        ? { state: 'absent' }
+        : { state: 'degraded', message },
+    );
   }
 
   private setHealth(health: ReflectorHealth) {

@@ -411,7 +411,7 @@ describe('startTestApiServer', () => {
 
     const groups = (await get('/apis')).body;
     // The groups of the kinds the suite reads first (NetworkPolicy's among them), then
-    // the other built-in ones, then Istio's.
+    // the other built-in ones, then the custom ones: Istio's, cert-manager's.
     expect(groups.groups.map((g: any) => g.name)).toEqual([
       'apps',
       'networking.k8s.io',
@@ -419,6 +419,7 @@ describe('startTestApiServer', () => {
       'batch',
       'security.istio.io',
       'networking.istio.io',
+      'cert-manager.io',
     ]);
     const resources = (await get('/apis/security.istio.io/v1beta1')).body;
     expect(resources.resources.map((r: any) => r.name)).toEqual([

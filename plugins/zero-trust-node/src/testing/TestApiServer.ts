@@ -24,6 +24,8 @@ export interface TestApiServerOptions {
    * 1.22+), `['v1beta1']` for an older Istio, `[]` for a cluster without Istio.
    */
   istioVersions?: string[];
+  /** Whether it serves the optional kinds (cert-manager's); default true. */
+  optionalKinds?: boolean;
   /** How often watches that allow bookmarks get one (default 1000 ms). */
   bookmarkIntervalMs?: number;
   /**
@@ -80,6 +82,7 @@ export class TestApiServer {
   constructor(readonly token: string, options: TestApiServerOptions) {
     this.resources = servedResources(
       options.istioVersions ?? defaultIstioVersions,
+      options.optionalKinds ?? true,
     );
     this.watches = new WatchHub(this.store, {
       bookmarkIntervalMs: options.bookmarkIntervalMs ?? 1000,

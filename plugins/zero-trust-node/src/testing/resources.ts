@@ -40,14 +40,19 @@ export const defaultIstioVersions = ['v1', 'v1beta1'];
 
 /**
  * What the server serves: every kind of the suite's table that the live source watches (Istio's at `istioVersions`,
- * none when empty, as a cluster without Istio), and built-in kinds the live source must
+ * none when empty, as a cluster without Istio; the optional ones, cert-manager's, unless
+ * told not to), and built-in kinds the live source must
  * never read (Secrets) or that Backstage's Kubernetes plugin lists, so tests can check
  * they are not read and the benchmark can compare against this server.
  */
-export function servedResources(istioVersions: string[]): ServedResource[] {
+export function servedResources(
+  istioVersions: string[],
+  optionalKinds = true,
+): ServedResource[] {
   const isIstio = (group: string) => group.endsWith('istio.io');
   const read = resourceKinds
     .filter(k => k.watched !== false)
+    .filter(k => optionalKinds || !k.optional)
     .filter(k => !isIstio(k.group) || istioVersions.length)
     .map(
       (k): ServedResource => ({
