@@ -15,7 +15,15 @@ export type { Severity };
 export { severityRank } from './severity';
 
 /** NIST SP 800-53 controls a finding serves. @public */
-export type NistControl = 'SC-8' | 'AC-4' | 'SC-7' | 'IA-9' | 'AU-2';
+export type NistControl =
+  | 'SC-8'
+  | 'AC-4'
+  | 'SC-7'
+  | 'IA-9'
+  | 'AU-2'
+  | 'SC-12'
+  | 'SC-17'
+  | 'IA-5';
 
 /** @public */
 export interface FindingDefinition {
@@ -31,7 +39,10 @@ export interface FindingDefinition {
   istioctl?: string;
   /** What to do, in plain language. */
   remediation: string;
-  /** The Istio (or, for NetworkPolicies, Kubernetes) documentation page that explains the rule. */
+  /**
+   * The Istio (or, for NetworkPolicies, Kubernetes; for cert-manager's objects,
+   * cert-manager) documentation page that explains the rule.
+   */
   docs: string;
 }
 
@@ -61,6 +72,13 @@ export const findingCodes = [
   'ZT021',
   'ZT022',
   'ZT023',
+  'ZT024',
+  'ZT025',
+  'ZT026',
+  'ZT027',
+  'ZT028',
+  'ZT029',
+  'ZT030',
 ] as const;
 
 /** @public */
@@ -321,5 +339,70 @@ export const findingCatalogue: Record<FindingCode, FindingDefinition> = {
     remediation:
       'Read the dry-run results (the shadow-rule metrics and RBAC logs of the proxies), then enforce the policy by removing the istio.io/dry-run annotation, or delete it. A rollout left half done protects nothing.',
     docs: 'https://istio.io/latest/docs/tasks/security/authorization/authz-dry-run/',
+  },
+  ZT024: {
+    code: 'ZT024',
+    title: 'CA certificate expires within 30 days',
+    severity: 'medium',
+    // Certificate lifecycle: a root or intermediate must be rotated before it lapses.
+    controls: ['SC-12', 'SC-17'],
+    remediation:
+      'Rotate the CA before it expires: issue a new root or intermediate, publish the new root beside the old one in every cluster that trusts it (both in the bundle), move istiod to the new CA, and drop the old root once every workload certificate has rotated.',
+    docs: 'https://istio.io/latest/docs/tasks/security/cert-management/plugin-ca-cert/',
+  },
+  ZT025: {
+    code: 'ZT025',
+    title: 'CA certificate expires within 7 days, or has expired',
+    severity: 'high',
+    controls: ['SC-12', 'SC-17'],
+    remediation:
+      'Rotate the CA now: once the root or intermediate lapses, no workload certificate chaining to it verifies and every mTLS handshake across it fails. Publish the new root beside the old one first, then move istiod to it.',
+    docs: 'https://istio.io/latest/docs/tasks/security/cert-management/plugin-ca-cert/',
+  },
+  ZT026: {
+    code: 'ZT026',
+    title: 'cert-manager Certificate not Ready or renewing too late',
+    severity: 'medium',
+    controls: ['SC-12', 'SC-17'],
+    remediation:
+      "Fix what its Ready condition names (the issuer, the request), and let renewBefore be at least a third of its duration (cert-manager's default) so that a failed renewal leaves time to act before the certificate lapses.",
+    docs: 'https://cert-manager.io/docs/usage/certificate/#renewal',
+  },
+  ZT027: {
+    code: 'ZT027',
+    title: 'Workload certificates live longer than 24 hours',
+    severity: 'low',
+    // Short-lived authenticators limit what a stolen key is worth.
+    controls: ['IA-5', 'SC-12'],
+    remediation:
+      "Keep workload certificates short-lived: leave the proxies' SECRET_TTL at its default of 24h (meshConfig.defaultConfig.proxyMetadata) or lower, and cap istiod's MAX_WORKLOAD_CERT_TTL.",
+    docs: 'https://istio.io/latest/docs/reference/commands/pilot-discovery/#envvars',
+  },
+  ZT028: {
+    code: 'ZT028',
+    title: 'Policy admits principals of a cluster whose root is not trusted',
+    severity: 'medium',
+    controls: ['IA-9', 'SC-17'],
+    remediation:
+      "Make the two clusters' certificates chain to a common root (plug in intermediates of one root in both), or add the other cluster's root to the server mesh's caCertificates; until then the handshake fails before the policy is read, and the rule admits no one.",
+    docs: 'https://istio.io/latest/docs/tasks/security/cert-management/plugin-ca-cert/',
+  },
+  ZT029: {
+    code: 'ZT029',
+    title: 'Clusters share a trust domain but not a root',
+    severity: 'medium',
+    controls: ['IA-9', 'SC-17'],
+    remediation:
+      'Give clusters that are one mesh a common root (plugged-in intermediates of one root); give clusters that are separate meshes their own trust domains, so that an identity names one workload.',
+    docs: 'https://istio.io/latest/docs/setup/install/multicluster/before-you-begin/#configure-trust',
+  },
+  ZT030: {
+    code: 'ZT030',
+    title: 'Self-signed istiod CA in a multi-cluster mesh',
+    severity: 'medium',
+    controls: ['SC-17', 'IA-9'],
+    remediation:
+      "Plug in a CA (a cacerts Secret, for instance written by a cert-manager Certificate) whose root the other clusters share: istiod's self-signed root is its own, so no other cluster verifies its workloads' certificates.",
+    docs: 'https://istio.io/latest/docs/tasks/security/cert-management/plugin-ca-cert/',
   },
 };

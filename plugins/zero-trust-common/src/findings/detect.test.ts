@@ -339,8 +339,10 @@ it('gives every finding its catalogue entry', () => {
     const def = findingCatalogue[code];
     expect(def.code).toBe(code);
     expect(def.remediation.length).toBeGreaterThan(20);
-    // Istio's pages, and Kubernetes' for the NetworkPolicy layer.
-    expect(def.docs).toMatch(/^https:\/\/(istio\.io|kubernetes\.io)\//);
+    // Istio's pages, Kubernetes' for the NetworkPolicy layer, cert-manager's for its Certificates.
+    expect(def.docs).toMatch(
+      /^https:\/\/(istio\.io|kubernetes\.io|cert-manager\.io)\//,
+    );
     expect(def.controls.length).toBeGreaterThan(0);
   }
 });

@@ -6,6 +6,7 @@ import { parsePrincipal } from '../engine/identity';
 import { resolveRuleHost, serviceHost } from '../engine/destinationRules';
 import { stringMatches } from '../engine/match';
 import { ruleHttpFields } from '../engine/authorization';
+import { certificateFindings } from './certificateFindings';
 import { networkPolicyFindings } from './networkPolicyFindings';
 import {
   FindingCode,
@@ -580,5 +581,6 @@ export function detectFindings(
     dryRunFindings(cluster, options, out);
   }
   networkPolicyFindings(model, out, options.callers);
+  certificateFindings(model, options, out);
   return out;
 }
