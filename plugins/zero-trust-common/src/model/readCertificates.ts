@@ -211,16 +211,16 @@ function workloadLifetime(
   const max = parseGoDuration(env.MAX_WORKLOAD_CERT_TTL) ?? 90 * 24 * hour;
   const fallback = parseGoDuration(env.DEFAULT_WORKLOAD_CERT_TTL) ?? 24 * hour;
   const asked = secretTtl && secretTtl > 0 ? secretTtl : 24 * hour;
-  const decidedBy =
-    asked > max
-      ? `MAX_WORKLOAD_CERT_TTL ${formatDuration(
-          max,
-        )} caps SECRET_TTL ${formatDuration(asked)}`
-      : secretTtl && secretTtl > 0
-      ? `SECRET_TTL ${formatDuration(
-          asked,
-        )} (meshConfig.defaultConfig.proxyMetadata)`
-      : 'SECRET_TTL (default 24h)';
+  let decidedBy = 'SECRET_TTL (default 24h)';
+  if (asked > max) {
+    decidedBy = `MAX_WORKLOAD_CERT_TTL ${formatDuration(
+      max,
+    )} caps SECRET_TTL ${formatDuration(asked)}`;
+  } else if (secretTtl && secretTtl > 0) {
+    decidedBy = `SECRET_TTL ${formatDuration(
+      asked,
+    )} (meshConfig.defaultConfig.proxyMetadata)`;
+  }
   return {
     seconds: Math.min(asked, max),
     decidedBy,
