@@ -26,6 +26,11 @@ export interface LoadManifestsOptions {
   onNote?: (note: string) => void;
   /** Standard input, for the path `-`. */
   readStdin?: () => Promise<string>;
+  /**
+   * Reads a file's text (given its absolute path); default from disk. The onboarding
+   * passes the texts it has read already, so that one run reads each file once.
+   */
+  readText?: (file: string) => Promise<string>;
 }
 
 /**

@@ -65,10 +65,19 @@ export async function readProcessStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/** Reads a file's text (an absolute path): from disk, or from texts read already. */
+export type ReadText = (file: string) => Promise<string>;
+
+/** Reads from disk. */
+export const readFromDisk: ReadText = file => fs.readFile(file, 'utf8');
+
 /** Reads a file as text, or fails naming it. */
-export async function readManifestFile(file: string): Promise<string> {
+export async function readManifestFile(
+  file: string,
+  readText: ReadText = readFromDisk,
+): Promise<string> {
   try {
-    return await fs.readFile(file, 'utf8');
+    return await readText(file);
   } catch (e) {
     throw new ManifestError(
       `cannot read ${file}: ${(e as Error).message}`,

@@ -7,7 +7,6 @@ import {
 import {
   GitopsLayout,
   onboardRepository,
-  validateGitopsLayout,
 } from '@zero-trust/backstage-plugin-zero-trust-node';
 import { parseCommandArgs } from '../args';
 import { UsageError, exitCodes } from '../errors';
@@ -98,18 +97,6 @@ export async function runOnboard(args: string[], io: CliIo): Promise<number> {
       ? { serviceDir: values['layout-service-dir'] }
       : {}),
   };
-  try {
-    validateGitopsLayout(layout);
-  } catch (e) {
-    if (!(e instanceof OnboardingRequestError)) throw e;
-    const flags: Record<string, string> = {
-      'layout.namespaceFile': '--layout-namespace-file',
-      'layout.serviceDir': '--layout-service-dir',
-    };
-    throw new UsageError(
-      e.issues.map(i => `${flags[i.path] ?? i.path}: ${i.message}`).join('; '),
-    );
-  }
   const repoIsDir = await fs
     .stat(values.repo)
     .then(s => s.isDirectory())
@@ -136,10 +123,18 @@ export async function runOnboard(args: string[], io: CliIo): Promise<number> {
       ...(values['repo-url']?.length ? { repoUrls: values['repo-url'] } : {}),
     });
   } catch (e) {
-    if (e instanceof OnboardingRequestError) {
-      throw new UsageError(`${values.request}: ${e.message}`);
+    if (!(e instanceof OnboardingRequestError)) throw e;
+    // onboardRepository checks the layout before it reads anything: named as the flags.
+    const flags: Record<string, string> = {
+      'layout.namespaceFile': '--layout-namespace-file',
+      'layout.serviceDir': '--layout-service-dir',
+    };
+    if (e.issues.every(i => i.path in flags)) {
+      throw new UsageError(
+        e.issues.map(i => `${flags[i.path]}: ${i.message}`).join('; '),
+      );
     }
-    throw e;
+    throw new UsageError(`${values.request}: ${e.message}`);
   }
 
   for (const note of result.plan.notes) io.stderr(`note: ${note}\n`);

@@ -5,6 +5,7 @@ import {
   SourcedObject,
 } from '@zero-trust/backstage-plugin-zero-trust-common';
 import { ReadUnit, SnapshotReader } from '../loader/SnapshotReader';
+import { readRepositoryTexts } from './repoIndex';
 
 /** A kustomize patch, its file relative to the repository's root. */
 export interface ScopePatch {
@@ -44,11 +45,20 @@ export interface ClusterScope {
   kustomizationFiles: Set<string>;
 }
 
-/** The repository's clusters as the onboarding reads them. */
+/** The repository as one onboarding run reads it: once, for the plan and the writer. */
 export interface RepositoryClusters {
+  /** Every manifest file's text, relative to the root. */
+  texts: Map<string, string>;
   /** Whether the root has a `clusters/` folder (one subfolder per cluster). */
   hasClustersFolder: boolean;
   clusters: ClusterScope[];
+}
+
+interface ReadOptions {
+  repoUrls?: string[];
+  onNote?: (note: string) => void;
+  /** The texts read already (`readRepositoryTexts`). */
+  texts?: Map<string, string>;
 }
 
 /** Whether a `/`-separated path is inside a folder (`''` being the root). */
@@ -112,9 +122,14 @@ async function readCluster(
   name: string,
   root: string,
   folder: string,
-  options: { repoUrls?: string[]; onNote?: (note: string) => void },
+  texts: Map<string, string>,
+  options: ReadOptions,
 ): Promise<ClusterScope> {
-  const reader = new SnapshotReader({ ...options, repoRoot: root });
+  // Files the repository's walk read already come from memory: one read per run.
+  const readText = async (file: string) =>
+    texts.get(path.relative(root, file).split(path.sep).join('/')) ??
+    fs.readFile(file, 'utf8');
+  const reader = new SnapshotReader({ ...options, repoRoot: root, readText });
   const objects = await reader.read(folder);
   return scopeOf(name, root, objects, reader.structure());
 }
@@ -128,15 +143,22 @@ async function readCluster(
 export async function readRepositoryClusters(
   root: string,
   requestedCluster: string | undefined,
-  options: { repoUrls?: string[]; onNote?: (note: string) => void } = {},
+  options: ReadOptions = {},
 ): Promise<RepositoryClusters> {
   const abs = path.resolve(root);
+  if (!(await isDirectory(abs))) {
+    throw new OnboardingRequestError([
+      { path: 'root', message: `${root} is not a folder` },
+    ]);
+  }
+  const texts = options.texts ?? (await readRepositoryTexts(abs));
   const clustersDir = path.join(abs, 'clusters');
   if (!(await isDirectory(clustersDir))) {
     const name = requestedCluster ?? 'default';
     return {
+      texts,
       hasClustersFolder: false,
-      clusters: [await readCluster(name, abs, abs, options)],
+      clusters: [await readCluster(name, abs, abs, texts, options)],
     };
   }
   const entries = await fs.readdir(clustersDir, { withFileTypes: true });
@@ -156,8 +178,14 @@ export async function readRepositoryClusters(
   const clusters: ClusterScope[] = [];
   for (const name of names) {
     clusters.push(
-      await readCluster(name, abs, path.join(clustersDir, name), options),
+      await readCluster(
+        name,
+        abs,
+        path.join(clustersDir, name),
+        texts,
+        options,
+      ),
     );
   }
-  return { hasClustersFolder: true, clusters };
+  return { texts, hasClustersFolder: true, clusters };
 }

@@ -1,4 +1,5 @@
 import { promises as fs } from 'node:fs';
+import * as nodeFs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
@@ -152,6 +153,44 @@ spec:
         'bookinfo',
       )}  labels:\n    istio-injection: enabled\n`,
     );
+  });
+});
+
+describe('one onboarding run', () => {
+  it('reads each file of the repository once, for the plan and the writer', async () => {
+    const root = await createGitRepository(
+      path.join(tmp, 'gitops'),
+      argoAppOfApps,
+      argoRepoUrl,
+    );
+    const reads = jest.spyOn(nodeFs.promises, 'readFile');
+    try {
+      await onboardRepository({
+        root,
+        request: {
+          service: 'ratings',
+          namespace: 'bookinfo',
+          cluster: 'backend',
+          allowedCallers: [{ workload: 'bookinfo/productpage' }],
+        },
+        dryRun: true,
+      });
+      const files = reads.mock.calls
+        .map(([file]) => path.relative(root, String(file)))
+        .filter(file => !file.startsWith('..'));
+      // The loader renders the kustomizations and follows the Applications; the writer
+      // indexes the same texts: every manifest is read, none twice.
+      expect(files).toEqual(
+        expect.arrayContaining(
+          Object.keys(argoAppOfApps).filter(
+            f => /\.ya?ml$/.test(f) && !f.startsWith('charts/'),
+          ),
+        ),
+      );
+      expect(files.length).toBe(new Set(files).size);
+    } finally {
+      reads.mockRestore();
+    }
   });
 });
 

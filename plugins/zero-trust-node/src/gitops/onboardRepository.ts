@@ -59,7 +59,7 @@ export async function onboardRepository(
 ): Promise<OnboardRepositoryResult> {
   const { root, request, layout, dryRun, repoUrls } = options;
   // A layout that leaves the repository is refused before anything is read.
-  validateLayout(layout);
+  const checkedLayout = validateLayout(layout);
   // One read of the repository, as its GitOps controllers apply it, serves the plan and
   // the writer (which must know what each cluster renders from which file).
   const read = await readRepositoryClusters(
@@ -87,9 +87,12 @@ export async function onboardRepository(
       request.cluster ?? (clusters.length === 1 ? clusters[0] : undefined),
   });
   const preview = previewOnboarding(plan, model);
-  const written = await writeOnboardingWith(
-    { root, plan, layout, dryRun },
+  const written = await writeOnboardingWith({
+    root,
+    plan,
+    layout: checkedLayout,
+    dryRun,
     read,
-  );
+  });
   return { ...written, plan, preview, clusters };
 }

@@ -21,12 +21,9 @@ export interface RepoDocument {
   json: boolean;
 }
 
-/** Every manifest file's text and objects. */
+/** Every manifest file's objects. */
 export interface RepoIndex {
-  texts: Map<string, string>;
   documents: RepoDocument[];
-  /** Whether the root has a `clusters/` folder (one subfolder per cluster). */
-  hasClustersFolder: boolean;
 }
 
 const manifestExtensions = ['.yaml', '.yml', '.json'];
@@ -135,39 +132,41 @@ export function parseRepoFile(
 const readConcurrency = 32;
 
 /**
- * Reads every manifest in the working copy; a file that does not parse is an error
- * naming it. Every file is parsed, but only those whose text may hold one of `kinds`
- * (or a List) are kept and converted: the rest cannot matter to the change.
+ * Reads the text of every manifest file of the working copy, once: the loader (through
+ * `readText`) and the writer's index both read from it. Keys are relative to the root,
+ * `/`-separated, in the loader's walking order.
  */
-export async function indexRepo(
+export async function readRepositoryTexts(
   root: string,
-  kinds: string[],
-): Promise<RepoIndex> {
-  const words = [...kinds, 'List'].map(k =>
-    k.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
-  );
-  const relevant = new RegExp(`\\b(${words.join('|')})\\b`);
+): Promise<Map<string, string>> {
   const texts = new Map<string, string>();
-  const perFile = new Map<string, RepoDocument[]>();
   const files = await listFiles(root);
   for (let i = 0; i < files.length; i += readConcurrency) {
     const batch = files.slice(i, i + readConcurrency);
     const read = await Promise.all(
       batch.map(file => fs.readFile(path.join(root, file), 'utf8')),
     );
-    batch.forEach((file, k) => {
-      const keep = relevant.test(read[k]);
-      if (keep) texts.set(file, read[k]);
-      perFile.set(file, parseRepoFile(read[k], file, keep));
-    });
+    batch.forEach((file, k) => texts.set(file, read[k]));
   }
-  const clusters = await fs
-    .stat(path.join(root, 'clusters'))
-    .then(s => s.isDirectory())
-    .catch(() => false);
-  return {
-    texts,
-    documents: files.flatMap(f => perFile.get(f) ?? []),
-    hasClustersFolder: clusters,
-  };
+  return texts;
+}
+
+/**
+ * Indexes every manifest of the working copy; a file that does not parse is an error
+ * naming it. Every file is parsed, but only the objects of those whose text may hold one
+ * of `kinds` (or a List) are converted: the rest cannot matter to the change.
+ */
+export function indexRepo(
+  texts: Map<string, string>,
+  kinds: string[],
+): RepoIndex {
+  const words = [...kinds, 'List'].map(k =>
+    k.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
+  );
+  const relevant = new RegExp(`\\b(${words.join('|')})\\b`);
+  const documents: RepoDocument[] = [];
+  for (const [file, text] of texts) {
+    documents.push(...parseRepoFile(text, file, relevant.test(text)));
+  }
+  return { documents };
 }

@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import {
+  OnboardingPlan,
   OnboardingRequestError,
   OnboardingResource,
   fileNameFor,
@@ -21,8 +22,12 @@ import {
 import { labelNamespace } from './labelNamespace';
 import { listInKustomization, listedIn } from './kustomize';
 import { fillTemplate, validateLayout } from './layout';
-import { indexRepo } from './repoIndex';
-import { WriteOnboardingOptions, WriteOnboardingResult } from './types';
+import { RepoIndex, indexRepo, readRepositoryTexts } from './repoIndex';
+import {
+  GitopsLayout,
+  WriteOnboardingOptions,
+  WriteOnboardingResult,
+} from './types';
 
 const describe = (r: {
   kind: string;
@@ -125,27 +130,60 @@ export async function writeOnboarding(
   options: WriteOnboardingOptions,
 ): Promise<WriteOnboardingResult> {
   const layout = validateLayout(options.layout);
-  const { plan } = options;
-  const root = path.resolve(options.root);
+  const { root, plan } = options;
+  checkNames(plan);
+  const abs = path.resolve(root);
   const isDir = await fs
-    .stat(root)
+    .stat(abs)
     .then(s => s.isDirectory())
     .catch(() => false);
   if (!isDir) {
     throw new OnboardingRequestError([
-      { path: 'root', message: `${options.root} is not a folder` },
+      { path: 'root', message: `${root} is not a folder` },
     ]);
   }
+  // A file that does not parse is named by the writer's index before the loader reads.
+  const texts = await readRepositoryTexts(abs);
+  const index = indexFor(texts, plan);
+  const read = await readRepositoryClusters(abs, plan.request.cluster, {
+    texts,
+  });
+  return writeChange({ ...options, layout, read, index });
+}
 
-  checkNames(plan);
-  const repo = await indexRepo(root, [
-    'Namespace',
-    ...plan.resources.map(r => r.kind),
-  ]);
+/** The writer's index: only files that may hold the kinds it writes are converted. */
+const indexFor = (texts: Map<string, string>, plan: OnboardingPlan) =>
+  indexRepo(texts, ['Namespace', ...plan.resources.map(r => r.kind)]);
+
+/**
+ * Writes an onboarding into a repository read already: `onboardRepository` reads it
+ * once for the plan and the writer, and has checked the layout.
+ */
+export async function writeOnboardingWith(options: {
+  root: string;
+  plan: OnboardingPlan;
+  layout: Required<GitopsLayout>;
+  dryRun?: boolean;
+  read: RepositoryClusters;
+}): Promise<WriteOnboardingResult> {
+  checkNames(options.plan);
+  return writeChange({
+    ...options,
+    index: indexFor(options.read.texts, options.plan),
+  });
+}
+
+async function writeChange(options: {
+  root: string;
+  plan: OnboardingPlan;
+  layout: Required<GitopsLayout>;
+  dryRun?: boolean;
+  read: RepositoryClusters;
+  index: RepoIndex;
+}): Promise<WriteOnboardingResult> {
+  const { plan, layout, read, index: repo } = options;
+  const root = path.resolve(options.root);
   const { cluster, namespace, service } = plan.request;
-  const read: RepositoryClusters =
-    (options as InternalOptions).clusters ??
-    (await readRepositoryClusters(root, cluster));
   const scope = read.clusters.find(c => c.name === cluster);
   if (!scope) {
     throw new OnboardingRequestError([
@@ -182,7 +220,7 @@ export async function writeOnboarding(
       ? ''
       : path.posix.dirname(namespaceFile);
 
-  const change = new ChangeSet(root, repo.texts);
+  const change = new ChangeSet(root, read.texts);
   const newDirs = new Set<string>();
   const patchFiles = new Set<string>();
   const planCreate = async (rel: string, text: string, holds: string) => {
@@ -254,17 +292,4 @@ export async function writeOnboarding(
   }
   if (!options.dryRun) await change.commit();
   return { changes: change.changes(), diff: change.diff() };
-}
-
-/** The repository as read already by the caller, so it is read once per onboarding. */
-interface InternalOptions extends WriteOnboardingOptions {
-  clusters?: RepositoryClusters;
-}
-
-/** Writes an onboarding with the repository's clusters read already (one read per run). */
-export function writeOnboardingWith(
-  options: WriteOnboardingOptions,
-  clusters: RepositoryClusters,
-): Promise<WriteOnboardingResult> {
-  return writeOnboarding({ ...options, clusters } as InternalOptions);
 }

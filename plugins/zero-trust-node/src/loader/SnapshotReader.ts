@@ -2,7 +2,9 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { SourcedObject } from '@zero-trust/backstage-plugin-zero-trust-common';
 import {
+  ReadText,
   parseManifests,
+  readFromDisk,
   readManifestFile,
   readProcessStdin,
 } from '../parseManifests';
@@ -88,7 +90,11 @@ export class SnapshotReader {
   private program: Promise<KustomizeProgram> | undefined;
   private repository: Promise<RepositoryIdentity> | undefined;
 
-  constructor(private readonly options: LoadManifestsOptions) {}
+  private readonly readText: ReadText;
+
+  constructor(private readonly options: LoadManifestsOptions) {
+    this.readText = options.readText ?? readFromDisk;
+  }
 
   async read(target: string): Promise<SourcedObject[]> {
     if (target === '-') {
@@ -109,6 +115,7 @@ export class SnapshotReader {
       all,
       () => this.repo(target === '-' ? process.cwd() : path.resolve(target)),
       text => this.note(text),
+      this.readText,
     );
     const out = withValues.map(o => ({ ...o, file: display(o.file) }));
     for (const note of this.notes) this.options.onNote?.(note);
@@ -146,7 +153,11 @@ export class SnapshotReader {
   private async readTree(target: string, namespace: string | undefined) {
     if (!this.folders.includes(target)) this.folders.push(target);
     const program = await this.kustomize();
-    const units = await discoverUnits(target, program !== undefined);
+    const units = await discoverUnits(
+      target,
+      program !== undefined,
+      this.readText,
+    );
     for (const chart of units.charts) {
       this.note(
         `skipped Helm chart ${chart}: charts are not rendered (render it with helm template and pass the output with -)`,
@@ -179,12 +190,12 @@ export class SnapshotReader {
         for (const ref of k.refs) {
           for (const remote of ref.remote) this.note(`not fetched: ${remote}`);
         }
-        return renderKustomization(program!, k, parseManifests);
+        return renderKustomization(program!, k, parseManifests, this.readText);
       });
     }
     for (const file of units.files) {
       await take(file, { file }, async () =>
-        parseManifests(await readManifestFile(file), file),
+        parseManifests(await readManifestFile(file, this.readText), file),
       );
     }
     const dir = (await fs.stat(target)).isDirectory()
@@ -194,7 +205,9 @@ export class SnapshotReader {
   }
 
   private async hasKustomization(target: string): Promise<boolean> {
-    const units = await discoverUnits(target, true).catch(() => undefined);
+    const units = await discoverUnits(target, true, this.readText).catch(
+      () => undefined,
+    );
     return (units?.kustomizations.length ?? 0) > 0;
   }
 

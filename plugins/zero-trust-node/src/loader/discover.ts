@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { ManifestError } from '../ManifestError';
+import { ReadText, readFromDisk } from '../parseManifests';
 import {
   KustomizationRefs,
   kustomizationFileNames,
@@ -45,13 +46,14 @@ async function statOf(p: string) {
 async function closure(
   dir: string,
   cache: Map<string, KustomizationRefs | null>,
+  readText: ReadText,
 ): Promise<Kustomization> {
   const refs: KustomizationRefs[] = [];
   const covers = new Set<string>([dir]);
   const visit = async (d: string) => {
     if (!cache.has(d)) {
       const file = await kustomizationIn(d);
-      cache.set(d, file ? await readKustomization(file) : null);
+      cache.set(d, file ? await readKustomization(file, readText) : null);
     }
     const k = cache.get(d);
     if (!k || refs.includes(k)) return;
@@ -106,6 +108,7 @@ const inside = (p: string, dir: string) =>
 export async function discoverUnits(
   root: string,
   render: boolean,
+  readText: ReadText = readFromDisk,
 ): Promise<FolderUnits> {
   const stat = await statOf(root);
   if (!stat) {
@@ -123,7 +126,8 @@ export async function discoverUnits(
   const cache = new Map<string, KustomizationRefs | null>();
   const all: Kustomization[] = [];
   for (const dir of dirs) {
-    if (await kustomizationIn(dir)) all.push(await closure(dir, cache));
+    if (await kustomizationIn(dir))
+      all.push(await closure(dir, cache, readText));
   }
   // A kustomization another one reads is rendered only as part of that one.
   const included = new Set<string>();

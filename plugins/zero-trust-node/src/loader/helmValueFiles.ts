@@ -1,9 +1,9 @@
-import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
 import type { SourcedObject } from '@zero-trust/backstage-plugin-zero-trust-common';
 import { malformedYaml } from '@zero-trust/backstage-plugin-zero-trust-common';
 import { ManifestError } from '../ManifestError';
+import { ReadText, readFromDisk } from '../parseManifests';
 import { applicationSources, isArgoApplication } from './gitopsSources';
 import { RepositoryIdentity, isThisRepository } from './repository';
 
@@ -48,6 +48,7 @@ export async function readHelmValueFiles(
   objects: SourcedObject[],
   repository: () => Promise<RepositoryIdentity>,
   note: (text: string) => void,
+  readText: ReadText = readFromDisk,
 ): Promise<SourcedObject[]> {
   const out: SourcedObject[] = [];
   for (const item of objects) {
@@ -79,7 +80,7 @@ export async function readHelmValueFiles(
             item.file ?? '',
           );
         }
-        const text = await fs.readFile(file, 'utf8').catch(() => undefined);
+        const text = await readText(file).catch(() => undefined);
         if (text === undefined) {
           if (source.helm?.ignoreMissingValueFiles) continue;
           throw new ManifestError(

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parseDocument } from 'yaml';
 import { malformedYaml } from '@zero-trust/backstage-plugin-zero-trust-common';
 import { ManifestError } from '../ManifestError';
+import { ReadText, readFromDisk } from '../parseManifests';
 
 /** The names kustomize looks for in a folder, in its order. */
 export const kustomizationFileNames = [
@@ -86,8 +87,9 @@ const generatorFiles = (value: unknown): string[] =>
 /** Parses a kustomization file and lists what it refers to, relative paths resolved. */
 export async function readKustomization(
   file: string,
+  readText: ReadText = readFromDisk,
 ): Promise<KustomizationRefs> {
-  const text = await fs.readFile(file, 'utf8');
+  const text = await readText(file);
   const doc = parseDocument(text, { prettyErrors: true });
   const malformed = malformedYaml(doc, file);
   if (malformed)

@@ -10,6 +10,7 @@ import { KustomizeProgram, kustomizeBuild } from './kustomizeBuild';
 
 type Json = Record<string, any>;
 type Parse = (text: string, file: string) => SourcedObject[];
+type ReadText = (file: string) => Promise<string>;
 
 function commonAncestor(paths: string[]): string {
   const holdsAll = (d: string) =>
@@ -45,12 +46,12 @@ async function stripRemote(file: string) {
  * Where each object a kustomization reads comes from, by kind and name, so that a
  * rendered object keeps the file and line it was written at.
  */
-async function sourcesOf(k: Kustomization, parse: Parse) {
+async function sourcesOf(k: Kustomization, parse: Parse, readText: ReadText) {
   const byKey = new Map<string, SourcedObject>();
   for (const ref of k.refs) {
     for (const p of ref.resources) {
       if (!isManifestFile(p)) continue;
-      const text = await fs.readFile(p, 'utf8').catch(() => undefined);
+      const text = await readText(p).catch(() => undefined);
       if (text === undefined) continue;
       let objects: SourcedObject[] = [];
       try {
@@ -97,6 +98,7 @@ export async function renderKustomization(
   program: NonNullable<KustomizeProgram>,
   k: Kustomization,
   parse: Parse,
+  readText: ReadText,
 ): Promise<SourcedObject[]> {
   let text: string;
   if (k.refs.some(r => r.rewrite)) {
@@ -123,7 +125,7 @@ export async function renderKustomization(
     text = await kustomizeBuild(program, k.dir);
   }
   const kustomizationFile = k.refs[0]?.file ?? k.dir;
-  const sources = await sourcesOf(k, parse);
+  const sources = await sourcesOf(k, parse, readText);
   return parse(text, kustomizationFile).map(o => ({
     object: o.object,
     ...attribute(o.object as Json, sources, kustomizationFile),
