@@ -175,19 +175,19 @@ describe('one onboarding run', () => {
         },
         dryRun: true,
       });
-      const files = reads.mock.calls
+      const read = reads.mock.calls
         .map(([file]) => path.relative(root, String(file)))
         .filter(file => !file.startsWith('..'));
       // The loader renders the kustomizations and follows the Applications; the writer
       // indexes the same texts: every manifest is read, none twice.
-      expect(files).toEqual(
+      expect(read).toEqual(
         expect.arrayContaining(
           Object.keys(argoAppOfApps).filter(
             f => /\.ya?ml$/.test(f) && !f.startsWith('charts/'),
           ),
         ),
       );
-      expect(files.length).toBe(new Set(files).size);
+      expect(read.length).toBe(new Set(read).size);
     } finally {
       reads.mockRestore();
     }

@@ -74,6 +74,10 @@ const isKustomizationFile = (file: string) =>
     path.posix.basename(file),
   );
 
+/** The writer's index: only files that may hold the kinds it writes are converted. */
+const indexFor = (texts: Map<string, string>, plan: OnboardingPlan) =>
+  indexRepo(texts, ['Namespace', ...plan.resources.map(r => r.kind)]);
+
 /** A new file must reach the cluster onboarded, and no other. */
 async function checkReaches(
   change: ChangeSet,
@@ -150,10 +154,6 @@ export async function writeOnboarding(
   });
   return writeChange({ ...options, layout, read, index });
 }
-
-/** The writer's index: only files that may hold the kinds it writes are converted. */
-const indexFor = (texts: Map<string, string>, plan: OnboardingPlan) =>
-  indexRepo(texts, ['Namespace', ...plan.resources.map(r => r.kind)]);
 
 /**
  * Writes an onboarding into a repository read already: `onboardRepository` reads it
