@@ -1,14 +1,35 @@
 // The engine's own manifest builders (test code the package does not export).
 // eslint-disable-next-line @backstage/no-forbidden-package-imports
 import {
+  authorizationPolicy,
   deployment,
   destinationRule,
   injected,
+  model,
   multiClusterModel,
   namespace,
+  networkPolicy,
   service,
 } from '@zero-trust/backstage-plugin-zero-trust-common/src/__fixtures__/manifests';
+import {
+  allowedCallers,
+  detectFindings,
+  sortFindings,
+  workloadView,
+} from '@zero-trust/backstage-plugin-zero-trust-common';
 import { MeshView } from './MeshView';
+
+// The real engine, observed: counts MeshView's own calls of allowedCallers (the findings'
+// calls inside the engine are not seen here, which the ZT018 case below covers).
+jest.mock('@zero-trust/backstage-plugin-zero-trust-common', () => {
+  const actual = jest.requireActual(
+    '@zero-trust/backstage-plugin-zero-trust-common',
+  );
+  return { ...actual, allowedCallers: jest.fn(actual.allowedCallers) };
+});
+const computeCallers = allowedCallers as jest.MockedFunction<
+  typeof allowedCallers
+>;
 
 describe('MeshView', () => {
   it("files a DestinationRule's finding under the workloads it affects, not the rule's namespace", () => {
@@ -39,5 +60,78 @@ describe('MeshView', () => {
     );
     // Namespace-wide findings still go to their namespace.
     expect(codes(view.findingsForNamespace('c1', 'shop'))).toContain('ZT013');
+  });
+
+  describe('allowed callers', () => {
+    // web may call api by Istio's policy; the namespace's default deny drops it (ZT018).
+    const shop = () =>
+      model(
+        namespace('shop', injected),
+        deployment('shop', 'api', { sa: 'api', ports: [8080] }),
+        deployment('shop', 'web', { sa: 'web', ports: [8080] }),
+        service('shop', 'api', { ports: [{ name: 'http', port: 8080 }] }),
+        networkPolicy('shop', 'default-deny', {
+          podSelector: {},
+          policyTypes: ['Ingress'],
+        }),
+        authorizationPolicy('shop', 'api-allow', {
+          selector: { matchLabels: { app: 'api' } },
+          rules: [
+            {
+              from: [
+                { source: { principals: ['cluster.local/ns/shop/sa/web'] } },
+              ],
+            },
+          ],
+        }),
+      );
+
+    beforeEach(() => computeCallers.mockClear());
+
+    it('are computed once per workload, for its view and the findings, with the same answers', () => {
+      const m = shop();
+      const view = new MeshView(m);
+      const [api] = m.workloads.filter(w => w.id === 'c1/shop/api');
+      expect(view.view(api)).toEqual(workloadView(api, m));
+      computeCallers.mockClear();
+
+      view.view(api);
+      const findings = view.findings();
+      for (const w of m.workloads) view.view(w);
+
+      expect(computeCallers.mock.calls.map(([w]) => w.id).sort()).toEqual(
+        m.workloads
+          .filter(w => w !== api)
+          .map(w => w.id)
+          .sort(),
+      );
+      expect(findings.map(f => f.code)).toContain('ZT018');
+      expect(findings).toEqual(sortFindings(detectFindings(m)));
+      for (const w of m.workloads) {
+        expect(view.view(w)).toEqual(workloadView(w, m));
+      }
+    });
+
+    it("are the findings' (ZT018 reads what the views computed)", () => {
+      const m = shop();
+      const view = new MeshView(m);
+      const [api] = m.workloads.filter(w => w.id === 'c1/shop/api');
+      // Computed for api's view with no network-blocked caller: the findings, reading
+      // them, report no broken path to api, where computing them again would.
+      computeCallers.mockImplementationOnce((w, mesh) => ({
+        ...jest
+          .requireActual('@zero-trust/backstage-plugin-zero-trust-common')
+          .allowedCallers(w, mesh),
+        blockedByNetwork: [],
+      }));
+      expect(view.view(api).blockedByNetwork).toEqual([]);
+      const zt018 = view.findings().filter(f => f.code === 'ZT018');
+      expect(zt018.filter(f => f.workload === 'c1/shop/api')).toEqual([]);
+      expect(
+        sortFindings(detectFindings(m)).filter(
+          f => f.code === 'ZT018' && f.workload === 'c1/shop/api',
+        ),
+      ).not.toEqual([]);
+    });
   });
 });

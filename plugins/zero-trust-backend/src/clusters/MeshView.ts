@@ -1,4 +1,6 @@
 import {
+  allowedCallers,
+  CallerAnalysis,
   ClusterSummary,
   clusterSummaries,
   detectFindings,
@@ -34,11 +36,15 @@ function push<V>(map: Map<string, V[]>, key: string, value: V) {
 /**
  * One immutable model of the mesh and what pages derive from it, computed once on first
  * use: findings (mesh-wide, so computed for all workloads at once) and workload views.
+ * Each workload's allowed callers, the costly part of both, are computed once and shared:
+ * its view shows them, the findings (ZT018) read them.
  */
 export class MeshView {
   private findingIndex?: FindingIndex;
   private posture?: NamespacePosture[];
   private readonly views = new Map<string, WorkloadView>();
+  /** Not bounded like the views: the findings need every workload's, and views share their arrays. */
+  private readonly analyses = new Map<WorkloadModel, CallerAnalysis>();
   private readonly memos = new Map<string, unknown>();
 
   constructor(readonly model: MeshModel) {}
@@ -67,7 +73,7 @@ export class MeshView {
   view(workload: WorkloadModel): WorkloadView {
     let view = this.views.get(workload.id);
     if (!view) {
-      view = workloadView(workload, this.model);
+      view = workloadView(workload, this.model, this.callers(workload));
       if (this.views.size >= maxCachedViews) {
         this.views.delete(this.views.keys().next().value!);
       }
@@ -87,9 +93,20 @@ export class MeshView {
     return this.memos.get(key) as T;
   }
 
+  private callers(workload: WorkloadModel): CallerAnalysis {
+    let analysis = this.analyses.get(workload);
+    if (!analysis) {
+      analysis = allowedCallers(workload, this.model);
+      this.analyses.set(workload, analysis);
+    }
+    return analysis;
+  }
+
   private index(): FindingIndex {
     if (!this.findingIndex) {
-      const all = sortFindings(detectFindings(this.model));
+      // Asked only where a NetworkPolicy can break a path, as the findings would.
+      const callers = { get: (w: WorkloadModel) => this.callers(w) };
+      const all = sortFindings(detectFindings(this.model, { callers }));
       const byWorkload = new Map<string, Finding[]>();
       const byNamespace = new Map<string, Finding[]>();
       for (const f of all) {

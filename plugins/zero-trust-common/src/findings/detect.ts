@@ -517,10 +517,11 @@ export interface FindingOptions {
   dryRunMaxAgeDays?: number;
   /**
    * Each workload's allowed callers, where they are computed already for this model
-   * (`analyze`'s views): ZT018 reads their network-blocked callers instead of computing
-   * them again. Missing workloads are computed.
+   * (`analyze`'s views, the backend's cache): ZT018 reads their network-blocked callers
+   * instead of computing them again. A map, or anything with its `get` (asked only for
+   * the workloads ZT018 looks at); missing workloads are computed.
    */
-  callers?: ReadonlyMap<WorkloadModel, CallerAnalysis>;
+  callers?: Pick<ReadonlyMap<WorkloadModel, CallerAnalysis>, 'get'>;
 }
 
 const day = 24 * 60 * 60 * 1000;

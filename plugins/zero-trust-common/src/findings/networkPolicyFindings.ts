@@ -58,7 +58,7 @@ function brokenPathFindings(
   w: WorkloadModel,
   model: MeshModel,
   out: Finding[],
-  callers?: ReadonlyMap<WorkloadModel, CallerAnalysis>,
+  callers?: Pick<ReadonlyMap<WorkloadModel, CallerAnalysis>, 'get'>,
 ) {
   const analysis = callers?.get(w) ?? allowedCallers(w, model);
   for (const blocked of analysis.blockedByNetwork) {
@@ -167,7 +167,7 @@ function controlPlaneEgressFindings(w: WorkloadModel, out: Finding[]) {
 export function networkPolicyFindings(
   model: MeshModel,
   out: Finding[],
-  callers?: ReadonlyMap<WorkloadModel, CallerAnalysis>,
+  callers?: Pick<ReadonlyMap<WorkloadModel, CallerAnalysis>, 'get'>,
 ) {
   const anyPolicy = model.clusters.some(usesNetworkPolicies);
   for (const cluster of model.clusters) {
