@@ -1,7 +1,4 @@
-import path from 'node:path';
-import { registerMswTestHooks } from '@backstage/backend-test-utils';
 import { InputError } from '@backstage/errors';
-import { setupServer } from 'msw/node';
 import { parseAllDocuments } from 'yaml';
 import { actionContext, runAction } from '../__testUtils__/actionContext';
 import {
@@ -10,14 +7,13 @@ import {
   componentCatalogInfo,
   createComponentRepository,
 } from '../__testUtils__/componentRepository';
+import { useGithub } from '../__testUtils__/forgeFakes';
 import { GitHttpServer } from '../__testUtils__/gitHttpServer';
 import { GithubFake } from '@zero-trust/backstage-plugin-zero-trust-node/testing';
 import {
   changedFiles,
   git as runGit,
   refs,
-  removeTemporaryFolders,
-  temporaryFolder,
 } from '../__testUtils__/repositories';
 
 const token = 'ghp_Z3r0TrustAnnotateT0kenForTests01';
@@ -41,10 +37,7 @@ const slugLine =
 // more than jest's default 5 s when the machine is busy.
 jest.setTimeout(60_000);
 describe('zero-trust:catalog:annotate on GitHub', () => {
-  const server = setupServer();
-  registerMswTestHooks(server);
-
-  let root: string;
+  const forge = useGithub({ token, owner: 'example-org', repo: 'inventory' });
   let bare: string;
   let git: GitHttpServer;
   let github: GithubFake;
@@ -76,38 +69,12 @@ describe('zero-trust:catalog:annotate on GitHub', () => {
 
   /** The component's repository, its `main` holding this catalog file. */
   const repository = async (catalogInfo = componentCatalogInfo) => {
-    bare = await createComponentRepository(
-      path.join(root, 'example-org/inventory.git'),
-      catalogInfo,
-    );
+    bare = await createComponentRepository(forge.repositoryPath, catalogInfo);
   };
 
-  beforeEach(async () => {
-    root = await temporaryFolder();
-    git = new GitHttpServer(root, {
-      username: 'x-access-token',
-      password: token,
-    });
-    await git.start();
-    github = new GithubFake({
-      apiBaseUrl: `${git.origin}/api/v3`,
-      owner: 'example-org',
-      repo: 'inventory',
-      cloneUrl: `${git.origin}/example-org/inventory.git`,
-      defaultBranch: 'main',
-      webBaseUrl: 'https://github.example',
-    });
-    server.use(...github.handlers());
+  beforeEach(() => {
+    ({ git, fake: github } = forge);
   });
-  afterEach(async () => {
-    await git.stop();
-    if (github.violations.length) {
-      throw new Error(
-        `Not as the API documents:\n${github.violations.join('\n')}`,
-      );
-    }
-  });
-  afterAll(removeTemporaryFolders);
 
   const calls = () => github.requests.map(r => `${r.method} ${r.operation}`);
   const fileOn = (ref: string) =>

@@ -1,6 +1,3 @@
-import path from 'node:path';
-import { registerMswTestHooks } from '@backstage/backend-test-utils';
-import { setupServer } from 'msw/node';
 import { parseAllDocuments } from 'yaml';
 import { runAction } from '../__testUtils__/actionContext';
 import {
@@ -9,14 +6,10 @@ import {
   componentCatalogInfo,
   createComponentRepository,
 } from '../__testUtils__/componentRepository';
+import { useGitlab } from '../__testUtils__/forgeFakes';
 import { GitHttpServer } from '../__testUtils__/gitHttpServer';
 import { GitlabFake } from '@zero-trust/backstage-plugin-zero-trust-node/testing';
-import {
-  git as runGit,
-  refs,
-  removeTemporaryFolders,
-  temporaryFolder,
-} from '../__testUtils__/repositories';
+import { git as runGit, refs } from '../__testUtils__/repositories';
 
 const token = 'glpat-Z3r0TrustAnnotateGitlab01';
 const basic = Buffer.from(`oauth2:${token}`).toString('base64');
@@ -33,9 +26,7 @@ const input = {
 // more than jest's default 5 s when the machine is busy.
 jest.setTimeout(60_000);
 describe('zero-trust:catalog:annotate on GitLab', () => {
-  const server = setupServer();
-  registerMswTestHooks(server);
-
+  const forge = useGitlab({ token, project: 'platform/supply/inventory' });
   let bare: string;
   let git: GitHttpServer;
   let gitlab: GitlabFake;
@@ -60,30 +51,9 @@ describe('zero-trust:catalog:annotate on GitLab', () => {
   };
 
   beforeEach(async () => {
-    const root = await temporaryFolder();
-    bare = await createComponentRepository(
-      path.join(root, 'platform/supply/inventory.git'),
-    );
-    git = new GitHttpServer(root, { username: 'oauth2', password: token });
-    await git.start();
-    gitlab = new GitlabFake({
-      apiBaseUrl: `${git.origin}/api/v4`,
-      project: 'platform/supply/inventory',
-      cloneUrl: `${git.origin}/platform/supply/inventory.git`,
-      defaultBranch: 'main',
-      webBaseUrl: 'https://gitlab.example',
-    });
-    server.use(...gitlab.handlers());
+    ({ git, fake: gitlab } = forge);
+    bare = await createComponentRepository(forge.repositoryPath);
   });
-  afterEach(async () => {
-    await git.stop();
-    if (gitlab.violations.length) {
-      throw new Error(
-        `Not as the API documents:\n${gitlab.violations.join('\n')}`,
-      );
-    }
-  });
-  afterAll(removeTemporaryFolders);
 
   const calls = () => gitlab.requests.map(r => `${r.method} ${r.route}`);
 

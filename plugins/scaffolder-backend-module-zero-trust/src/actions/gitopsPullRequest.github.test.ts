@@ -1,8 +1,6 @@
-import path from 'node:path';
-import { registerMswTestHooks } from '@backstage/backend-test-utils';
 import { InputError } from '@backstage/errors';
-import { setupServer } from 'msw/node';
 import { actionContext } from '../__testUtils__/actionContext';
+import { useGithub } from '../__testUtils__/forgeFakes';
 import { GitHttpServer } from '../__testUtils__/gitHttpServer';
 import { GithubFake } from '@zero-trust/backstage-plugin-zero-trust-node/testing';
 import {
@@ -10,8 +8,6 @@ import {
   checkoutBranch,
   createBareRepository,
   refs,
-  removeTemporaryFolders,
-  temporaryFolder,
 } from '../__testUtils__/repositories';
 import { onboardingActions, runOnboarding } from '../__testUtils__/onboarding';
 import {
@@ -28,9 +24,7 @@ const basic = Buffer.from(`x-access-token:${token}`).toString('base64');
 // more than jest's default 5 s when the machine is busy.
 jest.setTimeout(60_000);
 describe('zero-trust:gitops:pull-request on GitHub', () => {
-  const server = setupServer();
-  registerMswTestHooks(server);
-
+  const forge = useGithub({ token, owner: 'example-org', repo: 'gitops' });
   let bare: string;
   let git: GitHttpServer;
   let github: GithubFake;
@@ -61,40 +55,13 @@ describe('zero-trust:gitops:pull-request on GitHub', () => {
     });
 
   beforeEach(async () => {
-    const root = await temporaryFolder();
-    bare = await createBareRepository(
-      path.join(root, 'example-org/gitops.git'),
-    );
-    git = new GitHttpServer(root, {
-      username: 'x-access-token',
-      password: token,
-    });
-    await git.start();
-    github = new GithubFake({
-      apiBaseUrl: `${git.origin}/api/v3`,
-      owner: 'example-org',
-      repo: 'gitops',
-      cloneUrl: `${git.origin}/example-org/gitops.git`,
-      defaultBranch: 'main',
-      webBaseUrl: 'https://github.example',
-    });
-    server.use(...github.handlers());
+    ({ git, fake: github } = forge);
+    bare = await createBareRepository(forge.repositoryPath);
     input = {
       ...inventoryInput,
       repoUrl: `${git.host}?owner=example-org&repo=gitops`,
     };
   });
-  afterEach(async () => {
-    await git.stop();
-    // Every request the action sent, and every answer the fake gave, fits GitHub's
-    // published OpenAPI description.
-    if (github.violations.length) {
-      throw new Error(
-        `Not as the API documents:\n${github.violations.join('\n')}`,
-      );
-    }
-  });
-  afterAll(removeTemporaryFolders);
 
   const calls = () => github.requests.map(r => `${r.method} ${r.operation}`);
 

@@ -1,14 +1,10 @@
-import path from 'node:path';
-import { registerMswTestHooks } from '@backstage/backend-test-utils';
-import { setupServer } from 'msw/node';
+import { useGitlab } from '../__testUtils__/forgeFakes';
 import { GitHttpServer } from '../__testUtils__/gitHttpServer';
 import { GitlabFake } from '@zero-trust/backstage-plugin-zero-trust-node/testing';
 import {
   checkoutBranch,
   createBareRepository,
   refs,
-  removeTemporaryFolders,
-  temporaryFolder,
 } from '../__testUtils__/repositories';
 import { onboardingActions, runOnboarding } from '../__testUtils__/onboarding';
 import {
@@ -24,9 +20,7 @@ const token = 'glpat-Z3r0TrustGitlabT0ken0001';
 // more than jest's default 5 s when the machine is busy.
 jest.setTimeout(60_000);
 describe('zero-trust:gitops:pull-request on GitLab', () => {
-  const server = setupServer();
-  registerMswTestHooks(server);
-
+  const forge = useGitlab({ token, project: 'platform/mesh/gitops' });
   let bare: string;
   let git: GitHttpServer;
   let gitlab: GitlabFake;
@@ -54,34 +48,13 @@ describe('zero-trust:gitops:pull-request on GitLab', () => {
     });
 
   beforeEach(async () => {
-    const root = await temporaryFolder();
-    bare = await createBareRepository(
-      path.join(root, 'platform/mesh/gitops.git'),
-    );
-    git = new GitHttpServer(root, { username: 'oauth2', password: token });
-    await git.start();
-    gitlab = new GitlabFake({
-      apiBaseUrl: `${git.origin}/api/v4`,
-      project: 'platform/mesh/gitops',
-      cloneUrl: `${git.origin}/platform/mesh/gitops.git`,
-      defaultBranch: 'main',
-      webBaseUrl: 'https://gitlab.example',
-    });
-    server.use(...gitlab.handlers());
+    ({ git, fake: gitlab } = forge);
+    bare = await createBareRepository(forge.repositoryPath);
     input = {
       ...inventoryInput,
       repoUrl: `${git.host}?owner=platform/mesh&repo=gitops`,
     };
   });
-  afterEach(async () => {
-    await git.stop();
-    if (gitlab.violations.length) {
-      throw new Error(
-        `Not as the API documents:\n${gitlab.violations.join('\n')}`,
-      );
-    }
-  });
-  afterAll(removeTemporaryFolders);
 
   const calls = () => gitlab.requests.map(r => `${r.method} ${r.route}`);
 

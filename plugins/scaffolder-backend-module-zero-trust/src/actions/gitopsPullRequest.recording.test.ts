@@ -1,9 +1,6 @@
 import path from 'node:path';
-import { registerMswTestHooks } from '@backstage/backend-test-utils';
 import { http, passthrough } from 'msw';
-import { setupServer } from 'msw/node';
-import { GitHttpServer } from '../__testUtils__/gitHttpServer';
-import { GithubFake } from '@zero-trust/backstage-plugin-zero-trust-node/testing';
+import { useGithub } from '../__testUtils__/forgeFakes';
 import {
   createBareRepository,
   refs,
@@ -139,31 +136,14 @@ describe('zero-trust:gitops:pull-request records what it opened with the zero-tr
 
 describe('zero-trust:gitops:pull-request records a GitHub pull request', () => {
   const token = 'ghp_Z3r0Trust5ecretT0kenForTests0002';
-  const msw = setupServer();
-  registerMswTestHooks(msw);
+  const forge = useGithub({ token, owner: 'example-org', repo: 'gitops' });
 
   it('with its host, repository and number, for the backend to ask GitHub about', async () => {
-    const root = await temporaryFolder();
-    await createBareRepository(path.join(root, 'example-org/gitops.git'));
-    const git = new GitHttpServer(root, {
-      username: 'x-access-token',
-      password: token,
-    });
-    await git.start();
+    const { git, fake: github } = forge;
+    await createBareRepository(forge.repositoryPath);
     const backend = await startRequestsServer();
-    const github = new GithubFake({
-      apiBaseUrl: `${git.origin}/api/v3`,
-      owner: 'example-org',
-      repo: 'gitops',
-      cloneUrl: `${git.origin}/example-org/gitops.git`,
-      defaultBranch: 'main',
-      webBaseUrl: 'https://github.example',
-    });
     // GitHub is faked; the zero-trust backend is a real server on the loopback.
-    msw.use(
-      ...github.handlers(),
-      http.all(`${backend.origin}/*`, () => passthrough()),
-    );
+    forge.msw.use(http.all(`${backend.origin}/*`, () => passthrough()));
     try {
       const { outputs } = await runOnboarding(
         onboardingActions({
@@ -197,7 +177,6 @@ describe('zero-trust:gitops:pull-request records a GitHub pull request', () => {
       expect(JSON.stringify(backend.posts)).not.toContain(token);
       expect(github.violations).toEqual([]);
     } finally {
-      await git.stop();
       await backend.stop();
     }
   });
