@@ -9,7 +9,9 @@ import type {
   EntitySecurityResponse,
   IdentitiesResponse,
   OnboardingPreview,
+  TrustResponse,
 } from '@zero-trust/backstage-plugin-zero-trust-common';
+import { trustFindingCodes } from '@zero-trust/backstage-plugin-zero-trust-common';
 import path from 'node:path';
 import request from 'supertest';
 import {
@@ -91,6 +93,7 @@ describe('zero-trust backend', () => {
       '/api/zero-trust/identities',
       '/api/zero-trust/findings',
       '/api/zero-trust/namespaces',
+      '/api/zero-trust/trust',
       '/api/zero-trust/entities/component/default/productpage/security',
     ]) {
       const res = await request(server).get(url);
@@ -315,6 +318,28 @@ describe('zero-trust backend', () => {
     expect(inventory.injection).toBe('none');
   });
 
+  it('serves the trust view: each cluster, each ordered pair of clusters, the certificate findings', async () => {
+    const server = await startBackend();
+    const res = await request(server)
+      .get('/api/zero-trust/trust')
+      .set(asUser());
+    expect(res.status).toBe(200);
+    const body: TrustResponse = res.body;
+    expect(body.clusters.map(c => [c.name, c.trustDomain])).toEqual([
+      ['backend', 'internal.example'],
+      ['edge', 'external.example'],
+    ]);
+    expect(body.edges.map(e => [e.root.from, e.root.to])).toEqual([
+      ['edge', 'backend'],
+      ['backend', 'edge'],
+    ]);
+    expect(body.findings.every(f => trustFindingCodes.includes(f.code))).toBe(
+      true,
+    );
+    // The cluster that could not be read is named, not drawn.
+    expect(body.caveats?.map(c => c.cluster)).toEqual(['broken']);
+  });
+
   it('previews an onboarding request without writing anything', async () => {
     const server = await startBackend();
     const res = await request(server)
@@ -410,7 +435,13 @@ describe('zero-trust backend', () => {
 
   it('keeps mesh-wide routes behind the zeroTrust.mesh.read permission', async () => {
     const server = await startBackend({ deny: true });
-    for (const url of ['clusters', 'namespaces', 'findings', 'identities']) {
+    for (const url of [
+      'clusters',
+      'namespaces',
+      'findings',
+      'identities',
+      'trust',
+    ]) {
       const res = await request(server)
         .get(`/api/zero-trust/${url}`)
         .set(asUser());
@@ -433,7 +464,7 @@ describe('zero-trust backend', () => {
 
   it('lets a permission policy hide the mesh-wide views alone, the Security tab still answering', async () => {
     const server = await startBackend({ denyOnly: ['zeroTrust.mesh.read'] });
-    for (const url of ['namespaces', 'findings', 'identities']) {
+    for (const url of ['namespaces', 'findings', 'identities', 'trust']) {
       const res = await request(server)
         .get(`/api/zero-trust/${url}`)
         .set(asUser());

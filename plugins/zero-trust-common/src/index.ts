@@ -57,11 +57,40 @@ export type {
   RequestAttributes,
 } from './engine/access';
 export { readNetworkPolicy } from './model/readNetworkPolicy';
-export { rootCertConfigMap } from './model/trustBundles';
+export { rootCertConfigMap, subjectLine } from './model/trustBundles';
 export { formatDuration, parseGoDuration } from './model/goDuration';
 export type { CertificateParser } from './model/trustBundles';
-export { trustBetween, untrustedReason } from './engine/trust';
-export type { TrustEdge, TrustVia } from './engine/trust';
+export {
+  peerTrust,
+  trustBetween,
+  trustDomainAcceptance,
+  untrustedReason,
+} from './engine/trust';
+export type {
+  PeerTrust,
+  TrustDomainAcceptance,
+  TrustEdge,
+  TrustVia,
+} from './engine/trust';
+export {
+  certificateExpiry,
+  expiryThresholdDays,
+} from './engine/certificateExpiry';
+export type {
+  CertificateExpiry,
+  ExpiryLevel,
+} from './engine/certificateExpiry';
+export { certificateView } from './report/certificateView';
+export {
+  isTrustFinding,
+  trustFindingCodes,
+  trustView,
+} from './report/trustView';
+export type { TrustCluster, TrustView } from './report/trustView';
+export type {
+  CertificateLink,
+  WorkloadCertificateView,
+} from './report/certificateView';
 export { networkVerdict } from './engine/networkPolicy';
 export { egressFor, sidecarFor } from './engine/egress';
 export type {

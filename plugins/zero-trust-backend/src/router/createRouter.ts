@@ -71,6 +71,11 @@ export async function createRouter(
     res.json(service.namespaces());
   });
 
+  router.get('/trust', async (req, res) => {
+    await requirePermission(req, zeroTrustMeshReadPermission);
+    res.json(service.trust());
+  });
+
   router.get('/findings', async (req, res) => {
     await requirePermission(req, zeroTrustMeshReadPermission);
     res.json(service.findings(parse(findingsQuerySchema, req.query, 'query')));

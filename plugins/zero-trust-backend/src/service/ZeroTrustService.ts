@@ -16,6 +16,7 @@ import {
   FindingsResponse,
   findingNamespace,
   IdentitiesResponse,
+  isTrustFinding,
   MeshIdentity,
   NamespacesResponse,
   OnboardingPreviewResponse,
@@ -25,6 +26,8 @@ import {
   resolveEntityCallers,
   ResolvedCaller,
   resolveReference,
+  TrustResponse,
+  trustView,
   UnknownReferenceError,
 } from '@zero-trust/backstage-plugin-zero-trust-common';
 import { isUserError } from '@zero-trust/backstage-plugin-zero-trust-node';
@@ -216,6 +219,16 @@ export class ZeroTrustService {
       if (isUserError(error)) throw new InputError(error.message);
       throw error;
     }
+  }
+
+  /** The Trust view: clusters, who authenticates to whom, root expiries, certificate findings. */
+  trust(): TrustResponse {
+    const view = this.mesh.current();
+    return {
+      ...view.memo('trust', () => trustView(view.model)),
+      findings: view.findings().filter(isTrustFinding),
+      ...this.caveats(this.mesh.clusterNames()),
+    };
   }
 
   namespaces(): NamespacesResponse {

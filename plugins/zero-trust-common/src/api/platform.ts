@@ -6,6 +6,7 @@ import type { Finding } from '../findings/detect';
 import type { Severity } from '../findings/catalogue';
 import type { ClusterCaveat } from './caveats';
 import type { NamespacePosture } from '../report/posture';
+import type { TrustView } from '../report/trustView';
 
 export type { NamespacePosture };
 
@@ -32,5 +33,17 @@ export interface NamespacesResponse {
   /** One entry per namespace, grouped by cluster. */
   items: NamespacePosture[];
   /** The clusters they come from that are not complete and current, and what that may change. */
+  caveats?: ClusterCaveat[];
+}
+
+/**
+ * `GET /trust` → the Trust view: each cluster's CA and the certificates it trusts (with
+ * their ends), which clusters' workloads authenticate to which (and how, or why not), and
+ * the certificate findings. @public
+ */
+export interface TrustResponse extends TrustView {
+  /** Findings ZT024-ZT030, worst first. */
+  findings: Finding[];
+  /** Clusters not complete and current, whose trust shown may be wrong. */
   caveats?: ClusterCaveat[];
 }

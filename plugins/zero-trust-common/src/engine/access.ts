@@ -22,7 +22,7 @@ import {
 } from './networkPolicy';
 import { EffectiveMtlsMode, mtlsOnPort } from './peerAuthentication';
 import { WorkloadPort } from './ports';
-import { TrustEdge, untrustedReason } from './trust';
+import { TrustEdge, trustDomainAcceptance, untrustedReason } from './trust';
 
 /** Who is calling: a known workload, a bare mTLS identity, or a client with no identity. @public */
 export type Caller =
@@ -241,12 +241,12 @@ function callerPrincipal(caller: Caller): string | undefined {
  * (release-1.31), reads neither aliases nor istiod's flag.
  */
 function acceptsPeerDomain(server: WorkloadModel, domain: string): boolean {
-  const { mesh } = server.cluster.state;
-  if (server.membership.mode === 'ambient') return domain === mesh.trustDomain;
   return (
-    mesh.skipValidateTrustDomain ||
-    server.cluster.trustDomains.includes(domain) ||
-    mesh.caCertificateTrustDomains.includes(domain)
+    trustDomainAcceptance(
+      server.cluster.state.mesh,
+      domain,
+      server.membership.mode === 'ambient',
+    ) !== undefined
   );
 }
 

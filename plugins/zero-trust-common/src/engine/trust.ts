@@ -1,4 +1,4 @@
-import { ClusterState, TrustedCertificate } from '../model/types';
+import { ClusterState, MeshConfig, TrustedCertificate } from '../model/types';
 
 /**
  * How a server's proxies come to verify a client cluster's workload certificates:
@@ -89,4 +89,77 @@ export function trustBetween(from: ClusterState, to: ClusterState): TrustEdge {
 /** Why an untrusted edge fails, in a sentence's end. @public */
 export function untrustedReason(edge: TrustEdge): string {
   return `cluster ${edge.from}'s root is not trusted by cluster ${edge.to}`;
+}
+
+/**
+ * How a server's proxies accept a peer's trust domain at the handshake: its `own`, an
+ * `alias` of it, one of its meshConfig `caCertificates` trust domains, or `any` under
+ * istiod's PILOT_SKIP_VALIDATE_TRUST_DOMAIN (TrustDomainsForValidation in istio/istio
+ * pilot/pkg/networking/plugin/authn/util.go). ztunnel (ambient) accepts exactly its own:
+ * TrustDomainVerifier in istio/ztunnel src/tls/workload.rs reads neither aliases nor the
+ * flag. Undefined: refused.
+ *
+ * @public
+ */
+export type TrustDomainAcceptance = 'own' | 'alias' | 'caCertificates' | 'any';
+
+/** @public */
+export function trustDomainAcceptance(
+  server: MeshConfig,
+  domain: string,
+  ambient = false,
+): TrustDomainAcceptance | undefined {
+  if (domain === server.trustDomain) return 'own';
+  if (ambient) return undefined;
+  if (server.trustDomainAliases.includes(domain)) return 'alias';
+  if (server.caCertificateTrustDomains.includes(domain))
+    return 'caCertificates';
+  if (server.skipValidateTrustDomain) return 'any';
+  return undefined;
+}
+
+/** Whether workloads of one cluster authenticate to a server's workloads, and why not. @public */
+export interface PeerTrust {
+  /** The client cluster. */
+  cluster: string;
+  /** Its workloads' trust domain. */
+  trustDomain: string;
+  /** Whether the server verifies their certificates' chain, and how. */
+  root: TrustEdge;
+  /** How the server accepts their trust domain; absent: refused. */
+  domain?: TrustDomainAcceptance;
+  /** Both hold: the mTLS handshake completes. */
+  authenticates: boolean;
+  /** Why not, where it does not. */
+  reason?: string;
+}
+
+/** Both halves of a handshake between `client`'s workloads and `server`'s. @public */
+export function peerTrust(
+  client: ClusterState,
+  server: ClusterState,
+  options: { root?: TrustEdge; ambient?: boolean } = {},
+): PeerTrust {
+  const root = options.root ?? trustBetween(client, server);
+  const { trustDomain } = client.mesh;
+  const domain = trustDomainAcceptance(
+    server.mesh,
+    trustDomain,
+    options.ambient,
+  );
+  let reason: string | undefined;
+  if (!root.trusted) reason = untrustedReason(root);
+  else if (!domain) {
+    reason = options.ambient
+      ? `ztunnel in cluster ${server.name} accepts only its own trust domain ${server.mesh.trustDomain}, not ${trustDomain}`
+      : `cluster ${server.name} does not accept trust domain ${trustDomain} (not its own, an alias or a caCertificates trust domain)`;
+  }
+  return {
+    cluster: client.name,
+    trustDomain,
+    root,
+    ...(domain ? { domain } : {}),
+    authenticates: !reason,
+    ...(reason ? { reason } : {}),
+  };
 }

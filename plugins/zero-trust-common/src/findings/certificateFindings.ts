@@ -1,14 +1,12 @@
 import { ClusterModel, MeshModel } from '../engine/MeshModel';
+import { certificateExpiry } from '../engine/certificateExpiry';
 import { untrustedReason } from '../engine/trust';
 import { formatDuration, parseGoDuration } from '../model/goDuration';
+import { subjectLine } from '../model/trustBundles';
 import { ObjectRef, TrustedCertificate } from '../model/types';
 import { Finding, FindingOptions, finding } from './detect';
 
-const day = 24 * 3600 * 1000;
-
-/** The first line of a subject, for a message: `CN=demo root`. */
-const nameOf = (subject: string) =>
-  subject.split('\n').reverse().join(', ') || '(no subject)';
+const nameOf = subjectLine;
 
 /** Where a bundle certificate was read: its first ConfigMap, or the mesh config. */
 function bundleRef(cluster: ClusterModel, cert: TrustedCertificate): ObjectRef {
@@ -36,18 +34,18 @@ function expiry(
   what: string,
   notAfter: string,
 ) {
-  const end = Date.parse(notAfter);
-  if (Number.isNaN(end) || end - now > 30 * day) return;
-  const days = Math.floor((end - now) / day);
+  const left = certificateExpiry(notAfter, now);
+  if (!left || left.level === 'ok') return;
+  const { days } = left;
   const when =
-    end <= now
+    left.level === 'expired'
       ? `expired on ${notAfter.slice(0, 10)}`
       : `expires on ${notAfter.slice(0, 10)}, in ${days} day${
           days === 1 ? '' : 's'
         }`;
   out.push(
     finding(
-      end - now <= 7 * day ? 'ZT025' : 'ZT024',
+      left.level === 'soon' ? 'ZT024' : 'ZT025',
       resource,
       `${what} ${when}.`,
     ),

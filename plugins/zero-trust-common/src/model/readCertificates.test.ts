@@ -99,6 +99,7 @@ describe('the CA and the cert-manager objects', () => {
         name: 'cacerts',
         secretName: 'cacerts',
         isCA: true,
+        commonName: 'backend intermediate',
         issuerRef: { kind: 'ClusterIssuer', name: 'mesh-root' },
         duration: '8760h',
         renewBefore: '720h',

@@ -56,6 +56,7 @@ function toCertificate(obj: Json): CertManagerCertificateInfo {
     if (value !== undefined) (info as Json)[key] = value;
   };
   set('secretName', text(spec.secretName));
+  set('commonName', text(spec.commonName));
   if (isObject(spec.issuerRef) && text(spec.issuerRef.name)) {
     set('issuerRef', {
       kind: text(spec.issuerRef.kind) ?? 'Issuer',

@@ -11,6 +11,15 @@ import { CertificateInfo, ClusterTrust, TrustedCertificate } from './types';
  */
 export type CertificateParser = (pem: string) => CertificateInfo[];
 
+/**
+ * A subject on one line, most specific first (`CN=demo root, O=example`): Node prints a
+ * distinguished name one `KEY=value` a line, from the top of the hierarchy down.
+ *
+ * @public
+ */
+export const subjectLine = (subject: string): string =>
+  subject.split('\n').reverse().join(', ') || '(no subject)';
+
 /** The ConfigMap istiod publishes its root certificates in, in every namespace. */
 export const rootCertConfigMap = 'istio-ca-root-cert';
 

@@ -422,6 +422,8 @@ export interface CertManagerCertificateInfo {
   name: string;
   secretName?: string;
   isCA: boolean;
+  /** `spec.commonName`: the subject's CN of the certificate it issues. */
+  commonName?: string;
   issuerRef?: { kind: string; name: string };
   /** Go durations as written (cert-manager's defaults: 2160h, a third of it). */
   duration?: string;

@@ -17,6 +17,7 @@ import { PortProtocol } from '../engine/ports';
 import { EgressView, egressFor } from '../engine/egress';
 import { RouteView, routesFor } from '../engine/routes';
 import { ExposureView, exposureOf } from '../engine/exposure';
+import { WorkloadCertificateView, certificateView } from './certificateView';
 import { selectorMatches } from '../model/labels';
 
 /** @public */
@@ -99,6 +100,8 @@ export interface WorkloadView {
   routes?: RouteView[];
   /** The ways in from outside, through Istio Gateways; absent: not exposed. */
   exposure?: ExposureView[];
+  /** Who issues its certificate, how often it rotates, who can authenticate to it (in the mesh). */
+  certificate?: WorkloadCertificateView;
 }
 
 function exposureView(w: WorkloadModel, services: ServiceInfo[]) {
@@ -232,6 +235,7 @@ export function workloadView(
 ): WorkloadView {
   const { mesh } = w.cluster.state;
   const dryRun = dryRunView(w, model, callers);
+  const certificate = certificateView(w, model.clusters);
   return {
     cluster: w.cluster.name,
     namespace: w.namespace,
@@ -261,6 +265,7 @@ export function workloadView(
     denyExceptions: callers.denyExceptions,
     blockedByNetwork: callers.blockedByNetwork,
     ...edgesView(w),
+    ...(certificate ? { certificate } : {}),
   };
 }
 

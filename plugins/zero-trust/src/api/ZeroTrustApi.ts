@@ -13,6 +13,7 @@ import type {
   OnboardingRequestRecord,
   OnboardingRequestsQuery,
   OnboardingRequestsResponse,
+  TrustResponse,
 } from '@zero-trust/backstage-plugin-zero-trust-common';
 
 /**
@@ -41,6 +42,8 @@ export interface ZeroTrustApi {
   getFindings(query?: FindingsQuery): Promise<FindingsResponse>;
   /** `GET /namespaces`: each namespace's injection, mTLS and default-deny posture. */
   getNamespaces(): Promise<NamespacesResponse>;
+  /** `GET /trust`: who authenticates to whom across clusters, root expiries, certificate findings. */
+  getTrust(): Promise<TrustResponse>;
   /**
    * `GET /onboarding/requests`: the onboarding requests the user may see, newest first,
    * narrowed by each field of `query` that is set.

@@ -14,6 +14,7 @@ import type {
   OnboardingRequestRecord,
   OnboardingRequestsQuery,
   OnboardingRequestsResponse,
+  TrustResponse,
 } from '@zero-trust/backstage-plugin-zero-trust-common';
 import { ZeroTrustApi } from './ZeroTrustApi';
 
@@ -78,6 +79,10 @@ export class ZeroTrustClient implements ZeroTrustApi {
 
   getNamespaces(): Promise<NamespacesResponse> {
     return this.request('/namespaces');
+  }
+
+  getTrust(): Promise<TrustResponse> {
+    return this.request('/trust');
   }
 
   getOnboardingRequests(

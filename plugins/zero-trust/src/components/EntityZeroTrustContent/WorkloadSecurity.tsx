@@ -10,6 +10,7 @@ import {
   workloadFindings,
 } from '../shared';
 import { CallersCard } from './CallersCard';
+import { CertificateCard } from './CertificateCard';
 import { DryRunCard } from './DryRunCard';
 import { EgressCard, ExposureCard, RoutesCard } from './EdgesCards';
 import { ExposureBanners } from './ExposureBanners';
@@ -31,7 +32,7 @@ const useStyles = makeStyles(theme => ({
   wide: { gridColumn: '1 / -1' },
 }));
 
-/** Everything about one workload: warnings, identity, mTLS, dry-run policies, callers, findings. */
+/** Everything about one workload: warnings, identity, mTLS, certificate, dry-run policies, callers, findings. */
 export function WorkloadSecurity(props: {
   workload: SecurityWorkload;
   /** Namespace findings of its cluster that concern the entity's workloads. */
@@ -50,6 +51,9 @@ export function WorkloadSecurity(props: {
       <div className={classes.cards}>
         <IdentityCard workload={workload} />
         <MtlsCard workload={workload} conflicts={conflicts} />
+        {workload.certificate && (
+          <CertificateCard certificate={workload.certificate} />
+        )}
         {workload.dryRun && (
           <div className={classes.wide}>
             <DryRunCard dryRun={workload.dryRun} />

@@ -4,6 +4,7 @@ import userEvent from '@testing-library/user-event';
 import {
   analyze,
   Finding,
+  trustView,
 } from '@zero-trust/backstage-plugin-zero-trust-common';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
@@ -68,6 +69,9 @@ function serveMesh(
     http.get(`${baseUrl}/namespaces`, () =>
       HttpResponse.json({ items: namespacePostures(model) }),
     ),
+    http.get(`${baseUrl}/trust`, () =>
+      HttpResponse.json({ ...trustView(model), findings: [] }),
+    ),
     http.get(`${baseUrl}/findings`, ({ request }) => {
       const q = new URL(request.url).searchParams;
       findingQueries.push(q);
@@ -95,17 +99,23 @@ describe('ZeroTrustPage', () => {
     serveMesh();
     await renderWithZeroTrust(<ZeroTrustPage />);
 
-    const backend = (await screen.findByText('internal.example')).closest(
-      'tr',
-    )!;
+    const backend = (
+      await screen.findByText('internal.example', { selector: 'code' })
+    ).closest('tr')!;
     expect(within(backend).getByText('backend')).toBeInTheDocument();
     expect(within(backend).getByText('internal.example')).toBeInTheDocument();
+    // The Trust view loads on its own, from GET /trust.
+    expect(
+      await screen.findByRole('img', { name: 'Trust between clusters' }),
+    ).toBeInTheDocument();
     expect(
       within(backend).getByText('aliases: cluster.local'),
     ).toBeInTheDocument();
     expect(within(backend).getByText('Synced')).toBeInTheDocument();
 
-    const edge = screen.getByText('external.example').closest('tr')!;
+    const edge = screen
+      .getByText('external.example', { selector: 'code' })
+      .closest('tr')!;
     expect(within(edge).getByText('Stale')).toBeInTheDocument();
     expect(
       within(edge).getByText('watch closed: 503 Service Unavailable'),
@@ -287,7 +297,9 @@ describe('ZeroTrustPage', () => {
     expect(
       screen.getByText(/zeroTrust\.mesh\.read permission/),
     ).toBeInTheDocument();
-    expect(screen.getByText('internal.example')).toBeInTheDocument();
+    expect(
+      screen.getByText('internal.example', { selector: 'code' }),
+    ).toBeInTheDocument();
   });
 
   it('has an onboarding requests section', async () => {
@@ -297,6 +309,6 @@ describe('ZeroTrustPage', () => {
     expect(
       await screen.findByText('No onboarding requests yet'),
     ).toBeInTheDocument();
-    await screen.findByText('internal.example');
+    await screen.findByText('internal.example', { selector: 'code' });
   });
 });

@@ -16,10 +16,11 @@ import { ClusterCaveats } from './ClusterCaveats';
 import { ClustersTable } from './ClustersTable';
 import { MeshFindings } from './MeshFindings';
 import { NamespacesTable } from './NamespacesTable';
+import { TrustSection } from './TrustSection';
 
 /**
  * The platform team's page: clusters and their sync status, mesh posture per namespace,
- * findings across the mesh, and every onboarding request from its pull request to the
+ * trust between clusters, findings across the mesh, and every onboarding request from its pull request to the
  * live cluster. Each part loads on its own, so one failing route leaves the
  * others readable.
  */
@@ -64,6 +65,10 @@ export function ZeroTrustPage() {
             {namespaces.value && (
               <NamespacesTable namespaces={namespaces.value.items} />
             )}
+          </Grid>
+          <Grid item>
+            <ContentHeader title="Trust" />
+            <TrustSection />
           </Grid>
           <Grid item>
             <ContentHeader title="Findings" />

@@ -25,3 +25,4 @@ export { useTemplateLink } from './useTemplateLink';
 export { FilterSelect } from './FilterSelect';
 export { CompactTable } from './CompactTable';
 export type { CompactColumn } from './CompactTable';
+export { ExpiryCountdown } from './ExpiryCountdown';
