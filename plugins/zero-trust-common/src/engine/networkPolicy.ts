@@ -80,11 +80,29 @@ interface CompiledRule {
   ports: NetworkPolicyPort[];
 }
 
+/**
+ * A rule as it reads for peers of one namespace (or for an unknown end, or a pod of
+ * another cluster): what its peers give without looking at the pod's labels, and the pod
+ * selectors left to try. Rules none of whose peers can cover such an end are left out.
+ */
+interface RuleForPeers {
+  peers: Tri;
+  podSelectors: LabelSelector[];
+  ports: NetworkPolicyPort[];
+}
+
 interface CompiledNetworkPolicy {
   ref: string;
   info: NetworkPolicyInfo;
   ingress?: CompiledRule[];
   egress?: CompiledRule[];
+  /** Per direction, {@link RuleForPeers} by {@link peerPlace}, filled as ends are met. */
+  forPeers: {
+    ingress: Map<string, RuleForPeers[]>;
+    egress: Map<string, RuleForPeers[]>;
+  };
+  /** The namespaces with workloads whose pods some ingress rule may cover, with those rules. */
+  ingressNamespaces?: [string, RuleForPeers[]][];
 }
 
 /** A cluster's NetworkPolicies by namespace, and what each workload is selected by. */
@@ -144,6 +162,7 @@ function compile(info: NetworkPolicyInfo): CompiledNetworkPolicy {
     egress: info.policyTypes.includes('Egress')
       ? rules(info.egress)
       : undefined,
+    forPeers: { ingress: new Map(), egress: new Map() },
   };
 }
 
@@ -227,25 +246,76 @@ function ipBlockMatches(block: NonNullable<NetworkPolicyPeer['ipBlock']>): Tri {
   return everything && block.except.length === 0 ? 'yes' : 'maybe';
 }
 
-/** Whether a peer of a policy in `policyNamespace` (of `index`'s cluster) covers an end. */
-function peerMatches(
+/**
+ * Where an end stands for a policy of `index`'s cluster, which is all its peers look at
+ * besides a pod's labels: its namespace, `?` for an unknown end, `*` for a pod of another
+ * cluster (namespace names are never empty nor hold either).
+ */
+function peerPlace(index: NetworkIndex, end: NetworkEnd): string {
+  if (end.kind === 'unknown') return '?';
+  return end.cluster === index.cluster ? end.namespace : '*';
+}
+
+/**
+ * A policy's rules as they read for ends at `place`. A peer's `ipBlock` decides alone;
+ * one without any selector covers nothing; an unknown end may be any pod; pods of another
+ * cluster reach this one from addresses its selectors never select; else the namespace
+ * (the policy's own for a `podSelector` alone) must be selected, then the pod's labels.
+ */
+function rulesForPeers(
   index: NetworkIndex,
-  peer: NetworkPolicyPeer,
-  policyNamespace: string,
-  end: NetworkEnd,
-): Tri {
-  if (peer.ipBlock) return ipBlockMatches(peer.ipBlock);
-  if (!peer.podSelector && !peer.namespaceSelector) return 'no';
-  if (end.kind === 'unknown') return 'maybe';
-  // Pods of another cluster reach this one from addresses its selectors never select.
-  if (end.cluster !== index.cluster) return 'no';
-  const namespaceOk = peer.namespaceSelector
-    ? namespaceSelects(index, peer.namespaceSelector, end.namespace)
-    : end.namespace === policyNamespace;
-  if (!namespaceOk) return 'no';
-  return !peer.podSelector || labelSelectorMatches(peer.podSelector, end.labels)
-    ? 'yes'
-    : 'no';
+  policy: CompiledNetworkPolicy,
+  rules: CompiledRule[],
+  place: string,
+): RuleForPeers[] {
+  const out: RuleForPeers[] = [];
+  for (const rule of rules) {
+    if (!rule.peers) {
+      out.push({ peers: 'yes', podSelectors: [], ports: rule.ports });
+      continue;
+    }
+    let peers: Tri = 'no';
+    const podSelectors: LabelSelector[] = [];
+    for (const peer of rule.peers) {
+      if (peer.ipBlock) {
+        peers = triOr([peers, ipBlockMatches(peer.ipBlock)]);
+      } else if (!peer.podSelector && !peer.namespaceSelector) {
+        continue;
+      } else if (place === '?') {
+        peers = triOr([peers, 'maybe']);
+      } else if (place === '*') {
+        continue;
+      } else if (
+        peer.namespaceSelector
+          ? namespaceSelects(index, peer.namespaceSelector, place)
+          : place === policy.info.namespace
+      ) {
+        if (peer.podSelector) podSelectors.push(peer.podSelector);
+        else peers = 'yes';
+      }
+    }
+    if (peers === 'yes') podSelectors.length = 0;
+    if (peers !== 'no' || podSelectors.length) {
+      out.push({ peers, podSelectors, ports: rule.ports });
+    }
+  }
+  return out;
+}
+
+/** {@link rulesForPeers}, computed once per policy, direction and place. */
+function rulesFor(
+  index: NetworkIndex,
+  policy: CompiledNetworkPolicy,
+  way: 'ingress' | 'egress',
+  place: string,
+): RuleForPeers[] {
+  const cache = policy.forPeers[way];
+  let rules = cache.get(place);
+  if (!rules) {
+    rules = rulesForPeers(index, policy, policy[way] ?? [], place);
+    cache.set(place, rules);
+  }
+  return rules;
 }
 
 /**
@@ -279,35 +349,38 @@ function portMatches(
 function direction(
   index: NetworkIndex,
   policies: CompiledNetworkPolicy[],
-  rulesOf: (p: CompiledNetworkPolicy) => CompiledRule[] | undefined,
+  way: 'ingress' | 'egress',
   peer: NetworkEnd,
   destination: NetworkEnd,
   port: number | undefined,
   protocol = 'TCP',
 ): { result: Tri; policies: string[] } | undefined {
   if (!policies.length) return undefined;
+  const place = peerPlace(index, peer);
   let result: Tri = 'no';
   const admitting: string[] = [];
   const maybe: string[] = [];
   for (const policy of policies) {
     let own: Tri = 'no';
-    for (const rule of rulesOf(policy) ?? []) {
-      const peers = rule.peers
-        ? triOr(
-            rule.peers.map(p =>
-              peerMatches(index, p, policy.info.namespace, peer),
-            ),
-          )
-        : 'yes';
-      own = triOr([
-        own,
-        triAnd([peers, portMatches(rule.ports, port, destination, protocol)]),
-      ]);
+    for (const rule of rulesFor(index, policy, way, place)) {
+      let peers = rule.peers;
+      if (peers !== 'yes' && peer.kind === 'pod') {
+        for (const selector of rule.podSelectors) {
+          if (labelSelectorMatches(selector, peer.labels)) {
+            peers = 'yes';
+            break;
+          }
+        }
+      }
+      if (peers === 'no') continue;
+      const ports = portMatches(rule.ports, port, destination, protocol);
+      if (ports === 'no') continue;
+      own = peers === 'yes' && ports === 'yes' ? 'yes' : 'maybe';
       if (own === 'yes') break;
     }
     if (own === 'yes') admitting.push(policy.ref);
     if (own === 'maybe') maybe.push(policy.ref);
-    result = triOr([result, own]);
+    if (result !== 'yes' && own !== 'no') result = own;
   }
   if (result === 'yes') return { result, policies: admitting };
   if (result === 'maybe') return { result, policies: maybe };
@@ -366,7 +439,7 @@ export function networkVerdict(
     ? direction(
         serverIndex,
         selecting(serverIndex, server).ingress,
-        p => p.ingress,
+        'ingress',
         source,
         destination,
         wire,
@@ -377,31 +450,31 @@ export function networkVerdict(
       ? direction(
           clientIndex,
           selecting(clientIndex, client).egress,
-          p => p.egress,
+          'egress',
           destination,
           destination,
           wire,
         )
       : undefined;
   if (!ingress && !egress) return undefined;
-  const verdict = (
-    side: NonNullable<typeof ingress>,
-    blockedAt?: 'ingress' | 'egress',
-  ): NetworkVerdict => ({
-    decision: decisionOf[side.result],
-    policies: side.policies,
-    ...(blockedAt ? { blockedAt } : {}),
-    ...(wire !== undefined ? { wirePort: wire } : {}),
-  });
-  if (ingress?.result === 'no') return verdict(ingress, 'ingress');
-  if (egress?.result === 'no') return verdict(egress, 'egress');
-  if (!ingress) return verdict(egress!);
-  if (!egress) return verdict(ingress);
-  return {
-    decision: decisionOf[triAnd([ingress.result, egress.result])],
-    policies: [...new Set([...ingress.policies, ...egress.policies])],
-    ...(wire !== undefined ? { wirePort: wire } : {}),
-  };
+  let verdict: NetworkVerdict;
+  if (ingress?.result === 'no') {
+    verdict = { decision: 'DENY', policies: ingress.policies };
+    verdict.blockedAt = 'ingress';
+  } else if (egress?.result === 'no') {
+    verdict = { decision: 'DENY', policies: egress.policies };
+    verdict.blockedAt = 'egress';
+  } else if (!ingress || !egress) {
+    const side = (ingress ?? egress)!;
+    verdict = { decision: decisionOf[side.result], policies: side.policies };
+  } else {
+    verdict = {
+      decision: decisionOf[triAnd([ingress.result, egress.result])],
+      policies: [...new Set([...ingress.policies, ...egress.policies])],
+    };
+  }
+  if (wire !== undefined) verdict.wirePort = wire;
+  return verdict;
 }
 
 /** The stricter of two decisions: both layers must let a connection through. */
@@ -477,11 +550,47 @@ export function ingressFromAnywhere(
   return direction(
     index,
     selecting(index, server).ingress,
-    p => p.ingress,
+    'ingress',
     { kind: 'unknown' },
     podEnd(server),
     port,
   );
+}
+
+/**
+ * The namespaces of a workload's cluster from whose pods its ingress NetworkPolicies may
+ * admit a connection reaching it on `port` (some rule's peers may cover a pod there and
+ * its ports the port): a pod of any other namespace is dropped at ingress. Undefined
+ * where none isolates it for ingress.
+ */
+export function ingressSourceNamespaces(
+  server: WorkloadModel,
+  port: number,
+): Set<string> | undefined {
+  const index = indexOf(server.cluster);
+  const policies = index ? selecting(index, server).ingress : [];
+  if (!index || !policies.length) return undefined;
+  const destination = podEnd(server);
+  const found = new Set<string>();
+  for (const policy of policies) {
+    policy.ingressNamespaces ??= [
+      ...index.cluster.workloadsByNamespace.keys(),
+    ].flatMap(namespace => {
+      const rules = rulesFor(index, policy, 'ingress', namespace);
+      return rules.length
+        ? [[namespace, rules] as [string, RuleForPeers[]]]
+        : [];
+    });
+    for (const [namespace, rules] of policy.ingressNamespaces) {
+      if (found.has(namespace)) continue;
+      if (
+        rules.some(r => portMatches(r.ports, port, destination, 'TCP') !== 'no')
+      ) {
+        found.add(namespace);
+      }
+    }
+  }
+  return found;
 }
 
 /**
@@ -500,7 +609,7 @@ export function egressTo(
   return direction(
     index,
     selecting(index, client).egress,
-    p => p.egress,
+    'egress',
     destination,
     destination,
     port,

@@ -10,6 +10,7 @@ import {
   service,
 } from '../__fixtures__/manifests';
 import { allowedCallers } from '../engine/callers';
+import { networkVerdict } from '../engine/networkPolicy';
 import { Finding, detectFindings } from './detect';
 
 /*
@@ -164,6 +165,64 @@ describe('NetworkPolicy findings', () => {
         'ZT019',
       ),
     ).toEqual([]);
+  });
+
+  it('ZT019: names each admitted workload outside the mesh, in cluster order, whatever shares its labels', () => {
+    const worker = { app: 'worker' };
+    const batch = { team: 'batch' };
+    const m = model(
+      ...shop(
+        networkPolicy('shop', 'api-ingress', {
+          podSelector: { matchLabels: { app: 'api' } },
+          ingress: [
+            {
+              from: [
+                {
+                  namespaceSelector: { matchLabels: batch },
+                  podSelector: { matchLabels: worker },
+                },
+              ],
+              ports: [{ port: 8080 }],
+            },
+            // Every namespace, but not on the port the finding is about.
+            { from: [{ namespaceSelector: {} }], ports: [{ port: 9090 }] },
+          ],
+        }),
+      ),
+      peerAuthentication('shop', 'api', {
+        selector: { app: 'api' },
+        mode: 'PERMISSIVE',
+      }),
+      namespace('legacy', batch),
+      deployment('legacy', 'batch', { labels: worker, ports: [8080] }),
+      deployment('legacy', 'report', { ports: [8080] }),
+      namespace('jobs', batch),
+      deployment('jobs', 'nightly', { labels: worker, ports: [8080] }),
+      // The workers of jobs may send nothing.
+      networkPolicy('jobs', 'worker-egress', {
+        podSelector: { matchLabels: worker },
+        policyTypes: ['Egress'],
+      }),
+      namespace('misc'),
+      deployment('misc', 'stray', { labels: worker, ports: [8080] }),
+      deployment('legacy', 'cron', { labels: worker, ports: [8080] }),
+    );
+    const api = m.workloads.find(w => w.id === 'c1/shop/api')!;
+    // What the finding means, one verdict per workload.
+    const admitted = m.workloads.filter(
+      o =>
+        !o.inMesh &&
+        networkVerdict({ kind: 'workload', workload: o }, api, 8080)
+          ?.decision === 'ALLOW',
+    );
+    expect(admitted.map(o => o.id)).toEqual([
+      'c1/legacy/batch',
+      'c1/legacy/cron',
+    ]);
+    const [zt019] = detectFindings(m).filter(f => f.code === 'ZT019');
+    expect(zt019.message).toContain(
+      'admits c1/legacy/batch, c1/legacy/cron, outside the mesh',
+    );
   });
 
   it('ZT020: an ambient workload whose NetworkPolicies leave out 15008', () => {

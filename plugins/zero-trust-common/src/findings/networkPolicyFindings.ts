@@ -7,6 +7,7 @@ import {
   hasNetworkDefaultDeny,
   hbonePort,
   ingressFromAnywhere,
+  ingressSourceNamespaces,
   networkVerdict,
   usesNetworkPolicies,
 } from '../engine/networkPolicy';
@@ -78,26 +79,82 @@ function brokenPathFindings(
   }
 }
 
+interface Outsiders {
+  /** By namespace, in groups that NetworkPolicies cannot tell apart. */
+  byNamespace: Map<string, WorkloadModel[][]>;
+  /** Each workload's place in its cluster's order, which the findings keep. */
+  position: Map<WorkloadModel, number>;
+}
+
+/**
+ * A cluster's workloads outside the mesh (system namespaces left out) by namespace, in
+ * groups of the same labels: a NetworkPolicy tells pods apart only by their namespace and
+ * labels, and their traffic is plaintext, so it reaches the target port itself whatever
+ * the server's mode.
+ */
+function outsidersOf(cluster: ClusterModel): Outsiders {
+  const byNamespace = new Map<string, Map<string, WorkloadModel[]>>();
+  for (const o of cluster.workloads) {
+    if (o.inMesh || isSystemNamespace(o.cluster, o.namespace)) continue;
+    const labels = JSON.stringify(
+      Object.entries(o.workload.labels).sort(([a], [b]) => (a < b ? -1 : 1)),
+    );
+    let groups = byNamespace.get(o.namespace);
+    if (!groups) byNamespace.set(o.namespace, (groups = new Map()));
+    const group = groups.get(labels);
+    if (group) group.push(o);
+    else groups.set(labels, [o]);
+  }
+  return {
+    byNamespace: new Map(
+      [...byNamespace].map(([namespace, groups]) => [
+        namespace,
+        [...groups.values()],
+      ]),
+    ),
+    position: new Map(cluster.workloads.map((w, i) => [w, i])),
+  };
+}
+
+/** The workloads outside the mesh that the NetworkPolicies let reach `port` of `w`, in cluster order. */
+function admittedOutsiders(
+  w: WorkloadModel,
+  port: number,
+  outsiders: Outsiders,
+): WorkloadModel[] {
+  const admitted: WorkloadModel[] = [];
+  // Pods of other namespaces are dropped at ingress; one verdict stands for a group.
+  for (const namespace of ingressSourceNamespaces(w, port) ?? []) {
+    for (const group of outsiders.byNamespace.get(namespace) ?? []) {
+      const verdict = networkVerdict(
+        { kind: 'workload', workload: group[0] },
+        w,
+        port,
+      );
+      if (verdict?.decision === 'ALLOW') admitted.push(...group);
+    }
+  }
+  const { position } = outsiders;
+  return admitted.sort((a, b) => position.get(a)! - position.get(b)!);
+}
+
 /** ZT019: a PERMISSIVE port that the NetworkPolicies open to clients outside the mesh. */
-function plaintextReachFindings(w: WorkloadModel, out: Finding[]) {
+function plaintextReachFindings(
+  w: WorkloadModel,
+  outsiders: Outsiders,
+  out: Finding[],
+) {
   if (!w.inMesh) return;
-  const outsiders = w.cluster.workloads.filter(
-    o => !o.inMesh && !isSystemNamespace(o.cluster, o.namespace),
-  );
   for (const { port } of w.ports) {
     if (mtlsOnPort(w.mtls, port) !== 'PERMISSIVE') continue;
     const anywhere = ingressFromAnywhere(w, port);
     if (!anywhere || anywhere.result === 'no') continue;
-    const admitted = outsiders.filter(
-      o =>
-        networkVerdict({ kind: 'workload', workload: o }, w, port)?.decision ===
-        'ALLOW',
-    );
-    if (anywhere.result !== 'yes' && !admitted.length) continue;
-    const who =
-      anywhere.result === 'yes'
-        ? 'any address'
-        : admitted.map(o => o.id).join(', ');
+    let who = 'any address';
+    if (anywhere.result !== 'yes') {
+      const admitted = admittedOutsiders(w, port, outsiders);
+      if (!admitted.length) continue;
+      who = admitted.map(o => o.id).join(', ');
+    }
     out.push(
       finding(
         'ZT019',
@@ -192,10 +249,11 @@ export function networkPolicyFindings(
       continue;
     }
     defaultDenyFindings(cluster, out);
+    const outsiders = outsidersOf(cluster);
     for (const w of cluster.workloads) {
       if (isSystemNamespace(cluster, w.namespace)) continue;
       brokenPathFindings(w, model, out, callers);
-      plaintextReachFindings(w, out);
+      plaintextReachFindings(w, outsiders, out);
       hboneFindings(w, out);
       controlPlaneEgressFindings(w, out);
     }
