@@ -41,6 +41,10 @@ function applied(objects: SourcedObject[], plan: OnboardingPlan) {
   ];
 }
 
+// Reads the demo's backend cluster from disk and plans the onboarding in beforeAll: past
+// Jest's 5 s default on a busy machine.
+jest.setTimeout(60_000);
+
 describe('compareWithCluster', () => {
   let plan: OnboardingPlan;
   let change: OnboardingChangeSummary;

@@ -17,8 +17,9 @@ import { baseUrl, testClient } from '../../__testUtils__/testApp';
 import { zeroTrustApiRef } from '../../api';
 import { CallersPicker } from './CallersPicker';
 
-// user-event types character by character into a jsdom autocomplete: slow on a busy machine.
-jest.setTimeout(60_000);
+// user-event types character by character into a jsdom autocomplete: slow on a busy machine
+// (over a minute for one test at a load average of 30 on 2 cores).
+jest.setTimeout(180_000);
 
 /**
  * The backend's `GET /identities` over the engine's model of the demo mesh: one identity
