@@ -40,6 +40,19 @@ export interface Config {
          */
         repoUrls?: string[];
       };
+      /**
+       * For a cluster read from its API server: the GitOps repository's branch and folder
+       * its GitOps controller applies (the same keys as `git`). The onboarding tracker
+       * then compares the cluster with a merged change as this renders it (an overlay's
+       * patches, name prefixes, namespaces), not as it was generated. A `git` cluster's
+       * desired state is its `git`.
+       */
+      gitops?: {
+        url: string;
+        branch?: string;
+        path?: string;
+        repoUrls?: string[];
+      };
       /** Re-read `snapshot` or `git` every this many seconds (git default 30; folder: never). */
       refreshSeconds?: number;
       /** The API server's URL, with `serviceAccountToken` and `caData`/`caFile`. */

@@ -84,7 +84,8 @@ export class MeshState {
   }
 
   status(cluster: string): ClusterStatus | undefined {
-    return this.entries.find(e => e.source.name === cluster)?.source.status();
+    const entry = this.entries.find(e => e.source.name === cluster);
+    return entry && this.statusOf(entry);
   }
 
   clusterNames(): string[] {
@@ -93,14 +94,34 @@ export class MeshState {
 
   clusters(): ClusterInfo[] {
     const summaries = this.current().summaries();
-    return this.entries.map(({ source }) => {
-      const summary = summaries.get(source.name);
+    return this.entries.map(entry => {
+      const summary = summaries.get(entry.source.name);
       return {
-        name: source.name,
+        name: entry.source.name,
         ...(summary ? { summary } : {}),
-        status: source.status(),
+        status: this.statusOf(entry),
       };
     });
+  }
+
+  /**
+   * The source's status; for a cluster read from manifests that holds no workload, with
+   * a note saying so, beside what the read skipped: an empty answer is then never taken
+   * for a clean one (a folder of Applications of another repository reads as nothing).
+   * A live cluster's emptiness is what the API server says, and needs no note.
+   */
+  private statusOf(entry: Entry): ClusterStatus {
+    const status = entry.source.status();
+    if (status.source === 'live') return status;
+    this.current();
+    if (!entry.built || entry.built.workloads.length) return status;
+    return {
+      ...status,
+      notes: [
+        ...(status.notes ?? []),
+        `no workload found in cluster ${entry.source.name}'s manifests`,
+      ],
+    };
   }
 
   private stateOf(entry: Entry): ClusterState | undefined {

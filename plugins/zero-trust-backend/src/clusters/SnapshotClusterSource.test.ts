@@ -85,7 +85,7 @@ describe('SnapshotClusterSource', () => {
     expect(source.status()).toMatchObject({ state: 'synced', source: 'git' });
 
     // The same state as the cluster's snapshot: its Applications were followed.
-    const fromFolder = await folderReader(
+    const { objects: fromFolder } = await folderReader(
       path.join(repoRoot, 'examples/clusters/backend'),
     ).read();
     const summary = (objects: any) => {

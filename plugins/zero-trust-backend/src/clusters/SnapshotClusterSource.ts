@@ -5,12 +5,19 @@ import type {
 import { loadManifests } from '@zero-trust/backstage-plugin-zero-trust-node';
 import { ClusterSource } from './ClusterSource';
 
+/** One read of a snapshot: its objects, and what reading them left out. */
+export interface SnapshotRead {
+  objects: SourcedObject[];
+  /** The loader's notes: what was skipped or not followed, one sentence each. */
+  notes: string[];
+}
+
 /** Where a snapshot comes from, and how to read its manifests. */
 export interface SnapshotReader {
   /** A folder of manifests, or a GitOps repository's branch. */
   source: 'snapshot' | 'git';
   /** Throws with a message fit for the cluster's status. */
-  read(): Promise<SourcedObject[]>;
+  read(): Promise<SnapshotRead>;
 }
 
 /** A folder (or file) of manifests, as the CLI reads one. */
@@ -18,8 +25,12 @@ export function folderReader(path: string): SnapshotReader {
   return {
     source: 'snapshot',
     read: async () => {
+      const notes: string[] = [];
       try {
-        return await loadManifests(path);
+        const objects = await loadManifests(path, {
+          onNote: note => notes.push(note),
+        });
+        return { objects, notes };
       } catch (error) {
         throw new Error(
           `cannot read snapshot ${path}: ${(error as Error).message}`,
@@ -33,7 +44,8 @@ export function folderReader(path: string): SnapshotReader {
  * A cluster read from manifests rather than an API server: a folder, or a GitOps
  * repository's branch standing in for what a GitOps controller would apply. It is read
  * at start and, with `refreshMs`, again on that interval; a failed read keeps serving
- * the last good state as `stale`.
+ * the last good state as `stale`. What the read skipped or did not follow is kept in its
+ * status as notes, so that answers say what they lack.
  */
 export class SnapshotClusterSource implements ClusterSource {
   private current?: SourcedObject[];
@@ -88,12 +100,15 @@ export class SnapshotClusterSource implements ClusterSource {
   private async readOnce(): Promise<void> {
     const before = { objects: this.current, state: this.state.state };
     try {
-      this.current = await this.reader.read();
+      const { objects, notes } = await this.reader.read();
+      this.current = objects;
       this.state = {
         state: 'synced',
         source: this.reader.source,
         lastSyncedAt: new Date().toISOString(),
         degraded: [],
+        // Shown as the cluster's caveat: what the GitOps controller applies that was not read.
+        ...(notes.length ? { notes } : {}),
       };
     } catch (error) {
       const message = (error as Error).message;

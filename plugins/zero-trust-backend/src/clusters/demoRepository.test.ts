@@ -71,11 +71,13 @@ describe("the demo's GitOps repository (examples/gitops)", () => {
     const fromSnapshots: SourcedObject[][] = [];
     for (const config of configs) {
       if (config.kind !== 'git') throw new Error(`${config.name} is not git`);
-      fromRepository.push(await gitReader(config.git).read());
+      fromRepository.push((await gitReader(config.git).read()).objects);
       fromSnapshots.push(
-        await folderReader(
-          path.join(repoRoot, 'examples/clusters', config.name),
-        ).read(),
+        (
+          await folderReader(
+            path.join(repoRoot, 'examples/clusters', config.name),
+          ).read()
+        ).objects,
       );
     }
     const states = (read: SourcedObject[][]) =>

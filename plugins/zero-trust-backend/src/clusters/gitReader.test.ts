@@ -72,7 +72,7 @@ spec:
       path: 'clusters/backend',
     });
 
-    const objects = await reader.read();
+    const { objects, notes } = await reader.read();
 
     expect(objects).toEqual([
       {
@@ -85,6 +85,7 @@ spec:
         line: 1,
       },
     ]);
+    expect(notes).toEqual([]);
   });
 
   it('follows Applications that name the repository by one of repoUrls', async () => {
@@ -97,7 +98,7 @@ spec:
           path: 'clusters/edge',
           ...(repoUrls ? { repoUrls } : {}),
         }).read()
-      )
+      ).objects
         .map(o => o.object as any)
         .filter(o => o.kind === 'ServiceAccount')
         .map(o => `${o.metadata.namespace}/${o.metadata.name}`);
@@ -108,5 +109,50 @@ spec:
     expect(
       await accounts(['https://git.example.com/platform/gitops.git']),
     ).toEqual(['partners/partner-api']);
+  });
+
+  it("takes an Application's file as the cluster's root", async () => {
+    process.chdir(path.join(base, 'work'));
+    const { objects, notes } = await gitReader({
+      url: '../gitops.git',
+      branch: 'main',
+      path: 'clusters/edge/partners.yaml',
+      repoUrls: ['https://git.example.com/platform/gitops.git'],
+    }).read();
+    expect(
+      objects.map(o => {
+        const { kind, metadata } = o.object as any;
+        return [kind, metadata.namespace, metadata.name, o.file];
+      }),
+    ).toEqual([
+      ['Application', 'argocd', 'partners', 'clusters/edge/partners.yaml'],
+      [
+        'ServiceAccount',
+        'partners',
+        'partner-api',
+        'apps/partners/account.yaml',
+      ],
+    ]);
+    expect(notes).toEqual([]);
+  });
+
+  it('keeps what it did not follow as notes, naming files as the repository does', async () => {
+    process.chdir(path.join(base, 'work'));
+    const { objects, notes } = await gitReader({
+      url: '../gitops.git',
+      branch: 'main',
+      path: 'clusters/edge',
+    }).read();
+
+    // The Application names a repository the reader does not know this one by: nothing
+    // of it is read, and the note says which Application, in which file.
+    expect(objects.map(o => (o.object as any).kind)).toEqual(['Application']);
+    expect(notes).toEqual([
+      `not followed: https://git.example.com/platform/gitops.git path apps/partners (Application partners in ${path.join(
+        'clusters',
+        'edge',
+        'partners.yaml',
+      )})`,
+    ]);
   });
 });

@@ -16,6 +16,8 @@ describe('readClusterConfigs', () => {
             url: 'https://127.0.0.1:6443',
             serviceAccountToken: 't',
             caData: 'Y2E=',
+            // What its GitOps controller applies: the tracker's desired state.
+            gitops: { url: '../gitops.git', path: 'clusters/b' },
           },
           { name: 'c', context: 'kind-c', kubeconfig: '/tmp/kc' },
           { name: 'k', kubeconfig: '/tmp/kc' },
@@ -53,6 +55,7 @@ describe('readClusterConfigs', () => {
           serviceAccountToken: 't',
           caData: 'Y2E=',
         }),
+        gitops: { url: '../gitops.git', branch: 'main', path: 'clusters/b' },
       },
       {
         name: 'c',

@@ -3,6 +3,7 @@ import type {
   LiveClusterConfig,
   LiveClusterSourceOptions,
 } from '@zero-trust/backstage-plugin-zero-trust-node/live';
+import type { GitSnapshot } from '../clusters/gitopsMirror';
 
 /** Where a cluster's state comes from. */
 export type ClusterConfig =
@@ -17,7 +18,7 @@ export type ClusterConfig =
       name: string;
       trustDomain?: string;
       kind: 'git';
-      git: { url: string; branch: string; path: string; repoUrls?: string[] };
+      git: GitSnapshot;
       refreshSeconds: number;
     }
   | {
@@ -26,6 +27,8 @@ export type ClusterConfig =
       kind: 'live';
       /** What the live cluster source reads; its `name` is the cluster's. */
       connection: LiveClusterConfig;
+      /** Where its GitOps controller reads the desired state from, when configured. */
+      gitops?: GitSnapshot;
     }
   | {
       name: string;
@@ -47,6 +50,17 @@ const sourceKeys = [
   'kubeconfig',
   'inCluster',
 ] as const;
+
+/** A repository's branch and the cluster's root in it (`git`, `gitops`). */
+function readGitSnapshot(git: Config): GitSnapshot {
+  const repoUrls = git.getOptionalStringArray('repoUrls');
+  return {
+    url: git.getString('url'),
+    branch: git.getOptionalString('branch') ?? 'main',
+    path: git.getOptionalString('path') ?? '',
+    ...(repoUrls?.length ? { repoUrls } : {}),
+  };
+}
 
 function readZeroTrustCluster(c: Config, name: string): ClusterConfig {
   const trustDomain = c.getOptionalString('trustDomain');
@@ -81,24 +95,20 @@ function readZeroTrustCluster(c: Config, name: string): ClusterConfig {
     };
   }
   if (git) {
-    const repoUrls = git.getOptionalStringArray('repoUrls');
     return {
       name,
       trustDomain,
       kind: 'git',
-      git: {
-        url: git.getString('url'),
-        branch: git.getOptionalString('branch') ?? 'main',
-        path: git.getOptionalString('path') ?? '',
-        ...(repoUrls?.length ? { repoUrls } : {}),
-      },
+      git: readGitSnapshot(git),
       refreshSeconds: refreshSeconds ?? 30,
     };
   }
+  const gitops = c.getOptionalConfig('gitops');
   return {
     name,
     trustDomain,
     kind: 'live',
+    ...(gitops ? { gitops: readGitSnapshot(gitops) } : {}),
     connection: {
       name,
       url,

@@ -1,6 +1,7 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import type {
   ClusterStatus,
+  OnboardingChangeSummary,
   OnboardingRequestState,
   SourcedObject,
 } from '@zero-trust/backstage-plugin-zero-trust-common';
@@ -11,6 +12,7 @@ import {
   resourceName,
 } from './compareWithCluster';
 import { PullRequestReader, UntrackableRequestError } from './forges/types';
+import type { ChangeRenderer } from './renderedChange';
 import {
   OnboardingRequestCheck,
   OnboardingRequestStore,
@@ -33,6 +35,12 @@ export interface OnboardingRequestTrackerOptions {
   store: OnboardingRequestStore;
   pullRequests: PullRequestReader;
   clusters: TrackedCluster[];
+  /**
+   * The clusters whose desired state is a GitOps repository: a request's change is
+   * compared as the cluster's controller renders it. Other clusters' changes are
+   * compared as generated.
+   */
+  renderers?: ChangeRenderer[];
   logger: LoggerService;
   /** How long a merged request may take to show in the cluster before it is `drifted`. */
   convergeWithinMs: number;
@@ -60,7 +68,7 @@ function messageOf(error: unknown): string {
 /**
  * Follows each onboarding request that is not final: the forge's state of its pull
  * request until it is merged or closed, then the live cluster: `converged` while it holds
- * the change, `drifted` (with the differences) when, after the grace period, it holds
+ * the change (as the cluster's GitOps controller renders it, where `renderers` has one), `drifted` (with the differences) when, after the grace period, it holds
  * something else, also after having converged. A newer merged request for the same
  * service takes over (see `OnboardingRequestStore.listActive`). What cannot be read this
  * time is recorded as `lastError`, the state is kept, and the next run tries again.
@@ -82,13 +90,29 @@ export class OnboardingRequestTracker {
       if (!clusters.has(name)) clusters.set(name, this.readCluster(name));
       return clusters.get(name)!;
     };
+    // Each desired state is fetched once per run, when a request needs it.
+    const refreshed = new Map<ChangeRenderer, Promise<void>>();
+    const expectedChange = async (request: StoredOnboardingRequest) => {
+      const renderer = this.options.renderers?.find(
+        r => r.cluster === request.cluster,
+      );
+      if (!renderer) return request.change;
+      if (!refreshed.has(renderer)) refreshed.set(renderer, renderer.refresh());
+      await refreshed.get(renderer);
+      return renderer.render(request);
+    };
 
     const queue = [...active];
     const worker = async () => {
       for (let next = queue.shift(); next; next = queue.shift()) {
         if (signal?.aborted) return;
         const request = next;
-        const check = await this.check(request, readCluster, signal);
+        const check = await this.check(
+          request,
+          readCluster,
+          expectedChange,
+          signal,
+        );
         if (check.state === request.state) delete check.state;
         const saved = await store.saveCheck(request, check);
         run.checked += 1;
@@ -114,6 +138,9 @@ export class OnboardingRequestTracker {
   private async check(
     request: StoredOnboardingRequest,
     readCluster: (name: string) => Promise<ClusterReading>,
+    expectedChange: (
+      request: StoredOnboardingRequest,
+    ) => Promise<OnboardingChangeSummary>,
     signal?: AbortSignal,
   ): Promise<OnboardingRequestCheck> {
     const now = this.now();
@@ -146,9 +173,16 @@ export class OnboardingRequestTracker {
     const unreadable = this.unreadableKinds(request, reading.status);
     if (unreadable) return { ...check, lastError: unreadable };
 
+    // What the cluster should hold: the change as its GitOps controller renders it.
+    let expected: OnboardingChangeSummary;
+    try {
+      expected = await expectedChange(request);
+    } catch (error) {
+      return { ...check, lastError: messageOf(error) };
+    }
     const drift = compareWithCluster(
       request.cluster,
-      request.change,
+      expected,
       reading.objects,
     );
     if (!drift.length) {

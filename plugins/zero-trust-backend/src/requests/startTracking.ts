@@ -5,9 +5,11 @@ import {
   SchedulerService,
 } from '@backstage/backend-plugin-api';
 import { ClusterSource } from '../clusters/ClusterSource';
+import { readClusterConfigs } from '../config/clusterConfig';
 import { PullRequestStates } from './forges/PullRequestStates';
 import { OnboardingRequestStore } from './OnboardingRequestStore';
 import { OnboardingRequestTracker } from './OnboardingRequestTracker';
+import { ChangeRenderer, gitopsChangeRenderer } from './renderedChange';
 import { readTrackingConfig } from './trackingConfig';
 
 /**
@@ -31,6 +33,7 @@ export async function startTracking(options: {
     store,
     pullRequests: PullRequestStates.fromConfig(config),
     clusters: options.clusters,
+    renderers: changeRenderers(config),
     logger: options.logger.child({ task: 'onboarding-requests' }),
     convergeWithinMs: tracking.convergeWithinMinutes * 60_000,
   });
@@ -44,4 +47,18 @@ export async function startTracking(options: {
     },
   });
   return store;
+}
+
+/**
+ * The desired state of each cluster that has one in a GitOps repository: a `git`
+ * cluster's branch, or a live cluster's `gitops`.
+ */
+function changeRenderers(config: RootConfigService): ChangeRenderer[] {
+  return readClusterConfigs(config).flatMap(c => {
+    if (c.kind === 'git') return [gitopsChangeRenderer(c.name, c.git)];
+    if (c.kind === 'live' && c.gitops) {
+      return [gitopsChangeRenderer(c.name, c.gitops)];
+    }
+    return [];
+  });
 }

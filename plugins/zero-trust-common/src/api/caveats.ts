@@ -21,6 +21,8 @@ export interface ClusterCaveat {
   /** One sentence for the whole cluster. */
   message: string;
   resources: ResourceCaveat[];
+  /** What reading the cluster's manifests left out (`ClusterStatus.notes`), when anything. */
+  notes?: string[];
 }
 
 /**
@@ -67,7 +69,10 @@ export function clusterCaveat(
       text: resourceCaveatText(d.resource, 'degraded'),
     })),
   ];
-  if (status.state === 'synced' && !resources.length) return undefined;
+  const notes = status.notes ?? [];
+  if (status.state === 'synced' && !resources.length && !notes.length) {
+    return undefined;
+  }
   let message: string;
   switch (status.state) {
     case 'stale':
@@ -88,9 +93,17 @@ export function clusterCaveat(
       }: its workloads are not in the answer`;
       break;
     default:
-      message = `cluster ${cluster} lacks ${resources
-        .map(r => r.resource)
-        .join(', ')}: answers that depend on them are incomplete`;
+      message = resources.length
+        ? `cluster ${cluster} lacks ${resources
+            .map(r => r.resource)
+            .join(', ')}: answers that depend on them are incomplete`
+        : `cluster ${cluster} was read without some of its manifests: answers lack what the notes name`;
   }
-  return { cluster, state: status.state, message, resources };
+  return {
+    cluster,
+    state: status.state,
+    message,
+    resources,
+    ...(notes.length ? { notes } : {}),
+  };
 }

@@ -44,8 +44,10 @@ export interface OnboardingResourceRef {
 }
 
 /**
- * What the pull request asks the cluster to hold, as generated: convergence compares the
- * live cluster against exactly this.
+ * What the pull request asks the cluster to hold, as generated. Convergence compares the
+ * live cluster against it as the cluster's GitOps controller renders it (an overlay's
+ * patches included) where the backend knows the cluster's GitOps repository, else
+ * against exactly this.
  *
  * @public
  */

@@ -57,6 +57,13 @@ export interface ClusterStatus {
   degraded: DegradedResource[];
   /** Only when `stale`: the kinds whose reads fail, each with the reason. */
   staleResources?: StaleResource[];
+  /**
+   * Only for a cluster read from manifests (`snapshot`, `git`): what reading them skipped
+   * or did not follow (a Helm chart folder, an Application of another repository, a
+   * remote kustomize resource), and that no workload was found where none was, one
+   * sentence each. Answers lack what these name.
+   */
+  notes?: string[];
 }
 
 /** `GET /clusters` → `{ items: ClusterInfo[] }`. @public */

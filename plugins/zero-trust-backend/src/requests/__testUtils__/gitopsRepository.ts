@@ -1,4 +1,7 @@
-import { onboardRepository } from '@zero-trust/backstage-plugin-zero-trust-node';
+import {
+  GitopsLayout,
+  onboardRepository,
+} from '@zero-trust/backstage-plugin-zero-trust-node';
 import type { OnboardingRequest } from '@zero-trust/backstage-plugin-zero-trust-common';
 import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
@@ -45,14 +48,31 @@ export async function gitopsRepository() {
 
   return {
     bare,
+    /** The working clone, on `main` after `merge`. */
+    work,
+    /** Commits these files (path → text) on main and pushes them. */
+    async commitOnMain(files: Record<string, string>, message: string) {
+      await git(work, 'checkout', '--quiet', 'main');
+      for (const [file, text] of Object.entries(files)) {
+        await fs.writeFile(path.join(work, file), text);
+      }
+      await git(work, 'add', '--', ...Object.keys(files));
+      await git(work, 'commit', '--quiet', '-m', message);
+      await git(work, 'push', '--quiet', 'origin', 'main');
+    },
     /** Writes the onboarding on its own branch and pushes it, as the pull request action does. */
-    async pushOnboarding(request: OnboardingRequest, branch: string) {
+    async pushOnboarding(
+      request: OnboardingRequest,
+      branch: string,
+      layout?: GitopsLayout,
+    ) {
       await git(work, 'checkout', '--quiet', '-B', branch, 'main');
       // As the scaffolder's onboarding does with the demo's plain git settings.
       const result = await onboardRepository({
         root: work,
         request,
         repoUrls: demoPlainGitRepoUrls(),
+        ...(layout ? { layout } : {}),
       });
       await git(work, 'add', '--', ...result.changes.map(c => c.path));
       await git(work, 'commit', '--quiet', '-m', `onboard ${request.service}`);

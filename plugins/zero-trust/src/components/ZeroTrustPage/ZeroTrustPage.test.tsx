@@ -151,6 +151,48 @@ describe('ZeroTrustPage', () => {
     expect(within(banner).queryByText(/cluster backend/)).toBeNull();
   });
 
+  it('says above the tables what reading a GitOps cluster left out', async () => {
+    const notes = [
+      'not followed: https://istio-release.storage.googleapis.com/charts chart istiod (Application istiod in clusters/backend/istiod.yaml): Helm charts are not rendered',
+      'skipped Helm chart charts/toolbox: charts are not rendered (render it with helm template and pass the output with -)',
+    ];
+    server.use(
+      http.get(`${baseUrl}/clusters`, () =>
+        HttpResponse.json({
+          items: clusterInfos(model, {
+            backend: {
+              state: 'synced',
+              source: 'git',
+              lastSyncedAt: new Date().toISOString(),
+              degraded: [],
+              notes,
+            },
+          }),
+        }),
+      ),
+      http.get(`${baseUrl}/namespaces`, () =>
+        HttpResponse.json({ items: namespacePostures(model) }),
+      ),
+      http.get(`${baseUrl}/findings`, () => HttpResponse.json({ items: [] })),
+    );
+    await renderWithZeroTrust(<ZeroTrustPage />);
+
+    const banner = (
+      await screen.findByText(
+        /^The namespaces and findings below come from a cluster/,
+      )
+    ).closest('[role="alert"]') as HTMLElement;
+    expect(
+      within(banner).getByText(
+        /^cluster backend was read without some of its manifests: answers lack what the notes name/,
+      ),
+    ).toBeInTheDocument();
+    for (const note of notes) {
+      expect(within(banner).getByText(note)).toBeInTheDocument();
+    }
+    expect(within(banner).queryByText(/cluster edge/)).toBeNull();
+  });
+
   /** The namespaces table's cell of `ns` under the column titled `title`. */
   async function namespaceCell(ns: string, title: string) {
     const table = (await screen.findByText(/^Namespaces \(/)).closest(

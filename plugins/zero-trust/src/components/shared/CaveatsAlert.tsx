@@ -5,7 +5,8 @@ import type { ClusterCaveat } from '@zero-trust/backstage-plugin-zero-trust-comm
 
 /**
  * A warning above an answer computed from clusters not complete and current: each
- * cluster's caveat and the resources behind it. Nothing when there are none.
+ * cluster's caveat, the resources behind it and what reading its manifests left out.
+ * Nothing when there are none.
  */
 export function CaveatsAlert(props: {
   title: string;
@@ -20,10 +21,13 @@ export function CaveatsAlert(props: {
         {caveats.map(c => (
           <div key={c.cluster}>
             {c.message}
-            {c.resources.length > 0 && (
+            {(c.resources.length > 0 || !!c.notes?.length) && (
               <ul style={{ margin: '2px 0 4px', paddingLeft: 20 }}>
                 {c.resources.map(r => (
                   <li key={r.resource}>{r.text}</li>
+                ))}
+                {c.notes?.map(note => (
+                  <li key={note}>{note}</li>
                 ))}
               </ul>
             )}
