@@ -161,6 +161,119 @@ spec:
   });
 });
 
+describe('bad input in a GitOps repository: exit 2, one line naming the file, nothing written', () => {
+  let repo: string;
+  beforeEach(async () => {
+    repo = await createGitRepository(
+      path.join(tmp, 'gitops'),
+      argoAppOfApps,
+      argoRepoUrl,
+    );
+  });
+  const write = (file: string, text: string) =>
+    fs.writeFile(path.join(repo, file), text);
+  const analyzeBackend = () =>
+    cli(['analyze', path.join(repo, 'clusters/backend')]);
+  const oneLine = (stderr: string) => {
+    expect(stderr.endsWith('\n')).toBe(true);
+    expect(stderr.trimEnd()).not.toContain('\n');
+    expect(stderr).not.toMatch(/\bat .*\.(ts|js):\d+/);
+  };
+
+  it('a kustomization that does not build: the program’s own error, naming the folder', async () => {
+    await write(
+      'apps/ratings/overlays/backend/kustomization.yaml',
+      'resources:\n  - missing.yaml\n',
+    );
+    const { code, stderr } = await analyzeBackend();
+    expect(code).toBe(2);
+    oneLine(stderr);
+    expect(stderr).toMatch(
+      new RegExp(
+        `^zero-trust analyze: ${path.join(
+          repo,
+          'apps/ratings/overlays/backend',
+        )}: (kustomize build|kubectl kustomize) failed: .*missing\\.yaml`,
+      ),
+    );
+  });
+
+  it('a values file that is not YAML: the file and the line', async () => {
+    await write(
+      'clusters/backend/istiod-values.yaml',
+      'meshConfig:\n  trustDomain: [unclosed\n',
+    );
+    const { code, stderr } = await analyzeBackend();
+    expect(code).toBe(2);
+    oneLine(stderr);
+    expect(stderr).toMatch(
+      new RegExp(
+        `^zero-trust analyze: ${path.join(
+          repo,
+          'clusters/backend/istiod-values.yaml',
+        )}:\\d+: malformed YAML`,
+      ),
+    );
+  });
+
+  it('a cycle of Applications: the file of the Application that closes it', async () => {
+    await write(
+      'apps/productpage/back.yaml',
+      `apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata: {name: back, namespace: argocd}
+spec:
+  destination: {namespace: bookinfo}
+  source: {repoURL: "${argoRepoUrl}", path: clusters/backend}
+`,
+    );
+    const { code, stderr } = await analyzeBackend();
+    expect(code).toBe(2);
+    oneLine(stderr);
+    expect(stderr).toMatch(
+      /^zero-trust analyze: \S+\.yaml: a cycle of Applications: .*Application back/,
+    );
+    expect(stderr).toContain(repo);
+  });
+
+  it('onboard into a cluster whose kustomization does not build: exit 2 naming it, and nothing written', async () => {
+    await write(
+      'apps/ratings/overlays/backend/kustomization.yaml',
+      'resources:\n  - missing.yaml\n',
+    );
+    git(repo, 'add', '-A');
+    git(repo, 'commit', '--quiet', '-m', 'broken overlay');
+    const request = path.join(tmp, 'request.json');
+    await fs.writeFile(
+      request,
+      JSON.stringify({
+        service: 'productpage',
+        namespace: 'bookinfo',
+        cluster: 'backend',
+        ports: [{ name: 'http', port: 9080, protocol: 'HTTP' }],
+        allowedCallers: [{ namespace: 'bookinfo' }],
+      }),
+    );
+    const { code, stdout, stderr } = await cli([
+      'onboard',
+      '--repo',
+      repo,
+      '--request',
+      request,
+    ]);
+    expect(code).toBe(2);
+    oneLine(stderr);
+    expect(stderr).toContain(path.join(repo, 'apps/ratings/overlays/backend'));
+    expect(stdout).toBe('');
+    expect(
+      execFileSync('git', ['status', '--porcelain'], {
+        cwd: repo,
+        encoding: 'utf8',
+      }),
+    ).toBe('');
+  });
+});
+
 describe('SARIF', () => {
   it('writes SARIF 2.1.0 with the file and line of each finding’s object', async () => {
     const dir = path.join(tmp, 'snapshot');

@@ -1,8 +1,6 @@
-import { execFileSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { stringify } from 'yaml';
 import {
   MeshModel,
   SourcedObject,
@@ -13,8 +11,11 @@ import { loadManifests } from '../loadManifests';
 import { ManifestError } from '../ManifestError';
 import {
   argoAppOfApps,
+  argoAppOfAppsExport,
   createGitRepository,
   fluxMonorepo,
+  fluxMonorepoExport,
+  writeExport,
 } from '../testing/gitopsRepositories';
 
 // Each test builds git repositories and runs the real kustomize several times, which
@@ -44,36 +45,6 @@ async function load(target: string, extra: Record<string, unknown> = {}) {
   });
   return { objects, notes, keys: objects.map(key) };
 }
-
-/** What `kubectl kustomize` renders for a folder: the real program, for comparison. */
-function kustomize(dir: string): Json[] {
-  const out = execFileSync('kubectl', ['kustomize', dir], { encoding: 'utf8' });
-  return out
-    .split(/^---$/m)
-    .map(d => require('yaml').parse(d))
-    .filter(Boolean);
-}
-
-const withNamespace = (o: Json, namespace: string) =>
-  o.kind === 'Namespace' || o.metadata.namespace
-    ? o
-    : { ...o, metadata: { ...o.metadata, namespace } };
-
-/** The same cluster as `kubectl get -A -o yaml` would print it, once applied. */
-async function flatDump(file: string, objects: Json[]) {
-  await fs.writeFile(
-    file,
-    stringify({ apiVersion: 'v1', kind: 'List', items: objects }),
-  );
-  return file;
-}
-
-const istioConfigMap = (mesh: Json) => ({
-  apiVersion: 'v1',
-  kind: 'ConfigMap',
-  metadata: { name: 'istio', namespace: 'istio-system' },
-  data: { mesh: stringify(mesh) },
-});
 
 /** The analysis minus where each object was read from (a flat dump has other files). */
 function answers(objects: SourcedObject[]) {
@@ -168,20 +139,10 @@ describe('an Argo CD app of apps', () => {
 
   it('gives the same answers as the same cluster dumped flat', async () => {
     const { objects } = await load(path.join(repo, 'clusters/backend'));
-    const rendered = [
-      ...kustomize(path.join(repo, 'apps/ratings/overlays/backend')).map(o =>
-        withNamespace(o, 'bookinfo'),
-      ),
-      ...require('yaml')
-        .parseAllDocuments(argoAppOfApps['apps/productpage/productpage.yaml'])
-        .map((d: any) => withNamespace(d.toJS(), 'bookinfo')),
-      require('yaml').parse(argoAppOfApps['clusters/backend/namespaces.yaml']),
-      istioConfigMap({
-        trustDomain: 'backend.example',
-        trustDomainAliases: ['legacy.example'],
-      }),
-    ];
-    const dump = await flatDump(path.join(tmp, 'dump.yaml'), rendered);
+    const dump = await writeExport(
+      path.join(tmp, 'dump.yaml'),
+      argoAppOfAppsExport(repo),
+    );
     const flat = await load(dump);
     const gitops = answers(objects);
     const dumped = answers(flat.objects);
@@ -315,15 +276,8 @@ describe('a Flux monorepo', () => {
 
   it('gives the same answers as the same cluster dumped flat', async () => {
     const { objects } = await load(path.join(repo, 'clusters/production'));
-    const rendered = [
-      ...kustomize(path.join(repo, 'apps/production')),
-      istioConfigMap({
-        trustDomain: 'prod.example',
-        trustDomainAliases: ['legacy.example'],
-      }),
-    ];
     const flat = await load(
-      await flatDump(path.join(tmp, 'dump.yaml'), rendered),
+      await writeExport(path.join(tmp, 'dump.yaml'), fluxMonorepoExport(repo)),
     );
     expect(answers(objects).workloads).toEqual(answers(flat.objects).workloads);
     expect(answers(objects).findings).toEqual(answers(flat.objects).findings);

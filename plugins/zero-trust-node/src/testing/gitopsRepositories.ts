@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { parse, parseAllDocuments, stringify } from 'yaml';
 
 /** The `origin` of the Argo CD example repository, as its Applications name it. */
 export const argoRepoUrl = 'https://git.example/platform/gitops.git';
@@ -305,3 +306,81 @@ spec:
   - ../base
 `,
 };
+
+type Json = Record<string, any>;
+
+/** What the real `kubectl kustomize` renders for a folder, each object defaulting to `namespace`. */
+export function kubectlKustomize(dir: string, namespace?: string): Json[] {
+  const out = execFileSync('kubectl', ['kustomize', dir], { encoding: 'utf8' });
+  return parseAllDocuments(out)
+    .map(d => d.toJS() as Json)
+    .filter(Boolean)
+    .map(o => withDefaultNamespace(o, namespace));
+}
+
+function withDefaultNamespace(o: Json, namespace?: string): Json {
+  return !namespace || o.kind === 'Namespace' || o.metadata?.namespace
+    ? o
+    : { ...o, metadata: { ...o.metadata, namespace } };
+}
+
+/** The `istio` ConfigMap istiod's chart writes from these `meshConfig` values. */
+function istioConfigMap(mesh: Json): Json {
+  return {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: 'istio', namespace: 'istio-system' },
+    data: { mesh: stringify(mesh) },
+  };
+}
+
+/**
+ * The Argo CD example's backend cluster as `kubectl get -A -o yaml` would list it once
+ * Argo CD applied it from the checkout `repo`: the ratings overlay as the real kustomize
+ * renders it and productpage's folder, both in the Applications' destination namespace,
+ * the cluster's Namespace, and the mesh config istiod's chart writes from its values.
+ */
+export function argoAppOfAppsExport(repo: string): Json[] {
+  return [
+    ...kubectlKustomize(
+      path.join(repo, 'apps/ratings/overlays/backend'),
+      'bookinfo',
+    ),
+    ...parseAllDocuments(
+      argoAppOfApps['apps/productpage/productpage.yaml'],
+    ).map(d => withDefaultNamespace(d.toJS(), 'bookinfo')),
+    parse(argoAppOfApps['clusters/backend/namespaces.yaml']),
+    istioConfigMap({
+      trustDomain: 'backend.example',
+      trustDomainAliases: ['legacy.example'],
+    }),
+  ];
+}
+
+/**
+ * The Flux example's production cluster as `kubectl get -A -o yaml` would list it once
+ * Flux applied it from the checkout `repo`: the production overlay as the real kustomize
+ * renders it, and the mesh config istiod's chart writes from the HelmRelease's values.
+ */
+export function fluxMonorepoExport(repo: string): Json[] {
+  return [
+    ...kubectlKustomize(path.join(repo, 'apps/production')),
+    istioConfigMap({
+      trustDomain: 'prod.example',
+      trustDomainAliases: ['legacy.example'],
+    }),
+  ];
+}
+
+/** Writes objects as one `kind: List` file, as `kubectl get -A -o yaml > file` does. */
+export async function writeExport(
+  file: string,
+  objects: Json[],
+): Promise<string> {
+  await fs.mkdir(path.dirname(file), { recursive: true });
+  await fs.writeFile(
+    file,
+    stringify({ apiVersion: 'v1', kind: 'List', items: objects }),
+  );
+  return file;
+}

@@ -32,10 +32,14 @@ export {
 } from './githubOpenApi';
 export {
   argoAppOfApps,
+  argoAppOfAppsExport,
   argoRepoUrl,
   createGitRepository,
   fluxMonorepo,
+  fluxMonorepoExport,
   fluxRepoUrl,
+  kubectlKustomize,
+  writeExport,
 } from './gitopsRepositories';
 export { TestCertificates } from './TestCertificates';
 export type { TestCertificate, TestValidity } from './TestCertificates';
