@@ -216,6 +216,27 @@ spec:
     expect(error.message).not.toContain('\n');
   });
 
+  it('renders a kustomization without its remote resources, noting each as not fetched', async () => {
+    const remote =
+      'https://github.com/example/shared-policies//istio?ref=v1.2.0';
+    const overlay = path.join(repo, 'apps/ratings/overlays/backend');
+    await fs.writeFile(
+      path.join(overlay, 'kustomization.yaml'),
+      `resources:
+  - ../../base
+  - allow-productpage.yaml
+  - ${remote}
+`,
+    );
+    const { keys, notes } = await load(path.join(repo, 'clusters/backend'));
+    // The local resources are rendered as before; nothing was fetched.
+    expect(keys).toContain('Deployment bookinfo/ratings');
+    expect(keys).toContain('AuthorizationPolicy bookinfo/ratings');
+    expect(notes).toContain(
+      `not fetched: ${remote} (in ${path.join(overlay, 'kustomization.yaml')})`,
+    );
+  });
+
   it('does not follow Applications of other repositories without --repo-url, and does with it', async () => {
     await createGitRepository(
       path.join(tmp, 'fork'),
