@@ -436,16 +436,21 @@ export function decideAccess(
   server: WorkloadModel,
   attributes: RequestAttributes,
 ): PortDecision[] {
-  return decideIstio(caller, server, attributes).map(d => {
+  // `decideIstio`'s list is this call's own: a port the NetworkPolicies decide too is
+  // replaced in it, the others are left as they are.
+  const decisions = decideIstio(caller, server, attributes);
+  for (let i = 0; i < decisions.length; i++) {
+    const d = decisions[i];
     const network = networkVerdict(caller, server, d.port);
-    if (!network) return d;
-    return {
+    if (!network) continue;
+    decisions[i] = {
       ...d,
       decision: bothLayers(d.decision, network.decision),
       network,
       istioDecision: d.decision,
     };
-  });
+  }
+  return decisions;
 }
 
 function decideIstio(

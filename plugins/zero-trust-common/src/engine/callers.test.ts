@@ -265,6 +265,49 @@ describe('allowedCallers', () => {
     expect(denyExceptions[1].description).toContain('DELETE');
   });
 
+  it('reads a destination.port condition on each port a caller is tried on', () => {
+    // The caller's principal is the same on both ports, the condition's answer is not.
+    for (const mode of [injected, { 'istio.io/dataplane-mode': 'ambient' }]) {
+      const m = model(
+        ...mesh.filter(o => o.metadata?.name !== 'server'),
+        namespace('server', mode),
+        ...meshApp('server', 'two', {
+          sa: 'two',
+          servicePorts: [
+            { name: 'http', port: 8080 },
+            { name: 'http-admin', port: 9090 },
+          ],
+        }),
+        authorizationPolicy('server', 'p', {
+          selector: { matchLabels: { app: 'two' } },
+          rules: [
+            {
+              ...from({ principals: [pCaller] }),
+              when: [{ key: 'destination.port', values: ['9090'] }],
+            },
+            {
+              ...from({ principals: [pOther] }),
+              when: [{ key: 'destination.port', notValues: ['9090'] }],
+            },
+          ],
+        }),
+      );
+      const got = summary(callers(m, 'server/two').allowedCallers);
+      expect(got['workload:c1/client/c']?.ports).toEqual([9090]);
+      expect(got['workload:c1/client/other']?.ports).toEqual([8080]);
+      for (const [caller, port, decision] of [
+        ['client/c', 8080, 'DENY'],
+        ['client/c', 9090, 'ALLOW'],
+        ['client/other', 8080, 'ALLOW'],
+        ['client/other', 9090, 'DENY'],
+      ] as const) {
+        expect(
+          check(m, { from: caller, to: 'server/two', port }).decision,
+        ).toBe(decision);
+      }
+    }
+  });
+
   it('labels each source for a person', () => {
     const m = model(
       ...mesh,

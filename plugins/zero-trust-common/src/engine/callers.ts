@@ -3,7 +3,12 @@ import {
   AuthorizationRule,
   AuthorizationSource,
 } from '../model/types';
-import { Caller, NetworkAccess, decideAccess } from './access';
+import {
+  Caller,
+  NetworkAccess,
+  RequestAttributes,
+  decideAccess,
+} from './access';
 import {
   expandPrincipal,
   forEachAdmittingRule,
@@ -264,6 +269,9 @@ function describeRule(rule: AuthorizationRule): string {
   return `${who || 'every caller'}${what}${when}`;
 }
 
+/** A request naming no port, method, path or host: every port, read bare. */
+const anyRequest: Readonly<RequestAttributes> = {};
+
 /** A caller to try: a wider source with its probe, or a known workload as itself. */
 type Candidate =
   | { source: Exclude<CallerSource, { kind: 'workload' }>; caller: Caller }
@@ -444,7 +452,7 @@ export function allowedCallers(
     let certain = false;
     portCount = 0;
     ruleCount = 0;
-    const decisions = decideAccess(candidate.caller, server, {});
+    const decisions = decideAccess(candidate.caller, server, anyRequest);
     for (const p of decisions) {
       if (p.decision === 'DENY') continue;
       open = true;
@@ -514,6 +522,8 @@ function networkBlocked(
 
 /** The NetworkPolicy layer over the ports both layers leave open. */
 function networkOnOpenPorts(decisions: Decisions): NetworkAccess | undefined {
+  // Without a NetworkPolicy on either end (the usual case), no list is built.
+  if (!decisions.some(p => p.network)) return undefined;
   const open = decisions.filter(p => p.network && p.decision !== 'DENY');
   if (!open.length) return undefined;
   const decision = open.every(p => p.network!.decision === 'ALLOW')
