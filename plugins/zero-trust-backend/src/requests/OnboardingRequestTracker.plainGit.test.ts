@@ -10,6 +10,7 @@ import { gitopsRepository } from './__testUtils__/gitopsRepository';
 import { inventoryRequest, recordInput } from './__testUtils__/inventory';
 import { OnboardingRequestStore } from './OnboardingRequestStore';
 import { OnboardingRequestTracker } from './OnboardingRequestTracker';
+import { gitopsChangeRenderer } from './renderedChange';
 
 // Every test pushes, merges and reads with real git processes: more than jest's default
 // 5 s when the machine is busy.
@@ -44,6 +45,13 @@ describe('OnboardingRequestTracker over a plain git repository', () => {
         }),
       ),
       clusters: [cluster],
+      // As startTracking wires the demo: the git cluster's branch is its desired state.
+      renderers: [
+        gitopsChangeRenderer(
+          'backend',
+          demoGitSource(repository.bare, 'backend'),
+        ),
+      ],
       logger: mockServices.logger.mock(),
       convergeWithinMs: 10 * 60_000,
     });
