@@ -400,8 +400,9 @@ describe('check', () => {
       const withRoot = async (name: string, from: string, pem: string) => {
         const dir = path.join(tmp, name);
         await copySnapshot(from, dir);
+        // In place of the demo's own certificates.yaml (its istio-ca-root-cert).
         await fs.writeFile(
-          path.join(dir, 'root-cert.yaml'),
+          path.join(dir, 'certificates.yaml'),
           stringify({
             apiVersion: 'v1',
             kind: 'ConfigMap',

@@ -340,6 +340,57 @@ describe('zero-trust backend', () => {
     expect(body.caveats?.map(c => c.cluster)).toEqual(['broken']);
   });
 
+  it("shows the demo's certificates: the chain, the rotation, who authenticates, the root that ends soon", async () => {
+    const server = await startBackend();
+    const entity = await request(server)
+      .get('/api/zero-trust/entities/component/default/reviews/security')
+      .set(asUser());
+    const { certificate } = (entity.body as EntitySecurityResponse).clusters[0]
+      .workloads[0];
+    expect(certificate?.ca).toMatchObject({
+      kind: 'plugged-in',
+      certificate: 'istio-system/cacerts',
+    });
+    expect(certificate?.chain.map(l => [l.role, l.subject])).toEqual([
+      ['intermediate', 'CN=backend intermediate CA'],
+      ['root', 'CN=zero-trust demo root CA, O=zero-trust demo'],
+    ]);
+    expect(certificate?.rotation?.seconds).toBe(24 * 3600);
+    expect(certificate?.peers).toEqual([
+      expect.objectContaining({
+        cluster: 'edge',
+        authenticates: true,
+        domain: 'caCertificates',
+        root: expect.objectContaining({ via: 'shared root' }),
+      }),
+    ]);
+
+    const trust: TrustResponse = (
+      await request(server).get('/api/zero-trust/trust').set(asUser())
+    ).body;
+    expect(
+      trust.edges.map(e => [e.root.from, e.root.to, e.authenticates, e.reason]),
+    ).toEqual([
+      ['edge', 'backend', true, undefined],
+      [
+        'backend',
+        'edge',
+        false,
+        'cluster edge does not accept trust domain internal.example (not its own, an alias or a caCertificates trust domain)',
+      ],
+    ]);
+    // edge's old root, still in its bundle, ends within 30 days of the script's run (or
+    // has ended): ZT024, then ZT025.
+    expect(trust.findings).toContainEqual(
+      expect.objectContaining({
+        code: expect.stringMatching(/^ZT02[45]$/),
+        message: expect.stringContaining(
+          'The root certificate O=external.example that cluster edge trusts',
+        ),
+      }),
+    );
+  });
+
   it('previews an onboarding request without writing anything', async () => {
     const server = await startBackend();
     const res = await request(server)

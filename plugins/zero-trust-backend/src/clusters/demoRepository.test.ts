@@ -4,6 +4,7 @@ import {
   analyze,
   buildClusterState,
 } from '@zero-trust/backstage-plugin-zero-trust-common';
+import { parseCertificates } from '@zero-trust/backstage-plugin-zero-trust-node';
 import { seedRepository } from '@zero-trust/backstage-plugin-zero-trust-node/git';
 import fs from 'node:fs/promises';
 import os from 'node:os';
@@ -82,7 +83,9 @@ describe("the demo's GitOps repository (examples/gitops)", () => {
     }
     const states = (read: SourcedObject[][]) =>
       read.map((objects, i) =>
-        buildClusterState(configs[i].name, inOneOrder(objects)),
+        buildClusterState(configs[i].name, inOneOrder(objects), {
+          parseCertificates,
+        }),
       );
     const repositoryStates = states(fromRepository);
 
@@ -95,6 +98,18 @@ describe("the demo's GitOps repository (examples/gitops)", () => {
       trustDomainAliases: ['legacy.internal.example'],
       caCertificateTrustDomains: ['external.example'],
       skipValidateTrustDomain: false,
+    });
+
+    // The demo's certificates (scripts/demo-certificates.cjs): both clusters trust the
+    // shared demo root; backend's CA is plugged in by a cert-manager Certificate.
+    for (const state of repositoryStates) {
+      expect(state.trust?.roots.map(r => r.subject)).toContain(
+        'O=zero-trust demo\nCN=zero-trust demo root CA',
+      );
+    }
+    expect(repositoryStates[0].certificates?.ca).toMatchObject({
+      kind: 'plugged-in',
+      certificate: 'istio-system/cacerts',
     });
 
     const report = analyze(repositoryStates);
