@@ -413,8 +413,12 @@ describe('zero-trust backend over live clusters', () => {
     backendCluster.forbid('destinationrules.networking.istio.io');
     const api = await liveBackend(undefined, { recheckSeconds: 0.2 });
     const degraded = await api.clusterWhen(
-      'synced, DestinationRules degraded',
-      c => c.status.state === 'synced' && c.status.degraded.length === 1,
+      'synced, DestinationRules degraded, and analysed',
+      // The summary follows the status once the debounced change is read.
+      c =>
+        c.status.state === 'synced' &&
+        c.status.degraded.length === 1 &&
+        c.summary !== undefined,
     );
     expect(degraded.summary!.destinationRules).toBe(0);
     const check = await api.checkReviews();

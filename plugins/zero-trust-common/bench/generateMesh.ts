@@ -886,6 +886,60 @@ function emitNetworkPolicies(ctx: Context) {
 }
 
 /**
+ * Every other ambient namespace gets a waypoint for its Services (the namespace's
+ * `istio.io/use-waypoint`), and half of those admit it at ztunnel; the Service-bound
+ * policies of the extra shapes are then enforced there. Chosen by position, not by the
+ * random stream, so the rest of the mesh is the same with or without them.
+ */
+function emitWaypoints(ctx: Context) {
+  const ambient = ctx.namespaces.filter(ns => ns.mode === 'ambient');
+  ambient.forEach((ns, i) => {
+    if (i % 2 === 1) return;
+    const object = ctx.objects.find(
+      o =>
+        (o.object as any).kind === 'Namespace' &&
+        (o.object as any).metadata.name === ns.name,
+    )!.object as any;
+    object.metadata.labels['istio.io/use-waypoint'] = 'waypoint';
+    emit(ctx, {
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'Gateway',
+      metadata: {
+        namespace: ns.name,
+        name: 'waypoint',
+        // One in four also takes traffic addressed to the pods.
+        ...(i % 4 === 2 ? { labels: { 'istio.io/waypoint-for': 'all' } } : {}),
+      },
+      spec: {
+        gatewayClassName: 'istio-waypoint',
+        listeners: [{ name: 'mesh', port: 15008, protocol: 'HBONE' }],
+      },
+    });
+    if (i % 4 === 0) {
+      emit(ctx, {
+        apiVersion: 'security.istio.io/v1',
+        kind: 'AuthorizationPolicy',
+        metadata: { namespace: ns.name, name: 'allow-waypoint' },
+        spec: {
+          action: 'ALLOW',
+          rules: [
+            {
+              from: [
+                {
+                  source: {
+                    principals: [`${trustDomain}/ns/${ns.name}/sa/waypoint`],
+                  },
+                },
+              ],
+            },
+          ],
+        },
+      });
+    }
+  });
+}
+
+/**
  * A synthetic mesh of `workloads` Deployments in namespaces of about 20, with
  * `policiesPerWorkload × workloads` AuthorizationPolicies (namespace allow-nothing,
  * per-app ALLOW with exact principals, namespace and wildcard sources, HTTP
@@ -919,6 +973,7 @@ export function generateMesh(options: MeshOptions): GeneratedMesh {
     Math.round((options.policiesPerWorkload ?? 2) * options.workloads),
   );
   if (options.networkPolicies) emitNetworkPolicies(ctx);
+  emitWaypoints(ctx);
   const workloads = ctx.workloads.map(
     ({ namespace, name, app, serviceAccount, tier, ports, peers }) => ({
       namespace,

@@ -22,6 +22,7 @@ import {
   ClusterState,
   Decision,
   DestinationRuleInfo,
+  KubernetesGatewayInfo,
   LabelSelector,
   Membership,
   NetworkPolicyInfo,
@@ -589,6 +590,199 @@ function readingOf(
   return known?.protocol === 'tcp' ? 'tcp' : 'http';
 }
 
+// ---------------------------------------------------------------------------
+// Ambient waypoints, read straight from the labels and Gateways by linear scans
+// (istiod's pilot/pkg/serviceregistry/ambient/waypoints.go, pilot/pkg/model/policyattachment.go,
+// ztunnel's src/proxy/outbound.rs), without the engine's waypoint index.
+
+interface NaiveWaypoint {
+  gateway: KubernetesGatewayInfo;
+  principal: string;
+}
+
+/** `istio.io/use-waypoint` on one object: `none`, a `NAMESPACE/NAME`, or nothing. */
+function waypointLabel(
+  labels: Record<string, string> | undefined,
+  namespace: string,
+): string | undefined {
+  const name = labels?.['istio.io/use-waypoint'];
+  if (name === undefined || name === 'none') return name;
+  return `${labels?.['istio.io/use-waypoint-namespace'] ?? namespace}/${name}`;
+}
+
+/** The waypoint an object's traffic goes through: own label, else its namespace's. */
+function naiveWaypoint(
+  state: ClusterState,
+  namespace: string,
+  labels: Record<string, string> | undefined,
+  traffic: 'service' | 'workload',
+): NaiveWaypoint | undefined {
+  // A waypoint the object's own label names is the only one tried, found or not.
+  let named = waypointLabel(labels, namespace);
+  if (named === 'none') return undefined;
+  if (named === undefined) {
+    named = waypointLabel(findNamespace(state, namespace)?.labels, namespace);
+  }
+  if (named === undefined || named === 'none') return undefined;
+  const gateway = (state.kubernetesGateways ?? []).find(
+    g =>
+      `${g.namespace}/${g.name}` === named &&
+      g.gatewayClassName === 'istio-waypoint',
+  );
+  if (!gateway) return undefined;
+  if (gateway.status && gateway.status.addresses === 0) return undefined;
+  const routes = gateway.allowedRoutes;
+  const admitted =
+    routes.from === 'All' ||
+    (routes.from === 'Same' && gateway.namespace === namespace) ||
+    (routes.from === 'Selector' &&
+      naiveSelects(routes.selector, naiveNamespaceLabels(state, namespace)));
+  if (!admitted) return undefined;
+  const takes = gateway.labels['istio.io/waypoint-for'] ?? 'service';
+  if (takes !== 'all' && takes !== traffic) return undefined;
+  const instance = state.workloads.find(
+    w =>
+      w.namespace === gateway.namespace &&
+      w.labels['gateway.networking.k8s.io/gateway-name'] === gateway.name,
+  );
+  const account =
+    instance?.serviceAccount ??
+    gateway.annotations['gateway.istio.io/service-account'] ??
+    gateway.name;
+  return {
+    gateway,
+    principal: principalOf(state.mesh.trustDomain, gateway.namespace, account),
+  };
+}
+
+/** Whether a workload is one of a waypoint's own pods. */
+function isWaypointPod(state: ClusterState, w: WorkloadInfo): boolean {
+  const name = w.labels['gateway.networking.k8s.io/gateway-name'];
+  return (
+    name !== undefined &&
+    (state.kubernetesGateways ?? []).some(
+      g =>
+        g.namespace === w.namespace &&
+        g.name === name &&
+        g.gatewayClassName === 'istio-waypoint',
+    )
+  );
+}
+
+/** The policies a waypoint enforces for one Service (or for pod traffic). */
+function naiveWaypointPolicies(
+  state: ClusterState,
+  waypoint: NaiveWaypoint,
+  service: { namespace: string; name: string } | undefined,
+): AuthorizationPolicyInfo[] {
+  const root = state.mesh.rootNamespace;
+  const gw = waypoint.gateway;
+  return state.authorizationPolicies.filter(p => {
+    if (p.dryRun && p.action !== 'CUSTOM') return false;
+    return (p.targetRefs ?? []).some(
+      ref =>
+        (service !== undefined &&
+          ref.kind === 'Service' &&
+          (!ref.group || ref.group === 'core') &&
+          ref.name === service.name &&
+          p.namespace === service.namespace) ||
+        (ref.group === 'gateway.networking.k8s.io' &&
+          ref.kind === 'GatewayClass' &&
+          ref.name === 'istio-waypoint' &&
+          p.namespace === root) ||
+        (ref.group === 'gateway.networking.k8s.io' &&
+          ref.kind === 'Gateway' &&
+          ref.name === gw.name &&
+          p.namespace === gw.namespace &&
+          (!ref.namespace || ref.namespace === p.namespace)),
+    );
+  });
+}
+
+/**
+ * A mesh client's request through the destination's waypoint: the waypoint's policies on
+ * the client's identity, then the destination ztunnel's on the waypoint's.
+ */
+function throughNaiveWaypoint(
+  state: ClusterState,
+  caller: NaiveCaller,
+  server: ServerFacts,
+  port: number | undefined,
+  attributes: RequestAttributes,
+): NaiveDecision | undefined {
+  if (server.membership.mode !== 'ambient') return undefined;
+  if (caller.kind === 'plaintext') return undefined;
+  if (caller.kind === 'workload') {
+    if (membershipOf(state, caller.workload).mode === 'none') return undefined;
+  }
+  const known = server.ports.find(p => p.port === port);
+  const service = known?.services[0]?.service;
+  let waypoint: NaiveWaypoint | undefined;
+  if (service) {
+    waypoint = naiveWaypoint(
+      state,
+      service.namespace,
+      service.labels,
+      'service',
+    );
+  } else if (!isWaypointPod(state, server.workload)) {
+    waypoint = naiveWaypoint(
+      state,
+      server.workload.namespace,
+      server.workload.labels,
+      'workload',
+    );
+  }
+  if (!waypoint) return undefined;
+  if (
+    caller.kind === 'workload' &&
+    caller.workload.namespace === waypoint.gateway.namespace &&
+    caller.workload.labels['gateway.networking.k8s.io/gateway-name'] ===
+      waypoint.gateway.name
+  ) {
+    return undefined;
+  }
+  const principal = callerPrincipal(state, caller)!;
+  const domain = principal.split('/')[0];
+  const accepted =
+    state.mesh.skipValidateTrustDomain ||
+    domain === state.mesh.trustDomain ||
+    state.mesh.trustDomainAliases.includes(domain) ||
+    state.mesh.caCertificateTrustDomains.includes(domain);
+  if (!accepted) return { decision: 'DENY', mtls: false };
+  const bundle = {
+    local: [state.mesh.trustDomain, ...state.mesh.trustDomainAliases],
+  };
+  const atWaypoint = decide(
+    naiveWaypointPolicies(state, waypoint, service),
+    {
+      principal,
+      port,
+      protocol: known?.protocol === 'tcp' ? 'tcp' : 'http',
+      method: attributes.method,
+      path:
+        attributes.path === undefined
+          ? undefined
+          : naivePath(attributes.path, state.mesh.pathNormalization),
+      host: attributes.host,
+    },
+    bundle,
+    false,
+  );
+  const atZtunnel = decide(
+    server.policies,
+    { principal: waypoint.principal, port, protocol: 'ztunnel' },
+    bundle,
+    true,
+  );
+  const both = [atWaypoint, atZtunnel];
+  if (both.includes('DENY')) return { decision: 'DENY', mtls: true };
+  return {
+    decision: both.every(d => d === 'ALLOW') ? 'ALLOW' : 'CONDITIONAL',
+    mtls: true,
+  };
+}
+
 function onePort(
   state: ClusterState,
   caller: NaiveCaller,
@@ -596,6 +790,14 @@ function onePort(
   port: number | undefined,
   attributes: RequestAttributes,
 ): NaiveDecision {
+  const viaWaypoint = throughNaiveWaypoint(
+    state,
+    caller,
+    server,
+    port,
+    attributes,
+  );
+  if (viaWaypoint) return viaWaypoint;
   if (server.membership.mode === 'none') {
     // No proxy: nothing is enforced, but Istio mTLS a client originates toward it (its
     // DestinationRule's ISTIO_MUTUAL) is terminated by nothing, so that fails.
@@ -687,10 +889,13 @@ function serverFacts(state: ClusterState, workload: WorkloadInfo): ServerFacts {
     membership,
     ports: workloadPorts(workload, state.services),
     mtls,
-    // The point of the baseline: every policy, checked against this server.
-    policies: state.authorizationPolicies.filter(
-      p => enforced(p) && policyAppliesTo(p, state.mesh, workload),
-    ),
+    // The point of the baseline: every policy, checked against this server. A
+    // waypoint's own pods read no selector policy.
+    policies: isWaypointPod(state, workload)
+      ? []
+      : state.authorizationPolicies.filter(
+          p => enforced(p) && policyAppliesTo(p, state.mesh, workload),
+        ),
   };
 }
 

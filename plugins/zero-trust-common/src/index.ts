@@ -55,7 +55,17 @@ export type {
   NetworkAccess,
   PortAccess,
   RequestAttributes,
+  WaypointRoute,
 } from './engine/access';
+export { policyEnforcement, waypointUses } from './engine/enforcement';
+export type { PolicyEnforcement, WaypointUse } from './engine/enforcement';
+export { waypointClass } from './engine/waypoints';
+export type {
+  Waypoint,
+  WaypointBinding,
+  WaypointProblem,
+  WaypointTraffic,
+} from './engine/waypoints';
 export { readNetworkPolicy } from './model/readNetworkPolicy';
 export { rootCertConfigMap, subjectLine } from './model/trustBundles';
 export { formatDuration, parseGoDuration } from './model/goDuration';

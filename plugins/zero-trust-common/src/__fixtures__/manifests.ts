@@ -115,6 +115,8 @@ export interface ServiceOptions {
   /** Default `{ app: NAME }`. */
   selector?: Labels;
   ports?: ServicePortSpec[];
+  /** The Service's own labels (`istio.io/use-waypoint`). */
+  labels?: Labels;
 }
 
 export function service(
@@ -125,7 +127,11 @@ export function service(
   return {
     apiVersion: 'v1',
     kind: 'Service',
-    metadata: { name, namespace: ns },
+    metadata: {
+      name,
+      namespace: ns,
+      ...(options.labels ? { labels: options.labels } : {}),
+    },
     spec: {
       selector: options.selector ?? { app: name },
       ports: (options.ports ?? [{ name: 'http', port: 80 }]).map(p => ({
@@ -172,6 +178,52 @@ export function peerAuthentication(
     spec,
   };
 }
+
+export interface WaypointOptions {
+  /** The Gateway's labels (`istio.io/waypoint-for`). */
+  labels?: Labels;
+  annotations?: Labels;
+  /** The HBONE listener's `allowedRoutes.namespaces`. */
+  allowedRoutes?: K8sObject;
+  /** The status as istiod writes it; absent as in a GitOps repository. */
+  status?: K8sObject;
+  /** Default `istio-waypoint`. */
+  gatewayClassName?: string;
+}
+
+/** A waypoint: a Gateway of class istio-waypoint, as `istioctl waypoint generate` writes it. */
+export function waypointGateway(
+  ns: string,
+  name: string,
+  options: WaypointOptions = {},
+): K8sObject {
+  return {
+    apiVersion: 'gateway.networking.k8s.io/v1',
+    kind: 'Gateway',
+    metadata: {
+      name,
+      namespace: ns,
+      ...(options.labels ? { labels: options.labels } : {}),
+      ...(options.annotations ? { annotations: options.annotations } : {}),
+    },
+    spec: {
+      gatewayClassName: options.gatewayClassName ?? 'istio-waypoint',
+      listeners: [
+        {
+          name: 'mesh',
+          port: 15008,
+          protocol: 'HBONE',
+          ...(options.allowedRoutes
+            ? { allowedRoutes: { namespaces: options.allowedRoutes } }
+            : {}),
+        },
+      ],
+    },
+    ...(options.status ? { status: options.status } : {}),
+  };
+}
+
+export const ambient = { 'istio.io/dataplane-mode': 'ambient' };
 
 /** An AuthorizationPolicy with the spec given as written in YAML. */
 export function authorizationPolicy(

@@ -23,6 +23,7 @@ import {
 } from './peerAuthentication';
 import { WorkloadPort, workloadPorts } from './ports';
 import { TrustEdge, trustBetween } from './trust';
+import { WaypointBinding, WaypointIndex } from './waypoints';
 
 /** One workload with what the engine derives from it, computed once on demand. */
 export class WorkloadModel {
@@ -32,6 +33,7 @@ export class WorkloadModel {
   private cachedCandidates?: CompiledPolicy[];
   private cachedScopes?: PeerAuthenticationScopes;
   private cachedMtls?: EffectiveMtls;
+  private cachedWaypoint?: WaypointBinding;
   // Every caller entry naming this workload holds these strings: build them once.
   private cachedId?: string;
   private cachedPrincipal?: string;
@@ -101,6 +103,11 @@ export class WorkloadModel {
 
   /** The AuthorizationPolicies bound to its pods (selector or namespace), dry-run or not. */
   private get boundPolicies(): CompiledPolicy[] {
+    if (!this.cachedCandidates && this.isWaypoint) {
+      // A waypoint never reads selector policies (ShouldAttachPolicy in
+      // pilot/pkg/model/policyattachment.go): its policies are bound with targetRefs.
+      this.cachedCandidates = [];
+    }
     if (!this.cachedCandidates) {
       const { mesh } = this.cluster.state;
       const candidates = [
@@ -115,6 +122,20 @@ export class WorkloadModel {
       );
     }
     return this.cachedCandidates;
+  }
+
+  /** Whether it is a waypoint's own Deployment (the `gateway-name` label of a waypoint). */
+  get isWaypoint(): boolean {
+    return this.cluster.waypoints.isInstance(this.workload);
+  }
+
+  /** The waypoint traffic addressed to its pods goes through, where it is ambient. */
+  get workloadWaypoint(): WaypointBinding {
+    this.cachedWaypoint ??=
+      this.membership.mode === 'ambient'
+        ? this.cluster.waypoints.forWorkload(this.workload)
+        : {};
+    return this.cachedWaypoint;
   }
 
   /** The AuthorizationPolicies its sidecar or ztunnel enforces. */
@@ -171,6 +192,8 @@ export class ClusterModel {
   /** The DestinationRule its clients' proxies use for a service. */
   readonly destinationRules: DestinationRuleLookup;
   private readonly trustFrom = new Map<string, TrustEdge>();
+  /** Its ambient waypoints and which Services and pods use them. */
+  readonly waypoints: WaypointIndex;
 
   constructor(readonly state: ClusterState) {
     for (const ns of state.namespaces) this.namespaces.set(ns.name, ns);
@@ -208,6 +231,12 @@ export class ClusterModel {
     this.destinationRules = new DestinationRuleLookup(
       state.mesh,
       this.destinationRulesByNamespace,
+    );
+    this.waypoints = new WaypointIndex(
+      state.mesh,
+      this.namespaces,
+      state.kubernetesGateways ?? [],
+      state.workloads,
     );
   }
 

@@ -23,6 +23,8 @@ import {
 import { EffectiveMtlsMode, mtlsOnPort } from './peerAuthentication';
 import { WorkloadPort } from './ports';
 import { TrustEdge, trustDomainAcceptance, untrustedReason } from './trust';
+import { Waypoint, waypointPolicies } from './waypoints';
+import { ServiceInfo } from '../model/types';
 
 /** Who is calling: a known workload, a bare mTLS identity, or a client with no identity. @public */
 export type Caller =
@@ -82,6 +84,7 @@ type Connection =
         | 'presents its principal'
         | 'outside the mesh'
         | 'ztunnel'
+        | 'to a waypoint'
         | 'auto mTLS off'
         | 'auto mTLS';
     }
@@ -115,6 +118,11 @@ const outsideMesh: Connection = {
   side: 'outside the mesh',
 };
 const ztunnel: Connection = { mtls: true, failed: false, side: 'ztunnel' };
+const toWaypoint: Connection = {
+  mtls: true,
+  failed: false,
+  side: 'to a waypoint',
+};
 const autoMtlsOff: Connection = {
   mtls: false,
   failed: false,
@@ -136,6 +144,10 @@ function clientSide(conn: Connection, caller: Caller): string {
       return `${client} is outside the mesh and sends plaintext`;
     case 'ztunnel':
       return `${client}'s ztunnel sends HBONE mTLS`;
+    case 'to a waypoint':
+      return `${
+        client || callerPrincipal(caller)
+      } reaches the waypoint over HBONE mTLS`;
     case 'auto mTLS off':
       return 'auto mTLS is off and no DestinationRule sets ISTIO_MUTUAL';
     case 'auto mTLS':
@@ -240,12 +252,17 @@ function callerPrincipal(caller: Caller): string | undefined {
  * ztunnel src/tls/workload.rs, set from the server certificate in src/tls/certificate.rs
  * (release-1.31), reads neither aliases nor istiod's flag.
  */
-function acceptsPeerDomain(server: WorkloadModel, domain: string): boolean {
+function acceptsPeerDomain(
+  server: WorkloadModel,
+  domain: string,
+  atWaypoint = false,
+): boolean {
+  // A waypoint is an Envoy with the sidecar's SAN matchers.
   return (
     trustDomainAcceptance(
       server.cluster.state.mesh,
       domain,
-      server.membership.mode === 'ambient',
+      server.membership.mode === 'ambient' && !atWaypoint,
     ) !== undefined
   );
 }
@@ -270,6 +287,27 @@ interface PortPlan {
   protocol: 'http' | 'tcp' | 'ztunnel';
   /** The policies as they read a request naming no method, path or host. */
   bare?: OperationPolicies;
+  /** The waypoint a mesh client's traffic to this port goes through, if any. */
+  route?: WaypointRoute;
+}
+
+/**
+ * A waypoint on the way to one port of an ambient workload: its own policies read the
+ * client's request, and the destination's ztunnel then reads the waypoint's identity.
+ *
+ * @public
+ */
+export interface WaypointRoute {
+  waypoint: Waypoint;
+  /** The Service the traffic is addressed to; absent for traffic addressed to the pod. */
+  service?: ServiceInfo;
+  /** How the waypoint reads the port: HTTP, or TCP with HTTP-only fields dropped. */
+  protocol: 'http' | 'tcp';
+  policies: PolicySet;
+  /** Its policies as they read a request naming no method, path or host. */
+  bare?: OperationPolicies;
+  /** The destination ztunnel's verdict on the waypoint's identity, the same for every client. */
+  hop?: AuthzVerdict;
 }
 
 /** An in-mesh server's enforcement, derived once and shared by every caller. */
@@ -287,10 +325,62 @@ function portPlan(server: WorkloadModel, port: number | undefined): PortPlan {
     port === undefined ? undefined : server.ports.find(p => p.port === port);
   const { mode, decidedBy } = serverMode(server, port);
   // ztunnel without a waypoint reads no HTTP, whatever the port's protocol.
-  let protocol: PortPlan['protocol'] =
-    known?.protocol === 'tcp' ? 'tcp' : 'http';
+  const proxyProtocol = known?.protocol === 'tcp' ? 'tcp' : 'http';
+  let protocol: PortPlan['protocol'] = proxyProtocol;
   if (server.membership.mode === 'ambient') protocol = 'ztunnel';
-  return { port, known, mode, decidedBy, protocol, bare: undefined };
+  const route =
+    server.membership.mode === 'ambient'
+      ? waypointRoute(server, known, proxyProtocol)
+      : undefined;
+  return {
+    port,
+    known,
+    mode,
+    decidedBy,
+    protocol,
+    bare: undefined,
+    ...(route ? { route } : {}),
+  };
+}
+
+/**
+ * The waypoint of a port: traffic to a port a Service exposes is addressed to the
+ * Service (its first one, as for DestinationRules) and goes through the Service's
+ * waypoint, and only that one; traffic to any other port is addressed to the pod and goes
+ * through the pod's waypoint (ztunnel src/proxy/outbound.rs: a service waypoint for
+ * service-addressed traffic, else "Don't traverse waypoint if traffic was addressed to a
+ * service", then the workload's waypoint).
+ */
+function waypointRoute(
+  server: WorkloadModel,
+  known: WorkloadPort | undefined,
+  protocol: 'http' | 'tcp',
+): WaypointRoute | undefined {
+  const service = known?.services[0]?.service;
+  const binding = service
+    ? server.cluster.waypoints.forService(service)
+    : server.workloadWaypoint;
+  if (!binding.waypoint) return undefined;
+  const { mesh } = server.cluster.state;
+  const policies = waypointPolicies(
+    server.cluster.policiesByNamespace,
+    mesh.rootNamespace,
+    binding.waypoint,
+    service,
+    server.enforceDryRun,
+  );
+  return {
+    waypoint: binding.waypoint,
+    ...(service ? { service } : {}),
+    protocol,
+    policies: policySet(policies),
+  };
+}
+
+/** The waypoints on the way to a workload's ports (none for a sidecar or outside the mesh). */
+export function waypointRoutes(server: WorkloadModel): WaypointRoute[] {
+  if (!server.inMesh) return [];
+  return planFor(server).ports.flatMap(p => (p.route ? [p.route] : []));
 }
 
 function planFor(server: WorkloadModel): ServerPlan {
@@ -334,11 +424,137 @@ export type PortDecision = {
 } & (
   | { by: 'no proxy' }
   | { by: 'connection'; connection: Connection }
-  | { by: 'trust domain'; connection: Connection; trustDomain: string }
+  | {
+      by: 'trust domain';
+      connection: Connection;
+      trustDomain: string;
+      /** Set where the waypoint refused the handshake. */
+      waypoint?: Waypoint;
+    }
   | { by: 'root'; connection: Connection; trust: TrustEdge }
   | { by: 'STRICT'; connection: Connection; decidedBy?: string }
   | { by: 'policies'; connection: Connection; authz: AuthzVerdict }
+  | {
+      by: 'waypoint';
+      connection: Connection;
+      route: WaypointRoute;
+      /** The waypoint's policies on the client's request. */
+      authz: AuthzVerdict;
+      /** The destination ztunnel's policies on the waypoint's identity. */
+      ztunnel: AuthzVerdict;
+    }
 );
+
+/** Whether a caller's traffic goes through the destination's waypoint. */
+function throughWaypoint(caller: Caller, route: WaypointRoute): boolean {
+  // A client outside the mesh reaches the pod's ztunnel in plaintext (inbound
+  // passthrough: no waypoint); the waypoint's own pods are the second hop.
+  if (caller.kind === 'plaintext') return false;
+  if (caller.kind === 'principal') return true;
+  const client = caller.workload;
+  if (!client.inMesh) return false;
+  return !(
+    client.isWaypoint &&
+    client.workload.namespace === route.waypoint.gateway.namespace &&
+    client.workload.labels['gateway.networking.k8s.io/gateway-name'] ===
+      route.waypoint.gateway.name
+  );
+}
+
+/** Both hops must let it through; it is certain only where both are. */
+function bothHops(a: Decision, b: Decision): Decision {
+  if (a === 'DENY' || b === 'DENY') return 'DENY';
+  return a === 'ALLOW' && b === 'ALLOW' ? 'ALLOW' : 'CONDITIONAL';
+}
+
+/**
+ * Through a waypoint: the waypoint (an Envoy) checks the client's identity against its
+ * trust domains, then enforces the policies bound to it with targetRefs, with L7 fields,
+ * against the original client's identity; the destination's ztunnel then enforces the
+ * workload's selector policies against the waypoint's identity
+ * (https://istio.io/latest/docs/ambient/usage/l7-features/#security,
+ * https://istio.io/latest/docs/ambient/usage/waypoint/).
+ */
+function decideThroughWaypoint(
+  caller: Caller,
+  server: WorkloadModel,
+  plan: ServerPlan,
+  port: PortPlan,
+  route: WaypointRoute,
+  attributes: RequestAttributes,
+): PortDecision {
+  const principal = callerPrincipal(caller);
+  // The waypoint runs in the server's cluster: it verifies the client's chain the same way.
+  const trust =
+    caller.kind === 'workload'
+      ? server.cluster.trusts(caller.workload.cluster)
+      : undefined;
+  if (trust && !trust.trusted) {
+    return {
+      port: port.port,
+      decision: 'DENY',
+      mtls: false,
+      by: 'root',
+      connection: toWaypoint,
+      trust,
+    };
+  }
+  const peerDomain = trustDomainOf(principal);
+  if (
+    peerDomain !== undefined &&
+    !acceptsPeerDomain(server, peerDomain, true)
+  ) {
+    return {
+      port: port.port,
+      decision: 'DENY',
+      mtls: false,
+      by: 'trust domain',
+      connection: toWaypoint,
+      trustDomain: peerDomain,
+      waypoint: route.waypoint,
+    };
+  }
+  const req = {
+    principal,
+    port: port.port,
+    protocol: route.protocol,
+    method: attributes.method,
+    path:
+      attributes.path === undefined
+        ? undefined
+        : normalizePath(
+            attributes.path,
+            server.cluster.state.mesh.pathNormalization,
+          ),
+    host: attributes.host,
+  };
+  const bare =
+    req.method === undefined &&
+    req.path === undefined &&
+    req.host === undefined;
+  const policies = bare
+    ? (route.bare ??= forOperation(route.policies, req))
+    : forOperation(route.policies, req);
+  const authz = decide(policies, req);
+  if (!route.hop) {
+    const hop = {
+      principal: route.waypoint.principal,
+      port: port.port,
+      protocol: 'ztunnel' as const,
+    };
+    route.hop = decide(forOperation(plan.policies, hop), hop);
+  }
+  return {
+    port: port.port,
+    decision: bothHops(authz.decision, route.hop.decision),
+    mtls: true,
+    by: 'waypoint',
+    connection: toWaypoint,
+    route,
+    authz,
+    ztunnel: route.hop,
+  };
+}
 
 function decidePort(
   caller: Caller,
@@ -347,6 +563,16 @@ function decidePort(
   port: PortPlan,
   attributes: RequestAttributes,
 ): PortDecision {
+  if (port.route && throughWaypoint(caller, port.route)) {
+    return decideThroughWaypoint(
+      caller,
+      server,
+      plan,
+      port,
+      port.route,
+      attributes,
+    );
+  }
   const conn = connection(caller, port.known, port.mode);
   if (conn.failed) {
     return {
@@ -520,6 +746,18 @@ function describe(
     case 'connection':
       return worded(failure(d.connection, server), []);
     case 'trust domain':
+      if (d.waypoint) {
+        return worded(
+          `${clientSide(d.connection, caller)}, but waypoint ${
+            d.waypoint.ref
+          } accepts only ${acceptedDomains(
+            server,
+          )} (PILOT_SKIP_VALIDATE_TRUST_DOMAIN is off): the mTLS handshake with trust domain ${
+            d.trustDomain
+          } fails`,
+          [],
+        );
+      }
       return worded(
         `${clientSide(d.connection, caller)}, but ${server.id}'s ${
           server.membership.mode === 'ambient'
@@ -546,6 +784,24 @@ function describe(
         } rejects plaintext`,
         d.decidedBy ? [d.decidedBy] : [],
       );
+    case 'waypoint': {
+      const atWaypoint = explain(d.authz);
+      const atZtunnel = explain(d.ztunnel);
+      const { waypoint, service } = d.route;
+      return worded(
+        `through waypoint ${waypoint.ref} (${
+          service
+            ? `Service ${service.namespace}/${service.name} uses it`
+            : `traffic to the pod`
+        }; ${clientSide(d.connection, caller)}): at the waypoint, ${
+          atWaypoint.reason
+        }; at ${server.id}'s ztunnel, which sees the waypoint's identity ${
+          waypoint.principal
+        }, ${atZtunnel.reason}`,
+        [...new Set([...atWaypoint.policies, ...atZtunnel.policies])],
+        [...atWaypoint.admittedBy, ...atZtunnel.admittedBy],
+      );
+    }
     default: {
       const outcome = explain(d.authz);
       return worded(

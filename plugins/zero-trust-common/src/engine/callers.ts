@@ -8,6 +8,7 @@ import {
   NetworkAccess,
   RequestAttributes,
   decideAccess,
+  waypointRoutes,
 } from './access';
 import {
   expandPrincipal,
@@ -333,12 +334,28 @@ export function allowedCallers(
     }
   };
 
-  const allowPolicies = server.inMesh
+  const ownAllow = server.inMesh
     ? server.policies.filter(p => p.policy.action === 'ALLOW')
     : [];
-  if (allowPolicies.length === 0) {
+  // Through a waypoint the client's identity meets the waypoint's policies (the
+  // destination's own ones then see the waypoint's identity).
+  const routes = waypointRoutes(server);
+  const waypointAllow = routes.flatMap(r => r.policies.allow);
+  const allowPolicies = [...new Set([...ownAllow, ...waypointAllow])];
+  if (
+    ownAllow.length === 0 ||
+    routes.some(r => r.policies.allow.length === 0)
+  ) {
     openSources.forEach(add);
   }
+  const denyPolicies = [
+    ...new Set([
+      ...(server.inMesh ? server.policies : []).filter(
+        p => p.policy.action === 'DENY',
+      ),
+      ...routes.flatMap(r => r.policies.deny),
+    ]),
+  ];
   // Each ALLOW policy's rules by index, under its `NAMESPACE/NAME`.
   const ruleIndex = new Map<string, AuthorizationRule[]>();
   for (const compiled of allowPolicies) {
@@ -364,8 +381,7 @@ export function allowedCallers(
   }
   // A DENY rule can exempt callers its negative fields name ("deny all but X"): where
   // it blocks every wider source, those named callers are the only ones left.
-  for (const compiled of server.inMesh ? server.policies : []) {
-    if (compiled.policy.action !== 'DENY') continue;
+  for (const compiled of denyPolicies) {
     for (const source of compiled.policy.rules.flatMap(r => r.from ?? [])) {
       const named = {
         principals: [
@@ -459,6 +475,10 @@ export function allowedCallers(
       if (p.decision === 'ALLOW') certain = true;
       if (p.port !== undefined) ports[portCount++] = p.port;
       if (p.by === 'policies') forEachAdmittingRule(p.authz, admit);
+      if (p.by === 'waypoint') {
+        forEachAdmittingRule(p.authz, admit);
+        forEachAdmittingRule(p.ztunnel, admit);
+      }
     }
     if (!open) {
       const blocked = networkBlocked(decisions);
@@ -488,15 +508,18 @@ export function allowedCallers(
     anyone !== undefined &&
     anyone.decision === 'ALLOW' &&
     a.ports.every(p => anyone.ports.includes(p));
-  const denyExceptions = server.policies
-    .filter(p => p.policy.action === 'DENY')
-    .flatMap(p =>
-      p.policy.rules.map((rule, i) => ({
-        policy: p.ref,
-        rule: i,
-        description: describeRule(rule),
-      })),
-    );
+  const denyExceptions = [
+    ...new Set([
+      ...server.policies.filter(p => p.policy.action === 'DENY'),
+      ...routes.flatMap(r => r.policies.deny),
+    ]),
+  ].flatMap(p =>
+    p.policy.rules.map((rule, i) => ({
+      policy: p.ref,
+      rule: i,
+      description: describeRule(rule),
+    })),
+  );
   return {
     allowedCallers: allowed.filter(a => !redundant(a)),
     denyExceptions,

@@ -44,9 +44,11 @@ describe('the engine and the naive evaluator', () => {
     const queries = makeQueries(mesh, 3000, seed);
     const decisions = { ALLOW: 0, DENY: 0, CONDITIONAL: 0 };
     const mismatches: string[] = [];
+    let throughWaypoints = 0;
     for (const query of queries) {
       const ours = check(model, query);
       decisions[ours.decision]++;
+      if (ours.reason.includes('through waypoint')) throughWaypoints++;
       const mismatch = decisionMismatch(query, ours, naiveCheck(state, query));
       if (mismatch) mismatches.push(mismatch);
     }
@@ -56,6 +58,8 @@ describe('the engine and the naive evaluator', () => {
     expect(decisions.ALLOW).toBeGreaterThan(100);
     expect(decisions.DENY).toBeGreaterThan(100);
     expect(decisions.CONDITIONAL).toBeGreaterThan(10);
+    // Ambient waypoints (bench/generateMesh.ts, emitWaypoints) are on some paths.
+    expect(throughWaypoints).toBeGreaterThan(20);
   });
 
   it('list the same allowed callers for every workload', () => {

@@ -35,6 +35,10 @@ const principal = fc.oneof(
   fc.constant('*'),
   fc.constantFrom(...namespaces).map(ns => `cluster.local/ns/${ns}/sa/*`),
   fc.constant('other.example/ns/ns-a/sa/sa-1'),
+  // A waypoint's identity: the destination's ztunnel sees it for traffic through it.
+  fc
+    .constantFrom(...namespaces)
+    .map(ns => `cluster.local/ns/${ns}/sa/waypoint`),
 );
 const source = fc.record(
   {
@@ -67,7 +71,7 @@ const rule = fc.record(
   },
   { requiredKeys: [] },
 );
-const policySpec = fc.record(
+const selectorSpec = fc.record(
   {
     selector: fc.constantFrom(...apps).map(app => ({ matchLabels: { app } })),
     action: fc.constantFrom('ALLOW', 'DENY'),
@@ -75,6 +79,20 @@ const policySpec = fc.record(
   },
   { requiredKeys: ['action'] },
 );
+/** Bound to a waypoint (its Gateway) or to a Service, enforced at the waypoint. */
+const targetRefSpec = fc.record({
+  targetRefs: fc.oneof(
+    fc.constant([
+      { group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'waypoint' },
+    ]),
+    fc
+      .tuple(fc.constantFrom(...apps), fc.integer({ min: 0, max: 3 }))
+      .map(([app, i]) => [{ kind: 'Service', name: `${app}-${i}` }]),
+  ),
+  action: fc.constantFrom('ALLOW', 'DENY'),
+  rules: fc.array(rule, { maxLength: 2 }),
+});
+const policySpec = fc.oneof(selectorSpec, selectorSpec, targetRefSpec);
 
 const mesh = fc.record({
   ...meshArbitraries({
@@ -83,10 +101,23 @@ const mesh = fc.record({
       {},
       { 'istio.io/dataplane-mode': 'ambient' },
       { 'istio.io/rev': 'canary' },
+      // Ambient with the namespace's waypoint (istio.io/use-waypoint).
+      {
+        'istio.io/dataplane-mode': 'ambient',
+        'istio.io/use-waypoint': 'waypoint',
+      },
     ],
     apps,
     accounts,
   }),
+  // The namespaces that hold a waypoint named `waypoint`, and the traffic it takes.
+  waypoints: fc.array(
+    fc.record({
+      ns: fc.constantFrom(...namespaces),
+      for: fc.constantFrom(undefined, 'service', 'workload', 'all'),
+    }),
+    { maxLength: 2 },
+  ),
   meshMode: mode,
   nsMode: fc.option(fc.record({ ns: fc.constantFrom(...namespaces), mode })),
   policies: fc.array(
@@ -121,6 +152,21 @@ function manifests(spec: MeshSpec, extra: K8sObject[] = []): K8sObject[] {
       kind: 'PeerAuthentication',
       metadata: { name: 'default', namespace: spec.nsMode.ns },
       spec: { mtls: { mode: spec.nsMode.mode } },
+    });
+  }
+  for (const w of spec.waypoints) {
+    objects.push({
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'Gateway',
+      metadata: {
+        name: 'waypoint',
+        namespace: w.ns,
+        ...(w.for ? { labels: { 'istio.io/waypoint-for': w.for } } : {}),
+      },
+      spec: {
+        gatewayClassName: 'istio-waypoint',
+        listeners: [{ name: 'mesh', port: 15008, protocol: 'HBONE' }],
+      },
     });
   }
   spec.policies.forEach((p, i) =>
@@ -160,6 +206,24 @@ function covers(entry: AllowedCaller, caller: WorkloadModel): boolean {
 const runs = propertyRuns(300, 20261123);
 
 describe('allowed callers agree with check', () => {
+  it('covers paths through waypoints (the generated meshes reach them)', () => {
+    const through = fc
+      .sample(mesh, { numRuns: 200, seed: 20261202 })
+      .filter(spec => {
+        const model = modelOf(manifests(spec));
+        return model.workloads.some(server =>
+          model.workloads.some(caller =>
+            evaluateAccess(
+              { kind: 'workload', workload: caller },
+              server,
+              {},
+            ).reason.includes('through waypoint'),
+          ),
+        );
+      });
+    expect(through.length).toBeGreaterThan(10);
+  });
+
   it('lists exactly the known workloads that check lets through on some port', () => {
     fc.assert(
       fc.property(mesh, spec => {

@@ -79,6 +79,10 @@ export const findingCodes = [
   'ZT028',
   'ZT029',
   'ZT030',
+  'ZT031',
+  'ZT032',
+  'ZT033',
+  'ZT034',
 ] as const;
 
 /** @public */
@@ -404,5 +408,43 @@ export const findingCatalogue: Record<FindingCode, FindingDefinition> = {
     remediation:
       "Plug in a CA (a cacerts Secret, for instance written by a cert-manager Certificate) whose root the other clusters share: istiod's self-signed root is its own, so no other cluster verifies its workloads' certificates.",
     docs: 'https://istio.io/latest/docs/tasks/security/cert-management/plugin-ca-cert/',
+  },
+  ZT031: {
+    code: 'ZT031',
+    title: 'Waypoint named and not used',
+    severity: 'high',
+    // Its L7 policies silently apply to nothing.
+    controls: ['AC-4'],
+    remediation:
+      'Deploy the waypoint the istio.io/use-waypoint label names (istioctl waypoint apply), wait until its Gateway is Programmed, admit the namespace on its HBONE listener (allowedRoutes) where it lives in another namespace, and give it the right istio.io/waypoint-for; or remove the label. Until then istiod binds no waypoint, traffic goes straight to ztunnel and the policies bound to the waypoint are not enforced.',
+    docs: 'https://istio.io/latest/docs/ambient/usage/troubleshoot-waypoint/',
+  },
+  ZT032: {
+    code: 'ZT032',
+    title: 'L7 fields in a selector policy of a workload a waypoint serves',
+    severity: 'medium',
+    controls: ['AC-4'],
+    remediation:
+      'Bind the policy to the waypoint (targetRefs: kind Gateway) or to the Service (kind Service) instead of selecting the pods: a selector policy is enforced by ztunnel, which cannot read methods, paths, hosts or request principals, while the waypoint that serves the workload can.',
+    docs: 'https://istio.io/latest/docs/ambient/usage/l7-features/',
+  },
+  ZT033: {
+    code: 'ZT033',
+    title: "Workload's policies refuse its waypoint",
+    severity: 'high',
+    controls: ['AC-4'],
+    remediation:
+      "Admit the waypoint's identity (principal TRUST_DOMAIN/ns/WAYPOINT_NAMESPACE/sa/WAYPOINT_SERVICE_ACCOUNT) in the workload's ALLOW policies, or exempt it from the DENY: for traffic through a waypoint the destination's ztunnel sees the waypoint, not the client, and check the client at the waypoint with a policy bound to it.",
+    docs: 'https://istio.io/latest/docs/ambient/usage/l4-policy/',
+  },
+  ZT034: {
+    code: 'ZT034',
+    title:
+      'cluster.local principal in an ambient policy of another trust domain',
+    severity: 'medium',
+    controls: ['AC-4', 'IA-9'],
+    remediation:
+      'Write the principal with the mesh trust domain (or use namespaces or serviceAccounts, which carry none): ztunnel compares principals as written, so cluster.local/... matches no identity where the trust domain is another, while sidecars and waypoints read cluster.local as the local trust domain.',
+    docs: 'https://istio.io/latest/docs/ambient/usage/l4-policy/',
   },
 };

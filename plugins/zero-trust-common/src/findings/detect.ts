@@ -8,6 +8,8 @@ import { stringMatches } from '../engine/match';
 import { ruleHttpFields } from '../engine/authorization';
 import { certificateFindings } from './certificateFindings';
 import { networkPolicyFindings } from './networkPolicyFindings';
+import { waypointFindings } from './waypointFindings';
+import { waypointRoutes } from '../engine/access';
 import {
   FindingCode,
   findingCatalogue,
@@ -147,30 +149,28 @@ function workloadFindings(w: WorkloadModel, out: Finding[]) {
       ),
     );
   }
-  if (ambient && !w.workload.labels['istio.io/use-waypoint']) {
-    const ns = w.cluster.namespaces.get(w.namespace);
-    if (!ns?.labels['istio.io/use-waypoint']) {
-      for (const p of w.policies) {
-        const l7 = p.policy.rules.flatMap(ruleHttpFields);
-        if (l7.length) {
-          out.push(
-            finding(
-              'ZT015',
-              policyRef(
-                w.cluster,
-                'AuthorizationPolicy',
-                p.policy.namespace,
-                p.policy.name,
-              ),
-              `${
-                w.id
-              } is ambient without a waypoint, so ztunnel cannot enforce ${[
-                ...new Set(l7),
-              ].join(', ')} in ${p.ref}.`,
-              w,
+  // A waypoint that serves it reads L7 fields (bound with targetRefs): ZT032 then.
+  if (ambient && waypointRoutes(w).length === 0) {
+    for (const p of w.policies) {
+      const l7 = p.policy.rules.flatMap(ruleHttpFields);
+      if (l7.length) {
+        out.push(
+          finding(
+            'ZT015',
+            policyRef(
+              w.cluster,
+              'AuthorizationPolicy',
+              p.policy.namespace,
+              p.policy.name,
             ),
-          );
-        }
+            `${
+              w.id
+            } is ambient without a waypoint, so ztunnel cannot enforce ${[
+              ...new Set(l7),
+            ].join(', ')} in ${p.ref}.`,
+            w,
+          ),
+        );
       }
     }
   }
@@ -583,5 +583,6 @@ export function detectFindings(
   }
   networkPolicyFindings(model, out, options.callers);
   certificateFindings(model, options, out);
+  waypointFindings(model, out);
   return out;
 }

@@ -16,4 +16,4 @@ export {
   trimObject,
 } from './lookup';
 export { isOwnedPod } from './ownedPod';
-export { isObject } from './fields';
+export { isObject, istioAnnotations } from './fields';

@@ -265,6 +265,52 @@ const keepIssuer = (object: Json): Json => ({
   status: readyCondition(object.status),
 });
 
+/** A Service's `istio.io/` labels (`istio.io/use-waypoint`), under `metadata`. */
+function istioLabels(value: unknown): Json {
+  const labels = istioAnnotations(value);
+  return labels ? { metadata: { labels } } : {};
+}
+
+/**
+ * Gateway API Gateways: the engine reads the ambient waypoints among them (class
+ * `istio-waypoint`), with the status istiod sets once the waypoint is ready
+ * (WaypointsCollection in pilot/pkg/serviceregistry/ambient/waypoints.go reads
+ * `status.addresses`).
+ */
+const gateway: ResourceKind<'Gateway'> = {
+  group: 'gateway.networking.k8s.io',
+  versions: ['v1', 'v1beta1'],
+  kind: 'Gateway',
+  plural: 'gateways',
+  namespaced: true,
+  id: 'gateways.gateway.networking.k8s.io',
+  custom: true,
+  // Gateway API's CRDs are not part of Kubernetes: a cluster without them (sidecar mode,
+  // no Gateway API) has no waypoint and lacks nothing. Ambient waypoints need them
+  // (https://istio.io/latest/docs/ambient/getting-started/deploy-sample-app/).
+  optional: true,
+  caveat: {
+    label: 'Gateways',
+    effect:
+      'ambient waypoints may be missing: answers may skip a waypoint and the policies bound to it',
+  },
+  keep: object => {
+    const labels = stringMap(object.metadata.labels);
+    const annotations = istioAnnotations(object.metadata.annotations);
+    const status = isObject(object.status)
+      ? { status: pick(object.status, ['addresses', 'conditions']) }
+      : {};
+    return {
+      metadata: {
+        ...(labels ? { labels } : {}),
+        ...(annotations ? { annotations } : {}),
+      },
+      spec: pick(spec(object), ['gatewayClassName', 'listeners']),
+      ...status,
+    };
+  },
+};
+
 /**
  * A GitOps controller's object, read from repositories only (the loader follows it, the
  * mesh settings read istiod's values from it), never listed in a live cluster.
@@ -320,6 +366,7 @@ export const resourceKinds = [
     'Service',
     'services',
     object => ({
+      ...istioLabels(object.metadata.labels),
       spec: {
         ...pick(spec(object), ['selector']),
         ports: (Array.isArray(spec(object).ports) ? spec(object).ports : [])
@@ -461,6 +508,8 @@ export const resourceKinds = [
     label: 'cert-manager ClusterIssuers',
     effect: 'the issuers shown may be missing',
   }),
+
+  gateway,
   istioOperator,
   // Argo CD: https://argo-cd.readthedocs.io/en/stable/operator-manual/declarative-setup/
   gitops('argoproj.io', ['v1alpha1'], 'Application', 'applications'),

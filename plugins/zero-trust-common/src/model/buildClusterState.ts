@@ -1,6 +1,7 @@
 import {
   ResourceKindName,
   findKind,
+  istioAnnotations,
   groupOf,
   isObject,
   isOwnedPod,
@@ -9,6 +10,7 @@ import {
 import { readCertificates } from './readCertificates';
 import { CertificateParser, readTrust } from './trustBundles';
 import { readNetworkPolicy } from './readNetworkPolicy';
+import { readGateway } from './readGateway';
 import {
   readOutlierDetection,
   toGateway,
@@ -143,9 +145,12 @@ function toWorkload(kind: WorkloadKind, obj: Json): WorkloadInfo | undefined {
 function toService(obj: Json): ServiceInfo {
   const spec = isObject(obj.spec) ? obj.spec : {};
   const ports = Array.isArray(spec.ports) ? spec.ports.filter(isObject) : [];
+  // Only its Istio labels, as the kinds table keeps them from a live cluster.
+  const labels = istioAnnotations(obj.metadata?.labels) ?? {};
   return {
     namespace: obj.metadata?.namespace ?? 'default',
     name: String(obj.metadata?.name),
+    ...(Object.keys(labels).length ? { labels } : {}),
     ...(isObject(spec.selector) ? { selector: stringMap(spec.selector) } : {}),
     ports: ports.map(p => ({
       ...(typeof p.name === 'string' ? { name: p.name } : {}),
@@ -309,6 +314,7 @@ export function buildClusterState(
     destinationRules: [],
     authorizationPolicies: [],
     networkPolicies: [],
+    kubernetesGateways: [],
     problems: [],
   };
   const problem = (obj: Json, file: string | undefined, message: string) => {
@@ -379,9 +385,13 @@ export function buildClusterState(
       (state.serviceEntries ??= []).push(toServiceEntry(obj)),
     VirtualService: obj =>
       (state.virtualServices ??= []).push(toVirtualService(obj)),
+    // Two kinds share the name: Istio's Gateway (ingress, egress) and Gateway API's
+    // (ambient waypoints among them).
     Gateway: obj => {
       if (groupOf(obj.apiVersion) === 'networking.istio.io') {
         (state.gateways ??= []).push(toGateway(obj));
+      } else {
+        state.kubernetesGateways!.push(readGateway(obj));
       }
     },
     Sidecar: obj => (state.sidecars ??= []).push(toSidecar(obj)),

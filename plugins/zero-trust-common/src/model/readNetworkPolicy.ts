@@ -11,7 +11,7 @@ type Json = Record<string, any>;
 
 const operators = ['In', 'NotIn', 'Exists', 'DoesNotExist'] as const;
 
-function labelSelector(value: unknown): LabelSelector {
+export function labelSelector(value: unknown): LabelSelector {
   if (!isObject(value)) return {};
   const out: LabelSelector = {};
   if (isObject(value.matchLabels)) {

@@ -103,6 +103,8 @@ export interface ServicePortInfo {
 export interface ServiceInfo {
   namespace: string;
   name: string;
+  /** Its Istio labels (`istio.io/use-waypoint`, `istio.io/use-waypoint-namespace`). */
+  labels?: Labels;
   /** Absent for a Service without a selector (its endpoints are managed by hand). */
   selector?: Labels;
   ports: ServicePortInfo[];
@@ -290,6 +292,16 @@ export interface AuthorizationRule {
   when?: AuthorizationCondition[];
 }
 
+/** An AuthorizationPolicy's `targetRefs` entry. @public */
+export interface PolicyTargetRef {
+  /** `gateway.networking.k8s.io` for a Gateway or GatewayClass; `''` (or absent) for a Service. */
+  group?: string;
+  kind: string;
+  name: string;
+  /** Must be the policy's own namespace where set (Istio ignores the ref otherwise). */
+  namespace?: string;
+}
+
 /** @public */
 export interface AuthorizationPolicyInfo {
   namespace: string;
@@ -303,7 +315,7 @@ export interface AuthorizationPolicyInfo {
   dryRun?: true;
   selector?: Labels;
   /** Set when the policy binds to a Gateway, Service or waypoint instead of pods. */
-  targetRefs?: { kind: string; name: string }[];
+  targetRefs?: PolicyTargetRef[];
   action: AuthorizationAction;
   provider?: string;
   /** Absent: the policy has no `rules` field (an ALLOW then matches nothing). */
@@ -483,6 +495,34 @@ export interface ClusterCertificates {
   issuers: CertManagerIssuerInfo[];
 }
 
+/**
+ * A `gateway.networking.k8s.io` Gateway: the engine reads those of class
+ * `istio-waypoint` (ambient waypoints). @public
+ */
+export interface KubernetesGatewayInfo {
+  namespace: string;
+  name: string;
+  gatewayClassName: string;
+  /** Its labels (`istio.io/waypoint-for`). */
+  labels: Labels;
+  /** Its Istio annotations (`gateway.istio.io/service-account`). */
+  annotations: Labels;
+  /**
+   * Who may attach to it: its HBONE listener's (port 15008) `allowedRoutes.namespaces`,
+   * `Same` where none is set.
+   */
+  allowedRoutes: {
+    from: 'All' | 'Same' | 'Selector';
+    selector?: LabelSelector;
+  };
+  /**
+   * Absent where the manifest has no status (a GitOps repository): taken as ready. Else
+   * its `Programmed` condition (absent where it has none) and how many addresses istiod
+   * gave it: a waypoint with none is not used yet.
+   */
+  status?: { programmed?: boolean; addresses: number };
+}
+
 /** One cluster as the engine sees it. @public */
 export interface ClusterState {
   name: string;
@@ -494,6 +534,8 @@ export interface ClusterState {
   peerAuthentications: PeerAuthenticationInfo[];
   destinationRules: DestinationRuleInfo[];
   authorizationPolicies: AuthorizationPolicyInfo[];
+  /** Gateway API (`gateway.networking.k8s.io`) Gateways: ambient waypoints among them. */
+  kubernetesGateways?: KubernetesGatewayInfo[];
   /** Kubernetes NetworkPolicies (none read: no pod is isolated). */
   networkPolicies?: NetworkPolicyInfo[];
   /** Istio ServiceEntries (none read: only the cluster's own services are in the registry). */

@@ -10,6 +10,12 @@ import {
   allowedCallers,
   sourceKey,
 } from '../engine/callers';
+import {
+  PolicyEnforcement,
+  WaypointUse,
+  policyEnforcement,
+  waypointUses,
+} from '../engine/enforcement';
 import { isGatewayWorkload, MeshMode } from '../engine/membership';
 import { MeshModel, WorkloadModel } from '../engine/MeshModel';
 import { EffectiveMtlsMode } from '../engine/peerAuthentication';
@@ -88,6 +94,13 @@ export interface WorkloadView {
   }[];
   /** `NAMESPACE/NAME` of each AuthorizationPolicy enforced on it. */
   policies: string[];
+  /**
+   * Where each AuthorizationPolicy that concerns it is enforced: `sidecar`, `ztunnel`,
+   * `waypoint NAMESPACE/NAME`, or `nowhere` (with why).
+   */
+  enforcement: PolicyEnforcement[];
+  /** The ambient waypoints its Services' or pods' traffic goes through (absent: none). */
+  waypoints?: WaypointUse[];
   /** Present where dry-run policies are bound to it. */
   dryRun?: DryRunView;
   allowedCallers: AllowedCaller[];
@@ -192,8 +205,17 @@ function dryRunView(
   w: WorkloadModel,
   model: MeshModel,
   today: CallerAnalysis,
+  enforcement: PolicyEnforcement[],
 ): DryRunView | undefined {
-  const policies = w.dryRunPolicies.map(p => p.ref);
+  // Those its own proxy logs, and those a waypoint on its way logs.
+  const policies = [
+    ...new Set([
+      ...w.dryRunPolicies.map(p => p.ref),
+      ...enforcement
+        .filter(e => e.dryRun && e.enforcedAt.startsWith('waypoint '))
+        .map(e => e.policy),
+    ]),
+  ];
   if (!policies.length || !w.inMesh) return undefined;
   const enforced = w.withDryRunEnforced();
   const wouldDeny: string[] = [];
@@ -234,7 +256,9 @@ export function workloadView(
   callers: CallerAnalysis = allowedCallers(w, model),
 ): WorkloadView {
   const { mesh } = w.cluster.state;
-  const dryRun = dryRunView(w, model, callers);
+  const enforcement = policyEnforcement(w);
+  const dryRun = dryRunView(w, model, callers, enforcement);
+  const waypoints = waypointUses(w);
   const certificate = certificateView(w, model.clusters);
   return {
     cluster: w.cluster.name,
@@ -260,6 +284,8 @@ export function workloadView(
       ),
     })),
     policies: w.policies.map(p => p.ref),
+    enforcement,
+    ...(waypoints.length ? { waypoints } : {}),
     ...(dryRun ? { dryRun } : {}),
     allowedCallers: callers.allowedCallers,
     denyExceptions: callers.denyExceptions,

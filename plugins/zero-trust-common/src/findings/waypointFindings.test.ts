@@ -1,0 +1,160 @@
+import {
+  K8sObject,
+  ambient,
+  authorizationPolicy,
+  deployment,
+  meshConfigMap,
+  model,
+  namespace,
+  service,
+  waypointGateway,
+} from '../__fixtures__/manifests';
+import { detectFindings } from './detect';
+
+/*
+ * The waypoint findings, each from the rule it reports: waypoints.go (which waypoint a
+ * Service or pod really gets), handleRule in pilot/pkg/serviceregistry/ambient/authorization.go
+ * (what ztunnel can read, principals as written), and
+ * https://istio.io/latest/docs/ambient/usage/l7-features/ (the destination's ztunnel sees
+ * the waypoint's identity).
+ */
+
+const shop = (labels: Record<string, string>, ...extra: K8sObject[]) => [
+  namespace('shop', { ...ambient, ...labels }),
+  deployment('shop', 'api', { sa: 'api', ports: [8080] }),
+  service('shop', 'api', { ports: [{ name: 'http', port: 8080 }] }),
+  ...extra,
+];
+
+const codes = (...objs: K8sObject[]) =>
+  detectFindings(model(...objs)).filter(f =>
+    ['ZT015', 'ZT031', 'ZT032', 'ZT033', 'ZT034'].includes(f.code),
+  );
+
+const selectApi = { selector: { matchLabels: { app: 'api' } } };
+const l7Allow = authorizationPolicy('shop', 'l7', {
+  ...selectApi,
+  rules: [{ to: [{ operation: { methods: ['GET'] } }] }],
+});
+const admitWaypoint = authorizationPolicy('shop', 'from-waypoint', {
+  ...selectApi,
+  rules: [
+    {
+      from: [{ source: { principals: ['cluster.local/ns/shop/sa/waypoint'] } }],
+    },
+  ],
+});
+const use = { 'istio.io/use-waypoint': 'waypoint' };
+
+describe('ZT031: a waypoint named and not used', () => {
+  it.each<[string, K8sObject[], RegExp]>([
+    ['missing', [], /no waypoint Gateway shop\/waypoint exists/],
+    [
+      'not ready',
+      [
+        waypointGateway('shop', 'waypoint', {
+          status: {
+            addresses: [],
+            conditions: [{ type: 'Programmed', status: 'False' }],
+          },
+        }),
+      ],
+      /is not ready \(its Programmed condition is False\)/,
+    ],
+    [
+      'taking workload traffic only',
+      [
+        waypointGateway('shop', 'waypoint', {
+          labels: { 'istio.io/waypoint-for': 'workload' },
+        }),
+      ],
+      /takes workload traffic \(istio.io\/waypoint-for\), not service traffic/,
+    ],
+  ])('%s', (_, extra, message) => {
+    const found = codes(...shop(use, ...extra));
+    expect(found.map(f => [f.code, f.resource.kind])).toEqual([
+      ['ZT031', 'Service'],
+    ]);
+    expect(found[0].message).toMatch(message);
+    expect(found[0].workload).toBe('c1/shop/api');
+  });
+
+  it('a waypoint that is there: no finding', () => {
+    expect(
+      codes(...shop(use, waypointGateway('shop', 'waypoint'), admitWaypoint)),
+    ).toEqual([]);
+  });
+});
+
+describe('ZT015 and ZT032: L7 fields in a selector policy', () => {
+  it('without a waypoint: ZT015', () => {
+    expect(codes(...shop({}, l7Allow)).map(f => f.code)).toEqual(['ZT015']);
+  });
+
+  it('with a waypoint that serves the workload: ZT032 (bind it to the waypoint)', () => {
+    const found = codes(
+      ...shop(use, waypointGateway('shop', 'waypoint'), l7Allow, admitWaypoint),
+    );
+    expect(found.map(f => f.code)).toEqual(['ZT032']);
+    expect(found[0].message).toMatch(
+      /shop\/l7 selects c1\/shop\/api.*cannot read methods; waypoint shop\/waypoint serves/,
+    );
+  });
+});
+
+describe("ZT033: the destination's policies refuse its waypoint", () => {
+  it('an ALLOW naming the client, not the waypoint', () => {
+    const allowClient = authorizationPolicy('shop', 'from-web', {
+      ...selectApi,
+      rules: [
+        {
+          from: [{ source: { principals: ['cluster.local/ns/front/sa/web'] } }],
+        },
+      ],
+    });
+    const found = codes(
+      ...shop(use, waypointGateway('shop', 'waypoint'), allowClient),
+    );
+    expect(found.map(f => f.code)).toEqual(['ZT033']);
+    expect(found[0].message).toContain(
+      'do not admit its waypoint shop/waypoint (identity cluster.local/ns/shop/sa/waypoint) on port 8080',
+    );
+  });
+
+  it('an ALLOW naming the waypoint: no finding', () => {
+    expect(
+      codes(...shop(use, waypointGateway('shop', 'waypoint'), admitWaypoint)),
+    ).toEqual([]);
+  });
+});
+
+describe('ZT034: cluster.local principals ztunnel reads as written', () => {
+  const policy = authorizationPolicy('shop', 'td', {
+    ...selectApi,
+    rules: [
+      { from: [{ source: { principals: ['cluster.local/ns/front/sa/web'] } }] },
+    ],
+  });
+
+  it('in a mesh of another trust domain', () => {
+    const found = codes(meshConfigMap('corp.example'), ...shop({}, policy));
+    expect(found.map(f => f.code)).toEqual(['ZT034']);
+    expect(found[0].message).toMatch(
+      /no workload of trust domain corp.example/,
+    );
+  });
+
+  it('in a mesh whose trust domain is cluster.local: none', () => {
+    expect(codes(...shop({}, policy))).toEqual([]);
+  });
+
+  it('on a sidecar, which rewrites cluster.local: none', () => {
+    const sidecar = [
+      meshConfigMap('corp.example'),
+      namespace('shop', { 'istio-injection': 'enabled' }),
+      deployment('shop', 'api', { sa: 'api', ports: [8080] }),
+      policy,
+    ];
+    expect(codes(...sidecar)).toEqual([]);
+  });
+});
