@@ -13,6 +13,7 @@ import { CallersCard } from './CallersCard';
 import { CertificateCard } from './CertificateCard';
 import { DryRunCard } from './DryRunCard';
 import { EgressCard, ExposureCard, RoutesCard } from './EdgesCards';
+import { EnforcementCard } from './EnforcementCard';
 import { ExposureBanners } from './ExposureBanners';
 import { IdentityCard } from './IdentityCard';
 import { MtlsCard } from './MtlsCard';
@@ -32,7 +33,10 @@ const useStyles = makeStyles(theme => ({
   wide: { gridColumn: '1 / -1' },
 }));
 
-/** Everything about one workload: warnings, identity, mTLS, certificate, dry-run policies, callers, findings. */
+/**
+ * Everything about one workload: warnings, identity, mTLS, certificate, where its policies
+ * are enforced, dry-run policies, callers, findings.
+ */
 export function WorkloadSecurity(props: {
   workload: SecurityWorkload;
   /** Namespace findings of its cluster that concern the entity's workloads. */
@@ -54,6 +58,12 @@ export function WorkloadSecurity(props: {
         {workload.certificate && (
           <CertificateCard certificate={workload.certificate} />
         )}
+        <div className={classes.wide}>
+          <EnforcementCard
+            enforcement={workload.enforcement ?? []}
+            waypoints={workload.waypoints}
+          />
+        </div>
         {workload.dryRun && (
           <div className={classes.wide}>
             <DryRunCard dryRun={workload.dryRun} />
