@@ -36,9 +36,17 @@ function purpose(resource: OnboardingResource, plan: OnboardingPlan): string {
     case 'PeerAuthentication':
       return `mTLS mode for ${service}, where it differs from what namespace ${namespace} and the mesh give.`;
     case 'AuthorizationPolicy':
-      return Object.keys(resource.spec).length === 0
-        ? `Default deny for namespace ${namespace}: an ALLOW policy with an empty spec matches no request.`
+      if (Object.keys(resource.spec).length === 0) {
+        return `Default deny for namespace ${namespace}: an ALLOW policy with an empty spec matches no request.`;
+      }
+      if ('targetRefs' in resource.spec) {
+        return `Who may call ${service}, enforced by its waypoint (bound to the Service with targetRefs), methods and paths included: one rule per allowed caller; anyone else is denied.`;
+      }
+      return resource.metadata.name.endsWith('-callers-l4')
+        ? `What ztunnel admits on ${service}'s pods: its waypoint, which it sees in the callers' place, and the callers without methods or paths.`
         : `Who may call ${service}: one rule per allowed caller; anyone else is denied.`;
+    case 'Gateway':
+      return `The waypoint of namespace ${namespace}: ztunnel cannot read methods or paths, so a waypoint enforces ${service}'s callers' rules.`;
     default:
       return `Part of the onboarding of ${namespace}/${service}.`;
   }

@@ -78,7 +78,6 @@ export function callerRules(
   model: MeshModel,
   request: OnboardingRequest,
   ports: ResolvedOnboardingPort[],
-  dataplane: string,
 ): CallerRule[] {
   const rules: CallerRule[] = [];
   request.allowedCallers.forEach((caller, i) => {
@@ -116,11 +115,6 @@ export function callerRules(
             rulePorts.length > 1 ? 'are' : 'is'
           } TCP or TLS, where Istio ignores an ALLOW rule with methods or paths; leave them out, or use an HTTP port`,
         });
-      }
-      if (dataplane === 'ambient') {
-        p.note(
-          `${path} narrows methods or paths: ztunnel enforces only L4, and an ALLOW rule with L7 fields enforced by ztunnel fails closed, so this caller is denied until a waypoint enforces the policy (https://istio.io/latest/docs/ambient/usage/l4-policy/).`,
-        );
       }
     }
     if (!source) return;

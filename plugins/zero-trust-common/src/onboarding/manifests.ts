@@ -126,23 +126,33 @@ export function peerAuthentication(
   };
 }
 
+/** What an ALLOW policy is bound to: the workload's pods, or a Service (at its waypoint). */
+export type PolicyBinding =
+  | { selector: Record<string, string> }
+  | { service: string };
+
 /**
  * The workload's ALLOW policy, one rule per caller. `ports` are target (container)
  * ports, as AuthorizationPolicy operations match them
  * (https://istio.io/latest/docs/reference/config/security/authorization-policy/#Operation).
  * With no rule at all the policy still selects the workload, and an ALLOW policy that
- * matches nothing denies every request: "an empty list means nobody".
+ * matches nothing denies every request: "an empty list means nobody". Bound to a Service
+ * with targetRefs, the Service's waypoint enforces it, for that Service's traffic only
+ * (https://istio.io/latest/docs/ambient/usage/l7-features/#targeting-policies).
  */
 export function callersPolicy(
   name: string,
   namespace: string,
-  selector: Record<string, string>,
+  binding: PolicyBinding,
   rules: CallerRule[],
 ): OnboardingResource {
-  const spec: Record<string, unknown> = {
-    selector: { matchLabels: { ...selector } },
-    action: 'ALLOW',
-  };
+  const spec: Record<string, unknown> =
+    'selector' in binding
+      ? { selector: { matchLabels: { ...binding.selector } }, action: 'ALLOW' }
+      : {
+          targetRefs: [{ kind: 'Service', group: '', name: binding.service }],
+          action: 'ALLOW',
+        };
   if (rules.length) {
     spec.rules = rules.map(rule => {
       const source: Record<string, string[]> = {};

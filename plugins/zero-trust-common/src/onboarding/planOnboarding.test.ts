@@ -327,7 +327,7 @@ describe('planOnboarding', () => {
     ).toBeDefined();
   });
 
-  it('enrolls an ambient service without a DestinationRule, and says HTTP rules need a waypoint', () => {
+  it('enrolls an ambient service without a DestinationRule, and gives HTTP rules a waypoint', () => {
     const mesh = model(
       meshConfigMap('internal.example'),
       namespace('shop'),
@@ -339,7 +339,10 @@ describe('planOnboarding', () => {
       dataplane: 'ambient',
       allowedCallers: [{ namespace: 'web', methods: ['GET'] }],
     });
-    expect(p.namespaceLabels).toEqual({ 'istio.io/dataplane-mode': 'ambient' });
+    expect(p.namespaceLabels).toEqual({
+      'istio.io/dataplane-mode': 'ambient',
+      'istio.io/use-waypoint': 'waypoint',
+    });
     expect(p.resources.some(r => r.kind === 'DestinationRule')).toBe(false);
     expect(p.notes).toEqual(
       expect.arrayContaining([
@@ -347,7 +350,7 @@ describe('planOnboarding', () => {
           /^Ambient: ztunnel carries every connection in HBONE mTLS/,
         ),
         expect.stringMatching(
-          /^allowedCallers\[0\] narrows methods or paths: ztunnel enforces only L4.*waypoint/,
+          /^Ambient: the callers' methods and paths need a waypoint, since ztunnel enforces only L4/,
         ),
       ]),
     );

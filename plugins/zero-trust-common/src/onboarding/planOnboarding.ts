@@ -19,6 +19,7 @@ import {
 import { namespaceEnrollment } from './namespaceLabels';
 import { planNetworkPolicy } from './networkPolicyPlan';
 import { Planner } from './Planner';
+import { planWaypoint, waypointAdmission } from './waypointPlan';
 import {
   Target,
   findTarget,
@@ -41,6 +42,11 @@ export interface PlanOnboardingOptions {
 
 /** The name of the service's ALLOW policy. */
 export const callersPolicyName = (service: string) => `${service}-callers`;
+/**
+ * With a waypoint: the ALLOW policy the workload's ztunnel reads (the waypoint's identity,
+ * and the callers without methods or paths, for traffic addressed to the pods).
+ */
+export const ztunnelPolicyName = (service: string) => `${service}-callers-l4`;
 
 function resolveCluster(
   p: Planner,
@@ -190,8 +196,16 @@ export function planOnboarding(
   const { dataplane } = enrollment;
   const mtlsMode = request.mtlsMode ?? 'STRICT';
   const namespaceDefaultDeny = request.namespaceDefaultDeny ?? true;
-  const rules = callerRules(p, model, request, ports, dataplane);
+  const rules = callerRules(p, model, request, ports);
+  const waypoint =
+    dataplane === 'ambient'
+      ? planWaypoint(p, cluster, namespace, service, rules)
+      : undefined;
   if (p.issues.length) p.fail();
+  const namespaceLabels = {
+    ...enrollment.labels,
+    ...waypoint?.namespaceLabels,
+  };
 
   const resolved: ResolvedOnboardingRequest = {
     ...request,
@@ -209,7 +223,7 @@ export function planOnboarding(
   // How the namespace's workloads join the mesh once it carries the labels.
   const labelledNamespace = {
     name: namespace,
-    labels: { ...currentLabels, ...enrollment.labels },
+    labels: { ...currentLabels, ...namespaceLabels },
   };
   const probe: WorkloadInfo = target.workloads[0]?.workload ?? {
     kind: 'Deployment',
@@ -223,7 +237,7 @@ export function planOnboarding(
   };
   noteMembership(p, target, cluster, namespace, labelledNamespace);
 
-  const resources: OnboardingResource[] = [];
+  const resources: OnboardingResource[] = [...(waypoint?.resources ?? [])];
   const outlierDetection = request.traffic?.outlierDetection;
   if (dataplane === 'sidecar') {
     const dr = planDestinationRule(p, cluster, namespace, service, {
@@ -295,7 +309,22 @@ export function planOnboarding(
   }
 
   const policyName = callersPolicyName(service);
-  resources.push(callersPolicy(policyName, namespace, selector, rules));
+  const ownPolicies = [policyName];
+  if (waypoint) {
+    // Every caller at the waypoint (the Service's traffic); at the workload's ztunnel,
+    // the waypoint and the callers whose rules ztunnel can read (traffic to the pods).
+    resources.push(callersPolicy(policyName, namespace, { service }, rules));
+    const l4Name = ztunnelPolicyName(service);
+    ownPolicies.push(l4Name);
+    resources.push(
+      callersPolicy(l4Name, namespace, { selector }, [
+        waypointAdmission(ports, waypoint.principal),
+        ...rules.filter(r => !r.methods && !r.paths),
+      ]),
+    );
+  } else {
+    resources.push(callersPolicy(policyName, namespace, { selector }, rules));
+  }
   if (!rules.length) {
     p.note(
       `No allowed caller: ${policyName} selects the workload and admits nobody.`,
@@ -305,7 +334,7 @@ export function planOnboarding(
     for (const policy of w.policies) {
       const { action, selector: s, name } = policy.policy;
       if (action !== 'ALLOW' || !s || !Object.keys(s).length) continue;
-      if (name === policyName && policy.policy.namespace === namespace)
+      if (ownPolicies.includes(name) && policy.policy.namespace === namespace)
         continue;
       p.note(
         `AuthorizationPolicy ${policy.ref} also selects ${w.id} and keeps admitting its own callers; remove it if the request's list is meant to be the whole list.`,
@@ -351,7 +380,7 @@ export function planOnboarding(
     spiffeId: spiffeIdOf(mesh.trustDomain, namespace, serviceAccount),
     principal: principalOf(mesh.trustDomain, namespace, serviceAccount),
     workloads: target.workloads.map(w => w.id),
-    namespaceLabels: enrollment.labels,
+    namespaceLabels,
     resources,
     notes: p.notes,
   };

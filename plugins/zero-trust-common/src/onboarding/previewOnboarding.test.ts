@@ -133,7 +133,7 @@ describe('previewOnboarding', () => {
     );
   });
 
-  it('shows an ambient caller narrowed by method as denied, as ztunnel would', () => {
+  it('shows an ambient caller narrowed by method as admitted for that method through the waypoint the plan adds', () => {
     const narrowed = preview(model(...shop()), {
       service: 'cart',
       namespace: 'shop',
@@ -141,7 +141,17 @@ describe('previewOnboarding', () => {
       allowedCallers: [{ workload: 'web/frontend', methods: ['GET'] }],
     });
     expect(narrowed.after.meshMode).toBe('ambient');
-    expect(narrowed.after.allowedCallers).toEqual([]);
+    // Without the waypoint ztunnel would drop the rule and admit nobody.
+    expect(narrowed.after.allowedCallers).toMatchObject([
+      {
+        label: 'c1/web/frontend',
+        decision: 'CONDITIONAL',
+        narrowing: { methods: ['GET'] },
+      },
+    ]);
+    expect(narrowed.after.waypoints).toMatchObject([
+      { waypoint: 'shop/waypoint' },
+    ]);
     const plain = preview(model(...shop()), {
       service: 'cart',
       namespace: 'shop',

@@ -118,6 +118,10 @@ export function applyPlan(
       state.networkPolicies ?? [],
       delta.networkPolicies ?? [],
     ),
+    kubernetesGateways: upsert(
+      state.kubernetesGateways ?? [],
+      delta.kubernetesGateways ?? [],
+    ),
     ...(delta.serviceEntries
       ? {
           serviceEntries: upsert(

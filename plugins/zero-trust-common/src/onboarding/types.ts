@@ -155,7 +155,12 @@ export interface ResolvedOnboardingRequest extends OnboardingRequest {
 export interface OnboardingResource {
   apiVersion: string;
   kind: string;
-  metadata: { name: string; namespace: string };
+  /** `labels` only where Istio reads them (a waypoint's `istio.io/waypoint-for`). */
+  metadata: {
+    name: string;
+    namespace: string;
+    labels?: Record<string, string>;
+  };
   spec: Record<string, unknown>;
 }
 

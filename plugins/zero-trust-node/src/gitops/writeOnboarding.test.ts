@@ -520,6 +520,64 @@ describe('writeOnboarding: what the request asks for', () => {
     ).toBe('DENY');
   });
 
+  it('gives an ambient service with method and path rules a waypoint, and the written repository answers exactly the requested callers through it', async () => {
+    const root = await copyExamples();
+    const result = await onboard(root, {
+      ...inventoryRequest,
+      dataplane: 'ambient',
+      allowedCallers: [
+        {
+          workload: 'bookinfo/productpage',
+          methods: ['GET'],
+          paths: ['/stock/*'],
+        },
+      ],
+    });
+    const written = result.changes.map(c => c.path);
+    expect(written).toEqual(
+      expect.arrayContaining([
+        `${backendDir}/namespaces/inventory/gateway-waypoint.yaml`,
+        `${backendDir}/namespaces/inventory/inventory-api/authorization-policy-inventory-api-callers.yaml`,
+        `${backendDir}/namespaces/inventory/inventory-api/authorization-policy-inventory-api-callers-l4.yaml`,
+      ]),
+    );
+    const ns = await fs.readFile(
+      path.join(root, backendDir, 'namespaces/inventory/namespace.yaml'),
+      'utf8',
+    );
+    expect(ns).toMatch(/\n {4}istio\.io\/use-waypoint: waypoint\n/);
+    const model = new MeshModel(await loadRepo(root));
+    const ask = (from: string, method: string, p: string) =>
+      check(model, {
+        from,
+        to: 'inventory/inventory-api',
+        port: 8080,
+        method,
+        path: p,
+      });
+    const allowed = ask('bookinfo/productpage', 'GET', '/stock/42');
+    expect(allowed.decision).toBe('ALLOW');
+    expect(allowed.reason).toMatch(/waypoint/);
+    expect(ask('bookinfo/productpage', 'DELETE', '/stock/42').decision).toBe(
+      'DENY',
+    );
+    expect(ask('bookinfo/details', 'GET', '/stock/42').decision).toBe('DENY');
+    const view = analyze(model).workloads.find(
+      w => w.name === 'inventory-api',
+    )!;
+    expect(view.waypoints).toMatchObject([
+      {
+        waypoint: 'inventory/waypoint',
+        traffic: 'Service inventory/inventory-api',
+      },
+    ]);
+    expect(
+      view.allowedCallers.map(c =>
+        c.source.kind === 'workload' ? c.source.workload : c.source.kind,
+      ),
+    ).toEqual(['backend/bookinfo/productpage']);
+  });
+
   it('labels the namespace with the requested revision', async () => {
     const root = await copyExamples();
     await onboard(root, { ...inventoryRequest, revision: '1-24' });

@@ -246,7 +246,10 @@ async function writeChange(options: {
   // Each resource: left alone where the repository holds it already, else a new file.
   // Namespace-wide resources first, so a new namespace folder lists them before the service.
   const isNamespaceWide = (r: OnboardingResource) =>
-    (r.kind === 'AuthorizationPolicy' && !('selector' in r.spec)) ||
+    (r.kind === 'AuthorizationPolicy' &&
+      !('selector' in r.spec) &&
+      !('targetRefs' in r.spec)) ||
+    r.kind === 'Gateway' ||
     (r.kind === 'NetworkPolicy' &&
       Object.keys(r.spec.podSelector ?? {}).length === 0);
   const ordered = [
