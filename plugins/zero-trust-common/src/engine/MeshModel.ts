@@ -185,7 +185,7 @@ export class ClusterModel {
   >();
   readonly workloads: WorkloadModel[] = [];
   readonly workloadsByNamespace = new Map<string, WorkloadModel[]>();
-  /** `NAMESPACE/NAME` of every service account, declared or used by a workload. */
+  /** `NAMESPACE/NAME` of every service account: declared, used by a workload, or a waypoint's. */
   readonly serviceAccounts = new Set<string>();
   /** The trust domain and its aliases: the identities this cluster's policies rewrite to. */
   readonly trustDomains: string[];
@@ -238,6 +238,19 @@ export class ClusterModel {
       state.kubernetesGateways ?? [],
       state.workloads,
     );
+    // Istio's deployment controller creates each waypoint's ServiceAccount
+    // (pilot/pkg/config/kube/gateway/deploymentcontroller.go): it exists though no
+    // manifest in a GitOps repository declares it.
+    for (const gateway of this.waypoints.all()) {
+      const waypoint = this.waypoints.waypoint(
+        `${gateway.namespace}/${gateway.name}`,
+      );
+      if (waypoint) {
+        this.serviceAccounts.add(
+          `${gateway.namespace}/${waypoint.serviceAccount}`,
+        );
+      }
+    }
   }
 
   get name(): string {

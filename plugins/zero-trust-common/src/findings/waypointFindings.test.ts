@@ -126,6 +126,16 @@ describe("ZT033: the destination's policies refuse its waypoint", () => {
       codes(...shop(use, waypointGateway('shop', 'waypoint'), admitWaypoint)),
     ).toEqual([]);
   });
+
+  it("the waypoint's service account, which Istio creates, is known: no ZT008 for naming it", () => {
+    const all = detectFindings(
+      model(...shop(use, waypointGateway('shop', 'waypoint'), admitWaypoint)),
+    );
+    expect(all.filter(f => f.code === 'ZT008')).toEqual([]);
+    // Without the waypoint, the same principal names nobody.
+    const without = detectFindings(model(...shop({}, admitWaypoint)));
+    expect(without.filter(f => f.code === 'ZT008')).toHaveLength(1);
+  });
 });
 
 describe('ZT034: cluster.local principals ztunnel reads as written', () => {
