@@ -62,7 +62,7 @@ describe('zero-trust backend, first start of the demo', () => {
       ['edge', 'synced'],
     ]);
     // Their Applications were followed into the repository's overlays.
-    expect(items.map(c => c.summary?.workloads)).toEqual([7, 2]);
+    expect(items.map(c => c.summary?.workloads)).toEqual([8, 2]);
     expect(
       (await fs.readdir(path.join(root, '.cache'))).filter(
         f => f !== 'gitops.git',
