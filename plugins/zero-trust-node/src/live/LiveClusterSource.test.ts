@@ -1047,12 +1047,17 @@ describe('LiveClusterSource', () => {
   });
 
   it('reads a cluster without cert-manager (404) as synced, lacking nothing', async () => {
-    // The demo's own cert-manager objects left out: this server does not serve the kinds.
+    // The demo's own objects of optional kinds (cert-manager's, Gateway API's waypoint)
+    // left out: this server does not serve those kinds.
     await startServer({
       optionalKinds: false,
       objects: disk
         .map(o => o.object as { apiVersion?: string })
-        .filter(o => !String(o.apiVersion).startsWith('cert-manager.io/')),
+        .filter(
+          o =>
+            !String(o.apiVersion).startsWith('cert-manager.io/') &&
+            !String(o.apiVersion).startsWith('gateway.networking.k8s.io/'),
+        ),
     });
     const live = startSource();
     await live.waitForSync();
