@@ -246,6 +246,27 @@ test('a guest browses the catalog and the Security tab, then onboards a service 
     await fullPageScreenshot(page, screenshotPath(testInfo, 'zero-trust.png'));
   });
 
+  await test.step('open the exposure inventory on the platform page', async () => {
+    // The demo's ingress gateway exposes productpage on a host (examples/).
+    const inventory = page
+      .locator('[class*="MuiPaper"]')
+      .filter({ has: page.getByText(/^Exposed services \(/) });
+    await inventory.first().scrollIntoViewIfNeeded();
+    await expect(inventory.first()).toBeVisible({ timeout: firstLoadTimeout });
+    await page.locator('#zt-exposure-namespace').selectOption('bookinfo');
+    const productpageRow = inventory
+      .first()
+      .getByRole('row')
+      .filter({ hasText: 'Service bookinfo/productpage' });
+    await expect(productpageRow.first()).toBeVisible({
+      timeout: firstLoadTimeout,
+    });
+    await fullPageScreenshot(
+      page,
+      screenshotPath(testInfo, 'zero-trust-exposure.png'),
+    );
+  });
+
   await test.step('onboard inventory-api from its Security tab', async () => {
     // inventory-api runs outside the mesh: the tab offers the template, filled in.
     const onboard = page.getByRole('button', { name: 'Onboard to the mesh' });

@@ -108,7 +108,11 @@ export type {
   EgressView,
   OutboundTrafficPolicy,
 } from './engine/egress';
-export { istioDefaultRetries, routesFor } from './engine/routes';
+export {
+  istioDefaultRetries,
+  retriesAfterReached,
+  routesFor,
+} from './engine/routes';
 export type { RouteView } from './engine/routes';
 export { exposureOf } from './engine/exposure';
 export type { ExposureView } from './engine/exposure';
@@ -144,6 +148,16 @@ export {
   findingNamespace,
   findingWorkloads,
 } from './report/posture';
+export { edgeInventories } from './report/inventory';
+export type {
+  AnyHostEgress,
+  EdgeInventories,
+  EgressCaller,
+  EgressInventoryItem,
+  ExposureInventoryItem,
+} from './report/inventory';
+export { workloadEdges } from './engine/workloadEdges';
+export type { WorkloadEdges } from './engine/workloadEdges';
 export { diffReports } from './report/diff';
 export type { DiffReport, WorkloadDiff, CallerChange } from './report/diff';
 export { detectFindings } from './findings/detect';

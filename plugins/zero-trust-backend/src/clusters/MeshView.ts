@@ -4,6 +4,8 @@ import {
   ClusterSummary,
   clusterSummaries,
   detectFindings,
+  EdgeInventories,
+  edgeInventories,
   Finding,
   findingNamespace,
   findingWorkloads,
@@ -42,6 +44,7 @@ function push<V>(map: Map<string, V[]>, key: string, value: V) {
 export class MeshView {
   private findingIndex?: FindingIndex;
   private posture?: NamespacePosture[];
+  private inventories?: EdgeInventories;
   private readonly views = new Map<string, WorkloadView>();
   /** Not bounded like the views: the findings need every workload's, and views share their arrays. */
   private readonly analyses = new Map<WorkloadModel, CallerAnalysis>();
@@ -64,6 +67,12 @@ export class MeshView {
   postures(): NamespacePosture[] {
     this.posture ??= namespacePostures(this.model, this.findings());
     return this.posture;
+  }
+
+  /** Every way in from outside and every external host, over all clusters. */
+  edges(): EdgeInventories {
+    this.inventories ??= edgeInventories(this.model);
+    return this.inventories;
   }
 
   findingsForNamespace(cluster: string, namespace: string): Finding[] {

@@ -16,6 +16,7 @@ import { recordInputSchema, requestsQuerySchema } from '../requests/schemas';
 import { entityNotFound, ZeroTrustService } from '../service/ZeroTrustService';
 import {
   checkRequestSchema,
+  edgesQuerySchema,
   entityParamsSchema,
   findingsQuerySchema,
   parse,
@@ -79,6 +80,16 @@ export async function createRouter(
   router.get('/findings', async (req, res) => {
     await requirePermission(req, zeroTrustMeshReadPermission);
     res.json(service.findings(parse(findingsQuerySchema, req.query, 'query')));
+  });
+
+  router.get('/exposure', async (req, res) => {
+    await requirePermission(req, zeroTrustMeshReadPermission);
+    res.json(service.exposure(parse(edgesQuerySchema, req.query, 'query')));
+  });
+
+  router.get('/egress', async (req, res) => {
+    await requirePermission(req, zeroTrustMeshReadPermission);
+    res.json(service.egress(parse(edgesQuerySchema, req.query, 'query')));
   });
 
   router.get('/identities', async (req, res) => {

@@ -29,6 +29,11 @@ export const findingsQuerySchema = z.strictObject({
   namespace: text.optional(),
 });
 
+export const edgesQuerySchema = z.strictObject({
+  cluster: text.optional(),
+  namespace: text.optional(),
+});
+
 export const entityParamsSchema = z.object({
   kind: text,
   namespace: text,

@@ -9,6 +9,9 @@ import {
   clusterCaveat,
   CheckRequest,
   CheckResponse,
+  EdgesQuery,
+  EgressResponse,
+  ExposureResponse,
   ClusterSecurity,
   ClustersResponse,
   EntitySecurityResponse,
@@ -231,11 +234,56 @@ export class ZeroTrustService {
     };
   }
 
+  /** Every way in from outside; `namespace` is the exposed Service's. */
+  exposure(query: EdgesQuery): ExposureResponse {
+    const items = this.mesh
+      .current()
+      .edges()
+      .exposure.filter(
+        x =>
+          (!query.cluster || x.cluster === query.cluster) &&
+          (!query.namespace || x.service.startsWith(`${query.namespace}/`)),
+      );
+    return { items, ...this.caveats(this.queried(query)) };
+  }
+
+  /**
+   * Every external host and who may reach it; `namespace` keeps the hosts its
+   * ServiceEntries register or its workloads may reach (or are blocked from).
+   */
+  egress(query: EdgesQuery): EgressResponse {
+    const { egress, anyHost } = this.mesh.current().edges();
+    const inCluster = (cluster: string) =>
+      !query.cluster || cluster === query.cluster;
+    const inNamespace = (workload: string) =>
+      !query.namespace || workload.split('/')[1] === query.namespace;
+    const items = egress.filter(
+      e =>
+        inCluster(e.cluster) &&
+        (!query.namespace ||
+          e.serviceEntry.startsWith(`${query.namespace}/`) ||
+          e.callers.some(c => inNamespace(c.workload)) ||
+          e.blocked.some(inNamespace)),
+    );
+    const open = anyHost
+      .filter(a => inCluster(a.cluster))
+      .map(a => ({ ...a, workloads: a.workloads.filter(inNamespace) }))
+      .filter(a => a.workloads.length);
+    return { items, anyHost: open, ...this.caveats(this.queried(query)) };
+  }
+
   namespaces(): NamespacesResponse {
     return {
       items: this.mesh.current().postures(),
       ...this.caveats(this.mesh.clusterNames()),
     };
+  }
+
+  /** The configured clusters a query names (all without `cluster`). */
+  private queried(query: { cluster?: string }): string[] {
+    return this.mesh
+      .clusterNames()
+      .filter(name => !query.cluster || name === query.cluster);
   }
 
   /** `{ caveats }` for the clusters not complete and current among these, else nothing. */

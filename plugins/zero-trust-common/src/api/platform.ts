@@ -7,6 +7,11 @@ import type { Severity } from '../findings/catalogue';
 import type { ClusterCaveat } from './caveats';
 import type { NamespacePosture } from '../report/posture';
 import type { TrustView } from '../report/trustView';
+import type {
+  AnyHostEgress,
+  EgressInventoryItem,
+  ExposureInventoryItem,
+} from '../report/inventory';
 
 export type { NamespacePosture };
 
@@ -45,5 +50,32 @@ export interface TrustResponse extends TrustView {
   /** Findings ZT024-ZT030, worst first. */
   findings: Finding[];
   /** Clusters not complete and current, whose trust shown may be wrong. */
+  caveats?: ClusterCaveat[];
+}
+
+/** The query of `GET /exposure` and `GET /egress`; every field narrows the answer. @public */
+export interface EdgesQuery {
+  /** Only this cluster's. */
+  cluster?: string;
+  /**
+   * Only this namespace's: the exposed Service's (exposure), the ServiceEntry's or a
+   * caller's (egress).
+   */
+  namespace?: string;
+}
+
+/** `GET /exposure?cluster=&namespace=` → every way in from outside. @public */
+export interface ExposureResponse {
+  items: ExposureInventoryItem[];
+  /** The clusters they come from that are not complete and current, and what that may change. */
+  caveats?: ClusterCaveat[];
+}
+
+/** `GET /egress?cluster=&namespace=` → every external host, and who may reach it. @public */
+export interface EgressResponse {
+  items: EgressInventoryItem[];
+  /** Workloads that may reach any host (ALLOW_ANY), by what decided it. */
+  anyHost: AnyHostEgress[];
+  /** The clusters they come from that are not complete and current, and what that may change. */
   caveats?: ClusterCaveat[];
 }

@@ -29,6 +29,24 @@ export const istioDefaultRetries = {
     'connect-failure,refused-stream,unavailable,cancelled,retriable-status-codes',
 } as const;
 
+/**
+ * The `retryOn` policies under which Envoy retries a request that may have reached the
+ * upstream already (it answered 5xx or 409, or reset the stream): `5xx`, `gateway-error`,
+ * `reset`, `retriable-4xx`
+ * (https://www.envoyproxy.io/docs/envoy/latest/configuration/http/http_filters/router_filter#x-envoy-retry-on).
+ * The others (`connect-failure`, `refused-stream`, `unavailable`, `cancelled`, ...) retry
+ * only what the upstream never processed.
+ *
+ * @public
+ */
+export function retriesAfterReached(retryOn: string | undefined): string[] {
+  const reached = ['5xx', 'gateway-error', 'reset', 'retriable-4xx'];
+  return (retryOn ?? '')
+    .split(',')
+    .map(s => s.trim())
+    .filter(s => reached.includes(s));
+}
+
 /** One HTTP route of a service's host. @public */
 export interface RouteView {
   /** The service's host, `NAME.NAMESPACE.svc.cluster.local`. */

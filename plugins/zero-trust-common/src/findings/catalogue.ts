@@ -23,7 +23,9 @@ export type NistControl =
   | 'AU-2'
   | 'SC-12'
   | 'SC-17'
-  | 'IA-5';
+  | 'IA-5'
+  | 'SC-5'
+  | 'SC-24';
 
 /** @public */
 export interface FindingDefinition {
@@ -83,6 +85,13 @@ export const findingCodes = [
   'ZT032',
   'ZT033',
   'ZT034',
+  'ZT035',
+  'ZT036',
+  'ZT037',
+  'ZT038',
+  'ZT039',
+  'ZT040',
+  'ZT041',
 ] as const;
 
 /** @public */
@@ -446,5 +455,78 @@ export const findingCatalogue: Record<FindingCode, FindingDefinition> = {
     remediation:
       'Write the principal with the mesh trust domain (or use namespaces or serviceAccounts, which carry none): ztunnel compares principals as written, so cluster.local/... matches no identity where the trust domain is another, while sidecars and waypoints read cluster.local as the local trust domain.',
     docs: 'https://istio.io/latest/docs/ambient/usage/l4-policy/',
+  },
+  // The edges and routes (ZT035-ZT041) have no Kiali or istioctl counterpart. The
+  // nearest codes mean something else: KIA1007 is a Sidecar's outboundTrafficPolicy
+  // without a mode (ambiguous, not ALLOW_ANY); IST0134 (ServiceEntryAddressesRequired)
+  // is a TCP ServiceEntry without addresses; IST0177 is two ServiceEntries giving one
+  // host and port conflicting protocols.
+  ZT035: {
+    code: 'ZT035',
+    title: 'Outbound traffic to any host (ALLOW_ANY)',
+    severity: 'medium',
+    // Data exfiltration: a pod reaches any address on the internet through its proxy.
+    controls: ['SC-7', 'AC-4'],
+    remediation:
+      'Set outboundTrafficPolicy mode REGISTRY_ONLY (meshConfig, or the Sidecar of the namespace or workload) and register each external host the workloads need with a ServiceEntry, so that the proxy drops calls to any other host.',
+    docs: 'https://istio.io/latest/docs/tasks/traffic-management/egress/egress-control/',
+  },
+  ZT036: {
+    code: 'ZT036',
+    title: 'Gateway server accepts plaintext',
+    severity: 'high',
+    controls: ['SC-8'],
+    remediation:
+      'Serve the port with TLS (protocol HTTPS with tls mode SIMPLE or MUTUAL and a credentialName), or make the plain-HTTP server only redirect (tls.httpsRedirect: true), so that no request or credential crosses the network in the clear.',
+    docs: 'https://istio.io/latest/docs/reference/config/networking/gateway/#ServerTLSSettings',
+  },
+  ZT037: {
+    code: 'ZT037',
+    title: 'Exposed through a gateway with no AuthorizationPolicy in the path',
+    severity: 'high',
+    controls: ['AC-4', 'SC-7'],
+    remediation:
+      'Decide who may call it from outside: add an AuthorizationPolicy on the gateway workload (for example requiring a request principal, or allowing only some source addresses or paths) or on the workload itself. Today every request the gateway accepts reaches it.',
+    docs: 'https://istio.io/latest/docs/tasks/security/authorization/authz-ingress/',
+  },
+  ZT038: {
+    code: 'ZT038',
+    title: 'Wildcard ServiceEntry exported to every namespace',
+    severity: 'medium',
+    // Under REGISTRY_ONLY, the registry is the allow-list: a wildcard opens a domain.
+    controls: ['SC-7', 'AC-4'],
+    remediation:
+      'Name the exact hosts the workloads need, and export the ServiceEntry only to the namespaces that call them (exportTo: ["."] or a list), so that REGISTRY_ONLY keeps its meaning for everyone else.',
+    docs: 'https://istio.io/latest/docs/reference/config/networking/service-entry/',
+  },
+  ZT039: {
+    code: 'ZT039',
+    title: 'Egress gateway bypassed: direct egress to a gateway-routed host',
+    severity: 'medium',
+    controls: ['SC-7', 'AC-4'],
+    remediation:
+      'Route the host through the egress gateway for every namespace that may reach it (export the VirtualService that sends it to the gateway to them, or remove the other ServiceEntry), and block direct egress from the application nodes with a NetworkPolicy: Istio alone does not force traffic through an egress gateway.',
+    docs: 'https://istio.io/latest/docs/tasks/traffic-management/egress/egress-gateway/#additional-security-considerations',
+  },
+  ZT040: {
+    code: 'ZT040',
+    title: 'Non-idempotent requests retried after reaching the server',
+    severity: 'medium',
+    // A retried POST that the server had already processed runs twice: the system does
+    // not fail in a known state.
+    controls: ['SC-24'],
+    remediation:
+      'Limit retryOn to failures where the request never reached the application (connect-failure, refused-stream, unavailable, cancelled), or give POST and PATCH a route of their own without retries on 5xx, gateway-error, reset or retriable-4xx.',
+    docs: 'https://istio.io/latest/docs/reference/config/networking/virtual-service/#HTTPRetry',
+  },
+  ZT041: {
+    code: 'ZT041',
+    title: "Callee's route timeout outlasts its caller's",
+    severity: 'low',
+    // Work the caller's own callers no longer wait for holds connections and threads.
+    controls: ['SC-5'],
+    remediation:
+      "Give the callee's route a timeout shorter than the caller's (each hop's budget within its caller's), so that a slow callee fails the call while the caller can still answer or retry.",
+    docs: 'https://istio.io/latest/docs/tasks/traffic-management/request-timeouts/',
   },
 };

@@ -61,8 +61,16 @@ const allowFrom = (
     rules: [{ from: [{ source: { principals } }], ...extra }],
   });
 
+/** REGISTRY_ONLY: pods reach only registered hosts (Istio's default is ALLOW_ANY). */
+const registryOnly = meshConfigMap(
+  'cluster.local',
+  [],
+  'outboundTrafficPolicy:\n  mode: REGISTRY_ONLY',
+);
+
 /** A locked-down mesh: `shop/web` may call `shop/api`; nothing else. */
 const base = (): Obj[] => [
+  registryOnly,
   ns('shop'),
   sa('shop', 'web'),
   sa('shop', 'api'),
@@ -249,6 +257,8 @@ it.each<[string, () => Obj[]]>([
       ),
     ],
   ],
+  // edgeFindings.test.ts holds each of ZT035-ZT041's own table.
+  ['ZT035', () => base().filter(o => o !== registryOnly)],
 ])('%s fires for its weakness', (code, objects) => {
   expect(codes(objects())).toContain(code);
 });

@@ -10,6 +10,7 @@ import { certificateFindings } from './certificateFindings';
 import { networkPolicyFindings } from './networkPolicyFindings';
 import { waypointFindings } from './waypointFindings';
 import { waypointRoutes } from '../engine/access';
+import { edgeFindings } from './edgeFindings';
 import {
   FindingCode,
   findingCatalogue,
@@ -584,5 +585,6 @@ export function detectFindings(
   networkPolicyFindings(model, out, options.callers);
   certificateFindings(model, options, out);
   waypointFindings(model, out);
+  edgeFindings(model, out, options.callers);
   return out;
 }

@@ -1,4 +1,5 @@
 import { serviceHost } from '../engine/destinationRules';
+import { retriesAfterReached } from '../engine/routes';
 import { ClusterModel } from '../engine/MeshModel';
 import { serviceEntry, serviceEntryName, virtualService } from './manifests';
 import { Planner } from './Planner';
@@ -121,10 +122,7 @@ export function planVirtualService(
   }
   if (traffic.retries && traffic.retries.attempts > 0) {
     const retryOn = traffic.retries.retryOn;
-    if (
-      retryOn &&
-      /(^|,)(5xx|gateway-error|reset|retriable-4xx)(,|$)/.test(retryOn)
-    ) {
+    if (retriesAfterReached(retryOn).length) {
       p.note(
         `retryOn ${retryOn} retries requests that may have reached ${service}: make sure the requests its callers send are idempotent (POST, PATCH are retried too).`,
       );

@@ -1,4 +1,4 @@
-import { ClusterState, ServiceInfo } from '../model/types';
+import { ClusterState } from '../model/types';
 import { detectFindings, Finding } from '../findings/detect';
 import { severityRank } from '../findings/catalogue';
 import { decideAccess } from '../engine/access';
@@ -20,11 +20,11 @@ import { isGatewayWorkload, MeshMode } from '../engine/membership';
 import { MeshModel, WorkloadModel } from '../engine/MeshModel';
 import { EffectiveMtlsMode } from '../engine/peerAuthentication';
 import { PortProtocol } from '../engine/ports';
-import { EgressView, egressFor } from '../engine/egress';
-import { RouteView, routesFor } from '../engine/routes';
-import { ExposureView, exposureOf } from '../engine/exposure';
+import type { EgressView } from '../engine/egress';
+import type { RouteView } from '../engine/routes';
+import type { ExposureView } from '../engine/exposure';
+import { workloadEdges } from '../engine/workloadEdges';
 import { WorkloadCertificateView, certificateView } from './certificateView';
-import { selectorMatches } from '../model/labels';
 
 /** @public */
 export interface ClusterSummary {
@@ -76,8 +76,8 @@ export interface WorkloadView {
   meshReason: string;
   revision?: string;
   /**
-   * An Istio gateway (pods injected with the `gateway` template). Its inbound listeners
-   * and their TLS come from Gateway resources, which the engine does not read yet: its
+   * An Istio gateway (pods injected with the `gateway` template). What it exposes is
+   * read from Gateway resources (the `exposure` of the workloads it routes to); its own
    * mTLS and callers are analysed as a sidecar's would be.
    */
   gateway?: true;
@@ -117,57 +117,13 @@ export interface WorkloadView {
   certificate?: WorkloadCertificateView;
 }
 
-function exposureView(w: WorkloadModel, services: ServiceInfo[]) {
-  const { state } = w.cluster;
-  const gateways = state.gateways ?? [];
-  if (!gateways.length || !services.length) return [];
-  // The workloads some Gateway's selector binds it to, with their policies.
-  const pods = w.cluster.workloads
-    .filter(g =>
-      gateways.some(
-        gw =>
-          Object.keys(gw.selector).length &&
-          selectorMatches(gw.selector, g.workload.labels),
-      ),
-    )
-    .map(g => ({
-      id: g.id,
-      workload: g.workload,
-      policies: g.policies.map(p => p.ref),
-    }));
-  return exposureOf(services, {
-    gateways,
-    virtualServices: state.virtualServices ?? [],
-    services: state.services,
-    pods,
-  });
-}
-
 function edgesView(
   w: WorkloadModel,
 ): Pick<WorkloadView, 'egress' | 'routes' | 'exposure'> {
-  const { state } = w.cluster;
-  const services = [
-    ...new Set(w.ports.flatMap(p => p.services.map(s => s.service))),
-  ];
-  const exposure = exposureView(w, services);
-  const routes = routesFor(
-    state.mesh,
-    services,
-    state.virtualServices ?? [],
-    w.cluster.destinationRulesByNamespace,
-  );
+  const { egress, routes, exposure } = workloadEdges(w);
   return {
-    ...(w.membership.mode === 'sidecar'
-      ? {
-          egress: egressFor(state.mesh, w.workload, {
-            serviceEntries: state.serviceEntries ?? [],
-            sidecars: state.sidecars ?? [],
-            virtualServices: state.virtualServices ?? [],
-          }),
-        }
-      : {}),
-    ...(w.inMesh && routes.length ? { routes } : {}),
+    ...(egress ? { egress } : {}),
+    ...(routes.length ? { routes } : {}),
     ...(exposure.length ? { exposure } : {}),
   };
 }

@@ -78,7 +78,8 @@ export function bookinfoManifests(): Record<string, K8sObject[]> {
       meshConfigMap(
         'internal.example',
         ['cluster.local'],
-        'caCertificates:\n  - spiffeBundleUrl: https://spiffe.external.example/bundle\n    trustDomains: [external.example]',
+        // REGISTRY_ONLY here, Istio's default ALLOW_ANY on the edge cluster (ZT035).
+        'caCertificates:\n  - spiffeBundleUrl: https://spiffe.external.example/bundle\n    trustDomains: [external.example]\noutboundTrafficPolicy:\n  mode: REGISTRY_ONLY',
       ),
       namespace('istio-system'),
       peerAuthentication('istio-system', 'default', { mode: 'STRICT' }),

@@ -4,7 +4,10 @@ import type {
   CheckRequest,
   CheckResponse,
   ClustersResponse,
+  EdgesQuery,
+  EgressResponse,
   EntitySecurityResponse,
+  ExposureResponse,
   FindingsQuery,
   FindingsResponse,
   IdentitiesResponse,
@@ -40,6 +43,10 @@ export interface ZeroTrustApi {
   previewOnboarding(request: unknown): Promise<OnboardingPreviewResponse>;
   /** `GET /findings`: mesh-wide findings, optionally narrowed. */
   getFindings(query?: FindingsQuery): Promise<FindingsResponse>;
+  /** `GET /exposure`: every way in from outside (host, gateway, TLS, authorization). */
+  getExposure(query?: EdgesQuery): Promise<ExposureResponse>;
+  /** `GET /egress`: every external host and who may reach it; who may reach any host. */
+  getEgress(query?: EdgesQuery): Promise<EgressResponse>;
   /** `GET /namespaces`: each namespace's injection, mTLS and default-deny posture. */
   getNamespaces(): Promise<NamespacesResponse>;
   /** `GET /trust`: who authenticates to whom across clusters, root expiries, certificate findings. */

@@ -5,7 +5,10 @@ import type {
   CheckRequest,
   CheckResponse,
   ClustersResponse,
+  EdgesQuery,
+  EgressResponse,
   EntitySecurityResponse,
+  ExposureResponse,
   FindingsQuery,
   FindingsResponse,
   IdentitiesResponse,
@@ -17,6 +20,17 @@ import type {
   TrustResponse,
 } from '@zero-trust/backstage-plugin-zero-trust-common';
 import { ZeroTrustApi } from './ZeroTrustApi';
+
+/** `?cluster=&namespace=` with the fields that are set, or nothing. */
+function edgesSearch(query: EdgesQuery): string {
+  const params = new URLSearchParams();
+  for (const key of ['cluster', 'namespace'] as const) {
+    const value = query[key];
+    if (value) params.set(key, value);
+  }
+  const search = params.toString();
+  return search ? `?${search}` : '';
+}
 
 /**
  * Talks to the zero-trust backend through Backstage's discovery and authenticated fetch.
@@ -75,6 +89,14 @@ export class ZeroTrustClient implements ZeroTrustApi {
     }
     const search = params.toString();
     return this.request(`/findings${search ? `?${search}` : ''}`);
+  }
+
+  getExposure(query: EdgesQuery = {}): Promise<ExposureResponse> {
+    return this.request(`/exposure${edgesSearch(query)}`);
+  }
+
+  getEgress(query: EdgesQuery = {}): Promise<EgressResponse> {
+    return this.request(`/egress${edgesSearch(query)}`);
   }
 
   getNamespaces(): Promise<NamespacesResponse> {

@@ -3,6 +3,7 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import {
   analyze,
+  edgeInventories,
   Finding,
   trustView,
 } from '@zero-trust/backstage-plugin-zero-trust-common';
@@ -73,6 +74,14 @@ function serveMesh(
     http.get(`${baseUrl}/trust`, () =>
       HttpResponse.json({ ...trustView(model), findings: [] }),
     ),
+    // EdgeInventories.test.tsx tests the inventories' own filters.
+    http.get(`${baseUrl}/exposure`, () =>
+      HttpResponse.json({ items: edgeInventories(model).exposure }),
+    ),
+    http.get(`${baseUrl}/egress`, () => {
+      const { egress, anyHost } = edgeInventories(model);
+      return HttpResponse.json({ items: egress, anyHost });
+    }),
     http.get(`${baseUrl}/findings`, ({ request }) => {
       const q = new URL(request.url).searchParams;
       findingQueries.push(q);
@@ -87,6 +96,13 @@ function serveMesh(
     }),
   );
   return findingQueries;
+}
+
+/** The findings' own filter (the inventories below have a Cluster and Namespace too). */
+function findingsFilter(label: string) {
+  return screen.getByLabelText(label, {
+    selector: `#zt-filter-${label.toLowerCase()}`,
+  });
 }
 
 function findingsRows() {
@@ -266,7 +282,7 @@ describe('ZeroTrustPage', () => {
 
     await waitFor(() => expect(findingsRows().length).toBe(allFindings.length));
 
-    await userEvent.selectOptions(screen.getByLabelText('Severity'), 'high');
+    await userEvent.selectOptions(findingsFilter('Severity'), 'high');
     const high = allFindings.filter(f => f.severity === 'high');
     await waitFor(() => expect(findingsRows()).toHaveLength(high.length));
     expect(queries[queries.length - 1].get('severity')).toBe('high');
@@ -274,21 +290,18 @@ describe('ZeroTrustPage', () => {
       expect(within(row).getByText('High')).toBeInTheDocument();
     }
 
-    await userEvent.selectOptions(screen.getByLabelText('Cluster'), 'backend');
+    await userEvent.selectOptions(findingsFilter('Cluster'), 'backend');
     await waitFor(() =>
       expect(queries[queries.length - 1].get('cluster')).toBe('backend'),
     );
     // Only backend's namespaces are offered once a cluster is chosen.
-    const nsOptions = within(screen.getByLabelText('Namespace'))
+    const nsOptions = within(findingsFilter('Namespace'))
       .getAllByRole('option')
       .map(o => o.textContent);
     expect(nsOptions).toContain('identity');
     expect(nsOptions).not.toContain('edge');
 
-    await userEvent.selectOptions(
-      screen.getByLabelText('Namespace'),
-      'identity',
-    );
+    await userEvent.selectOptions(findingsFilter('Namespace'), 'identity');
     const expected = high.filter(
       f =>
         f.resource.cluster === 'backend' && f.resource.namespace === 'identity',
@@ -303,13 +316,13 @@ describe('ZeroTrustPage', () => {
     ]).toEqual(['high', 'backend', 'identity']);
 
     // The code filter narrows what the backend returned, without a new request.
-    await userEvent.selectOptions(screen.getByLabelText('Severity'), '');
-    await userEvent.selectOptions(screen.getByLabelText('Namespace'), '');
+    await userEvent.selectOptions(findingsFilter('Severity'), '');
+    await userEvent.selectOptions(findingsFilter('Namespace'), '');
     await waitFor(() =>
       expect(queries[queries.length - 1].toString()).toBe('cluster=backend'),
     );
     const before = queries.length;
-    await userEvent.selectOptions(screen.getByLabelText('Code'), 'ZT001');
+    await userEvent.selectOptions(findingsFilter('Code'), 'ZT001');
     await waitFor(() => expect(findingsRows()).toHaveLength(1));
     expect(within(findingsRows()[0]).getByText('ZT001')).toBeInTheDocument();
     expect(

@@ -14,13 +14,15 @@ import { OnboardingRequestsSection } from '../OnboardingRequests';
 import { ApiErrorState } from '../shared';
 import { ClusterCaveats } from './ClusterCaveats';
 import { ClustersTable } from './ClustersTable';
+import { EgressInventory } from './EgressInventory';
+import { ExposureInventory } from './ExposureInventory';
 import { MeshFindings } from './MeshFindings';
 import { NamespacesTable } from './NamespacesTable';
 import { TrustSection } from './TrustSection';
 
 /**
  * The platform team's page: clusters and their sync status, mesh posture per namespace,
- * trust between clusters, findings across the mesh, and every onboarding request from its pull request to the
+ * trust between clusters, findings across the mesh, the exposure and egress inventories, and every onboarding request from its pull request to the
  * live cluster. Each part loads on its own, so one failing route leaves the
  * others readable.
  */
@@ -73,6 +75,20 @@ export function ZeroTrustPage() {
           <Grid item>
             <ContentHeader title="Findings" />
             <MeshFindings
+              clusters={(clusters.value?.items ?? []).map(c => c.name)}
+              namespaces={namespaces.value?.items ?? []}
+            />
+          </Grid>
+          <Grid item>
+            <ContentHeader title="Exposure" />
+            <ExposureInventory
+              clusters={(clusters.value?.items ?? []).map(c => c.name)}
+              namespaces={namespaces.value?.items ?? []}
+            />
+          </Grid>
+          <Grid item>
+            <ContentHeader title="Egress" />
+            <EgressInventory
               clusters={(clusters.value?.items ?? []).map(c => c.name)}
               namespaces={namespaces.value?.items ?? []}
             />

@@ -1,0 +1,360 @@
+/**
+ * Findings on the mesh's edges and routes (ZT035-ZT041): outbound policy, gateway TLS
+ * and authorization, ServiceEntry scope, egress gateway bypass, retries and timeouts.
+ */
+import { allowedCallers, CallerAnalysis } from '../engine/callers';
+import { isGatewayWorkload } from '../engine/membership';
+import { ClusterModel, MeshModel, WorkloadModel } from '../engine/MeshModel';
+import { retriesAfterReached } from '../engine/routes';
+import { workloadEdges, WorkloadEdges } from '../engine/workloadEdges';
+import { selectorMatches } from '../model/labels';
+import { parseGoDuration } from '../model/goDuration';
+import { ObjectRef, VirtualServiceInfo } from '../model/types';
+import { Finding, finding, isSystemNamespace } from './detect';
+
+const ref = (
+  cluster: ClusterModel,
+  kind: string,
+  namespace: string,
+  name: string,
+): ObjectRef => ({ cluster: cluster.name, kind, namespace, name });
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** The application workloads of a cluster with their edges, computed once. */
+function edgesOf(cluster: ClusterModel): Map<WorkloadModel, WorkloadEdges> {
+  return new Map(
+    cluster.workloads
+      .filter(
+        w =>
+          !isSystemNamespace(cluster, w.namespace) &&
+          !isGatewayWorkload(w.workload),
+      )
+      .map(w => [w, workloadEdges(w)]),
+  );
+}
+
+/** ZT035: sidecar workloads whose proxy passes calls to any host through. */
+function allowAny(
+  cluster: ClusterModel,
+  edges: Map<WorkloadModel, WorkloadEdges>,
+  out: Finding[],
+) {
+  const byDecider = new Map<string, WorkloadModel[]>();
+  for (const [w, e] of edges) {
+    if (!e.egress?.anyHost) continue;
+    byDecider.set(e.egress.decidedBy, [
+      ...(byDecider.get(e.egress.decidedBy) ?? []),
+      w,
+    ]);
+  }
+  for (const [decidedBy, workloads] of byDecider) {
+    const sidecar = /^Sidecar ([^/]+)\/(.+)$/.exec(decidedBy);
+    const resource = sidecar
+      ? ref(cluster, 'Sidecar', sidecar[1], sidecar[2])
+      : ref(cluster, 'ConfigMap', cluster.state.mesh.rootNamespace, 'istio');
+    const why = sidecar
+      ? `Sidecar ${sidecar[1]}/${sidecar[2]} sets outboundTrafficPolicy ALLOW_ANY`
+      : `the mesh's outboundTrafficPolicy is ALLOW_ANY${
+          cluster.state.mesh.outboundTrafficPolicy === 'ALLOW_ANY'
+            ? " (Istio's default where the mesh config sets none)"
+            : ''
+        }`;
+    out.push(
+      finding(
+        'ZT035',
+        resource,
+        `${why}: ${plural(workloads.length, 'workload')} (${workloads
+          .map(w => w.id)
+          .join(', ')}) may call any host, registered or not.`,
+        undefined,
+        workloads,
+      ),
+    );
+  }
+}
+
+/**
+ * ZT036: a server of a bound Gateway that serves plaintext: a protocol other than HTTPS
+ * or TLS, without `tls.httpsRedirect`
+ * (https://istio.io/latest/docs/reference/config/networking/gateway/#Server).
+ */
+function plaintextServers(
+  cluster: ClusterModel,
+  edges: Map<WorkloadModel, WorkloadEdges>,
+  out: Finding[],
+) {
+  for (const gateway of cluster.state.gateways ?? []) {
+    if (!Object.keys(gateway.selector).length) continue;
+    const bound = cluster.workloads.some(w =>
+      selectorMatches(gateway.selector, w.workload.labels),
+    );
+    if (!bound) continue;
+    const name = `${gateway.namespace}/${gateway.name}`;
+    for (const server of gateway.servers) {
+      const { protocol, number } = server.port;
+      if (protocol === 'HTTPS' || protocol === 'TLS') continue;
+      if (server.tls?.httpsRedirect) continue;
+      const exposed = [...edges]
+        .filter(([, e]) =>
+          e.exposure.some(x => x.gateway === name && x.port === number),
+        )
+        .map(([w]) => w);
+      out.push(
+        finding(
+          'ZT036',
+          ref(cluster, 'Gateway', gateway.namespace, gateway.name),
+          `Gateway ${name} serves ${protocol} on port ${number} for ${server.hosts.join(
+            ', ',
+          )} without TLS and without redirecting to HTTPS${
+            exposed.length
+              ? `: requests to ${exposed
+                  .map(w => w.id)
+                  .join(', ')} cross the network in the clear`
+              : ''
+          }.`,
+          undefined,
+          exposed,
+        ),
+      );
+    }
+  }
+}
+
+/** ZT037: exposed, with no AuthorizationPolicy on the gateway nor on the workload. */
+function unguardedExposure(
+  edges: Map<WorkloadModel, WorkloadEdges>,
+  out: Finding[],
+) {
+  for (const [w, e] of edges) {
+    if (w.policies.length) continue;
+    const open = e.exposure.filter(x => !x.gatewayPolicies.length);
+    if (!open.length) continue;
+    const ways = [
+      ...new Set(open.map(x => `${x.host} (Gateway ${x.gateway})`)),
+    ];
+    out.push(
+      finding(
+        'ZT037',
+        ref(w.cluster, w.workload.kind, w.namespace, w.workload.name),
+        `${w.id} is reachable from outside through ${ways.join(
+          ', ',
+        )}, and neither the gateway workloads nor ${
+          w.id
+        } enforce any AuthorizationPolicy: every request the gateway accepts reaches it.`,
+        w,
+      ),
+    );
+  }
+}
+
+/** ZT038: a ServiceEntry with a wildcard host, exported to every namespace. */
+function wildcardEntries(cluster: ClusterModel, out: Finding[]) {
+  for (const entry of cluster.state.serviceEntries ?? []) {
+    if (!entry.exportTo.includes('*')) continue;
+    const wild = entry.hosts.filter(h => h.startsWith('*'));
+    if (!wild.length) continue;
+    out.push(
+      finding(
+        'ZT038',
+        ref(cluster, 'ServiceEntry', entry.namespace, entry.name),
+        `ServiceEntry ${entry.namespace}/${entry.name} registers ${wild.join(
+          ', ',
+        )} for every namespace: under REGISTRY_ONLY, any workload may call any host of ${
+          wild.length === 1 ? 'that domain' : 'those domains'
+        }.`,
+      ),
+    );
+  }
+}
+
+/**
+ * ZT039: a host some workloads reach through an egress gateway and others reach
+ * directly (a VirtualService sends it to the gateway only for the namespaces it is
+ * exported to; another ServiceEntry can register it again).
+ */
+function gatewayBypass(
+  cluster: ClusterModel,
+  edges: Map<WorkloadModel, WorkloadEdges>,
+  out: Finding[],
+) {
+  const byHost = new Map<
+    string,
+    { via: Set<string>; direct: WorkloadModel[]; entries: Set<string> }
+  >();
+  for (const [w, e] of edges) {
+    for (const h of e.egress?.hosts ?? []) {
+      if (h.how === 'blocked') continue;
+      const entry = byHost.get(h.host) ?? {
+        via: new Set(),
+        direct: [],
+        entries: new Set(),
+      };
+      if (h.how === 'egress-gateway' && h.via) {
+        entry.via.add(`${h.via.host} (VirtualService ${h.via.virtualService})`);
+      } else if (h.how === 'direct' && !entry.direct.includes(w)) {
+        entry.direct.push(w);
+        entry.entries.add(h.serviceEntry);
+      }
+      byHost.set(h.host, entry);
+    }
+  }
+  for (const [host, { via, direct, entries }] of byHost) {
+    if (!via.size || !direct.length) continue;
+    const [namespace, name] = [...entries][0].split('/');
+    out.push(
+      finding(
+        'ZT039',
+        ref(cluster, 'ServiceEntry', namespace, name),
+        `${host} is routed through an egress gateway (${[...via].join(
+          ', ',
+        )}), but ${direct.map(w => w.id).join(', ')} reach${
+          direct.length === 1 ? 'es' : ''
+        } it directly, bypassing the gateway and its policies.`,
+        undefined,
+        direct,
+      ),
+    );
+  }
+}
+
+// RFC 9110 section 9.2.2: of the methods a route can match, POST and PATCH are not
+// idempotent.
+const nonIdempotent = ['POST', 'PATCH'];
+
+/** An RE2 pattern against a whole value; one JavaScript cannot read matches nothing. */
+function fullMatch(pattern: string, value: string): boolean {
+  try {
+    return new RegExp(`^(?:${pattern})$`).test(value);
+  } catch {
+    return false;
+  }
+}
+
+/** Whether a route's match entries let a POST or PATCH through (no match: every request). */
+function matchesNonIdempotent(route: VirtualServiceInfo['http'][number]) {
+  if (!route.match?.length) return true;
+  return route.match.some(m => {
+    if (!m.method) return true;
+    const [kind, value] = Object.entries(m.method)[0] ?? [];
+    return nonIdempotent.some(method => {
+      if (kind === 'exact') return value === method;
+      if (kind === 'prefix') return method.startsWith(value);
+      if (kind === 'regex') return fullMatch(value, method);
+      return false;
+    });
+  });
+}
+
+/**
+ * ZT040: a route retrying after the request may have reached the upstream
+ * (`retriesAfterReached`: 5xx, gateway-error, reset, retriable-4xx) that matches POST or
+ * PATCH. `attempts: 0` disables retries (HTTPRetry).
+ */
+function unsafeRetries(cluster: ClusterModel, out: Finding[]) {
+  for (const vs of cluster.state.virtualServices ?? []) {
+    vs.http.forEach((route, i) => {
+      const retries = route.retries;
+      if (!retries || retries.attempts <= 0) return;
+      const covering = retriesAfterReached(retries.retryOn);
+      if (!covering.length || !matchesNonIdempotent(route)) return;
+      out.push(
+        finding(
+          'ZT040',
+          ref(cluster, 'VirtualService', vs.namespace, vs.name),
+          `VirtualService ${vs.namespace}/${vs.name} route ${
+            route.name ?? i
+          } retries ${plural(retries.attempts, 'time')} on ${covering.join(
+            ', ',
+          )} and matches ${
+            route.match?.length ? 'POST or PATCH' : 'every method'
+          }: a request the server already processed may run again.`,
+        ),
+      );
+    });
+  }
+}
+
+const seconds = (timeout: string | null) =>
+  timeout === null ? Infinity : parseGoDuration(timeout) ?? Infinity;
+
+const shown = (s: number) => (s === Infinity ? 'none' : `${s}s`);
+
+/**
+ * ZT041: a workload's caller (a workload its ALLOW policies name) answers within a route
+ * timeout shorter than the callee's route timeout (or the callee has none): the caller's
+ * own callers give up while it still waits. Within one cluster, where both routes are read.
+ */
+function timeoutBudgets(
+  cluster: ClusterModel,
+  model: MeshModel,
+  edges: Map<WorkloadModel, WorkloadEdges>,
+  callers: Pick<ReadonlyMap<WorkloadModel, CallerAnalysis>, 'get'> | undefined,
+  out: Finding[],
+) {
+  // Each workload's shortest route timeout: what its callers wait at most.
+  const budget = new Map<string, { seconds: number; host: string }>();
+  for (const [w, e] of edges) {
+    for (const r of e.routes) {
+      const s = seconds(r.timeout);
+      if (s === Infinity) continue;
+      const current = budget.get(w.id);
+      if (!current || s < current.seconds) {
+        budget.set(w.id, { seconds: s, host: r.host });
+      }
+    }
+  }
+  if (!budget.size) return;
+  const shortest = Math.min(...[...budget.values()].map(b => b.seconds));
+  for (const [callee, e] of edges) {
+    if (!e.routes.length) continue;
+    const longest = e.routes.reduce(
+      (max, r) => Math.max(max, seconds(r.timeout)),
+      0,
+    );
+    if (longest <= shortest) continue;
+    const analysis = callers?.get(callee) ?? allowedCallers(callee, model);
+    for (const { source } of analysis.allowedCallers) {
+      if (source.kind !== 'workload') continue;
+      const mine = budget.get(source.workload);
+      if (!mine || mine.seconds >= longest) continue;
+      const caller = cluster.workloads.find(w => w.id === source.workload);
+      if (!caller) continue;
+      out.push(
+        finding(
+          'ZT041',
+          ref(
+            cluster,
+            callee.workload.kind,
+            callee.namespace,
+            callee.workload.name,
+          ),
+          `${caller.id} may call ${callee.id} and answers within ${shown(
+            mine.seconds,
+          )} (route timeout of ${mine.host}), but the route timeout toward ${
+            callee.id
+          } is ${shown(longest)}: calls to it can outlast the caller's budget.`,
+          callee,
+        ),
+      );
+    }
+  }
+}
+
+/** Every finding on the edges and routes. */
+export function edgeFindings(
+  model: MeshModel,
+  out: Finding[],
+  callers?: Pick<ReadonlyMap<WorkloadModel, CallerAnalysis>, 'get'>,
+) {
+  for (const cluster of model.clusters) {
+    const edges = edgesOf(cluster);
+    allowAny(cluster, edges, out);
+    plaintextServers(cluster, edges, out);
+    unguardedExposure(edges, out);
+    wildcardEntries(cluster, out);
+    gatewayBypass(cluster, edges, out);
+    unsafeRetries(cluster, out);
+    timeoutBudgets(cluster, model, edges, callers, out);
+  }
+}

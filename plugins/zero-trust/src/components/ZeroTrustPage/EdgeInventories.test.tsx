@@ -1,0 +1,248 @@
+import { registerMswTestHooks } from '@backstage/test-utils';
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import {
+  edgeInventories,
+  MeshModel,
+} from '@zero-trust/backstage-plugin-zero-trust-common';
+// The engine's own manifest builders (test code the package does not export).
+// eslint-disable-next-line @backstage/no-forbidden-package-imports
+import {
+  authorizationPolicy,
+  clusterState,
+  deployment,
+  injected,
+  meshApp,
+  meshConfigMap,
+  namespace,
+  networking,
+} from '@zero-trust/backstage-plugin-zero-trust-common/src/__fixtures__/manifests';
+import { http, HttpResponse } from 'msw';
+import { setupServer } from 'msw/node';
+import { baseUrl, renderWithZeroTrust } from '../../__testUtils__/testApp';
+import { EgressInventory } from './EgressInventory';
+import { ExposureInventory } from './ExposureInventory';
+
+// Renders tables in jsdom with a real client through msw: slow on a busy machine.
+jest.setTimeout(60_000);
+
+const server = setupServer();
+registerMswTestHooks(server);
+
+const gatewayPod = deployment('istio-ingress', 'ingress', {
+  labels: { istio: 'ingressgateway' },
+  annotations: { 'inject.istio.io/templates': 'gateway' },
+});
+
+/**
+ * Cluster c1: productpage exposed over HTTPS with a policy on it, ratings over plain
+ * HTTP with none; bookinfo reaches api.stripe.com directly, payments through an egress
+ * gateway, and payments' Sidecar opens any host.
+ */
+const model = new MeshModel([
+  clusterState(
+    'c1',
+    meshConfigMap(
+      'internal.example',
+      [],
+      'outboundTrafficPolicy:\n  mode: REGISTRY_ONLY',
+    ),
+    namespace('istio-ingress', injected),
+    namespace('bookinfo', injected),
+    namespace('payments', injected),
+    gatewayPod,
+    ...meshApp('bookinfo', 'productpage', {
+      labels: { app: 'productpage' },
+      servicePorts: [{ name: 'http', port: 9080 }],
+    }),
+    ...meshApp('bookinfo', 'ratings', {
+      labels: { app: 'ratings' },
+      servicePorts: [{ name: 'http', port: 9080 }],
+    }),
+    ...meshApp('payments', 'charge', {
+      labels: { app: 'charge' },
+      servicePorts: [{ name: 'http', port: 8080 }],
+    }),
+    networking('Gateway', 'istio-ingress', 'public', {
+      selector: { istio: 'ingressgateway' },
+      servers: [
+        {
+          port: { number: 443, name: 'https', protocol: 'HTTPS' },
+          hosts: ['bookinfo.apps.example.com'],
+          tls: { mode: 'SIMPLE', credentialName: 'bookinfo-cert' },
+        },
+        {
+          port: { number: 80, name: 'http', protocol: 'HTTP' },
+          hosts: ['ratings.apps.example.com'],
+        },
+      ],
+    }),
+    networking('VirtualService', 'bookinfo', 'productpage', {
+      hosts: ['bookinfo.apps.example.com'],
+      gateways: ['istio-ingress/public'],
+      http: [{ route: [{ destination: { host: 'productpage' } }] }],
+    }),
+    networking('VirtualService', 'bookinfo', 'ratings', {
+      hosts: ['ratings.apps.example.com'],
+      gateways: ['istio-ingress/public'],
+      http: [{ route: [{ destination: { host: 'ratings' } }] }],
+    }),
+    authorizationPolicy('bookinfo', 'productpage', {
+      selector: { matchLabels: { app: 'productpage' } },
+      rules: [{ from: [{ source: { namespaces: ['istio-ingress'] } }] }],
+    }),
+    networking('ServiceEntry', 'bookinfo', 'stripe', {
+      hosts: ['api.stripe.com'],
+      location: 'MESH_EXTERNAL',
+      resolution: 'DNS',
+      ports: [{ number: 443, name: 'tls', protocol: 'TLS' }],
+    }),
+    networking('VirtualService', 'payments', 'stripe-via-egress', {
+      hosts: ['api.stripe.com'],
+      exportTo: ['.'],
+      tls: [
+        {
+          match: [{ port: 443, sniHosts: ['api.stripe.com'] }],
+          route: [
+            {
+              destination: {
+                host: 'istio-egressgateway.istio-system.svc.cluster.local',
+              },
+            },
+          ],
+        },
+      ],
+    }),
+    networking('Sidecar', 'payments', 'default', {
+      outboundTrafficPolicy: { mode: 'ALLOW_ANY' },
+    }),
+  ),
+]);
+const inventories = edgeInventories(model);
+const namespaces = ['bookinfo', 'payments'].map(n => ({
+  cluster: 'c1',
+  namespace: n,
+  injection: 'sidecar' as const,
+  mtls: 'STRICT' as const,
+  defaultDeny: false,
+  networkDefaultDeny: false,
+  workloads: 1,
+  findings: 0,
+}));
+
+/** A backend answering from the model's inventories, filtering as the contract says. */
+function serveEdges() {
+  const queries: string[] = [];
+  server.use(
+    http.get(`${baseUrl}/exposure`, ({ request }) => {
+      const q = new URL(request.url).searchParams;
+      queries.push(`exposure?${q}`);
+      const ns = q.get('namespace');
+      return HttpResponse.json({
+        items: inventories.exposure.filter(
+          x => !ns || x.service.startsWith(`${ns}/`),
+        ),
+      });
+    }),
+    http.get(`${baseUrl}/egress`, ({ request }) => {
+      queries.push(`egress?${new URL(request.url).searchParams}`);
+      return HttpResponse.json({
+        items: inventories.egress,
+        anyHost: inventories.anyHost,
+      });
+    }),
+  );
+  return queries;
+}
+
+function rows(title: RegExp) {
+  const paper = screen.getByText(title).closest('[class*="MuiPaper"]');
+  return within(paper as HTMLElement)
+    .queryAllByRole('row')
+    .slice(1);
+}
+
+describe('the exposure inventory', () => {
+  it('lists each exposed host with its gateway, TLS and authorization, and filters them', async () => {
+    const queries = serveEdges();
+    await renderWithZeroTrust(
+      <ExposureInventory clusters={['c1']} namespaces={namespaces} />,
+    );
+    await screen.findByText(/^Exposed services \(2\)/);
+    const productpage = screen
+      .getByText('bookinfo.apps.example.com:443')
+      .closest('tr')!;
+    expect(within(productpage).getByText('SIMPLE')).toBeInTheDocument();
+    expect(
+      within(productpage).getByText('workload: bookinfo/productpage'),
+    ).toBeInTheDocument();
+    const ratings = screen
+      .getByText('ratings.apps.example.com:80')
+      .closest('tr')!;
+    expect(within(ratings).getByText('no TLS')).toBeInTheDocument();
+    expect(within(ratings).getByText('none')).toBeInTheDocument();
+
+    await userEvent.selectOptions(screen.getByLabelText('TLS'), 'none');
+    expect(rows(/^Exposed services/)).toHaveLength(1);
+    expect(screen.getByText('ratings.apps.example.com:80')).toBeInTheDocument();
+
+    await userEvent.selectOptions(screen.getByLabelText('TLS'), '');
+    await userEvent.selectOptions(
+      screen.getByLabelText('Authorization'),
+      'workload',
+    );
+    expect(rows(/^Exposed services/)).toHaveLength(1);
+    expect(
+      screen.getByText('bookinfo.apps.example.com:443'),
+    ).toBeInTheDocument();
+
+    // Cluster and namespace go to the backend.
+    await userEvent.selectOptions(
+      screen.getByLabelText('Namespace'),
+      'payments',
+    );
+    await waitFor(() =>
+      expect(queries).toContain('exposure?namespace=payments'),
+    );
+    expect(
+      await screen.findByText(/No Gateway routes to a service\./),
+    ).toBeInTheDocument();
+  });
+});
+
+describe('the egress inventory', () => {
+  it('lists each external host with who reaches it and how, and who may reach any host', async () => {
+    serveEdges();
+    await renderWithZeroTrust(
+      <EgressInventory clusters={['c1']} namespaces={namespaces} />,
+    );
+    await screen.findByText(/^External hosts \(1\)/);
+    const stripe = screen.getByText('api.stripe.com').closest('tr')!;
+    expect(
+      within(stripe).getByText('c1/bookinfo/productpage directly'),
+    ).toBeInTheDocument();
+    expect(
+      within(stripe).getByText(
+        'c1/payments/charge through the egress gateway istio-egressgateway.istio-system.svc.cluster.local',
+      ),
+    ).toBeInTheDocument();
+    const alert = screen
+      .getByText(/Any host, registered or not/)
+      .closest('[role="alert"]') as HTMLElement;
+    expect(
+      within(alert).getByText(/decided by Sidecar payments\/default/),
+    ).toHaveTextContent('c1/payments/charge');
+
+    await userEvent.selectOptions(screen.getByLabelText('Reached'), 'blocked');
+    expect(
+      screen.getByText(
+        /No ServiceEntry registers an external host that passes these filters/,
+      ),
+    ).toBeInTheDocument();
+    await userEvent.selectOptions(
+      screen.getByLabelText('Reached'),
+      'egress-gateway',
+    );
+    expect(rows(/^External hosts/)).toHaveLength(1);
+  });
+});
