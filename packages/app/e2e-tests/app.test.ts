@@ -220,7 +220,7 @@ test('a guest browses the catalog and the Security tab, then onboards a service 
   });
 
   await test.step("open reviews' Security tab", async () => {
-    // Computed by the backend from examples/clusters/backend.
+    // Computed by the backend from the demo's GitOps repository (examples/gitops).
     const spiffeId = page.getByText(
       'spiffe://internal.example/ns/bookinfo/sa/bookinfo-reviews',
     );
@@ -236,6 +236,26 @@ test('a guest browses the catalog and the Security tab, then onboards a service 
     await fullPageScreenshot(
       page,
       screenshotPath(testInfo, 'reviews-security.png'),
+    );
+  });
+
+  await test.step("ratings' Security tab shows the network layer", async () => {
+    // Istio's ratings-allow admits reviews; the demo's NetworkPolicy
+    // bookinfo/ratings-ingress admits only productpage's pods: a broken path.
+    const blocked = page.getByText(
+      /blocked by network policy bookinfo\/ratings-ingress/,
+    );
+    await open(
+      page,
+      '/catalog/default/component/ratings/security',
+      blocked.first(),
+    );
+    await expect(
+      page.getByText(/Allowed by Istio, blocked by a NetworkPolicy \(1\)/),
+    ).toBeVisible();
+    await fullPageScreenshot(
+      page,
+      screenshotPath(testInfo, 'ratings-security.png'),
     );
   });
 
@@ -291,6 +311,14 @@ test('a guest browses the catalog and the Security tab, then onboards a service 
       .getByRole('option', { name: /component:default\/productpage/ })
       .first()
       .click();
+    // inventory has a default-deny NetworkPolicy: without one admitting productpage's
+    // pods the preview would show it blocked by the network, so tick the box.
+    await page
+      .getByRole('checkbox', { name: /Kubernetes NetworkPolicy too/ })
+      .check();
+    await page.getByRole('button', { name: 'Next' }).click();
+    // What it calls, and how it is called: left as it opens (no host, no timeouts).
+    await expect(page.getByText('External hosts').first()).toBeVisible();
     await page.getByRole('button', { name: 'Next' }).click();
 
     // The preview, computed by the backend before anything is pushed.

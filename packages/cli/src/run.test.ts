@@ -288,7 +288,8 @@ describe('check', () => {
   it.each([
     ['bookinfo/ratings', 'bookinfo/reviews-v1', 'DENY', true],
     ['plaintext', 'bookinfo/reviews-v1', 'DENY', false],
-    ['bookinfo/productpage', 'inventory/inventory-api', 'ALLOW', false],
+    // Istio alone would allow it (no proxy): the network's default deny drops it.
+    ['bookinfo/productpage', 'inventory/inventory-api', 'DENY', false],
     [
       'principal:internal.example/ns/bookinfo/sa/bookinfo-productpage',
       'bookinfo/reviews-v1',
@@ -344,11 +345,70 @@ describe('check', () => {
       'json',
     );
     expect(code).toBe(0);
-    expect(JSON.parse(stdout).map((r: any) => r.decision)).toEqual([
-      'ALLOW',
-      'DENY',
-      'CONDITIONAL',
+    const answers = JSON.parse(stdout);
+    // NetworkPolicy bookinfo/ratings-ingress admits only productpage's pods: every call
+    // from reviews is dropped by the network, whatever Istio would answer, and the
+    // reason still says what Istio alone would (ALLOW, DENY, CONDITIONAL, in order).
+    expect(answers.map((r: any) => [r.decision, r.network])).toEqual(
+      Array(3).fill([
+        'DENY',
+        { decision: 'DENY', policies: ['bookinfo/ratings-ingress'] },
+      ]),
+    );
+    expect(answers.map((r: any) => r.reason)).toEqual([
+      expect.stringContaining('though Istio alone would allow it: allowed by'),
+      expect.stringMatching(/^no rule of the 3 ALLOW policies matches/),
+      expect.stringContaining(
+        'though Istio alone would allow it conditionally',
+      ),
     ]);
+  });
+
+  it('answers with both layers on the demo: the network drops what Istio allows, and the reverse', async () => {
+    const ask = async (from: string, to: string) =>
+      JSON.parse(
+        (
+          await cli(
+            'check',
+            backend,
+            '--from',
+            from,
+            '--to',
+            to,
+            '--method',
+            'GET',
+            '--path',
+            '/ratings/1',
+            '--format',
+            'json',
+          )
+        ).stdout,
+      );
+    // Istio admits reviews; the NetworkPolicy does not.
+    expect(await ask('bookinfo/reviews-v1', 'bookinfo/ratings')).toMatchObject({
+      decision: 'DENY',
+      policies: ['bookinfo/ratings-allow'],
+      network: { decision: 'DENY', policies: ['bookinfo/ratings-ingress'] },
+    });
+    // The NetworkPolicy admits productpage; Istio does not.
+    const productpage = await ask('bookinfo/productpage', 'bookinfo/ratings');
+    expect(productpage).toMatchObject({
+      decision: 'DENY',
+      network: { decision: 'ALLOW', policies: ['bookinfo/ratings-ingress'] },
+    });
+    expect(productpage.reason).toMatch(
+      /^no rule of the 3 ALLOW policies matches/,
+    );
+    // inventory's default deny drops every caller of inventory-api.
+    expect(
+      await ask('bookinfo/productpage', 'inventory/inventory-api'),
+    ).toMatchObject({
+      decision: 'DENY',
+      network: {
+        decision: 'DENY',
+        policies: ['inventory/default-deny-ingress'],
+      },
+    });
   });
 
   it('follows callers across clusters with their own trust domains', async () => {

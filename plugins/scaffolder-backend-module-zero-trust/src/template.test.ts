@@ -205,6 +205,9 @@ describe('templates/onboard-service', () => {
       // The edges page left as it opens: no host, no timeouts.
       egress: [],
       traffic: null,
+      // The preview shows productpage blocked by inventory's default-deny NetworkPolicy:
+      // the user ticks the NetworkPolicy box, which admits it at the network layer too.
+      networkPolicy: true,
       preview: 'spiffe://internal.example/ns/inventory/sa/inventory',
     };
     const workspacePath = await temporaryFolder('zt-ws-');

@@ -12,6 +12,8 @@ import type {
   TrustResponse,
 } from '@zero-trust/backstage-plugin-zero-trust-common';
 import { trustFindingCodes } from '@zero-trust/backstage-plugin-zero-trust-common';
+import fs from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
 import {
@@ -46,12 +48,16 @@ async function startBackend(
     /** A permission policy that denies exactly these permissions and allows the rest. */
     denyOnly?: string[];
     anonymous?: boolean;
+    /** The clusters' configuration instead of the demo's. */
+    clusters?: typeof demoClusters;
   } = {},
 ) {
   const { server } = await startTestBackend({
     features: [
       zeroTrustPlugin,
-      mockServices.rootConfig.factory({ data: demoClusters }),
+      mockServices.rootConfig.factory({
+        data: options.clusters ?? demoClusters,
+      }),
       catalogWithVisibility(demoEntities(), options.hidden),
       // By default the test backend signs unauthenticated requests in as a mock user.
       ...(options.anonymous
@@ -134,6 +140,55 @@ describe('zero-trust backend', () => {
     );
     expect(productpage?.entityRefs).toEqual(['component:default/productpage']);
     expect(productpage?.decision).toMatch(/ALLOW|CONDITIONAL/);
+  });
+
+  it("names Cilium and Calico policies in the snapshot as not read on the tab: its namespace's and the cluster-wide ones", async () => {
+    const snapshot = await fs.mkdtemp(path.join(os.tmpdir(), 'zt-cilium-'));
+    await fs.cp(path.join(repoRoot, 'examples/clusters/backend'), snapshot, {
+      recursive: true,
+    });
+    await fs.writeFile(
+      path.join(snapshot, 'other-engines.yaml'),
+      [
+        'apiVersion: cilium.io/v2',
+        'kind: CiliumNetworkPolicy',
+        'metadata: {name: reviews-l7, namespace: bookinfo}',
+        'spec: {endpointSelector: {matchLabels: {app: reviews}}}',
+        '---',
+        'apiVersion: cilium.io/v2',
+        'kind: CiliumClusterwideNetworkPolicy',
+        'metadata: {name: lock-down}',
+        'spec: {endpointSelector: {}}',
+        '---',
+        'apiVersion: crd.projectcalico.org/v1',
+        'kind: NetworkPolicy',
+        'metadata: {name: identity-only, namespace: identity}',
+        'spec: {selector: all()}',
+        '',
+      ].join('\n'),
+    );
+    try {
+      const server = await startBackend({
+        clusters: {
+          zeroTrust: { clusters: [{ name: 'backend', snapshot }] },
+        },
+      });
+      const res = await request(server)
+        .get('/api/zero-trust/entities/component/default/reviews/security')
+        .set(asUser());
+      expect(res.status).toBe(200);
+      const [backend] = (res.body as EntitySecurityResponse).clusters;
+      const notRead = backend.namespaceFindings
+        .filter(f => f.code === 'ZT022')
+        .map(f => f.message);
+      // identity's Calico policy selects no pod of bookinfo: not on reviews' tab.
+      expect(notRead).toEqual([
+        'CiliumClusterwideNetworkPolicy lock-down is not read: answers here leave out what it allows or drops.',
+        'CiliumNetworkPolicy bookinfo/reviews-l7 is not read: answers here leave out what it allows or drops.',
+      ]);
+    } finally {
+      await fs.rm(snapshot, { recursive: true, force: true });
+    }
   });
 
   it('finds an entity by its label selector alone', async () => {
@@ -411,11 +466,38 @@ describe('zero-trust backend', () => {
     );
     expect(preview.before?.meshMode).toBe('none');
     expect(preview.after.meshMode).not.toBe('none');
+    // Istio would let productpage in, but the namespace's default-deny NetworkPolicy
+    // drops it: the request does not ask for a NetworkPolicy admitting it.
+    expect(preview.after.allowedCallers).toEqual([]);
     expect(
-      preview.after.allowedCallers.map(c =>
+      preview.after.blockedByNetwork.map(c => [
+        c.source.kind === 'workload' ? c.source.workload : c.source.kind,
+        c.policies,
+      ]),
+    ).toEqual([
+      ['backend/bookinfo/productpage', ['inventory/default-deny-ingress']],
+    ]);
+    // With networkPolicy: true the change admits it on both layers.
+    const both = await request(server)
+      .post('/api/zero-trust/onboarding/preview')
+      .set(asUser())
+      .send({
+        service: 'inventory-api',
+        namespace: 'inventory',
+        cluster: 'backend',
+        networkPolicy: true,
+        allowedCallers: [
+          { entityRef: 'component:default/productpage', methods: ['GET'] },
+        ],
+      });
+    expect(both.status).toBe(200);
+    const admitted: OnboardingPreview = both.body;
+    expect(
+      admitted.after.allowedCallers.map(c =>
         c.source.kind === 'workload' ? c.source.workload : c.source.kind,
       ),
     ).toEqual(['backend/bookinfo/productpage']);
+    expect(admitted.after.blockedByNetwork).toEqual([]);
     // Nothing changed: the live state still has inventory outside the mesh.
     const after = await request(server)
       .get('/api/zero-trust/entities/component/default/inventory-api/security')

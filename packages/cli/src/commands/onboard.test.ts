@@ -192,7 +192,8 @@ describe('onboard', () => {
   it("onboards into the demo's Argo CD app of apps with --repo-url naming the repository as its Applications do", async () => {
     await fs.rm(repo, { recursive: true });
     await fs.cp(demo, repo, { recursive: true });
-    const request = await requestFile(inventory);
+    // inventory has a default-deny NetworkPolicy: the callers need one admitting them.
+    const request = await requestFile({ ...inventory, networkPolicy: true });
 
     // A copy is no git checkout: without the URL its Applications name, they are not
     // followed, and the cluster holds no workload to name.
@@ -222,7 +223,8 @@ describe('onboard', () => {
     expect(code).toBe(0);
     expect(stdout).toContain('modify apps/base/inventory/namespace.yaml\n');
 
-    // The round trip: the cluster, read as Argo CD applies it, has exactly the callers.
+    // The round trip: the cluster, read as Argo CD applies it, has exactly the callers,
+    // on both layers.
     const model = new MeshModel([
       await loadClusterSnapshot(
         'backend',
@@ -241,6 +243,13 @@ describe('onboard', () => {
     expect(decide('monitoring/prometheus', 'GET')).toBe('ALLOW');
     expect(decide('bookinfo/details', 'GET')).toBe('DENY');
     expect(decide('plaintext', 'GET')).toBe('DENY');
+    expect(
+      check(model, {
+        from: 'bookinfo/details',
+        to: 'inventory/inventory-api',
+        port: 8080,
+      }).network?.decision,
+    ).toBe('DENY');
   });
 
   it('with egress and traffic: a ServiceEntry per host and the VirtualService, which the loader reads back; again changes nothing', async () => {

@@ -62,6 +62,33 @@ describe('MeshView', () => {
     expect(codes(view.findingsForNamespace('c1', 'shop'))).toContain('ZT013');
   });
 
+  it("files a cluster-scoped object's finding under its cluster, a namespaced one under its namespace", () => {
+    // Cilium's policies are not read (ZT022): a cluster-wide one concerns every namespace.
+    const view = new MeshView(
+      model(
+        namespace('shop', injected),
+        deployment('shop', 'api', { sa: 'api', ports: [8080] }),
+        {
+          apiVersion: 'cilium.io/v2',
+          kind: 'CiliumClusterwideNetworkPolicy',
+          metadata: { name: 'lock-down' },
+          spec: {},
+        },
+        {
+          apiVersion: 'cilium.io/v2',
+          kind: 'CiliumNetworkPolicy',
+          metadata: { name: 'api-l7', namespace: 'shop' },
+          spec: {},
+        },
+      ),
+    );
+    const named = (findings: { code: string; resource: { name: string } }[]) =>
+      findings.filter(f => f.code === 'ZT022').map(f => f.resource.name);
+    expect(named(view.findingsForCluster('c1'))).toEqual(['lock-down']);
+    expect(named(view.findingsForNamespace('c1', 'shop'))).toEqual(['api-l7']);
+    expect(view.findingsForCluster('c2')).toEqual([]);
+  });
+
   describe('allowed callers', () => {
     // web may call api by Istio's policy; the namespace's default deny drops it (ZT018).
     const shop = () =>

@@ -24,6 +24,11 @@ interface FindingIndex {
   byWorkload: Map<string, Finding[]>;
   /** Findings about a namespace's objects that concern no workload in particular. */
   byNamespace: Map<string, Finding[]>;
+  /**
+   * Findings about a cluster-scoped object that concern no workload in particular, e.g. a
+   * CiliumClusterwideNetworkPolicy not read (ZT022): they concern every namespace.
+   */
+  byCluster: Map<string, Finding[]>;
 }
 
 /** Most workload views kept per model; each is a few kilobytes. */
@@ -79,6 +84,11 @@ export class MeshView {
     return this.index().byNamespace.get(`${cluster}/${namespace}`) ?? [];
   }
 
+  /** Findings about the cluster's cluster-scoped objects that name no workload. */
+  findingsForCluster(cluster: string): Finding[] {
+    return this.index().byCluster.get(cluster) ?? [];
+  }
+
   view(workload: WorkloadModel): WorkloadView {
     let view = this.views.get(workload.id);
     if (!view) {
@@ -118,15 +128,19 @@ export class MeshView {
       const all = sortFindings(detectFindings(this.model, { callers }));
       const byWorkload = new Map<string, Finding[]>();
       const byNamespace = new Map<string, Finding[]>();
+      const byCluster = new Map<string, Finding[]>();
       for (const f of all) {
         const workloads = findingWorkloads(f);
         const namespace = findingNamespace(f);
         for (const id of workloads) push(byWorkload, id, f);
-        if (!workloads.length && namespace) {
+        if (workloads.length) continue;
+        if (namespace) {
           push(byNamespace, `${f.resource.cluster}/${namespace}`, f);
+        } else {
+          push(byCluster, f.resource.cluster, f);
         }
       }
-      this.findingIndex = { all, byWorkload, byNamespace };
+      this.findingIndex = { all, byWorkload, byNamespace, byCluster };
     }
     return this.findingIndex;
   }

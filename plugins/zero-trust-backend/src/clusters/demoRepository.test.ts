@@ -115,6 +115,12 @@ describe("the demo's GitOps repository (examples/gitops)", () => {
     const report = analyze(repositoryStates);
     expect(report.workloads.length).toBeGreaterThan(0);
     expect(report.findings.length).toBeGreaterThan(0);
+    // The network layer too: ratings-ingress drops reviews, which ratings-allow admits.
+    expect(
+      report.findings
+        .filter(f => f.code === 'ZT018')
+        .map(f => `${f.resource.namespace}/${f.resource.name}`),
+    ).toContain('bookinfo/ratings-ingress');
     expect(withoutLocations(report)).toEqual(
       withoutLocations(analyze(states(fromSnapshots))),
     );

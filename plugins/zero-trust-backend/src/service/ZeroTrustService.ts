@@ -87,9 +87,12 @@ export class ZeroTrustService {
               findings: view.findingsForWorkload(w.id),
             };
           }),
-          namespaceFindings: namespaces.flatMap(ns =>
-            view.findingsForNamespace(cluster, ns),
-          ),
+          namespaceFindings: [
+            // A cluster-scoped object (a Cilium or Calico cluster-wide policy, not
+            // read) concerns every namespace, so these workloads' too.
+            ...(workloads.length ? view.findingsForCluster(cluster) : []),
+            ...namespaces.flatMap(ns => view.findingsForNamespace(cluster, ns)),
+          ],
         };
       },
     );

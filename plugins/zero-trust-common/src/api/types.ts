@@ -102,7 +102,11 @@ export interface ClusterSecurity {
   status: ClusterStatus;
   /** The workloads the entity's annotations select there; may be empty. */
   workloads: SecurityWorkload[];
-  /** Findings about the namespace that concern these workloads' security (e.g. no default-deny). */
+  /**
+   * Findings about the namespace that concern these workloads' security (e.g. no
+   * default-deny), and those about cluster-scoped objects, which concern every namespace
+   * (e.g. a cluster-wide Cilium policy not read).
+   */
   namespaceFindings: Finding[];
 }
 

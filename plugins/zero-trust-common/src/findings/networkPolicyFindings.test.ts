@@ -290,7 +290,23 @@ describe('NetworkPolicy findings', () => {
           name: 'l7',
         },
         severity: 'low',
+        message:
+          'CiliumNetworkPolicy shop/l7 is not read: answers here leave out what it allows or drops.',
       }),
+    ]);
+    // Calico's NetworkPolicy shares its kind with Kubernetes': the message names Calico.
+    expect(
+      found(
+        shop({
+          apiVersion: 'projectcalico.org/v3',
+          kind: 'NetworkPolicy',
+          metadata: { name: 'l4', namespace: 'shop' },
+          spec: {},
+        }),
+        'ZT022',
+      ).map(f => f.message),
+    ).toEqual([
+      'Calico NetworkPolicy shop/l4 is not read: answers here leave out what it allows or drops.',
     ]);
     expect(found(shop(), 'ZT022')).toEqual([]);
   });

@@ -228,12 +228,16 @@ export function networkPolicyFindings(
 ) {
   const anyPolicy = model.clusters.some(usesNetworkPolicies);
   for (const cluster of model.clusters) {
-    for (const ref of cluster.state.otherNetworkPolicies ?? []) {
+    for (const { engine, ...ref } of cluster.state.otherNetworkPolicies ?? []) {
+      // Calico's NetworkPolicy shares its kind with Kubernetes': name the engine.
+      const kind = ref.kind.startsWith(engine)
+        ? ref.kind
+        : `${engine} ${ref.kind}`;
       out.push(
         finding(
           'ZT022',
           ref,
-          `${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ''}${
+          `${kind} ${ref.namespace ? `${ref.namespace}/` : ''}${
             ref.name
           } is not read: answers here leave out what it allows or drops.`,
         ),

@@ -540,12 +540,18 @@ describe('normalization', () => {
     ]);
     expect(state.otherNetworkPolicies).toEqual([
       {
+        engine: 'Cilium',
         cluster: 'c1',
         kind: 'CiliumNetworkPolicy',
         namespace: 'apps',
         name: 'l7',
       },
-      { cluster: 'c1', kind: 'GlobalNetworkPolicy', name: 'global' },
+      {
+        engine: 'Calico',
+        cluster: 'c1',
+        kind: 'GlobalNetworkPolicy',
+        name: 'global',
+      },
     ]);
   });
 

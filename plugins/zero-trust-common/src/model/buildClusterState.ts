@@ -75,13 +75,17 @@ function stringMap(value: unknown): Labels {
  * Cilium's and Calico's own policy kinds: not read (their semantics differ from
  * Kubernetes NetworkPolicy), only named, so that an answer is not taken as the whole story.
  */
-function isOtherNetworkPolicy(obj: Json): boolean {
+function otherNetworkEngine(obj: Json): 'Cilium' | 'Calico' | undefined {
   const group = groupOf(obj.apiVersion);
-  if (group === 'cilium.io') return /NetworkPolicy$/.test(obj.kind);
-  if (group === 'crd.projectcalico.org' || group === 'projectcalico.org') {
-    return obj.kind === 'NetworkPolicy' || obj.kind === 'GlobalNetworkPolicy';
+  if (group === 'cilium.io') {
+    return /NetworkPolicy$/.test(obj.kind) ? 'Cilium' : undefined;
   }
-  return false;
+  if (group === 'crd.projectcalico.org' || group === 'projectcalico.org') {
+    return obj.kind === 'NetworkPolicy' || obj.kind === 'GlobalNetworkPolicy'
+      ? 'Calico'
+      : undefined;
+  }
+  return undefined;
 }
 
 /** Flattens `kind: List` (as `kubectl get -o yaml` prints) into its items. */
@@ -422,8 +426,10 @@ export function buildClusterState(
     }
     const kind = findKind(obj.apiVersion, obj.kind);
     if (!kind) {
-      if (isOtherNetworkPolicy(obj)) {
+      const engine = otherNetworkEngine(obj);
+      if (engine) {
         (state.otherNetworkPolicies ??= []).push({
+          engine,
           cluster: name,
           kind: obj.kind,
           ...(obj.metadata.namespace

@@ -545,7 +545,7 @@ export interface ClusterState {
   gateways?: GatewayInfo[];
   sidecars?: SidecarInfo[];
   /** Policies of other network engines (Cilium, Calico) in the snapshot: not read, only named. */
-  otherNetworkPolicies?: ObjectRef[];
+  otherNetworkPolicies?: (ObjectRef & { engine: 'Cilium' | 'Calico' })[];
   /** Objects left out of the analysis because Istio would reject them. */
   problems: ResourceProblem[];
   /**

@@ -195,9 +195,10 @@ describe('onboardRepository', () => {
       onboardRepository({ root, request: inventoryRequest, dryRun: true }),
     ).rejects.toThrow(/no workload bookinfo\/productpage/);
 
+    // inventory has a default-deny NetworkPolicy: the callers need one admitting them.
     const result = await onboardRepository({
       root,
-      request: inventoryRequest,
+      request: { ...inventoryRequest, networkPolicy: true },
       repoUrls,
     });
     expect(result.clusters).toEqual(['backend', 'edge']);
@@ -205,11 +206,17 @@ describe('onboardRepository', () => {
     expect(result.plan.spiffeId).toBe(
       'spiffe://internal.example/ns/inventory/sa/inventory',
     );
-    // Until the change lands in the overlays: the Namespace is labelled in its base,
-    // the policies go under the cluster's folder, which the cluster's read includes.
-    expect(result.changes.map(c => c.path)).toContain(
+    // The Namespace is labelled where the cluster renders it (its base, which only this
+    // cluster renders); the new files go at the layout's place, under the cluster's
+    // folder, which the cluster's read includes. The namespace's default deny exists.
+    const ns = 'clusters/backend/namespaces/inventory';
+    expect(result.changes.map(c => c.path)).toEqual([
       'apps/base/inventory/namespace.yaml',
-    );
+      `${ns}/authorization-policy-allow-nothing.yaml`,
+      `${ns}/inventory-api/authorization-policy-inventory-api-callers.yaml`,
+      `${ns}/inventory-api/destination-rule-inventory-api.yaml`,
+      `${ns}/inventory-api/network-policy-inventory-api-ingress.yaml`,
+    ]);
 
     const model = new MeshModel([
       await loadClusterSnapshot(
@@ -231,5 +238,14 @@ describe('onboardRepository', () => {
       'DENY',
     );
     expect(decide('plaintext', { method: 'GET', path: '/' })).toBe('DENY');
+    // Both layers: the new NetworkPolicy admits productpage, the default deny the rest.
+    expect(
+      check(model, { from: 'bookinfo/productpage', to, port: 8080 }).network
+        ?.decision,
+    ).toBe('ALLOW');
+    expect(
+      check(model, { from: 'bookinfo/reviews-v1', to, port: 8080 }).network
+        ?.decision,
+    ).toBe('DENY');
   });
 });

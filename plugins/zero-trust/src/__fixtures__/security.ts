@@ -6,6 +6,7 @@
  */
 import {
   analyze,
+  findingNamespace,
   findingWorkloads,
   ClusterInfo,
   ClusterSecurity,
@@ -316,13 +317,15 @@ export function entitySecurity(
             };
           });
     const namespaces = new Set(workloads.map(w => w.namespace));
-    const namespaceFindings: Finding[] = findings.filter(
-      f =>
-        !findingWorkloads(f).length &&
-        f.resource.cluster === cluster.name &&
-        f.resource.namespace !== undefined &&
-        namespaces.has(f.resource.namespace),
-    );
+    // As the backend files them: a namespace's (an object in it, or the Namespace), and
+    // those about a cluster-scoped object, which concern every namespace.
+    const namespaceFindings: Finding[] = findings.filter(f => {
+      if (findingWorkloads(f).length || f.resource.cluster !== cluster.name) {
+        return false;
+      }
+      const ns = findingNamespace(f);
+      return ns === undefined ? workloads.length > 0 : namespaces.has(ns);
+    });
     return { cluster: cluster.name, status, workloads, namespaceFindings };
   });
   return {

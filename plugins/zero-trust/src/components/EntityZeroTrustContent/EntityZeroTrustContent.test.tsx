@@ -189,14 +189,17 @@ describe('EntityZeroTrustContent', () => {
     serve(security('identity-api', ['backend/identity/identity-api']));
     await renderTab('identity-api');
 
-    const table = (await screen.findByText('Findings (3)')).closest(
+    // Its own three, and its namespace's: identity has no allow-nothing (ZT013, about
+    // the Namespace itself).
+    const table = (await screen.findByText('Findings (4)')).closest(
       '[class*="MuiPaper"]',
     ) as HTMLElement;
     const rows = within(table).getAllByRole('row').slice(1);
     const severities = rows.map(
       r => within(r).getByText(/^(High|Medium|Low)$/).textContent,
     );
-    expect(severities).toEqual(['High', 'Medium', 'Medium']);
+    expect(severities).toEqual(['High', 'Medium', 'Medium', 'Medium']);
+    expect(within(table).getByText('ZT013')).toBeInTheDocument();
     expect(within(rows[0]).getByText('ZT007')).toBeInTheDocument();
     expect(within(rows[0]).getByText('NIST SC-8')).toBeInTheDocument();
     expect(
@@ -368,6 +371,46 @@ describe('EntityZeroTrustContent', () => {
         /: blocked by network policy bookinfo\/reviews-ingress$/,
       ),
     ).toHaveTextContent(/productpage/);
+  });
+
+  it("names the Cilium and Calico policies that may apply as not read: its namespace's and the cluster-wide ones", async () => {
+    const model = bookinfoModel({
+      backend: [
+        {
+          apiVersion: 'cilium.io/v2',
+          kind: 'CiliumClusterwideNetworkPolicy',
+          metadata: { name: 'lock-down' },
+          spec: { endpointSelector: {} },
+        },
+        {
+          apiVersion: 'crd.projectcalico.org/v1',
+          kind: 'NetworkPolicy',
+          metadata: { name: 'reviews-l4', namespace: 'bookinfo' },
+          spec: { selector: 'app == "reviews"' },
+        },
+        // Another namespace's selects no pod of bookinfo.
+        {
+          apiVersion: 'cilium.io/v2',
+          kind: 'CiliumNetworkPolicy',
+          metadata: { name: 'elsewhere', namespace: 'identity' },
+          spec: { endpointSelector: {} },
+        },
+      ],
+    });
+    serve(security('reviews', ['backend/bookinfo/reviews'], { model }));
+    await renderTab('reviews');
+
+    expect(
+      await screen.findByText(
+        'CiliumClusterwideNetworkPolicy lock-down is not read: answers here leave out what it allows or drops.',
+      ),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(
+        'Calico NetworkPolicy bookinfo/reviews-l4 is not read: answers here leave out what it allows or drops.',
+      ),
+    ).toBeInTheDocument();
+    expect(screen.queryByText(/identity\/elsewhere/)).not.toBeInTheDocument();
   });
 
   it('offers to onboard a workload outside the mesh, with the template form filled in', async () => {

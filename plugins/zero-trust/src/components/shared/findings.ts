@@ -1,4 +1,7 @@
-import { severityRank } from '@zero-trust/backstage-plugin-zero-trust-common';
+import {
+  findingNamespace,
+  severityRank,
+} from '@zero-trust/backstage-plugin-zero-trust-common';
 import type {
   Finding,
   SecurityWorkload,
@@ -40,7 +43,9 @@ export const isDestinationRuleConflict = (f: Finding) =>
 
 /**
  * The findings that concern one workload: its own (the backend includes there those
- * about a resource that affects it, such as a DestinationRule) and its namespace's.
+ * about a resource that affects it, such as a DestinationRule), its namespace's (about
+ * an object in it, or the Namespace itself) and its cluster's (about a cluster-scoped
+ * object, which concerns every namespace).
  */
 export function workloadFindings(
   workload: SecurityWorkload,
@@ -48,8 +53,9 @@ export function workloadFindings(
 ): Finding[] {
   return [
     ...workload.findings,
-    ...namespaceFindings.filter(
-      f => f.resource.namespace === workload.namespace,
-    ),
+    ...namespaceFindings.filter(f => {
+      const namespace = findingNamespace(f);
+      return namespace === undefined || namespace === workload.namespace;
+    }),
   ];
 }
