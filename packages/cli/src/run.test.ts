@@ -109,6 +109,90 @@ describe('analyze', () => {
     expect(codes).not.toContain('ZT013 /bookinfo');
   });
 
+  it("shows the demo's edges: productpage exposed through the ingress gateway, details' egress through the egress gateway, reviews' retries", async () => {
+    const { code, stdout } = await cli('analyze', backend, '--format', 'json');
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout);
+    const byName = (name: string) =>
+      report.workloads.find((w: any) => w.name === name);
+
+    // examples/clusters/backend/gateways.yaml and bookinfo-edges.yaml.
+    expect(byName('productpage').exposure).toEqual([
+      {
+        gateway: 'istio-system/apps-gateway',
+        gatewayWorkloads: ['default/istio-system/istio-ingressgateway'],
+        host: 'bookinfo.apps.example.com',
+        port: 443,
+        protocol: 'HTTPS',
+        tls: 'SIMPLE',
+        virtualService: 'bookinfo/productpage-public',
+        match: ['uri prefix /'],
+        service: 'bookinfo/productpage',
+        // Its own, and the mesh-wide one of the root namespace.
+        gatewayPolicies: [
+          'istio-system/ingress-gateway-public',
+          'istio-system/allow-metrics',
+        ],
+      },
+    ]);
+    for (const name of ['reviews-v1', 'ratings', 'identity-api']) {
+      expect(byName(name).exposure).toBeUndefined();
+    }
+
+    // The mesh is REGISTRY_ONLY; www.googleapis.com is registered for bookinfo and
+    // routed through the egress gateway.
+    const egress = {
+      outboundTrafficPolicy: 'REGISTRY_ONLY',
+      decidedBy: 'mesh config',
+      anyHost: false,
+    };
+    expect(byName('details').egress).toEqual({
+      ...egress,
+      hosts: [
+        {
+          host: 'www.googleapis.com',
+          ports: [{ number: 443, protocol: 'TLS' }],
+          serviceEntry: 'bookinfo/googleapis',
+          how: 'egress-gateway',
+          via: {
+            host: 'istio-egressgateway.istio-system.svc.cluster.local',
+            virtualService: 'bookinfo/googleapis-through-egress-gateway',
+          },
+        },
+      ],
+    });
+    // Exported to bookinfo and istio-system only: identity reaches no external host.
+    expect(byName('identity-api').egress).toEqual({ ...egress, hosts: [] });
+
+    // reviews: 30 s overall, 3 attempts of 10 s, and its DestinationRule's ejection;
+    // ratings keeps Istio's defaults.
+    expect(byName('reviews-v1').routes).toEqual([
+      {
+        host: 'reviews.bookinfo.svc.cluster.local',
+        virtualService: 'bookinfo/reviews',
+        timeout: '30s',
+        retries: {
+          attempts: 3,
+          perTryTimeout: '10s',
+          retryOn: '5xx,reset,connect-failure',
+        },
+        outlierDetection: {
+          consecutive5xxErrors: 5,
+          interval: '30s',
+          baseEjectionTime: '60s',
+          maxEjectionPercent: 50,
+          destinationRule: 'bookinfo/reviews',
+        },
+      },
+    ]);
+    expect(byName('ratings').routes).toEqual([
+      expect.objectContaining({
+        timeout: null,
+        retries: expect.objectContaining({ attempts: 2, istioDefault: true }),
+      }),
+    ]);
+  });
+
   it('prints a table by default', async () => {
     const { code, stdout } = await cli('analyze', backend);
     expect(code).toBe(0);

@@ -121,6 +121,20 @@ describe("the demo's GitOps repository (examples/gitops)", () => {
         .filter(f => f.code === 'ZT018')
         .map(f => `${f.resource.namespace}/${f.resource.name}`),
     ).toContain('bookinfo/ratings-ingress');
+    // The edges too: the mesh settings' REGISTRY_ONLY, productpage exposed through the
+    // ingress gateway, details' host through the egress gateway, reviews' retries.
+    expect(repositoryStates[0].mesh.outboundTrafficPolicy).toBe(
+      'REGISTRY_ONLY',
+    );
+    const workload = (name: string) =>
+      report.workloads.find(w => w.cluster === 'backend' && w.name === name)!;
+    expect(workload('productpage').exposure?.map(e => e.host)).toEqual([
+      'bookinfo.apps.example.com',
+    ]);
+    expect(workload('details').egress?.hosts.map(h => h.how)).toEqual([
+      'egress-gateway',
+    ]);
+    expect(workload('reviews-v1').routes?.[0].retries.attempts).toBe(3);
     expect(withoutLocations(report)).toEqual(
       withoutLocations(analyze(states(fromSnapshots))),
     );
