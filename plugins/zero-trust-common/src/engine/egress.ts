@@ -4,6 +4,7 @@
  * it (ServiceEntries exported to its namespace, narrowed by its Sidecar's egress hosts).
  */
 import { selectorMatches } from '../model/labels';
+import { hostMatches, namespacedHostsAdmit } from './hosts';
 import {
   MeshConfig,
   ServiceEntryInfo,
@@ -78,14 +79,6 @@ export function sidecarFor(
   );
 }
 
-/** A `*.example.com` or `*` host pattern against a host. */
-export function hostMatches(pattern: string, host: string): boolean {
-  if (pattern === '*' || pattern === host) return true;
-  if (pattern.startsWith('*.')) return host.endsWith(pattern.slice(1));
-  if (host.startsWith('*.')) return pattern.endsWith(host.slice(1));
-  return false;
-}
-
 /** Whether an object exported as `exportTo` from `own` is visible in `namespace`. */
 export function exportedTo(
   exportTo: string[],
@@ -98,20 +91,16 @@ export function exportedTo(
 }
 
 /**
- * Whether a Sidecar's `egress.hosts` (`NAMESPACE/DNS`, with `.` for the Sidecar's own
- * namespace, `*` for any, `~` for none) import a host that lives in `namespace`.
+ * Whether a Sidecar's `egress.hosts` (`~` for none, which matches no host) import a host
+ * that lives in `namespace`.
  */
 function imports(sidecar: SidecarInfo, namespace: string, host: string) {
-  return (sidecar.egressHosts ?? []).some(entry => {
-    const slash = entry.indexOf('/');
-    const ns = slash < 0 ? '*' : entry.slice(0, slash);
-    const dns = slash < 0 ? entry : entry.slice(slash + 1);
-    const nsOk =
-      ns === '*' ||
-      ns === namespace ||
-      (ns === '.' && sidecar.namespace === namespace);
-    return nsOk && hostMatches(dns, host);
-  });
+  return namespacedHostsAdmit(
+    sidecar.egressHosts ?? [],
+    sidecar.namespace,
+    namespace,
+    host,
+  );
 }
 
 /** A VirtualService for the mesh that sends the host to another host: an egress gateway. */

@@ -14,7 +14,7 @@ import {
   WorkloadInfo,
 } from '../model/types';
 import { serviceHost } from './destinationRules';
-import { hostMatches } from './egress';
+import { describeMatch, namespacedHostsAdmit } from './hosts';
 
 /** One way in from outside. @public */
 export interface ExposureView {
@@ -64,16 +64,7 @@ function serverAdmits(
   namespace: string,
   host: string,
 ): boolean {
-  return server.hosts.some(entry => {
-    const slash = entry.indexOf('/');
-    const ns = slash < 0 ? '*' : entry.slice(0, slash);
-    const dns = slash < 0 ? entry : entry.slice(slash + 1);
-    const nsOk =
-      ns === '*' ||
-      ns === namespace ||
-      (ns === '.' && gateway.namespace === namespace);
-    return nsOk && hostMatches(dns, host);
-  });
+  return namespacedHostsAdmit(server.hosts, gateway.namespace, namespace, host);
 }
 
 /** A destination host as a VirtualService names it, as the Service it reaches. */
@@ -115,19 +106,6 @@ function carries(
     return (protocol === 'TLS' || protocol === 'HTTPS') && passthrough;
   }
   return protocol === 'TCP' || protocol === 'TLS' || protocol === 'MONGO';
-}
-
-function describeMatch(
-  match: NonNullable<VirtualServiceInfo['http'][number]['match']>,
-): string[] {
-  return match.map(
-    m =>
-      [
-        ...Object.entries(m.uri ?? {}).map(([k, v]) => `uri ${k} ${v}`),
-        ...Object.entries(m.method ?? {}).map(([k, v]) => `method ${k} ${v}`),
-        ...(m.port ? [`port ${m.port}`] : []),
-      ].join(', ') || 'any request',
-  );
 }
 
 /**

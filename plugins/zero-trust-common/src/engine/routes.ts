@@ -12,6 +12,7 @@ import {
   WorkloadInfo,
 } from '../model/types';
 import { destinationRuleFor, serviceHost } from './destinationRules';
+import { describeMatch } from './hosts';
 
 /**
  * Istio's retry policy for a route without `retries`: 2 retries on
@@ -83,19 +84,6 @@ function namesService(
     }
     return h.startsWith('*.') && host.endsWith(h.slice(1));
   });
-}
-
-function describeMatch(
-  match: NonNullable<VirtualServiceInfo['http'][number]['match']>,
-): string[] {
-  return match.map(
-    m =>
-      [
-        ...Object.entries(m.uri ?? {}).map(([k, v]) => `uri ${k} ${v}`),
-        ...Object.entries(m.method ?? {}).map(([k, v]) => `method ${k} ${v}`),
-        ...(m.port ? [`port ${m.port}`] : []),
-      ].join(', ') || 'any request',
-  );
 }
 
 /**
