@@ -18,9 +18,6 @@ interface Entry {
   changed: boolean;
 }
 
-/** How long after a change the model is rebuilt in the background, so pages find it ready. */
-const rebuildDelayMs = 100;
-
 /**
  * Every cluster source, and the engine's model over the last good state of each. The
  * model is rebuilt when a source changes (in the background, and at the latest on the
@@ -30,7 +27,7 @@ export class MeshState {
   private readonly entries: Entry[];
   private view?: MeshView;
   private dirty = true;
-  private timer?: NodeJS.Timeout;
+  private timer?: NodeJS.Immediate;
   private readonly unsubscribe: (() => void)[] = [];
 
   constructor(
@@ -65,7 +62,7 @@ export class MeshState {
   }
 
   async stop(): Promise<void> {
-    clearTimeout(this.timer);
+    if (this.timer) clearImmediate(this.timer);
     this.unsubscribe.forEach(u => u());
     await Promise.all(this.entries.map(e => e.source.stop()));
   }
@@ -138,17 +135,23 @@ export class MeshState {
     return entry.built;
   }
 
+  /**
+   * Rebuilds in the background as soon as the events already read are applied, so pages
+   * find the model ready. No fixed wait: a burst is coalesced because the rebuild runs
+   * after the events read together, and those that arrive during a rebuild (which holds
+   * the event loop) wait for the next one.
+   */
   private scheduleRebuild() {
     this.dirty = true;
     if (this.timer) return;
-    this.timer = setTimeout(() => {
+    this.timer = setImmediate(() => {
       this.timer = undefined;
       try {
         this.current();
       } catch (error) {
         this.logger.error('rebuilding the mesh model failed', error as Error);
       }
-    }, rebuildDelayMs);
+    });
     this.timer.unref?.();
   }
 }

@@ -59,7 +59,7 @@ export class LiveClusterSource {
   ) {
     this.name = cluster.name;
     this.logger = options.logger ?? silent;
-    this.debounceMs = options.debounceMs ?? 1000;
+    this.debounceMs = options.debounceMs ?? 0;
     const requestTimeoutMs = options.requestTimeoutMs ?? 60_000;
     const silenceMs = options.silenceMs ?? 60_000;
     let apis: KubeApis;
@@ -150,8 +150,10 @@ export class LiveClusterSource {
   }
 
   /**
-   * Calls `listener` after `objects()` or `status()` changed, at most once per
-   * `debounceMs`. Returns the unsubscribe function.
+   * Calls `listener` after `objects()` or `status()` changed: once per burst of events
+   * read together (the events of one watch chunk, and those that arrived while the
+   * process was busy, e.g. with the listener's own rebuild), and at most once per
+   * `debounceMs` where that is set. Returns the unsubscribe function.
    */
   onChange(listener: () => void): () => void {
     this.listeners.add(listener);

@@ -56,7 +56,10 @@ export interface LiveClusterSourceOptions {
    * so a silent partition shows within 90 s.
    */
   silenceMs?: number;
-  /** `onChange` listeners are called at most once per this many ms. Default 1000. */
+  /**
+   * `onChange` listeners are called at most once per this many ms. Default 0: once per
+   * burst of events read together, with no fixed wait.
+   */
   debounceMs?: number;
   /** Objects per list page (`limit`). Default 500. */
   pageSize?: number;
