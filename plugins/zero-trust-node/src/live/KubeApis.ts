@@ -1,37 +1,39 @@
 import {
-  ConfigurationOptions,
-  CoreV1Api,
-  CustomObjectsApi,
-  IsomorphicFetchHttpLibrary,
+  HttpMethod,
   KubeConfig,
   RequestContext,
   Watch,
 } from '@kubernetes/client-node';
+import http from 'node:http';
+import https from 'node:https';
+import { ListBodyReader } from './ListBodyReader';
 import {
   WatchedResource,
+  collectionPath,
   fieldSelectorOf,
-  namespaceOf,
 } from './watchedResources';
 
-/** One page of a list. */
+/** One page of a list (its items went to `onItem`). */
 export interface ListPage {
-  items: unknown[];
   resourceVersion: string;
   /** Set when more pages follow. */
   continueToken?: string;
 }
 
-/** The client-node APIs the live source calls, one set per cluster. */
+/** An HTTP error status, shaped as client-node's ApiException (`code`, `body`). */
+export class ListStatusError extends Error {
+  constructor(readonly code: number, readonly body: string) {
+    super(`HTTP ${code}`);
+    this.name = 'ListStatusError';
+  }
+}
+
+/** The client-node building blocks the live source uses, one set per cluster. */
 export class KubeApis {
   readonly watch: Watch;
-  private readonly core: CoreV1Api;
-  private readonly custom: CustomObjectsApi;
-  private readonly http = new IsomorphicFetchHttpLibrary();
 
   /** `watchOpenTimeoutMs`: how long a watch may take to answer (its headers). */
-  constructor(kc: KubeConfig, watchOpenTimeoutMs: number) {
-    this.core = kc.makeApiClient(CoreV1Api);
-    this.custom = kc.makeApiClient(CustomObjectsApi);
+  constructor(private readonly kc: KubeConfig, watchOpenTimeoutMs: number) {
     // Watch gives no handle on its request until the server answers, so a server that
     // accepts the connection and never answers would hang it forever. node-fetch's
     // `timeout` bounds exactly that wait (it is cleared once the headers arrive, so the
@@ -47,85 +49,88 @@ export class KubeApis {
     this.watch = new Watch(timed);
   }
 
-  /** The core group (`/api/v1`) has no generic client: one call per plural. */
-  private listCore(
-    plural: string,
-    namespace: string | undefined,
-    params: { limit?: number; _continue?: string; fieldSelector?: string },
-    options: ConfigurationOptions,
-  ): Promise<unknown> {
-    if (namespace) {
-      switch (plural) {
-        case 'configmaps':
-          return this.core.listNamespacedConfigMap(
-            { namespace, ...params },
-            options,
-          );
-        default:
-          throw new Error(`no namespaced list call for ${plural}`);
-      }
-    }
-    switch (plural) {
-      case 'namespaces':
-        return this.core.listNamespace(params, options);
-      case 'serviceaccounts':
-        return this.core.listServiceAccountForAllNamespaces(params, options);
-      case 'services':
-        return this.core.listServiceForAllNamespaces(params, options);
-      case 'pods':
-        return this.core.listPodForAllNamespaces(params, options);
-      case 'configmaps':
-        return this.core.listConfigMapForAllNamespaces(params, options);
-      default:
-        throw new Error(`no list call for ${plural}`);
-    }
-  }
-
-  /** One page of `resource` at `version`; `signal` abandons the request. */
+  /**
+   * One page of `resource` at `version`, each object handed to `onItem` as soon as it
+   * has arrived (the generated clients would hold the whole list, and turn the core
+   * group's into typed objects first); `signal` abandons the request. `fromCache` asks
+   * for `resourceVersion=0`: the API server answers from its watch cache, whole, as
+   * client-go's informers list first (client-go tools/cache/reflector.go).
+   */
   async list(
     resource: WatchedResource,
     version: string,
-    page: { limit?: number; continueToken?: string },
+    page: { limit?: number; continueToken?: string; fromCache?: boolean },
     signal: AbortSignal,
+    onItem: (item: unknown) => void,
   ): Promise<ListPage> {
-    // The generated clients take no signal; an HTTP library that sets it on each request does.
-    const options = {
-      httpApi: {
-        send: (request: RequestContext) => {
-          request.setSignal(signal);
-          return this.http.send(request);
-        },
-      },
-    };
-    const params = {
-      limit: page.limit,
-      _continue: page.continueToken,
+    const cluster = this.kc.getCurrentCluster();
+    if (!cluster) throw new Error('no current cluster in the kubeconfig');
+    const url = new URL(
+      `${cluster.server}${collectionPath(resource, version)}`,
+    );
+    const query: Record<string, string | undefined> = {
+      limit: page.limit ? String(page.limit) : undefined,
+      continue: page.continueToken,
       fieldSelector: fieldSelectorOf(resource),
+      resourceVersion: page.fromCache && !page.continueToken ? '0' : undefined,
     };
-    const namespace = namespaceOf(resource);
-    let list: any;
-    if (resource.group) {
-      // Every named group is served at /apis/<group>/<version>/<plural>, built-in or not.
-      const path = { group: resource.group, version, plural: resource.plural };
-      list = namespace
-        ? await this.custom.listNamespacedCustomObject(
-            { ...path, namespace, ...params },
-            options,
-          )
-        : await this.custom.listClusterCustomObject(
-            { ...path, ...params },
-            options,
-          );
-    } else {
-      list = await this.listCore(resource.plural, namespace, params, options);
+    for (const [key, value] of Object.entries(query)) {
+      if (value !== undefined) url.searchParams.set(key, value);
     }
-    const meta = list?.metadata ?? {};
-    // Typed lists name the token `_continue`; custom objects arrive as plain JSON.
-    const continueToken = meta._continue ?? meta.continue;
+    // The generated clients' own authentication: token (re-read from its file), client
+    // certificate, CA, proxy.
+    const context = new RequestContext(url.toString(), HttpMethod.GET);
+    await this.kc.applySecurityAuthentication(context);
+    const reader = new ListBodyReader(onItem);
+    const list = await new Promise<Record<string, any>>((resolve, reject) => {
+      const request = (url.protocol === 'https:' ? https : http).request(
+        url,
+        {
+          method: 'GET',
+          headers: { ...context.getHeaders(), accept: 'application/json' },
+          agent: context.getAgent(),
+          signal,
+        },
+        response => {
+          const status = response.statusCode ?? 0;
+          if (status !== 200) {
+            const chunks: Buffer[] = [];
+            response.on('data', chunk => chunks.push(chunk));
+            response.on('end', () =>
+              reject(
+                new ListStatusError(
+                  status,
+                  Buffer.concat(chunks).toString('utf8'),
+                ),
+              ),
+            );
+            response.on('error', reject);
+            return;
+          }
+          response.on('data', chunk => {
+            try {
+              reader.write(chunk);
+            } catch (error) {
+              request.destroy(error as Error);
+            }
+          });
+          response.on('end', () => {
+            try {
+              resolve(reader.end());
+            } catch (error) {
+              reject(error);
+            }
+          });
+          response.on('error', reject);
+        },
+      );
+      request.on('error', reject);
+      request.end();
+    });
+    const meta = list.metadata ?? {};
     return {
-      items: Array.isArray(list?.items) ? list.items : [],
       resourceVersion: String(meta.resourceVersion ?? ''),
-      ...(continueToken ? { continueToken } : {}),
+      ...(meta.continue ? { continueToken: String(meta.continue) } : {}),
     };
   }
 }

@@ -1070,8 +1070,44 @@ describe('LiveClusterSource', () => {
     ).toEqual([]);
   });
 
-  it('pages through lists smaller than the collection and gets every object', async () => {
+  it('lists from the watch cache first (resourceVersion 0, whole), and again from the latest state after a 410', async () => {
     await startServer();
+    const live = startSource({ pageSize: 2 });
+    await live.waitForSync();
+    const all = buildClusterState('backend', disk);
+    expect(
+      buildClusterState('backend', live.objects()!).serviceAccounts,
+    ).toHaveLength(all.serviceAccounts.length);
+    const firstLists = listRequests(server!).filter(
+      r => r.path === '/api/v1/serviceaccounts',
+    );
+    // One request although the page size is 2: the watch cache ignores the limit.
+    expect(firstLists).toHaveLength(1);
+    expect(firstLists[0].query.resourceVersion).toBe('0');
+
+    // All synchronous: the client cannot reconnect before the history is compacted.
+    server!.dropWatches();
+    server!.apply({
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
+      metadata: { name: 'after-compaction', namespace: 'inventory' },
+    });
+    server!.compact();
+    await waitFor('the new list', () =>
+      find(live.objects(), 'ServiceAccount', 'after-compaction'),
+    );
+    const relists = listRequests(server!)
+      .filter(r => r.path === '/api/v1/serviceaccounts')
+      .slice(1);
+    expect(relists.length).toBeGreaterThan(1);
+    expect(relists.every(r => r.query.resourceVersion === undefined)).toBe(
+      true,
+    );
+  });
+
+  it('pages through lists smaller than the collection and gets every object', async () => {
+    // Without a watch cache, even the first list (resourceVersion 0) is paged.
+    await startServer({ watchCache: false });
     const live = startSource({ pageSize: 2 });
     await live.waitForSync();
 
@@ -1091,7 +1127,7 @@ describe('LiveClusterSource', () => {
   });
 
   it('lists again, unpaged, when the continue token expires between pages', async () => {
-    await startServer();
+    await startServer({ watchCache: false });
     server!.delay(300);
     const live = startSource({ pageSize: 2 });
     const serviceAccountPages = () =>

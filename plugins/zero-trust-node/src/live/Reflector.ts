@@ -265,9 +265,16 @@ export class Reflector {
     throw new NotServedError(resource.versions);
   }
 
+  /**
+   * Lists every page, each object slimmed as it arrives. The first list asks the API
+   * server's watch cache (`resourceVersion=0`, whole, as client-go's informers do); a
+   * list again (after a 410, or a resource that came back) asks for the latest state,
+   * so it never goes back before what was already seen.
+   */
   private async listAll(version: string) {
     const { apis, resource, pageSize, requestTimeoutMs } = this.options;
     const items = new Map<string, Json>();
+    const fromCache = !this.listed;
     let continueToken: string | undefined;
     let paged = true;
     for (;;) {
@@ -280,8 +287,9 @@ export class Reflector {
         page = await apis.list(
           resource,
           version,
-          paged ? { limit: pageSize, continueToken } : {},
+          paged ? { limit: pageSize, continueToken, fromCache } : { fromCache },
           this.request.signal,
+          raw => this.put(items, version, raw),
         );
       } catch (error) {
         if (statusCodeOf(error) === 410 && continueToken) {
@@ -297,7 +305,6 @@ export class Reflector {
         clearTimeout(timeout);
         this.request = undefined;
       }
-      for (const raw of page.items) this.put(items, version, raw);
       if (!page.continueToken) {
         return { items, resourceVersion: page.resourceVersion };
       }

@@ -175,6 +175,32 @@ describe('startTestApiServer', () => {
     ]);
   });
 
+  it('answers a list at resourceVersion 0 whole from its watch cache, ignoring limit, unless the cache is off', async () => {
+    const objects = ['a', 'b', 'c'].map(n => serviceAccount('ns', n));
+    server = await startTestApiServer({ objects });
+    const cached = (
+      await get('/api/v1/serviceaccounts?limit=2&resourceVersion=0')
+    ).body;
+    expect(cached.items.map((i: any) => i.metadata.name)).toEqual([
+      'a',
+      'b',
+      'c',
+    ]);
+    expect(cached.metadata.continue).toBeUndefined();
+    expect(cached.metadata.resourceVersion).toBe(server.resourceVersion);
+    // Without resourceVersion=0, the limit holds.
+    const paged = (await get('/api/v1/serviceaccounts?limit=2')).body;
+    expect(paged.items).toHaveLength(2);
+    await server.close();
+
+    server = await startTestApiServer({ objects, watchCache: false });
+    const uncached = (
+      await get('/api/v1/serviceaccounts?limit=2&resourceVersion=0')
+    ).body;
+    expect(uncached.items.map((i: any) => i.metadata.name)).toEqual(['a', 'b']);
+    expect(uncached.metadata.continue).toEqual(expect.any(String));
+  });
+
   it('reads an exact old resourceVersion until it is compacted', async () => {
     server = await startTestApiServer({ objects: [namespace('a')] });
     const then = server.resourceVersion;

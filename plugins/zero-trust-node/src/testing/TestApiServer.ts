@@ -35,6 +35,12 @@ export interface TestApiServerOptions {
   expiredWatch?: 'event' | 'status';
   /** Objects to create before it starts listening. */
   objects?: unknown[];
+  /**
+   * Whether lists at `resourceVersion=0` are served from a watch cache, whole (`limit`
+   * ignored), as the API server does by default; default true. False: as with
+   * `--watch-cache=false`, they page like any list.
+   */
+  watchCache?: boolean;
 }
 
 /** A request the server received, for tests to check what a client asked for. @public */
@@ -76,6 +82,7 @@ export class TestApiServer {
   private readonly server: http.Server;
   private delayMs = 0;
   private port = 0;
+  private readonly watchCache: boolean;
   private isDown = false;
 
   /** @internal */
@@ -88,6 +95,7 @@ export class TestApiServer {
       bookmarkIntervalMs: options.bookmarkIntervalMs ?? 1000,
       expiredWatch: options.expiredWatch ?? 'event',
     });
+    this.watchCache = options.watchCache ?? true;
     for (const object of options.objects ?? []) this.apply(object);
     this.server = http.createServer((req, res) => this.handle(req, res));
     this.server.on('connection', socket => {
@@ -382,7 +390,9 @@ export class TestApiServer {
           this.watches.open(target, url.searchParams, res);
           return;
         }
-        body = list(this.store, target, url.searchParams);
+        body = list(this.store, target, url.searchParams, {
+          watchCache: this.watchCache,
+        });
         break;
       case 'object':
         body = get(this.store, target);

@@ -73,19 +73,33 @@ function expired(error: unknown, message: string): never {
  * `resourceVersion` (or `0`) reads the latest state; `resourceVersionMatch=Exact` reads
  * that version, 410 once compacted; `limit` pages through one consistent snapshot whose
  * `continue` token expires (410) when the store compacts past it.
+ *
+ * With `watchCache` (the API server's default), `resourceVersion=0` is answered from the
+ * watch cache in one piece: `limit` is ignored, so no `continue` token
+ * (kubernetes/kubernetes#70735, staging/src/k8s.io/apiserver/pkg/storage/cacher: a list
+ * at resourceVersion 0 is served from the cache even with a limit). Without it (an API
+ * server run with `--watch-cache=false`) it pages like any other list.
  */
 export function list(
   store: ObjectStore,
   target: { resource: ServedResource; version: string; namespace?: string },
   query: URLSearchParams,
+  options: { watchCache: boolean } = { watchCache: true },
 ): Json {
   const { resource, version, namespace } = target;
   const selects = parseFieldSelector(query.get('fieldSelector'));
   const labels = parseLabels(query.get('labelSelector'));
   const limitText = query.get('limit');
-  const limit = limitText ? Number(limitText) : 0;
+  let limit = limitText ? Number(limitText) : 0;
   if (!Number.isInteger(limit) || limit < 0) {
     throw new StatusError(400, 'BadRequest', `invalid limit: ${limitText}`);
+  }
+  if (
+    options.watchCache &&
+    query.get('resourceVersion') === '0' &&
+    !query.get('continue')
+  ) {
+    limit = 0;
   }
 
   let snapshot = store.resourceVersion;
