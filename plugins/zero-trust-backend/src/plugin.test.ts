@@ -229,20 +229,43 @@ describe('zero-trust backend', () => {
     const server = await startBackend({
       hidden: { [bob]: ['component:default/productpage'] },
     });
-    const res = await request(server)
-      .get('/api/zero-trust/entities/component/default/reviews/security')
-      .set(asUser(bob));
-    const callers = (res.body as EntitySecurityResponse).clusters[0]
-      .workloads[0].allowedCallers;
-    const productpage = callers.find(
-      c =>
-        c.source.kind === 'workload' &&
-        c.source.workload.endsWith('/productpage'),
-    );
+    const get = (user?: string) =>
+      request(server)
+        .get('/api/zero-trust/entities/component/default/reviews/security')
+        .set(asUser(user));
+    const productpageOf = (body: EntitySecurityResponse) =>
+      body.clusters[0].workloads[0].allowedCallers.find(
+        c =>
+          c.source.kind === 'workload' &&
+          c.source.workload.endsWith('/productpage'),
+      );
+    // The answer every user shares is built once per model: asked first by a user who
+    // may see the caller, it must still be filtered for one who may not, and back.
+    const first = await get();
+    expect(productpageOf(first.body)!.entityRefs).toEqual([
+      'component:default/productpage',
+    ]);
+    const res = await get(bob);
+    const productpage = productpageOf(res.body);
     expect(productpage).toBeDefined();
     expect(productpage!.entityRefs).toEqual([]);
     expect(JSON.stringify(res.body)).not.toContain(
       'component:default/productpage',
+    );
+    expect(res.body.clusters[0].workloads).toEqual(
+      first.body.clusters[0].workloads.map((w: any) => ({
+        ...w,
+        allowedCallers: w.allowedCallers.map((c: any) => ({
+          ...c,
+          entityRefs: c.entityRefs.filter(
+            (r: string) => r !== 'component:default/productpage',
+          ),
+        })),
+      })),
+    );
+    const again = await get();
+    expect(again.body.clusters[0].workloads).toEqual(
+      first.body.clusters[0].workloads,
     );
   });
 

@@ -59,7 +59,10 @@ export async function createRouter(
     if (!entity) {
       throw entityNotFound(`${ref.kind}:${ref.namespace}/${ref.name}`);
     }
-    res.json(await service.entitySecurity(entity, credentials));
+    // Serialised by the service: the part every user shares is kept as JSON per model.
+    res
+      .type('application/json')
+      .send(await service.entitySecurityJson(entity, credentials));
   });
 
   router.get('/clusters', async (req, res) => {

@@ -12,9 +12,8 @@ import {
   EdgesQuery,
   EgressResponse,
   ExposureResponse,
-  ClusterSecurity,
   ClustersResponse,
-  EntitySecurityResponse,
+  EntityWorkloadSelector,
   FindingsQuery,
   FindingsResponse,
   findingNamespace,
@@ -27,8 +26,9 @@ import {
   planOnboarding,
   previewOnboarding,
   resolveEntityCallers,
-  ResolvedCaller,
+  ParsedLabelSelector,
   resolveReference,
+  SecurityWorkload,
   TrustResponse,
   trustView,
   UnknownReferenceError,
@@ -43,71 +43,98 @@ import {
 } from '../catalog/entityWorkloads';
 import { MeshState } from '../clusters/MeshState';
 import { MeshView } from '../clusters/MeshView';
+import { ClusterAnswer, SecurityAnswers } from './SecurityAnswers';
 
 const unique = (values: string[]) => [...new Set(values)].sort();
 
 /** What the routes answer, computed from the mesh state and the catalog. */
 export class ZeroTrustService {
+  private readonly answers = new SecurityAnswers();
+
   constructor(
     private readonly mesh: MeshState,
     private readonly index: CatalogIdentityIndex,
     private readonly catalog: CatalogService,
   ) {}
 
-  async entitySecurity(
+  /**
+   * The Security tab's answer (`EntitySecurityResponse`) as JSON text. What is the same
+   * for every user on this model is built and serialised once (`SecurityAnswers`); each
+   * request still reads the clusters' status and asks the catalog, as the user, which
+   * callers' entities they may see.
+   */
+  async entitySecurityJson(
     entity: Entity,
     credentials: BackstageCredentials,
-  ): Promise<EntitySecurityResponse> {
+  ): Promise<string> {
     const entityRef = stringifyEntityRef(entity);
     const selector = entitySelector(entity);
-    if (!selector) return { entityRef, selector: {}, clusters: [] };
+    if (!selector) {
+      return JSON.stringify({ entityRef, selector: {}, clusters: [] });
+    }
     const labels = workloadLabelSelector(selector);
     const view = this.mesh.current();
-    const callerRefs = await this.callerRefs(view);
-
-    const clusters = entityClusters(selector, this.mesh.clusterNames()).map(
-      (cluster): ClusterSecurity => {
-        // Without a namespace annotation a selector scans the whole cluster: once per model.
-        const workloads = view.memo(
-          `workloads:${cluster}:${JSON.stringify(selector)}`,
-          () => entityWorkloads(selector, labels, view.model, cluster),
-        );
-        const namespaces = unique(workloads.map(w => w.namespace));
-        return {
-          cluster,
-          status: this.mesh.status(cluster)!,
-          workloads: workloads.map(w => {
-            const { allowedCallers, ...rest } = view.view(w);
-            return {
-              ...rest,
-              allowedCallers: allowedCallers.map(c => ({
-                ...c,
-                entityRefs: callerRefs(c),
-              })),
-              findings: view.findingsForWorkload(w.id),
-            };
-          }),
-          namespaceFindings: [
-            // A cluster-scoped object (a Cilium or Calico cluster-wide policy, not
-            // read) concerns every namespace, so these workloads' too.
-            ...(workloads.length ? view.findingsForCluster(cluster) : []),
-            ...namespaces.flatMap(ns => view.findingsForNamespace(cluster, ns)),
-          ],
-        };
-      },
+    const byWorkload = await this.index.entitiesByWorkload(view);
+    const selectorKey = JSON.stringify(selector);
+    const answers = entityClusters(selector, this.mesh.clusterNames()).map(
+      cluster => ({
+        cluster,
+        answer: this.answers.get(byWorkload, `${cluster}:${selectorKey}`, () =>
+          this.clusterAnswer(view, byWorkload, selector, labels, cluster),
+        ),
+      }),
     );
     const visible = await this.visibleRefs(
-      clusters.flatMap(c =>
-        c.workloads.flatMap(w => w.allowedCallers.flatMap(a => a.entityRefs)),
-      ),
+      answers.flatMap(a => a.answer.refs),
       credentials,
     );
-    for (const workload of clusters.flatMap(c => c.workloads)) {
-      for (const caller of workload.allowedCallers as ResolvedCaller[]) {
-        caller.entityRefs = caller.entityRefs.filter(r => visible.has(r));
-      }
-    }
-    return { entityRef, selector, clusters };
+    const clusters = answers.map(
+      ({ cluster, answer }) =>
+        `{"cluster":${JSON.stringify(cluster)},"status":${JSON.stringify(
+          this.mesh.status(cluster)!,
+        )},${this.answers.json(answer, visible)}}`,
+    );
+    return `{"entityRef":${JSON.stringify(
+      entityRef,
+    )},"selector":${selectorKey},"clusters":[${clusters.join(',')}]}`;
+  }
+
+  /** One cluster's part of the Security tab, every caller's entities included. */
+  private clusterAnswer(
+    view: MeshView,
+    byWorkload: Map<string, string[]>,
+    selector: EntityWorkloadSelector,
+    labels: ParsedLabelSelector,
+    cluster: string,
+  ): Omit<ClusterAnswer, 'json'> {
+    const callerRefs = this.callerRefs(view, byWorkload);
+    const workloads = entityWorkloads(selector, labels, view.model, cluster);
+    const namespaces = unique(workloads.map(w => w.namespace));
+    const securityWorkloads = workloads.map((w): SecurityWorkload => {
+      const { allowedCallers, ...rest } = view.view(w);
+      return {
+        ...rest,
+        allowedCallers: allowedCallers.map(c => ({
+          ...c,
+          entityRefs: callerRefs(c),
+        })),
+        findings: view.findingsForWorkload(w.id),
+      };
+    });
+    return {
+      workloads: securityWorkloads,
+      namespaceFindings: [
+        // A cluster-scoped object (a Cilium or Calico cluster-wide policy, not
+        // read) concerns every namespace, so these workloads' too.
+        ...(workloads.length ? view.findingsForCluster(cluster) : []),
+        ...namespaces.flatMap(ns => view.findingsForNamespace(cluster, ns)),
+      ],
+      refs: unique(
+        securityWorkloads.flatMap(w =>
+          w.allowedCallers.flatMap(c => c.entityRefs),
+        ),
+      ),
+    };
   }
 
   async identities(
@@ -300,10 +327,10 @@ export class ZeroTrustService {
   }
 
   /** Maps a caller to the catalog entities its workloads belong to. */
-  private async callerRefs(
+  private callerRefs(
     view: MeshView,
-  ): Promise<(caller: AllowedCaller) => string[]> {
-    const byWorkload = await this.index.entitiesByWorkload(view);
+    byWorkload: Map<string, string[]>,
+  ): (caller: AllowedCaller) => string[] {
     return ({ source }) => {
       if (source.kind === 'workload') {
         return byWorkload.get(source.workload) ?? [];
