@@ -25,6 +25,7 @@ export {
 export type {
   SourcedObject,
   BuildClusterStateOptions,
+  ClusterStateReadings,
 } from './model/buildClusterState';
 export { readMeshSettings, parseGoBool } from './model/meshSettings';
 export type { MeshSettingsResult } from './model/meshSettings';

@@ -3,6 +3,7 @@ import {
   buildClusterState,
   ClusterInfo,
   ClusterState,
+  ClusterStateReadings,
   ClusterStatus,
   MeshModel,
 } from '@zero-trust/backstage-plugin-zero-trust-common';
@@ -16,6 +17,12 @@ interface Entry {
   /** The state built from the source's objects, until the source reports a change. */
   built?: ClusterState;
   changed: boolean;
+  /**
+   * What each object read into the last state: a change re-reads only the objects it
+   * replaced (a live source keeps the others' identity), and the engine compiles only
+   * the policies that changed.
+   */
+  readings: ClusterStateReadings;
 }
 
 /**
@@ -34,7 +41,11 @@ export class MeshState {
     clusters: { source: ClusterSource; trustDomain?: string }[],
     private readonly logger: LoggerService,
   ) {
-    this.entries = clusters.map(c => ({ ...c, changed: true }));
+    this.entries = clusters.map(c => ({
+      ...c,
+      changed: true,
+      readings: new WeakMap(),
+    }));
   }
 
   async start(): Promise<void> {
@@ -129,6 +140,7 @@ export class MeshState {
         ? buildClusterState(entry.source.name, objects, {
             trustDomain: entry.trustDomain,
             parseCertificates,
+            readings: entry.readings,
           })
         : undefined;
     }

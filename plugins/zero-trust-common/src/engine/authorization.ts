@@ -615,18 +615,34 @@ export interface CompiledPolicy {
   rules: CompiledRule[];
 }
 
+/**
+ * Each policy's compiled form, by the policy's identity and the trust domains it was
+ * compiled against: a model built again after a change (whose state reuses the objects
+ * read from unchanged manifests, see `BuildClusterStateOptions.readings`) compiles only
+ * the policies that changed.
+ */
+const compiledPolicies = new WeakMap<
+  AuthorizationPolicyInfo,
+  { trustDomains: string; policy: CompiledPolicy }
+>();
+
 export function compilePolicy(
   policy: AuthorizationPolicyInfo,
   mesh: MeshConfig,
 ): CompiledPolicy {
-  const bundle = { local: [mesh.trustDomain, ...mesh.trustDomainAliases] };
-  return {
+  const local = [mesh.trustDomain, ...mesh.trustDomainAliases];
+  const trustDomains = local.join('\n');
+  const known = compiledPolicies.get(policy);
+  if (known?.trustDomains === trustDomains) return known.policy;
+  const result = {
     policy,
     ref: `${policy.namespace}/${policy.name}`,
     rules: policy.rules.map(r =>
-      compileRule(r, bundle, policy.namespace, policy.action),
+      compileRule(r, { local }, policy.namespace, policy.action),
     ),
   };
+  compiledPolicies.set(policy, { trustDomains, policy: result });
+  return result;
 }
 
 /**

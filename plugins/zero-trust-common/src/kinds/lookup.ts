@@ -20,6 +20,12 @@ export function groupOf(apiVersion: unknown): string {
 const byGroupAndKind = new Map<string, ResourceKind<ResourceKindName>>(
   resourceKinds.map(k => [`${k.group}:${k.kind}`, k]),
 );
+const found = new Map<
+  string,
+  Map<string, ResourceKind<ResourceKindName> | undefined>
+>();
+/** Distinct apiVersions remembered by findKind; manifests hold a few dozen. */
+const maxFound = 1000;
 
 /**
  * The table's entry for an object's `apiVersion` and `kind`, whatever its version (an API
@@ -32,7 +38,21 @@ export function findKind(
   apiVersion: unknown,
   kind: unknown,
 ): ResourceKind<ResourceKindName> | undefined {
-  return byGroupAndKind.get(`${groupOf(apiVersion)}:${String(kind)}`);
+  if (typeof apiVersion !== 'string' || typeof kind !== 'string') {
+    return byGroupAndKind.get(`${groupOf(apiVersion)}:${String(kind)}`);
+  }
+  // Asked for every object by several readers of a state: answered from a small memo
+  // of the few apiVersion and kind pairs a cluster holds.
+  let byKind = found.get(apiVersion);
+  if (!byKind) {
+    if (found.size >= maxFound) found.clear();
+    byKind = new Map();
+    found.set(apiVersion, byKind);
+  }
+  if (!byKind.has(kind)) {
+    byKind.set(kind, byGroupAndKind.get(`${groupOf(apiVersion)}:${kind}`));
+  }
+  return byKind.get(kind);
 }
 
 /**

@@ -592,6 +592,54 @@ describe('normalization', () => {
   });
 });
 
+describe('readings', () => {
+  it('reads again only the objects it has not seen, giving the same state as a build from scratch', () => {
+    const objects = [
+      namespace('apps', injected),
+      meshConfigMap('apps.example'),
+      ...meshApp('apps', 'reviews'),
+      ...meshApp('apps', 'ratings'),
+      authorizationPolicy('apps', 'allow', {
+        rules: [{ from: [{ source: { namespaces: ['apps'] } }] }],
+      }),
+      ap({ action: 'FOO', rules: [{}] }),
+    ].map(object => ({ object }));
+    const readings = new WeakMap<object, unknown>();
+    const first = buildClusterState('c1', objects, { readings });
+    expect(first).toEqual(buildClusterState('c1', objects));
+    expect(first.problems).toHaveLength(1);
+
+    // One policy replaced, as a live source replaces an object that changed.
+    const changed = objects.map(o =>
+      o.object.metadata?.name === 'allow'
+        ? {
+            object: authorizationPolicy('apps', 'allow', {
+              rules: [{ from: [{ source: { namespaces: ['other'] } }] }],
+            }),
+          }
+        : o,
+    );
+    const second = buildClusterState('c1', changed, { readings });
+    expect(second).toEqual(buildClusterState('c1', changed));
+    // The unchanged objects' readings are the same objects; the changed one is new.
+    expect(second.workloads[0]).toBe(first.workloads[0]);
+    expect(second.services[1]).toBe(first.services[1]);
+    expect(second.problems[0]).toBe(first.problems[0]);
+    expect(second.authorizationPolicies[0]).not.toBe(
+      first.authorizationPolicies[0],
+    );
+    expect(
+      second.authorizationPolicies[0].rules[0].from?.[0].namespaces,
+    ).toEqual(['other']);
+    // The engine compiles a policy once per trust domain.
+    expect(
+      new MeshModel([second]).clusters[0].policiesByNamespace.get('apps')![0],
+    ).toBe(
+      new MeshModel([second]).clusters[0].policiesByNamespace.get('apps')![0],
+    );
+  });
+});
+
 describe('mesh config', () => {
   it('defaults without the istio ConfigMap', () => {
     expect(clusterState('c1').mesh).toEqual({

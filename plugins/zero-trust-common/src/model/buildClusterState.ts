@@ -294,7 +294,33 @@ export interface BuildClusterStateOptions {
    * taken to trust each other.
    */
   parseCertificates?: CertificateParser;
+  /**
+   * What each object read into the state last time, by the object's identity, for a
+   * state built again after a change: only the objects not seen before are read (a live
+   * source keeps an unchanged object's identity). One per cluster; filled as it builds.
+   */
+  readings?: ClusterStateReadings;
 }
+
+/**
+ * What each object of a cluster read into its state (see
+ * {@link BuildClusterStateOptions.readings}).
+ *
+ * @public
+ */
+export type ClusterStateReadings = WeakMap<object, unknown>;
+
+/** The lists of a state an object's reader adds to. */
+type ReadInto = {
+  [K in keyof ClusterState]-?: NonNullable<ClusterState[K]> extends (infer T)[]
+    ? T
+    : never;
+};
+type ListKey = {
+  [K in keyof ReadInto]: ReadInto[K] extends never ? never : K;
+}[keyof ReadInto];
+/** One object's reading: each list it added to, with the item, in order. */
+type Reading = [ListKey, unknown][];
 
 /**
  * Normalizes a cluster's manifests. Kinds the engine does not model are ignored;
@@ -321,6 +347,12 @@ export function buildClusterState(
     kubernetesGateways: [],
     problems: [],
   };
+  // Adds an item to one of the state's lists, noting it in the object's reading.
+  let reading: Reading | undefined;
+  const add = <K extends ListKey>(key: K, item: ReadInto[K]) => {
+    ((state[key] as ReadInto[K][] | undefined) ??= [] as any).push(item);
+    reading?.push([key, item]);
+  };
   const problem = (obj: Json, file: string | undefined, message: string) => {
     const p: ResourceProblem = {
       ref: {
@@ -334,7 +366,7 @@ export function buildClusterState(
       message,
       ...(file ? { file } : {}),
     };
-    state.problems.push(p);
+    add('problems', p);
   };
 
   const validated = (obj: Json, file: string | undefined, errors: string[]) => {
@@ -343,7 +375,7 @@ export function buildClusterState(
   };
   const workload = (kind: WorkloadKind) => (obj: Json) => {
     const w = toWorkload(kind, obj);
-    if (w) state.workloads.push(w);
+    if (w) add('workloads', w);
   };
   // What each kind of the table means to the engine: one reader per kind.
   const readers: Record<
@@ -351,16 +383,16 @@ export function buildClusterState(
     (obj: Json, file: string | undefined) => void
   > = {
     Namespace: obj =>
-      state.namespaces.push({
+      add('namespaces', {
         name: obj.metadata.name,
         labels: stringMap(obj.metadata.labels),
       }),
     ServiceAccount: obj =>
-      state.serviceAccounts.push({
+      add('serviceAccounts', {
         namespace: obj.metadata.namespace ?? 'default',
         name: obj.metadata.name,
       }),
-    Service: obj => state.services.push(toService(obj)),
+    Service: obj => add('services', toService(obj)),
     Pod: obj => {
       if (!isOwnedPod(obj)) workload('Pod')(obj);
     },
@@ -371,34 +403,32 @@ export function buildClusterState(
     DaemonSet: workload('DaemonSet'),
     PeerAuthentication: (obj, file) => {
       if (validated(obj, file, validatePeerAuthenticationSpec(obj.spec))) {
-        state.peerAuthentications.push(toPeerAuthentication(obj));
+        add('peerAuthentications', toPeerAuthentication(obj));
       }
     },
-    NetworkPolicy: obj => state.networkPolicies!.push(readNetworkPolicy(obj)),
+    NetworkPolicy: obj => add('networkPolicies', readNetworkPolicy(obj)),
     AuthorizationPolicy: (obj, file) => {
       if (validated(obj, file, validateAuthorizationPolicySpec(obj.spec))) {
-        state.authorizationPolicies.push(toAuthorizationPolicy(obj));
+        add('authorizationPolicies', toAuthorizationPolicy(obj));
       }
     },
     DestinationRule: (obj, file) => {
       if (validated(obj, file, validateDestinationRuleSpec(obj.spec))) {
-        state.destinationRules.push(toDestinationRule(obj));
+        add('destinationRules', toDestinationRule(obj));
       }
     },
-    ServiceEntry: obj =>
-      (state.serviceEntries ??= []).push(toServiceEntry(obj)),
-    VirtualService: obj =>
-      (state.virtualServices ??= []).push(toVirtualService(obj)),
+    ServiceEntry: obj => add('serviceEntries', toServiceEntry(obj)),
+    VirtualService: obj => add('virtualServices', toVirtualService(obj)),
     // Two kinds share the name: Istio's Gateway (ingress, egress) and Gateway API's
     // (ambient waypoints among them).
     Gateway: obj => {
       if (groupOf(obj.apiVersion) === 'networking.istio.io') {
-        (state.gateways ??= []).push(toGateway(obj));
+        add('gateways', toGateway(obj));
       } else {
-        state.kubernetesGateways!.push(readGateway(obj));
+        add('kubernetesGateways', readGateway(obj));
       }
     },
-    Sidecar: obj => (state.sidecars ??= []).push(toSidecar(obj)),
+    Sidecar: obj => add('sidecars', toSidecar(obj)),
     IstioOperator: () => undefined,
     // Read all at once with the mesh settings and roots, below.
     Certificate: () => undefined,
@@ -415,20 +445,20 @@ export function buildClusterState(
   const settings = readMeshSettings(flat);
   state.mesh = settings.mesh;
   for (const p of settings.problems) problem(p.object, p.file, p.message);
-  for (const { object, file } of flat) {
-    if (!isObject(object) || typeof object.kind !== 'string') continue;
+  const read = (object: unknown, file: string | undefined) => {
+    if (!isObject(object) || typeof object.kind !== 'string') return;
     const obj = object;
     if (!isObject(obj.metadata) || typeof obj.metadata.name !== 'string') {
       if (groupOf(obj.apiVersion).endsWith('istio.io')) {
         problem(obj, file, 'metadata.name is required');
       }
-      continue;
+      return;
     }
     const kind = findKind(obj.apiVersion, obj.kind);
     if (!kind) {
       const engine = otherNetworkEngine(obj);
       if (engine) {
-        (state.otherNetworkPolicies ??= []).push({
+        add('otherNetworkPolicies', {
           engine,
           cluster: name,
           kind: obj.kind,
@@ -438,12 +468,24 @@ export function buildClusterState(
           name: obj.metadata.name,
         });
       }
-      continue;
+      return;
     }
     if (!readsObject(kind, obj.metadata.namespace, obj.metadata.name)) {
-      continue;
+      return;
     }
     readers[kind.kind](obj, file);
+  };
+  const { readings } = options;
+  for (const { object, file } of flat) {
+    const known = readings && isObject(object) && readings.get(object);
+    if (known) {
+      for (const [key, item] of known as Reading) add(key, item as never);
+      continue;
+    }
+    reading = readings ? [] : undefined;
+    read(object, file);
+    if (readings && isObject(object)) readings.set(object, reading);
+    reading = undefined;
   }
   if (options.parseCertificates) {
     const trust = readTrust(flat, settings.caCertificatePems, {
