@@ -12,7 +12,10 @@ export interface ClusterSource {
   /** Starts reading in the background; returns at once. */
   start(): Promise<void>;
   stop(): Promise<void>;
-  /** The last good, complete state; undefined before the first one. */
+  /**
+   * The last good, complete state; undefined before the first one. The same array until
+   * it changes, so the backend can tell a change before `onChange` is delivered.
+   */
   objects(): SourcedObject[] | undefined;
   status(): ClusterStatus;
   /** Called after `objects()` or `status()` changed. Returns the unsubscribe function. */

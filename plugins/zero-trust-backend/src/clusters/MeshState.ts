@@ -6,6 +6,7 @@ import {
   ClusterStateReadings,
   ClusterStatus,
   MeshModel,
+  SourcedObject,
 } from '@zero-trust/backstage-plugin-zero-trust-common';
 import { parseCertificates } from '@zero-trust/backstage-plugin-zero-trust-node';
 import { ClusterSource } from './ClusterSource';
@@ -16,6 +17,8 @@ interface Entry {
   trustDomain?: string;
   /** The state built from the source's objects, until the source reports a change. */
   built?: ClusterState;
+  /** The objects `built` was built from (a source hands out a new array when they change). */
+  builtFrom?: SourcedObject[];
   changed: boolean;
   /**
    * What each object read into the last state: a change re-reads only the objects it
@@ -80,7 +83,16 @@ export class MeshState {
 
   /** The model over the latest state of every cluster that has one. */
   current(): MeshView {
-    if (this.dirty || !this.view) {
+    // A source's objects may have changed before its onChange is delivered (it is
+    // called from a timer): never serve a model older than what the sources hold, while
+    // their status already says current.
+    const moved = this.entries.some(e => e.source.objects() !== e.builtFrom);
+    if (moved) {
+      this.entries.forEach(e => {
+        if (e.source.objects() !== e.builtFrom) e.changed = true;
+      });
+    }
+    if (this.dirty || moved || !this.view) {
       this.dirty = false;
       const states = this.entries.flatMap(entry => {
         const state = this.stateOf(entry);
@@ -136,6 +148,7 @@ export class MeshState {
     if (entry.changed) {
       entry.changed = false;
       const objects = entry.source.objects();
+      entry.builtFrom = objects;
       entry.built = objects
         ? buildClusterState(entry.source.name, objects, {
             trustDomain: entry.trustDomain,
