@@ -221,8 +221,12 @@ async function main() {
   const get = async (p: string) =>
     (await fetch(`${base}${p}`, { headers: { authorization } })).json();
   for (;;) {
-    const { items } = (await get('/clusters')) as ClustersResponse;
-    if (items[0]?.status.state === 'synced' && items[0].summary) break;
+    // A busy backend may drop a kept-alive connection as it is reused: ask again.
+    const clusters = (await get('/clusters').catch(() => undefined)) as
+      | ClustersResponse
+      | undefined;
+    const cluster = clusters?.items[0];
+    if (cluster?.status.state === 'synced' && cluster.summary) break;
     await new Promise(r => setTimeout(r, 50));
   }
   const synced = Date.now() - started;
@@ -277,10 +281,12 @@ async function main() {
       },
     });
     for (;;) {
-      const view = (await get(
-        securityPath(byNamespace),
-      )) as EntitySecurityResponse;
-      const callers = view.clusters[0].workloads.flatMap(w => w.allowedCallers);
+      const view = (await get(securityPath(byNamespace)).catch(
+        () => undefined,
+      )) as EntitySecurityResponse | undefined;
+      const callers = (view?.clusters[0].workloads ?? []).flatMap(
+        w => w.allowedCallers,
+      );
       if (
         callers.some(
           c => c.source.kind === 'namespace' && c.source.namespace === probe,
