@@ -317,7 +317,7 @@ describe('zero-trust backend over live clusters', () => {
     );
     const check = await api.checkReviews();
     expect(check.reason).toContain(
-      'DestinationRule bookinfo/bookinfo-mtls sets ISTIO_MUTUAL',
+      'DestinationRule bookinfo/reviews sets ISTIO_MUTUAL',
     );
     expect(check.caveats).toEqual([
       expect.objectContaining({ cluster: 'backend', state: 'stale' }),
@@ -441,7 +441,9 @@ describe('zero-trust backend over live clusters', () => {
       const c = await api.checkReviews();
       return c.caveats ? undefined : c;
     }, 'the caveat to go');
-    expect(after.reason).toContain('DestinationRule bookinfo/bookinfo-mtls');
+    expect(after.reason).toContain(
+      'DestinationRule bookinfo/reviews sets ISTIO_MUTUAL',
+    );
   }, 60_000);
 
   it('starts with a mistyped cluster beside a good one: that one failed, naming the key, the good one serving', async () => {

@@ -48,7 +48,10 @@ function allowAny(
       w,
     ]);
   }
-  for (const [decidedBy, workloads] of byDecider) {
+  for (const [decidedBy, unordered] of byDecider) {
+    // In id order: the same mesh read in another order (a live list, a rendered
+    // repository) gives the same finding.
+    const workloads = [...unordered].sort((a, b) => a.id.localeCompare(b.id));
     const sidecar = /^Sidecar ([^/]+)\/(.+)$/.exec(decidedBy);
     const resource = sidecar
       ? ref(cluster, 'Sidecar', sidecar[1], sidecar[2])

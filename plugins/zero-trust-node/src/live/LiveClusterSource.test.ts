@@ -131,6 +131,13 @@ function comparable(state: ClusterState) {
     authorizationPolicies: sorted(state.authorizationPolicies).map(
       ({ creationTimestamp: _, ...a }) => a,
     ),
+    // The edges' kinds, as the API server lists them (by name), not as the folder holds them.
+    serviceEntries: state.serviceEntries && sorted(state.serviceEntries),
+    virtualServices: state.virtualServices && sorted(state.virtualServices),
+    gateways: state.gateways && sorted(state.gateways),
+    sidecars: state.sidecars && sorted(state.sidecars),
+    kubernetesGateways:
+      state.kubernetesGateways && sorted(state.kubernetesGateways),
     problems: state.problems.map(({ file: _, ...p }) => p),
   };
 }

@@ -437,7 +437,7 @@ describe('startTestApiServer', () => {
 
     const groups = (await get('/apis')).body;
     // The groups of the kinds the suite reads first (NetworkPolicy's among them), then
-    // the other built-in ones, then the custom ones: Istio's, cert-manager's.
+    // the other built-in ones, then the custom ones: Istio's, cert-manager's, Gateway API's.
     expect(groups.groups.map((g: any) => g.name)).toEqual([
       'apps',
       'networking.k8s.io',
@@ -446,6 +446,7 @@ describe('startTestApiServer', () => {
       'security.istio.io',
       'networking.istio.io',
       'cert-manager.io',
+      'gateway.networking.k8s.io',
     ]);
     const resources = (await get('/apis/security.istio.io/v1beta1')).body;
     expect(resources.resources.map((r: any) => r.name)).toEqual([
