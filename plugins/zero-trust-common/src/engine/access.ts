@@ -1,6 +1,7 @@
 import { DestinationRuleInfo } from '../model/types';
 import {
   AuthzOutcome,
+  AuthzRequest,
   AuthzVerdict,
   Decision,
   OperationPolicies,
@@ -292,6 +293,52 @@ interface PortPlan {
 }
 
 /**
+ * The request as the enforcing proxy reads it: the query's method and host, and its path
+ * as the server's mesh normalizes it (meshConfig pathNormalization).
+ */
+function requestOf(
+  server: WorkloadModel,
+  principal: string | undefined,
+  port: number | undefined,
+  protocol: AuthzRequest['protocol'],
+  attributes: RequestAttributes,
+): AuthzRequest {
+  return {
+    principal,
+    port,
+    protocol,
+    method: attributes.method,
+    path:
+      attributes.path === undefined
+        ? undefined
+        : normalizePath(
+            attributes.path,
+            server.cluster.state.mesh.pathNormalization,
+          ),
+    host: attributes.host,
+  };
+}
+
+/**
+ * The policies that read a request on one port (or at one waypoint). A request naming no
+ * method, path or host is the common case (every allowed-callers question): its policies
+ * are the same for every caller and are kept on `holder` once worked out.
+ */
+function policiesFor(
+  holder: { bare?: OperationPolicies },
+  policies: PolicySet,
+  req: AuthzRequest,
+): OperationPolicies {
+  const bare =
+    req.method === undefined &&
+    req.path === undefined &&
+    req.host === undefined;
+  return bare
+    ? (holder.bare ??= forOperation(policies, req))
+    : forOperation(policies, req);
+}
+
+/**
  * A waypoint on the way to one port of an ambient workload: its own policies read the
  * client's request, and the destination's ztunnel then reads the waypoint's identity.
  *
@@ -514,28 +561,14 @@ function decideThroughWaypoint(
       waypoint: route.waypoint,
     };
   }
-  const req = {
+  const req = requestOf(
+    server,
     principal,
-    port: port.port,
-    protocol: route.protocol,
-    method: attributes.method,
-    path:
-      attributes.path === undefined
-        ? undefined
-        : normalizePath(
-            attributes.path,
-            server.cluster.state.mesh.pathNormalization,
-          ),
-    host: attributes.host,
-  };
-  const bare =
-    req.method === undefined &&
-    req.path === undefined &&
-    req.host === undefined;
-  const policies = bare
-    ? (route.bare ??= forOperation(route.policies, req))
-    : forOperation(route.policies, req);
-  const authz = decide(policies, req);
+    port.port,
+    route.protocol,
+    attributes,
+  );
+  const authz = decide(policiesFor(route, route.policies, req), req);
   if (!route.hop) {
     const hop = {
       principal: route.waypoint.principal,
@@ -621,28 +654,14 @@ function decidePort(
       decidedBy: port.decidedBy,
     };
   }
-  const req = {
-    principal: conn.mtls ? callerPrincipal(caller) : undefined,
-    port: port.port,
-    protocol: port.protocol,
-    method: attributes.method,
-    path:
-      attributes.path === undefined
-        ? undefined
-        : normalizePath(
-            attributes.path,
-            server.cluster.state.mesh.pathNormalization,
-          ),
-    host: attributes.host,
-  };
-  const bare =
-    req.method === undefined &&
-    req.path === undefined &&
-    req.host === undefined;
-  const policies = bare
-    ? (port.bare ??= forOperation(plan.policies, req))
-    : forOperation(plan.policies, req);
-  const authz = decide(policies, req);
+  const req = requestOf(
+    server,
+    conn.mtls ? callerPrincipal(caller) : undefined,
+    port.port,
+    port.protocol,
+    attributes,
+  );
+  const authz = decide(policiesFor(port, plan.policies, req), req);
   return {
     port: port.port,
     decision: authz.decision,
