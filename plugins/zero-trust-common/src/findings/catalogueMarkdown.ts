@@ -15,9 +15,20 @@ export function catalogueMarkdown(): string {
       ].filter(Boolean);
       return `- **${f.code}** ${f.title} (${f.severity}; ${also.join('; ')}): ${
         f.remediation
-      } [${
-        f.docs.startsWith('https://kubernetes.io/') ? 'Kubernetes' : 'Istio'
-      } docs](${f.docs})`;
+      } [${docsSite(f.docs)} docs](${f.docs})`;
     })
     .join('\n');
+}
+
+/** Whose documentation a finding links to, by the link's host. */
+const sites: Record<string, string> = {
+  'istio.io': 'Istio',
+  'kubernetes.io': 'Kubernetes',
+  'cert-manager.io': 'cert-manager',
+};
+
+/** The link's site as a reader knows it: a known project's name, else the host itself. */
+export function docsSite(url: string): string {
+  const host = new URL(url).hostname.replace(/^www\./, '');
+  return sites[host] ?? host;
 }
