@@ -164,6 +164,7 @@ export type { DiffReport, WorkloadDiff, CallerChange } from './report/diff';
 export { detectFindings } from './findings/detect';
 export type { Finding, FindingOptions } from './findings/detect';
 export * from './findings/catalogue';
+export { docsSite } from './findings/docsSite';
 export { diffToMarkdown, escapeMarkdown } from './report/markdown';
 export type * from './api/types';
 export { clusterCaveat, resourceCaveatText } from './api/caveats';

@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { findingCodes } from './catalogue';
-import { catalogueMarkdown, docsSite } from './catalogueMarkdown';
+import { catalogueMarkdown } from './catalogueMarkdown';
 
 const start = '<!-- findings:start -->';
 const end = '<!-- findings:end -->';
@@ -18,17 +18,5 @@ describe('the README', () => {
     );
     expect(listed.trim()).toBe(catalogueMarkdown());
     for (const code of findingCodes) expect(listed).toContain(`**${code}**`);
-  });
-});
-
-describe('docsSite', () => {
-  it.each([
-    ['https://istio.io/latest/docs/reference/config/security/', 'Istio'],
-    ['https://kubernetes.io/docs/concepts/services-networking/', 'Kubernetes'],
-    ['https://cert-manager.io/docs/usage/certificate/', 'cert-manager'],
-    ['https://www.cert-manager.io/docs/', 'cert-manager'],
-    ['https://docs.example.org/page', 'docs.example.org'],
-  ])('names the site of %s', (url, site) => {
-    expect(docsSite(url)).toBe(site);
   });
 });

@@ -1,4 +1,5 @@
 import { findingCatalogue, findingCodes } from './catalogue';
+import { docsSite } from './docsSite';
 
 /**
  * The findings catalogue as a Markdown list, one entry per code: what the README's
@@ -18,17 +19,4 @@ export function catalogueMarkdown(): string {
       } [${docsSite(f.docs)} docs](${f.docs})`;
     })
     .join('\n');
-}
-
-/** Whose documentation a finding links to, by the link's host. */
-const sites: Record<string, string> = {
-  'istio.io': 'Istio',
-  'kubernetes.io': 'Kubernetes',
-  'cert-manager.io': 'cert-manager',
-};
-
-/** The link's site as a reader knows it: a known project's name, else the host itself. */
-export function docsSite(url: string): string {
-  const host = new URL(url).hostname.replace(/^www\./, '');
-  return sites[host] ?? host;
 }

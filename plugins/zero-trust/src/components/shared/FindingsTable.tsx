@@ -2,7 +2,10 @@ import { Link } from '@backstage/core-components';
 import Chip from '@material-ui/core/Chip';
 import Paper from '@material-ui/core/Paper';
 import Typography from '@material-ui/core/Typography';
-import type { Finding } from '@zero-trust/backstage-plugin-zero-trust-common';
+import {
+  docsSite,
+  type Finding,
+} from '@zero-trust/backstage-plugin-zero-trust-common';
 import { ReactNode, useMemo } from 'react';
 import { CompactColumn, CompactTable } from './CompactTable';
 import { bySeverity, describeResource } from './findings';
@@ -35,7 +38,7 @@ function columns(withCluster: boolean): CompactColumn<Finding>[] {
       render: f => (
         <>
           <Typography variant="body2">{f.remediation}</Typography>
-          <Link to={f.docs}>Istio docs</Link>
+          <Link to={f.docs}>{docsSite(f.docs)} docs</Link>
         </>
       ),
     },
