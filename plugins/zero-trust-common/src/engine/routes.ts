@@ -88,8 +88,8 @@ function namesService(
 
 /**
  * The routes of each Service that selects a workload, as a caller elsewhere in the mesh
- * gets them: the first VirtualService for the mesh that names the host (Istio keeps
- * one per host on sidecars), each of its HTTP routes, or Istio's default route; and the
+ * gets them: the first VirtualService for the mesh that names the host, oldest first
+ * (Istio keeps one per host on sidecars), each of its HTTP routes, or Istio's default route; and the
  * outlier detection of the DestinationRule a caller without rules of its own uses.
  *
  * @public
@@ -129,16 +129,13 @@ export function routesFor(
           },
         }
       : {};
-    const vs = [...virtualServices]
-      .sort((a, b) =>
-        `${a.namespace}/${a.name}`.localeCompare(`${b.namespace}/${b.name}`),
-      )
-      .find(
-        v =>
-          v.gateways.includes('mesh') &&
-          v.http.length > 0 &&
-          namesService(v, host, service),
-      );
+    // The model holds them in Istio's order (oldest, then name: model/creationOrder.ts).
+    const vs = virtualServices.find(
+      v =>
+        v.gateways.includes('mesh') &&
+        v.http.length > 0 &&
+        namesService(v, host, service),
+    );
     if (!vs) {
       routes.push({
         host,

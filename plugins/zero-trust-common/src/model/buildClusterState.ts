@@ -11,6 +11,7 @@ import { readCertificates } from './readCertificates';
 import { CertificateParser, readTrust } from './trustBundles';
 import { readNetworkPolicy } from './readNetworkPolicy';
 import { readGateway } from './readGateway';
+import { compareByCreation } from './creationOrder';
 import {
   readOutlierDetection,
   toGateway,
@@ -497,6 +498,8 @@ export function buildClusterState(
   if (options.trustDomain) {
     state.mesh = { ...state.mesh, trustDomain: options.trustDomain };
   }
+  // Istio's order, not the files': the first VirtualService naming a host is the oldest.
+  state.virtualServices?.sort(compareByCreation);
   state.certificates = readCertificates(
     flat,
     settings,

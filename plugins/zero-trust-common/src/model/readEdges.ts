@@ -136,6 +136,9 @@ export function toVirtualService(obj: Json): VirtualServiceInfo {
   const gateways = strings(spec.gateways);
   return {
     ...where(obj),
+    ...(obj.metadata?.creationTimestamp
+      ? { creationTimestamp: String(obj.metadata.creationTimestamp) }
+      : {}),
     hosts: strings(spec.hosts),
     gateways: gateways.length ? gateways : ['mesh'],
     exportTo: exportTo(spec),

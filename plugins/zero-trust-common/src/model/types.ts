@@ -200,6 +200,8 @@ export interface HttpRouteInfo {
 export interface VirtualServiceInfo {
   namespace: string;
   name: string;
+  /** Istio reads VirtualServices oldest first (the model holds them so: `creationOrder.ts`). */
+  creationTimestamp?: string;
   hosts: string[];
   /** `mesh` (the default, with no `gateways`) and `NAMESPACE/NAME` or `NAME` of Gateways. */
   gateways: string[];

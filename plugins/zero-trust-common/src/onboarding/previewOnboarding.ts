@@ -130,6 +130,8 @@ export function applyPlan(
           ),
         }
       : {}),
+    // A VirtualService the plan adds is the newest: last in Istio's order, where upsert
+    // puts it (model/creationOrder.ts).
     ...(delta.virtualServices
       ? {
           virtualServices: upsert(
