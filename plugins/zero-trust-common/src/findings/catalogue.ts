@@ -348,6 +348,8 @@ export const findingCatalogue: Record<FindingCode, FindingDefinition> = {
     title: 'Dry-run policy left in place',
     severity: 'low',
     // Logged, not enforced: what it was meant to block still gets through.
+    // No Kiali or istioctl check reads istio.io/dry-run's age: Kiali's validations and
+    // istioctl analyze (messages.yaml up to IST0177) have none on dry-run policies at all.
     controls: ['AC-4', 'AU-2'],
     remediation:
       'Read the dry-run results (the shadow-rule metrics and RBAC logs of the proxies), then enforce the policy by removing the istio.io/dry-run annotation, or delete it. A rollout left half done protects nothing.',
@@ -424,6 +426,20 @@ export const findingCatalogue: Record<FindingCode, FindingDefinition> = {
     severity: 'high',
     // Its L7 policies silently apply to nothing.
     controls: ['AC-4'],
+    // KIA1313: "This workload has annotated waypoint but it does not exist or is
+    // misconfigured" (workload.ambient.waypointnotfound, kiali/kiali
+    // business/checkers/ambient/ambient_workload_checker.go: the workload's or its
+    // namespace's istio.io/use-waypoint with no waypoint resolved). Kiali checks
+    // workloads only; ours also names the Service.
+    kiali: 'KIA1313',
+    // IST0171 NegativeConditionStatus: "A condition with a negative status is present",
+    // which istioctl analyze reports for condition istio.io/WaypointBound False on a
+    // Service or ServiceEntry (pkg/config/analysis/analyzers/conditions/conditions.go),
+    // the status istiod writes when it cannot bind the waypoint the label names
+    // (missing or not ready, attachment denied, traffic type: fetchWaypointForService
+    // in pilot/pkg/serviceregistry/ambient/waypoints.go). On a live cluster only: a
+    // repository holds no status.
+    istioctl: 'IST0171',
     remediation:
       'Deploy the waypoint the istio.io/use-waypoint label names (istioctl waypoint apply), wait until its Gateway is Programmed, admit the namespace on its HBONE listener (allowedRoutes) where it lives in another namespace, and give it the right istio.io/waypoint-for; or remove the label. Until then istiod binds no waypoint, traffic goes straight to ztunnel and the policies bound to the waypoint are not enforced.',
     docs: 'https://istio.io/latest/docs/ambient/usage/troubleshoot-waypoint/',
@@ -433,6 +449,13 @@ export const findingCatalogue: Record<FindingCode, FindingDefinition> = {
     title: 'L7 fields in a selector policy of a workload a waypoint serves',
     severity: 'medium',
     controls: ['AC-4'],
+    // KIA0110: "L7 AuthorizationPolicy in Ambient requires targetRefs to a Service or
+    // Gateway; selector policies are ignored by waypoints"
+    // (authorizationpolicy.ambient.l7notargetrefs, kiali/kiali
+    // business/checkers/ambient_policy_checker.go). Kiali fires whether or not a
+    // waypoint serves the workload; without one, ours is ZT015 (KIA1317). No istioctl
+    // check: istiod's ZtunnelAccepted condition stays True for a rule it partly drops.
+    kiali: 'KIA0110',
     remediation:
       'Bind the policy to the waypoint (targetRefs: kind Gateway) or to the Service (kind Service) instead of selecting the pods: a selector policy is enforced by ztunnel, which cannot read methods, paths, hosts or request principals, while the waypoint that serves the workload can.',
     docs: 'https://istio.io/latest/docs/ambient/usage/l7-features/',
@@ -442,6 +465,8 @@ export const findingCatalogue: Record<FindingCode, FindingDefinition> = {
     title: "Workload's policies refuse its waypoint",
     severity: 'high',
     controls: ['AC-4'],
+    // No Kiali or istioctl check asks whether a workload's ztunnel policies admit its
+    // waypoint's identity (Kiali's ambient checkers read labels and L7 fields only).
     remediation:
       "Admit the waypoint's identity (principal TRUST_DOMAIN/ns/WAYPOINT_NAMESPACE/sa/WAYPOINT_SERVICE_ACCOUNT) in the workload's ALLOW policies, or exempt it from the DENY: for traffic through a waypoint the destination's ztunnel sees the waypoint, not the client, and check the client at the waypoint with a policy bound to it.",
     docs: 'https://istio.io/latest/docs/ambient/usage/l4-policy/',
@@ -452,6 +477,9 @@ export const findingCatalogue: Record<FindingCode, FindingDefinition> = {
       'cluster.local principal in an ambient policy of another trust domain',
     severity: 'medium',
     controls: ['AC-4', 'IA-9'],
+    // No match: KIA0108 ("Unable to verify principal, trust domain is not known to
+    // Kiali") reads cluster.local as the local trust domain, as sidecars do, so it stays
+    // silent in exactly this case; istioctl analyze has no principal check.
     remediation:
       'Write the principal with the mesh trust domain (or use namespaces or serviceAccounts, which carry none): ztunnel compares principals as written, so cluster.local/... matches no identity where the trust domain is another, while sidecars and waypoints read cluster.local as the local trust domain.',
     docs: 'https://istio.io/latest/docs/ambient/usage/l4-policy/',
