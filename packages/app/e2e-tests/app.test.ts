@@ -259,6 +259,59 @@ test('a guest browses the catalog and the Security tab, then onboards a service 
     );
   });
 
+  await test.step("productpage's Security tab shows its exposure, egress, routes and certificate", async () => {
+    // The demo's ingress gateway exposes productpage; REGISTRY_ONLY sends its one
+    // external host through the egress gateway; cert-manager issues backend's CA.
+    const exposure = page.getByText(/bookinfo\.apps\.example\.com:443/i);
+    await open(
+      page,
+      '/catalog/default/component/productpage/security',
+      exposure.first(),
+    );
+    const main = page.locator('main');
+    await expect(
+      main.getByText(
+        /through Gateway istio-system\/apps-gateway \(HTTPS, TLS SIMPLE\)/,
+      ),
+    ).toBeVisible();
+    await expect(main.getByText(/REGISTRY_ONLY/).first()).toBeVisible();
+    await expect(
+      main.getByText(/www\.googleapis\.com:443 through istio-egressgateway/),
+    ).toBeVisible();
+    await expect(
+      main.getByText(/2 retries, on connect-failure/).first(),
+    ).toBeVisible();
+    await expect(
+      main.getByText(/CN=backend intermediate CA/).first(),
+    ).toBeVisible();
+    await expect(main.getByText(/expires in \d+ days/).first()).toBeVisible();
+    await fullPageScreenshot(
+      page,
+      screenshotPath(testInfo, 'productpage-security.png'),
+    );
+  });
+
+  await test.step("orders-api's Security tab says where each policy is enforced", async () => {
+    // The demo's ambient namespace: a waypoint enforces the L7 policy, ztunnel the
+    // rest, and a dry-run DENY is logged at the waypoint.
+    const atWaypoint = page.getByText(/enforced at waypoint orders\/waypoint/);
+    await open(
+      page,
+      '/catalog/default/component/orders-api/security',
+      atWaypoint.first(),
+    );
+    const main = page.locator('main');
+    await expect(main.getByText(/enforced at ztunnel/).first()).toBeVisible();
+    await expect(
+      main.getByText(/logged at waypoint orders\/waypoint/),
+    ).toBeVisible();
+    await expect(main.getByText(/would deny 1 caller/)).toBeVisible();
+    await fullPageScreenshot(
+      page,
+      screenshotPath(testInfo, 'orders-api-security.png'),
+    );
+  });
+
   await test.step('open the platform page', async () => {
     const main = page.locator('main');
     await open(page, '/zero-trust', main.getByText('external.example').first());
@@ -284,6 +337,30 @@ test('a guest browses the catalog and the Security tab, then onboards a service 
     await fullPageScreenshot(
       page,
       screenshotPath(testInfo, 'zero-trust-exposure.png'),
+    );
+  });
+
+  await test.step('the platform page shows the egress inventory and the trust between clusters', async () => {
+    const main = page.locator('main');
+    const hosts = main.getByText(/^External hosts \(/);
+    await hosts.scrollIntoViewIfNeeded();
+    await expect(hosts).toBeVisible({ timeout: firstLoadTimeout });
+    await expect(
+      main.getByRole('row').filter({ hasText: 'www.googleapis.com' }).first(),
+    ).toBeVisible();
+    const trust = main.getByText('Who authenticates to whom');
+    await trust.scrollIntoViewIfNeeded();
+    await expect(trust).toBeVisible();
+    // The picture draws both demo clusters, and the expiry timeline their roots.
+    const picture = main.locator('svg').filter({ hasText: 'backend' });
+    await expect(picture.first()).toBeVisible();
+    await expect(
+      picture.first().getByText('edge', { exact: true }),
+    ).toBeVisible();
+    await expect(main.getByText('Root and CA certificates')).toBeVisible();
+    await fullPageScreenshot(
+      page,
+      screenshotPath(testInfo, 'zero-trust-trust.png'),
     );
   });
 
