@@ -122,15 +122,17 @@ export { check, parseCaller } from './engine/check';
 export type { CheckQuery, CheckResult, ServiceWorkloads } from './engine/check';
 export { closestNames, resolveReference } from './engine/references';
 export type { ResolvedReference } from './engine/references';
-export { allowedCallers, sourceKey } from './engine/callers';
+export { allowedCallers, callerCovers, sourceKey } from './engine/callers';
 export type {
   AllowedCaller,
+  ObservedPeer,
   CallerSource,
   CallerAnalysis,
   DenyException,
   Narrowing,
   NetworkBlockedCaller,
 } from './engine/callers';
+export * from './usage';
 export {
   analyze,
   clusterSummaries,

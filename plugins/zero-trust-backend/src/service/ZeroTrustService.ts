@@ -34,6 +34,7 @@ import {
   UnknownReferenceError,
 } from '@zero-trust/backstage-plugin-zero-trust-common';
 import { isUserError } from '@zero-trust/backstage-plugin-zero-trust-node';
+import { telemetryNotConfiguredMessage } from '@zero-trust/backstage-plugin-zero-trust-node/telemetry';
 import { CatalogIdentityIndex } from '../catalog/CatalogIdentityIndex';
 import {
   entityClusters,
@@ -92,7 +93,10 @@ export class ZeroTrustService {
       ({ cluster, answer }) =>
         `{"cluster":${JSON.stringify(cluster)},"status":${JSON.stringify(
           this.mesh.status(cluster)!,
-        )},${this.answers.json(answer, visible)}}`,
+        )},${this.answers.json(answer, visible)},"telemetry":${JSON.stringify({
+          state: 'not-configured',
+          message: telemetryNotConfiguredMessage(cluster),
+        })}}`,
     );
     return `{"entityRef":${JSON.stringify(
       entityRef,

@@ -9,6 +9,12 @@ import type { CheckQuery, CheckResult } from '../engine/check';
 import type { Finding } from '../findings/detect';
 import type { ClusterCaveat } from './caveats';
 import type { OnboardingPreview } from '../onboarding/types';
+import type {
+  CallerUsage,
+  NotAllowedCaller,
+  PlaintextObservation,
+  TelemetryStatus,
+} from '../usage/types';
 
 /**
  * How current a cluster's state is.
@@ -87,6 +93,11 @@ export interface ResolvedCaller extends AllowedCaller {
    * entity claims.
    */
   entityRefs: string[];
+  /**
+   * Used or unused over the telemetry window, where the cluster's telemetry was read
+   * (`ClusterSecurity.telemetry` is `ok`); absent otherwise.
+   */
+  usage?: CallerUsage;
 }
 
 /** One workload of an entity, as the Security tab shows it. @public */
@@ -94,6 +105,13 @@ export interface SecurityWorkload extends Omit<WorkloadView, 'allowedCallers'> {
   allowedCallers: ResolvedCaller[];
   /** The findings that concern this workload, worst first. */
   findings: Finding[];
+  /**
+   * Only where the cluster's telemetry was read: the sources seen calling that no
+   * allowed caller accounts for, or that were refused.
+   */
+  notAllowedCallers?: NotAllowedCaller[];
+  /** Only where the cluster's telemetry was read: plaintext traffic seen to it. */
+  plaintextObserved?: PlaintextObservation[];
 }
 
 /** An entity's state in one cluster. @public */
@@ -108,6 +126,11 @@ export interface ClusterSecurity {
    * (e.g. a cluster-wide Cilium policy not read).
    */
   namespaceFindings: Finding[];
+  /**
+   * Whether the callers' usage could be read from the cluster's Prometheus:
+   * `not-configured` (how to connect one), `ok` (the window), `failed` (why).
+   */
+  telemetry: TelemetryStatus;
 }
 
 /** How the backend found an entity's workloads (Backstage's kubernetes annotations). @public */

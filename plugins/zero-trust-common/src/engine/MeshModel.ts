@@ -354,6 +354,11 @@ export class MeshModel {
     return this.byPrincipal.get(principal) ?? [];
   }
 
+  /** The workload `CLUSTER/NAMESPACE/NAME`, if there is one. */
+  workload(id: string): WorkloadModel | undefined {
+    return this.byId.get(id);
+  }
+
   /** Every principal some workload answers to. */
   principals(): IterableIterator<string> {
     return this.byPrincipal.keys();

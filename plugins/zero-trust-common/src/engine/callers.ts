@@ -15,6 +15,8 @@ import {
   forEachAdmittingRule,
   qualifyServiceAccount,
 } from './authorization';
+import { parsePrincipal } from './identity';
+import { stringMatches } from './match';
 import { MeshModel, WorkloadModel } from './MeshModel';
 
 /** Who a caller entry stands for. @public */
@@ -556,4 +558,74 @@ function networkOnOpenPorts(decisions: Decisions): NetworkAccess | undefined {
     decision,
     policies: [...new Set(open.flatMap(p => p.network!.policies))],
   };
+}
+
+/**
+ * A peer seen on the wire: the principal its certificate carried (absent over plaintext)
+ * and, where the telemetry names it, its workload.
+ * @public
+ */
+export interface ObservedPeer {
+  /** `TD/ns/NS/sa/SA` (a `spiffe://` prefix is accepted). */
+  principal?: string;
+  namespace?: string;
+  workload?: string;
+  cluster?: string;
+}
+
+/**
+ * Whether a peer seen calling `server` is one the caller entry stands for: the same
+ * reading of identities as the server's proxy (a policy principal in the local trust
+ * domain, an alias or `cluster.local` stands for every one of them, `expandPrincipal`;
+ * `namespaces` is read from the peer's principal, any trust domain), so an entry wider
+ * than one identity covers every identity it admits. A peer without a principal
+ * (plaintext) is covered only by `anyone`. Several workloads may share an identity
+ * (one service account): a peer the telemetry names by workload covers that one, a
+ * peer it does not name covers each of them.
+ *
+ * @public
+ */
+export function callerCovers(
+  source: CallerSource,
+  peer: ObservedPeer,
+  server: WorkloadModel,
+  model: MeshModel,
+): boolean {
+  if (source.kind === 'anyone') return true;
+  const principal = peer.principal?.replace(/^spiffe:\/\//, '');
+  if (!principal) return false;
+  const bundle = { local: server.cluster.trustDomains };
+  switch (source.kind) {
+    case 'authenticated':
+      return true;
+    case 'workload': {
+      const holders = model.workloadsWithPrincipal(principal);
+      const named = holders.filter(
+        w =>
+          peer.workload !== undefined &&
+          w.workload.name === peer.workload &&
+          (peer.namespace === undefined || w.namespace === peer.namespace) &&
+          (peer.cluster === undefined || w.cluster.name === peer.cluster),
+      );
+      return (named.length ? named : holders).some(
+        w => w.id === source.workload,
+      );
+    }
+    case 'principal':
+      return expandPrincipal(source.principal, bundle).includes(principal);
+    case 'principalPattern':
+      return expandPrincipal(source.pattern, bundle).some(p =>
+        stringMatches(p, principal),
+      );
+    case 'namespace':
+      return parsePrincipal(principal)?.namespace === source.namespace;
+    case 'namespacePattern': {
+      const namespace = parsePrincipal(principal)?.namespace;
+      return (
+        namespace !== undefined && stringMatches(source.pattern, namespace)
+      );
+    }
+    default:
+      return false;
+  }
 }

@@ -326,7 +326,16 @@ export function entitySecurity(
       const ns = findingNamespace(f);
       return ns === undefined ? workloads.length > 0 : namespaces.has(ns);
     });
-    return { cluster: cluster.name, status, workloads, namespaceFindings };
+    return {
+      cluster: cluster.name,
+      status,
+      workloads,
+      namespaceFindings,
+      telemetry: {
+        state: 'not-configured',
+        message: `No Prometheus is configured for cluster ${cluster.name}.`,
+      },
+    };
   });
   return {
     entityRef: options.entityRef,

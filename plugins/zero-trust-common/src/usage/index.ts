@@ -1,0 +1,2 @@
+export { workloadUsage, trafficTo, observedSourceLabel } from './workloadUsage';
+export type * from './types';
