@@ -21,6 +21,8 @@ export { malformedYaml } from './model/malformedYaml';
 export {
   buildClusterState,
   defaultMeshConfig,
+  dryRunAnnotation,
+  isDryRunMetadata,
 } from './model/buildClusterState';
 export type {
   SourcedObject,

@@ -58,6 +58,36 @@ describe('describePullRequest', () => {
     expect(ownerRow.split(/(?<!\\)\|/).length).toBe(4);
   });
 
+  it('says a dry-run rollout is logged, not enforced, and whom it would deny once enforced', async () => {
+    const enforced = await inventoryOnboarding('STRICT');
+    expect(describePullRequest(enforced)).not.toContain('## Dry run');
+    expect(describePullRequest(enforced)).toContain('| Rollout | enforced |');
+
+    const result = await inventoryOnboarding('STRICT', { rollout: 'dry-run' });
+    const body = describePullRequest(result);
+    expect(body).toContain(
+      '| Rollout | dry-run: the AuthorizationPolicies are logged, not enforced |',
+    );
+    const section = body.slice(body.indexOf('## Dry run'));
+    expect(section).toContain(
+      '`inventory/inventory-api-callers`, `inventory/allow-nothing` carry `istio.io/dry-run: "true"`',
+    );
+    expect(section).toContain('"Enforce dry-run policies" template');
+    const wouldDeny = result.preview.after.dryRun!.wouldDeny;
+    if (wouldDeny.length) {
+      for (const caller of wouldDeny)
+        expect(section).toContain(`\`${caller}\``);
+    } else {
+      expect(section).toContain(
+        'Once enforced, they would deny no caller that may call it today.',
+      );
+    }
+    // The same request on the service's own policies, enforced, would change who may call it.
+    expect(result.preview.after.dryRun!.policies).toContain(
+      'inventory/inventory-api-callers',
+    );
+  });
+
   it('explains the external hosts, the timeout, the retries and the outlier detection', async () => {
     const root = await temporaryFolder();
     await fs.cp(flatGitops, root, { recursive: true });

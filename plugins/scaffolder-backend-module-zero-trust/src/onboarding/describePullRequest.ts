@@ -4,6 +4,7 @@ import {
   diffToMarkdown,
   escapeMarkdown,
   explainNetworkPolicy,
+  promoteTemplateTitle,
 } from '@zero-trust/backstage-plugin-zero-trust-common';
 import { GitopsChange } from '@zero-trust/backstage-plugin-zero-trust-node';
 
@@ -117,6 +118,30 @@ function edgesAndRoutes(plan: OnboardingPlan): string[] {
 }
 
 /**
+ * A dry-run rollout: which policies are logged rather than enforced, and who they would
+ * deny once enforced (the engine's dry-run view of the service after the change).
+ */
+function dryRunSection(preview: OnboardingPreview): string[] {
+  if (preview.plan.request.rollout !== 'dry-run') return [];
+  const view = preview.after.dryRun;
+  const policies = preview.plan.resources
+    .filter(r => r.kind === 'AuthorizationPolicy')
+    .map(r => code(`${r.metadata.namespace}/${r.metadata.name}`));
+  const wouldDeny = view?.wouldDeny ?? [];
+  return [
+    '## Dry run',
+    '',
+    `- ${policies.join(
+      ', ',
+    )} carry \`istio.io/dry-run: "true"\`: the sidecar logs what each would decide (its RBAC shadow rules) and enforces none of them until they are promoted (the "${promoteTemplateTitle}" template). Until then they decide nothing: who may call the service is what its other, enforced policies and its mTLS mode say (the callers below).`,
+    wouldDeny.length
+      ? `- Once enforced, they would deny: ${wouldDeny.map(code).join(', ')}.`
+      : '- Once enforced, they would deny no caller that may call it today.',
+    '',
+  ];
+}
+
+/**
  * A pull request that explains itself: the service's identity, the files, who may call
  * it before and after (the engine's diff of the repository at the base and with the
  * change), findings introduced or resolved, and what to check. Everything that comes
@@ -138,6 +163,12 @@ export function describePullRequest(
     ['Trust domain', code(plan.trustDomain)],
     ['Dataplane', escapeMarkdown(request.dataplane)],
     ['mTLS mode', escapeMarkdown(request.mtlsMode)],
+    [
+      'Rollout',
+      request.rollout === 'dry-run'
+        ? 'dry-run: the AuthorizationPolicies are logged, not enforced'
+        : 'enforced',
+    ],
     [
       'Namespace labels',
       Object.entries(plan.namespaceLabels)
@@ -184,6 +215,7 @@ export function describePullRequest(
           '',
         ]
       : []),
+    ...dryRunSection(preview),
     ...edgesAndRoutes(plan),
     // Callers before and after, findings introduced and resolved.
     diffToMarkdown(preview.diff).trimEnd(),

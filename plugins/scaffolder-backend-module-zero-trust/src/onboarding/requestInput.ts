@@ -147,6 +147,13 @@ export const onboardingRequestInput = {
       )
       .nullable()
       .optional(),
+  rollout: (z: Z) =>
+    z
+      .enum(['enforce', 'dry-run'], {
+        description:
+          'enforce (default), or dry-run: every generated AuthorizationPolicy carries istio.io/dry-run "true", so the sidecars log what it would decide and enforce nothing, until zero-trust:policy:promote enforces it. Not in ambient mode (ztunnel neither enforces nor logs dry-run policies).',
+      })
+      .optional(),
   layout: (z: Z) =>
     z
       .object(

@@ -78,7 +78,13 @@ const pullRequestSchema = z
 const resourceSchema = z.strictObject({
   apiVersion: text(255),
   kind: text(63),
-  metadata: z.strictObject({ name: text(253), namespace: dnsLabel }),
+  // Labels where Istio reads them (a waypoint's), annotations for istio.io/dry-run.
+  metadata: z.strictObject({
+    name: text(253),
+    namespace: dnsLabel,
+    labels: z.record(text(317), z.string().max(63)).optional(),
+    annotations: z.record(text(317), z.string().max(1024)).optional(),
+  }),
   spec: z.record(z.string(), z.unknown()),
 });
 

@@ -1,4 +1,5 @@
 import { stringify } from 'yaml';
+import { isDryRunMetadata } from '../model/buildClusterState';
 import type { OnboardingPlan, OnboardingResource } from '../onboarding/types';
 
 const kebab = (kind: string) =>
@@ -57,10 +58,13 @@ export function manifestText(
   resource: OnboardingResource,
   plan: OnboardingPlan,
 ): string {
+  const dryRun = isDryRunMetadata(resource.metadata)
+    ? '# Dry-run (istio.io/dry-run): logged, not enforced, until promoted.\n'
+    : '';
   return `# ${purpose(
     resource,
     plan,
-  )}\n# Written by zero-trust onboard.\n${stringify(resource, {
+  )}\n${dryRun}# Written by zero-trust onboard.\n${stringify(resource, {
     lineWidth: 0,
   })}`;
 }
@@ -80,7 +84,11 @@ export function namespaceText(plan: OnboardingPlan): string {
   );
 }
 
-/** Same object, same content: the spec compared whatever its key order. */
+/**
+ * Same object, same content: the spec compared whatever its key order, and whether it is
+ * in dry-run (the one annotation a plan sets, which decides whether the spec is
+ * enforced).
+ */
 export function sameContent(
   existing: Record<string, any>,
   wanted: OnboardingResource,
@@ -98,6 +106,7 @@ export function sameContent(
   };
   return (
     JSON.stringify(canonical(existing.spec ?? {})) ===
-    JSON.stringify(canonical(wanted.spec))
+      JSON.stringify(canonical(wanted.spec)) &&
+    isDryRunMetadata(existing.metadata) === isDryRunMetadata(wanted.metadata)
   );
 }

@@ -251,15 +251,29 @@ function toDestinationRule(obj: Json): DestinationRuleInfo {
   };
 }
 
-const dryRunAnnotation = 'istio.io/dry-run';
+/**
+ * The annotation that puts an AuthorizationPolicy in dry-run: logged, not enforced
+ * (https://istio.io/latest/docs/tasks/security/authorization/authz-dry-run/). @public
+ */
+export const dryRunAnnotation = 'istio.io/dry-run';
+
+/**
+ * Whether an object's metadata puts it in dry-run, as Istio reads the annotation:
+ * isDryRun in pilot/pkg/security/authz/builder/builder.go and convertAuthorizationPolicy
+ * in pilot/pkg/serviceregistry/ambient/authorization.go parse it with strconv.ParseBool
+ * (`"true"`, `"1"`, `"T"`... and anything unparsable is false). @public
+ */
+export function isDryRunMetadata(metadata: unknown): boolean {
+  return parseGoBool(
+    stringMap(isObject(metadata) ? metadata.annotations : undefined)[
+      dryRunAnnotation
+    ],
+  );
+}
 
 function toAuthorizationPolicy(obj: Json): AuthorizationPolicyInfo {
   const spec = isObject(obj.spec) ? obj.spec : {};
-  // isDryRun in pilot/pkg/security/authz/builder/builder.go and convertAuthorizationPolicy
-  // in pilot/pkg/serviceregistry/ambient/authorization.go parse it with strconv.ParseBool.
-  const dryRun = parseGoBool(
-    stringMap(obj.metadata?.annotations)[dryRunAnnotation],
-  );
+  const dryRun = isDryRunMetadata(obj.metadata);
   const rules: AuthorizationRule[] = (
     Array.isArray(spec.rules) ? spec.rules : []
   ).map((rule: Json) => ({

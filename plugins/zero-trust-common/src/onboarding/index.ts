@@ -14,3 +14,4 @@ export { previewOnboarding } from './previewOnboarding';
 export { explainNetworkPolicy } from './networkPolicyPreview';
 export { resolveEntityCallers } from './resolveEntityCallers';
 export type { EntityIdentity } from './resolveEntityCallers';
+export { promoteTemplateTitle } from './rollout';

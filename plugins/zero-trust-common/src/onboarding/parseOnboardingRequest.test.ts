@@ -197,7 +197,7 @@ describe('parseOnboardingRequest', () => {
   it('quotes an unknown key so that it cannot break the message', () => {
     const [issue] = issuesOf({ ...valid, 'a\nb': 1 });
     expect(issue).toBe(
-      '["a\\nb"]: unknown field (allowed: service, namespace, cluster, serviceAccount, selector, ports, dataplane, revision, mtlsMode, namespaceDefaultDeny, allowedCallers, networkPolicy, egress, traffic)',
+      '["a\\nb"]: unknown field (allowed: service, namespace, cluster, serviceAccount, selector, ports, dataplane, revision, mtlsMode, namespaceDefaultDeny, allowedCallers, networkPolicy, egress, traffic, rollout)',
     );
   });
 

@@ -33,6 +33,7 @@ export const onboardingRequestFields = [
   'networkPolicy',
   'egress',
   'traffic',
+  'rollout',
 ] as const;
 const portFields = ['name', 'port', 'protocol'];
 const callerKinds = [
@@ -398,6 +399,13 @@ export function parseOnboardingRequest(input: unknown): OnboardingRequest {
   }
   if (input.traffic !== undefined) {
     request.traffic = parseTraffic(c, input.traffic, 'traffic');
+  }
+  if (input.rollout !== undefined) {
+    request.rollout = c.oneOf(
+      input.rollout,
+      ['enforce', 'dry-run'] as const,
+      'rollout',
+    );
   }
   if (input.allowedCallers !== undefined) {
     if (!Array.isArray(input.allowedCallers)) {

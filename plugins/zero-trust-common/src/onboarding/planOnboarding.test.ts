@@ -100,6 +100,7 @@ describe('planOnboarding', () => {
       dataplane: 'sidecar',
       mtlsMode: 'STRICT',
       namespaceDefaultDeny: true,
+      rollout: 'enforce',
       allowedCallers: [],
     });
   });

@@ -19,6 +19,7 @@ import {
 import { namespaceEnrollment } from './namespaceLabels';
 import { planNetworkPolicy } from './networkPolicyPlan';
 import { Planner } from './Planner';
+import { applyRollout } from './rollout';
 import { planWaypoint, waypointAdmission } from './waypointPlan';
 import {
   Target,
@@ -196,6 +197,7 @@ export function planOnboarding(
   const { dataplane } = enrollment;
   const mtlsMode = request.mtlsMode ?? 'STRICT';
   const namespaceDefaultDeny = request.namespaceDefaultDeny ?? true;
+  const rollout = request.rollout ?? 'enforce';
   const rules = callerRules(p, model, request, ports);
   const waypoint =
     dataplane === 'ambient'
@@ -217,6 +219,7 @@ export function planOnboarding(
     ...(enrollment.revision ? { revision: enrollment.revision } : {}),
     mtlsMode,
     namespaceDefaultDeny,
+    rollout,
     allowedCallers: request.allowedCallers.map(c => ({ ...c })),
   };
 
@@ -372,6 +375,7 @@ export function planOnboarding(
     );
   }
 
+  const rolledOut = applyRollout(p, rollout, dataplane, resources);
   if (p.issues.length) p.fail();
   return {
     request: resolved,
@@ -381,7 +385,7 @@ export function planOnboarding(
     principal: principalOf(mesh.trustDomain, namespace, serviceAccount),
     workloads: target.workloads.map(w => w.id),
     namespaceLabels,
-    resources,
+    resources: rolledOut,
     notes: p.notes,
   };
 }

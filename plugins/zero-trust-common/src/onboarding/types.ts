@@ -102,6 +102,15 @@ export type OnboardingDataplane = 'sidecar' | 'ambient';
 export type OnboardingMtlsMode = 'STRICT' | 'PERMISSIVE';
 
 /**
+ * `enforce` (the default), or `dry-run`: every AuthorizationPolicy the plan generates
+ * carries `istio.io/dry-run: "true"`, so the proxies log what it would decide and enforce
+ * nothing (https://istio.io/latest/docs/tasks/security/authorization/authz-dry-run/).
+ *
+ * @public
+ */
+export type OnboardingRollout = 'enforce' | 'dry-run';
+
+/**
  * One service joining the mesh (this package's README: "The onboarding request").
  *
  * @public
@@ -133,6 +142,8 @@ export interface OnboardingRequest {
   egress?: OnboardingEgress[];
   /** Timeout and retries (a VirtualService), outlier detection (the DestinationRule). */
   traffic?: OnboardingTraffic;
+  /** Default `enforce`; `dry-run` generates the AuthorizationPolicies logged, not enforced. */
+  rollout?: OnboardingRollout;
 }
 
 /** A port with its protocol resolved. @public */
@@ -149,17 +160,23 @@ export interface ResolvedOnboardingRequest extends OnboardingRequest {
   dataplane: OnboardingDataplane;
   mtlsMode: OnboardingMtlsMode;
   namespaceDefaultDeny: boolean;
+  rollout: OnboardingRollout;
 }
 
 /** A Kubernetes manifest the onboarding wants to exist. @public */
 export interface OnboardingResource {
   apiVersion: string;
   kind: string;
-  /** `labels` only where Istio reads them (a waypoint's `istio.io/waypoint-for`). */
+  /**
+   * `labels` only where Istio reads them (a waypoint's `istio.io/waypoint-for`),
+   * `annotations` only for `istio.io/dry-run` on the AuthorizationPolicies of a dry-run
+   * rollout.
+   */
   metadata: {
     name: string;
     namespace: string;
     labels?: Record<string, string>;
+    annotations?: Record<string, string>;
   };
   spec: Record<string, unknown>;
 }

@@ -5,6 +5,7 @@ import {
   MeshModel,
   OnboardingRequest,
   OnboardingRequestError,
+  analyze,
   check,
 } from '@zero-trust/backstage-plugin-zero-trust-common';
 import { loadClusterSnapshot } from '../loadManifests';
@@ -105,6 +106,54 @@ describe('onboardRepository', () => {
       'DENY',
     );
     expect(decide('plaintext', { method: 'GET', path: '/' })).toBe('DENY');
+  });
+
+  it('writes a dry-run rollout the engine reads as logged, not enforced, and refuses to flip it by onboarding again', async () => {
+    const root = await repo();
+    const request: OnboardingRequest = {
+      ...inventoryRequest,
+      rollout: 'dry-run',
+    };
+    const result = await onboardRepository({ root, request });
+    const policyFile = result.changes.find(c =>
+      c.path.endsWith('authorization-policy-inventory-api-callers.yaml'),
+    )!.path;
+    const text = await fs.readFile(path.join(root, policyFile), 'utf8');
+    expect(text).toContain('istio.io/dry-run: "true"');
+
+    const model = new MeshModel([
+      await loadClusterSnapshot('backend', path.join(root, 'clusters/backend')),
+    ]);
+    const to = 'inventory/inventory-api';
+    const decide = (from: string) =>
+      check(model, { from, to, port: 8080, method: 'GET', path: '/' });
+    // Logged only: no decision reads the dry-run policies; the repository's enforced
+    // mesh-wide ALLOW (istio-system/allow-metrics) is what decides, and admits
+    // productpage only once the dry run is enforced.
+    for (const from of ['bookinfo/productpage', 'bookinfo/reviews-v1']) {
+      expect(decide(from)).toMatchObject({
+        decision: 'DENY',
+        policies: ['istio-system/allow-metrics'],
+      });
+    }
+    const view = analyze(model).workloads.find(
+      w => w.namespace === 'inventory' && w.name === 'inventory-api',
+    )!;
+    expect(view.dryRun?.policies).toContain('inventory/inventory-api-callers');
+    expect(view.dryRun?.wouldAllow).toContain('backend/bookinfo/productpage');
+    expect(view.dryRun?.wouldAllow).not.toContain(
+      'backend/bookinfo/reviews-v1',
+    );
+
+    // Again: nothing changes. Enforced instead: a clear conflict, nothing written.
+    expect((await onboardRepository({ root, request })).changes).toEqual([]);
+    const before = await snapshotFiles(root);
+    await expect(
+      onboardRepository({ root, request: inventoryRequest }),
+    ).rejects.toThrow(
+      'already exists in dry-run (istio.io/dry-run); enforce it with the "Enforce dry-run policies" template',
+    );
+    expect(await snapshotFiles(root)).toEqual(before);
   });
 
   it('changes nothing the second time', async () => {

@@ -4,10 +4,13 @@ import {
   OnboardingPlan,
   OnboardingRequestError,
   OnboardingResource,
+  dryRunAnnotation,
   fileNameFor,
+  isDryRunMetadata,
   manifestText,
   namespaceText,
   objectKey,
+  promoteTemplateTitle,
   sameContent,
 } from '@zero-trust/backstage-plugin-zero-trust-common';
 import { ChangeSet } from './ChangeSet';
@@ -106,6 +109,20 @@ async function checkReaches(
       file,
     );
   }
+}
+
+/** The same resource with its dry-run annotation the other way round. */
+function flipDryRun(resource: OnboardingResource): OnboardingResource {
+  const { annotations, ...metadata } = resource.metadata;
+  return isDryRunMetadata(resource.metadata)
+    ? { ...resource, metadata }
+    : {
+        ...resource,
+        metadata: {
+          ...metadata,
+          annotations: { ...annotations, [dryRunAnnotation]: 'true' },
+        },
+      };
 }
 
 /**
@@ -261,6 +278,18 @@ async function writeChange(options: {
     const key = objectKey(resource);
     const existing = documents.filter(d => objectKey(d.object) === key);
     const different = existing.find(d => !sameContent(d.object, resource));
+    if (different && sameContent(different.object, flipDryRun(resource))) {
+      throw new GitopsConflictError(
+        isDryRunMetadata(different.object.metadata)
+          ? `${different.file}: ${describe(
+              resource,
+            )} already exists in dry-run (istio.io/dry-run); enforce it with the "${promoteTemplateTitle}" template (zero-trust:policy:promote) rather than onboarding again`
+          : `${different.file}: ${describe(
+              resource,
+            )} already exists and is enforced; a dry-run rollout would not take it back to dry-run: onboard with rollout "enforce", or annotate it by hand`,
+        different.file,
+      );
+    }
     if (different) {
       throw new GitopsConflictError(
         `${different.file}: ${describe(

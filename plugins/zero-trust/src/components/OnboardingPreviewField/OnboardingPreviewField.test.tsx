@@ -108,6 +108,32 @@ const inventoryForm = {
 };
 
 describe('OnboardingPreviewField', () => {
+  it('says a dry-run rollout is logged, not enforced, and whom it would deny once enforced', async () => {
+    const bodies = servePreview();
+    await renderField({ ...inventoryForm, rollout: 'dry-run' });
+    expect(await screen.findByText('Dry run')).toBeInTheDocument();
+    expect(bodies[0]).toMatchObject({ rollout: 'dry-run' });
+    expect(
+      screen.getByText(
+        'AuthorizationPolicy inventory/inventory-api-callers (dry-run)',
+      ),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(/the sidecar logs what they would decide/),
+    ).toBeInTheDocument();
+    // What the engine says enforcing them would deny, in the form's mesh.
+    const model = bookinfoModel();
+    const plan = planOnboarding(parseOnboardingRequest(bodies[0]), model);
+    const wouldDeny = previewOnboarding(plan, model).after.dryRun!.wouldDeny;
+    expect(
+      screen.getByText(
+        wouldDeny.length
+          ? `Once enforced, they would deny: ${wouldDeny.join(', ')}.`
+          : 'Once enforced, they would deny no caller that may call it today.',
+      ),
+    ).toBeInTheDocument();
+  });
+
   it("shows what the form's request changes, from the backend's preview", async () => {
     const bodies = servePreview();
     const values = await renderField(inventoryForm);

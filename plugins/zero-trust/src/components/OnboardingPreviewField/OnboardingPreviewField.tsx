@@ -12,6 +12,8 @@ import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
 import {
   explainNetworkPolicy,
+  isDryRunMetadata,
+  promoteTemplateTitle,
   type CallerChange,
   type Finding,
   type OnboardingPreviewResponse,
@@ -147,7 +149,8 @@ function EdgesSection(props: {
 export function OnboardingPreviewView(props: {
   preview: OnboardingPreviewResponse;
 }) {
-  const { plan, diff, caveats, networkPolicy } = props.preview;
+  const { plan, diff, caveats, networkPolicy, after } = props.preview;
+  const dryRun = plan.request.rollout === 'dry-run';
   const labels = Object.entries(plan.namespaceLabels);
   return (
     <Box>
@@ -167,6 +170,22 @@ export function OnboardingPreviewView(props: {
           {plan.request.dataplane} dataplane, mTLS {plan.request.mtlsMode}
         </Typography>
       </Section>
+      {dryRun && (
+        <Section title="Dry run">
+          <Alert severity="warning" style={{ marginBottom: 8 }}>
+            The AuthorizationPolicies carry istio.io/dry-run: the sidecar logs
+            what they would decide and enforces none of them until they are
+            promoted ("{promoteTemplateTitle}").
+          </Alert>
+          <Typography variant="body2">
+            {after.dryRun?.wouldDeny.length
+              ? `Once enforced, they would deny: ${after.dryRun.wouldDeny.join(
+                  ', ',
+                )}.`
+              : 'Once enforced, they would deny no caller that may call it today.'}
+          </Typography>
+        </Section>
+      )}
       <Section title="Resources in the pull request">
         {labels.length > 0 && (
           <Box mb={1}>
@@ -184,6 +203,7 @@ export function OnboardingPreviewView(props: {
             <li key={`${r.kind}/${r.metadata.name}`}>
               <Typography variant="body2">
                 {r.kind} {r.metadata.namespace}/{r.metadata.name}
+                {isDryRunMetadata(r.metadata) ? ' (dry-run)' : ''}
               </Typography>
             </li>
           ))}
