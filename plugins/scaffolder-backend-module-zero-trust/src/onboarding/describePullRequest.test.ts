@@ -74,14 +74,13 @@ describe('describePullRequest', () => {
     );
     expect(section).toContain('"Enforce dry-run policies" template');
     const wouldDeny = result.preview.after.dryRun!.wouldDeny;
-    if (wouldDeny.length) {
-      for (const caller of wouldDeny)
-        expect(section).toContain(`\`${caller}\``);
-    } else {
-      expect(section).toContain(
-        'Once enforced, they would deny no caller that may call it today.',
-      );
-    }
+    expect(section).toContain(
+      wouldDeny.length
+        ? `- Once enforced, they would deny: ${wouldDeny
+            .map(c => `\`${c}\``)
+            .join(', ')}.`
+        : '- Once enforced, they would deny no caller that may call it today.',
+    );
     // The same request on the service's own policies, enforced, would change who may call it.
     expect(result.preview.after.dryRun!.policies).toContain(
       'inventory/inventory-api-callers',
