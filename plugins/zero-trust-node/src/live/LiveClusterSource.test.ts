@@ -133,7 +133,9 @@ function comparable(state: ClusterState) {
     ),
     // The edges' kinds, as the API server lists them (by name), not as the folder holds them.
     serviceEntries: state.serviceEntries && sorted(state.serviceEntries),
-    virtualServices: state.virtualServices && sorted(state.virtualServices),
+    virtualServices:
+      state.virtualServices &&
+      sorted(state.virtualServices).map(({ creationTimestamp: _, ...v }) => v),
     gateways: state.gateways && sorted(state.gateways),
     sidecars: state.sidecars && sorted(state.sidecars),
     kubernetesGateways:
