@@ -9,7 +9,8 @@
  * reaches for hosts outside the npm registry) and installs only when the lockfile or a
  * manifest changed since the last install, so a second run starts working within seconds.
  * With ZT_TEST_POSTGRES set (CI sets it), `test` runs the database tests against a real
- * PostgreSQL server too, started for the tests and stopped after them.
+ * PostgreSQL server too, started for the tests and stopped after them. The telemetry tests
+ * need Debian's prometheus package: `test` installs it when missing.
  *
  * Usage: node scripts/run.cjs start | test | yarn <args...>
  */
@@ -160,6 +161,29 @@ function ensureChromium() {
   mustRun('apt-get', ['install', '-y', '-q', 'chromium'], {
     env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
   });
+}
+
+/**
+ * Debian's Prometheus for the telemetry tests (node's TestPrometheus, which the backend's
+ * tests start too): found where those tests look (ZERO_TRUST_PROMETHEUS, else
+ * /usr/bin/prometheus, promtool beside it), installed when missing as Chromium is.
+ */
+function ensurePrometheus() {
+  const binary = process.env.ZERO_TRUST_PROMETHEUS || '/usr/bin/prometheus';
+  if (fs.existsSync(binary)) return;
+  if (typeof process.getuid !== 'function' || process.getuid() !== 0) {
+    log(
+      'the telemetry tests need Prometheus: run `sudo apt-get install -y prometheus` and retry',
+    );
+    process.exit(1);
+  }
+  log('installing Prometheus from the Debian packages for the telemetry tests');
+  mustRun('apt-get', ['update', '-q']);
+  mustRun(
+    'apt-get',
+    ['install', '-y', '-q', '--no-install-recommends', 'prometheus'],
+    { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } },
+  );
 }
 
 /** A PostgreSQL server's bin folder (Debian's layout), newest major first. */
@@ -364,6 +388,7 @@ function main() {
       yarnRun(['prettier', '--check', '.']);
       yarnRun(['tsc']);
       yarnRun(['backstage-cli', 'repo', 'lint']);
+      ensurePrometheus();
       {
         const stopTestPostgres = startTestPostgres();
         yarnRun(['backstage-cli', 'repo', 'test', '--ci', ...rest]);

@@ -79,6 +79,28 @@ export interface Config {
       /** Use the pod's own service account (the backend runs in this cluster). */
       inCluster?: boolean;
     }>;
+    /**
+     * Istio's standard metrics in each cluster's Prometheus: which allowed callers are
+     * used (read by node's `readTelemetryConfig`). A cluster not named here shows how
+     * to connect one, and everything else works as before.
+     */
+    telemetry?: {
+      /** How far back usage is summed, as a Prometheus duration (default `7d`). */
+      window?: string;
+      /** How long a cluster's answer is kept before its Prometheus is asked again (default 120). */
+      cacheSeconds?: number;
+      clusters?: Array<{
+        /** The cluster's name, as in `zeroTrust.clusters`. */
+        name: string;
+        /** The Prometheus base URL (the HTTP API is under `/api/v1/`). */
+        prometheusUrl: string;
+        /**
+         * Sent as `Authorization: Bearer …` (a Prometheus behind an authenticating proxy).
+         * @visibility secret
+         */
+        bearerToken?: string;
+      }>;
+    };
     /** How live clusters are kept current (every cluster read from an API server). */
     live?: {
       /**

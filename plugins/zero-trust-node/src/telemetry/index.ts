@@ -8,8 +8,14 @@
 
 export {
   defaultTelemetryWindow,
-  isPrometheusDuration,
   readTelemetryConfig,
   telemetryNotConfiguredMessage,
 } from './telemetryConfig';
 export type { PrometheusEndpoint, TelemetryConfig } from './telemetryConfig';
+export { isPrometheusDuration, parsePrometheusDuration } from './duration';
+export { PrometheusClient } from './PrometheusClient';
+export type { PromSample } from './PrometheusClient';
+export { TelemetryError } from './TelemetryError';
+export { readObservedTraffic, trafficQueries } from './istioMetrics';
+export { readDryRunResults, workloadOfPod } from './dryRunStats';
+export type { DryRunResult } from './dryRunStats';

@@ -1,4 +1,5 @@
 import { Config } from '@backstage/config';
+import { isPrometheusDuration } from './duration';
 
 /** One cluster's Prometheus. @public */
 export interface PrometheusEndpoint {
@@ -26,14 +27,6 @@ export interface TelemetryConfig {
 export const defaultTelemetryWindow = '7d';
 
 const defaultCacheSeconds = 120;
-
-// Prometheus's duration syntax (https://prometheus.io/docs/prometheus/latest/querying/basics/#time-durations).
-const promDuration = /^(\d+y)?(\d+w)?(\d+d)?(\d+h)?(\d+m)?(\d+s)?(\d+ms)?$/;
-
-/** Whether a string is a Prometheus duration (`7d`, `1h30m`). @public */
-export function isPrometheusDuration(value: string): boolean {
-  return value !== '' && promDuration.test(value) && /\d/.test(value);
-}
 
 /** What the Security tab says of a cluster without Prometheus: how to connect one. @public */
 export function telemetryNotConfiguredMessage(cluster: string): string {

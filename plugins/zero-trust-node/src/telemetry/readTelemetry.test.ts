@@ -1,0 +1,241 @@
+import net from 'node:net';
+import {
+  TestPrometheus,
+  dryRunSeries,
+  istioSeries,
+  startTestPrometheus,
+} from '../testing';
+import { PrometheusClient } from './PrometheusClient';
+import { readDryRunResults } from './dryRunStats';
+import { readObservedTraffic } from './istioMetrics';
+
+const hour = 3_600_000;
+const ago = (h: number) => new Date(Date.now() - h * hour);
+
+const api = { namespace: 'shop', workload: 'api', port: 8080 };
+const web = {
+  principal: 'cluster.local/ns/shop/sa/web',
+  namespace: 'shop',
+  workload: 'web',
+};
+const intruder = {
+  principal: 'cluster.local/ns/intruder/sa/x',
+  namespace: 'intruder',
+  workload: 'x',
+};
+const old = {
+  principal: 'cluster.local/ns/batch/sa/report',
+  namespace: 'batch',
+  workload: 'report',
+};
+
+describe('the telemetry reader against a real Prometheus', () => {
+  let prom: TestPrometheus;
+  beforeAll(async () => {
+    prom = await startTestPrometheus({
+      history: [
+        {
+          ...istioSeries({ source: web, destination: api }),
+          at: ago(26),
+          count: 10,
+        },
+        {
+          ...istioSeries({ source: web, destination: api }),
+          at: ago(3),
+          count: 20,
+        },
+        {
+          ...istioSeries({
+            source: intruder,
+            destination: api,
+            responseCode: 403,
+          }),
+          at: ago(5),
+          count: 12,
+        },
+        {
+          ...istioSeries({ destination: api, mtls: false }),
+          at: ago(2),
+          count: 7,
+        },
+        // Seen four days ago: outside a two-day window.
+        {
+          ...istioSeries({ source: old, destination: api }),
+          at: ago(96),
+          count: 50,
+        },
+        {
+          ...istioSeries({
+            protocol: 'tcp',
+            source: {
+              principal: 'cluster.local/ns/shop/sa/api',
+              namespace: 'shop',
+              workload: 'api',
+            },
+            destination: { namespace: 'shop', workload: 'db' },
+          }),
+          at: ago(10),
+          count: 5,
+        },
+        {
+          ...dryRunSeries({
+            namespace: 'shop',
+            pod: 'api-5d9f8c7b6d-x2k4q',
+            port: 8080,
+            action: 'deny',
+            result: 'denied',
+          }),
+          at: ago(1),
+          count: 4,
+        },
+        {
+          ...dryRunSeries({
+            namespace: 'shop',
+            pod: 'api-5d9f8c7b6d-x2k4q',
+            port: 8080,
+            action: 'deny',
+            result: 'allowed',
+          }),
+          at: ago(1),
+          count: 9,
+        },
+      ],
+    });
+  }, 180_000);
+  afterAll(() => prom?.stop());
+
+  const client = () => new PrometheusClient({ cluster: 'c1', url: prom.url });
+
+  it('sums each source → workload over the window: counts, refusals, plaintext, last seen', async () => {
+    const { traffic, window } = await readObservedTraffic(
+      client(),
+      'c1',
+      '2d',
+      new Date(),
+    );
+    expect(window.duration).toBe('2d');
+    expect(Date.parse(window.end) - Date.parse(window.start)).toBe(48 * hour);
+    const brief = traffic.map(t => [
+      t.destination.workload,
+      t.source.workload ?? '-',
+      t.protocol,
+      t.count,
+      t.denied,
+      t.plaintext,
+    ]);
+    expect(brief).toEqual([
+      ['api', '-', 'http', 7, 0, 7],
+      ['api', 'x', 'http', 12, 12, 0],
+      ['api', 'web', 'http', 30, 0, 0],
+      ['db', 'api', 'tcp', 5, undefined, 0],
+    ]);
+    const fromWeb = traffic.find(t => t.source.workload === 'web')!;
+    expect(fromWeb.source).toEqual(web);
+    expect(fromWeb.destination).toEqual(api);
+    expect(fromWeb.cluster).toBe('c1');
+    // Last seen: the step of the last increase (10-minute steps over two days, samples every 5).
+    const seen = Date.parse(fromWeb.lastSeen!);
+    expect(seen).toBeGreaterThanOrEqual(ago(3).getTime() - 60_000);
+    expect(seen).toBeLessThanOrEqual(ago(3).getTime() + 20 * 60_000);
+    const x = traffic.find(t => t.source.workload === 'x')!;
+    expect(Date.parse(x.lastSeen!)).toBeLessThan(seen);
+  });
+
+  it('counts what the exporter adds now once Prometheus scraped it', async () => {
+    prom.exporter.add(istioSeries({ source: web, destination: api }), 5);
+    await prom.waitFor(
+      `sum(istio_requests_total{source_workload="web"})`,
+      r => Number(r[0]?.value[1]) === 35,
+    );
+    const { traffic } = await readObservedTraffic(
+      client(),
+      'c1',
+      '2d',
+      new Date(),
+    );
+    expect(traffic.find(t => t.source.workload === 'web')?.count).toBe(35);
+  });
+
+  it("reads the dry-run policies' shadow results per workload and port", async () => {
+    const results = await readDryRunResults(client(), 'c1', '2d', new Date());
+    expect(results).toEqual([
+      {
+        cluster: 'c1',
+        namespace: 'shop',
+        workload: 'api',
+        pods: ['api-5d9f8c7b6d-x2k4q'],
+        port: 8080,
+        action: 'deny',
+        wouldDeny: 4,
+        wouldAllow: 9,
+      },
+    ]);
+  });
+
+  it('says in one line that a query is refused', async () => {
+    await expect(client().query('sum(', new Date())).rejects.toThrow(
+      new RegExp(
+        `^Prometheus at ${prom.url.replace(
+          /\./g,
+          '\\.',
+        )} refused the query: .*parse error`,
+      ),
+    );
+  });
+});
+
+describe('a Prometheus that cannot be read', () => {
+  it('says it is unreachable, in one line', async () => {
+    // A port that was free a moment ago: nothing listens there.
+    const server = net.createServer();
+    await new Promise<void>(r => server.listen(0, '127.0.0.1', () => r()));
+    const { port } = server.address() as net.AddressInfo;
+    await new Promise(r => server.close(r));
+    const c = new PrometheusClient({
+      cluster: 'c1',
+      url: `http://127.0.0.1:${port}`,
+    });
+    await expect(c.query('up', new Date())).rejects.toThrow(
+      `Prometheus at http://127.0.0.1:${port} is unreachable (ECONNREFUSED)`,
+    );
+  });
+
+  it('says the credentials were refused, and never shows the token', async () => {
+    const token = 'sekret-token-4711';
+    const prom = await startTestPrometheus({ bearerToken: token });
+    try {
+      const wrong = new PrometheusClient({
+        cluster: 'c1',
+        url: prom.url,
+        bearerToken: 'not-it',
+      });
+      const error = await wrong.query('up', new Date()).catch(e => e);
+      expect(error.message).toMatch(/refused the credentials \(HTTP 401\)/);
+      expect(error.message).not.toContain('not-it');
+      const right = new PrometheusClient({
+        cluster: 'c1',
+        url: prom.url,
+        bearerToken: token,
+      });
+      const up = await right.query('up', new Date());
+      expect(up.length).toBeGreaterThan(0);
+      const bad = await right.query('sum(', new Date()).catch(e => e);
+      expect(bad.message).not.toContain(token);
+    } finally {
+      await prom.stop();
+    }
+  }, 180_000);
+
+  it('says a URL that is not Prometheus answers something else', async () => {
+    const prom = await startTestPrometheus();
+    try {
+      const exporterUrl = `http://user:pw@127.0.0.1:${prom.exporter.port}`;
+      const c = new PrometheusClient({ cluster: 'c1', url: exporterUrl });
+      await expect(c.query('up', new Date())).rejects.toThrow(
+        `Prometheus at http://127.0.0.1:${prom.exporter.port} answered HTTP 404 with something other than Prometheus's HTTP API (is prometheusUrl the server's base URL?)`,
+      );
+    } finally {
+      await prom.stop();
+    }
+  }, 180_000);
+});
