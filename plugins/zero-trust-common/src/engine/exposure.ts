@@ -20,7 +20,14 @@ import { describeMatch, namespacedHostsAdmit } from './hosts';
 export interface ExposureView {
   /** `NAMESPACE/NAME` of the Gateway. */
   gateway: string;
-  /** `CLUSTER/NAMESPACE/NAME` of the gateway workloads its selector binds it to. */
+  /** A Gateway API Gateway's class (`istio`); absent: an Istio (networking.istio.io) Gateway. */
+  gatewayClass?: string;
+  /** The Gateway API listener's name. */
+  listener?: string;
+  /**
+   * `CLUSTER/NAMESPACE/NAME` of the gateway workloads: those its selector binds it to, or
+   * (Gateway API) those carrying its `gateway.networking.k8s.io/gateway-name` label.
+   */
   gatewayWorkloads: string[];
   /** The host a client names (the VirtualService's host). */
   host: string;
@@ -30,8 +37,13 @@ export interface ExposureView {
   tls: string;
   /** The server only redirects plain HTTP to HTTPS. */
   httpsRedirect?: true;
-  /** `NAMESPACE/NAME` of the VirtualService that routes the host to the workload. */
+  /**
+   * `NAMESPACE/NAME` of the VirtualService that routes the host to the workload, or of the
+   * Gateway API route (`routeKind`) istiod converts into one.
+   */
   virtualService: string;
+  /** HTTPRoute, GRPCRoute or TLSRoute; absent: a VirtualService. */
+  routeKind?: 'HTTPRoute' | 'GRPCRoute' | 'TLSRoute';
   /** What the route matches (`uri prefix /api`); absent: every request. */
   match?: string[];
   /** The service it reaches, `NAMESPACE/NAME`. */

@@ -1,12 +1,13 @@
 /**
  * A workload's edges and routes, from its cluster's resources: its ways in through
- * Gateways, its egress (sidecar workloads: their proxy applies it) and the routes its
+ * Gateways (Istio's, and Gateway API's of class `istio`), its egress (sidecar workloads: their proxy applies it) and the routes its
  * callers get. One home for the three, read by the reports and the findings alike.
  */
 import { selectorMatches } from '../model/labels';
 import { ServiceInfo } from '../model/types';
 import { EgressView, egressFor } from './egress';
 import { ExposureView, exposureOf } from './exposure';
+import { gatewayApiExposureOf } from './gatewayApiExposure';
 import { WorkloadModel } from './MeshModel';
 import { RouteView, routesFor } from './routes';
 
@@ -26,6 +27,13 @@ export function servicesOf(w: WorkloadModel): ServiceInfo[] {
 }
 
 function exposureView(w: WorkloadModel, services: ServiceInfo[]) {
+  return [
+    ...istioGatewayExposure(w, services),
+    ...gatewayApiExposureOf(services, w.cluster),
+  ];
+}
+
+function istioGatewayExposure(w: WorkloadModel, services: ServiceInfo[]) {
   const { state } = w.cluster;
   const gateways = state.gateways ?? [];
   if (!gateways.length || !services.length) return [];

@@ -505,7 +505,7 @@ export const findingCatalogue: Record<FindingCode, FindingDefinition> = {
     severity: 'high',
     controls: ['SC-8'],
     remediation:
-      'Serve the port with TLS (protocol HTTPS with tls mode SIMPLE or MUTUAL and a credentialName), or make the plain-HTTP server only redirect (tls.httpsRedirect: true), so that no request or credential crosses the network in the clear.',
+      'Serve the port with TLS (protocol HTTPS with tls mode SIMPLE or MUTUAL and a credentialName), or make the plain-HTTP server only redirect (tls.httpsRedirect: true); on a Gateway API Gateway, a listener of protocol HTTPS with tls.certificateRefs, or HTTPRoutes on the HTTP listener that only redirect (a RequestRedirect filter to scheme https). Then no request or credential crosses the network in the clear.',
     docs: 'https://istio.io/latest/docs/reference/config/networking/gateway/#ServerTLSSettings',
   },
   ZT037: {

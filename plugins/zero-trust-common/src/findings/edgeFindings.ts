@@ -3,6 +3,11 @@
  * and authorization, ServiceEntry scope, egress gateway bypass, retries and timeouts.
  */
 import { allowedCallers, CallerAnalysis } from '../engine/callers';
+import {
+  attachedRoutes,
+  ingressGateways,
+  listenerServer,
+} from '../engine/gatewayApiExposure';
 import { isGatewayWorkload } from '../engine/membership';
 import { ClusterModel, MeshModel, WorkloadModel } from '../engine/MeshModel';
 import { retriesAfterReached } from '../engine/routes';
@@ -100,7 +105,12 @@ function plaintextServers(
       if (server.tls?.httpsRedirect) continue;
       const exposed = [...edges]
         .filter(([, e]) =>
-          e.exposure.some(x => x.gateway === name && x.port === number),
+          e.exposure.some(
+            x =>
+              x.gateway === name &&
+              x.gatewayClass === undefined &&
+              x.port === number,
+          ),
         )
         .map(([w]) => w);
       out.push(
@@ -110,6 +120,79 @@ function plaintextServers(
           `Gateway ${name} serves ${protocol} on port ${number} for ${server.hosts.join(
             ', ',
           )} without TLS and without redirecting to HTTPS${
+            exposed.length
+              ? `: requests to ${exposed
+                  .map(w => w.id)
+                  .join(', ')} cross the network in the clear`
+              : ''
+          }.`,
+          undefined,
+          exposed,
+        ),
+      );
+    }
+  }
+}
+
+/**
+ * Names no one outside a private network resolves: `localhost` and `.localhost` (RFC
+ * 6761), `.local` (RFC 6762), `.home.arpa` (RFC 8375), `.internal` (reserved by ICANN for
+ * private use, 2024). A listener without a hostname takes any host: public.
+ */
+const privateSuffixes = ['.localhost', '.local', '.home.arpa', '.internal'];
+
+function publicHostname(hostname: string | undefined): boolean {
+  if (!hostname) return true;
+  const name = hostname.toLowerCase().replace(/\.$/, '');
+  return name !== 'localhost' && !privateSuffixes.some(s => name.endsWith(s));
+}
+
+/**
+ * ZT036 on Gateway API: a listener of a Gateway of class `istio` with protocol HTTP on a
+ * public hostname, unless every route attached to it only redirects to HTTPS (the
+ * Gateway API has no httpsRedirect: an HTTPRoute's RequestRedirect filter does it,
+ * https://gateway-api.sigs.k8s.io/guides/http-redirect-rewrite/).
+ */
+function plaintextListeners(
+  cluster: ClusterModel,
+  edges: Map<WorkloadModel, WorkloadEdges>,
+  out: Finding[],
+) {
+  for (const gateway of ingressGateways(cluster)) {
+    const name = `${gateway.namespace}/${gateway.name}`;
+    for (const listener of gateway.listeners ?? []) {
+      if (listenerServer(listener)?.protocol !== 'HTTP') continue;
+      if (!publicHostname(listener.hostname)) continue;
+      const routes = attachedRoutes(cluster, gateway, listener);
+      const redirectOnly =
+        routes.length > 0 &&
+        routes.every(
+          ({ route }) =>
+            route.rules.length > 0 &&
+            route.rules.every(rule => rule.redirectsToHttps),
+        );
+      if (redirectOnly) continue;
+      const exposed = [...edges]
+        .filter(([, e]) =>
+          e.exposure.some(
+            x =>
+              x.gateway === name &&
+              x.gatewayClass !== undefined &&
+              x.listener === listener.name,
+          ),
+        )
+        .map(([w]) => w);
+      out.push(
+        finding(
+          'ZT036',
+          ref(cluster, 'Gateway', gateway.namespace, gateway.name),
+          `Gateway ${name} (Gateway API, class ${
+            gateway.gatewayClassName
+          }) listener ${listener.name} serves HTTP on port ${
+            listener.port
+          } for ${
+            listener.hostname ?? 'any host'
+          } without TLS and without only redirecting to HTTPS${
             exposed.length
               ? `: requests to ${exposed
                   .map(w => w.id)
@@ -354,6 +437,7 @@ export function edgeFindings(
     const edges = edgesOf(cluster);
     allowAny(cluster, edges, out);
     plaintextServers(cluster, edges, out);
+    plaintextListeners(cluster, edges, out);
     unguardedExposure(edges, out);
     wildcardEntries(cluster, out);
     gatewayBypass(cluster, edges, out);

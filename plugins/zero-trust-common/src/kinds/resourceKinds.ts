@@ -273,7 +273,7 @@ function istioLabels(value: unknown): Json {
 
 /**
  * Gateway API Gateways: the engine reads the ambient waypoints among them (class
- * `istio-waypoint`), with the status istiod sets once the waypoint is ready
+ * `istio-waypoint`) and Istio's ingress gateways (class `istio`), with the status istiod sets once the waypoint is ready
  * (WaypointsCollection in pilot/pkg/serviceregistry/ambient/waypoints.go reads
  * `status.addresses`).
  */
@@ -292,7 +292,7 @@ const gateway: ResourceKind<'Gateway'> = {
   caveat: {
     label: 'Gateways',
     effect:
-      'ambient waypoints may be missing: answers may skip a waypoint and the policies bound to it',
+      'ambient waypoints and ingress gateways may be missing: answers may skip a waypoint and the policies bound to it, and exposure may be missing',
   },
   keep: object => {
     const labels = stringMap(object.metadata.labels);
@@ -310,6 +310,36 @@ const gateway: ResourceKind<'Gateway'> = {
     };
   },
 };
+
+/**
+ * Gateway API's route kinds and ReferenceGrant: which Services an ingress Gateway of
+ * class `istio` routes to (istiod converts them to VirtualServices:
+ * pilot/pkg/config/kube/gateway/route_collections.go). Optional, as Gateway API's CRDs
+ * are; versions as istiod reads them (pkg/config/schema/gvk/resources.gen.go).
+ */
+const gatewayApiKind = <K extends string>(
+  kind: K,
+  plural: string,
+  versions: string[],
+  keep: string[],
+  caveat: KindCaveat,
+): ResourceKind<K> => ({
+  group: 'gateway.networking.k8s.io',
+  versions,
+  kind,
+  plural,
+  namespaced: true,
+  id: `${plural}.gateway.networking.k8s.io`,
+  custom: true,
+  optional: true,
+  caveat,
+  keep: object => ({ spec: pick(spec(object), keep) }),
+});
+
+const routeCaveat = (label: string): KindCaveat => ({
+  label,
+  effect: 'exposure through Gateway API gateways may be missing',
+});
 
 /**
  * A GitOps controller's object, read from repositories only (the loader follows it, the
@@ -510,6 +540,38 @@ export const resourceKinds = [
   }),
 
   gateway,
+  gatewayApiKind(
+    'HTTPRoute',
+    'httproutes',
+    ['v1', 'v1beta1'],
+    ['parentRefs', 'hostnames', 'rules'],
+    routeCaveat('HTTPRoutes'),
+  ),
+  gatewayApiKind(
+    'GRPCRoute',
+    'grpcroutes',
+    ['v1', 'v1alpha2'],
+    ['parentRefs', 'hostnames', 'rules'],
+    routeCaveat('GRPCRoutes'),
+  ),
+  gatewayApiKind(
+    'TLSRoute',
+    'tlsroutes',
+    ['v1', 'v1alpha2'],
+    ['parentRefs', 'hostnames', 'rules'],
+    routeCaveat('TLSRoutes'),
+  ),
+  gatewayApiKind(
+    'ReferenceGrant',
+    'referencegrants',
+    ['v1', 'v1beta1'],
+    ['from', 'to'],
+    {
+      label: 'ReferenceGrants',
+      effect:
+        'exposure through routes to Services of another namespace may be missing',
+    },
+  ),
   istioOperator,
   // Argo CD: https://argo-cd.readthedocs.io/en/stable/operator-manual/declarative-setup/
   gitops('argoproj.io', ['v1alpha1'], 'Application', 'applications'),

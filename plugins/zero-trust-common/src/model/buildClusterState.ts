@@ -10,7 +10,11 @@ import {
 import { readCertificates } from './readCertificates';
 import { CertificateParser, readTrust } from './trustBundles';
 import { readNetworkPolicy } from './readNetworkPolicy';
-import { readGateway } from './readGateway';
+import {
+  readGateway,
+  readGatewayRoute,
+  readReferenceGrant,
+} from './readGateway';
 import { compareByCreation } from './creationOrder';
 import {
   readOutlierDetection,
@@ -443,6 +447,10 @@ export function buildClusterState(
         add('kubernetesGateways', readGateway(obj));
       }
     },
+    HTTPRoute: obj => add('gatewayRoutes', readGatewayRoute('HTTPRoute', obj)),
+    GRPCRoute: obj => add('gatewayRoutes', readGatewayRoute('GRPCRoute', obj)),
+    TLSRoute: obj => add('gatewayRoutes', readGatewayRoute('TLSRoute', obj)),
+    ReferenceGrant: obj => add('referenceGrants', readReferenceGrant(obj)),
     Sidecar: obj => add('sidecars', toSidecar(obj)),
     IstioOperator: () => undefined,
     // Read all at once with the mesh settings and roots, below.

@@ -523,6 +523,84 @@ export interface KubernetesGatewayInfo {
    * gave it: a waypoint with none is not used yet.
    */
   status?: { programmed?: boolean; addresses: number };
+  /** Its listeners (ingress gateways of class `istio` route through them). */
+  listeners?: GatewayListenerInfo[];
+}
+
+/**
+ * One listener of a Gateway API Gateway, as istiod turns it into an Istio Gateway server
+ * (buildListener in istio/istio pilot/pkg/config/kube/gateway/conversion.go).
+ *
+ * @public
+ */
+export interface GatewayListenerInfo {
+  name: string;
+  /** Absent: any host. */
+  hostname?: string;
+  port: number;
+  /** HTTP, HTTPS, TLS, TCP, HBONE, as written. */
+  protocol: string;
+  /** `tls.mode` (Terminate, the default, or Passthrough); absent: no `tls` block. */
+  tlsMode?: 'Terminate' | 'Passthrough';
+  /** `tls.options["gateway.istio.io/tls-terminate-mode"]`: MUTUAL, OPTIONAL_MUTUAL, ISTIO_SIMPLE, ISTIO_MUTUAL. */
+  terminateMode?: string;
+  /** `allowedRoutes.namespaces`: `Same` where unset. */
+  allowedNamespaces: {
+    from: 'All' | 'Same' | 'Selector';
+    selector?: LabelSelector;
+  };
+  /** `allowedRoutes.kinds` of the Gateway API group; absent: the protocol's defaults. */
+  allowedKinds?: string[];
+}
+
+/** The route kinds of the Gateway API the engine reads. @public */
+export type GatewayRouteKind = 'HTTPRoute' | 'GRPCRoute' | 'TLSRoute';
+
+/** A `parentRefs` entry of a Gateway API route, its defaults applied. @public */
+export interface GatewayParentRef {
+  /** `gateway.networking.k8s.io` where unset. */
+  group: string;
+  /** `Gateway` where unset. */
+  kind: string;
+  /** The route's namespace where unset. */
+  namespace: string;
+  name: string;
+  sectionName?: string;
+  port?: number;
+}
+
+/** A `backendRefs` entry, its defaults applied (group `''`, kind `Service`, the route's namespace). @public */
+export interface GatewayBackendRef {
+  group: string;
+  kind: string;
+  namespace: string;
+  name: string;
+  port?: number;
+}
+
+/** A `gateway.networking.k8s.io` HTTPRoute, GRPCRoute or TLSRoute. @public */
+export interface GatewayRouteInfo {
+  kind: GatewayRouteKind;
+  namespace: string;
+  name: string;
+  /** `spec.hostnames`; empty: any host. */
+  hostnames: string[];
+  parentRefs: GatewayParentRef[];
+  rules: {
+    /** Each match as Istio converts it to a VirtualService match; absent: every request. */
+    match?: NonNullable<HttpRouteInfo['match']>;
+    backendRefs: GatewayBackendRef[];
+    /** Every filter of the rule is a RequestRedirect to `https`, and it has no backend. */
+    redirectsToHttps?: true;
+  }[];
+}
+
+/** A `gateway.networking.k8s.io` ReferenceGrant: what other namespaces' routes may reference here. @public */
+export interface ReferenceGrantInfo {
+  namespace: string;
+  name: string;
+  from: { group: string; kind: string; namespace: string }[];
+  to: { group: string; kind: string; name?: string }[];
 }
 
 /** One cluster as the engine sees it. @public */
@@ -538,6 +616,10 @@ export interface ClusterState {
   authorizationPolicies: AuthorizationPolicyInfo[];
   /** Gateway API (`gateway.networking.k8s.io`) Gateways: ambient waypoints among them. */
   kubernetesGateways?: KubernetesGatewayInfo[];
+  /** Gateway API HTTPRoutes, GRPCRoutes and TLSRoutes. */
+  gatewayRoutes?: GatewayRouteInfo[];
+  /** Gateway API ReferenceGrants (cross-namespace backendRefs need one). */
+  referenceGrants?: ReferenceGrantInfo[];
   /** Kubernetes NetworkPolicies (none read: no pod is isolated). */
   networkPolicies?: NetworkPolicyInfo[];
   /** Istio ServiceEntries (none read: only the cluster's own services are in the registry). */

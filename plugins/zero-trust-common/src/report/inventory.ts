@@ -21,8 +21,14 @@ export interface ExposureInventoryItem {
   httpsRedirect?: true;
   /** `NAMESPACE/NAME` of the Gateway. */
   gateway: string;
-  /** `NAMESPACE/NAME` of the VirtualService that routes the host. */
+  /** A Gateway API Gateway's class (`istio`); absent: an Istio Gateway. */
+  gatewayClass?: string;
+  /** The Gateway API listener's name. */
+  listener?: string;
+  /** `NAMESPACE/NAME` of the VirtualService that routes the host, or of the Gateway API route (`routeKind`). */
   virtualService: string;
+  /** HTTPRoute, GRPCRoute or TLSRoute; absent: a VirtualService. */
+  routeKind?: 'HTTPRoute' | 'GRPCRoute' | 'TLSRoute';
   /** What the route matches; absent: every request. */
   match?: string[];
   /** The Service it reaches, `NAMESPACE/NAME`. */
@@ -91,9 +97,11 @@ export function edgeInventories(
       const key = JSON.stringify([
         w.cluster.name,
         x.gateway,
+        x.listener,
         x.host,
         x.port,
         x.virtualService,
+        x.routeKind,
         x.match,
         x.service,
       ]);
@@ -105,7 +113,10 @@ export function edgeInventories(
         tls: x.tls,
         ...(x.httpsRedirect ? { httpsRedirect: true as const } : {}),
         gateway: x.gateway,
+        ...(x.gatewayClass ? { gatewayClass: x.gatewayClass } : {}),
+        ...(x.listener ? { listener: x.listener } : {}),
         virtualService: x.virtualService,
+        ...(x.routeKind ? { routeKind: x.routeKind } : {}),
         ...(x.match ? { match: x.match } : {}),
         service: x.service,
         workloads: [],

@@ -96,6 +96,57 @@ describe('the Security tab edges cards', () => {
     ).toBeInTheDocument();
   });
 
+  it('names a Gateway API way in by its class, listener and route', async () => {
+    const model = new MeshModel([
+      clusterState(
+        'c1',
+        namespace('istio-ingress'),
+        namespace('bookinfo', injected),
+        ...meshApp('bookinfo', 'productpage', {
+          labels: { app: 'productpage' },
+          servicePorts: [{ name: 'http', port: 9080 }],
+        }),
+        {
+          apiVersion: 'gateway.networking.k8s.io/v1',
+          kind: 'Gateway',
+          metadata: { name: 'web', namespace: 'istio-ingress' },
+          spec: {
+            gatewayClassName: 'istio',
+            listeners: [
+              {
+                name: 'http',
+                port: 80,
+                protocol: 'HTTP',
+                allowedRoutes: { namespaces: { from: 'All' } },
+              },
+            ],
+          },
+        },
+        {
+          apiVersion: 'gateway.networking.k8s.io/v1',
+          kind: 'HTTPRoute',
+          metadata: { name: 'productpage', namespace: 'bookinfo' },
+          spec: {
+            parentRefs: [{ name: 'web', namespace: 'istio-ingress' }],
+            hostnames: ['bookinfo.example.org'],
+            rules: [{ backendRefs: [{ name: 'productpage', port: 9080 }] }],
+          },
+        },
+      ),
+    ]);
+    const view = workloadView(
+      model.resolveWorkload('c1/bookinfo/productpage'),
+      model,
+    );
+    await renderInTestApp(<ExposureCard exposure={view.exposure} />);
+    expect(screen.getByText(/through Gateway/)).toHaveTextContent(
+      'through Gateway istio-ingress/web (Gateway API, class istio, listener http) (HTTP, no TLS)',
+    );
+    expect(screen.getByText(/^to bookinfo\/productpage/)).toHaveTextContent(
+      'to bookinfo/productpage by HTTPRoute bookinfo/productpage',
+    );
+  });
+
   it('warns of a gateway server without TLS, and says "Not exposed" where nothing routes in', async () => {
     const view = productpage('REGISTRY_ONLY');
     await renderInTestApp(

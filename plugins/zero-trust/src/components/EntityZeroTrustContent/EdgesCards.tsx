@@ -1,5 +1,6 @@
 import { InfoCard, StatusWarning } from '@backstage/core-components';
 import type { SecurityWorkload } from '@zero-trust/backstage-plugin-zero-trust-common';
+import { gatewayLabel, routeLabel } from '../shared';
 import { FactList } from './FactList';
 
 type Exposure = NonNullable<SecurityWorkload['exposure']>[number];
@@ -21,7 +22,7 @@ export function ExposureCard(props: { exposure?: Exposure[] }) {
             {
               label: 'From outside',
               value: 'Not exposed',
-              hint: 'No Istio Gateway routes to its services',
+              hint: 'No Istio or Gateway API gateway routes to its services',
             },
           ]}
         />
@@ -32,7 +33,7 @@ export function ExposureCard(props: { exposure?: Exposure[] }) {
             value: (
               <>
                 <div>
-                  through Gateway <code>{e.gateway}</code> ({e.protocol},{' '}
+                  through Gateway <code>{gatewayLabel(e)}</code> ({e.protocol},{' '}
                   {e.tls === 'none' && !e.httpsRedirect ? (
                     <StatusWarning>{tlsText(e)}</StatusWarning>
                   ) : (
@@ -41,8 +42,7 @@ export function ExposureCard(props: { exposure?: Exposure[] }) {
                   )
                 </div>
                 <div>
-                  to {e.service} by VirtualService{' '}
-                  <code>{e.virtualService}</code>
+                  to {e.service} by <code>{routeLabel(e)}</code>
                   {e.match ? `, on ${e.match.join(' or ')}` : ''}
                 </div>
               </>

@@ -116,6 +116,34 @@ const model = new MeshModel([
     networking('Sidecar', 'payments', 'default', {
       outboundTrafficPolicy: { mode: 'ALLOW_ANY' },
     }),
+    // ratings also through a Gateway API Gateway of class istio.
+    {
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'Gateway',
+      metadata: { name: 'web', namespace: 'istio-ingress' },
+      spec: {
+        gatewayClassName: 'istio',
+        listeners: [
+          {
+            name: 'https',
+            hostname: 'ratings.example.org',
+            port: 443,
+            protocol: 'HTTPS',
+            tls: { certificateRefs: [{ name: 'ratings-cert' }] },
+            allowedRoutes: { namespaces: { from: 'All' } },
+          },
+        ],
+      },
+    },
+    {
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'HTTPRoute',
+      metadata: { name: 'ratings', namespace: 'bookinfo' },
+      spec: {
+        parentRefs: [{ name: 'web', namespace: 'istio-ingress' }],
+        rules: [{ backendRefs: [{ name: 'ratings', port: 9080 }] }],
+      },
+    },
   ),
 ]);
 const inventories = edgeInventories(model);
@@ -168,7 +196,7 @@ describe('the exposure inventory', () => {
     await renderWithZeroTrust(
       <ExposureInventory clusters={['c1']} namespaces={namespaces} />,
     );
-    await screen.findByText(/^Exposed services \(2\)/);
+    await screen.findByText(/^Exposed services \(3\)/);
     const productpage = screen
       .getByText('bookinfo.apps.example.com:443')
       .closest('tr')!;
@@ -181,6 +209,22 @@ describe('the exposure inventory', () => {
       .closest('tr')!;
     expect(within(ratings).getByText('no TLS')).toBeInTheDocument();
     expect(within(ratings).getByText('none')).toBeInTheDocument();
+    expect(
+      within(ratings).getByText('HTTP · VirtualService bookinfo/ratings'),
+    ).toBeInTheDocument();
+    // Through a Gateway API Gateway: its class and listener, and the HTTPRoute.
+    const gatewayApi = screen
+      .getByText('ratings.example.org:443')
+      .closest('tr')!;
+    expect(
+      within(gatewayApi).getByText(
+        'istio-ingress/web (Gateway API, class istio, listener https)',
+      ),
+    ).toBeInTheDocument();
+    expect(
+      within(gatewayApi).getByText('HTTPS · HTTPRoute bookinfo/ratings'),
+    ).toBeInTheDocument();
+    expect(within(gatewayApi).getByText('SIMPLE')).toBeInTheDocument();
 
     await userEvent.selectOptions(screen.getByLabelText('TLS'), 'none');
     expect(rows(/^Exposed services/)).toHaveLength(1);

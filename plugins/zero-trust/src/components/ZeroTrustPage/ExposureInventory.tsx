@@ -16,7 +16,13 @@ import type {
 import { useMemo, useState } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { zeroTrustApiRef } from '../../api';
-import { ApiErrorState, CaveatsAlert, FilterSelect } from '../shared';
+import {
+  ApiErrorState,
+  CaveatsAlert,
+  FilterSelect,
+  gatewayLabel,
+  routeLabel,
+} from '../shared';
 import { useEdgeFilters } from './useEdgeFilters';
 
 type Row = ExposureInventoryItem & { id: string };
@@ -57,9 +63,9 @@ const columns: TableColumn<Row>[] = [
     field: 'gateway',
     render: x => (
       <>
-        <div>{x.gateway}</div>
+        <div>{gatewayLabel(x)}</div>
         <Typography variant="caption">
-          {x.protocol} · VirtualService {x.virtualService}
+          {`${x.protocol} · ${routeLabel(x)}`}
         </Typography>
       </>
     ),
@@ -136,6 +142,7 @@ export function ExposureInventory(props: {
             x.host,
             x.port,
             x.virtualService,
+            x.routeKind,
             x.match,
             x.service,
           ]),

@@ -18,6 +18,7 @@ export {
   worstFinding,
 } from './findings';
 export { openCallers, plaintextExposure } from './exposure';
+export { gatewayLabel, routeLabel } from './edgeText';
 export type { OpenCaller, PlaintextPort } from './exposure';
 export { onboardFormData } from './onboardLink';
 export { relativeTime } from './relativeTime';
