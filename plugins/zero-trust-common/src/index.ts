@@ -107,10 +107,12 @@ export type {
 export { networkVerdict } from './engine/networkPolicy';
 export { egressFor, sidecarFor } from './engine/egress';
 export type {
+  EgressAuthorization,
   EgressHost,
   EgressView,
   OutboundTrafficPolicy,
 } from './engine/egress';
+export type { EgressDecision } from './engine/egressWaypoints';
 export {
   istioDefaultRetries,
   retriesAfterReached,

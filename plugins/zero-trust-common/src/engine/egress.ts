@@ -4,6 +4,8 @@
  * it (ServiceEntries exported to its namespace, narrowed by its Sidecar's egress hosts).
  */
 import { selectorMatches } from '../model/labels';
+import type { EgressDecision } from './egressWaypoints';
+import type { PolicyEnforcement } from './enforcement';
 import { hostMatches, namespacedHostsAdmit } from './hosts';
 import {
   MeshConfig,
@@ -30,6 +32,21 @@ export interface EgressHost {
   how: 'direct' | 'egress-gateway' | 'blocked';
   /** For `egress-gateway`: the host it is routed to, and the VirtualService that does it. */
   via?: { host: string; virtualService: string };
+  /**
+   * The AuthorizationPolicies on the way to the host (its ServiceEntry's waypoint, or
+   * the policies bound to the entry that no proxy enforces): egressWaypoints.ts.
+   */
+  authorization?: EgressAuthorization;
+}
+
+/** The policies a workload's calls to an external host meet. @public */
+export interface EgressAuthorization {
+  /** `NAMESPACE/NAME` of the ServiceEntry's waypoint; absent: it uses none. */
+  waypoint?: string;
+  /** Each policy, and where it is enforced (`nowhere` without a waypoint). */
+  policies: PolicyEnforcement[];
+  /** What the enforced ones decide for this workload, per port; empty without a waypoint. */
+  decisions: EgressDecision[];
 }
 
 /** @public */

@@ -2,6 +2,7 @@ import { AuthorizationAction } from '../model/types';
 import { waypointRoutes, WaypointRoute } from './access';
 import { CompiledPolicy, ztunnelL7Fields } from './authorization';
 import { WorkloadModel } from './MeshModel';
+import { egressPolicies } from './egressWaypoints';
 import { boundToWaypoint, waypointClass } from './waypoints';
 
 /**
@@ -17,6 +18,12 @@ export interface PolicyEnforcement {
   why?: string;
   /** An `istio.io/dry-run` policy: logged where it is enforced, never enforced. */
   dryRun?: true;
+  /**
+   * Set where the policy decides the workload's own calls rather than calls to it: the
+   * hosts of a ServiceEntry and the entry, `HOSTS (ServiceEntry NAMESPACE/NAME)`, whose
+   * traffic goes through a waypoint that enforces the policy (or would, were there one).
+   */
+  calls?: string;
 }
 
 /** A waypoint one of the workload's Services or its pods use. @public */
@@ -183,8 +190,9 @@ function onWaypoints(
 
 /**
  * Where each AuthorizationPolicy that concerns a workload is enforced: its selector and
- * namespace policies on its sidecar or ztunnel, and the policies bound with targetRefs to
- * its Services, its namespace's waypoints or every waypoint.
+ * namespace policies on its sidecar or ztunnel, the policies bound with targetRefs to
+ * its Services, its namespace's waypoints or every waypoint, and (marked `calls`) those
+ * on the way to the ServiceEntries it may call (egressWaypoints.ts).
  *
  * @public
  */
@@ -204,5 +212,11 @@ export function policyEnforcement(w: WorkloadModel): PolicyEnforcement[] {
       const e = onWaypoints(w, p, routes);
       return e ? [e] : [];
     });
-  return [...onPod, ...targeted];
+  const outbound = egressPolicies(w).flatMap(e =>
+    e.enforcement.map(p => ({
+      ...p,
+      calls: `${e.entry.hosts.join(', ')} (ServiceEntry ${e.ref})`,
+    })),
+  );
+  return [...onPod, ...targeted, ...outbound];
 }

@@ -5,6 +5,7 @@ import {
   MeshConfig,
   NamespaceInfo,
   PolicyTargetRef,
+  ServiceEntryInfo,
   ServiceInfo,
   WorkloadInfo,
 } from '../model/types';
@@ -23,6 +24,7 @@ import { labelSelectorMatches } from './networkPolicy';
 /** The class of Istio's waypoints (constants.WaypointGatewayClassName). @public */
 export const waypointClass = 'istio-waypoint';
 const gatewayGroup = 'gateway.networking.k8s.io';
+const networkingGroup = 'networking.istio.io';
 const useWaypointLabel = 'istio.io/use-waypoint';
 const useWaypointNamespaceLabel = 'istio.io/use-waypoint-namespace';
 const waypointForLabel = 'istio.io/waypoint-for';
@@ -56,7 +58,10 @@ export interface WaypointProblem {
 /** Which waypoint, if any, takes one Service's or one pod's traffic. @public */
 export interface WaypointBinding {
   waypoint?: Waypoint;
-  /** The label that named it: `Service label`, `pod label` or `namespace label`. */
+  /**
+   * The label that named it: `Service label`, `ServiceEntry label`, `pod label` or
+   * `namespace label`.
+   */
   via?: string;
   /** A waypoint is named, and is not used: its traffic goes straight to ztunnel. */
   problem?: WaypointProblem;
@@ -105,6 +110,10 @@ export class WaypointIndex {
   private readonly instances = new Map<string, string>();
   private readonly waypoints = new Map<string, Waypoint>();
   private readonly services = new Map<ServiceInfo, WaypointBinding>();
+  private readonly serviceEntries = new Map<
+    ServiceEntryInfo,
+    WaypointBinding
+  >();
 
   constructor(
     private readonly mesh: MeshConfig,
@@ -176,6 +185,28 @@ export class WaypointIndex {
         'service',
       );
       this.services.set(service, binding);
+    }
+    return binding;
+  }
+
+  /**
+   * The waypoint a ServiceEntry's hosts' traffic goes through: istiod binds it as it
+   * binds a Service's (serviceEntryServiceBuilder calls fetchWaypointForService, in
+   * pilot/pkg/serviceregistry/ambient/services.go): the entry's own
+   * `istio.io/use-waypoint`, else its namespace's, a waypoint that takes service
+   * traffic. Mesh clients then send the hosts' traffic to it (an egress waypoint:
+   * https://istio.io/latest/docs/ambient/usage/waypoint/#useawaypoint).
+   */
+  forServiceEntry(entry: ServiceEntryInfo): WaypointBinding {
+    let binding = this.serviceEntries.get(entry);
+    if (!binding) {
+      binding = this.bind(
+        entry.namespace,
+        entry.labels,
+        'ServiceEntry label',
+        'service',
+      );
+      this.serviceEntries.set(entry, binding);
     }
     return binding;
   }
@@ -278,19 +309,42 @@ export class WaypointIndex {
 }
 
 /**
- * Whether a policy is bound to a waypoint, for traffic to one Service or to a pod
- * (ShouldAttachPolicy in pilot/pkg/model/policyattachment.go, for a waypoint proxy): a
- * targetRef to the GatewayClass `istio-waypoint` from the root namespace, to the
- * waypoint's Gateway from its own namespace, or to the Service from the Service's
- * namespace. A waypoint never reads selectors.
+ * Whether a targetRef names a ServiceEntry: kind ServiceEntry of group
+ * `networking.istio.io` (matchesGroupKind with gvk.ServiceEntry in
+ * pilot/pkg/model/policyattachment.go), from the entry's own namespace.
+ */
+export function namesServiceEntry(
+  policy: AuthorizationPolicyInfo,
+  ref: PolicyTargetRef,
+  entry: ServiceEntryInfo,
+): boolean {
+  return (
+    ref.kind === 'ServiceEntry' &&
+    ref.group === networkingGroup &&
+    ref.name === entry.name &&
+    policy.namespace === entry.namespace
+  );
+}
+
+/**
+ * Whether a policy is bound to a waypoint, for traffic to one Service, one
+ * ServiceEntry's hosts, or a pod (ShouldAttachPolicy in pilot/pkg/model/policyattachment.go,
+ * for a waypoint proxy): a targetRef to the GatewayClass `istio-waypoint` from the root
+ * namespace, to the waypoint's Gateway from its own namespace, to the Service from the
+ * Service's namespace (registry Kubernetes), or to the ServiceEntry from the entry's
+ * namespace (registry External). A waypoint never reads selectors.
  */
 export function boundToWaypoint(
   policy: AuthorizationPolicyInfo,
   waypoint: Waypoint,
   service: ServiceInfo | undefined,
   rootNamespace: string,
+  serviceEntry?: ServiceEntryInfo,
 ): boolean {
   for (const ref of policy.targetRefs ?? []) {
+    if (serviceEntry && namesServiceEntry(policy, ref, serviceEntry)) {
+      return true;
+    }
     if (
       service &&
       core(ref) &&
@@ -322,10 +376,11 @@ export function boundToWaypoint(
 }
 
 /**
- * The policies a waypoint enforces for traffic to one Service (or to a pod, without a
- * Service), from the namespaces Istio looks in: the root namespace, the waypoint's and
- * the Service's (ListAuthorizationPolicies in pilot/pkg/model/authorization.go). A
- * waypoint is an Envoy: a dry-run policy is logged there as at a sidecar.
+ * The policies a waypoint enforces for traffic to one Service or one ServiceEntry's hosts
+ * (or to a pod, without either), from the namespaces Istio looks in: the root namespace,
+ * the waypoint's and the Service's or ServiceEntry's (ListAuthorizationPolicies in
+ * pilot/pkg/model/authorization.go). A waypoint is an Envoy: a dry-run policy is logged
+ * there as at a sidecar.
  */
 export function waypointPolicies(
   policiesByNamespace: Map<string, CompiledPolicy[]>,
@@ -333,17 +388,25 @@ export function waypointPolicies(
   waypoint: Waypoint,
   service: ServiceInfo | undefined,
   enforceDryRun: boolean,
+  serviceEntry?: ServiceEntryInfo,
 ): CompiledPolicy[] {
   const namespaces = new Set([
     rootNamespace,
     waypoint.gateway.namespace,
     ...(service ? [service.namespace] : []),
+    ...(serviceEntry ? [serviceEntry.namespace] : []),
   ]);
   return [...namespaces]
     .flatMap(ns => policiesByNamespace.get(ns) ?? [])
     .filter(
       p =>
-        boundToWaypoint(p.policy, waypoint, service, rootNamespace) &&
+        boundToWaypoint(
+          p.policy,
+          waypoint,
+          service,
+          rootNamespace,
+          serviceEntry,
+        ) &&
         (enforceDryRun || isEnforced(p.policy, false)),
     );
 }

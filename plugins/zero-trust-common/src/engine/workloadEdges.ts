@@ -6,6 +6,7 @@
 import { selectorMatches } from '../model/labels';
 import { ServiceInfo } from '../model/types';
 import { EgressView, egressFor } from './egress';
+import { egressPolicies } from './egressWaypoints';
 import { ExposureView, exposureOf } from './exposure';
 import { gatewayApiExposureOf } from './gatewayApiExposure';
 import { WorkloadModel } from './MeshModel';
@@ -59,6 +60,33 @@ function istioGatewayExposure(w: WorkloadModel, services: ServiceInfo[]) {
   });
 }
 
+/** The sidecar's egress view, each host with the policies on the way to it. */
+function egressView(w: WorkloadModel): EgressView {
+  const { state } = w.cluster;
+  const view = egressFor(state.mesh, w.workload, {
+    serviceEntries: state.serviceEntries ?? [],
+    sidecars: state.sidecars ?? [],
+    virtualServices: state.virtualServices ?? [],
+  });
+  const byEntry = new Map(egressPolicies(w).map(e => [e.ref, e]));
+  if (!byEntry.size) return view;
+  return {
+    ...view,
+    hosts: view.hosts.map(h => {
+      const e = byEntry.get(h.serviceEntry);
+      if (!e || h.how === 'blocked') return h;
+      return {
+        ...h,
+        authorization: {
+          ...(e.binding.waypoint ? { waypoint: e.binding.waypoint.ref } : {}),
+          policies: e.enforcement,
+          decisions: e.decisions,
+        },
+      };
+    }),
+  };
+}
+
 /** A workload's exposure, egress and routes. @public */
 export function workloadEdges(w: WorkloadModel): WorkloadEdges {
   const { state } = w.cluster;
@@ -72,15 +100,7 @@ export function workloadEdges(w: WorkloadModel): WorkloadEdges {
       )
     : [];
   return {
-    ...(w.membership.mode === 'sidecar'
-      ? {
-          egress: egressFor(state.mesh, w.workload, {
-            serviceEntries: state.serviceEntries ?? [],
-            sidecars: state.sidecars ?? [],
-            virtualServices: state.virtualServices ?? [],
-          }),
-        }
-      : {}),
+    ...(w.membership.mode === 'sidecar' ? { egress: egressView(w) } : {}),
     routes,
     exposure: exposureView(w, services),
   };

@@ -92,6 +92,7 @@ export const findingCodes = [
   'ZT039',
   'ZT040',
   'ZT041',
+  'ZT042',
 ] as const;
 
 /** @public */
@@ -556,5 +557,22 @@ export const findingCatalogue: Record<FindingCode, FindingDefinition> = {
     remediation:
       "Give the callee's route a timeout shorter than the caller's (each hop's budget within its caller's), so that a slow callee fails the call while the caller can still answer or retry.",
     docs: 'https://istio.io/latest/docs/tasks/traffic-management/request-timeouts/',
+  },
+  ZT042: {
+    code: 'ZT042',
+    title: 'Policy bound to a Service or ServiceEntry without a waypoint',
+    severity: 'high',
+    // What it was written to restrict is restricted by nothing: only a waypoint reads it.
+    controls: ['AC-4'],
+    // IST0171 NegativeConditionStatus, which istioctl analyze reports for an
+    // AuthorizationPolicy's WaypointAccepted condition False: istiod sets it with reason
+    // AncestorNotBound ("Service/ServiceEntry NS/NAME is not bound to a waypoint") or
+    // TargetNotFound (WaypointPolicyStatusCollection in
+    // pilot/pkg/serviceregistry/ambient/policies.go). On a live cluster only. No Kiali
+    // match: KIA0109 reads only L7 policies and namespace enrollment.
+    istioctl: 'IST0171',
+    remediation:
+      'Give the Service or ServiceEntry a waypoint (label it, or its namespace, istio.io/use-waypoint with a waypoint that takes service traffic, deployed and Programmed), or select the workloads instead (a selector policy, which sidecars and ztunnel enforce, without L7 fields under ztunnel). Sidecars and ztunnel ignore targetRefs, so until then the policy is enforced nowhere.',
+    docs: 'https://istio.io/latest/docs/ambient/usage/l7-features/',
   },
 };

@@ -168,3 +168,94 @@ describe('ZT034: cluster.local principals ztunnel reads as written', () => {
     expect(codes(...sidecar)).toEqual([]);
   });
 });
+
+describe('ZT042: a policy bound to a Service or ServiceEntry no waypoint serves', () => {
+  // ShouldAttachPolicy (pilot/pkg/model/policyattachment.go): only a waypoint reads a
+  // Service or ServiceEntry targetRef; WaypointPolicyStatusCollection
+  // (pilot/pkg/serviceregistry/ambient/policies.go) reports AncestorNotBound or
+  // TargetNotFound for it.
+  const httpbin = (labels?: Record<string, string>) => ({
+    apiVersion: 'networking.istio.io/v1',
+    kind: 'ServiceEntry',
+    metadata: {
+      name: 'httpbin',
+      namespace: 'shop',
+      ...(labels ? { labels } : {}),
+    },
+    spec: {
+      hosts: ['httpbin.org'],
+      location: 'MESH_EXTERNAL',
+      resolution: 'DNS',
+      ports: [{ number: 443, name: 'tls', protocol: 'TLS' }],
+    },
+  });
+  const bound = (kind: string, name: string, group: string) =>
+    authorizationPolicy('shop', 'bound', {
+      targetRefs: [{ group, kind, name }],
+      rules: [{}],
+    });
+  const zt042 = (...objs: K8sObject[]) =>
+    detectFindings(model(...objs))
+      .filter(f => f.code === 'ZT042')
+      .map(f => f.message);
+
+  it.each<[string, K8sObject[], RegExp | null]>([
+    [
+      'a Service without a waypoint',
+      shop({}, bound('Service', 'api', '')),
+      /shop\/bound is bound to Service shop\/api, which uses no waypoint .*no proxy enforces this one/,
+    ],
+    [
+      'a Service whose waypoint is used',
+      shop(
+        use,
+        waypointGateway('shop', 'waypoint'),
+        bound('Service', 'api', ''),
+      ),
+      null,
+    ],
+    [
+      'a Service that does not exist',
+      shop({}, bound('Service', 'gone', '')),
+      /Service shop\/gone, which does not exist/,
+    ],
+    [
+      'a ServiceEntry without a waypoint',
+      shop(
+        {},
+        httpbin(),
+        bound('ServiceEntry', 'httpbin', 'networking.istio.io'),
+      ),
+      /bound to ServiceEntry shop\/httpbin, which uses no waypoint/,
+    ],
+    [
+      'a ServiceEntry whose waypoint is missing',
+      shop(
+        {},
+        httpbin(use),
+        bound('ServiceEntry', 'httpbin', 'networking.istio.io'),
+      ),
+      /ServiceEntry shop\/httpbin, whose waypoint is not used \(no waypoint Gateway shop\/waypoint exists\)/,
+    ],
+    [
+      'a ServiceEntry that uses a waypoint',
+      shop(
+        {},
+        httpbin(use),
+        waypointGateway('shop', 'waypoint'),
+        bound('ServiceEntry', 'httpbin', 'networking.istio.io'),
+      ),
+      null,
+    ],
+  ])('%s', (_, objs, expected) => {
+    const found = zt042(...objs);
+    expect(found).toHaveLength(expected ? 1 : 0);
+    expect(found.join('')).toMatch(expected ?? /^$/);
+  });
+
+  it('a dry-run policy is left to ZT023', () => {
+    const policy = bound('Service', 'api', '');
+    policy.metadata.annotations = { 'istio.io/dry-run': 'true' };
+    expect(zt042(...shop({}, policy))).toEqual([]);
+  });
+});

@@ -2,14 +2,15 @@ import { ObjectRef } from '../model/types';
 import { decideAccess, waypointRoutes } from '../engine/access';
 import { CompiledPolicy, ztunnelL7Fields } from '../engine/authorization';
 import { ClusterModel, MeshModel, WorkloadModel } from '../engine/MeshModel';
-import { WaypointBinding } from '../engine/waypoints';
+import { namesServiceEntry, WaypointBinding } from '../engine/waypoints';
 import { Finding, finding, isSystemNamespace } from './detect';
 
 /*
  * Findings about ambient waypoints: ZT031 (a waypoint named and not used), ZT032 (L7
  * fields in a selector policy of a workload a waypoint serves), ZT033 (the destination's
  * ztunnel refuses its waypoint), ZT034 (`cluster.local` principals that ztunnel reads as
- * written in a mesh of another trust domain).
+ * written in a mesh of another trust domain), ZT042 (a policy bound to a Service or
+ * ServiceEntry that no waypoint serves).
  */
 
 const workloadRef = (w: WorkloadModel): ObjectRef => ({
@@ -173,6 +174,70 @@ function clusterLocalFindings(cluster: ClusterModel, out: Finding[]) {
   }
 }
 
+/**
+ * ZT042: a policy bound with targetRefs to a Service or ServiceEntry that has no
+ * waypoint, or that does not exist: only a waypoint reads such a binding
+ * (ShouldAttachPolicy in pilot/pkg/model/policyattachment.go), so no proxy enforces it;
+ * istiod says the same in the policy's WaypointAccepted condition
+ * (WaypointPolicyStatusCollection in pilot/pkg/serviceregistry/ambient/policies.go).
+ * Dry-run policies are ZT023's.
+ */
+function unboundTargetFindings(cluster: ClusterModel, out: Finding[]) {
+  const { state } = cluster;
+  for (const p of state.authorizationPolicies) {
+    if (p.dryRun || !p.targetRefs?.length) continue;
+    if (isSystemNamespace(cluster, p.namespace)) continue;
+    const problems: string[] = [];
+    for (const ref of p.targetRefs) {
+      if (ref.kind === 'ServiceEntry' && ref.group === 'networking.istio.io') {
+        const what = `ServiceEntry ${p.namespace}/${ref.name}`;
+        const entry = (state.serviceEntries ?? []).find(e =>
+          namesServiceEntry(p, ref, e),
+        );
+        if (!entry) problems.push(`${what}, which does not exist`);
+        else {
+          const binding = cluster.waypoints.forServiceEntry(entry);
+          if (!binding.waypoint) problems.push(unbound(what, binding));
+        }
+      } else if (
+        ref.kind === 'Service' &&
+        (!ref.group || ref.group === 'core')
+      ) {
+        const what = `Service ${p.namespace}/${ref.name}`;
+        const service = (
+          cluster.servicesByNamespace.get(p.namespace) ?? []
+        ).find(s => s.name === ref.name);
+        if (!service) problems.push(`${what}, which does not exist`);
+        else {
+          const binding = cluster.waypoints.forService(service);
+          if (!binding.waypoint) problems.push(unbound(what, binding));
+        }
+      }
+    }
+    if (!problems.length) continue;
+    out.push(
+      finding(
+        'ZT042',
+        {
+          cluster: cluster.name,
+          kind: 'AuthorizationPolicy',
+          namespace: p.namespace,
+          name: p.name,
+        },
+        `${p.namespace}/${p.name} is bound to ${problems.join(
+          '; and to ',
+        )}: only a waypoint enforces a policy bound with targetRefs (sidecars and ztunnel ignore it), so no proxy enforces this one.`,
+      ),
+    );
+  }
+}
+
+function unbound(what: string, binding: WaypointBinding): string {
+  return binding.problem
+    ? `${what}, whose waypoint is not used (${binding.problem.message})`
+    : `${what}, which uses no waypoint (no istio.io/use-waypoint on it or its namespace)`;
+}
+
 /** Every waypoint finding of the mesh. */
 export function waypointFindings(model: MeshModel, out: Finding[]): void {
   for (const cluster of model.clusters) {
@@ -183,5 +248,6 @@ export function waypointFindings(model: MeshModel, out: Finding[]): void {
       servedWorkloadFindings(w, out);
     }
     clusterLocalFindings(cluster, out);
+    unboundTargetFindings(cluster, out);
   }
 }

@@ -488,10 +488,21 @@ export const resourceKinds = [
     effect: 'mTLS shown as auto mTLS may be wrong',
   }),
   // The mesh's edges and routes: external hosts, routes, ingress, what sidecars reach.
-  istio('networking.istio.io', 'ServiceEntry', 'serviceentries', {
-    label: 'ServiceEntries',
-    effect: 'the external hosts shown as registered may be wrong',
-  }),
+  {
+    ...istio('networking.istio.io', 'ServiceEntry', 'serviceentries', {
+      label: 'ServiceEntries',
+      effect:
+        'the external hosts shown as registered, and the waypoints and policies on the way to them, may be wrong',
+    }),
+    // Its istio.io/use-waypoint labels send its hosts' traffic through a waypoint.
+    keep: (object: Json) => {
+      const kept = keepIstioSpec(object);
+      const labels = istioAnnotations(object.metadata.labels);
+      return labels
+        ? { ...kept, metadata: { ...kept.metadata, labels } }
+        : kept;
+    },
+  },
   istio('networking.istio.io', 'VirtualService', 'virtualservices', {
     label: 'VirtualServices',
     effect: 'routes, timeouts, retries and exposure may be wrong',

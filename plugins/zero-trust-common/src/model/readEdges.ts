@@ -63,8 +63,10 @@ export function readOutlierDetection(
 export function toServiceEntry(obj: Json): ServiceEntryInfo {
   const spec = specOf(obj);
   const selector = labels(spec.workloadSelector?.labels);
+  const own = labels(obj.metadata?.labels);
   return {
     ...where(obj),
+    ...(own ? { labels: own } : {}),
     hosts: strings(spec.hosts),
     ports: list(spec.ports).map(p => ({
       number: Number(p.number),

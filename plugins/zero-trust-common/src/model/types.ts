@@ -172,6 +172,8 @@ export interface ServiceEntryInfo {
   /** Namespaces it is exported to; `*` (default) for all, `.` for its own. */
   exportTo: string[];
   workloadSelector?: Labels;
+  /** Its `istio.io/` labels (`istio.io/use-waypoint`: an egress waypoint). */
+  labels?: Labels;
 }
 
 /** Istio's HTTPRetry, as a VirtualService route sets it. @public */

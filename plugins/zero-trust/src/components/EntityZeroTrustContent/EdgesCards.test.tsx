@@ -7,6 +7,7 @@ import {
 // The engine's own manifest builders (test code the package does not export).
 // eslint-disable-next-line @backstage/no-forbidden-package-imports
 import {
+  authorizationPolicy,
   clusterState,
   deployment,
   injected,
@@ -14,6 +15,7 @@ import {
   meshConfigMap,
   namespace,
   networking,
+  waypointGateway,
 } from '@zero-trust/backstage-plugin-zero-trust-common/src/__fixtures__/manifests';
 import { EgressCard, ExposureCard, RoutesCard } from './EdgesCards';
 
@@ -169,6 +171,57 @@ describe('the Security tab edges cards', () => {
       'api.stripe.com:443 direct (ServiceEntry bookinfo/stripe)',
     );
     expect(screen.getByText('From mesh config')).toBeInTheDocument();
+  });
+
+  it("shows the policies on the way to a host and what they decide for the workload's calls", async () => {
+    const model = new MeshModel([
+      clusterState(
+        'c1',
+        meshConfigMap('internal.example'),
+        namespace('bookinfo', injected),
+        namespace('egress', { 'istio.io/dataplane-mode': 'ambient' }),
+        ...meshApp('bookinfo', 'productpage', {
+          labels: { app: 'productpage' },
+          servicePorts: [{ name: 'http', port: 9080 }],
+        }),
+        waypointGateway('egress', 'egress-waypoint', {
+          allowedRoutes: { from: 'All' },
+        }),
+        {
+          ...networking('ServiceEntry', 'egress', 'httpbin', {
+            hosts: ['httpbin.org'],
+            resolution: 'DNS',
+            ports: [
+              { number: 80, name: 'http', protocol: 'HTTP' },
+              { number: 443, name: 'tls', protocol: 'TLS' },
+            ],
+          }),
+          metadata: {
+            name: 'httpbin',
+            namespace: 'egress',
+            labels: { 'istio.io/use-waypoint': 'egress-waypoint' },
+          },
+        },
+        authorizationPolicy('egress', 'only-bookinfo', {
+          targetRefs: [
+            {
+              group: 'networking.istio.io',
+              kind: 'ServiceEntry',
+              name: 'httpbin',
+            },
+          ],
+          rules: [{ from: [{ source: { namespaces: ['bookinfo'] } }] }],
+        }),
+      ),
+    ]);
+    const view = workloadView(
+      model.resolveWorkload('c1/bookinfo/productpage'),
+      model,
+    );
+    await renderInTestApp(<EgressCard egress={view.egress!} />);
+    expect(screen.getByText(/through waypoint/)).toHaveTextContent(
+      'through waypoint egress/egress-waypoint (egress/only-bookinfo): 80 ALLOW, 443 ALLOW',
+    );
   });
 
   it('says REGISTRY_ONLY plainly', async () => {

@@ -67,6 +67,30 @@ export function EgressCard(props: {
     if (h.how === 'egress-gateway') return `through ${h.via?.host}`;
     return 'direct';
   };
+  // The policies on the way (its ServiceEntry's waypoint), and what they decide for
+  // this workload's calls on each port (no method or path given).
+  const policies = (h: (typeof egress.hosts)[number]) => {
+    const a = h.authorization;
+    if (!a) return null;
+    const names = a.policies.map(p => p.policy).join(', ');
+    if (!a.waypoint) {
+      return (
+        <div>
+          <StatusWarning>
+            {names} enforced nowhere: the ServiceEntry uses no waypoint
+          </StatusWarning>
+        </div>
+      );
+    }
+    const decisions = a.decisions
+      .map(d => `${d.port} ${d.decision}`)
+      .join(', ');
+    return (
+      <div>
+        through waypoint <code>{a.waypoint}</code> ({names}): {decisions}
+      </div>
+    );
+  };
   return (
     <InfoCard title="Egress" variant="gridItem">
       <FactList
@@ -88,7 +112,7 @@ export function EgressCard(props: {
               ? egress.hosts.map(h => (
                   <div key={`${h.host}-${h.serviceEntry}`}>
                     {h.host}:{h.ports.map(p => p.number).join(',')} {how(h)}{' '}
-                    (ServiceEntry <code>{h.serviceEntry}</code>)
+                    (ServiceEntry <code>{h.serviceEntry}</code>){policies(h)}
                   </div>
                 ))
               : 'None registered',

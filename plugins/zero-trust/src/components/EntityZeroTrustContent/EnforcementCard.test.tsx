@@ -146,6 +146,60 @@ describe('the Security tab enforcement card', () => {
     );
   });
 
+  it("names the policies on its calls to a ServiceEntry's hosts: at the entry's waypoint, or nowhere", async () => {
+    const entry = (labels?: Record<string, string>) => ({
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'ServiceEntry',
+      metadata: { name: 'httpbin', namespace: 'egress', labels },
+      spec: {
+        hosts: ['httpbin.org'],
+        resolution: 'DNS',
+        ports: [{ number: 80, name: 'http', protocol: 'HTTP' }],
+      },
+    });
+    const view = (labels?: Record<string, string>) => {
+      const model = new MeshModel([
+        clusterState(
+          'c1',
+          namespace('egress', ambient),
+          namespace('shop', ambient),
+          waypointGateway('egress', 'egress-waypoint', {
+            allowedRoutes: { from: 'All' },
+          }),
+          deployment('shop', 'orders', { sa: 'orders', ports: [8080] }),
+          entry(labels),
+          authorizationPolicy('egress', 'httpbin-get', {
+            targetRefs: [
+              {
+                group: 'networking.istio.io',
+                kind: 'ServiceEntry',
+                name: 'httpbin',
+              },
+            ],
+            rules: [{ to: [{ operation: { methods: ['GET'] } }] }],
+          }),
+        ),
+      ]);
+      return workloadView(model.resolveWorkload('c1/shop/orders'), model);
+    };
+    const through = view({ 'istio.io/use-waypoint': 'egress-waypoint' });
+    const { unmount } = await renderInTestApp(
+      <EnforcementCard enforcement={through.enforcement} />,
+    );
+    const item = itemOf('egress/httpbin-get');
+    expect(item.textContent).toMatch(
+      /on its calls to httpbin\.org \(ServiceEntry egress\/httpbin\)/,
+    );
+    expect(
+      within(item).getByText('enforced at waypoint egress/egress-waypoint'),
+    ).toBeInTheDocument();
+    unmount();
+    await renderInTestApp(<EnforcementCard enforcement={view().enforcement} />);
+    const nowhere = itemOf('egress/httpbin-get');
+    expect(within(nowhere).getByText('enforced nowhere')).toBeInTheDocument();
+    expect(nowhere.textContent).toMatch(/uses no waypoint/);
+  });
+
   it('says so where no policy concerns the workload, without a waypoints row', async () => {
     await renderInTestApp(<EnforcementCard enforcement={[]} />);
     expect(

@@ -23,7 +23,8 @@ function PolicyLine(props: { enforcement: PolicyEnforcement }) {
   return (
     <>
       <code>{e.policy}</code> ({e.action}
-      {e.dryRun ? ', dry-run' : ''}):{' '}
+      {e.dryRun ? ', dry-run' : ''})
+      {e.calls ? ` on its calls to ${e.calls}` : ''}:{' '}
       <Typography
         component="span"
         variant="body2"
@@ -42,7 +43,8 @@ function PolicyLine(props: { enforcement: PolicyEnforcement }) {
 
 /**
  * Where each AuthorizationPolicy that concerns the workload is enforced (its sidecar,
- * ztunnel, a waypoint, or nowhere), and the waypoints its traffic goes through: in
+ * ztunnel, a waypoint, or nowhere), those on its own calls to external hosts (a
+ * ServiceEntry's waypoint) included, and the waypoints its traffic goes through: in
  * ambient mode a policy is only as good as the proxy that reads it.
  */
 export function EnforcementCard(props: {
@@ -57,7 +59,10 @@ export function EnforcementCard(props: {
       value: enforcement.length ? (
         <ul className={classes.list}>
           {enforcement.map(e => (
-            <li key={`${e.policy} ${e.enforcedAt}`} className={classes.item}>
+            <li
+              key={`${e.policy} ${e.enforcedAt} ${e.calls ?? ''}`}
+              className={classes.item}
+            >
               <PolicyLine enforcement={e} />
             </li>
           ))}
