@@ -7,6 +7,32 @@
  */
 
 import { createBackend } from '@backstage/backend-defaults';
+import {
+  hasPrometheus,
+  startDemoTelemetry,
+} from '@zero-trust/backstage-plugin-zero-trust-backend/demo';
+
+/**
+ * With ZT_DEMO_PROMETHEUS set, the demo starts Debian's prometheus (when installed) on a
+ * loopback port, holding a scripted week of its services' traffic, and reads it as the
+ * `backend` cluster's telemetry (through Backstage's APP_CONFIG_ variables). Nothing is
+ * installed for it: without the package the Security tab says how to connect one.
+ */
+async function demoTelemetry() {
+  if (!process.env.ZT_DEMO_PROMETHEUS) return;
+  if (!hasPrometheus()) {
+    // eslint-disable-next-line no-console
+    console.warn(
+      "ZT_DEMO_PROMETHEUS is set but Debian's prometheus is not installed (sudo apt-get install -y prometheus): the demo runs without telemetry",
+    );
+    return;
+  }
+  const { prometheus, telemetry } = await startDemoTelemetry();
+  process.once('exit', () => prometheus.kill());
+  process.env.APP_CONFIG_zeroTrust_telemetry = JSON.stringify(telemetry);
+  // eslint-disable-next-line no-console
+  console.info(`demo telemetry: Prometheus on ${prometheus.url}`);
+}
 
 const backend = createBackend();
 
@@ -73,4 +99,9 @@ backend.add(import('@zero-trust/backstage-plugin-zero-trust-backend'));
 backend.add(
   import('@zero-trust/backstage-plugin-scaffolder-backend-module-zero-trust'),
 );
-backend.start();
+demoTelemetry()
+  .catch(error =>
+    // eslint-disable-next-line no-console
+    console.warn(`the demo runs without telemetry: ${error.message}`),
+  )
+  .then(() => backend.start());

@@ -11,6 +11,7 @@ import { OnboardingRequests } from './requests/OnboardingRequests';
 import { startTracking } from './requests/startTracking';
 import { createRouter } from './router/createRouter';
 import { ZeroTrustService } from './service/ZeroTrustService';
+import { ClusterTelemetry } from './telemetry/ClusterTelemetry';
 
 /**
  * The zero-trust backend plugin: reads the configured clusters, keeps their state
@@ -61,7 +62,12 @@ export const zeroTrustPlugin = createBackendPlugin({
         deps.permissionsRegistry.addPermissions(zeroTrustPermissions);
         deps.httpRouter.use(
           await createRouter({
-            service: new ZeroTrustService(mesh, index, catalog),
+            service: new ZeroTrustService(
+              mesh,
+              index,
+              catalog,
+              ClusterTelemetry.fromConfig(config, logger),
+            ),
             requests: new OnboardingRequests({
               store,
               catalog,

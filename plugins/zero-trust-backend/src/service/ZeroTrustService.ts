@@ -30,11 +30,11 @@ import {
   resolveReference,
   SecurityWorkload,
   TrustResponse,
+  workloadUsage,
   trustView,
   UnknownReferenceError,
 } from '@zero-trust/backstage-plugin-zero-trust-common';
 import { isUserError } from '@zero-trust/backstage-plugin-zero-trust-node';
-import { telemetryNotConfiguredMessage } from '@zero-trust/backstage-plugin-zero-trust-node/telemetry';
 import { CatalogIdentityIndex } from '../catalog/CatalogIdentityIndex';
 import {
   entityClusters,
@@ -44,6 +44,10 @@ import {
 } from '../catalog/entityWorkloads';
 import { MeshState } from '../clusters/MeshState';
 import { MeshView } from '../clusters/MeshView';
+import {
+  ClusterTelemetry,
+  TelemetryReading,
+} from '../telemetry/ClusterTelemetry';
 import { ClusterAnswer, SecurityAnswers } from './SecurityAnswers';
 
 const unique = (values: string[]) => [...new Set(values)].sort();
@@ -56,6 +60,7 @@ export class ZeroTrustService {
     private readonly mesh: MeshState,
     private readonly index: CatalogIdentityIndex,
     private readonly catalog: CatalogService,
+    private readonly telemetry: ClusterTelemetry,
   ) {}
 
   /**
@@ -77,26 +82,38 @@ export class ZeroTrustService {
     const view = this.mesh.current();
     const byWorkload = await this.index.entitiesByWorkload(view);
     const selectorKey = JSON.stringify(selector);
-    const answers = entityClusters(selector, this.mesh.clusterNames()).map(
-      cluster => ({
-        cluster,
-        answer: this.answers.get(byWorkload, `${cluster}:${selectorKey}`, () =>
-          this.clusterAnswer(view, byWorkload, selector, labels, cluster),
-        ),
-      }),
+    const clusterNames = entityClusters(selector, this.mesh.clusterNames());
+    const readings = await Promise.all(
+      clusterNames.map(cluster => this.telemetry.current(cluster)),
     );
+    const answers = clusterNames.map((cluster, i) => ({
+      cluster,
+      telemetry: readings[i],
+      answer: this.answers.get(
+        byWorkload,
+        `${cluster}:${selectorKey}:${readings[i].stamp}`,
+        () =>
+          this.clusterAnswer(
+            view,
+            byWorkload,
+            selector,
+            labels,
+            cluster,
+            readings[i],
+          ),
+      ),
+    }));
     const visible = await this.visibleRefs(
       answers.flatMap(a => a.answer.refs),
       credentials,
     );
     const clusters = answers.map(
-      ({ cluster, answer }) =>
+      ({ cluster, answer, telemetry }) =>
         `{"cluster":${JSON.stringify(cluster)},"status":${JSON.stringify(
           this.mesh.status(cluster)!,
-        )},${this.answers.json(answer, visible)},"telemetry":${JSON.stringify({
-          state: 'not-configured',
-          message: telemetryNotConfiguredMessage(cluster),
-        })}}`,
+        )},${this.answers.json(answer, visible)},"telemetry":${JSON.stringify(
+          telemetry.status,
+        )}}`,
     );
     return `{"entityRef":${JSON.stringify(
       entityRef,
@@ -110,19 +127,38 @@ export class ZeroTrustService {
     selector: EntityWorkloadSelector,
     labels: ParsedLabelSelector,
     cluster: string,
+    telemetry: TelemetryReading,
   ): Omit<ClusterAnswer, 'json'> {
     const callerRefs = this.callerRefs(view, byWorkload);
     const workloads = entityWorkloads(selector, labels, view.model, cluster);
     const namespaces = unique(workloads.map(w => w.namespace));
     const securityWorkloads = workloads.map((w): SecurityWorkload => {
       const { allowedCallers, ...rest } = view.view(w);
+      // Usage only from a reading that succeeded: otherwise `telemetry` says why not.
+      const usage =
+        telemetry.traffic && telemetry.window
+          ? workloadUsage(
+              view.model,
+              w,
+              telemetry.traffic,
+              telemetry.window,
+              allowedCallers,
+            )
+          : undefined;
       return {
         ...rest,
-        allowedCallers: allowedCallers.map(c => ({
+        allowedCallers: allowedCallers.map((c, i) => ({
           ...c,
           entityRefs: callerRefs(c),
+          ...(usage ? { usage: usage.callers[i].usage } : {}),
         })),
         findings: view.findingsForWorkload(w.id),
+        ...(usage
+          ? {
+              notAllowedCallers: usage.notAllowed,
+              plaintextObserved: usage.plaintext,
+            }
+          : {}),
       };
     });
     return {

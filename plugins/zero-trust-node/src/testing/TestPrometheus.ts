@@ -348,6 +348,23 @@ export class TestPrometheus {
     }
   }
 
+  /**
+   * For a process that is exiting (no promise will be awaited): signals Prometheus by
+   * its PID and removes the data folder, as far as it can at once.
+   */
+  kill(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    if (this.child.exitCode === null && this.child.pid !== undefined) {
+      try {
+        process.kill(this.child.pid, 'SIGTERM');
+      } catch {
+        // already gone
+      }
+    }
+    fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+
   /** Stops Prometheus (by its PID), the exporter and the proxy, and removes the data folder. */
   async stop(): Promise<void> {
     if (this.stopped) return;

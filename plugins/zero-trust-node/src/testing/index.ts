@@ -44,14 +44,4 @@ export {
 export { TestCertificates } from './TestCertificates';
 export type { TestCertificate, TestValidity } from './TestCertificates';
 
-export {
-  TestIstioExporter,
-  TestPrometheus,
-  hasPrometheus,
-  historyOpenMetrics,
-  prometheusBinaries,
-  startTestPrometheus,
-} from './TestPrometheus';
-export type { ScriptedCount, TestPrometheusOptions } from './TestPrometheus';
-export { dryRunSeries, istioSeries, seriesText } from './istioMetricsText';
-export type { IstioTrafficLabels, MetricSeries } from './istioMetricsText';
+export * from './prometheus';
