@@ -21,6 +21,7 @@ import {
   effectiveMtls,
   peerAuthenticationScopes,
 } from './peerAuthentication';
+import { gatewayPorts } from './gatewayPorts';
 import { WorkloadPort, workloadPorts } from './ports';
 import { TrustEdge, trustBetween } from './trust';
 import { WaypointBinding, WaypointIndex } from './waypoints';
@@ -93,10 +94,15 @@ export class WorkloadModel {
     );
   }
 
+  /** Its ports; a gateway's with the protocol its Gateway servers give them (`gatewayPorts`). */
   get ports(): WorkloadPort[] {
-    this.cachedPorts ??= workloadPorts(
+    this.cachedPorts ??= gatewayPorts(
+      this.cluster,
       this.workload,
-      this.cluster.servicesByNamespace.get(this.workload.namespace) ?? [],
+      workloadPorts(
+        this.workload,
+        this.cluster.servicesByNamespace.get(this.workload.namespace) ?? [],
+      ),
     );
     return this.cachedPorts;
   }

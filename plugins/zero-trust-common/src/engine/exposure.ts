@@ -96,6 +96,31 @@ function targetService(
   });
 }
 
+const httpServerProtocols = ['HTTP', 'HTTP2', 'HTTP_PROXY', 'GRPC', 'GRPC-WEB'];
+
+/**
+ * How a gateway proxy serves a Gateway server's port: `http` for an HTTP server (HTTP,
+ * HTTP2, HTTP_PROXY, GRPC, GRPC-WEB) and for HTTPS that terminates TLS (a `tls` block
+ * that is not PASSTHROUGH or AUTO_PASSTHROUGH: after SIMPLE or MUTUAL termination the
+ * traffic is HTTP), `tcp` for the rest (TCP, TLS, HTTPS passed through). The protocol
+ * is the server's `port.protocol`, not the gateway pod's port names (IsHTTPServer and
+ * IsHTTPSServerWithTLSTermination in istio/istio pkg/config/gateway/gateway.go, read by
+ * buildGatewayTCPBasedFilterChains in pilot/pkg/networking/core/gateway.go to build an
+ * HTTP connection manager or a TCP proxy).
+ *
+ * @public
+ */
+export function gatewayServerProtocol(
+  server: Pick<GatewayServerInfo, 'port' | 'tls'>,
+): 'http' | 'tcp' {
+  const protocol = server.port.protocol.toUpperCase();
+  if (httpServerProtocols.includes(protocol)) return 'http';
+  const passthrough =
+    server.tls?.mode === 'PASSTHROUGH' ||
+    server.tls?.mode === 'AUTO_PASSTHROUGH';
+  return protocol === 'HTTPS' && server.tls && !passthrough ? 'http' : 'tcp';
+}
+
 /**
  * Which routes a server carries: HTTP routes on HTTP, HTTP2, GRPC and terminated HTTPS
  * servers; TLS routes on passthrough TLS or HTTPS servers; TCP routes on TCP and TLS.
