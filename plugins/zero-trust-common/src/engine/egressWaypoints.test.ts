@@ -249,7 +249,9 @@ describe('what the waypoint decides for a caller of the entry', () => {
       decision: 'CONDITIONAL',
       policies: ['egress/p'],
     });
-    expect(entry.decisions[0].reason).toMatch(/depends on attributes not given/);
+    expect(entry.decisions[0].reason).toMatch(
+      /depends on attributes not given/,
+    );
   });
 
   it("shows in a sidecar caller's egress view, per host", () => {
