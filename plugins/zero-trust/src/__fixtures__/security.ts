@@ -17,8 +17,11 @@ import {
   MeshModel,
   NamespacePosture,
   namespacePostures as enginePostures,
+  ObservedTraffic,
   ResolvedCaller,
   SecurityWorkload,
+  TelemetryStatus,
+  workloadUsage,
   workloadView,
 } from '@zero-trust/backstage-plugin-zero-trust-common';
 // The engine's own manifest builders, so these meshes are written the way the engine's
@@ -292,6 +295,54 @@ export interface EntitySecurityOptions {
   status?: Record<string, ClusterStatus>;
   /** Which entity owns which workload; `catalog` by default. */
   owners?: Record<string, string>;
+  /** Telemetry per cluster; `not-configured` by default. */
+  telemetry?: Record<string, TelemetryStatus>;
+  /** What the clusters' Prometheus reported, read where a cluster's telemetry is `ok`. */
+  traffic?: ObservedTraffic[];
+}
+
+/** A cluster's telemetry read over `window`, as the backend says it. */
+export function telemetryOk(
+  duration = '7d',
+  end = '2025-05-01T10:00:00.000Z',
+): TelemetryStatus {
+  const start = new Date(
+    Date.parse(end) - Number(duration.replace('d', '')) * 86_400_000,
+  ).toISOString();
+  return {
+    state: 'ok',
+    window: { duration, start, end },
+    queriedAt: end,
+  };
+}
+
+/** The usage fields of a workload, as the backend adds them where telemetry is `ok`. */
+function withUsage(
+  model: MeshModel,
+  id: string,
+  workload: SecurityWorkload,
+  telemetry: TelemetryStatus,
+  traffic: ObservedTraffic[],
+): SecurityWorkload {
+  if (telemetry.state !== 'ok') return workload;
+  const w = model.resolveWorkload(id);
+  // The same callers in the same order as the view's, so the usage lines up by index.
+  const usage = workloadUsage(
+    model,
+    w,
+    traffic,
+    telemetry.window,
+    workloadView(w, model).allowedCallers,
+  );
+  return {
+    ...workload,
+    allowedCallers: workload.allowedCallers.map((c, i) => ({
+      ...c,
+      usage: usage.callers[i].usage,
+    })),
+    notAllowedCallers: usage.notAllowed,
+    plaintextObserved: usage.plaintext,
+  };
 }
 
 /** What `GET /entities/.../security` answers for an entity running `workloads`. */
@@ -302,6 +353,10 @@ export function entitySecurity(
   const findings = analyze(model).findings;
   const clusters: ClusterSecurity[] = model.clusters.map(cluster => {
     const status = options.status?.[cluster.name] ?? synced;
+    const telemetry: TelemetryStatus = options.telemetry?.[cluster.name] ?? {
+      state: 'not-configured',
+      message: `No Prometheus is configured for cluster ${cluster.name}.`,
+    };
     const ids = options.workloads.filter(id =>
       id.startsWith(`${cluster.name}/`),
     );
@@ -310,11 +365,19 @@ export function entitySecurity(
         ? []
         : ids.map(id => {
             const w = model.resolveWorkload(id);
-            return {
-              ...workloadView(w, model),
-              allowedCallers: resolve(model, id, options.owners ?? catalog),
-              findings: findings.filter(f => findingWorkloads(f).includes(id)),
-            };
+            return withUsage(
+              model,
+              id,
+              {
+                ...workloadView(w, model),
+                allowedCallers: resolve(model, id, options.owners ?? catalog),
+                findings: findings.filter(f =>
+                  findingWorkloads(f).includes(id),
+                ),
+              },
+              telemetry,
+              options.traffic ?? [],
+            );
           });
     const namespaces = new Set(workloads.map(w => w.namespace));
     // As the backend files them: a namespace's (an object in it, or the Namespace), and
@@ -331,10 +394,7 @@ export function entitySecurity(
       status,
       workloads,
       namespaceFindings,
-      telemetry: {
-        state: 'not-configured',
-        message: `No Prometheus is configured for cluster ${cluster.name}.`,
-      },
+      telemetry,
     };
   });
   return {

@@ -6,10 +6,13 @@ import ToggleButtonGroup from '@material-ui/lab/ToggleButtonGroup';
 import type {
   NetworkBlockedCaller,
   SecurityWorkload,
+  TelemetryStatus,
 } from '@zero-trust/backstage-plugin-zero-trust-common';
 import { lazy, Suspense, useState } from 'react';
 import { Progress } from '@backstage/core-components';
 import { CallersTable } from './CallersTable';
+import { SeenNotAllowed } from './SeenNotAllowed';
+import { TelemetryNote } from './TelemetryNote';
 
 // The graph pulls in d3 and dagre: load them only when someone asks for the graph.
 const CallersGraph = lazy(() =>
@@ -30,13 +33,18 @@ const useStyles = makeStyles(theme => ({
 
 /**
  * Who may call the workload, as a table or as an inbound graph, the DENY carve-outs, and
- * the callers Istio allows that a NetworkPolicy drops (a broken path).
+ * the callers Istio allows that a NetworkPolicy drops (a broken path). Where the
+ * cluster's telemetry was read, each caller's usage and what was seen but not allowed.
  */
-export function CallersCard(props: { workload: SecurityWorkload }) {
-  const { workload } = props;
+export function CallersCard(props: {
+  workload: SecurityWorkload;
+  telemetry: TelemetryStatus;
+}) {
+  const { workload, telemetry } = props;
   const [view, setView] = useState<'table' | 'graph'>('table');
   const classes = useStyles();
   const callers = workload.allowedCallers;
+  const usageRead = telemetry.state === 'ok';
   return (
     <InfoCard
       title={`Allowed callers (${callers.length})`}
@@ -60,6 +68,7 @@ export function CallersCard(props: { workload: SecurityWorkload }) {
         ) : undefined
       }
     >
+      <TelemetryNote telemetry={telemetry} />
       {callers.length === 0 && (
         <Typography variant="body2">
           No caller can reach it: every request is denied (by its policies, or
@@ -67,12 +76,18 @@ export function CallersCard(props: { workload: SecurityWorkload }) {
         </Typography>
       )}
       {callers.length > 0 && view === 'table' && (
-        <CallersTable callers={callers} />
+        <CallersTable callers={callers} showUsage={usageRead} />
       )}
       {callers.length > 0 && view === 'graph' && (
         <Suspense fallback={<Progress />}>
-          <CallersGraph workload={workload} />
+          <CallersGraph workload={workload} showUsage={usageRead} />
         </Suspense>
+      )}
+      {usageRead && (
+        <SeenNotAllowed
+          notAllowed={workload.notAllowedCallers ?? []}
+          plaintext={workload.plaintextObserved ?? []}
+        />
       )}
       {workload.denyExceptions.length > 0 && (
         <div className={classes.denyExceptions}>

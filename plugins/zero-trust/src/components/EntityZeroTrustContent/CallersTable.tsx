@@ -4,6 +4,8 @@ import Typography from '@material-ui/core/Typography';
 import type { ResolvedCaller } from '@zero-trust/backstage-plugin-zero-trust-common';
 import { useMemo } from 'react';
 import { CompactColumn, CompactTable } from '../shared';
+import { LastSeen } from './LastSeen';
+import { usageHeadline } from './usageText';
 
 /** The raw identity or group behind a caller, for under its entity links. */
 function rawSource(c: ResolvedCaller): string {
@@ -43,6 +45,36 @@ export function networkText(c: ResolvedCaller): string {
 const networkColumn: CompactColumn<ResolvedCaller> = {
   title: 'Network',
   render: c => networkText(c),
+};
+
+/**
+ * Used (count, last seen) or unused over the window. Only shown where the cluster's
+ * telemetry was read: elsewhere an empty cell would read as "no traffic".
+ */
+const usageColumn: CompactColumn<ResolvedCaller> = {
+  title: 'Usage',
+  width: '11em',
+  render: c =>
+    c.usage ? (
+      <>
+        <Typography
+          variant="body2"
+          color={c.usage.state === 'used' ? 'textPrimary' : 'error'}
+          title={
+            c.usage.state === 'used'
+              ? 'Requests (HTTP, gRPC) or TCP connections let through in the window'
+              : `No request or connection seen from ${c.usage.window.start} to ${c.usage.window.end}`
+          }
+        >
+          {usageHeadline(c.usage)}
+        </Typography>
+        {c.usage.state === 'used' && <LastSeen at={c.usage.lastSeen} />}
+      </>
+    ) : (
+      <Typography variant="caption" color="textSecondary">
+        not read
+      </Typography>
+    ),
 };
 
 const istioColumns: CompactColumn<ResolvedCaller>[] = [
@@ -115,15 +147,20 @@ const matches = (c: ResolvedCaller, term: string) =>
     .includes(term);
 
 /** Who may call the workload, each resolved to its catalog entity where one claims it. */
-export function CallersTable(props: { callers: ResolvedCaller[] }) {
-  const { callers } = props;
+export function CallersTable(props: {
+  callers: ResolvedCaller[];
+  /** Whether the cluster's telemetry was read (`ok`): the usage column only then. */
+  showUsage?: boolean;
+}) {
+  const { callers, showUsage = false } = props;
   // The network column only where some NetworkPolicy isolates this workload or a caller.
   const columns = useMemo(
-    () =>
-      callers.some(c => c.network)
-        ? [...istioColumns, networkColumn]
-        : istioColumns,
-    [callers],
+    () => [
+      ...istioColumns,
+      ...(showUsage ? [usageColumn] : []),
+      ...(callers.some(c => c.network) ? [networkColumn] : []),
+    ],
+    [callers, showUsage],
   );
   return (
     <CompactTable

@@ -36,6 +36,7 @@ export function ClusterSecuritySection(props: { cluster: ClusterSecurity }) {
           key={`${w.namespace}/${w.name}`}
           workload={w}
           namespaceFindings={cluster.namespaceFindings}
+          telemetry={cluster.telemetry}
         />
       ))}
     </section>

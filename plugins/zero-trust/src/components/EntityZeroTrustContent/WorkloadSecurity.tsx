@@ -3,6 +3,7 @@ import { makeStyles } from '@material-ui/core/styles';
 import type {
   Finding,
   SecurityWorkload,
+  TelemetryStatus,
 } from '@zero-trust/backstage-plugin-zero-trust-common';
 import {
   isDestinationRuleConflict,
@@ -41,8 +42,10 @@ export function WorkloadSecurity(props: {
   workload: SecurityWorkload;
   /** Namespace findings of its cluster that concern the entity's workloads. */
   namespaceFindings: Finding[];
+  /** Whether its cluster's usage could be read. */
+  telemetry: TelemetryStatus;
 }) {
-  const { workload, namespaceFindings } = props;
+  const { workload, namespaceFindings, telemetry } = props;
   const findings = workloadFindings(workload, namespaceFindings);
   const conflicts = findings.filter(isDestinationRuleConflict);
   const classes = useStyles();
@@ -70,7 +73,7 @@ export function WorkloadSecurity(props: {
           </div>
         )}
         <div className={classes.wide}>
-          <CallersCard workload={workload} />
+          <CallersCard workload={workload} telemetry={telemetry} />
         </div>
         <ExposureCard exposure={workload.exposure} />
         {workload.egress && <EgressCard egress={workload.egress} />}
