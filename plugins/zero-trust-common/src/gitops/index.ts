@@ -1,5 +1,11 @@
-export { YamlEditError, appendToSequence, setMapEntries } from './yamlEdit';
 export {
+  YamlEditError,
+  appendToSequence,
+  removeMapEntry,
+  setMapEntries,
+} from './yamlEdit';
+export {
+  dryRunComment,
   fileNameFor,
   manifestText,
   namespaceText,

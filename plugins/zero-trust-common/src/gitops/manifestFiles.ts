@@ -53,13 +53,17 @@ function purpose(resource: OnboardingResource, plan: OnboardingPlan): string {
   }
 }
 
+/** The line a dry-run policy's new file says it with; its promotion takes it out. */
+export const dryRunComment =
+  '# Dry-run (istio.io/dry-run): logged, not enforced, until promoted.';
+
 /** A new manifest file's text. */
 export function manifestText(
   resource: OnboardingResource,
   plan: OnboardingPlan,
 ): string {
   const dryRun = isDryRunMetadata(resource.metadata)
-    ? '# Dry-run (istio.io/dry-run): logged, not enforced, until promoted.\n'
+    ? `${dryRunComment}\n`
     : '';
   return `# ${purpose(
     resource,

@@ -1,5 +1,10 @@
 import { parseAllDocuments } from 'yaml';
-import { YamlEditError, appendToSequence, setMapEntries } from './yamlEdit';
+import {
+  YamlEditError,
+  appendToSequence,
+  removeMapEntry,
+  setMapEntries,
+} from './yamlEdit';
 
 const labels = ['metadata', 'labels'];
 
@@ -174,5 +179,58 @@ describe('appendToSequence', () => {
     expect(appendToSequence('resources:\n- a\n', 0, 'resources', '123')).toBe(
       'resources:\n- a\n- "123"\n',
     );
+  });
+});
+
+describe('removeMapEntry', () => {
+  const policy = [
+    '# who may call cart',
+    'apiVersion: security.istio.io/v1',
+    'kind: AuthorizationPolicy',
+    'metadata:',
+    '  name: cart-callers   # kept',
+    '  annotations:',
+    '    istio.io/dry-run: "true"',
+    '  namespace: shop',
+    'spec: {}',
+    '',
+  ].join('\n');
+
+  it('removes the entry, and the map it leaves empty, keeping every other line', () => {
+    const edited = removeMapEntry(
+      policy,
+      0,
+      ['metadata', 'annotations'],
+      'istio.io/dry-run',
+    );
+    expect(edited).toBe(
+      policy.replace('  annotations:\n    istio.io/dry-run: "true"\n', ''),
+    );
+  });
+
+  it('keeps the map where other entries remain, and changes nothing without the entry', () => {
+    const two = policy.replace(
+      '    istio.io/dry-run: "true"\n',
+      '    istio.io/dry-run: "true"\n    team: shop\n',
+    );
+    expect(
+      removeMapEntry(two, 0, ['metadata', 'annotations'], 'istio.io/dry-run'),
+    ).toBe(
+      policy.replace('    istio.io/dry-run: "true"\n', '    team: shop\n'),
+    );
+    expect(
+      removeMapEntry(policy, 0, ['metadata', 'annotations'], 'other'),
+    ).toBe(policy);
+    expect(removeMapEntry(policy, 0, ['metadata', 'labels'], 'x')).toBe(policy);
+  });
+
+  it('refuses a flow map, which it cannot cut line by line', () => {
+    const flow = policy.replace(
+      '  annotations:\n    istio.io/dry-run: "true"\n',
+      '  annotations: {istio.io/dry-run: "true", team: shop}\n',
+    );
+    expect(() =>
+      removeMapEntry(flow, 0, ['metadata', 'annotations'], 'istio.io/dry-run'),
+    ).toThrow(YamlEditError);
   });
 });

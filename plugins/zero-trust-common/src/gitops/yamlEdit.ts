@@ -310,3 +310,68 @@ export function appendToSequence(
   }
   return checked(text, edited, docIndex, expected);
 }
+
+/** Cuts a block map's entry out: its key's line through the last line of its value. */
+function cutPair(text: string, map: YAMLMap, key: string): string {
+  const pair = map.items.find(i => isScalar(i.key) && i.key.value === key);
+  if (!pair) throw new YamlEditError(`no ${key} here`);
+  if (map.flow) throw new YamlEditError(`${key} is in a flow map`);
+  const start = range(pair.key as YamlNode)[0];
+  const from = lineStart(text, start);
+  if (text.slice(from, start).trim() !== '') {
+    throw new YamlEditError(`${key} does not start its own line`);
+  }
+  const end = pair.value
+    ? range(pair.value as YamlNode)[1]
+    : range(pair.key as YamlNode)[1];
+  return `${text.slice(0, from)}${text.slice(afterLineOf(text, end))}`;
+}
+
+/**
+ * Removes the entry `key` of the block map at `path` in document `docIndex`, and the map
+ * itself where that was its only entry (`annotations:` left empty); every other line
+ * stays as it was. Returns the text unchanged where there is no such entry.
+ *
+ * @throws YamlEditError where the map is a flow map (`{...}`, JSON) or the entry shares
+ *   its line with another: the caller decides what to do instead
+ */
+export function removeMapEntry(
+  text: string,
+  docIndex: number,
+  path: string[],
+  key: string,
+): string {
+  const doc = documents(text)[docIndex];
+  const expected = doc.toJS({ maxAliasCount: 100 }) as Json;
+  const parents: Json[] = [];
+  let cursor: unknown = expected;
+  for (const p of path) {
+    if (!cursor || typeof cursor !== 'object' || Array.isArray(cursor)) {
+      return text;
+    }
+    parents.push(cursor as Json);
+    cursor = (cursor as Json)[p];
+  }
+  if (
+    !cursor ||
+    typeof cursor !== 'object' ||
+    Array.isArray(cursor) ||
+    !(key in cursor)
+  ) {
+    return text;
+  }
+  delete (cursor as Json)[key];
+  const map = doc.getIn(path, true);
+  if (!isMap(map)) throw new YamlEditError(`${path.join('.')} is not a map`);
+  let edited: string;
+  if (Object.keys(cursor).length === 0 && path.length > 0) {
+    delete parents[parents.length - 1][path[path.length - 1]];
+    const parent =
+      path.length > 1 ? doc.getIn(path.slice(0, -1), true) : doc.contents;
+    if (!isMap(parent)) throw new YamlEditError('not a map');
+    edited = cutPair(text, parent, path[path.length - 1]);
+  } else {
+    edited = cutPair(text, map, key);
+  }
+  return checked(text, edited, docIndex, expected);
+}

@@ -15,3 +15,9 @@ export type {
   WriteOnboardingOptions,
   WriteOnboardingResult,
 } from './types';
+export { promoteDryRun } from './promoteDryRun';
+export type {
+  PolicyRef,
+  PromoteDryRunOptions,
+  PromoteDryRunResult,
+} from './promoteDryRun';
