@@ -26,3 +26,6 @@ export type { GitopsRepositoriesOptions } from './gitops/GitopsRepositories';
 export { MeshIdentities } from './onboarding/MeshIdentities';
 export { readGitopsConfig } from './config';
 export type { GitopsConfig } from './config';
+export { createPolicyPromoteAction } from './actions/policyPromote';
+export type { CreatePolicyPromoteActionOptions } from './actions/policyPromote';
+export { RecordedRequests } from './onboarding/RecordedRequests';

@@ -38,6 +38,7 @@ describe('scaffolderModule', () => {
       'zero-trust:onboard:generate',
       'zero-trust:gitops:pull-request',
       'zero-trust:catalog:annotate',
+      'zero-trust:policy:promote',
     ]);
     for (const action of addActions.mock.calls.flat()) {
       expect(action.supportsDryRun).toBe(true);
@@ -60,7 +61,7 @@ describe('scaffolderModule', () => {
       extensionPoints: [[scaffolderActionsExtensionPoint, { addActions }]],
       features: [scaffolderModule],
     });
-    expect(addActions.mock.calls.flat()).toHaveLength(3);
+    expect(addActions.mock.calls.flat()).toHaveLength(4);
     await backend.stop();
   });
 });

@@ -11,15 +11,18 @@ import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-no
 import { createCatalogAnnotateAction } from './actions/catalogAnnotate';
 import { createGitopsPullRequestAction } from './actions/gitopsPullRequest';
 import { createOnboardGenerateAction } from './actions/onboardGenerate';
+import { createPolicyPromoteAction } from './actions/policyPromote';
 import { readGitopsConfig } from './config';
 import { seedPlainGitRepository } from '@zero-trust/backstage-plugin-zero-trust-node/git';
 import { GitopsRepositories } from './gitops/GitopsRepositories';
 import { MeshIdentities } from './onboarding/MeshIdentities';
 import { OnboardingRequestRecorder } from './onboarding/OnboardingRequestRecorder';
+import { RecordedRequests } from './onboarding/RecordedRequests';
 
 /**
  * The zero-trust module for the scaffolder: the `zero-trust:onboard:generate`,
- * `zero-trust:gitops:pull-request` and `zero-trust:catalog:annotate` actions; the
+ * `zero-trust:gitops:pull-request`, `zero-trust:catalog:annotate` and
+ * `zero-trust:policy:promote` actions; the
  * pull request action records each pull request with the zero-trust backend, which
  * follows it. Where `zeroTrust.gitops.plainGit` names a local repository with
  * `seedFrom`, it creates that repository at startup where it is missing (the demo's
@@ -51,6 +54,7 @@ export const scaffolderModule = createBackendModule({
         });
         const identities = new MeshIdentities({ discovery, auth });
         const recorder = new OnboardingRequestRecorder({ discovery, auth });
+        const requests = new RecordedRequests({ discovery, auth });
 
         // The backend seeds it too, before it first reads it: whichever starts first.
         await seedPlainGitRepository({ config, logger });
@@ -59,6 +63,7 @@ export const scaffolderModule = createBackendModule({
           createOnboardGenerateAction({ repositories, identities }),
           createGitopsPullRequestAction({ repositories, recorder }),
           createCatalogAnnotateAction({ catalog, integrations, repositories }),
+          createPolicyPromoteAction({ repositories, requests }),
         );
       },
     });

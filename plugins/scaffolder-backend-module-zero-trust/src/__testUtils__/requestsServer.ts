@@ -3,10 +3,11 @@ import { AddressInfo } from 'node:net';
 import { mockServices } from '@backstage/backend-test-utils';
 import type { OnboardingRequestRecordInput } from '@zero-trust/backstage-plugin-zero-trust-common';
 import { OnboardingRequestRecorder } from '../onboarding/OnboardingRequestRecorder';
+import { RecordedRequests } from '../onboarding/RecordedRequests';
 
 /**
- * A real HTTP server answering `POST /api/zero-trust/onboarding/requests` as the
- * zero-trust backend does: one record per cluster/namespace/service and pull request
+ * A real HTTP server answering `POST /api/zero-trust/onboarding/requests` (and `GET`, a
+ * list by `entity` and one by id) as the zero-trust backend does: one record per cluster/namespace/service and pull request
  * URL (201 when new, 200 when updated), with the credentials each call presents; and a
  * recorder wired to it through mock discovery and auth services. `stop()` takes it down,
  * as a backend that is not running.
@@ -20,14 +21,52 @@ export async function startRequestsServer() {
     string,
     { id: string } & OnboardingRequestRecordInput
   >();
+  const gets: { authorization?: string; url: string }[] = [];
   const server = http.createServer((req, res) => {
     let text = '';
     req.on('data', chunk => (text += chunk));
     req.on('end', () => {
-      if (
-        req.method !== 'POST' ||
-        req.url !== '/api/zero-trust/onboarding/requests'
-      ) {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      const base = '/api/zero-trust/onboarding/requests';
+      const stored = (r: { id: string } & OnboardingRequestRecordInput) => ({
+        ...r,
+        state: 'open',
+        drift: [],
+      });
+      // Reads, as the backend answers them (newest first; the catalog check is not played).
+      if (req.method === 'GET' && url.pathname === base) {
+        gets.push({ authorization: req.headers.authorization, url: req.url! });
+        const entity = url.searchParams.get('entity');
+        const items = [...records.values()]
+          .filter(r => !entity || r.entityRef === entity)
+          .reverse()
+          .map(stored);
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify({ items }));
+        return;
+      }
+      if (req.method === 'GET' && url.pathname.startsWith(`${base}/`)) {
+        gets.push({ authorization: req.headers.authorization, url: req.url! });
+        const id = decodeURIComponent(url.pathname.slice(base.length + 1));
+        const record = [...records.values()].find(r => r.id === id);
+        res.writeHead(record ? 200 : 404, {
+          'Content-Type': 'application/json',
+        });
+        res.end(
+          JSON.stringify(
+            record
+              ? stored(record)
+              : {
+                  error: {
+                    name: 'NotFoundError',
+                    message: `onboarding request ${id} not found`,
+                  },
+                },
+          ),
+        );
+        return;
+      }
+      if (req.method !== 'POST' || url.pathname !== base) {
         res.writeHead(404, { 'Content-Type': 'application/json' });
         res.end(
           JSON.stringify({
@@ -65,8 +104,17 @@ export async function startRequestsServer() {
     }),
     auth: mockServices.auth(),
   });
+  const requests = new RecordedRequests({
+    discovery: mockServices.discovery.mock({
+      getBaseUrl: async (pluginId: string) =>
+        `http://127.0.0.1:${port}/api/${pluginId}`,
+    }),
+    auth: mockServices.auth(),
+  });
   return {
     recorder,
+    requests,
+    gets,
     origin: `http://127.0.0.1:${port}`,
     posts,
     records,

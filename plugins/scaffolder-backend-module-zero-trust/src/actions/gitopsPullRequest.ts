@@ -89,7 +89,13 @@ export function createGitopsPullRequestAction(
             description:
               'Whether a new commit was pushed (false when the branch already held this change).',
           }),
-        spiffeId: z => z.string({ description: "The service's SPIFFE ID." }),
+        spiffeId: z =>
+          z
+            .string({
+              description:
+                "The service's SPIFFE ID (an onboarding's; absent for a promotion or a tightening).",
+            })
+            .optional(),
         recorded: z =>
           z.boolean({
             description:
@@ -135,7 +141,7 @@ export function createGitopsPullRequestAction(
           ctx.output('targetBranch', base);
           ctx.output('changedFiles', changedFiles);
           ctx.output('pushed', pushed);
-          ctx.output('spiffeId', generated.spiffeId);
+          if (generated.spiffeId) ctx.output('spiffeId', generated.spiffeId);
           ctx.output('recorded', false);
         };
 
@@ -186,7 +192,7 @@ export function createGitopsPullRequestAction(
         }
         outputs(pr, pushed);
 
-        if (recorder) {
+        if (recorder && record) {
           const url = redactor.redact(pr.url);
           // The pull request exists whatever happens here: a failure is logged, not thrown.
           try {

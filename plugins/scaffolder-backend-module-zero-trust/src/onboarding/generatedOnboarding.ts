@@ -4,7 +4,8 @@ import { InputError } from '@backstage/errors';
 import type { OnboardingRequestRecordInput } from '@zero-trust/backstage-plugin-zero-trust-common';
 
 /**
- * What `zero-trust:onboard:generate` wrote into a checkout, kept beside it for
+ * What `zero-trust:onboard:generate` (or `zero-trust:policy:promote`, or
+ * `zero-trust:policy:tighten`) wrote into a checkout, kept beside it for
  * `zero-trust:gitops:pull-request`, which publishes that checkout as it is: it clones,
  * parses and asks nothing again, and the template passes the request once.
  */
@@ -22,9 +23,13 @@ export interface GeneratedOnboarding {
   commitMessage: string;
   changedFiles: string[];
   diff: string;
-  spiffeId: string;
-  /** What the zero-trust backend records, less the pull request and who asked. */
-  record: Omit<OnboardingRequestRecordInput, 'pullRequest' | 'requestedBy'>;
+  /** The service's SPIFFE ID, where the change is one service's onboarding. */
+  spiffeId?: string;
+  /**
+   * What the zero-trust backend records, less the pull request and who asked; absent
+   * where the change is no onboarding request (a tightening), which is then not tracked.
+   */
+  record?: Omit<OnboardingRequestRecordInput, 'pullRequest' | 'requestedBy'>;
 }
 
 /**

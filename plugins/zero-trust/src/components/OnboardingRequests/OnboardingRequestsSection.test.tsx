@@ -240,6 +240,28 @@ describe('OnboardingRequestsSection', () => {
     expect(options).toEqual(['All', 'backend', 'retired']);
   });
 
+  it('offers to promote a dry-run request, and only that one', async () => {
+    const dryRun = requestRecord('converged', {
+      id: 'req-dry',
+      request: { ...everyState()[0].request, rollout: 'dry-run' },
+    });
+    serveRequests(server, [dryRun, requestRecord('open')]);
+    await renderAt(section);
+
+    const link = await screen.findByRole('link', {
+      name: 'Promote inventory/inventory-api in backend: enforce its dry-run policies',
+    });
+    const href = new URL(link.getAttribute('href')!, 'http://localhost');
+    expect(href.pathname).toBe('/create/templates/default/promote-dry-run');
+    expect(JSON.parse(href.searchParams.get('formData')!)).toEqual({
+      requestId: 'req-dry',
+    });
+    expect(screen.getAllByText(/dry-run: logged, not enforced/)).toHaveLength(
+      1,
+    );
+    expect(screen.getAllByRole('link', { name: /^Promote / })).toHaveLength(1);
+  });
+
   it('says where requests come from when there are none, and links the template', async () => {
     const { queries } = serveRequests(server, []);
     await renderAt(section);

@@ -4,6 +4,7 @@ import Button from '@material-ui/core/Button';
 import Typography from '@material-ui/core/Typography';
 import type { OnboardingRequestRecord } from '@zero-trust/backstage-plugin-zero-trust-common';
 import { ReactNode, useMemo } from 'react';
+import { PromoteLink } from './PromoteLink';
 import { PullRequestLink } from './PullRequestLink';
 import { RequestAge } from './RequestAge';
 import { RequestStateStatus } from './RequestStateStatus';
@@ -51,6 +52,7 @@ function columns(
           <Typography variant="caption" color="textSecondary" display="block">
             cluster {r.cluster}
           </Typography>
+          <PromoteLink record={r} />
         </>
       ),
     },

@@ -12,6 +12,12 @@ export const onboardTemplate = {
   templateName: 'onboard-service',
 };
 
+/** The promotion template, `template:default/promote-dry-run`: enforces a dry-run onboarding. */
+export const promoteTemplate = {
+  namespace: 'default',
+  templateName: 'promote-dry-run',
+};
+
 /**
  * The template form's fields, filled from the workload and its entity: the owner is the
  * catalog's `ownedBy` relation (a full ref, as the template's OwnerPicker takes it).

@@ -13,20 +13,19 @@ function appBasePath(baseUrl: string | undefined): string {
 }
 
 /**
- * A link to the onboarding template with its form prefilled: through the scaffolder's
- * route when the app binds it, else `/create/templates/...` under the app's base URL.
+ * A link to a template (default: the onboarding template) with its form prefilled:
+ * through the scaffolder's route when the app binds it, else `/create/templates/...`
+ * under the app's base URL.
  */
-export function useTemplateLink(): (
-  formData: Record<string, string>,
-) => string {
+export function useTemplateLink(
+  template: { namespace: string; templateName: string } = onboardTemplate,
+): (formData: Record<string, string>) => string {
   const templateRoute = useRouteRef(selectedTemplateRouteRef);
   const config = useApi(configApiRef);
   const templatePath = templateRoute
-    ? templateRoute(onboardTemplate)
+    ? templateRoute(template)
     : `${appBasePath(
         config.getOptionalString('app.baseUrl'),
-      )}/create/templates/${onboardTemplate.namespace}/${
-        onboardTemplate.templateName
-      }`;
+      )}/create/templates/${template.namespace}/${template.templateName}`;
   return formData => withFormData(templatePath, formData);
 }
