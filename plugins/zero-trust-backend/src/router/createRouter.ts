@@ -95,6 +95,11 @@ export async function createRouter(
     res.json(service.egress(parse(edgesQuerySchema, req.query, 'query')));
   });
 
+  router.get('/usage', async (req, res) => {
+    await requirePermission(req, zeroTrustMeshReadPermission);
+    res.json(await service.usage(parse(edgesQuerySchema, req.query, 'query')));
+  });
+
   router.get('/identities', async (req, res) => {
     await requirePermission(req, zeroTrustMeshReadPermission);
     res.json(await service.identities(await httpAuth.credentials(req)));

@@ -5,6 +5,7 @@ import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   AllowedCaller,
   check,
+  compareUsageRanking,
   ClusterCaveat,
   clusterCaveat,
   CheckRequest,
@@ -30,6 +31,8 @@ import {
   resolveReference,
   SecurityWorkload,
   TrustResponse,
+  UsageResponse,
+  usageRanking,
   workloadUsage,
   trustView,
   UnknownReferenceError,
@@ -340,6 +343,44 @@ export class ZeroTrustService {
       .map(a => ({ ...a, workloads: a.workloads.filter(inNamespace) }))
       .filter(a => a.workloads.length);
     return { items, anyHost: open, ...this.caveats(this.queried(query)) };
+  }
+
+  /**
+   * Services ranked by unused permissions, from each queried cluster's telemetry
+   * reading (kept per model and reading); each cluster's telemetry status says why one
+   * is not ranked. `namespace` is the workload's.
+   */
+  async usage(query: EdgesQuery): Promise<UsageResponse> {
+    const view = this.mesh.current();
+    const names = this.queried(query);
+    const readings = await Promise.all(
+      names.map(cluster => this.telemetry.current(cluster)),
+    );
+    const items = names.flatMap((cluster, i) => {
+      const { traffic, window, stamp } = readings[i];
+      if (!traffic || !window) return [];
+      return view
+        .memo(`usage:${cluster}:${stamp}`, () =>
+          usageRanking(
+            view.model,
+            cluster,
+            traffic,
+            window,
+            w => view.view(w).allowedCallers,
+          ),
+        )
+        .filter(x => !query.namespace || x.namespace === query.namespace);
+    });
+    // One ranking across clusters, in the same order each cluster's is.
+    items.sort(compareUsageRanking);
+    return {
+      items,
+      clusters: names.map((cluster, i) => ({
+        cluster,
+        telemetry: readings[i].status,
+      })),
+      ...this.caveats(names),
+    };
   }
 
   namespaces(): NamespacesResponse {

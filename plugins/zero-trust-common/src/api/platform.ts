@@ -12,6 +12,8 @@ import type {
   EgressInventoryItem,
   ExposureInventoryItem,
 } from '../report/inventory';
+import type { TelemetryStatus } from '../usage/types';
+import type { UsageRankingItem } from '../usage/usageRanking';
 
 export type { NamespacePosture };
 
@@ -76,6 +78,26 @@ export interface EgressResponse {
   items: EgressInventoryItem[];
   /** Workloads that may reach any host (ALLOW_ANY), by what decided it. */
   anyHost: AnyHostEgress[];
+  /** The clusters they come from that are not complete and current, and what that may change. */
+  caveats?: ClusterCaveat[];
+}
+
+/** Whether one cluster's usage could be read from its Prometheus. @public */
+export interface ClusterTelemetryStatus {
+  cluster: string;
+  telemetry: TelemetryStatus;
+}
+
+/**
+ * `GET /usage?cluster=&namespace=` → services ranked by unused permissions: allowed
+ * callers unused over the window, then sources refused. Only clusters whose telemetry
+ * is `ok` are ranked; `clusters` says for each why or why not.
+ * @public
+ */
+export interface UsageResponse {
+  items: UsageRankingItem[];
+  /** Every queried cluster's telemetry status. */
+  clusters: ClusterTelemetryStatus[];
   /** The clusters they come from that are not complete and current, and what that may change. */
   caveats?: ClusterCaveat[];
 }
