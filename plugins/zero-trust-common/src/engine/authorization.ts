@@ -247,6 +247,37 @@ function isHttpCondition(condition: AuthorizationCondition): boolean {
   );
 }
 
+/**
+ * Whether a sidecar's enforced policies can let a request of this method through on an
+ * HTTP port (the target port), whoever sends it: without an ALLOW policy, yes; else
+ * where some ALLOW rule has no `to`, or an operation whose `methods` and `ports` (absent:
+ * any) hold them and whose `notMethods` and `notPorts` do not. DENY and CUSTOM only
+ * refuse more. Methods compare exactly, as the rest of the engine reads them
+ * (https://istio.io/latest/docs/reference/config/security/authorization-policy/#Operation).
+ */
+export function methodMayBeAllowed(
+  policies: CompiledPolicy[],
+  method: string,
+  port: number,
+): boolean {
+  const allow = policies.filter(p => p.policy.action === 'ALLOW');
+  if (!allow.length) return true;
+  const p = String(port);
+  return allow.some(({ policy }) =>
+    policy.rules.some(
+      rule =>
+        !rule.to?.length ||
+        rule.to.some(
+          o =>
+            (!o?.methods || o.methods.includes(method)) &&
+            !o?.notMethods?.includes(method) &&
+            (!o?.ports || o.ports.includes(p)) &&
+            !o?.notPorts?.includes(p),
+        ),
+    ),
+  );
+}
+
 /** Whether a rule uses fields only an HTTP-aware proxy can evaluate. */
 export function ruleHttpFields(rule: AuthorizationRule): string[] {
   const found = new Set<string>();

@@ -545,7 +545,7 @@ export const findingCatalogue: Record<FindingCode, FindingDefinition> = {
     // not fail in a known state.
     controls: ['SC-24'],
     remediation:
-      'Limit retryOn to failures where the request never reached the application (connect-failure, refused-stream, unavailable, cancelled), or give POST and PATCH a route of their own without retries on 5xx, gateway-error, reset or retriable-4xx.',
+      'Limit retryOn to failures where the request never reached the application (connect-failure, refused-stream, unavailable, cancelled), or give POST and PATCH a route of their own without retries on 5xx, gateway-error, reset or retriable-4xx. A service whose ALLOW policies admit neither POST nor PATCH is not reported: its sidecar refuses them before the application sees them.',
     docs: 'https://istio.io/latest/docs/reference/config/networking/virtual-service/#HTTPRetry',
   },
   ZT041: {

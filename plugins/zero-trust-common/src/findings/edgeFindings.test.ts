@@ -363,6 +363,103 @@ describe('ZT040 non-idempotent requests retried after reaching the server', () =
   ] as [string, K8sObject, number][])('%s', (_, vs, count) => {
     expect(found(mesh('REGISTRY_ONLY', vs), 'ZT040')).toHaveLength(count);
   });
+
+  // A sidecar answers a request its ALLOW policies do not admit with 403 (RBAC: access
+  // denied), which no retryOn above retries, before the application sees it
+  // (https://istio.io/latest/docs/reference/config/security/authorization-policy/):
+  // the demo's reviews, retried on 5xx, admits only GET.
+  const allowing = (to?: K8sObject[]) =>
+    authorizationPolicy('shop', 'checkout-allow', {
+      selector: { matchLabels: { app: 'checkout' } },
+      action: 'ALLOW',
+      rules: [
+        {
+          from: [{ source: { namespaces: ['other'] } }],
+          ...(to ? { to } : {}),
+        },
+      ],
+    });
+  it.each([
+    [
+      'its ALLOW policy admits GET only',
+      [allowing([{ operation: { methods: ['GET'] } }])],
+      0,
+    ],
+    [
+      'its ALLOW policy admits GET and POST',
+      [allowing([{ operation: { methods: ['GET', 'POST'] } }])],
+      1,
+    ],
+    ['its ALLOW rule names no operation', [allowing()], 1],
+    [
+      'another ALLOW rule admits any method on another port only',
+      [
+        allowing([
+          { operation: { methods: ['GET'] } },
+          { operation: { ports: ['15020'] } },
+        ]),
+      ],
+      0,
+    ],
+    [
+      'another ALLOW rule admits any method on its port',
+      [
+        allowing([
+          { operation: { methods: ['GET'] } },
+          { operation: { ports: ['8080'] } },
+        ]),
+      ],
+      1,
+    ],
+    [
+      'one operation admits any method but PATCH and POST',
+      [allowing([{ operation: { notMethods: ['POST', 'PATCH'] } }])],
+      0,
+    ],
+    [
+      'one of two operations admits any method',
+      [
+        allowing([
+          { operation: { methods: ['GET'] } },
+          { operation: { paths: ['/x'] } },
+        ]),
+      ],
+      1,
+    ],
+    [
+      'a second ALLOW policy admits PATCH',
+      [
+        allowing([{ operation: { methods: ['GET'] } }]),
+        authorizationPolicy('shop', 'patch', {
+          selector: { matchLabels: { app: 'checkout' } },
+          rules: [{ to: [{ operation: { methods: ['PATCH'] } }] }],
+        }),
+      ],
+      1,
+    ],
+    [
+      'its GET-only policy is a dry run (logged, not enforced)',
+      [
+        {
+          ...allowing([{ operation: { methods: ['GET'] } }]),
+          metadata: {
+            name: 'checkout-allow',
+            namespace: 'shop',
+            annotations: { 'istio.io/dry-run': 'true' },
+          },
+        },
+      ],
+      1,
+    ],
+  ] as [string, K8sObject[], number][])(
+    'retries on 5xx toward a service where %s',
+    (_, policies, count) => {
+      const vs = retrying(retries('5xx'));
+      expect(
+        found(mesh('REGISTRY_ONLY', vs, ...policies), 'ZT040'),
+      ).toHaveLength(count);
+    },
+  );
 });
 
 const timeoutOf = (ns: string, name: string, timeout?: string) =>

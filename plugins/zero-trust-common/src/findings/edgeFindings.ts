@@ -2,7 +2,9 @@
  * Findings on the mesh's edges and routes (ZT035-ZT041): outbound policy, gateway TLS
  * and authorization, ServiceEntry scope, egress gateway bypass, retries and timeouts.
  */
+import { methodMayBeAllowed } from '../engine/authorization';
 import { allowedCallers, CallerAnalysis } from '../engine/callers';
+import { serviceHost } from '../engine/destinationRules';
 import {
   attachedRoutes,
   ingressGateways,
@@ -333,9 +335,71 @@ function matchesNonIdempotent(route: VirtualServiceInfo['http'][number]) {
 }
 
 /**
+ * The target ports of the cluster's workloads behind a route destination: its host a
+ * Service of the cluster, its port (absent: each) one of that Service's ports.
+ */
+function targetsBehind(
+  cluster: ClusterModel,
+  vs: VirtualServiceInfo,
+  destination: { host: string; port?: number },
+): { workload: WorkloadModel; port: number }[] {
+  const { host } = destination;
+  const service = cluster.state.services.find(
+    s =>
+      host === serviceHost(s.namespace, s.name) ||
+      host === `${s.name}.${s.namespace}` ||
+      host === `${s.name}.${s.namespace}.svc` ||
+      (host === s.name && vs.namespace === s.namespace),
+  );
+  if (!service) return [];
+  return (cluster.workloadsByNamespace.get(service.namespace) ?? []).flatMap(
+    workload =>
+      workload.ports
+        .filter(p =>
+          p.services.some(
+            s =>
+              s.service === service &&
+              (destination.port === undefined ||
+                s.servicePort === destination.port),
+          ),
+        )
+        .map(p => ({ workload, port: p.port })),
+  );
+}
+
+/**
+ * Whether no POST or PATCH a route sends can reach an application: each destination is
+ * a Service of the cluster whose workloads are all sidecar workloads whose ALLOW
+ * policies admit neither method on the ports it reaches. Their sidecar answers such a
+ * request 403 (not a retried status) before the application sees it, so a retry cannot
+ * run it twice.
+ */
+function nonIdempotentRefused(
+  cluster: ClusterModel,
+  vs: VirtualServiceInfo,
+  route: VirtualServiceInfo['http'][number],
+): boolean {
+  if (!route.destinations.length) return false;
+  return route.destinations.every(d => {
+    const targets = targetsBehind(cluster, vs, d);
+    return (
+      targets.length > 0 &&
+      targets.every(
+        ({ workload, port }) =>
+          workload.membership.mode === 'sidecar' &&
+          nonIdempotent.every(
+            m => !methodMayBeAllowed(workload.policies, m, port),
+          ),
+      )
+    );
+  });
+}
+
+/**
  * ZT040: a route retrying after the request may have reached the upstream
  * (`retriesAfterReached`: 5xx, gateway-error, reset, retriable-4xx) that matches POST or
- * PATCH. `attempts: 0` disables retries (HTTPRetry).
+ * PATCH, toward a service whose policies may let one through. `attempts: 0` disables
+ * retries (HTTPRetry).
  */
 function unsafeRetries(cluster: ClusterModel, out: Finding[]) {
   for (const vs of cluster.state.virtualServices ?? []) {
@@ -344,6 +408,7 @@ function unsafeRetries(cluster: ClusterModel, out: Finding[]) {
       if (!retries || retries.attempts <= 0) return;
       const covering = retriesAfterReached(retries.retryOn);
       if (!covering.length || !matchesNonIdempotent(route)) return;
+      if (nonIdempotentRefused(cluster, vs, route)) return;
       out.push(
         finding(
           'ZT040',
