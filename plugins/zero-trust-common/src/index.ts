@@ -177,4 +177,5 @@ export { clusterCaveat, resourceCaveatText } from './api/caveats';
 export type { ClusterCaveat, ResourceCaveat } from './api/caveats';
 export type * from './api/platform';
 export * from './onboarding';
+export * from './tighten';
 export type * from './api/requests';

@@ -1,0 +1,7 @@
+export { planTightening } from './planTightening';
+export type {
+  KeptCaller,
+  PolicyTightening,
+  TighteningPlan,
+  UntouchedRule,
+} from './planTightening';
