@@ -58,7 +58,7 @@ const callers = authorizationPolicy('shop', 'cart-callers', {
 });
 
 function seen(
-  namespace: string,
+  ns: string,
   workload: string,
   sa: string,
   count: number,
@@ -71,7 +71,7 @@ function seen(
       workload: 'cart',
       ...(port ? { port } : {}),
     },
-    source: { principal: `td/ns/${namespace}/sa/${sa}`, namespace, workload },
+    source: { principal: `td/ns/${ns}/sa/${sa}`, namespace: ns, workload },
     protocol: 'http',
     count,
     denied: 0,
