@@ -131,6 +131,16 @@ describe('the Security tab with telemetry (the demo: npm start with ZT_DEMO_PROM
     ).toEqual([
       ['monitoring/prometheus', 30, expect.stringMatching(/DENY|CONDITIONAL/)],
     ]);
+    // The evidence's findings join the workload's own.
+    const codes = backend.workloads[0].findings.map(f => [f.code, f.message]);
+    expect(codes).toContainEqual([
+      'ZT050',
+      expect.stringContaining('edge-gateway'),
+    ]);
+    expect(codes).toContainEqual([
+      'ZT051',
+      expect.stringContaining('monitoring/prometheus was refused 30 times'),
+    ]);
   });
 
   it("shows identity-api's plaintext, accepted under PERMISSIVE, and says how to connect a cluster without Prometheus", async () => {
@@ -150,6 +160,24 @@ describe('the Security tab with telemetry (the demo: npm start with ZT_DEMO_PROM
       ['a caller without identity (plaintext)', 'DENY'],
       ['legacy/legacy-client', 'DENY'],
     ]);
+    const evidence = identity.workloads[0].findings.filter(f =>
+      /^ZT05/.test(f.code),
+    );
+    expect(evidence.filter(f => f.code !== 'ZT050').map(f => f.code)).toEqual([
+      'ZT052',
+      'ZT051',
+      'ZT051',
+    ]);
+    // One ZT050 per allowed caller not seen: bookinfo's workloads other than productpage.
+    const unused = identity.workloads[0].allowedCallers.filter(
+      c => c.usage?.state === 'unused',
+    );
+    expect(unused.map(c => c.label)).not.toContain(
+      'backend/bookinfo/productpage',
+    );
+    expect(evidence.filter(f => f.code === 'ZT050')).toHaveLength(
+      unused.length,
+    );
     // edge-gateway's cluster has no Prometheus: the tab says how to connect one.
     const [edge] = (await security(server, 'edge-gateway')).clusters;
     expect(edge.telemetry).toEqual({

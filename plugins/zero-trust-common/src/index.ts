@@ -169,6 +169,8 @@ export { diffReports } from './report/diff';
 export type { DiffReport, WorkloadDiff, CallerChange } from './report/diff';
 export { detectFindings } from './findings/detect';
 export type { Finding, FindingOptions } from './findings/detect';
+export { usageFindings } from './findings/usageFindings';
+export type { UsageFindingOptions } from './findings/usageFindings';
 export * from './findings/catalogue';
 export { docsSite } from './findings/docsSite';
 export { diffToMarkdown, escapeMarkdown } from './report/markdown';

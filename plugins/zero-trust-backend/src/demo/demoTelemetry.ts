@@ -34,7 +34,8 @@ const reviews = {
  * - reviews, ratings, details: called by their one allowed caller (used);
  * - identity-api: called by productpage (the `bookinfo` namespace and any
  *   authenticated caller, used), refused to a `legacy` identity, and reached over
- *   plaintext by a caller outside the mesh (its mTLS is PERMISSIVE: accepted).
+ *   plaintext by a caller outside the mesh (its mTLS is PERMISSIVE: accepted; no ALLOW
+ *   rule admits a caller without identity, so it is refused).
  */
 export function demoTrafficHistory(now = new Date()): ScriptedCount[] {
   const at = (hoursAgo: number) => new Date(now.getTime() - hoursAgo * hour);
@@ -120,7 +121,17 @@ export function demoTrafficHistory(now = new Date()): ScriptedCount[] {
       15,
       4,
     ),
-    seen({ destination: to('identity', 'identity-api'), mtls: false }, 25, 3),
+    // PERMISSIVE lets the plaintext connection in; no ALLOW rule admits a caller
+    // without identity, so its proxy answers 403.
+    seen(
+      {
+        destination: to('identity', 'identity-api'),
+        mtls: false,
+        responseCode: 403,
+      },
+      25,
+      3,
+    ),
   ];
 }
 

@@ -33,6 +33,8 @@ import {
   TrustResponse,
   UsageResponse,
   usageRanking,
+  sortFindings,
+  usageFindings,
   workloadUsage,
   trustView,
   UnknownReferenceError,
@@ -155,7 +157,13 @@ export class ZeroTrustService {
           entityRefs: callerRefs(c),
           ...(usage ? { usage: usage.callers[i].usage } : {}),
         })),
-        findings: view.findingsForWorkload(w.id),
+        // ZT050-ZT053 need the traffic: only where this cluster's telemetry was read.
+        findings: usage
+          ? sortFindings([
+              ...view.findingsForWorkload(w.id),
+              ...usageFindings(view.model, [usage]),
+            ])
+          : view.findingsForWorkload(w.id),
         ...(usage
           ? {
               notAllowedCallers: usage.notAllowed,

@@ -25,7 +25,9 @@ export type NistControl =
   | 'SC-17'
   | 'IA-5'
   | 'SC-5'
-  | 'SC-24';
+  | 'SC-24'
+  | 'AC-6'
+  | 'SI-4';
 
 /** @public */
 export interface FindingDefinition {
@@ -93,6 +95,10 @@ export const findingCodes = [
   'ZT040',
   'ZT041',
   'ZT042',
+  'ZT050',
+  'ZT051',
+  'ZT052',
+  'ZT053',
 ] as const;
 
 /** @public */
@@ -574,5 +580,46 @@ export const findingCatalogue: Record<FindingCode, FindingDefinition> = {
     remediation:
       'Give the Service or ServiceEntry a waypoint (label it, or its namespace, istio.io/use-waypoint with a waypoint that takes service traffic, deployed and Programmed), or select the workloads instead (a selector policy, which sidecars and ztunnel enforce, without L7 fields under ztunnel). Sidecars and ztunnel ignore targetRefs, so until then the policy is enforced nowhere.',
     docs: 'https://istio.io/latest/docs/ambient/usage/l7-features/',
+  },
+  // ZT050-ZT053 compare the policies with observed traffic (usageFindings.ts): neither
+  // Kiali nor istioctl analyze reads traffic against the policies' callers.
+  ZT050: {
+    code: 'ZT050',
+    title: 'Allowed caller not seen over the window',
+    severity: 'low',
+    // Least privilege: a permission nobody uses is one to take away.
+    controls: ['AC-6', 'AC-4'],
+    remediation:
+      'If the caller no longer needs this workload, remove it from the ALLOW rule. A caller that calls rarely (a monthly job) may need a longer telemetry window before you decide.',
+    docs: 'https://istio.io/latest/docs/ops/best-practices/security/#safer-authorization-policy-patterns',
+  },
+  ZT051: {
+    code: 'ZT051',
+    title: 'Caller refused repeatedly',
+    severity: 'medium',
+    // Refusals are evidence to review: a client missing a permission, or a probe.
+    controls: ['SI-4', 'AC-4'],
+    remediation:
+      "Find out why it calls: if it needs access, add it to the ALLOW rule (onboard it as a caller); if not, fix or stop the client, or look into it as a probe. The refusals are 403s from the workload's proxy.",
+    docs: 'https://istio.io/latest/docs/ops/common-problems/security-issues/#authorization-is-too-restrictive',
+  },
+  ZT052: {
+    code: 'ZT052',
+    title: 'Plaintext traffic seen to a workload',
+    severity: 'high',
+    controls: ['SC-8', 'IA-9'],
+    remediation:
+      "Move the plaintext callers into the mesh (or give them a sidecar or ztunnel), then set mTLS STRICT for the workload so plaintext is refused. Where the workload is STRICT already, the traffic predates it or the state read is not the cluster's.",
+    docs: 'https://istio.io/latest/docs/tasks/security/authentication/mtls-migration/',
+  },
+  ZT053: {
+    code: 'ZT053',
+    title: 'Traffic the policies refuse got through',
+    severity: 'medium',
+    // What is enforced is not what was read: the analysis cannot vouch for this workload.
+    controls: ['AC-4', 'SI-4'],
+    remediation:
+      "Compare the workload's AuthorizationPolicies and mTLS in the cluster with what was read (a stale snapshot, a policy not applied, a dry-run policy, a proxy not in the mesh), and check with istioctl x authz check on the pod which rules its proxy enforces.",
+    docs: 'https://istio.io/latest/docs/ops/common-problems/security-issues/#ensure-proxies-enforce-policies-correctly',
   },
 };
