@@ -2,6 +2,7 @@ export {
   YamlEditError,
   appendToSequence,
   removeMapEntry,
+  replaceMapValue,
   setMapEntries,
 } from './yamlEdit';
 export {

@@ -3,6 +3,7 @@ import {
   YamlEditError,
   appendToSequence,
   removeMapEntry,
+  replaceMapValue,
   setMapEntries,
 } from './yamlEdit';
 
@@ -232,5 +233,44 @@ describe('removeMapEntry', () => {
     expect(() =>
       removeMapEntry(flow, 0, ['metadata', 'annotations'], 'istio.io/dry-run'),
     ).toThrow(YamlEditError);
+  });
+});
+
+describe('replaceMapValue', () => {
+  const policy = [
+    'apiVersion: security.istio.io/v1',
+    'kind: AuthorizationPolicy',
+    'metadata: {name: cart-callers, namespace: shop}',
+    'spec:',
+    '  # who may call',
+    '  selector:',
+    '    matchLabels: {app: cart}',
+    '  rules:',
+    '  - from:',
+    '    - source: {principals: ["td/ns/web/sa/*"]}',
+    '  action: ALLOW # kept',
+    '',
+  ].join('\n');
+
+  it('writes the new value in place of the old lines, every other line kept', () => {
+    const rules = [{ from: [{ source: { principals: ['td/ns/web/sa/a'] } }] }];
+    const edited = replaceMapValue(policy, 0, ['spec'], 'rules', rules);
+    expect(edited).toBe(
+      policy.replace(
+        '  rules:\n  - from:\n    - source: {principals: ["td/ns/web/sa/*"]}\n',
+        '  rules:\n    - from:\n        - source:\n            principals:\n              - td/ns/web/sa/a\n',
+      ),
+    );
+    expect(parseAllDocuments(edited)[0].toJS().spec.rules).toEqual(rules);
+    expect(replaceMapValue(edited, 0, ['spec'], 'rules', rules)).toBe(edited);
+    expect(replaceMapValue(policy, 0, ['spec'], 'rules', [])).toContain(
+      '  rules: []\n  action: ALLOW # kept',
+    );
+  });
+
+  it('refuses a flow map', () => {
+    expect(() => replaceMapValue(policy, 0, ['metadata'], 'name', 'x')).toThrow(
+      YamlEditError,
+    );
   });
 });

@@ -375,3 +375,70 @@ export function removeMapEntry(
   }
   return checked(text, edited, docIndex, expected);
 }
+
+/**
+ * Sets the entry `key` of the block map at `path` in document `docIndex` to `value`,
+ * written as block YAML in place of the entry's old lines (or after the map's last
+ * entry where it has none); every other line stays as it was. Comments inside the old
+ * value go with it.
+ *
+ * @throws YamlEditError where the map is a flow map (`{...}`, JSON) or missing
+ */
+export function replaceMapValue(
+  text: string,
+  docIndex: number,
+  path: string[],
+  key: string,
+  value: unknown,
+): string {
+  const doc = documents(text)[docIndex];
+  const expected = doc.toJS({ maxAliasCount: 100 }) as Json;
+  let cursor: any = expected;
+  for (const p of path) {
+    cursor = cursor?.[p];
+    if (!cursor || typeof cursor !== 'object' || Array.isArray(cursor)) {
+      throw new YamlEditError(`${path.join('.')} is not a map`);
+    }
+  }
+  if (JSON.stringify(cursor[key]) === JSON.stringify(value)) return text;
+  cursor[key] = value;
+  const map = doc.getIn(path, true);
+  if (!isMap(map) || map.flow || !map.items.length) {
+    throw new YamlEditError(`${path.join('.')} is not a block map`);
+  }
+  const first = map.items[0].key as YamlNode;
+  const indent = ' '.repeat(column(text, range(first)[0]));
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  const block = stringify(value, { lineWidth: 0 }).trimEnd();
+  const inline =
+    (Array.isArray(value) && value.length === 0) ||
+    (value !== null && typeof value !== 'object');
+  const lines = inline
+    ? [`${indent}${scalarText(key)}: ${block}`]
+    : [
+        `${indent}${scalarText(key)}:`,
+        ...block.split('\n').map(l => `${indent}  ${l}`),
+      ];
+  const pair = map.items.find(i => isScalar(i.key) && i.key.value === key);
+  let edited: string;
+  if (pair) {
+    const start = range(pair.key as YamlNode)[0];
+    const from = lineStart(text, start);
+    if (text.slice(from, start).trim() !== '') {
+      throw new YamlEditError(`${key} does not start its own line`);
+    }
+    const end = pair.value
+      ? range(pair.value as YamlNode)[1]
+      : range(pair.key as YamlNode)[1];
+    edited = `${text.slice(0, from)}${lines.join(eol)}${eol}${text.slice(
+      afterLineOf(text, end),
+    )}`;
+  } else {
+    const last = map.items[map.items.length - 1];
+    const end = last.value
+      ? range(last.value as YamlNode)[1]
+      : range(last.key as YamlNode)[1];
+    edited = insertLine(text, afterLineOf(text, end), lines.join(eol));
+  }
+  return checked(text, edited, docIndex, expected);
+}

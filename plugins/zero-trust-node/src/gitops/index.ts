@@ -21,3 +21,8 @@ export type {
   PromoteDryRunOptions,
   PromoteDryRunResult,
 } from './promoteDryRun';
+export { tightenRepository } from './tightenRepository';
+export type {
+  TightenRepositoryOptions,
+  TightenRepositoryResult,
+} from './tightenRepository';
