@@ -6,6 +6,7 @@ import type {
   ClustersResponse,
   EdgesQuery,
   EgressResponse,
+  UsageResponse,
   EntitySecurityResponse,
   ExposureResponse,
   FindingsQuery,
@@ -47,6 +48,11 @@ export interface ZeroTrustApi {
   getExposure(query?: EdgesQuery): Promise<ExposureResponse>;
   /** `GET /egress`: every external host and who may reach it; who may reach any host. */
   getEgress(query?: EdgesQuery): Promise<EgressResponse>;
+  /**
+   * `GET /usage`: services ranked by unused permissions over the telemetry window, and
+   * each cluster's telemetry status.
+   */
+  getUsage(query?: EdgesQuery): Promise<UsageResponse>;
   /** `GET /namespaces`: each namespace's injection, mTLS and default-deny posture. */
   getNamespaces(): Promise<NamespacesResponse>;
   /** `GET /trust`: who authenticates to whom across clusters, root expiries, certificate findings. */

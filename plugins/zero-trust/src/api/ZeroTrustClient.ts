@@ -7,6 +7,7 @@ import type {
   ClustersResponse,
   EdgesQuery,
   EgressResponse,
+  UsageResponse,
   EntitySecurityResponse,
   ExposureResponse,
   FindingsQuery,
@@ -97,6 +98,10 @@ export class ZeroTrustClient implements ZeroTrustApi {
 
   getEgress(query: EdgesQuery = {}): Promise<EgressResponse> {
     return this.request(`/egress${edgesSearch(query)}`);
+  }
+
+  getUsage(query: EdgesQuery = {}): Promise<UsageResponse> {
+    return this.request(`/usage${edgesSearch(query)}`);
   }
 
   getNamespaces(): Promise<NamespacesResponse> {

@@ -1,25 +1,21 @@
 import {
-  Progress,
   StatusOK,
   StatusWarning,
-  Table,
   TableColumn,
 } from '@backstage/core-components';
-import { useApi } from '@backstage/core-plugin-api';
 import Box from '@material-ui/core/Box';
-import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
 import type {
   AnyHostEgress,
+  EdgesQuery,
   EgressInventoryItem,
+  EgressResponse,
   NamespacePosture,
 } from '@zero-trust/backstage-plugin-zero-trust-common';
-import { useMemo, useState } from 'react';
-import useAsyncRetry from 'react-use/esm/useAsyncRetry';
-import { zeroTrustApiRef } from '../../api';
-import { ApiErrorState, CaveatsAlert, FilterSelect } from '../shared';
-import { useEdgeFilters } from './useEdgeFilters';
+import { useState } from 'react';
+import { ZeroTrustApi } from '../../api';
+import { InventoryTable } from './InventoryTable';
 
 type Row = EgressInventoryItem & { id: string };
 
@@ -96,6 +92,9 @@ function AnyHostAlert(props: { anyHost: AnyHostEgress[] }) {
   );
 }
 
+const loadEgress = (api: ZeroTrustApi, query: EdgesQuery) =>
+  api.getEgress(query);
+
 /**
  * Every external host a ServiceEntry registers and who may reach it (`GET /egress`),
  * with the workloads that may reach any host; cluster and namespace filter on the
@@ -105,98 +104,40 @@ export function EgressInventory(props: {
   clusters: string[];
   namespaces: NamespacePosture[];
 }) {
-  const api = useApi(zeroTrustApiRef);
-  const filters = useEdgeFilters(props.namespaces);
   const [how, setHow] = useState('');
-  const { cluster, namespace } = filters;
-  const { value, loading, error, retry } = useAsyncRetry(
-    () =>
-      api.getEgress({
-        ...(cluster ? { cluster } : {}),
-        ...(namespace ? { namespace } : {}),
-      }),
-    [api, cluster, namespace],
-  );
-  const rows = useMemo(
-    () =>
-      (value?.items ?? [])
-        .filter(e => {
-          if (how === 'blocked') return e.blocked.length > 0;
-          return !how || e.callers.some(c => c.how === how);
-        })
-        .map(e => ({
-          ...e,
-          id: `${e.cluster}/${e.serviceEntry}/${e.host}`,
-        })),
-    [value, how],
-  );
-
   return (
-    <>
-      <Grid container spacing={2} style={{ marginBottom: 8 }}>
-        <Grid item xs={6} md={4}>
-          <FilterSelect
-            id="zt-egress-cluster"
-            label="Cluster"
-            value={cluster}
-            onChange={filters.setCluster}
-            options={props.clusters.map(c => ({ value: c, label: c }))}
-          />
-        </Grid>
-        <Grid item xs={6} md={4}>
-          <FilterSelect
-            id="zt-egress-namespace"
-            label="Namespace"
-            value={namespace}
-            onChange={filters.setNamespace}
-            options={filters.namespaceOptions}
-          />
-        </Grid>
-        <Grid item xs={6} md={4}>
-          <FilterSelect
-            id="zt-egress-how"
-            label="Reached"
-            value={how}
-            onChange={setHow}
-            options={howOptions}
-          />
-        </Grid>
-      </Grid>
-      {loading && <Progress />}
-      {error && (
-        <ApiErrorState
-          error={error}
-          retry={retry}
-          what="the egress inventory"
-        />
-      )}
-      {value && (
-        <>
-          <CaveatsAlert
-            title="This inventory may be incomplete"
-            caveats={value.caveats}
-          />
-          <AnyHostAlert anyHost={value.anyHost} />
-          <Table<Row>
-            title={`External hosts (${rows.length})`}
-            subtitle="Every host a ServiceEntry registers, and the workloads that may reach it"
-            columns={columns}
-            data={rows}
-            options={{
-              paging: rows.length > 20,
-              pageSize: 20,
-              search: rows.length > 10,
-              padding: 'dense',
-            }}
-            emptyContent={
-              <Typography variant="body2" style={{ padding: 16 }}>
-                No ServiceEntry registers an external host
-                {value.items.length ? ' that passes these filters' : ''}.
-              </Typography>
-            }
-          />
-        </>
-      )}
-    </>
+    <InventoryTable<EgressResponse, Row>
+      id="zt-egress"
+      what="the egress inventory"
+      clusters={props.clusters}
+      namespaces={props.namespaces}
+      load={loadEgress}
+      filters={[
+        {
+          id: 'zt-egress-how',
+          label: 'Reached',
+          value: how,
+          onChange: setHow,
+          options: howOptions,
+        },
+      ]}
+      rows={value =>
+        value.items
+          .filter(e => {
+            if (how === 'blocked') return e.blocked.length > 0;
+            return !how || e.callers.some(c => c.how === how);
+          })
+          .map(e => ({
+            ...e,
+            id: `${e.cluster}/${e.serviceEntry}/${e.host}`,
+          }))
+      }
+      total={value => value.items.length}
+      above={value => <AnyHostAlert anyHost={value.anyHost} />}
+      title={n => `External hosts (${n})`}
+      subtitle="Every host a ServiceEntry registers, and the workloads that may reach it"
+      columns={columns}
+      empty={() => 'No ServiceEntry registers an external host'}
+    />
   );
 }

@@ -1,29 +1,20 @@
 import {
-  Progress,
   StatusError,
   StatusOK,
   StatusWarning,
-  Table,
   TableColumn,
 } from '@backstage/core-components';
-import { useApi } from '@backstage/core-plugin-api';
-import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
 import type {
+  EdgesQuery,
   ExposureInventoryItem,
+  ExposureResponse,
   NamespacePosture,
 } from '@zero-trust/backstage-plugin-zero-trust-common';
-import { useMemo, useState } from 'react';
-import useAsyncRetry from 'react-use/esm/useAsyncRetry';
-import { zeroTrustApiRef } from '../../api';
-import {
-  ApiErrorState,
-  CaveatsAlert,
-  FilterSelect,
-  gatewayLabel,
-  routeLabel,
-} from '../shared';
-import { useEdgeFilters } from './useEdgeFilters';
+import { useState } from 'react';
+import { ZeroTrustApi } from '../../api';
+import { gatewayLabel, routeLabel } from '../shared';
+import { InventoryTable } from './InventoryTable';
 
 type Row = ExposureInventoryItem & { id: string };
 
@@ -102,6 +93,9 @@ const authzOptions = [
   { value: 'workload', label: 'On the workload' },
 ];
 
+const loadExposure = (api: ZeroTrustApi, query: EdgesQuery) =>
+  api.getExposure(query);
+
 /**
  * Every service reachable from outside (`GET /exposure`): host, gateway, TLS and the
  * AuthorizationPolicies in the path; cluster and namespace filter on the backend, TLS and
@@ -111,119 +105,59 @@ export function ExposureInventory(props: {
   clusters: string[];
   namespaces: NamespacePosture[];
 }) {
-  const api = useApi(zeroTrustApiRef);
-  const filters = useEdgeFilters(props.namespaces);
   const [tls, setTls] = useState('');
   const [authz, setAuthz] = useState('');
-  const { cluster, namespace } = filters;
-  const { value, loading, error, retry } = useAsyncRetry(
-    () =>
-      api.getExposure({
-        ...(cluster ? { cluster } : {}),
-        ...(namespace ? { namespace } : {}),
-      }),
-    [api, cluster, namespace],
-  );
-  const rows = useMemo(
-    () =>
-      (value?.items ?? [])
-        .filter(x => !tls || (tls === 'none' ? plaintext(x) : !plaintext(x)))
-        .filter(x => {
-          if (authz === 'none') return unguarded(x);
-          if (authz === 'gateway') return x.authz.gateway.length > 0;
-          if (authz === 'workload') return x.authz.workloads.length > 0;
-          return true;
-        })
-        .map(x => ({
-          ...x,
-          id: JSON.stringify([
-            x.cluster,
-            x.gateway,
-            x.host,
-            x.port,
-            x.virtualService,
-            x.routeKind,
-            x.match,
-            x.service,
-          ]),
-        })),
-    [value, tls, authz],
-  );
-
   return (
-    <>
-      <Grid container spacing={2} style={{ marginBottom: 8 }}>
-        <Grid item xs={6} md={3}>
-          <FilterSelect
-            id="zt-exposure-cluster"
-            label="Cluster"
-            value={cluster}
-            onChange={filters.setCluster}
-            options={props.clusters.map(c => ({ value: c, label: c }))}
-          />
-        </Grid>
-        <Grid item xs={6} md={3}>
-          <FilterSelect
-            id="zt-exposure-namespace"
-            label="Namespace"
-            value={namespace}
-            onChange={filters.setNamespace}
-            options={filters.namespaceOptions}
-          />
-        </Grid>
-        <Grid item xs={6} md={3}>
-          <FilterSelect
-            id="zt-exposure-tls"
-            label="TLS"
-            value={tls}
-            onChange={setTls}
-            options={tlsOptions}
-          />
-        </Grid>
-        <Grid item xs={6} md={3}>
-          <FilterSelect
-            id="zt-exposure-authz"
-            label="Authorization"
-            value={authz}
-            onChange={setAuthz}
-            options={authzOptions}
-          />
-        </Grid>
-      </Grid>
-      {loading && <Progress />}
-      {error && (
-        <ApiErrorState
-          error={error}
-          retry={retry}
-          what="the exposure inventory"
-        />
-      )}
-      {value && (
-        <>
-          <CaveatsAlert
-            title="This inventory may be incomplete"
-            caveats={value.caveats}
-          />
-          <Table<Row>
-            title={`Exposed services (${rows.length})`}
-            subtitle="Every way in from outside through an Istio Gateway"
-            columns={columns}
-            data={rows}
-            options={{
-              paging: rows.length > 20,
-              pageSize: 20,
-              search: rows.length > 10,
-              padding: 'dense',
-            }}
-            emptyContent={
-              <Typography variant="body2" style={{ padding: 16 }}>
-                No Gateway routes to a service
-                {value.items.length ? ' that passes these filters' : ''}.
-              </Typography>
-            }
-          />
-        </>
-      )}
-    </>
+    <InventoryTable<ExposureResponse, Row>
+      id="zt-exposure"
+      what="the exposure inventory"
+      clusters={props.clusters}
+      namespaces={props.namespaces}
+      load={loadExposure}
+      filters={[
+        {
+          id: 'zt-exposure-tls',
+          label: 'TLS',
+          value: tls,
+          onChange: setTls,
+          options: tlsOptions,
+        },
+        {
+          id: 'zt-exposure-authz',
+          label: 'Authorization',
+          value: authz,
+          onChange: setAuthz,
+          options: authzOptions,
+        },
+      ]}
+      rows={value =>
+        value.items
+          .filter(x => !tls || (tls === 'none' ? plaintext(x) : !plaintext(x)))
+          .filter(x => {
+            if (authz === 'none') return unguarded(x);
+            if (authz === 'gateway') return x.authz.gateway.length > 0;
+            if (authz === 'workload') return x.authz.workloads.length > 0;
+            return true;
+          })
+          .map(x => ({
+            ...x,
+            id: JSON.stringify([
+              x.cluster,
+              x.gateway,
+              x.host,
+              x.port,
+              x.virtualService,
+              x.routeKind,
+              x.match,
+              x.service,
+            ]),
+          }))
+      }
+      total={value => value.items.length}
+      title={n => `Exposed services (${n})`}
+      subtitle="Every way in from outside through an Istio Gateway"
+      columns={columns}
+      empty={() => 'No Gateway routes to a service'}
+    />
   );
 }

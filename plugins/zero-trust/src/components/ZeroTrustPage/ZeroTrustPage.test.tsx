@@ -82,6 +82,16 @@ function serveMesh(
       const { egress, anyHost } = edgeInventories(model);
       return HttpResponse.json({ items: egress, anyHost });
     }),
+    // UnusedPermissions.test.tsx tests the ranking.
+    http.get(`${baseUrl}/usage`, () =>
+      HttpResponse.json({
+        items: [],
+        clusters: model.clusters.map(c => ({
+          cluster: c.name,
+          telemetry: { state: 'not-configured', message: 'No Prometheus.' },
+        })),
+      }),
+    ),
     http.get(`${baseUrl}/findings`, ({ request }) => {
       const q = new URL(request.url).searchParams;
       findingQueries.push(q);

@@ -19,10 +19,11 @@ import { ExposureInventory } from './ExposureInventory';
 import { MeshFindings } from './MeshFindings';
 import { NamespacesTable } from './NamespacesTable';
 import { TrustSection } from './TrustSection';
+import { UnusedPermissions } from './UnusedPermissions';
 
 /**
  * The platform team's page: clusters and their sync status, mesh posture per namespace,
- * trust between clusters, findings across the mesh, the exposure and egress inventories, and every onboarding request from its pull request to the
+ * trust between clusters, findings across the mesh, the exposure and egress inventories, services ranked by unused permissions, and every onboarding request from its pull request to the
  * live cluster. Each part loads on its own, so one failing route leaves the
  * others readable.
  */
@@ -89,6 +90,13 @@ export function ZeroTrustPage() {
           <Grid item>
             <ContentHeader title="Egress" />
             <EgressInventory
+              clusters={(clusters.value?.items ?? []).map(c => c.name)}
+              namespaces={namespaces.value?.items ?? []}
+            />
+          </Grid>
+          <Grid item>
+            <ContentHeader title="Unused permissions" />
+            <UnusedPermissions
               clusters={(clusters.value?.items ?? []).map(c => c.name)}
               namespaces={namespaces.value?.items ?? []}
             />
