@@ -55,6 +55,13 @@ export interface Config {
         /** The branch seeding creates. Default `main`. */
         seedBranch?: string;
         /**
+         * The seed commit's date (RFC 3339), where the seeded repository should look as
+         * if it had a past: a GitOps branch's objects are taken as created when the
+         * commit that added their file was (the demo's dry-run policy is then a rollout
+         * left half done). Default: when it is seeded.
+         */
+        seedDate?: string;
+        /**
          * A link to show for the pushed branch, `{branch}` replaced, e.g. a git web UI's
          * `https://git.example.com/gitops/tree/{branch}`. Default: the remote's URL.
          */

@@ -1,6 +1,16 @@
 export interface Config {
   /** The zero-trust plugin: which clusters it reads. */
   zeroTrust?: {
+    /** How the findings are judged. */
+    findings?: {
+      /**
+       * How many days an AuthorizationPolicy may stay in dry-run (`istio.io/dry-run`)
+       * before ZT023 says its rollout was left half done. Its age is its
+       * creationTimestamp; for a cluster read from a GitOps branch, the date of the
+       * commit that added its file. Default 14.
+       */
+      dryRunMaxAgeDays?: number;
+    };
     /**
      * The clusters to read. Absent: the clusters configured for Backstage's Kubernetes
      * plugin (`kubernetes.clusterLocatorMethods` of type `config`) are used.

@@ -28,6 +28,15 @@ export function demoGitSource(
   return { branch: 'main', ...cluster.git };
 }
 
+/** The date app-config.yaml's `zeroTrust.gitops.plainGit` seeds the demo's repository as of. */
+export function demoSeedDate(): Date | undefined {
+  const config = parse(
+    fs.readFileSync(path.join(repoRoot, 'app-config.yaml'), 'utf8'),
+  );
+  const date = config.zeroTrust.gitops.plainGit.seedDate;
+  return date ? new Date(date) : undefined;
+}
+
 /** The URLs app-config.yaml's `zeroTrust.gitops.plainGit` knows the demo's repository by. */
 export function demoPlainGitRepoUrls(): string[] {
   const config = parse(

@@ -43,6 +43,8 @@ export class MeshState {
   constructor(
     clusters: { source: ClusterSource; trustDomain?: string }[],
     private readonly logger: LoggerService,
+    /** How the findings are judged (`zeroTrust.findings`). */
+    private readonly findingOptions: { dryRunMaxAgeDays?: number } = {},
   ) {
     this.entries = clusters.map(c => ({
       ...c,
@@ -98,7 +100,7 @@ export class MeshState {
         const state = this.stateOf(entry);
         return state ? [state] : [];
       });
-      this.view = new MeshView(new MeshModel(states));
+      this.view = new MeshView(new MeshModel(states), this.findingOptions);
     }
     return this.view;
   }

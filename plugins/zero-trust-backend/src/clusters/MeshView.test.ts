@@ -161,4 +161,33 @@ describe('MeshView', () => {
       ).not.toEqual([]);
     });
   });
+
+  it('judges dry-run policies by the configured window (zeroTrust.findings.dryRunMaxAgeDays)', () => {
+    const policy = authorizationPolicy('shop', 'rollout', {
+      selector: { matchLabels: { app: 'api' } },
+      action: 'DENY',
+      rules: [{}],
+    });
+    const threeDaysAgo = new Date(Date.now() - 3 * 24 * 3600 * 1000);
+    policy.metadata.creationTimestamp = threeDaysAgo.toISOString();
+    policy.metadata.annotations = { 'istio.io/dry-run': 'true' };
+    const mesh = () =>
+      model(
+        namespace('shop', injected),
+        deployment('shop', 'api', { sa: 'api', ports: [8080] }),
+        policy,
+      );
+    const zt023 = (view: MeshView) =>
+      view
+        .findings()
+        .filter(f => f.code === 'ZT023')
+        .map(f => f.message);
+    // Istio's rollout window by default: 14 days.
+    expect(zt023(new MeshView(mesh()))).toEqual([]);
+    expect(zt023(new MeshView(mesh(), { dryRunMaxAgeDays: 2 }))).toEqual([
+      expect.stringMatching(
+        /shop\/rollout has been in dry-run .* for 3 days, more than 2/,
+      ),
+    ]);
+  });
 });

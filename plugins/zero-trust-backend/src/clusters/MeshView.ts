@@ -55,7 +55,11 @@ export class MeshView {
   private readonly analyses = new Map<WorkloadModel, CallerAnalysis>();
   private readonly memos = new Map<string, unknown>();
 
-  constructor(readonly model: MeshModel) {}
+  constructor(
+    readonly model: MeshModel,
+    /** How the findings are judged (`zeroTrust.findings.dryRunMaxAgeDays`). */
+    private readonly findingOptions: { dryRunMaxAgeDays?: number } = {},
+  ) {}
 
   summaries(): Map<string, ClusterSummary> {
     return new Map(clusterSummaries(this.model).map(s => [s.name, s]));
@@ -125,7 +129,9 @@ export class MeshView {
     if (!this.findingIndex) {
       // Asked only where a NetworkPolicy can break a path, as the findings would.
       const callers = { get: (w: WorkloadModel) => this.callers(w) };
-      const all = sortFindings(detectFindings(this.model, { callers }));
+      const all = sortFindings(
+        detectFindings(this.model, { ...this.findingOptions, callers }),
+      );
       const byWorkload = new Map<string, Finding[]>();
       const byNamespace = new Map<string, Finding[]>();
       const byCluster = new Map<string, Finding[]>();

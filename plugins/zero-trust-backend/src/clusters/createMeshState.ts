@@ -17,12 +17,16 @@ export async function createMeshState(
   const sources = clusters.map(c =>
     createClusterSource(c, logger, liveOptions),
   );
+  const dryRunMaxAgeDays = config.getOptionalNumber(
+    'zeroTrust.findings.dryRunMaxAgeDays',
+  );
   const mesh = new MeshState(
     sources.map((source, i) => ({
       source,
       trustDomain: clusters[i].trustDomain,
     })),
     logger,
+    dryRunMaxAgeDays === undefined ? {} : { dryRunMaxAgeDays },
   );
   await mesh.start();
   logger.info(

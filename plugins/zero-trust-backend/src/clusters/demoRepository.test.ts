@@ -10,7 +10,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { repoRoot } from '../__fixtures__/catalog';
-import { demoClusters } from '../__fixtures__/demoConfig';
+import { demoClusters, demoSeedDate } from '../__fixtures__/demoConfig';
 import { readClusterConfigs } from '../config/clusterConfig';
 import { gitReader } from './gitReader';
 import { folderReader } from './SnapshotClusterSource';
@@ -59,6 +59,7 @@ describe("the demo's GitOps repository (examples/gitops)", () => {
       from: path.join(repoRoot, 'examples/gitops'),
       branch: 'main',
       author: { name: 'Test', email: 'test@example.com' },
+      date: demoSeedDate(),
     });
     const configs = readClusterConfigs(
       new ConfigReader({ zeroTrust: { clusters: demoClusters(repository) } }),
@@ -135,6 +136,13 @@ describe("the demo's GitOps repository (examples/gitops)", () => {
       'egress-gateway',
     ]);
     expect(workload('reviews-v1').routes?.[0].retries.attempts).toBe(3);
+    // The dry-run policy is as old as the seed commit that added it: a rollout left half
+    // done, as the snapshot's creationTimestamp says too.
+    expect(
+      report.findings
+        .filter(f => f.code === 'ZT023')
+        .map(f => `${f.resource.namespace}/${f.resource.name}`),
+    ).toEqual(['orders/orders-api-no-reviews']);
     expect(withoutLocations(report)).toEqual(
       withoutLocations(analyze(states(fromSnapshots))),
     );

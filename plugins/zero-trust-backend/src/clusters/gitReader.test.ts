@@ -155,4 +155,69 @@ spec:
       )})`,
     ]);
   });
+
+  it('gives Istio objects the date of the commit that added their file, as the cluster would have created them', async () => {
+    process.chdir(path.join(base, 'work'));
+    const dated = fs.mkdtempSync(path.join(os.tmpdir(), 'zt-git-dated-'));
+    try {
+      const git = (date: string, ...args: string[]) =>
+        execFileSync('git', args, {
+          cwd: dated,
+          stdio: 'pipe',
+          env: {
+            ...process.env,
+            GIT_AUTHOR_DATE: date,
+            GIT_COMMITTER_DATE: date,
+            GIT_AUTHOR_NAME: 'Test',
+            GIT_AUTHOR_EMAIL: 'test@example.com',
+            GIT_COMMITTER_NAME: 'Test',
+            GIT_COMMITTER_EMAIL: 'test@example.com',
+          },
+        });
+      const write = (file: string, text: string) => {
+        fs.mkdirSync(path.dirname(path.join(dated, file)), { recursive: true });
+        fs.writeFileSync(path.join(dated, file), text);
+      };
+      const policy = (name: string, extra = '') =>
+        `apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata:\n  name: ${name}\n  namespace: shop\n${extra}spec: {}\n`;
+      git('2026-01-01T00:00:00Z', 'init', '--quiet', '--initial-branch=main');
+      write('c/old.yaml', policy('old'));
+      write(
+        'c/namespace.yaml',
+        'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n',
+      );
+      git('2026-01-01T00:00:00Z', 'add', '.');
+      git('2026-01-01T00:00:00Z', 'commit', '--quiet', '-m', 'first');
+      write('c/new.yaml', policy('new'));
+      write(
+        'c/stamped.yaml',
+        policy('stamped', '  creationTimestamp: "2025-06-01T00:00:00Z"\n'),
+      );
+      // Editing a file later does not make its objects newer.
+      write('c/old.yaml', policy('old', '  labels: {edited: "yes"}\n'));
+      git('2026-02-01T12:00:00Z', 'add', '.');
+      git('2026-02-01T12:00:00Z', 'commit', '--quiet', '-m', 'second');
+
+      const { objects } = await gitReader({
+        url: dated,
+        branch: 'main',
+        path: 'c',
+      }).read();
+      const created = Object.fromEntries(
+        objects.map(o => {
+          const obj = o.object as any;
+          return [obj.metadata.name, obj.metadata.creationTimestamp];
+        }),
+      );
+      expect(created).toEqual({
+        old: '2026-01-01T00:00:00Z',
+        new: '2026-02-01T12:00:00Z',
+        // Its own is kept; a Namespace is not an Istio object: left as written.
+        stamped: '2025-06-01T00:00:00Z',
+        shop: undefined,
+      });
+    } finally {
+      fs.rmSync(dated, { recursive: true, force: true });
+    }
+  });
 });

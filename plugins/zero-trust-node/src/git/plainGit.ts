@@ -18,6 +18,8 @@ export interface PlainGitConfig {
   /** The folder a missing local repository is created from. */
   seedFrom?: string;
   seedBranch: string;
+  /** The seed commit's date (`seedDate`); default: when it is created. */
+  seedDate?: Date;
   branchUrl?: string;
   /**
    * Other URLs the repository is known by: the `repoURL` its Argo CD Applications name
@@ -55,11 +57,19 @@ export function readPlainGitConfig(root: Config): PlainGitConfig | undefined {
   const url = config.getString('url');
   const localPath = localRepositoryPath(url);
   const seedFrom = config.getOptionalString('seedFrom');
+  const seedDate = config.getOptionalString('seedDate');
+  const seeded = seedDate === undefined ? undefined : new Date(seedDate);
+  if (seeded && Number.isNaN(seeded.getTime())) {
+    throw new Error(
+      `zeroTrust.gitops.plainGit.seedDate must be a date such as 2026-11-02T09:00:00Z, not ${seedDate}`,
+    );
+  }
   return {
     url: localPath ? pathToFileURL(localPath).href : url,
     localPath,
     seedFrom: seedFrom ? path.resolve(seedFrom) : undefined,
     seedBranch: config.getOptionalString('seedBranch') ?? 'main',
+    ...(seeded ? { seedDate: seeded } : {}),
     branchUrl: config.getOptionalString('branchUrl'),
     repoUrls: config.getOptionalStringArray('repoUrls') ?? [],
   };
@@ -105,6 +115,7 @@ export async function seedPlainGitRepository(options: {
       from: plainGit.seedFrom,
       branch: plainGit.seedBranch,
       author: readGitopsAuthor(config),
+      ...(plainGit.seedDate ? { date: plainGit.seedDate } : {}),
     });
     if (created) {
       logger.info(

@@ -108,4 +108,18 @@ describe('seedRepository', () => {
     // No half-built repository is left beside it.
     expect(await fs.readdir(path.dirname(repository))).toEqual(['gitops.git']);
   });
+
+  it('dates its first commit where asked, so the repository has a past', async () => {
+    const repository = path.join(await temporaryFolder(), 'gitops.git');
+    await seedRepository({
+      repository,
+      from: examplesGitops,
+      branch: 'main',
+      author: testAuthor,
+      date: new Date('2026-11-02T09:00:00Z'),
+    });
+    expect(await git(repository, 'log', '-1', '--format=%aI %cI', 'main')).toBe(
+      '2026-11-02T09:00:00+00:00 2026-11-02T09:00:00+00:00',
+    );
+  });
 });

@@ -10,6 +10,11 @@ export interface SeedRepositoryOptions {
   from: string;
   branch: string;
   author: { name: string; email: string };
+  /**
+   * The first commit's date (author and committer), where the repository should look as
+   * if it had a past: the demo's, whose dry-run policy has been waiting for a while.
+   */
+  date?: Date;
 }
 
 async function exists(file: string): Promise<boolean> {
@@ -33,7 +38,7 @@ async function exists(file: string): Promise<boolean> {
 export async function seedRepository(
   options: SeedRepositoryOptions,
 ): Promise<boolean> {
-  const { repository, from, branch, author } = options;
+  const { repository, from, branch, author, date } = options;
   if (await exists(repository)) return false;
   if (!(await exists(from))) {
     throw new Error(`cannot seed ${repository}: ${from} does not exist`);
@@ -51,12 +56,23 @@ export async function seedRepository(
     await git.run(['init', '--quiet']);
     await git.run(['checkout', '--quiet', '-b', branch]);
     await git.run(['add', '--all']);
-    await git.run([
-      'commit',
-      '--quiet',
-      '-m',
-      `Seed the GitOps repository from ${path.basename(from)}`,
-    ]);
+    const dated = date
+      ? {
+          env: {
+            GIT_AUTHOR_DATE: date.toISOString(),
+            GIT_COMMITTER_DATE: date.toISOString(),
+          },
+        }
+      : {};
+    await git.run(
+      [
+        'commit',
+        '--quiet',
+        '-m',
+        `Seed the GitOps repository from ${path.basename(from)}`,
+      ],
+      dated,
+    );
     await git.run(['push', '--quiet', bare, `HEAD:refs/heads/${branch}`]);
     try {
       await fs.rename(bare, repository);
