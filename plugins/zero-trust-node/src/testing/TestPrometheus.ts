@@ -20,7 +20,7 @@ export interface TestPrometheusOptions {
    * openmetrics`); the exporter then serves each counter's total, scraped every second.
    */
   history?: ScriptedCount[];
-  /** Put a proxy in front that refuses requests without `Authorization: Bearer <token>`. */
+  /** The proxy in front refuses requests without `Authorization: Bearer <token>`. */
   bearerToken?: string;
   /** The interval of the written history's samples (default 5 minutes). */
   sampleIntervalSeconds?: number;
@@ -184,11 +184,17 @@ export class TestPrometheus {
     private readonly proxy?: http.Server,
     private readonly proxyPort?: number,
     private readonly output: string[] = [],
+    private readonly counter: { queries: number } = { queries: 0 },
   ) {}
 
-  /** Where clients reach it (the authenticating proxy, if there is one). */
+  /** Where clients reach it: the proxy in front, which counts their queries. */
   get url(): string {
     return `http://127.0.0.1:${this.proxyPort ?? this.prometheusPort}`;
+  }
+
+  /** The `/api/v1/query` requests clients made through `url`. */
+  get queryCount(): number {
+    return this.counter.queries;
   }
 
   /** The PID of the Prometheus process. */
@@ -266,12 +272,9 @@ export class TestPrometheus {
         output.push(String(chunk));
         if (output.length > 200) output.shift();
       });
-      let proxy: http.Server | undefined;
-      let proxyPort: number | undefined;
-      if (options.bearerToken) {
-        proxy = authenticatingProxy(port, options.bearerToken);
-        proxyPort = await listen(proxy);
-      }
+      const counter = { queries: 0 };
+      const proxy = countingProxy(port, counter, options.bearerToken);
+      const proxyPort = await listen(proxy);
       const started = new TestPrometheus(
         child,
         dir,
@@ -280,6 +283,7 @@ export class TestPrometheus {
         proxy,
         proxyPort,
         output,
+        counter,
       );
       await started.ready();
       return started;
@@ -390,10 +394,15 @@ export class TestPrometheus {
   }
 }
 
-/** A reverse proxy that lets through only requests carrying the bearer token. */
-function authenticatingProxy(target: number, token: string): http.Server {
+/** A reverse proxy that counts queries and, given a token, lets through only requests carrying it. */
+function countingProxy(
+  target: number,
+  counter: { queries: number },
+  token?: string,
+): http.Server {
   return http.createServer((req, res) => {
-    if (req.headers.authorization !== `Bearer ${token}`) {
+    if (req.url?.startsWith('/api/v1/query')) counter.queries++;
+    if (token && req.headers.authorization !== `Bearer ${token}`) {
       res
         .writeHead(401, { 'content-type': 'text/plain' })
         .end('Unauthorized\n');
