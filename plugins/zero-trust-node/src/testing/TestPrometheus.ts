@@ -414,7 +414,11 @@ function countingProxy(
         port: target,
         path: req.url,
         method: req.method,
-        headers: { accept: req.headers.accept ?? '*/*' },
+        headers: Object.fromEntries(
+          Object.entries(req.headers).filter(
+            ([name]) => name !== 'authorization' && name !== 'host',
+          ),
+        ),
       },
       answer => {
         res.writeHead(answer.statusCode ?? 502, answer.headers);
