@@ -13,6 +13,7 @@ import { Progress } from '@backstage/core-components';
 import { CallersTable } from './CallersTable';
 import { SeenNotAllowed } from './SeenNotAllowed';
 import { TelemetryNote } from './TelemetryNote';
+import { TightenLink } from './TightenLink';
 
 // The graph pulls in d3 and dagre: load them only when someone asks for the graph.
 const CallersGraph = lazy(() =>
@@ -83,6 +84,7 @@ export function CallersCard(props: {
           <CallersGraph workload={workload} showUsage={usageRead} />
         </Suspense>
       )}
+      {usageRead && <TightenLink workload={workload} />}
       {usageRead && (
         <SeenNotAllowed
           notAllowed={workload.notAllowedCallers ?? []}

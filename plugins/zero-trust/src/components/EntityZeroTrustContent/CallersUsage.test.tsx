@@ -152,6 +152,12 @@ describe('callers usage on the Security tab', () => {
     expect(
       screen.queryByRole('region', { name: 'Not allowed but seen' }),
     ).not.toBeInTheDocument();
+    // The reviews caller is unused, but nothing says so without telemetry.
+    expect(
+      screen.queryByRole('button', {
+        name: 'Tighten who may call this service',
+      }),
+    ).not.toBeInTheDocument();
   });
 
   it('warns with the reason when Prometheus could not be read, never an empty usage column', async () => {
@@ -200,6 +206,51 @@ describe('callers usage on the Security tab', () => {
     expect(within(reviews).getByText('unused over 7d')).toBeInTheDocument();
     expect(within(reviews).queryByText(/last seen/)).not.toBeInTheDocument();
     expect(screen.getByText(/Usage over the last 7d/)).toBeInTheDocument();
+  });
+
+  it('links to the tighten template, prefilled with the entity and the window, when a caller went unused', async () => {
+    serve(
+      productpage({ telemetry: { backend: telemetryOk('7d', end) }, traffic }),
+    );
+    await renderTab();
+    expect(
+      screen.getByText('1 allowed caller was not seen over 7d.'),
+    ).toBeInTheDocument();
+    const link = screen.getByRole('button', {
+      name: 'Tighten who may call this service',
+    });
+    const url = new URL(link.getAttribute('href')!, 'http://app.test');
+    expect(url.pathname).toBe('/create/templates/default/tighten-callers');
+    expect(JSON.parse(url.searchParams.get('formData')!)).toEqual({
+      entityRef: 'component:default/productpage',
+      window: '7d',
+    });
+  });
+
+  it('offers no tightening where every allowed caller was used', async () => {
+    const reviewsToo: ObservedTraffic = {
+      ...traffic[0],
+      source: {
+        principal: 'cluster.local/ns/bookinfo/sa/bookinfo-reviews',
+        namespace: 'bookinfo',
+        workload: 'reviews',
+        cluster: 'backend',
+      },
+      count: 2,
+    };
+    serve(
+      productpage({
+        telemetry: { backend: telemetryOk('7d', end) },
+        traffic: [...traffic, reviewsToo],
+      }),
+    );
+    const table = await renderTab();
+    expect(within(table).getByText('2 calls')).toBeInTheDocument();
+    expect(
+      screen.queryByRole('button', {
+        name: 'Tighten who may call this service',
+      }),
+    ).not.toBeInTheDocument();
   });
 
   it('lists refused callers with what check says, and plaintext against the mTLS mode', async () => {

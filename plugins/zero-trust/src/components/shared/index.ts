@@ -20,7 +20,11 @@ export {
 export { openCallers, plaintextExposure } from './exposure';
 export { gatewayLabel, routeLabel } from './edgeText';
 export type { OpenCaller, PlaintextPort } from './exposure';
-export { onboardFormData, promoteTemplate } from './onboardLink';
+export {
+  onboardFormData,
+  promoteTemplate,
+  tightenTemplate,
+} from './onboardLink';
 export { relativeTime } from './relativeTime';
 export { useTemplateLink } from './useTemplateLink';
 export { FilterSelect } from './FilterSelect';

@@ -19,6 +19,15 @@ export const promoteTemplate = {
 };
 
 /**
+ * The tightening template, `template:default/tighten-callers` ("Tighten who may call
+ * this service"): narrows a service's ALLOW policies to the callers seen in a window.
+ */
+export const tightenTemplate = {
+  namespace: 'default',
+  templateName: 'tighten-callers',
+};
+
+/**
  * The template form's fields, filled from the workload and its entity: the owner is the
  * catalog's `ownedBy` relation (a full ref, as the template's OwnerPicker takes it).
  */
