@@ -618,27 +618,30 @@ describe('EntityZeroTrustContent', () => {
   });
 
   it('draws the callers as an inbound graph on request', async () => {
-    // jsdom does not lay out SVG; the graph measures its nodes with getBBox.
-    const proto = SVGElement.prototype as any;
-    const original = proto.getBBox;
-    proto.getBBox = () => ({ x: 0, y: 0, width: 120, height: 32 });
-    try {
-      serve(security('reviews', ['backend/bookinfo/reviews']));
-      await renderTab('reviews');
+    serve(security('reviews', ['backend/bookinfo/reviews']));
+    await renderTab('reviews');
 
-      await userEvent.click(
-        await screen.findByRole('button', { name: 'Graph' }),
-      );
-      const graph = await screen.findByText('component:default/productpage', {
-        selector: 'text',
-      });
-      expect(graph).toBeInTheDocument();
-      expect(
-        screen.getByText('bookinfo/reviews', { selector: 'text' }),
-      ).toBeInTheDocument();
-    } finally {
-      proto.getBBox = original;
-    }
+    await userEvent.click(await screen.findByRole('button', { name: 'Graph' }));
+    const graph = await screen.findByText('component:default/productpage', {
+      selector: 'text',
+    });
+    expect(graph).toBeInTheDocument();
+    expect(
+      screen.getByText('bookinfo/reviews', { selector: 'text' }),
+    ).toBeInTheDocument();
+  });
+
+  it('draws at most maxGraphCallers callers and one node for the rest', async () => {
+    serve(largeEntitySecurity(500, 0));
+    await renderTab('checkout');
+    await userEvent.click(await screen.findByRole('button', { name: 'Graph' }));
+    const rest = await screen.findByText('460 more callers: see the table', {
+      selector: 'text',
+    });
+    const svg = rest.closest('svg')!;
+    // 40 callers, the rest, and the workload itself.
+    expect(svg.querySelectorAll('[data-testid="node"]')).toHaveLength(42);
+    expect(svg.querySelectorAll('[data-testid="edge"]')).toHaveLength(41);
   });
 
   it('pages and searches a long caller list', async () => {
