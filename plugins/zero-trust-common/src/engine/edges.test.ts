@@ -258,6 +258,137 @@ describe('routes', () => {
     });
   });
 
+  // https://istio.io/latest/docs/reference/config/networking/destination-rule/#ConnectionPoolSettings
+  // and #TrafficPolicy-PortTrafficPolicy; the merge follows MergeSubsetTrafficPolicy
+  // (pilot/pkg/networking/util/util.go) and MergeTrafficPolicy (pilot/pkg/model/destination_rule.go).
+  const pool = (
+    maxConnections: number,
+    extra: Record<string, unknown> = {},
+  ) => ({
+    tcp: { maxConnections, connectTimeout: '3s' },
+    http: { http1MaxPendingRequests: 10, maxRetries: 2, ...extra },
+  });
+  const outlier = { consecutive5xxErrors: 5, interval: '10s' };
+
+  it("shows the DestinationRule's connection pool beside its outlier detection", () => {
+    const dr = destinationRule('shop', 'checkout', {
+      host,
+      trafficPolicy: {
+        connectionPool: pool(100, {
+          http2MaxRequests: 1000,
+          maxRequestsPerConnection: 1,
+        }),
+        outlierDetection: outlier,
+      },
+    });
+    const route = view(shop(undefined, dr)).routes![0];
+    expect(route.connectionPool).toEqual({
+      tcp: { maxConnections: 100, connectTimeout: '3s' },
+      http: {
+        http1MaxPendingRequests: 10,
+        maxRetries: 2,
+        http2MaxRequests: 1000,
+        maxRequestsPerConnection: 1,
+      },
+      destinationRule: 'shop/checkout',
+    });
+    // Nothing differs by port or subset.
+    expect(route.trafficPolicies).toBeUndefined();
+  });
+
+  const subsetRoute = (subset: string) =>
+    networking('VirtualService', 'shop', 'checkout', {
+      hosts: ['checkout'],
+      http: [{ route: [{ destination: { host: 'checkout', subset } }] }],
+    });
+
+  it.each([
+    [
+      'a port-level entry replaces the top level wholesale (its outlier detection is not inherited)',
+      {
+        connectionPool: pool(100),
+        outlierDetection: outlier,
+        portLevelSettings: [
+          { port: { number: 8080 }, connectionPool: pool(5) },
+        ],
+      },
+      undefined,
+      [
+        {
+          port: 8080,
+          connectionPool: {
+            tcp: { maxConnections: 5, connectTimeout: '3s' },
+            http: { http1MaxPendingRequests: 10, maxRetries: 2 },
+          },
+        },
+      ],
+    ],
+    [
+      'a port-level entry for another port changes nothing here',
+      {
+        connectionPool: pool(100),
+        portLevelSettings: [
+          { port: { number: 9090 }, connectionPool: pool(5) },
+        ],
+      },
+      undefined,
+      undefined,
+    ],
+    [
+      "a subset's connection pool overrides the top level's, its outlier detection inherited",
+      { connectionPool: pool(100), outlierDetection: outlier },
+      { connectionPool: pool(7) },
+      [
+        {
+          port: 8080,
+          subset: 'v2',
+          connectionPool: {
+            tcp: { maxConnections: 7, connectTimeout: '3s' },
+            http: { http1MaxPendingRequests: 10, maxRetries: 2 },
+          },
+          outlierDetection: outlier,
+        },
+      ],
+    ],
+    [
+      "a subset's port-level entry replaces all (nothing inherited)",
+      { connectionPool: pool(100), outlierDetection: outlier },
+      {
+        connectionPool: pool(7),
+        portLevelSettings: [
+          {
+            port: { number: 8080 },
+            outlierDetection: { consecutive5xxErrors: 1 },
+          },
+        ],
+      },
+      [
+        {
+          port: 8080,
+          subset: 'v2',
+          outlierDetection: { consecutive5xxErrors: 1 },
+        },
+      ],
+    ],
+  ] as [string, Record<string, unknown>, Record<string, unknown> | undefined, unknown][])(
+    '%s',
+    (_, trafficPolicy, subsetPolicy, expected) => {
+      const dr = destinationRule('shop', 'checkout', {
+        host,
+        trafficPolicy,
+        subsets: [
+          {
+            name: 'v2',
+            labels: { app: 'checkout' },
+            ...(subsetPolicy ? { trafficPolicy: subsetPolicy } : {}),
+          },
+        ],
+      });
+      const routes = view(shop(undefined, dr, subsetRoute('v2'))).routes!;
+      expect(routes[0].trafficPolicies).toEqual(expected);
+    },
+  );
+
   it('appears in analyze as additive fields of the workload', () => {
     const report = analyze(shop('REGISTRY_ONLY', stripe()));
     const checkout = report.workloads.find(w => w.name === 'checkout')!;

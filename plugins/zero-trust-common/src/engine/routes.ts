@@ -1,12 +1,14 @@
 /**
  * A service's routes as its callers' proxies get them: the timeout and retries of the
  * VirtualService for its host (Istio's defaults where none), and the outlier detection
- * of the DestinationRule they use.
+ * and connection pool of the DestinationRule they use, by port and subset.
  */
 import {
+  ConnectionPoolInfo,
   DestinationRuleInfo,
   MeshConfig,
   OutlierDetectionInfo,
+  TrafficPolicyInfo,
   ServiceInfo,
   VirtualServiceInfo,
   WorkloadInfo,
@@ -67,23 +69,100 @@ export interface RouteView {
   };
   /** The DestinationRule's outlier detection as the service's callers get it. */
   outlierDetection?: OutlierDetectionInfo & { destinationRule: string };
+  /** The DestinationRule's connection pool (its top level) as the service's callers get it. */
+  connectionPool?: ConnectionPoolInfo & { destinationRule: string };
+  /**
+   * Where the DestinationRule's policy differs by Service port (`portLevelSettings`) or
+   * by the subset a destination of the route names: the connection pool and outlier
+   * detection callers get there (`trafficPolicyFor`).
+   */
+  trafficPolicies?: (TrafficPolicyInfo & { port: number; subset?: string })[];
 }
 
-/** Whether a VirtualService host names the service (short names are relative to it). */
+/**
+ * The connection pool and outlier detection a DestinationRule gives one Service port and
+ * subset, as istiod merges them (MergeSubsetTrafficPolicy and GetPortLevelTrafficPolicy
+ * in istio/istio pilot/pkg/networking/util/util.go, MergeTrafficPolicy in
+ * pilot/pkg/model/destination_rule.go): a `portLevelSettings` entry for the port replaces
+ * the top level wholesale (what it leaves out is Istio's default, not inherited); a
+ * subset's policy then overrides each part it sets, or, where it has an entry for the
+ * port, replaces all of them.
+ *
+ * @public
+ */
+export function trafficPolicyFor(
+  rule: DestinationRuleInfo,
+  port: number,
+  subset?: string,
+): TrafficPolicyInfo {
+  const top: TrafficPolicyInfo = rule.portLevelPolicies?.[port] ?? {
+    ...(rule.connectionPool ? { connectionPool: rule.connectionPool } : {}),
+    ...(rule.outlierDetection
+      ? { outlierDetection: rule.outlierDetection }
+      : {}),
+  };
+  const own = subset
+    ? rule.subsets?.find(s => s.name === subset)?.trafficPolicy
+    : undefined;
+  if (!own) return top;
+  const atPort = own.portLevelPolicies?.[port];
+  if (atPort) return atPort;
+  const connectionPool = own.connectionPool ?? top.connectionPool;
+  const outlierDetection = own.outlierDetection ?? top.outlierDetection;
+  return {
+    ...(connectionPool ? { connectionPool } : {}),
+    ...(outlierDetection ? { outlierDetection } : {}),
+  };
+}
+
+/** The per-port and per-subset policies that differ from the rule's top level. */
+function differingPolicies(
+  rule: DestinationRuleInfo,
+  service: ServiceInfo,
+  subsets: string[],
+): RouteView['trafficPolicies'] {
+  const out: NonNullable<RouteView['trafficPolicies']> = [];
+  for (const { port } of service.ports) {
+    for (const subset of [undefined, ...subsets]) {
+      const portLevel = rule.portLevelPolicies?.[port] !== undefined;
+      const subsetLevel =
+        subset !== undefined &&
+        rule.subsets?.find(s => s.name === subset)?.trafficPolicy !== undefined;
+      // A subset without a policy of its own gets what the port gets.
+      if (subset === undefined ? !portLevel : !subsetLevel) continue;
+      out.push({
+        port,
+        ...(subset ? { subset } : {}),
+        ...trafficPolicyFor(rule, port, subset),
+      });
+    }
+  }
+  return out.length ? out : undefined;
+}
+
+/** Whether a host a VirtualService writes names the service (short names are relative to it). */
+function namesHost(
+  h: string,
+  vs: VirtualServiceInfo,
+  host: string,
+  service: ServiceInfo,
+) {
+  if (h === host) return true;
+  if (h === `${service.name}.${service.namespace}`) return true;
+  if (h === `${service.name}.${service.namespace}.svc`) return true;
+  if (!h.includes('.') && vs.namespace === service.namespace) {
+    return h === service.name;
+  }
+  return h.startsWith('*.') && host.endsWith(h.slice(1));
+}
+
+/** Whether a VirtualService host names the service. */
 function namesService(
   vs: VirtualServiceInfo,
   host: string,
   service: ServiceInfo,
 ) {
-  return vs.hosts.some(h => {
-    if (h === host) return true;
-    if (h === `${service.name}.${service.namespace}`) return true;
-    if (h === `${service.name}.${service.namespace}.svc`) return true;
-    if (!h.includes('.') && vs.namespace === service.namespace) {
-      return h === service.name;
-    }
-    return h.startsWith('*.') && host.endsWith(h.slice(1));
-  });
+  return vs.hosts.some(h => namesHost(h, vs, host, service));
 }
 
 /**
@@ -121,14 +200,28 @@ export function routesFor(
       service.namespace,
       destinationRulesByNamespace,
     );
-    const outlier = rule?.outlierDetection
-      ? {
-          outlierDetection: {
-            ...rule.outlierDetection,
-            destinationRule: `${rule.namespace}/${rule.name}`,
-          },
-        }
-      : {};
+    const outlier = {
+      ...(rule?.outlierDetection
+        ? {
+            outlierDetection: {
+              ...rule.outlierDetection,
+              destinationRule: `${rule.namespace}/${rule.name}`,
+            },
+          }
+        : {}),
+      ...(rule?.connectionPool
+        ? {
+            connectionPool: {
+              ...rule.connectionPool,
+              destinationRule: `${rule.namespace}/${rule.name}`,
+            },
+          }
+        : {}),
+    };
+    const policies = (subsets: string[]) => {
+      const found = rule && differingPolicies(rule, service, subsets);
+      return found ? { trafficPolicies: found } : {};
+    };
     // The model holds them in Istio's order (oldest, then name: model/creationOrder.ts).
     const vs = virtualServices.find(
       v =>
@@ -142,6 +235,7 @@ export function routesFor(
         timeout: null,
         retries: { ...istioDefaultRetries, istioDefault: true },
         ...outlier,
+        ...policies([]),
       });
       continue;
     }
@@ -155,6 +249,13 @@ export function routesFor(
           ? { ...route.retries }
           : { ...istioDefaultRetries, istioDefault: true },
         ...outlier,
+        ...policies([
+          ...new Set(
+            route.destinations
+              .filter(d => d.subset && namesHost(d.host, vs, host, service))
+              .map(d => d.subset!),
+          ),
+        ]),
       });
     }
   }

@@ -17,7 +17,10 @@ import {
 } from './readGateway';
 import { compareByCreation } from './creationOrder';
 import {
+  readConnectionPool,
   readOutlierDetection,
+  readPortLevelPolicies,
+  readTrafficPolicy,
   toGateway,
   toServiceEntry,
   toSidecar,
@@ -238,6 +241,26 @@ function toDestinationRule(obj: Json): DestinationRuleInfo {
   }
   const tlsMode = clientTlsMode(policy.tls);
   const outlierDetection = readOutlierDetection(policy.outlierDetection);
+  const connectionPool = readConnectionPool(policy.connectionPool);
+  const portLevelPolicies = readPortLevelPolicies(policy.portLevelSettings);
+  const subsets = (Array.isArray(spec.subsets) ? spec.subsets : [])
+    .filter(isObject)
+    .filter((s: Json) => typeof s.name === 'string')
+    .map((s: Json) => {
+      const own = isObject(s.trafficPolicy) ? s.trafficPolicy : undefined;
+      const ports = own && readPortLevelPolicies(own.portLevelSettings);
+      return {
+        name: s.name as string,
+        ...(own
+          ? {
+              trafficPolicy: {
+                ...readTrafficPolicy(own),
+                ...(ports ? { portLevelPolicies: ports } : {}),
+              },
+            }
+          : {}),
+      };
+    });
   const workloadSelector = isObject(spec.workloadSelector)
     ? stringMap(spec.workloadSelector.matchLabels)
     : undefined;
@@ -252,6 +275,9 @@ function toDestinationRule(obj: Json): DestinationRuleInfo {
     ...(tlsMode ? { tlsMode } : {}),
     portLevelTls,
     ...(outlierDetection ? { outlierDetection } : {}),
+    ...(connectionPool ? { connectionPool } : {}),
+    ...(portLevelPolicies ? { portLevelPolicies } : {}),
+    ...(subsets.length ? { subsets } : {}),
   };
 }
 

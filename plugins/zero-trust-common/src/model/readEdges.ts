@@ -4,6 +4,7 @@
  */
 import { isObject } from '../kinds/fields';
 import {
+  ConnectionPoolInfo,
   GatewayInfo,
   GatewayServerInfo,
   HttpRetryInfo,
@@ -12,6 +13,7 @@ import {
   OutlierDetectionInfo,
   ServiceEntryInfo,
   SidecarInfo,
+  TrafficPolicyInfo,
   VirtualServiceInfo,
 } from './types';
 
@@ -58,6 +60,62 @@ export function readOutlierDetection(
     if (typeof value[key] === 'string') out[key] = value[key];
   }
   return out;
+}
+
+const numbers = <K extends string>(value: Json, keys: readonly K[]) =>
+  Object.fromEntries(
+    keys
+      .filter(k => value[k] !== undefined && Number.isFinite(Number(value[k])))
+      .map(k => [k, Number(value[k])]),
+  ) as Partial<Record<K, number>>;
+
+/** `connectionPool`, reduced to the fields the views show; undefined where it sets none. */
+export function readConnectionPool(
+  value: unknown,
+): ConnectionPoolInfo | undefined {
+  if (!isObject(value)) return undefined;
+  const tcp = isObject(value.tcp)
+    ? {
+        ...numbers(value.tcp, ['maxConnections'] as const),
+        ...(typeof value.tcp.connectTimeout === 'string'
+          ? { connectTimeout: value.tcp.connectTimeout }
+          : {}),
+      }
+    : {};
+  const http = isObject(value.http)
+    ? numbers(value.http, [
+        'http1MaxPendingRequests',
+        'http2MaxRequests',
+        'maxRequestsPerConnection',
+        'maxRetries',
+      ] as const)
+    : {};
+  return {
+    ...(Object.keys(tcp).length ? { tcp } : {}),
+    ...(Object.keys(http).length ? { http } : {}),
+  };
+}
+
+/** A traffic policy's connection pool and outlier detection. */
+export function readTrafficPolicy(value: unknown): TrafficPolicyInfo {
+  if (!isObject(value)) return {};
+  const connectionPool = readConnectionPool(value.connectionPool);
+  const outlierDetection = readOutlierDetection(value.outlierDetection);
+  return {
+    ...(connectionPool ? { connectionPool } : {}),
+    ...(outlierDetection ? { outlierDetection } : {}),
+  };
+}
+
+/** `portLevelSettings` by port number; undefined where there is none. */
+export function readPortLevelPolicies(
+  value: unknown,
+): Record<number, TrafficPolicyInfo> | undefined {
+  const settings = list(value).filter(s => Number.isInteger(s.port?.number));
+  if (!settings.length) return undefined;
+  return Object.fromEntries(
+    settings.map(s => [s.port.number, readTrafficPolicy(s)]),
+  );
 }
 
 export function toServiceEntry(obj: Json): ServiceEntryInfo {

@@ -143,6 +143,42 @@ export interface DestinationRuleInfo {
   portLevelTls: Record<number, ClientTlsMode | undefined>;
   /** `trafficPolicy.outlierDetection`, as written. */
   outlierDetection?: OutlierDetectionInfo;
+  /** `trafficPolicy.connectionPool`, the fields the views show. */
+  connectionPool?: ConnectionPoolInfo;
+  /**
+   * Service port → its `portLevelSettings` entry's connection pool and outlier
+   * detection (absent where the entry sets none: it replaces the top level's wholesale).
+   */
+  portLevelPolicies?: Record<number, TrafficPolicyInfo>;
+  /** `subsets`, with their own traffic policy where they set one. */
+  subsets?: {
+    name: string;
+    trafficPolicy?: TrafficPolicyInfo & {
+      portLevelPolicies?: Record<number, TrafficPolicyInfo>;
+    };
+  }[];
+}
+
+/**
+ * A DestinationRule's `connectionPool`, the fields the views show
+ * (https://istio.io/latest/docs/reference/config/networking/destination-rule/#ConnectionPoolSettings).
+ *
+ * @public
+ */
+export interface ConnectionPoolInfo {
+  tcp?: { maxConnections?: number; connectTimeout?: string };
+  http?: {
+    http1MaxPendingRequests?: number;
+    http2MaxRequests?: number;
+    maxRequestsPerConnection?: number;
+    maxRetries?: number;
+  };
+}
+
+/** The parts of a traffic policy the Routes view shows. @public */
+export interface TrafficPolicyInfo {
+  connectionPool?: ConnectionPoolInfo;
+  outlierDetection?: OutlierDetectionInfo;
 }
 
 /**

@@ -10,6 +10,7 @@ import {
   authorizationPolicy,
   clusterState,
   deployment,
+  destinationRule,
   injected,
   meshApp,
   meshConfigMap,
@@ -244,6 +245,57 @@ describe('the Security tab edges cards', () => {
     expect(
       screen.getByText('VirtualService bookinfo/productpage'),
     ).toBeInTheDocument();
+  });
+
+  it('shows the connection pool beside the outlier detection, and where a port or subset differs', async () => {
+    const model = new MeshModel([
+      clusterState(
+        'c1',
+        namespace('bookinfo', injected),
+        ...meshApp('bookinfo', 'reviews', {
+          labels: { app: 'reviews' },
+          servicePorts: [{ name: 'http', port: 9080 }],
+        }),
+        networking('VirtualService', 'bookinfo', 'reviews', {
+          hosts: ['reviews'],
+          http: [
+            { route: [{ destination: { host: 'reviews', subset: 'v2' } }] },
+          ],
+        }),
+        destinationRule('bookinfo', 'reviews', {
+          host: 'reviews.bookinfo.svc.cluster.local',
+          trafficPolicy: {
+            connectionPool: {
+              tcp: { maxConnections: 100 },
+              http: { http1MaxPendingRequests: 10, maxRetries: 2 },
+            },
+            outlierDetection: { consecutive5xxErrors: 5 },
+          },
+          subsets: [
+            {
+              name: 'v2',
+              labels: { app: 'reviews' },
+              trafficPolicy: { connectionPool: { tcp: { maxConnections: 7 } } },
+            },
+          ],
+        }),
+      ),
+    ]);
+    const view = workloadView(
+      model.resolveWorkload('c1/bookinfo/reviews'),
+      model,
+    );
+    await renderInTestApp(<RoutesCard routes={view.routes!} />);
+    expect(screen.getByText(/^Outlier detection/)).toHaveTextContent(
+      'Outlier detection: consecutive5xxErrors 5',
+    );
+    expect(screen.getByText(/^Connection pool/)).toHaveTextContent(
+      'Connection pool: tcp.maxConnections 100, http.http1MaxPendingRequests 10, http.maxRetries 2',
+    );
+    // The subset's pool replaces the top level's; its outlier detection is inherited.
+    expect(screen.getByText(/^Port 9080/)).toHaveTextContent(
+      'Port 9080, subset v2: connection pool tcp.maxConnections 7; outlier detection consecutive5xxErrors 5',
+    );
   });
 
   it("says where Istio's defaults apply", async () => {

@@ -134,7 +134,44 @@ function retriesText(r: Route['retries']): string {
   return `${parts.join(', ')}${r.istioDefault ? " (Istio's default)" : ''}`;
 }
 
-/** The timeout, retries and outlier detection the workload's callers get. */
+/** `tcp.maxConnections 100, http.maxRetries 2`: each field a connection pool sets. */
+function poolText(
+  pool: Pick<NonNullable<Route['connectionPool']>, 'tcp' | 'http'>,
+): string {
+  return (['tcp', 'http'] as const)
+    .flatMap(group =>
+      Object.entries(pool[group] ?? {}).map(([k, v]) => `${group}.${k} ${v}`),
+    )
+    .join(', ');
+}
+
+function outlierText(
+  outlier: Omit<NonNullable<Route['outlierDetection']>, 'destinationRule'>,
+): string {
+  return Object.entries(outlier)
+    .filter(([k]) => k !== 'destinationRule')
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ');
+}
+
+/** One port's (and subset's) policy, where the DestinationRule sets it apart. */
+function portPolicyText(
+  p: NonNullable<Route['trafficPolicies']>[number],
+): string {
+  const parts = [
+    p.connectionPool && poolText(p.connectionPool)
+      ? `connection pool ${poolText(p.connectionPool)}`
+      : 'default connection pool',
+    p.outlierDetection
+      ? `outlier detection ${outlierText(p.outlierDetection)}`
+      : 'no outlier detection',
+  ];
+  return `Port ${p.port}${p.subset ? `, subset ${p.subset}` : ''}: ${parts.join(
+    '; ',
+  )}`;
+}
+
+/** The timeout, retries, outlier detection and connection pool the workload's callers get. */
 export function RoutesCard(props: { routes: Route[] }) {
   return (
     <InfoCard title="Routes" variant="gridItem">
@@ -148,14 +185,16 @@ export function RoutesCard(props: { routes: Route[] }) {
                 {retriesText(r.retries)}
               </div>
               {r.outlierDetection && (
-                <div>
-                  Outlier detection:{' '}
-                  {Object.entries(r.outlierDetection)
-                    .filter(([k]) => k !== 'destinationRule')
-                    .map(([k, v]) => `${k} ${v}`)
-                    .join(', ')}
-                </div>
+                <div>Outlier detection: {outlierText(r.outlierDetection)}</div>
               )}
+              {r.connectionPool && poolText(r.connectionPool) && (
+                <div>Connection pool: {poolText(r.connectionPool)}</div>
+              )}
+              {r.trafficPolicies?.map(p => (
+                <div key={`${p.port}-${p.subset ?? ''}`}>
+                  {portPolicyText(p)}
+                </div>
+              ))}
             </>
           ),
           hint: r.virtualService
