@@ -29,3 +29,8 @@ export type { GitopsConfig } from './config';
 export { createPolicyPromoteAction } from './actions/policyPromote';
 export type { CreatePolicyPromoteActionOptions } from './actions/policyPromote';
 export { RecordedRequests } from './onboarding/RecordedRequests';
+export {
+  createPolicyTightenAction,
+  TelemetryReadError,
+} from './actions/policyTighten';
+export type { CreatePolicyTightenActionOptions } from './actions/policyTighten';

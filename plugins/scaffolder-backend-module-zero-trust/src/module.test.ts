@@ -39,6 +39,7 @@ describe('scaffolderModule', () => {
       'zero-trust:gitops:pull-request',
       'zero-trust:catalog:annotate',
       'zero-trust:policy:promote',
+      'zero-trust:policy:tighten',
     ]);
     for (const action of addActions.mock.calls.flat()) {
       expect(action.supportsDryRun).toBe(true);
@@ -61,7 +62,7 @@ describe('scaffolderModule', () => {
       extensionPoints: [[scaffolderActionsExtensionPoint, { addActions }]],
       features: [scaffolderModule],
     });
-    expect(addActions.mock.calls.flat()).toHaveLength(4);
+    expect(addActions.mock.calls.flat()).toHaveLength(5);
     await backend.stop();
   });
 });

@@ -12,17 +12,20 @@ import { createCatalogAnnotateAction } from './actions/catalogAnnotate';
 import { createGitopsPullRequestAction } from './actions/gitopsPullRequest';
 import { createOnboardGenerateAction } from './actions/onboardGenerate';
 import { createPolicyPromoteAction } from './actions/policyPromote';
+import { createPolicyTightenAction } from './actions/policyTighten';
+import { readTelemetryConfig } from '@zero-trust/backstage-plugin-zero-trust-node/telemetry';
 import { readGitopsConfig } from './config';
 import { seedPlainGitRepository } from '@zero-trust/backstage-plugin-zero-trust-node/git';
 import { GitopsRepositories } from './gitops/GitopsRepositories';
 import { MeshIdentities } from './onboarding/MeshIdentities';
 import { OnboardingRequestRecorder } from './onboarding/OnboardingRequestRecorder';
 import { RecordedRequests } from './onboarding/RecordedRequests';
+import { EntityWorkloads } from './onboarding/EntityWorkloads';
 
 /**
  * The zero-trust module for the scaffolder: the `zero-trust:onboard:generate`,
- * `zero-trust:gitops:pull-request`, `zero-trust:catalog:annotate` and
- * `zero-trust:policy:promote` actions; the
+ * `zero-trust:gitops:pull-request`, `zero-trust:catalog:annotate`,
+ * `zero-trust:policy:promote` and `zero-trust:policy:tighten` actions; the
  * pull request action records each pull request with the zero-trust backend, which
  * follows it. Where `zeroTrust.gitops.plainGit` names a local repository with
  * `seedFrom`, it creates that repository at startup where it is missing (the demo's
@@ -55,6 +58,9 @@ export const scaffolderModule = createBackendModule({
         const identities = new MeshIdentities({ discovery, auth });
         const recorder = new OnboardingRequestRecorder({ discovery, auth });
         const requests = new RecordedRequests({ discovery, auth });
+        const workloads = new EntityWorkloads({ discovery, auth });
+        const telemetry = readTelemetryConfig(config);
+        for (const error of telemetry.errors) logger.warn(error);
 
         // The backend seeds it too, before it first reads it: whichever starts first.
         await seedPlainGitRepository({ config, logger });
@@ -64,6 +70,7 @@ export const scaffolderModule = createBackendModule({
           createGitopsPullRequestAction({ repositories, recorder }),
           createCatalogAnnotateAction({ catalog, integrations, repositories }),
           createPolicyPromoteAction({ repositories, requests }),
+          createPolicyTightenAction({ repositories, workloads, telemetry }),
         );
       },
     });

@@ -1,7 +1,11 @@
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { mockServices } from '@backstage/backend-test-utils';
-import type { OnboardingRequestRecordInput } from '@zero-trust/backstage-plugin-zero-trust-common';
+import type {
+  EntitySecurityResponse,
+  OnboardingRequestRecordInput,
+} from '@zero-trust/backstage-plugin-zero-trust-common';
+import { EntityWorkloads } from '../onboarding/EntityWorkloads';
 import { OnboardingRequestRecorder } from '../onboarding/OnboardingRequestRecorder';
 import { RecordedRequests } from '../onboarding/RecordedRequests';
 
@@ -22,6 +26,8 @@ export async function startRequestsServer() {
     { id: string } & OnboardingRequestRecordInput
   >();
   const gets: { authorization?: string; url: string }[] = [];
+  /** The security answers by entity ref (`component:default/name`), as tests set them. */
+  const security = new Map<string, EntitySecurityResponse>();
   const server = http.createServer((req, res) => {
     let text = '';
     req.on('data', chunk => (text += chunk));
@@ -62,6 +68,27 @@ export async function startRequestsServer() {
                     message: `onboarding request ${id} not found`,
                   },
                 },
+          ),
+        );
+        return;
+      }
+      // An entity's workloads, as the Security tab's answer lists them.
+      const entity =
+        /^\/api\/zero-trust\/entities\/([^/]+)\/([^/]+)\/([^/]+)\/security$/.exec(
+          url.pathname,
+        );
+      if (req.method === 'GET' && entity) {
+        gets.push({ authorization: req.headers.authorization, url: req.url! });
+        const ref = `${entity[1]}:${entity[2]}/${entity[3]}`;
+        const answer = security.get(ref);
+        res.writeHead(answer ? 200 : 404, {
+          'Content-Type': 'application/json',
+        });
+        res.end(
+          JSON.stringify(
+            answer ?? {
+              error: { name: 'NotFoundError', message: `no entity ${ref}` },
+            },
           ),
         );
         return;
@@ -114,6 +141,14 @@ export async function startRequestsServer() {
   return {
     recorder,
     requests,
+    workloads: new EntityWorkloads({
+      discovery: mockServices.discovery.mock({
+        getBaseUrl: async (pluginId: string) =>
+          `http://127.0.0.1:${port}/api/${pluginId}`,
+      }),
+      auth: mockServices.auth(),
+    }),
+    security,
     gets,
     origin: `http://127.0.0.1:${port}`,
     posts,

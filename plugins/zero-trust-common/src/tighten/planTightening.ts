@@ -116,7 +116,12 @@ export function planTightening(
         Object.keys(p.selector).length > 0,
     );
   for (const p of workload.policies.map(c => c.policy)) {
-    if (p.action === 'ALLOW' && !p.dryRun && !own.includes(p)) {
+    if (
+      p.action === 'ALLOW' &&
+      !p.dryRun &&
+      p.rules.length > 0 &&
+      !own.includes(p)
+    ) {
       notes.push(
         `${ref(p)} admits callers of this workload too, but it is bound to ${
           p.namespace === workload.namespace
