@@ -19,7 +19,8 @@ export interface ObservedSource {
 
 /**
  * One source → one destination workload over the window, summed from Istio's standard
- * metrics as the destination reports them (`reporter="destination"`): requests
+ * metrics as the destination reports them (`reporter="destination"`, or an ambient
+ * waypoint for the requests it handles, `reporter="waypoint"`): requests
  * (`istio_requests_total`) or TCP connections opened (`istio_tcp_connections_opened_total`).
  * @public
  */

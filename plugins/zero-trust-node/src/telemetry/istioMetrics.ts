@@ -22,7 +22,12 @@ const peerLabels = [
   'source_cluster',
 ];
 const by = (...extra: string[]) => [...peerLabels, ...extra].join(', ');
-const selector = '{reporter="destination"}';
+// Ambient: a waypoint, not the destination, handles a request and reports it as
+// `reporter="waypoint"` (with the client as source and the workload as destination);
+// ztunnel reports connections as the destination does
+// (https://istio.io/latest/docs/ambient/migrate/ on observability after migrating).
+const requestSelector = '{reporter=~"destination|waypoint"}';
+const connectionSelector = '{reporter="destination"}';
 
 /**
  * The PromQL queries over a window (`W`) with the step (`S`) last seen is read at.
@@ -39,16 +44,18 @@ export function trafficQueries(window: string, step: string) {
   const lastSeen = (metric: string, extra: string[]) =>
     `max by (${by(...extra)}) (max_over_time((timestamp(sum by (${by(
       ...extra,
-    )}) (increase(${metric}${selector}[${step}])) > 0))[${window}:${step}]))`;
+    )}) (increase(${metric}${
+      metric === 'istio_requests_total' ? requestSelector : connectionSelector
+    }[${step}])) > 0))[${window}:${step}]))`;
   return {
     requests: `sum by (${by(
       'request_protocol',
       'connection_security_policy',
       'response_code',
-    )}) (increase(istio_requests_total${selector}[${window}]))`,
+    )}) (increase(istio_requests_total${requestSelector}[${window}]))`,
     connections: `sum by (${by(
       'connection_security_policy',
-    )}) (increase(istio_tcp_connections_opened_total${selector}[${window}]))`,
+    )}) (increase(istio_tcp_connections_opened_total${connectionSelector}[${window}]))`,
     requestsLastSeen: lastSeen('istio_requests_total', ['request_protocol']),
     connectionsLastSeen: lastSeen('istio_tcp_connections_opened_total', []),
   };

@@ -58,6 +58,26 @@ describe('the telemetry reader against a real Prometheus', () => {
           at: ago(2),
           count: 7,
         },
+        // Ambient: the waypoint reports the request it handled.
+        {
+          ...istioSeries({
+            source: web,
+            destination: { namespace: 'orders', workload: 'orders-api' },
+            reporter: 'waypoint',
+          }),
+          at: ago(6),
+          count: 8,
+        },
+        // Reported by the client's proxy: the destination's report is the one read.
+        {
+          ...istioSeries({ source: web, destination: api }),
+          labels: {
+            ...istioSeries({ source: web, destination: api }).labels,
+            reporter: 'source',
+          },
+          at: ago(6),
+          count: 30,
+        },
         // Seen four days ago: outside a two-day window.
         {
           ...istioSeries({ source: old, destination: api }),
@@ -128,6 +148,7 @@ describe('the telemetry reader against a real Prometheus', () => {
       ['api', 'x', 'http', 12, 12, 0],
       ['api', 'web', 'http', 30, 0, 0],
       ['db', 'api', 'tcp', 5, undefined, 0],
+      ['orders-api', 'web', 'http', 8, 0, 0],
     ]);
     const fromWeb = traffic.find(t => t.source.workload === 'web')!;
     expect(fromWeb.source).toEqual(web);
@@ -144,7 +165,7 @@ describe('the telemetry reader against a real Prometheus', () => {
   it('counts what the exporter adds now once Prometheus scraped it', async () => {
     prom.exporter.add(istioSeries({ source: web, destination: api }), 5);
     await prom.waitFor(
-      `sum(istio_requests_total{source_workload="web"})`,
+      `sum(istio_requests_total{reporter="destination",source_workload="web",destination_workload="api"})`,
       r => Number(r[0]?.value[1]) === 35,
     );
     const { traffic } = await readObservedTraffic(

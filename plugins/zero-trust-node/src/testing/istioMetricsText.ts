@@ -22,6 +22,8 @@ export interface IstioTrafficLabels {
   mtls?: boolean;
   /** `response_flags` (default `-`). */
   responseFlags?: string;
+  /** Who reports it: `destination` (a sidecar, ztunnel; the default) or an ambient `waypoint`. */
+  reporter?: 'destination' | 'waypoint';
 }
 
 /**
@@ -34,7 +36,7 @@ export function istioSeries(t: IstioTrafficLabels): MetricSeries {
   const src = t.source ?? {};
   const dst = t.destination;
   const labels: Record<string, string> = {
-    reporter: 'destination',
+    reporter: t.reporter ?? 'destination',
     source_workload: src.workload ?? 'unknown',
     source_workload_namespace: src.namespace ?? 'unknown',
     source_principal: src.principal ? `spiffe://${src.principal}` : 'unknown',
