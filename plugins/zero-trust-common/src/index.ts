@@ -113,6 +113,7 @@ export type {
   OutboundTrafficPolicy,
 } from './engine/egress';
 export type { EgressDecision } from './engine/egressWaypoints';
+export type { TlsOrigination } from './engine/egressTls';
 export {
   istioDefaultRetries,
   retriesAfterReached,

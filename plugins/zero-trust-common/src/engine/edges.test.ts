@@ -396,3 +396,111 @@ describe('routes', () => {
     expect(checkout.routes?.[0].host).toBe(host);
   });
 });
+
+// https://istio.io/latest/docs/tasks/traffic-management/egress/egress-tls-origination/ and
+// .../egress-gateway-tls-origination/ (the DestinationRule the sending proxy uses).
+describe('TLS origination toward external hosts', () => {
+  const httpEntry = networking('ServiceEntry', 'shop', 'stripe', {
+    hosts: ['api.stripe.com'],
+    location: 'MESH_EXTERNAL',
+    resolution: 'DNS',
+    ports: [
+      { number: 80, name: 'http', protocol: 'HTTP' },
+      { number: 443, name: 'https', protocol: 'HTTPS' },
+    ],
+  });
+  const originate = (ns: string, trafficPolicy: Record<string, unknown>) =>
+    destinationRule(ns, 'stripe-tls', {
+      host: 'api.stripe.com',
+      trafficPolicy,
+    });
+  const hostOf = (m: ReturnType<typeof shop>) => view(m).egress!.hosts[0];
+
+  it.each([
+    [
+      'SIMPLE on every port',
+      { tls: { mode: 'SIMPLE' } },
+      { mode: 'SIMPLE', ports: [80, 443] },
+    ],
+    [
+      'SIMPLE on port 80 only (portLevelSettings)',
+      {
+        portLevelSettings: [{ port: { number: 80 }, tls: { mode: 'SIMPLE' } }],
+      },
+      { mode: 'SIMPLE', ports: [80] },
+    ],
+    [
+      'MUTUAL',
+      { tls: { mode: 'MUTUAL', credentialName: 'client' } },
+      { mode: 'MUTUAL', ports: [80, 443] },
+    ],
+    ['DISABLE: none', { tls: { mode: 'DISABLE' } }, undefined],
+  ])('by the sidecar, for a direct host: %s', (_, policy, expected) => {
+    const found = hostOf(
+      shop('REGISTRY_ONLY', httpEntry, originate('shop', policy)),
+    );
+    expect(found.tlsOrigination).toEqual(
+      expected && {
+        by: 'sidecar',
+        destinationRule: 'shop/stripe-tls',
+        ...expected,
+      },
+    );
+  });
+
+  it('by the egress gateway, with the DestinationRule the gateway uses, for a host routed through it', () => {
+    const egressGateway = [
+      namespace('istio-system'),
+      ...meshApp('istio-system', 'istio-egressgateway', {
+        labels: { istio: 'egressgateway' },
+        annotations: { 'inject.istio.io/templates': 'gateway' },
+        servicePorts: [{ name: 'http', port: 80 }],
+      }),
+    ];
+    const route = networking('VirtualService', 'shop', 'stripe-via-egress', {
+      hosts: ['api.stripe.com'],
+      gateways: ['mesh'],
+      http: [
+        {
+          route: [
+            {
+              destination: {
+                host: 'istio-egressgateway.istio-system.svc.cluster.local',
+              },
+            },
+          ],
+        },
+      ],
+    });
+    // In the gateway's namespace, exported only there: the sidecar does not use it.
+    const atGateway = destinationRule('istio-system', 'stripe-tls', {
+      host: 'api.stripe.com',
+      exportTo: ['.'],
+      trafficPolicy: {
+        portLevelSettings: [{ port: { number: 443 }, tls: { mode: 'SIMPLE' } }],
+      },
+    });
+    const m = shop(
+      'REGISTRY_ONLY',
+      httpEntry,
+      ...egressGateway,
+      route,
+      atGateway,
+    );
+    expect(hostOf(m)).toMatchObject({
+      how: 'egress-gateway',
+      tlsOrigination: {
+        by: 'egress-gateway',
+        gateway: 'c1/istio-system/istio-egressgateway',
+        mode: 'SIMPLE',
+        destinationRule: 'istio-system/stripe-tls',
+        ports: [443],
+      },
+    });
+    // Reached directly (no route), the sidecar has no rule that originates TLS.
+    expect(
+      hostOf(shop('REGISTRY_ONLY', httpEntry, ...egressGateway, atGateway))
+        .tlsOrigination,
+    ).toBeUndefined();
+  });
+});

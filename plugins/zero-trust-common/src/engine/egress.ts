@@ -5,6 +5,7 @@
  */
 import { selectorMatches } from '../model/labels';
 import type { EgressDecision } from './egressWaypoints';
+import type { TlsOrigination } from './egressTls';
 import type { PolicyEnforcement } from './enforcement';
 import { hostMatches, namespacedHostsAdmit } from './hosts';
 import {
@@ -37,6 +38,8 @@ export interface EgressHost {
    * the policies bound to the entry that no proxy enforces): egressWaypoints.ts.
    */
   authorization?: EgressAuthorization;
+  /** Where TLS toward the host is originated (a DestinationRule's tls mode): egressTls.ts. */
+  tlsOrigination?: TlsOrigination;
 }
 
 /** The policies a workload's calls to an external host meet. @public */

@@ -6,6 +6,7 @@
 import { selectorMatches } from '../model/labels';
 import { ServiceInfo } from '../model/types';
 import { EgressView, egressFor } from './egress';
+import { tlsOriginationFor } from './egressTls';
 import { egressPolicies } from './egressWaypoints';
 import { ExposureView, exposureOf } from './exposure';
 import { gatewayApiExposureOf } from './gatewayApiExposure';
@@ -69,10 +70,14 @@ function egressView(w: WorkloadModel): EgressView {
     virtualServices: state.virtualServices ?? [],
   });
   const byEntry = new Map(egressPolicies(w).map(e => [e.ref, e]));
-  if (!byEntry.size) return view;
+  const withTls = view.hosts.map(h => {
+    const tlsOrigination = tlsOriginationFor(w, h);
+    return tlsOrigination ? { ...h, tlsOrigination } : h;
+  });
+  if (!byEntry.size) return { ...view, hosts: withTls };
   return {
     ...view,
-    hosts: view.hosts.map(h => {
+    hosts: withTls.map(h => {
       const e = byEntry.get(h.serviceEntry);
       if (!e || h.how === 'blocked') return h;
       return {

@@ -225,6 +225,36 @@ describe('the Security tab edges cards', () => {
     );
   });
 
+  it('says where TLS toward a host is originated', async () => {
+    const model = new MeshModel([
+      clusterState(
+        'c1',
+        namespace('bookinfo', injected),
+        ...meshApp('bookinfo', 'productpage', {
+          labels: { app: 'productpage' },
+          servicePorts: [{ name: 'http', port: 9080 }],
+        }),
+        networking('ServiceEntry', 'bookinfo', 'stripe', {
+          hosts: ['api.stripe.com'],
+          resolution: 'DNS',
+          ports: [{ number: 80, name: 'http', protocol: 'HTTP' }],
+        }),
+        destinationRule('bookinfo', 'stripe-tls', {
+          host: 'api.stripe.com',
+          trafficPolicy: { tls: { mode: 'SIMPLE' } },
+        }),
+      ),
+    ]);
+    const view = workloadView(
+      model.resolveWorkload('c1/bookinfo/productpage'),
+      model,
+    );
+    await renderInTestApp(<EgressCard egress={view.egress!} />);
+    expect(screen.getByText(/api\.stripe\.com:80/)).toHaveTextContent(
+      'api.stripe.com:80 direct (ServiceEntry bookinfo/stripe), TLS originated by the sidecar (SIMPLE on 80, DestinationRule bookinfo/stripe-tls)',
+    );
+  });
+
   it('says REGISTRY_ONLY plainly', async () => {
     const closed = productpage('REGISTRY_ONLY');
     await renderInTestApp(<EgressCard egress={closed.egress!} />);

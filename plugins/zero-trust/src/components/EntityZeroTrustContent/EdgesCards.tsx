@@ -62,6 +62,15 @@ export function EgressCard(props: {
   egress: NonNullable<SecurityWorkload['egress']>;
 }) {
   const { egress } = props;
+  const tls = (h: (typeof egress.hosts)[number]) => {
+    const t = h.tlsOrigination;
+    if (!t) return '';
+    const by =
+      t.by === 'sidecar' ? 'the sidecar' : `egress gateway ${t.gateway}`;
+    return `, TLS originated by ${by} (${t.mode} on ${t.ports.join(
+      ',',
+    )}, DestinationRule ${t.destinationRule})`;
+  };
   const how = (h: (typeof egress.hosts)[number]) => {
     if (h.how === 'blocked') return <StatusWarning>blocked</StatusWarning>;
     if (h.how === 'egress-gateway') return `through ${h.via?.host}`;
@@ -112,7 +121,8 @@ export function EgressCard(props: {
               ? egress.hosts.map(h => (
                   <div key={`${h.host}-${h.serviceEntry}`}>
                     {h.host}:{h.ports.map(p => p.number).join(',')} {how(h)}{' '}
-                    (ServiceEntry <code>{h.serviceEntry}</code>){policies(h)}
+                    (ServiceEntry <code>{h.serviceEntry}</code>){tls(h)}
+                    {policies(h)}
                   </div>
                 ))
               : 'None registered',
