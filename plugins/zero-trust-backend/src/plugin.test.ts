@@ -430,7 +430,7 @@ describe('zero-trust backend', () => {
       certificate: 'istio-system/cacerts',
     });
     expect(certificate?.chain.map(l => [l.role, l.subject])).toEqual([
-      ['intermediate', 'CN=backend intermediate CA'],
+      ['intermediate', 'CN=backend intermediate CA, O=zero-trust demo'],
       ['root', 'CN=zero-trust demo root CA, O=zero-trust demo'],
     ]);
     expect(certificate?.rotation?.seconds).toBe(24 * 3600);

@@ -136,6 +136,7 @@ export type {
   DenyException,
   Narrowing,
   NetworkBlockedCaller,
+  UntrustedCaller,
 } from './engine/callers';
 export * from './usage';
 export {

@@ -18,6 +18,7 @@ import {
 import { parsePrincipal } from './identity';
 import { stringMatches } from './match';
 import { MeshModel, WorkloadModel } from './MeshModel';
+import { untrustedReason } from './trust';
 
 /** Who a caller entry stands for. @public */
 export type CallerSource =
@@ -69,6 +70,20 @@ export interface NetworkBlockedCaller {
   policies: string[];
 }
 
+/**
+ * A workload of another cluster that the server's policies name, refused at the mTLS
+ * handshake: the server's cluster does not trust its cluster's root, so no policy is read.
+ * @public
+ */
+export interface UntrustedCaller {
+  source: CallerSource;
+  label: string;
+  /** Its cluster. */
+  cluster: string;
+  /** Why, e.g. `cluster analytics's root is not trusted by cluster backend`. */
+  reason: string;
+}
+
 /** A DENY rule carving callers out of what ALLOW rules admit. @public */
 export interface DenyException {
   policy: string;
@@ -82,6 +97,8 @@ export interface CallerAnalysis {
   denyExceptions: DenyException[];
   /** Callers Istio allows that a NetworkPolicy blocks: a broken path. */
   blockedByNetwork: NetworkBlockedCaller[];
+  /** Callers its policies name whose root its cluster does not trust; absent: none. */
+  untrustedCallers?: UntrustedCaller[];
 }
 
 // Probe identities for wider sources. `~` cannot occur in a Kubernetes name or a trust
@@ -464,6 +481,7 @@ export function allowedCallers(
     return admission;
   };
   const blockedByNetwork: NetworkBlockedCaller[] = [];
+  const untrustedCallers: UntrustedCaller[] = [];
   for (const candidate of candidates.values()) {
     // The decisions only: a caller's reasons are not part of the list.
     let open = false;
@@ -483,6 +501,19 @@ export function allowedCallers(
       }
     }
     if (!open) {
+      // A workload of a cluster whose root is not trusted is refused on every port at
+      // the handshake, before any policy: said apart, since a policy names it.
+      const refused = decisions.find(p => p.by === 'root');
+      if (refused?.by === 'root' && !candidate.source) {
+        const source = workloadSource(candidate.workload);
+        untrustedCallers.push({
+          source,
+          label: label(source),
+          cluster: refused.trust.from,
+          reason: untrustedReason(refused.trust),
+        });
+        continue;
+      }
       const blocked = networkBlocked(decisions);
       if (blocked) {
         const source = candidate.source ?? workloadSource(candidate.workload);
@@ -526,6 +557,7 @@ export function allowedCallers(
     allowedCallers: allowed.filter(a => !redundant(a)),
     denyExceptions,
     blockedByNetwork,
+    ...(untrustedCallers.length ? { untrustedCallers } : {}),
   };
 }
 

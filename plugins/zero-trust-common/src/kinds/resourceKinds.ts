@@ -527,6 +527,7 @@ export const resourceKinds = [
         'renewBefore',
         'isCA',
         'commonName',
+        'subject',
         'issuerRef',
       ]),
       status: {

@@ -100,6 +100,7 @@ describe('the CA and the cert-manager objects', () => {
         secretName: 'cacerts',
         isCA: true,
         commonName: 'backend intermediate',
+        subject: 'CN=backend intermediate',
         issuerRef: { kind: 'ClusterIssuer', name: 'mesh-root' },
         duration: '8760h',
         renewBefore: '720h',
@@ -120,6 +121,34 @@ describe('the CA and the cert-manager objects', () => {
         ready: { status: 'True' },
       },
     ]);
+  });
+
+  it("names the certificate it issues by the subject cert-manager writes, in X.509's order", () => {
+    const read = state({
+      ...cacerts,
+      spec: {
+        ...(cacerts.spec as object),
+        commonName: 'mesh ca',
+        subject: {
+          organizationalUnits: ['platform', 'mesh'],
+          organizations: ['example'],
+          countries: ['DE'],
+          localities: ['Berlin'],
+          serialNumber: '7',
+          unknownField: ['ignored'],
+        },
+      },
+    });
+    // Go's pkix.Name.ToRDNSequence order (C, ST, L, street, postalCode, O, OU, CN,
+    // serialNumber), one line per value, as Node's X509Certificate prints a subject.
+    expect(read.certificates[0].subject).toBe(
+      'C=DE\nL=Berlin\nO=example\nOU=platform\nOU=mesh\nCN=mesh ca\nserialNumber=7',
+    );
+    const nameless = state({
+      ...cacerts,
+      spec: { secretName: 'cacerts', isCA: true },
+    });
+    expect(nameless.certificates[0].subject).toBeUndefined();
   });
 
   it('names istio-csr and external CAs by what shows them', () => {

@@ -43,6 +43,36 @@ const text = (value: unknown) =>
 const time = (value: unknown) =>
   value instanceof Date ? value.toISOString() : text(value);
 
+/**
+ * The subject cert-manager writes into the certificate: spec.subject's fields and
+ * spec.commonName in the order Go's crypto/x509/pkix `Name.ToRDNSequence` encodes them
+ * (C, ST, L, street, postalCode, O, OU, CN, serialNumber), one line each, as Node's
+ * X509Certificate prints a subject.
+ */
+function subjectOf(spec: Json): string | undefined {
+  const subject = isObject(spec.subject) ? spec.subject : {};
+  const values = (value: unknown): string[] => {
+    if (typeof value === 'string') return value ? [value] : [];
+    return Array.isArray(value)
+      ? value.filter((v): v is string => typeof v === 'string' && v !== '')
+      : [];
+  };
+  const lines = (
+    [
+      ['C', subject.countries],
+      ['ST', subject.provinces],
+      ['L', subject.localities],
+      ['street', subject.streetAddresses],
+      ['postalCode', subject.postalCodes],
+      ['O', subject.organizations],
+      ['OU', subject.organizationalUnits],
+      ['CN', spec.commonName],
+      ['serialNumber', subject.serialNumber],
+    ] as [string, unknown][]
+  ).flatMap(([type, value]) => values(value).map(v => `${type}=${v}`));
+  return lines.length ? lines.join('\n') : undefined;
+}
+
 function toCertificate(obj: Json): CertManagerCertificateInfo {
   const spec = isObject(obj.spec) ? obj.spec : {};
   const status = isObject(obj.status) ? obj.status : {};
@@ -57,6 +87,7 @@ function toCertificate(obj: Json): CertManagerCertificateInfo {
   };
   set('secretName', text(spec.secretName));
   set('commonName', text(spec.commonName));
+  set('subject', subjectOf(spec));
   if (isObject(spec.issuerRef) && text(spec.issuerRef.name)) {
     set('issuerRef', {
       kind: text(spec.issuerRef.kind) ?? 'Issuer',

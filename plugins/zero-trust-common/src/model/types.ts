@@ -476,6 +476,12 @@ export interface CertManagerCertificateInfo {
   isCA: boolean;
   /** `spec.commonName`: the subject's CN of the certificate it issues. */
   commonName?: string;
+  /**
+   * The subject of the certificate it issues (`spec.commonName` and `spec.subject`), as
+   * `TrustedCertificate.subject` reads an X.509 subject: one `TYPE=value` a line, in the
+   * order the certificate holds them. Absent where it names neither.
+   */
+  subject?: string;
   issuerRef?: { kind: string; name: string };
   /** Go durations as written (cert-manager's defaults: 2160h, a third of it). */
   duration?: string;

@@ -7,6 +7,7 @@ import {
   CallerAnalysis,
   DenyException,
   NetworkBlockedCaller,
+  UntrustedCaller,
   allowedCallers,
   sourceKey,
 } from '../engine/callers';
@@ -107,6 +108,11 @@ export interface WorkloadView {
   denyExceptions: DenyException[];
   /** Callers Istio allows that a Kubernetes NetworkPolicy drops. */
   blockedByNetwork: NetworkBlockedCaller[];
+  /**
+   * Workloads of other clusters its policies name, refused at the mTLS handshake because
+   * its cluster does not trust their root; absent: none.
+   */
+  untrustedCallers?: UntrustedCaller[];
   /** What it may call outside the mesh (sidecar workloads: their proxy applies it). */
   egress?: EgressView;
   /** The timeout, retries and outlier detection its callers get, per Service host. */
@@ -246,6 +252,9 @@ export function workloadView(
     allowedCallers: callers.allowedCallers,
     denyExceptions: callers.denyExceptions,
     blockedByNetwork: callers.blockedByNetwork,
+    ...(callers.untrustedCallers
+      ? { untrustedCallers: callers.untrustedCallers }
+      : {}),
     ...edgesView(w),
     ...(certificate ? { certificate } : {}),
   };

@@ -2,6 +2,7 @@ import { ClusterModel, WorkloadModel } from '../engine/MeshModel';
 import { PeerTrust, peerTrust } from '../engine/trust';
 import { subjectLine } from '../model/trustBundles';
 import {
+  CertManagerCertificateInfo,
   CertificateAuthorityInfo,
   TrustedCertificate,
   WorkloadCertificateLifetime,
@@ -85,6 +86,16 @@ function orderBundle(bundle: TrustedCertificate[]): {
   return { chain, rest: bundle.filter(c => !chain.includes(c)) };
 }
 
+/**
+ * How the chain names the CA certificate a cert-manager Certificate issues: its subject
+ * as the certificate will carry it, else the Certificate's own name.
+ */
+export function certManagerSubject(cert: CertManagerCertificateInfo): string {
+  return cert.subject
+    ? subjectLine(cert.subject)
+    : `cert-manager Certificate ${cert.namespace}/${cert.name}`;
+}
+
 /** The cert-manager Certificate that writes `cacerts`, as the first link. */
 function certManagerLink(cluster: ClusterModel): CertificateLink | undefined {
   const { certificates } = cluster.state;
@@ -94,9 +105,7 @@ function certManagerLink(cluster: ClusterModel): CertificateLink | undefined {
   );
   if (!cert) return undefined;
   return {
-    subject: cert.commonName
-      ? `CN=${cert.commonName}`
-      : `cert-manager Certificate ${ref}`,
+    subject: certManagerSubject(cert),
     ...(cert.issuerRef
       ? { issuer: `${cert.issuerRef.kind} ${cert.issuerRef.name}` }
       : {}),

@@ -8,7 +8,7 @@ import {
   TrustedCertificate,
   WorkloadCertificateLifetime,
 } from '../model/types';
-import { CertificateLink } from './certificateView';
+import { CertificateLink, certManagerSubject } from './certificateView';
 
 /** The findings about certificates and trust (the Trust view shows them beside the picture). @public */
 export const trustFindingCodes: readonly FindingCode[] = [
@@ -74,9 +74,7 @@ export function trustView(model: MeshModel): TrustView {
       .filter(cert => cert.isCA)
       .map((cert): TrustCluster['certificates'][number] => ({
         kind: 'cert-manager',
-        subject: cert.commonName
-          ? `CN=${cert.commonName}`
-          : `cert-manager Certificate ${cert.namespace}/${cert.name}`,
+        subject: certManagerSubject(cert),
         ...(cert.issuerRef
           ? { issuer: `${cert.issuerRef.kind} ${cert.issuerRef.name}` }
           : {}),

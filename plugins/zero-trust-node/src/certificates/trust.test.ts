@@ -177,6 +177,55 @@ describe('trust between clusters', () => {
     expect(check(apart, query).decision).toBe('DENY');
   });
 
+  it('shows a cert-manager intermediate in the chain by the subject its certificate carries, with its end and issuer', () => {
+    // edge's intermediate (the cacerts Secret, never read) is known by the Certificate
+    // that writes it: its name, subject and status.notAfter, as cert-manager reports them.
+    const [real] = parseCertificates(edgeCa.pem);
+    const [realRoot] = parseCertificates(shared.pem);
+    const certificate = {
+      apiVersion: 'cert-manager.io/v1',
+      kind: 'Certificate',
+      metadata: { name: 'cacerts', namespace: 'istio-system' },
+      spec: {
+        secretName: 'cacerts',
+        isCA: true,
+        commonName: edgeCa.commonName,
+        subject: { organizations: ['zero-trust tests'] },
+        issuerRef: { kind: 'ClusterIssuer', name: 'shared-root' },
+      },
+      status: { notAfter: real.notAfter },
+    };
+    const model = new MeshModel([
+      cluster('backend', [rootCert('istio-system', shared.pem)]),
+      cluster('edge', [rootCert('istio-system', shared.pem), certificate]),
+    ]);
+    const frontend = analyze(model).workloads.find(w => w.name === 'frontend')!;
+    const line = (subject: string) => subject.split('\n').reverse().join(', ');
+    expect(frontend.certificate?.ca).toMatchObject({
+      kind: 'plugged-in',
+      certificate: 'istio-system/cacerts',
+    });
+    expect(frontend.certificate?.chain).toEqual([
+      {
+        subject: line(real.subject),
+        issuer: 'ClusterIssuer shared-root',
+        role: 'intermediate',
+        notAfter: real.notAfter,
+        source:
+          'cert-manager Certificate istio-system/cacerts (Secret cacerts, not read)',
+      },
+      expect.objectContaining({
+        subject: line(real.issuer),
+        role: 'root',
+        notAfter: realRoot.notAfter,
+        fingerprint: realRoot.fingerprint,
+      }),
+    ]);
+    expect(frontend.certificate?.chain[0].subject).toBe(
+      'CN=edge ca, O=zero-trust tests',
+    );
+  });
+
   it('takes clusters to trust each other where a snapshot holds no root certificate', () => {
     const model = new MeshModel([
       cluster('backend', [rootCert('istio-system', shared.pem)]),

@@ -33,9 +33,11 @@ const useStyles = makeStyles(theme => ({
 }));
 
 /**
- * Who may call the workload, as a table or as an inbound graph, the DENY carve-outs, and
- * the callers Istio allows that a NetworkPolicy drops (a broken path). Where the
- * cluster's telemetry was read, each caller's usage and what was seen but not allowed.
+ * Who may call the workload, as a table or as an inbound graph, the DENY carve-outs, the
+ * callers Istio allows that a NetworkPolicy drops (a broken path), and the callers its
+ * policies name that fail the mTLS handshake (their cluster's root is not trusted).
+ * Where the cluster's telemetry was read, each caller's usage and what was seen but not
+ * allowed.
  */
 export function CallersCard(props: {
   workload: SecurityWorkload;
@@ -97,6 +99,20 @@ export function CallersCard(props: {
           {workload.denyExceptions.map(d => (
             <Typography variant="body2" key={`${d.policy}#${d.rule}`}>
               {d.description}: denied by <code>{d.policy}</code> rules[{d.rule}]
+            </Typography>
+          ))}
+        </div>
+      )}
+      {(workload.untrustedCallers ?? []).length > 0 && (
+        <div className={classes.denyExceptions}>
+          <Typography variant="subtitle2">
+            {`Named by its policies, refused at the mTLS handshake (${
+              workload.untrustedCallers!.length
+            })`}
+          </Typography>
+          {workload.untrustedCallers!.map(u => (
+            <Typography variant="body2" key={u.label}>
+              {u.label}: refused, {u.reason}
             </Typography>
           ))}
         </div>
