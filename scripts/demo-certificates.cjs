@@ -3,22 +3,26 @@
  * Regenerates the demo's certificates with the system's openssl and writes them, as the
  * manifests that carry them, into both forms of the demo clusters:
  *
- *   examples/clusters/{backend,edge}/certificates.yaml            (the snapshots)
- *   examples/gitops/apps/overlays/{backend,edge}/certificates/certificates.yaml
+ *   examples/clusters/{backend,edge,analytics}/certificates.yaml  (the snapshots)
+ *   examples/gitops/apps/overlays/{backend,edge,analytics}/certificates/certificates.yaml
  *                                                                 (the GitOps repository)
  *
  * What it makes (EC P-256; every private key stays in a temporary folder and is deleted:
  * only certificates, which are public, are written):
- * - the shared demo root, valid 20 years: both clusters' istio-ca-root-cert carry it, so
- *   each cluster's workloads verify the other's;
- * - backend's intermediate CA, valid 5 years, issued by cert-manager (ClusterIssuer
- *   demo-root, Certificate istio-system/cacerts); its PEM lives in the cacerts Secret,
- *   which the suite never reads, so only the Certificate's status (its dates) is written;
+ * - the shared demo root, valid 20 years: backend's and edge's istio-ca-root-cert carry
+ *   it, so each of the two verifies the other's workloads;
+ * - backend's and edge's intermediate CAs, valid 5 years, issued from it by cert-manager
+ *   (ClusterIssuer demo-root, Certificate istio-system/cacerts); each PEM lives in the
+ *   cluster's cacerts Secret, which the suite never reads, so only the Certificate's
+ *   status (its dates) is written;
  * - edge's legacy root, the istiod self-signed root edge had before it moved to the shared
  *   root, still in its bundle and ending 25 days after this script runs: the certificate
  *   that "expires soon" (amber, then red within 7 days, then expired: red, finding ZT025).
  *   Committed files cannot hold a date relative to the day someone reads them; run this
- *   script again to move it back to 25 days ahead (see examples/gitops/README.md).
+ *   script again to move it back to 25 days ahead (see examples/gitops/README.md);
+ * - analytics' root: istiod's own self-signed CA (O=analytics.example, 10 years, istiod's
+ *   default), which never joined the shared root: no other demo cluster trusts it, so
+ *   backend refuses analytics' workloads at the handshake although a policy admits one.
  *
  * Usage: node scripts/demo-certificates.cjs
  */
@@ -149,44 +153,8 @@ data:
   root-cert.pem: |
 ${indent(pems.join(''), 4)}`;
 
-function main() {
-  const demoRoot = make('/O=zero-trust demo/CN=zero-trust demo root CA', {
-    fromDays: -1,
-    toDays: 20 * 365,
-  });
-  const backendCa = make('/O=zero-trust demo/CN=backend intermediate CA', {
-    issuer: demoRoot,
-    fromDays: -1,
-    toDays: 5 * 365,
-    trustDomain: 'internal.example',
-  });
-  // istiod's own self-signed root names the trust domain as its organization.
-  const edgeLegacy = make('/O=external.example', {
-    fromDays: -340,
-    toDays: 25,
-  });
-  // cert-manager renews a third of the duration before the end (its default).
-  const duration = 5 * 365 * 24;
-  const renewBefore = Math.round(duration / 3);
-  const renewalTime = new Date(
-    Date.parse(backendCa.notAfter) - renewBefore * 3600 * 1000,
-  )
-    .toISOString()
-    .replace('.000', '');
-
-  const backend = `${header('backend', [
-    "Holds: the istio-ca-root-cert ConfigMap (the shared demo root), cert-manager's",
-    'ClusterIssuer demo-root (a CA issuer: the demo root and its key in the Secret',
-    'cert-manager/demo-root-ca, not here) and the Certificate istio-system/cacerts that',
-    "writes istiod's intermediate CA into the cacerts Secret (a plugged-in CA:",
-    'https://istio.io/latest/docs/tasks/security/cert-management/plugin-ca-cert/).',
-    'Its status is as cert-manager reports it: Argo CD applies no status; it is kept so',
-    "that the demo, which reads the manifests as the cluster, shows the CA's end.",
-  ])}
----
-${rootCertConfigMap([demoRoot.pem])}
----
-apiVersion: cert-manager.io/v1
+/** cert-manager's ClusterIssuer of the demo root (a CA issuer: the root and its key in a Secret). */
+const demoRootIssuer = `apiVersion: cert-manager.io/v1
 kind: ClusterIssuer
 metadata:
   name: demo-root
@@ -198,9 +166,22 @@ status:
     - type: Ready
       status: "True"
       reason: KeyPairVerified
-      message: Signing CA verified
----
-apiVersion: cert-manager.io/v1
+      message: Signing CA verified`;
+
+/**
+ * The Certificate istio-system/cacerts that writes istiod's intermediate CA into the
+ * cacerts Secret (a plugged-in CA), with the status cert-manager reports for `ca`.
+ */
+function cacertsCertificate(commonName, trustDomain, ca) {
+  // cert-manager renews a third of the duration before the end (its default).
+  const duration = 5 * 365 * 24;
+  const renewBefore = Math.round(duration / 3);
+  const renewalTime = new Date(
+    Date.parse(ca.notAfter) - renewBefore * 3600 * 1000,
+  )
+    .toISOString()
+    .replace('.000', '');
+  return `apiVersion: cert-manager.io/v1
 kind: Certificate
 metadata:
   name: cacerts
@@ -208,10 +189,10 @@ metadata:
 spec:
   secretName: cacerts
   isCA: true
-  commonName: backend intermediate CA
+  commonName: ${commonName}
   subject:
     organizations: [zero-trust demo]
-  uris: [spiffe://internal.example]
+  uris: [spiffe://${trustDomain}]
   duration: ${duration}h
   renewBefore: ${renewBefore}h
   privateKey:
@@ -222,24 +203,88 @@ spec:
     kind: ClusterIssuer
     name: demo-root
 status:
-  notBefore: "${backendCa.notBefore}"
-  notAfter: "${backendCa.notAfter}"
+  notBefore: "${ca.notBefore}"
+  notAfter: "${ca.notAfter}"
   renewalTime: "${renewalTime}"
   conditions:
     - type: Ready
       status: "True"
       reason: Ready
-      message: Certificate is up to date and has not expired
+      message: Certificate is up to date and has not expired`;
+}
+
+function main() {
+  const demoRoot = make('/O=zero-trust demo/CN=zero-trust demo root CA', {
+    fromDays: -1,
+    toDays: 20 * 365,
+  });
+  const backendCa = make('/O=zero-trust demo/CN=backend intermediate CA', {
+    issuer: demoRoot,
+    fromDays: -1,
+    toDays: 5 * 365,
+    trustDomain: 'internal.example',
+  });
+  const edgeCa = make('/O=zero-trust demo/CN=edge intermediate CA', {
+    issuer: demoRoot,
+    fromDays: -1,
+    toDays: 5 * 365,
+    trustDomain: 'external.example',
+  });
+  // istiod's own self-signed root names the trust domain as its organization.
+  const edgeLegacy = make('/O=external.example', {
+    fromDays: -340,
+    toDays: 25,
+  });
+  // istiod's self-signed root lives 10 years (CITADEL_SELF_SIGNED_CA_CERT_TTL's default).
+  const analyticsRoot = make('/O=analytics.example', {
+    fromDays: -200,
+    toDays: 3650 - 200,
+  });
+
+  const certManagerNote = [
+    'Its status is as cert-manager reports it: Argo CD applies no status; it is kept so',
+    "that the demo, which reads the manifests as the cluster, shows the CA's end.",
+  ];
+  const backend = `${header('backend', [
+    "Holds: the istio-ca-root-cert ConfigMap (the shared demo root), cert-manager's",
+    'ClusterIssuer demo-root (a CA issuer: the demo root and its key in the Secret',
+    'cert-manager/demo-root-ca, not here) and the Certificate istio-system/cacerts that',
+    "writes istiod's intermediate CA into the cacerts Secret (a plugged-in CA:",
+    'https://istio.io/latest/docs/tasks/security/cert-management/plugin-ca-cert/).',
+    ...certManagerNote,
+  ])}
+---
+${rootCertConfigMap([demoRoot.pem])}
+---
+${demoRootIssuer}
+---
+${cacertsCertificate('backend intermediate CA', 'internal.example', backendCa)}
 `;
 
   const edge = `${header('edge', [
     'Holds: the istio-ca-root-cert ConfigMap. edge moved from its istiod self-signed root',
-    '(O=external.example) to the shared demo root: istiod signs with an intermediate of it',
-    '(the cacerts Secret, made by hand and not kept here) and the bundle still carries the',
-    'old root, which ends soon: the demo\'s "expires soon" certificate (finding ZT024/ZT025).',
+    '(O=external.example) to the shared demo root: cert-manager (ClusterIssuer demo-root,',
+    'Certificate istio-system/cacerts) writes its intermediate CA into the cacerts Secret,',
+    'and the bundle still carries the old root, which ends soon: the demo\'s "expires soon"',
+    'certificate (finding ZT024/ZT025).',
+    ...certManagerNote,
   ])}
 ---
 ${rootCertConfigMap([demoRoot.pem, edgeLegacy.pem])}
+---
+${demoRootIssuer}
+---
+${cacertsCertificate('edge intermediate CA', 'external.example', edgeCa)}
+`;
+
+  const analytics = `${header('analytics', [
+    "Holds: the istio-ca-root-cert ConfigMap with istiod's own self-signed root",
+    '(O=analytics.example): no cacerts Secret, so istiod made its own CA, which never',
+    'joined the shared demo root. No other demo cluster trusts it: backend refuses',
+    "analytics' workloads at the mTLS handshake (findings ZT028, ZT030).",
+  ])}
+---
+${rootCertConfigMap([analyticsRoot.pem])}
 `;
 
   const write = (file, text) => {
@@ -247,16 +292,17 @@ ${rootCertConfigMap([demoRoot.pem, edgeLegacy.pem])}
     fs.writeFileSync(path.join(root, file), text);
     process.stdout.write(`wrote ${file}\n`);
   };
-  write('examples/clusters/backend/certificates.yaml', backend);
-  write('examples/clusters/edge/certificates.yaml', edge);
-  write(
-    'examples/gitops/apps/overlays/backend/certificates/certificates.yaml',
-    backend,
-  );
-  write(
-    'examples/gitops/apps/overlays/edge/certificates/certificates.yaml',
-    edge,
-  );
+  for (const [cluster, text] of [
+    ['backend', backend],
+    ['edge', edge],
+    ['analytics', analytics],
+  ]) {
+    write(`examples/clusters/${cluster}/certificates.yaml`, text);
+    write(
+      `examples/gitops/apps/overlays/${cluster}/certificates/certificates.yaml`,
+      text,
+    );
+  }
 }
 
 try {

@@ -12,6 +12,7 @@ jest.setTimeout(60_000);
 const repoRoot = path.resolve(__dirname, '../../..');
 const backend = path.join(repoRoot, 'examples/clusters/backend');
 const edge = path.join(repoRoot, 'examples/clusters/edge');
+const analytics = path.join(repoRoot, 'examples/clusters/analytics');
 
 async function cli(...argv: string[]) {
   let stdout = '';
@@ -534,6 +535,100 @@ describe('check', () => {
       'POST',
     );
     expect(JSON.parse(post.stdout)).toMatchObject({ decision: 'DENY' });
+  });
+
+  it("refuses the demo's analytics caller, whose root backend does not trust, though a policy admits it", async () => {
+    // The demo's three clusters as committed: analytics' istiod signs with its own
+    // self-signed root; backend's orders-api-callers admits analytics' order-reports.
+    const query = (format: string) =>
+      cli(
+        'check',
+        '--cluster',
+        `backend=${backend}`,
+        '--cluster',
+        `edge=${edge}`,
+        '--cluster',
+        `analytics=${analytics}`,
+        '--from',
+        'analytics/reporting/order-reports',
+        '--to',
+        'backend/orders/orders-api',
+        '--port',
+        '8080',
+        '--method',
+        'GET',
+        '--path',
+        '/api/orders/42',
+        '--format',
+        format,
+      );
+    const json = await query('json');
+    expect(json.code).toBe(0);
+    const answer = JSON.parse(json.stdout);
+    expect(answer).toMatchObject({
+      from: 'analytics/reporting/order-reports',
+      to: 'backend/orders/orders-api',
+      port: 8080,
+      method: 'GET',
+      path: '/api/orders/42',
+      decision: 'DENY',
+      mtls: false,
+      policies: [],
+    });
+    expect(answer.reason).toContain(
+      "cluster analytics's root is not trusted by cluster backend",
+    );
+    const text = await query('text');
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/^DENY\s/);
+    expect(text.stdout).toContain(
+      "cluster analytics's root is not trusted by cluster backend",
+    );
+    // The same caller from a cluster sharing backend's root gets through the handshake
+    // to the policies: edge-gateway, named by none of orders-api's rules, is denied by them.
+    const edgeCaller = await cli(
+      'check',
+      '--cluster',
+      `backend=${backend}`,
+      '--cluster',
+      `edge=${edge}`,
+      '--cluster',
+      `analytics=${analytics}`,
+      '--from',
+      'edge/edge/edge-gateway',
+      '--to',
+      'backend/orders/orders-api',
+      '--port',
+      '8080',
+      '--format',
+      'json',
+    );
+    const refused = JSON.parse(edgeCaller.stdout);
+    expect(refused.decision).toBe('DENY');
+    expect(refused.reason).not.toContain('root is not trusted');
+
+    // analyze: the policy admitting it is flagged, and so is analytics' self-signed CA.
+    const report = await cli(
+      'analyze',
+      '--cluster',
+      `backend=${backend}`,
+      '--cluster',
+      `edge=${edge}`,
+      '--cluster',
+      `analytics=${analytics}`,
+      '--format',
+      'json',
+    );
+    const findings = JSON.parse(report.stdout).findings;
+    expect(
+      findings
+        .filter((f: any) => ['ZT028', 'ZT030'].includes(f.code))
+        .map((f: any) => [f.code, f.resource.cluster, f.resource.name])
+        .sort(),
+    ).toEqual([
+      ['ZT028', 'backend', 'orders-api-callers'],
+      ['ZT030', 'analytics', 'istio-ca-root-cert'],
+    ]);
   });
 
   it('refuses a caller from a cluster whose root the server does not trust', async () => {

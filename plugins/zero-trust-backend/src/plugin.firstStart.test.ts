@@ -27,7 +27,7 @@ describe('zero-trust backend, first start of the demo', () => {
   });
   afterEach(() => fs.rm(root, { recursive: true, force: true }));
 
-  it('creates the GitOps repository before it first reads it: both git clusters are synced at once', async () => {
+  it('creates the GitOps repository before it first reads it: every git cluster is synced at once', async () => {
     // The demo's configuration on a fresh clone: .cache/gitops.git does not exist yet.
     const repository = path.join(root, '.cache/gitops.git');
     const { server } = await startTestBackend({
@@ -60,10 +60,11 @@ describe('zero-trust backend, first start of the demo', () => {
     expect(items.map(c => [c.name, c.status.state])).toEqual([
       ['backend', 'synced'],
       ['edge', 'synced'],
+      ['analytics', 'synced'],
     ]);
     // Their Applications were followed into the repository's overlays: as many workloads
     // as the snapshot clusters hold (the backend's include the ingress and egress gateways).
-    expect(items.map(c => c.summary?.workloads)).toEqual([10, 2]);
+    expect(items.map(c => c.summary?.workloads)).toEqual([10, 2, 1]);
     expect(
       (await fs.readdir(path.join(root, '.cache'))).filter(
         f => f !== 'gitops.git',

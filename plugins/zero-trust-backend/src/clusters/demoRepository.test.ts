@@ -67,6 +67,7 @@ describe("the demo's GitOps repository (examples/gitops)", () => {
     expect(configs.map(c => [c.name, c.kind])).toEqual([
       ['backend', 'git'],
       ['edge', 'git'],
+      ['analytics', 'git'],
     ]);
 
     const fromRepository: SourcedObject[][] = [];
@@ -94,6 +95,7 @@ describe("the demo's GitOps repository (examples/gitops)", () => {
     expect(repositoryStates.map(s => s.mesh.trustDomain)).toEqual([
       'internal.example',
       'external.example',
+      'analytics.example',
     ]);
     expect(repositoryStates[0].mesh).toMatchObject({
       trustDomainAliases: ['legacy.internal.example'],
@@ -101,21 +103,42 @@ describe("the demo's GitOps repository (examples/gitops)", () => {
       skipValidateTrustDomain: false,
     });
 
-    // The demo's certificates (scripts/demo-certificates.cjs): both clusters trust the
-    // shared demo root; backend's CA is plugged in by a cert-manager Certificate.
-    for (const state of repositoryStates) {
+    // The demo's certificates (scripts/demo-certificates.cjs): backend and edge trust the
+    // shared demo root, each with a CA plugged in by a cert-manager Certificate; analytics
+    // has only istiod's self-signed root, which neither of the others trusts.
+    const [backend, edge, analytics] = repositoryStates;
+    for (const state of [backend, edge]) {
       expect(state.trust?.roots.map(r => r.subject)).toContain(
         'O=zero-trust demo\nCN=zero-trust demo root CA',
       );
+      expect(state.certificates?.ca).toMatchObject({
+        kind: 'plugged-in',
+        certificate: 'istio-system/cacerts',
+      });
     }
-    expect(repositoryStates[0].certificates?.ca).toMatchObject({
-      kind: 'plugged-in',
-      certificate: 'istio-system/cacerts',
-    });
+    expect(analytics.trust?.roots.map(r => r.subject)).toEqual([
+      'O=analytics.example',
+    ]);
+    expect(analytics.certificates?.ca.kind).toBe('istiod');
 
     const report = analyze(repositoryStates);
     expect(report.workloads.length).toBeGreaterThan(0);
     expect(report.findings.length).toBeGreaterThan(0);
+    // The untrusted root: backend's orders-api-callers admits analytics' order-reports,
+    // whose handshake fails first (ZT028), and orders-api's callers say so.
+    expect(
+      report.findings
+        .filter(f => f.code === 'ZT028')
+        .map(f => `${f.resource.cluster}/${f.resource.name}`),
+    ).toEqual(['backend/orders-api-callers']);
+    expect(
+      report.workloads.find(w => w.name === 'orders-api')?.untrustedCallers,
+    ).toEqual([
+      expect.objectContaining({
+        label: 'analytics/reporting/order-reports',
+        reason: "cluster analytics's root is not trusted by cluster backend",
+      }),
+    ]);
     // The network layer too: ratings-ingress drops reviews, which ratings-allow admits.
     expect(
       report.findings

@@ -104,7 +104,7 @@ describe('seedRepository', () => {
     );
     expect(
       await git(repository, 'ls-tree', '--name-only', 'main', 'clusters/'),
-    ).toBe('clusters/backend\nclusters/edge');
+    ).toBe('clusters/analytics\nclusters/backend\nclusters/edge');
     // No half-built repository is left beside it.
     expect(await fs.readdir(path.dirname(repository))).toEqual(['gitops.git']);
   });

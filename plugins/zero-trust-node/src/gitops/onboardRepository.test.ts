@@ -250,7 +250,7 @@ describe('onboardRepository', () => {
       request: { ...inventoryRequest, networkPolicy: true },
       repoUrls,
     });
-    expect(result.clusters).toEqual(['backend', 'edge']);
+    expect(result.clusters).toEqual(['analytics', 'backend', 'edge']);
     // The trust domain comes from istiod's chart values in its Application.
     expect(result.plan.spiffeId).toBe(
       'spiffe://internal.example/ns/inventory/sa/inventory',
