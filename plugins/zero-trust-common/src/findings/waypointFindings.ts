@@ -51,11 +51,21 @@ function unusedWaypointFindings(cluster: ClusterModel, out: Finding[]) {
       w.membership.mode === 'ambient' &&
       !isSystemNamespace(cluster, w.namespace),
   );
+  // Each Service's ambient workloads, in the workloads' order, indexed once: asking
+  // every workload for every Service is quadratic in the cluster's size.
+  const byService = new Map<object, WorkloadModel[]>();
+  for (const w of ambient) {
+    for (const p of w.ports) {
+      for (const { service } of p.services) {
+        const list = byService.get(service);
+        if (!list) byService.set(service, [w]);
+        else if (list[list.length - 1] !== w) list.push(w);
+      }
+    }
+  }
   for (const service of cluster.state.services) {
-    const selected = ambient.filter(w =>
-      w.ports.some(p => p.services.some(s => s.service === service)),
-    );
-    if (!selected.length) continue;
+    const selected = byService.get(service);
+    if (!selected) continue;
     report(
       {
         cluster: cluster.name,
