@@ -57,7 +57,11 @@ function boxExit(from: Point, to: Point): Point {
   return { x: from.x + dx * t, y: from.y + dy * t };
 }
 
-/** One edge, offset to its right so that the two directions of a pair stay apart. */
+/**
+ * One edge, offset to its right so that the two directions of a pair stay apart, its
+ * label written along it on that same side (so a pair's two labels never overlap,
+ * whatever the angle) and turned so that it reads left to right.
+ */
 function Edge(props: { edge: PeerTrust; from: Point; to: Point }) {
   const { edge } = props;
   const classes = useStyles();
@@ -75,8 +79,15 @@ function Edge(props: { edge: PeerTrust; from: Point; to: Point }) {
   const end = boxExit(to, from);
   const middle = shift(
     { x: (start.x + end.x) / 2, y: (start.y + end.y) / 2 },
-    normal.y >= 0 ? 14 : -6,
+    4,
   );
+  let angle = (Math.atan2(dy, dx) * 180) / Math.PI;
+  if (angle > 90) angle -= 180;
+  if (angle < -90) angle += 180;
+  // The text's "up" once turned; the label sits above the line where that is the
+  // edge's outer side, and hangs below it otherwise.
+  const radians = (angle * Math.PI) / 180;
+  const above = normal.x * Math.sin(radians) - normal.y * Math.cos(radians) > 0;
   const ok = edge.authenticates;
   return (
     <g aria-label={edgeSentence(edge)} role="img">
@@ -93,6 +104,10 @@ function Edge(props: { edge: PeerTrust; from: Point; to: Point }) {
         x={middle.x}
         y={middle.y}
         textAnchor="middle"
+        dominantBaseline={above ? 'auto' : 'hanging'}
+        transform={`rotate(${angle.toFixed(1)} ${middle.x.toFixed(
+          1,
+        )} ${middle.y.toFixed(1)})`}
         className={classes.label}
       >
         {edgeLabel(edge)}

@@ -109,6 +109,60 @@ describe('the platform page Trust view', () => {
     ).toBeInTheDocument();
   });
 
+  it('writes each label along its arrow, upright and on its own side, so that a pair of arrows never mixes their labels', async () => {
+    server.use(
+      http.get(`${baseUrl}/trust`, () => HttpResponse.json(trustAnswer())),
+    );
+    await renderWithZeroTrust(<TrustSection />);
+    const picture = await screen.findByRole('img', {
+      name: 'Trust between clusters',
+    });
+    const arrows = [...picture.querySelectorAll('g[role="img"]')]
+      .filter(g => g.querySelector('line'))
+      .map(g => {
+        const line = g.querySelector('line')!;
+        const [x1, y1, x2, y2] = ['x1', 'y1', 'x2', 'y2'].map(a =>
+          Number(line.getAttribute(a)),
+        );
+        const [angle, x, y] = /rotate\(([-\d.]+) ([-\d.]+) ([-\d.]+)\)/
+          .exec(g.querySelector('text')!.getAttribute('transform')!)!
+          .slice(1)
+          .map(Number);
+        return {
+          name: g.getAttribute('aria-label')!,
+          x1,
+          y1,
+          x2,
+          y2,
+          angle,
+          x,
+          y,
+        };
+      });
+    expect(arrows).toHaveLength(6);
+    type Arrow = (typeof arrows)[number];
+    // Which side of `a`'s line a point lies on.
+    const side = (a: Arrow, px: number, py: number) =>
+      Math.sign((a.x2 - a.x1) * (py - a.y1) - (a.y2 - a.y1) * (px - a.x1));
+    for (const a of arrows) {
+      // Upright: turned by at most a quarter, along its own line.
+      expect(Math.abs(a.angle)).toBeLessThanOrEqual(90);
+      const lineAngle = (Math.atan2(a.y2 - a.y1, a.x2 - a.x1) * 180) / Math.PI;
+      const turn = (((lineAngle - a.angle) % 180) + 180) % 180;
+      expect(Math.min(turn, 180 - turn)).toBeLessThan(0.2);
+      // Its twin (the other direction) is drawn on the other side of it, and the
+      // label stays on its own arrow's side, away from the twin.
+      const other = arrows.filter(
+        b =>
+          b !== a &&
+          Math.hypot(b.x1 - a.x2, b.y1 - a.y2) < 60 &&
+          Math.hypot(b.x2 - a.x1, b.y2 - a.y1) < 60,
+      );
+      expect(other).toHaveLength(1);
+      expect(side(other[0], a.x, a.y)).toBe(side(other[0], a.x1, a.y1));
+    }
+  });
+
   it('puts each root and CA on the timeline, coloured by its end, with the certificate findings beside', async () => {
     server.use(
       http.get(`${baseUrl}/trust`, () => HttpResponse.json(trustAnswer())),
