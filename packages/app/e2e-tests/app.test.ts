@@ -34,6 +34,8 @@ const demoComponents = [
   ['inventory-api', 'Inventory API'],
   ['edge-gateway', 'Edge gateway'],
   ['partner-api', 'Partner API'],
+  ['orders-api', 'Orders API'],
+  ['order-reports', 'Order reports'],
 ] as const;
 
 const productpage = {
@@ -47,8 +49,9 @@ const productpage = {
 
 // The first load after the dev servers come up is slow on a small CI runner.
 const firstLoadTimeout = 60_000;
-// The catalog ingests examples/entities.yaml shortly after the backend starts.
-const catalogTimeout = 120_000;
+// The catalog ingests examples/entities.yaml shortly after the backend starts; on a
+// machine busy with other work its processing loop takes minutes to stitch them all.
+const catalogTimeout = 300_000;
 
 /** The repository root (where playwright.config.ts is). */
 function repoRoot(testInfo: TestInfo): string {
@@ -68,6 +71,9 @@ async function open(page: Page, url: string, ready: Locator): Promise<void> {
 function screenshotPath(testInfo: TestInfo, name: string): string {
   return path.join(repoRoot(testInfo), 'e2e-screenshots', name);
 }
+
+/** The external host inventory-api's onboarding lets it call. */
+const supplierHost = 'api.suppliers.example';
 
 /** The branch the template pushes for inventory-api. */
 const inventoryBranch = 'zero-trust/onboard-backend-inventory-inventory-api';
@@ -306,6 +312,15 @@ test('a guest browses the catalog and the Security tab, then onboards a service 
       main.getByText(/logged at waypoint orders\/waypoint/),
     ).toBeVisible();
     await expect(main.getByText(/would deny 1 caller/)).toBeVisible();
+    // Its policies name analytics' order-reports, whose root backend does not trust.
+    await expect(
+      main.getByText(/refused at the mTLS handshake \(1\)/),
+    ).toBeVisible();
+    await expect(
+      main.getByText(
+        "analytics/reporting/order-reports: refused, cluster analytics's root is not trusted by cluster backend",
+      ),
+    ).toBeVisible();
     await fullPageScreenshot(
       page,
       screenshotPath(testInfo, 'orders-api-security.png'),
@@ -351,11 +366,20 @@ test('a guest browses the catalog and the Security tab, then onboards a service 
     const trust = main.getByText('Who authenticates to whom');
     await trust.scrollIntoViewIfNeeded();
     await expect(trust).toBeVisible();
-    // The picture draws both demo clusters, and the expiry timeline their roots.
+    // The picture draws the demo's three clusters, and the expiry timeline their roots.
     const picture = main.locator('svg').filter({ hasText: 'backend' });
     await expect(picture.first()).toBeVisible();
     await expect(
       picture.first().getByText('edge', { exact: true }),
+    ).toBeVisible();
+    await expect(
+      picture.first().getByText('analytics', { exact: true }),
+    ).toBeVisible();
+    await expect(
+      main.getByRole('listitem').filter({
+        hasText:
+          "analytics's workloads cannot authenticate to backend's: cluster analytics's root is not trusted by cluster backend",
+      }),
     ).toBeVisible();
     await expect(main.getByText('Root and CA certificates')).toBeVisible();
     await fullPageScreenshot(
@@ -394,8 +418,13 @@ test('a guest browses the catalog and the Security tab, then onboards a service 
       .getByRole('checkbox', { name: /Kubernetes NetworkPolicy too/ })
       .check();
     await page.getByRole('button', { name: 'Next' }).click();
-    // What it calls, and how it is called: left as it opens (no host, no timeouts).
+    // What it calls, and how it is called: one external host, and the preset's
+    // timeout and retries.
     await expect(page.getByText('External hosts').first()).toBeVisible();
+    await page.getByTitle('Add Item').click();
+    await page.getByRole('textbox', { name: /^Host/ }).fill(supplierHost);
+    await page.locator('#root_traffic__oneof_select').click();
+    await page.getByRole('option', { name: /^Preset/ }).click();
     await page.getByRole('button', { name: 'Next' }).click();
 
     // The preview, computed by the backend before anything is pushed.
@@ -404,6 +433,12 @@ test('a guest browses the catalog and the Security tab, then onboards a service 
         .getByText('spiffe://internal.example/ns/inventory/sa/inventory')
         .first(),
     ).toBeVisible({ timeout: firstLoadTimeout });
+    await expect(
+      page.getByText(`May call ${supplierHost} on 443 (TLS)`).first(),
+    ).toBeVisible();
+    await expect(
+      page.getByText('Timeout 30s for the whole request, retries included'),
+    ).toBeVisible();
     await page.getByRole('button', { name: 'Review' }).click();
     await page.getByRole('button', { name: 'Create' }).click();
 
@@ -460,6 +495,18 @@ test('a guest browses the catalog and the Security tab, then onboards a service 
         .first(),
     ).toBeVisible();
     await expect(page.getByText('Outside the mesh').first()).toBeHidden();
+    // The request's ServiceEntry and VirtualService, as the cluster now holds them.
+    const main = page.locator('main');
+    await expect(
+      main.getByText(
+        `${supplierHost}:443 direct (ServiceEntry inventory/inventory-api-egress-api-suppliers-example)`,
+      ),
+    ).toBeVisible();
+    await expect(
+      main.getByText(
+        'Timeout 30s; 3 retries, 10s per try, on 5xx,reset,connect-failure',
+      ),
+    ).toBeVisible();
     await fullPageScreenshot(
       page,
       screenshotPath(testInfo, 'inventory-converged.png'),
