@@ -26,6 +26,10 @@ import {
   promotionCommitMessage,
   promotionTitle,
 } from '../policy/describePromotion';
+import {
+  pullRequestTextOutput,
+  workspaceCheckoutInput,
+} from './policyChangeSchema';
 import { examples } from './policyPromote.examples';
 
 type Z = typeof zod;
@@ -45,27 +49,7 @@ const inputSchema = {
           'The catalog entity whose dry-run onboarding to enforce: its one service recorded with rollout dry-run. Exactly one of requestId and entityRef.',
       })
       .optional(),
-  targetPath: (z: Z) =>
-    z
-      .string({
-        description:
-          'An empty workspace folder to clone the GitOps repository into; zero-trust:gitops:pull-request publishes it (its sourcePath). Default: the workspace itself.',
-      })
-      .optional(),
-  repoUrl: (z: Z) =>
-    z
-      .string({
-        description:
-          'The GitOps repository: host?owner=OWNER&repo=REPO, or the configured file:// plain git repository. Default: zeroTrust.gitops.repoUrl, else zeroTrust.gitops.plainGit.',
-      })
-      .optional(),
-  targetBranch: (z: Z) =>
-    z
-      .string({
-        description:
-          "The branch to change. Default: zeroTrust.gitops.baseBranch, else the repository's default branch.",
-      })
-      .optional(),
+  ...workspaceCheckoutInput,
 };
 const inputFields = Object.keys(inputSchema);
 
@@ -135,11 +119,7 @@ export function createPolicyPromoteAction(
             description:
               'Each caller that loses access once the change is applied, as CALLER → WORKLOAD (the engine reads the repository with and without the annotation).',
           }),
-        branch: z => z.string({ description: 'The pull request branch.' }),
-        title: z => z.string({ description: 'The pull request title.' }),
-        description: z =>
-          z.string({ description: 'The pull request description (Markdown).' }),
-        diff: z => z.string({ description: 'A unified diff of the change.' }),
+        ...pullRequestTextOutput,
       },
     },
     async handler(ctx) {

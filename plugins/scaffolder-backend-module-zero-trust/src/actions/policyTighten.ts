@@ -25,6 +25,10 @@ import {
   rejectUnknownInputs,
 } from '../onboarding/toOnboardingRequest';
 import { describeTightening } from '../policy/describeTightening';
+import {
+  pullRequestTextOutput,
+  workspaceCheckoutInput,
+} from './policyChangeSchema';
 import { examples } from './policyTighten.examples';
 
 type Z = typeof zod;
@@ -42,27 +46,7 @@ const inputSchema = {
           'How far back to count the callers, a Prometheus duration such as 7d or 36h. Default: zeroTrust.telemetry.window (7d).',
       })
       .optional(),
-  targetPath: (z: Z) =>
-    z
-      .string({
-        description:
-          'An empty workspace folder to clone the GitOps repository into; zero-trust:gitops:pull-request publishes it (its sourcePath). Default: the workspace itself.',
-      })
-      .optional(),
-  repoUrl: (z: Z) =>
-    z
-      .string({
-        description:
-          'The GitOps repository: host?owner=OWNER&repo=REPO, or the configured file:// plain git repository. Default: zeroTrust.gitops.repoUrl, else zeroTrust.gitops.plainGit.',
-      })
-      .optional(),
-  targetBranch: (z: Z) =>
-    z
-      .string({
-        description:
-          "The branch to change. Default: zeroTrust.gitops.baseBranch, else the repository's default branch.",
-      })
-      .optional(),
+  ...workspaceCheckoutInput,
 };
 const inputFields = Object.keys(inputSchema);
 
@@ -110,11 +94,7 @@ export function createPolicyTightenAction(
             description:
               'The allowed callers not seen in the window, no longer admitted.',
           }),
-        branch: z => z.string({ description: 'The pull request branch.' }),
-        title: z => z.string({ description: 'The pull request title.' }),
-        description: z =>
-          z.string({ description: 'The pull request description (Markdown).' }),
-        diff: z => z.string({ description: 'A unified diff of the change.' }),
+        ...pullRequestTextOutput,
       },
     },
     async handler(ctx) {
