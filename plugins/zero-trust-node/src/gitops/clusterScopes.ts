@@ -135,6 +135,41 @@ async function readCluster(
 }
 
 /**
+ * Reads the repository's clusters (as `readRepositoryClusters`) and picks the one a change
+ * to it is for: `cluster` where given, else the only one the repository holds.
+ *
+ * @throws OnboardingRequestError where the repository holds no such cluster, or several
+ *   and none is named
+ */
+export async function readChangeScope(
+  root: string,
+  cluster: string | undefined,
+  repoUrls: string[] | undefined,
+): Promise<{ read: RepositoryClusters; scope: ClusterScope }> {
+  const read = await readRepositoryClusters(root, cluster, {
+    ...(repoUrls?.length ? { repoUrls } : {}),
+  });
+  const names = read.clusters.map(c => c.name);
+  const clusterName = cluster ?? (names.length === 1 ? names[0] : undefined);
+  const scope = read.clusters.find(c => c.name === clusterName);
+  if (!scope) {
+    throw new OnboardingRequestError([
+      {
+        path: 'cluster',
+        message: clusterName
+          ? `no cluster "${clusterName}" in the repository (it holds: ${names.join(
+              ', ',
+            )})`
+          : `is required: the repository holds several clusters (${names.join(
+              ', ',
+            )})`,
+      },
+    ]);
+  }
+  return { read, scope };
+}
+
+/**
  * Reads the repository's clusters as their GitOps controllers apply them. Each folder
  * under `clusters/` is a cluster (the layout's `clusters/{cluster}/`); without a
  * `clusters/` folder the whole repository is one cluster, named by the request (else

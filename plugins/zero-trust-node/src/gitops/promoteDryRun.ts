@@ -18,8 +18,8 @@ import {
 import { parseCertificates } from '../certificates/parseCertificates';
 import { ChangeSet } from './ChangeSet';
 import { GitopsConflictError } from './GitopsConflictError';
-import { readRepositoryClusters } from './clusterScopes';
-import { indexRepo, readRepositoryTexts } from './repoIndex';
+import { readChangeScope } from './clusterScopes';
+import { indexRepo } from './repoIndex';
 import { WriteOnboardingResult } from './types';
 
 /** An AuthorizationPolicy by namespace and name. @public */
@@ -87,29 +87,12 @@ export async function promoteDryRun(
   options: PromoteDryRunOptions,
 ): Promise<PromoteDryRunResult> {
   const { root, policies, repoUrls, dryRun } = options;
-  const texts = await readRepositoryTexts(root);
-  const read = await readRepositoryClusters(root, options.cluster, {
-    texts,
-    ...(repoUrls?.length ? { repoUrls } : {}),
-  });
-  const names = read.clusters.map(c => c.name);
-  const clusterName =
-    options.cluster ?? (names.length === 1 ? names[0] : undefined);
-  const scope = read.clusters.find(c => c.name === clusterName);
-  if (!scope) {
-    throw new OnboardingRequestError([
-      {
-        path: 'cluster',
-        message: clusterName
-          ? `no cluster "${clusterName}" in the repository (it holds: ${names.join(
-              ', ',
-            )})`
-          : `is required: the repository holds several clusters (${names.join(
-              ', ',
-            )})`,
-      },
-    ]);
-  }
+  const { read, scope } = await readChangeScope(
+    root,
+    options.cluster,
+    repoUrls,
+  );
+  const { texts } = read;
   const others = read.clusters.filter(c => c !== scope);
   const rendered = new Map(
     scope.objects.map(o => [objectKey(o.object), o.object]),

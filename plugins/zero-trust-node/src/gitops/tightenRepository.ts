@@ -1,7 +1,6 @@
 import {
   MeshModel,
   ObservedTraffic,
-  OnboardingRequestError,
   TighteningPlan,
   UsageWindow,
   WorkloadUsage,
@@ -16,8 +15,8 @@ import {
 import { parseCertificates } from '../certificates/parseCertificates';
 import { ChangeSet } from './ChangeSet';
 import { GitopsConflictError } from './GitopsConflictError';
-import { readRepositoryClusters } from './clusterScopes';
-import { indexRepo, readRepositoryTexts } from './repoIndex';
+import { readChangeScope } from './clusterScopes';
+import { indexRepo } from './repoIndex';
 import { WriteOnboardingResult } from './types';
 
 /** @public */
@@ -61,29 +60,12 @@ export async function tightenRepository(
   options: TightenRepositoryOptions,
 ): Promise<TightenRepositoryResult> {
   const { root, repoUrls } = options;
-  const texts = await readRepositoryTexts(root);
-  const read = await readRepositoryClusters(root, options.cluster, {
-    texts,
-    ...(repoUrls?.length ? { repoUrls } : {}),
-  });
-  const names = read.clusters.map(c => c.name);
-  const clusterName =
-    options.cluster ?? (names.length === 1 ? names[0] : undefined);
-  const scope = read.clusters.find(c => c.name === clusterName);
-  if (!scope) {
-    throw new OnboardingRequestError([
-      {
-        path: 'cluster',
-        message: clusterName
-          ? `no cluster "${clusterName}" in the repository (it holds: ${names.join(
-              ', ',
-            )})`
-          : `is required: the repository holds several clusters (${names.join(
-              ', ',
-            )})`,
-      },
-    ]);
-  }
+  const { read, scope } = await readChangeScope(
+    root,
+    options.cluster,
+    repoUrls,
+  );
+  const { texts } = read;
   const model = new MeshModel(
     read.clusters.map(c =>
       buildClusterState(c.name, c.objects, { parseCertificates }),
