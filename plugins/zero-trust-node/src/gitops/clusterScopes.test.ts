@@ -30,9 +30,11 @@ describe('readChangeScope: the cluster a change to the repository is for', () =>
     const named = await readChangeScope(root, 'edge', undefined);
     expect(named.scope.name).toBe('edge');
     expect(named.read.clusters.map(c => c.name)).toEqual(['backend', 'edge']);
-    expect(named.scope.objects.map(o => o.object.metadata.name)).toEqual([
-      'shop-edge',
-    ]);
+    expect(
+      named.scope.objects.map(
+        o => (o.object as { metadata: { name: string } }).metadata.name,
+      ),
+    ).toEqual(['shop-edge']);
   });
 
   it('refuses a cluster the repository does not hold, and an unnamed one among several', async () => {
