@@ -4,6 +4,9 @@
  * for the same entities. Prints a markdown table for the package README.
  *
  *   yarn bench:backend [--workloads 10000] [--duration 10]
+ *
+ * With `--clusters 1,10` and/or `--replicas 2 --database postgres://...`, it measures
+ * instead how the backend grows with clusters and what replicas do (`scale.ts`).
  */
 import {
   mockCredentials,
@@ -22,11 +25,18 @@ import { ChildProcess, fork } from 'node:child_process';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { zeroTrustPlugin } from '../src/plugin';
+import { scaleMain } from './scale';
 
 const { values } = parseArgs({
   options: {
     workloads: { type: 'string', default: '10000' },
     duration: { type: 'string', default: '10' },
+    // scale.ts: cluster counts (`1,10`), replicas over one PostgreSQL database, and
+    // node flags for the largest point's backend (`--profile=--cpu-prof,--heap-prof`).
+    clusters: { type: 'string' },
+    replicas: { type: 'string' },
+    database: { type: 'string' },
+    profile: { type: 'string' },
   },
 });
 const workloadCount = Number(values.workloads);
@@ -427,7 +437,17 @@ async function main() {
   }
 }
 
-main().then(
+(values.clusters || values.replicas
+  ? scaleMain({
+      workloads: workloadCount,
+      duration,
+      clusters: (values.clusters ?? '').split(',').filter(Boolean).map(Number),
+      replicas: values.replicas ? Number(values.replicas) : undefined,
+      database: values.database,
+      profileFlags: values.profile?.split(','),
+    })
+  : main()
+).then(
   () => process.exit(),
   error => {
     console.error(error);
