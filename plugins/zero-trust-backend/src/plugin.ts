@@ -60,19 +60,21 @@ export const zeroTrustPlugin = createBackendPlugin({
         );
 
         deps.permissionsRegistry.addPermissions(zeroTrustPermissions);
+        const service = new ZeroTrustService(
+          mesh,
+          index,
+          catalog,
+          ClusterTelemetry.fromConfig(config, logger),
+        );
         deps.httpRouter.use(
           await createRouter({
-            service: new ZeroTrustService(
-              mesh,
-              index,
-              catalog,
-              ClusterTelemetry.fromConfig(config, logger),
-            ),
+            service,
             requests: new OnboardingRequests({
               store,
               catalog,
               permissions: deps.permissions,
               auth: deps.auth,
+              dryRunEvidence: records => service.withDryRunEvidence(records),
             }),
             catalog,
             httpAuth: deps.httpAuth,

@@ -55,8 +55,20 @@ export class OnboardingRequests {
       catalog: CatalogService;
       permissions: PermissionsService;
       auth: AuthService;
+      /** Adds what the records' dry-run policies would deny (the service's telemetry). */
+      dryRunEvidence?: (
+        records: OnboardingRequestRecord[],
+      ) => Promise<OnboardingRequestRecord[]>;
     },
   ) {}
+
+  private evidence(
+    records: OnboardingRequestRecord[],
+  ): Promise<OnboardingRequestRecord[]> {
+    return this.options.dryRunEvidence
+      ? this.options.dryRunEvidence(records)
+      : Promise.resolve(records);
+  }
 
   record(
     input: OnboardingRequestRecordInput,
@@ -74,7 +86,7 @@ export class OnboardingRequests {
       entityRef: query.entity,
     });
     const readAll = await this.mayReadAll(credentials);
-    if (readAll && !query.owner) return { items: all };
+    if (readAll && !query.owner) return { items: await this.evidence(all) };
 
     // What the catalog says of each request's entity: as the user, unless they may read
     // all requests anyway (then only the owner filter needs the catalog).
@@ -91,7 +103,7 @@ export class OnboardingRequests {
       if (!readAll && !entity) return false;
       return !query.owner || (entity && ownerOf(entity) === query.owner);
     });
-    return { items };
+    return { items: await this.evidence(items) };
   }
 
   async get(
@@ -100,7 +112,9 @@ export class OnboardingRequests {
   ): Promise<OnboardingRequestRecord> {
     const record = await this.options.store.get(id);
     if (!record) throw requestNotFound(id);
-    if (await this.mayReadAll(credentials)) return record;
+    if (await this.mayReadAll(credentials)) {
+      return (await this.evidence([record]))[0];
+    }
     // Unknown and not visible answer alike: the id tells nothing of the entity.
     const entities = record.entityRef
       ? await this.entities([record.entityRef], credentials)
@@ -108,7 +122,7 @@ export class OnboardingRequests {
     if (!record.entityRef || !entities.has(record.entityRef)) {
       throw requestNotFound(id);
     }
-    return record;
+    return (await this.evidence([record]))[0];
   }
 
   private async mayReadAll(credentials: BackstageCredentials) {

@@ -23,6 +23,7 @@ import {
   MeshIdentity,
   NamespacesResponse,
   OnboardingPreviewResponse,
+  OnboardingRequestRecord,
   parseOnboardingRequest,
   planOnboarding,
   previewOnboarding,
@@ -54,6 +55,7 @@ import {
   TelemetryReading,
 } from '../telemetry/ClusterTelemetry';
 import { ClusterAnswer, SecurityAnswers } from './SecurityAnswers';
+import { dryRunEvidence } from './dryRunEvidence';
 
 const unique = (values: string[]) => [...new Set(values)].sort();
 
@@ -389,6 +391,35 @@ export class ZeroTrustService {
       })),
       ...this.caveats(names),
     };
+  }
+
+  /**
+   * The records with each dry-run request's evidence (`dryRun`): its workloads now and
+   * their proxies' shadow RBAC counts from the cluster's telemetry reading (the cached
+   * one, over the configured window).
+   */
+  async withDryRunEvidence(
+    records: OnboardingRequestRecord[],
+  ): Promise<OnboardingRequestRecord[]> {
+    const clusters = [
+      ...new Set(
+        records
+          .filter(r => r.request.rollout === 'dry-run')
+          .map(r => r.cluster),
+      ),
+    ];
+    if (!clusters.length) return records;
+    const view = this.mesh.current();
+    const readings = new Map(
+      await Promise.all(
+        clusters.map(async c => [c, await this.telemetry.current(c)] as const),
+      ),
+    );
+    return records.map(record => {
+      const reading = readings.get(record.cluster);
+      const dryRun = reading && dryRunEvidence(record, view, reading);
+      return dryRun ? { ...record, dryRun } : record;
+    });
   }
 
   namespaces(): NamespacesResponse {

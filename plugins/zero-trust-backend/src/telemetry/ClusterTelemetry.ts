@@ -6,8 +6,10 @@ import type {
   UsageWindow,
 } from '@zero-trust/backstage-plugin-zero-trust-common';
 import {
+  DryRunResult,
   PrometheusClient,
   TelemetryConfig,
+  readDryRunResults,
   readObservedTraffic,
   readTelemetryConfig,
   telemetryNotConfiguredMessage,
@@ -19,6 +21,12 @@ export interface TelemetryReading {
   /** Only when `status` is `ok`. */
   traffic?: ObservedTraffic[];
   window?: UsageWindow;
+  /**
+   * Only when `status` is `ok`: the dry-run policies' shadow RBAC counts over the same
+   * window, or why they could not be read (`dryRunError`).
+   */
+  dryRun?: DryRunResult[];
+  dryRunError?: string;
   /** Changes with each read: answers built from one reading are kept under it. */
   stamp: string;
 }
@@ -137,16 +145,25 @@ export class ClusterTelemetry {
   ): Promise<TelemetryReading> {
     const at = this.now();
     try {
-      const { traffic, window } = await readObservedTraffic(
-        client,
-        cluster,
-        this.config.window,
-        at,
-      );
+      const [{ traffic, window }, dryRun] = await Promise.all([
+        readObservedTraffic(client, cluster, this.config.window, at),
+        // Apart: usage stays readable when only the shadow stats fail.
+        readDryRunResults(client, cluster, this.config.window, at).catch(
+          (error: Error) => error,
+        ),
+      ]);
+      if (dryRun instanceof Error) {
+        this.logger.warn(
+          `dry-run results of cluster ${cluster}: ${dryRun.message}`,
+        );
+      }
       return {
         status: { state: 'ok', window, queriedAt: at.toISOString() },
         traffic,
         window,
+        ...(dryRun instanceof Error
+          ? { dryRunError: dryRun.message }
+          : { dryRun }),
         stamp: `ok:${at.toISOString()}`,
       };
     } catch (error) {

@@ -8,6 +8,7 @@ import type {
   OnboardingRequest,
   OnboardingResource,
 } from '../onboarding/types';
+import type { TelemetryStatus } from '../usage/types';
 
 export type { OnboardingRequestState };
 
@@ -126,6 +127,69 @@ export interface OnboardingRequestRecord {
   mergedAt?: string;
   convergedAt?: string;
   lastCheckedAt?: string;
+  /** Only for a request with `rollout: dry-run`: what its policies would deny. */
+  dryRun?: OnboardingDryRunEvidence;
+}
+
+/**
+ * What one workload's proxy counted for its dry-run policies on one port over the
+ * window: Envoy's shadow RBAC stats (`shadow_denied`, `shadow_allowed`), read from the
+ * cluster's Prometheus. @public
+ */
+export interface DryRunObservation {
+  namespace: string;
+  /** The workload whose proxy counted (its pods' Deployment or StatefulSet). */
+  workload: string;
+  /** The inbound listener's port, where the stat names one (HTTP; a TCP stat names none). */
+  port?: number;
+  /** `http`: requests (the HTTP RBAC filter); `tcp`: connections (the network one). */
+  protocol: 'http' | 'tcp';
+  /**
+   * Which dry-run policies: the proxy counts the ALLOW ones and the DENY ones apart (a
+   * request can pass one and fail the other).
+   */
+  action: 'allow' | 'deny';
+  /** Requests or connections the dry-run policies would have refused. */
+  wouldDeny: number;
+  /** Requests or connections they would have let through. */
+  wouldAllow: number;
+}
+
+/** A workload the request's dry-run policies are bound to in the cluster now. @public */
+export interface DryRunWorkload {
+  namespace: string;
+  name: string;
+  /** `NAMESPACE/NAME` of the request's dry-run policies bound to it. */
+  policies: string[];
+  /**
+   * The engine's reading of the policies (the Security tab's dry-run card): callers
+   * allowed today that enforcing the workload's dry-run policies would deny.
+   */
+  wouldDenyCallers: string[];
+  /** Callers denied today that enforcing them would allow. */
+  wouldAllowCallers: string[];
+}
+
+/**
+ * A dry-run onboarding's evidence: the workloads its policies are bound to, and what
+ * their proxies counted over the telemetry window. `telemetry` says why there are no
+ * counts (`not-configured` with how to connect a Prometheus, `failed` with the reason);
+ * with `ok`, `observations` holds every count (empty: the proxies counted nothing).
+ *
+ * @public
+ */
+export interface OnboardingDryRunEvidence {
+  /** Empty until the policies are in the cluster as dry-run (see `note`). */
+  workloads: DryRunWorkload[];
+  telemetry: TelemetryStatus;
+  /** Only with `telemetry.state` `ok`: the counts of the workloads above. */
+  observations?: DryRunObservation[];
+  /** Only with `ok`: requests and connections the dry-run policies would have refused, summed over the observations. */
+  wouldDeny?: number;
+  /** Only with `ok`: those they would have let through. */
+  wouldAllow?: number;
+  /** Why there is nothing to count: not merged yet, not in the cluster, no longer dry-run. */
+  note?: string;
 }
 
 /**

@@ -2,15 +2,24 @@ import { PrometheusClient } from './PrometheusClient';
 
 /**
  * What a workload's `istio.io/dry-run` policies would have done over the window, from
- * Envoy's shadow RBAC stats (https://istio.io/latest/docs/tasks/security/authorization/authz-dry-run/):
- * the RBAC filter of each inbound listener counts `rbac.istio_dry_run_allow_shadow_allowed`
- * / `_shadow_denied` for the dry-run ALLOW policies and `rbac.istio_dry_run_deny_…` for
- * the DENY ones. Istio's bootstrap turns those names into tags (`authz_dry_run_action`,
- * `authz_dry_run_result`), so Prometheus holds them as
- * `envoy_http_inbound_0_0_0_0_<port>_rbac{authz_dry_run_action="deny",authz_dry_run_result="denied"}`
- * (istio/istio `tools/packaging/common/envoy_bootstrap.json`), and the proxy keeps them
- * without a `proxyStatsMatcher`: `rbac.allowed`, `rbac.denied`, `shadow_allowed` and
- * `shadow_denied` are in its default inclusion suffixes (`pkg/bootstrap/config.go`).
+ * Envoy's shadow RBAC stats (https://istio.io/latest/docs/tasks/security/authorization/authz-dry-run/).
+ * Istio gives the RBAC filter of each inbound chain the shadow rules prefix
+ * `istio_dry_run_allow_` (the dry-run ALLOW policies) or `istio_dry_run_deny_` (the DENY
+ * ones) (istio/istio `pilot/pkg/security/authz/builder`: RBACShadowRulesAllowStatPrefix),
+ * and Envoy joins it to the filter's stat prefix: `http.<HCM prefix>.rbac.istio_dry_run_allow_.shadow_denied`
+ * for HTTP, `tcp.rbac.istio_dry_run_allow_.shadow_denied` for the network filter, whose
+ * stat prefix Istio sets to `tcp.` (so a TCP result names no listener, hence no port).
+ * Istio's bootstrap turns the parts into tags, `authz_dry_run_action` (`allow`/`deny`)
+ * and `authz_dry_run_result` (`allowed`/`denied`) (istio/istio
+ * `tools/packaging/common/envoy_bootstrap.json`, stats_tags), so Prometheus holds them as
+ * `envoy_http_inbound_0_0_0_0_<port>_rbac{authz_dry_run_action="deny",authz_dry_run_result="denied"}`,
+ * and the proxy keeps them without a `proxyStatsMatcher`: `shadow_allowed` and
+ * `shadow_denied` are in its default inclusion suffixes (istio/istio
+ * `pkg/bootstrap/config.go`, rbacEnvoyStatsMatcherInclusionSuffix). Only these stats
+ * carry `authz_dry_run_result`, so the reader selects by that tag, not by name: the name
+ * of a TCP one is what the other tags leave (`tcp_prefix` takes its middle part).
+ * Who reports: the sidecar of the workload (its pod), or for a policy bound to an ambient
+ * waypoint the waypoint's pods; ztunnel reports none (it is not sent dry-run policies).
  * The pod's namespace and name are the labels the scrape job gives them (`namespace` and
  * `pod`, or the older `kubernetes_namespace` and `kubernetes_pod_name`).
  *
@@ -22,8 +31,10 @@ export interface DryRunResult {
   /** The workload the pods belong to (the pod name without its ReplicaSet and pod suffixes). */
   workload: string;
   pods: string[];
-  /** The inbound listener's port, read from the stat's name. */
+  /** The inbound listener's port, read from an HTTP stat's name (a TCP stat names none). */
   port?: number;
+  /** Counted by the HTTP RBAC filter (requests) or the network one (connections). */
+  protocol: 'http' | 'tcp';
   /** Which dry-run policies: the ALLOW ones or the DENY ones (counted apart by the proxy). */
   action: 'allow' | 'deny';
   /** Requests or connections the dry-run policies would have refused. */
@@ -31,8 +42,6 @@ export interface DryRunResult {
   /** Requests or connections they would have let through. */
   wouldAllow: number;
 }
-
-const rbacStat = /^envoy_(?:http|tcp)_.*_rbac$/;
 
 /** A Deployment's pod `NAME-<template hash>-<5>`, a StatefulSet's `NAME-<ordinal>`. */
 export function workloadOfPod(pod: string): string {
@@ -52,14 +61,16 @@ export async function readDryRunResults(
   // The stat's name holds the listener; each name is queried on its own so that
   // `increase()` (which drops the name) keeps it apart.
   const names = await client.query(
-    `group by (__name__) ({__name__=~"envoy_(http|tcp)_.*_rbac", authz_dry_run_result!=""})`,
+    `group by (__name__) ({__name__=~"envoy_.+", authz_dry_run_result!=""})`,
     at,
   );
   const results = new Map<string, DryRunResult>();
   for (const name of names
     .map(n => n.labels.__name__)
-    .filter(n => rbacStat.test(n ?? ''))) {
-    const port = Number(/_(\d+)_rbac$/.exec(name)?.[1]);
+    .filter((n): n is string => /^envoy_\w+$/.test(n ?? ''))) {
+    const protocol = name.startsWith('envoy_http_') ? 'http' : 'tcp';
+    const port =
+      protocol === 'http' ? Number(/_(\d+)_rbac$/.exec(name)?.[1]) : NaN;
     const samples = await client.query(
       `sum by (namespace, pod, kubernetes_namespace, kubernetes_pod_name, authz_dry_run_action, authz_dry_run_result) (increase(${name}{authz_dry_run_result!=""}[${window}]))`,
       at,
@@ -72,7 +83,7 @@ export async function readDryRunResults(
         continue;
       if (!Number.isFinite(value)) continue;
       const workload = workloadOfPod(pod);
-      const key = [namespace, workload, port, action].join('|');
+      const key = [namespace, workload, protocol, port, action].join('|');
       let result = results.get(key);
       if (!result) {
         result = {
@@ -81,6 +92,7 @@ export async function readDryRunResults(
           workload,
           pods: [],
           ...(Number.isInteger(port) ? { port } : {}),
+          protocol,
           action,
           wouldDeny: 0,
           wouldAllow: 0,
@@ -101,10 +113,12 @@ export async function readDryRunResults(
       wouldAllow: Math.round(r.wouldAllow),
     }))
     .sort((a, b) =>
-      [a.namespace, a.workload, a.port ?? 0, a.action]
+      [a.namespace, a.workload, a.protocol, a.port ?? 0, a.action]
         .join('|')
         .localeCompare(
-          [b.namespace, b.workload, b.port ?? 0, b.action].join('|'),
+          [b.namespace, b.workload, b.protocol, b.port ?? 0, b.action].join(
+            '|',
+          ),
         ),
     );
 }

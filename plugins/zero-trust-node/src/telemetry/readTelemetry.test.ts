@@ -119,6 +119,29 @@ describe('the telemetry reader against a real Prometheus', () => {
           at: ago(1),
           count: 9,
         },
+        // The network RBAC filter: connections, no port in the name.
+        {
+          ...dryRunSeries({
+            namespace: 'shop',
+            pod: 'db-0',
+            protocol: 'tcp',
+            action: 'allow',
+            result: 'denied',
+          }),
+          at: ago(2),
+          count: 3,
+        },
+        // The enforced counter of the same filter is not a dry-run result.
+        {
+          metric: 'envoy_http_inbound_0_0_0_0_8080_rbac',
+          labels: {
+            namespace: 'shop',
+            pod: 'api-5d9f8c7b6d-x2k4q',
+            authz_enforce_result: 'denied',
+          },
+          at: ago(1),
+          count: 50,
+        },
       ],
     });
   }, 180_000);
@@ -186,9 +209,20 @@ describe('the telemetry reader against a real Prometheus', () => {
         workload: 'api',
         pods: ['api-5d9f8c7b6d-x2k4q'],
         port: 8080,
+        protocol: 'http',
         action: 'deny',
         wouldDeny: 4,
         wouldAllow: 9,
+      },
+      {
+        cluster: 'c1',
+        namespace: 'shop',
+        workload: 'db',
+        pods: ['db-0'],
+        protocol: 'tcp',
+        action: 'allow',
+        wouldDeny: 3,
+        wouldAllow: 0,
       },
     ]);
   });

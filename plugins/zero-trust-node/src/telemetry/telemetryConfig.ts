@@ -29,8 +29,11 @@ export const defaultTelemetryWindow = '7d';
 const defaultCacheSeconds = 120;
 
 /** What the Security tab says of a cluster without Prometheus: how to connect one. @public */
-export function telemetryNotConfiguredMessage(cluster: string): string {
-  return `No Prometheus is configured for cluster ${cluster}: add it under zeroTrust.telemetry.clusters (name: ${cluster}, prometheusUrl, optional bearerToken) to see which callers are used.`;
+export function telemetryNotConfiguredMessage(
+  cluster: string,
+  toSee = 'which callers are used',
+): string {
+  return `No Prometheus is configured for cluster ${cluster}: add it under zeroTrust.telemetry.clusters (name: ${cluster}, prometheusUrl, optional bearerToken) to see ${toSee}.`;
 }
 
 /**

@@ -68,19 +68,30 @@ export function istioSeries(t: IstioTrafficLabels): MetricSeries {
   };
 }
 
-/** Envoy's shadow RBAC counter of a pod's inbound listener, as Istio's Prometheus holds it. */
+/**
+ * Envoy's shadow RBAC counter of a pod's inbound chain, as Istio's Prometheus holds it:
+ * HTTP `envoy_http_inbound_0_0_0_0_<port>_rbac` (the listener in the name), TCP the
+ * network filter's `tcp.rbac.istio_dry_run_<action>_.shadow_<result>`, whose
+ * name Istio's `tcp_prefix` tag reduces to `envoy_tcp_` (see node's `dryRunStats.ts`).
+ */
 export function dryRunSeries(options: {
   namespace: string;
   pod: string;
-  port: number;
+  /** The HTTP listener's port (a TCP stat names none). */
+  port?: number;
+  protocol?: 'http' | 'tcp';
   action: 'allow' | 'deny';
   result: 'allowed' | 'denied';
 }): MetricSeries {
+  const tcp = options.protocol === 'tcp';
   return {
-    metric: `envoy_http_inbound_0_0_0_0_${options.port}_rbac`,
+    metric: tcp
+      ? 'envoy_tcp_'
+      : `envoy_http_inbound_0_0_0_0_${options.port ?? 80}_rbac`,
     labels: {
       namespace: options.namespace,
       pod: options.pod,
+      ...(tcp ? { tcp_prefix: `rbac.istio_dry_run_${options.action}_` } : {}),
       authz_dry_run_action: options.action,
       authz_dry_run_result: options.result,
     },

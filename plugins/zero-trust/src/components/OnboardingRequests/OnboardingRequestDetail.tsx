@@ -13,6 +13,8 @@ import type {
 import { ReactNode } from 'react';
 import { FactList } from '../EntityZeroTrustContent/FactList';
 import { DriftList } from './DriftList';
+import { DryRunEvidence } from './DryRunEvidence';
+import { PromoteLink } from './PromoteLink';
 import { PullRequestLink } from './PullRequestLink';
 import { When } from './RequestAge';
 import { RequestStateStatus } from './RequestStateStatus';
@@ -170,6 +172,12 @@ export function OnboardingRequestDetail(props: {
           }
         >
           <DriftList drift={record.drift} />
+        </Section>
+      )}
+      {record.request.rollout === 'dry-run' && (
+        <Section title="What the dry run would deny">
+          <PromoteLink record={record} />
+          <DryRunEvidence record={record} />
         </Section>
       )}
       <Section title="What the pull request changes">

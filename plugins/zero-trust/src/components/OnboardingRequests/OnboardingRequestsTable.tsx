@@ -4,6 +4,7 @@ import Button from '@material-ui/core/Button';
 import Typography from '@material-ui/core/Typography';
 import type { OnboardingRequestRecord } from '@zero-trust/backstage-plugin-zero-trust-common';
 import { ReactNode, useMemo } from 'react';
+import { DryRunSummaryLine } from './DryRunEvidence';
 import { PromoteLink } from './PromoteLink';
 import { PullRequestLink } from './PullRequestLink';
 import { RequestAge } from './RequestAge';
@@ -53,6 +54,7 @@ function columns(
             cluster {r.cluster}
           </Typography>
           <PromoteLink record={r} />
+          <DryRunSummaryLine record={r} />
         </>
       ),
     },
