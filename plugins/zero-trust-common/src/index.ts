@@ -170,6 +170,7 @@ export type { WorkloadEdges } from './engine/workloadEdges';
 export { diffReports } from './report/diff';
 export type { DiffReport, WorkloadDiff, CallerChange } from './report/diff';
 export { detectFindings } from './findings/detect';
+export { IncrementalFindings } from './findings/IncrementalFindings';
 export type { Finding, FindingOptions } from './findings/detect';
 export { usageFindings } from './findings/usageFindings';
 export type { UsageFindingOptions } from './findings/usageFindings';

@@ -5,6 +5,7 @@ import {
   ClusterState,
   ClusterStateReadings,
   ClusterStatus,
+  IncrementalFindings,
   MeshModel,
   SourcedObject,
 } from '@zero-trust/backstage-plugin-zero-trust-common';
@@ -39,6 +40,8 @@ export class MeshState {
   private dirty = true;
   private timer?: NodeJS.Immediate;
   private readonly unsubscribe: (() => void)[] = [];
+  /** Findings after a change are found again only where the change can reach. */
+  private readonly detection = new IncrementalFindings();
 
   constructor(
     clusters: { source: ClusterSource; trustDomain?: string }[],
@@ -100,7 +103,11 @@ export class MeshState {
         const state = this.stateOf(entry);
         return state ? [state] : [];
       });
-      this.view = new MeshView(new MeshModel(states), this.findingOptions);
+      this.view = new MeshView(
+        new MeshModel(states),
+        this.findingOptions,
+        this.detection,
+      );
     }
     return this.view;
   }

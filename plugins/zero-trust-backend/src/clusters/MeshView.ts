@@ -9,6 +9,7 @@ import {
   Finding,
   findingNamespace,
   findingWorkloads,
+  IncrementalFindings,
   MeshModel,
   NamespacePosture,
   namespacePostures,
@@ -59,6 +60,11 @@ export class MeshView {
     readonly model: MeshModel,
     /** How the findings are judged (`zeroTrust.findings.dryRunMaxAgeDays`). */
     private readonly findingOptions: { dryRunMaxAgeDays?: number } = {},
+    /**
+     * The detection of the models before this one (`MeshState`'s), which finds again
+     * only what changed since; without it the findings are detected in whole.
+     */
+    private readonly detection?: IncrementalFindings,
   ) {}
 
   summaries(): Map<string, ClusterSummary> {
@@ -129,8 +135,11 @@ export class MeshView {
     if (!this.findingIndex) {
       // Asked only where a NetworkPolicy can break a path, as the findings would.
       const callers = { get: (w: WorkloadModel) => this.callers(w) };
+      const options = { ...this.findingOptions, callers };
       const all = sortFindings(
-        detectFindings(this.model, { ...this.findingOptions, callers }),
+        this.detection
+          ? this.detection.detect(this.model, options)
+          : detectFindings(this.model, options),
       );
       const byWorkload = new Map<string, Finding[]>();
       const byNamespace = new Map<string, Finding[]>();

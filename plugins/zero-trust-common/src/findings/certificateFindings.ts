@@ -3,8 +3,13 @@ import { certificateExpiry } from '../engine/certificateExpiry';
 import { untrustedReason } from '../engine/trust';
 import { formatDuration, parseGoDuration } from '../model/goDuration';
 import { subjectLine } from '../model/trustBundles';
-import { ObjectRef, TrustedCertificate } from '../model/types';
+import {
+  AuthorizationPolicyInfo,
+  ObjectRef,
+  TrustedCertificate,
+} from '../model/types';
 import { Finding, FindingOptions, finding } from './detect';
+import { FindingUnits } from './findingUnits';
 
 const nameOf = subjectLine;
 
@@ -156,42 +161,51 @@ function untrustedPrincipalFindings(
   cluster: ClusterModel,
   model: MeshModel,
   out: Finding[],
+  units: FindingUnits,
 ) {
   for (const policy of cluster.state.authorizationPolicies) {
     if (policy.action !== 'ALLOW') continue;
-    const named = new Set(
-      policy.rules.flatMap(r =>
-        (r.from ?? []).flatMap(f => f.principals ?? []),
+    units.policy('untrustedPrincipal', policy, out, () =>
+      untrustedPrincipalsOf(cluster, model, policy, out),
+    );
+  }
+}
+
+/** ZT028 of one policy: it reads no other policy. */
+function untrustedPrincipalsOf(
+  cluster: ClusterModel,
+  model: MeshModel,
+  policy: AuthorizationPolicyInfo,
+  out: Finding[],
+) {
+  const named = new Set(
+    policy.rules.flatMap(r => (r.from ?? []).flatMap(f => f.principals ?? [])),
+  );
+  for (const principal of named) {
+    const holders = model
+      .workloadsWithPrincipal(principal)
+      .filter(w => w.cluster !== cluster);
+    const untrusted = holders.filter(w => !cluster.trusts(w.cluster).trusted);
+    if (!holders.length || untrusted.length < holders.length) continue;
+    const edge = cluster.trusts(untrusted[0].cluster);
+    out.push(
+      finding(
+        'ZT028',
+        {
+          cluster: cluster.name,
+          kind: 'AuthorizationPolicy',
+          namespace: policy.namespace,
+          name: policy.name,
+        },
+        `${policy.namespace}/${
+          policy.name
+        } admits ${principal}, which only workloads of cluster ${
+          edge.from
+        } carry (${untrusted.map(w => w.id).join(', ')}), but ${untrustedReason(
+          edge,
+        )}: their handshake fails first.`,
       ),
     );
-    for (const principal of named) {
-      const holders = model
-        .workloadsWithPrincipal(principal)
-        .filter(w => w.cluster !== cluster);
-      const untrusted = holders.filter(w => !cluster.trusts(w.cluster).trusted);
-      if (!holders.length || untrusted.length < holders.length) continue;
-      const edge = cluster.trusts(untrusted[0].cluster);
-      out.push(
-        finding(
-          'ZT028',
-          {
-            cluster: cluster.name,
-            kind: 'AuthorizationPolicy',
-            namespace: policy.namespace,
-            name: policy.name,
-          },
-          `${policy.namespace}/${
-            policy.name
-          } admits ${principal}, which only workloads of cluster ${
-            edge.from
-          } carry (${untrusted
-            .map(w => w.id)
-            .join(', ')}), but ${untrustedReason(
-            edge,
-          )}: their handshake fails first.`,
-        ),
-      );
-    }
   }
 }
 
@@ -229,13 +243,14 @@ export function certificateFindings(
   model: MeshModel,
   options: FindingOptions,
   out: Finding[],
+  units: FindingUnits = new FindingUnits(),
 ) {
   const now = options.now ?? Date.now();
   for (const cluster of model.clusters) {
     expiryFindings(cluster, now, out);
     certManagerFindings(cluster, out);
     lifetimeFindings(cluster, out);
-    untrustedPrincipalFindings(cluster, model, out);
+    untrustedPrincipalFindings(cluster, model, out, units);
   }
   meshTrustFindings(model, out);
 }

@@ -5,12 +5,13 @@ import type { CallerAnalysis } from '../engine/callers';
 import { parsePrincipal } from '../engine/identity';
 import { resolveRuleHost, serviceHost } from '../engine/destinationRules';
 import { stringMatches } from '../engine/match';
-import { ruleHttpFields } from '../engine/authorization';
+import { CompiledPolicy, ruleHttpFields } from '../engine/authorization';
 import { certificateFindings } from './certificateFindings';
 import { networkPolicyFindings } from './networkPolicyFindings';
 import { waypointFindings } from './waypointFindings';
 import { waypointRoutes } from '../engine/access';
 import { edgeFindings } from './edgeFindings';
+import { FindingUnits } from './findingUnits';
 import {
   FindingCode,
   findingCatalogue,
@@ -188,185 +189,201 @@ function policyFindings(
   cluster: ClusterModel,
   model: MeshModel,
   out: Finding[],
+  units: FindingUnits,
 ) {
-  const knownDomains = new Set(model.clusters.flatMap(c => c.trustDomains));
-  const { mesh } = cluster.state;
+  let known: Set<string> | undefined;
+  const knownDomains = () =>
+    (known ??= new Set(model.clusters.flatMap(c => c.trustDomains)));
   for (const compiled of [...cluster.policiesByNamespace.values()].flat()) {
-    const { policy } = compiled;
-    const ref = policyRef(
-      cluster,
-      'AuthorizationPolicy',
-      policy.namespace,
-      policy.name,
+    units.policy('policy', compiled.policy, out, () =>
+      onePolicyFindings(cluster, model, compiled, knownDomains(), out),
     );
-    const scope =
-      policy.namespace === mesh.rootNamespace
-        ? cluster.workloads
-        : cluster.workloadsByNamespace.get(policy.namespace) ?? [];
-    const selected = policy.targetRefs
-      ? []
-      : scope.filter(w => selectorMatches(policy.selector, w.workload.labels));
-    if (
-      policy.selector &&
-      Object.keys(policy.selector).length &&
-      !selected.length &&
-      !policy.targetRefs
-    ) {
+  }
+}
+
+/** ZT005-ZT010 and ZT012 of one policy: they read no other policy. */
+function onePolicyFindings(
+  cluster: ClusterModel,
+  model: MeshModel,
+  compiled: CompiledPolicy,
+  knownDomains: Set<string>,
+  out: Finding[],
+) {
+  const { mesh } = cluster.state;
+  const { policy } = compiled;
+  const ref = policyRef(
+    cluster,
+    'AuthorizationPolicy',
+    policy.namespace,
+    policy.name,
+  );
+  const scope =
+    policy.namespace === mesh.rootNamespace
+      ? cluster.workloads
+      : cluster.workloadsByNamespace.get(policy.namespace) ?? [];
+  const selected = policy.targetRefs
+    ? []
+    : scope.filter(w => selectorMatches(policy.selector, w.workload.labels));
+  if (
+    policy.selector &&
+    Object.keys(policy.selector).length &&
+    !selected.length &&
+    !policy.targetRefs
+  ) {
+    out.push(
+      finding(
+        'ZT010',
+        ref,
+        `The selector ${formatSelector(policy.selector)} of ${
+          compiled.ref
+        } matches no workload, so the policy does nothing.`,
+      ),
+    );
+  }
+  policy.rules.forEach((rule, i) => {
+    const at = `${compiled.ref} rule ${i}`;
+    if (policy.action === 'ALLOW' && !rule.from) {
       out.push(
         finding(
-          'ZT010',
+          'ZT005',
           ref,
-          `The selector ${formatSelector(policy.selector)} of ${
-            compiled.ref
-          } matches no workload, so the policy does nothing.`,
+          `${at} has no "from": any caller${
+            rule.to ? ' (for the operations it lists)' : ''
+          } is allowed.`,
         ),
       );
     }
-    policy.rules.forEach((rule, i) => {
-      const at = `${compiled.ref} rule ${i}`;
-      if (policy.action === 'ALLOW' && !rule.from) {
-        out.push(
-          finding(
-            'ZT005',
-            ref,
-            `${at} has no "from": any caller${
-              rule.to ? ' (for the operations it lists)' : ''
-            } is allowed.`,
-          ),
-        );
-      }
-      for (const source of rule.from ?? []) {
-        const principals = [
-          ...(source?.principals ?? []),
-          ...(source?.notPrincipals ?? []),
+    for (const source of rule.from ?? []) {
+      const principals = [
+        ...(source?.principals ?? []),
+        ...(source?.notPrincipals ?? []),
+      ];
+      if (policy.action === 'ALLOW') {
+        const wide = [
+          ...(source?.principals ?? []).filter(isWiderThanNamespace),
+          ...(source?.namespaces ?? []).filter(n => n.includes('*')),
         ];
-        if (policy.action === 'ALLOW') {
-          const wide = [
-            ...(source?.principals ?? []).filter(isWiderThanNamespace),
-            ...(source?.namespaces ?? []).filter(n => n.includes('*')),
-          ];
-          if (wide.length) {
-            out.push(
-              finding(
-                'ZT006',
-                ref,
-                `${at} allows ${wide
-                  .map(w => `"${w}"`)
-                  .join(', ')}, a wildcard wider than one namespace.`,
-              ),
-            );
-          }
-        }
-        for (const principal of principals) {
-          const parsed = parsePrincipal(principal);
-          if (!parsed || principal.includes('*')) continue;
-          const td = parsed.trustDomain;
-          const local =
-            td === 'cluster.local' || cluster.trustDomains.includes(td);
-          if (!local && !knownDomains.has(td)) {
-            out.push(
-              finding(
-                'ZT009',
-                ref,
-                `${at} names ${principal}, whose trust domain ${td} is neither ${cluster.trustDomains.join(
-                  ' nor ',
-                )} nor another known cluster's.`,
-              ),
-            );
-            continue;
-          }
-          const target = local
-            ? cluster
-            : model.clusters.find(c => c.trustDomains.includes(td));
-          if (
-            target &&
-            !identityExists(target, parsed.namespace, parsed.serviceAccount)
-          ) {
-            out.push(
-              finding(
-                'ZT008',
-                ref,
-                `${at} names ${principal}, but cluster ${target.name} has no ${
-                  target.hasNamespace(parsed.namespace)
-                    ? `service account ${parsed.serviceAccount} in namespace ${parsed.namespace}`
-                    : `namespace ${parsed.namespace}`
-                }.`,
-              ),
-            );
-          }
-        }
-        for (const namespace of [
-          ...(source?.namespaces ?? []),
-          ...(source?.notNamespaces ?? []),
-        ]) {
-          if (namespace.includes('*')) continue;
-          if (!model.clusters.some(c => c.hasNamespace(namespace))) {
-            out.push(
-              finding(
-                'ZT008',
-                ref,
-                `${at} names namespace ${namespace}, which no known cluster has.`,
-              ),
-            );
-          }
-        }
-      }
-      const httpFields = ruleHttpFields(rule);
-      if (httpFields.length) {
-        const rulePorts = new Set((rule.to ?? []).flatMap(o => o?.ports ?? []));
-        const tcp = selected
-          .filter(w => w.membership.mode === 'sidecar')
-          .flatMap(w =>
-            w.ports
-              .filter(
-                p =>
-                  p.protocol === 'tcp' &&
-                  (rulePorts.size === 0 || rulePorts.has(String(p.port))),
-              )
-              .map(p => `${w.id}:${p.port}`),
-          );
-        if (tcp.length) {
-          const effect =
-            policy.action === 'ALLOW'
-              ? 'the rule never matches there'
-              : 'those fields are dropped there, so the rule matches more';
+        if (wide.length) {
           out.push(
             finding(
-              'ZT012',
+              'ZT006',
               ref,
-              `${at} uses ${httpFields.join(', ')} on TCP port${
-                tcp.length > 1 ? 's' : ''
-              } ${tcp.join(', ')}: ${effect}.`,
+              `${at} allows ${wide
+                .map(w => `"${w}"`)
+                .join(', ')}, a wildcard wider than one namespace.`,
             ),
           );
         }
       }
-    });
-    if (policy.action === 'DENY') {
-      const identityFields = policy.rules.some(r =>
-        (r.from ?? []).some(
-          s => s?.principals || s?.namespaces || s?.serviceAccounts,
-        ),
-      );
-      const exposed = selected.filter(
-        w =>
-          w.inMesh &&
-          (w.mtls.mode !== 'STRICT' ||
-            Object.values(w.mtls.ports).some(p => p.mode !== 'STRICT')),
-      );
-      if (identityFields && exposed.length) {
+      for (const principal of principals) {
+        const parsed = parsePrincipal(principal);
+        if (!parsed || principal.includes('*')) continue;
+        const td = parsed.trustDomain;
+        const local =
+          td === 'cluster.local' || cluster.trustDomains.includes(td);
+        if (!local && !knownDomains.has(td)) {
+          out.push(
+            finding(
+              'ZT009',
+              ref,
+              `${at} names ${principal}, whose trust domain ${td} is neither ${cluster.trustDomains.join(
+                ' nor ',
+              )} nor another known cluster's.`,
+            ),
+          );
+          continue;
+        }
+        const target = local
+          ? cluster
+          : model.clusters.find(c => c.trustDomains.includes(td));
+        if (
+          target &&
+          !identityExists(target, parsed.namespace, parsed.serviceAccount)
+        ) {
+          out.push(
+            finding(
+              'ZT008',
+              ref,
+              `${at} names ${principal}, but cluster ${target.name} has no ${
+                target.hasNamespace(parsed.namespace)
+                  ? `service account ${parsed.serviceAccount} in namespace ${parsed.namespace}`
+                  : `namespace ${parsed.namespace}`
+              }.`,
+            ),
+          );
+        }
+      }
+      for (const namespace of [
+        ...(source?.namespaces ?? []),
+        ...(source?.notNamespaces ?? []),
+      ]) {
+        if (namespace.includes('*')) continue;
+        if (!model.clusters.some(c => c.hasNamespace(namespace))) {
+          out.push(
+            finding(
+              'ZT008',
+              ref,
+              `${at} names namespace ${namespace}, which no known cluster has.`,
+            ),
+          );
+        }
+      }
+    }
+    const httpFields = ruleHttpFields(rule);
+    if (httpFields.length) {
+      const rulePorts = new Set((rule.to ?? []).flatMap(o => o?.ports ?? []));
+      const tcp = selected
+        .filter(w => w.membership.mode === 'sidecar')
+        .flatMap(w =>
+          w.ports
+            .filter(
+              p =>
+                p.protocol === 'tcp' &&
+                (rulePorts.size === 0 || rulePorts.has(String(p.port))),
+            )
+            .map(p => `${w.id}:${p.port}`),
+        );
+      if (tcp.length) {
+        const effect =
+          policy.action === 'ALLOW'
+            ? 'the rule never matches there'
+            : 'those fields are dropped there, so the rule matches more';
         out.push(
           finding(
-            'ZT007',
+            'ZT012',
             ref,
-            `${compiled.ref} denies by principal or namespace, but ${exposed
-              .map(w => w.id)
-              .join(', ')} accept${
-              exposed.length === 1 ? 's' : ''
-            } plaintext, which carries neither: plaintext callers are not denied.`,
+            `${at} uses ${httpFields.join(', ')} on TCP port${
+              tcp.length > 1 ? 's' : ''
+            } ${tcp.join(', ')}: ${effect}.`,
           ),
         );
       }
+    }
+  });
+  if (policy.action === 'DENY') {
+    const identityFields = policy.rules.some(r =>
+      (r.from ?? []).some(
+        s => s?.principals || s?.namespaces || s?.serviceAccounts,
+      ),
+    );
+    const exposed = selected.filter(
+      w =>
+        w.inMesh &&
+        (w.mtls.mode !== 'STRICT' ||
+          Object.values(w.mtls.ports).some(p => p.mode !== 'STRICT')),
+    );
+    if (identityFields && exposed.length) {
+      out.push(
+        finding(
+          'ZT007',
+          ref,
+          `${compiled.ref} denies by principal or namespace, but ${exposed
+            .map(w => w.id)
+            .join(', ')} accept${
+            exposed.length === 1 ? 's' : ''
+          } plaintext, which carries neither: plaintext callers are not denied.`,
+        ),
+      );
     }
   }
 }
@@ -494,19 +511,35 @@ function meshConfigFindings(cluster: ClusterModel, out: Finding[]) {
   }
 }
 
-function namespaceFindings(cluster: ClusterModel, out: Finding[]) {
+function namespaceFindings(
+  cluster: ClusterModel,
+  out: Finding[],
+  units: FindingUnits,
+) {
   for (const [namespace, workloads] of cluster.workloadsByNamespace) {
-    if (isSystemNamespace(cluster, namespace) || !workloads.some(w => w.inMesh))
-      continue;
-    if (!cluster.hasDefaultDeny(namespace)) {
-      out.push(
-        finding(
-          'ZT013',
-          { cluster: cluster.name, kind: 'Namespace', name: namespace },
-          `Namespace ${namespace} has no allow-nothing AuthorizationPolicy (an ALLOW with an empty spec), so a workload without its own policy is open.`,
-        ),
-      );
-    }
+    units.namespace('namespace', cluster.name, namespace, out, () =>
+      namespaceFinding(cluster, namespace, workloads, out),
+    );
+  }
+}
+
+/** ZT013 of one namespace. */
+function namespaceFinding(
+  cluster: ClusterModel,
+  namespace: string,
+  workloads: WorkloadModel[],
+  out: Finding[],
+) {
+  if (isSystemNamespace(cluster, namespace) || !workloads.some(w => w.inMesh))
+    return;
+  if (!cluster.hasDefaultDeny(namespace)) {
+    out.push(
+      finding(
+        'ZT013',
+        { cluster: cluster.name, kind: 'Namespace', name: namespace },
+        `Namespace ${namespace} has no allow-nothing AuthorizationPolicy (an ALLOW with an empty spec), so a workload without its own policy is open.`,
+      ),
+    );
   }
 }
 
@@ -561,6 +594,19 @@ export function detectFindings(
   model: MeshModel,
   options: FindingOptions = {},
 ): Finding[] {
+  return detectFindingUnits(model, options, new FindingUnits());
+}
+
+/**
+ * {@link detectFindings}, unit by unit: each unit found again or reused from the last
+ * detection as `units` says (see `IncrementalFindings`); the same findings in the same
+ * order either way.
+ */
+export function detectFindingUnits(
+  model: MeshModel,
+  options: FindingOptions,
+  units: FindingUnits,
+): Finding[] {
   const out: Finding[] = [];
   for (const cluster of model.clusters) {
     for (const problem of cluster.state.problems) {
@@ -576,15 +622,19 @@ export function detectFindings(
         ),
       );
     }
-    for (const w of cluster.workloads) workloadFindings(w, out);
-    policyFindings(cluster, model, out);
-    meshConfigFindings(cluster, out);
-    namespaceFindings(cluster, out);
+    for (const w of cluster.workloads) {
+      units.workload('workload', w, out, () => workloadFindings(w, out));
+    }
+    policyFindings(cluster, model, out, units);
+    units.cluster('meshConfig', cluster.name, out, () =>
+      meshConfigFindings(cluster, out),
+    );
+    namespaceFindings(cluster, out, units);
     dryRunFindings(cluster, options, out);
   }
-  networkPolicyFindings(model, out, options.callers);
-  certificateFindings(model, options, out);
-  waypointFindings(model, out);
-  edgeFindings(model, out, options.callers);
+  networkPolicyFindings(model, out, options.callers, units);
+  certificateFindings(model, options, out, units);
+  waypointFindings(model, out, units);
+  edgeFindings(model, out, options.callers, units);
   return out;
 }

@@ -18,6 +18,7 @@ import { selectorMatches } from '../model/labels';
 import { parseGoDuration } from '../model/goDuration';
 import { ObjectRef, VirtualServiceInfo } from '../model/types';
 import { Finding, finding, isSystemNamespace } from './detect';
+import { FindingUnits } from './findingUnits';
 
 const ref = (
   cluster: ClusterModel,
@@ -28,16 +29,14 @@ const ref = (
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
+/** Whether a workload is one of the application workloads whose edges are judged. */
+const isApplication = (w: WorkloadModel) =>
+  !isSystemNamespace(w.cluster, w.namespace) && !isGatewayWorkload(w.workload);
+
 /** The application workloads of a cluster with their edges, computed once. */
 function edgesOf(cluster: ClusterModel): Map<WorkloadModel, WorkloadEdges> {
   return new Map(
-    cluster.workloads
-      .filter(
-        w =>
-          !isSystemNamespace(cluster, w.namespace) &&
-          !isGatewayWorkload(w.workload),
-      )
-      .map(w => [w, workloadEdges(w)]),
+    cluster.workloads.filter(isApplication).map(w => [w, workloadEdges(w)]),
   );
 }
 
@@ -210,30 +209,23 @@ function plaintextListeners(
 }
 
 /** ZT037: exposed, with no AuthorizationPolicy on the gateway nor on the workload. */
-function unguardedExposure(
-  edges: Map<WorkloadModel, WorkloadEdges>,
-  out: Finding[],
-) {
-  for (const [w, e] of edges) {
-    if (w.policies.length) continue;
-    const open = e.exposure.filter(x => !x.gatewayPolicies.length);
-    if (!open.length) continue;
-    const ways = [
-      ...new Set(open.map(x => `${x.host} (Gateway ${x.gateway})`)),
-    ];
-    out.push(
-      finding(
-        'ZT037',
-        ref(w.cluster, w.workload.kind, w.namespace, w.workload.name),
-        `${w.id} is reachable from outside through ${ways.join(
-          ', ',
-        )}, and neither the gateway workloads nor ${
-          w.id
-        } enforce any AuthorizationPolicy: every request the gateway accepts reaches it.`,
-        w,
-      ),
-    );
-  }
+function unguardedExposure(w: WorkloadModel, e: WorkloadEdges, out: Finding[]) {
+  if (w.policies.length) return;
+  const open = e.exposure.filter(x => !x.gatewayPolicies.length);
+  if (!open.length) return;
+  const ways = [...new Set(open.map(x => `${x.host} (Gateway ${x.gateway})`))];
+  out.push(
+    finding(
+      'ZT037',
+      ref(w.cluster, w.workload.kind, w.namespace, w.workload.name),
+      `${w.id} is reachable from outside through ${ways.join(
+        ', ',
+      )}, and neither the gateway workloads nor ${
+        w.id
+      } enforce any AuthorizationPolicy: every request the gateway accepts reaches it.`,
+      w,
+    ),
+  );
 }
 
 /** ZT038: a ServiceEntry with a wildcard host, exported to every namespace. */
@@ -436,13 +428,13 @@ const shown = (s: number) => (s === Infinity ? 'none' : `${s}s`);
  * timeout shorter than the callee's route timeout (or the callee has none): the caller's
  * own callers give up while it still waits. Within one cluster, where both routes are read.
  */
-function timeoutBudgets(
-  cluster: ClusterModel,
-  model: MeshModel,
-  edges: Map<WorkloadModel, WorkloadEdges>,
-  callers: Pick<ReadonlyMap<WorkloadModel, CallerAnalysis>, 'get'> | undefined,
-  out: Finding[],
-) {
+interface Budgets {
+  budget: Map<string, { seconds: number; host: string }>;
+  shortest: number;
+}
+
+/** Each workload's shortest route timeout (routes read no AuthorizationPolicy). */
+function timeoutBudgetsOf(edges: Map<WorkloadModel, WorkloadEdges>): Budgets {
   // Each workload's shortest route timeout: what its callers wait at most.
   const budget = new Map<string, { seconds: number; host: string }>();
   for (const [w, e] of edges) {
@@ -455,40 +447,52 @@ function timeoutBudgets(
       }
     }
   }
+  const shortest = budget.size
+    ? Math.min(...[...budget.values()].map(b => b.seconds))
+    : Infinity;
+  return { budget, shortest };
+}
+
+function timeoutBudgets(
+  cluster: ClusterModel,
+  model: MeshModel,
+  callee: WorkloadModel,
+  e: WorkloadEdges,
+  { budget, shortest }: Budgets,
+  callers: Pick<ReadonlyMap<WorkloadModel, CallerAnalysis>, 'get'> | undefined,
+  out: Finding[],
+) {
   if (!budget.size) return;
-  const shortest = Math.min(...[...budget.values()].map(b => b.seconds));
-  for (const [callee, e] of edges) {
-    if (!e.routes.length) continue;
-    const longest = e.routes.reduce(
-      (max, r) => Math.max(max, seconds(r.timeout)),
-      0,
-    );
-    if (longest <= shortest) continue;
-    const analysis = callers?.get(callee) ?? allowedCallers(callee, model);
-    for (const { source } of analysis.allowedCallers) {
-      if (source.kind !== 'workload') continue;
-      const mine = budget.get(source.workload);
-      if (!mine || mine.seconds >= longest) continue;
-      const caller = cluster.workloads.find(w => w.id === source.workload);
-      if (!caller) continue;
-      out.push(
-        finding(
-          'ZT041',
-          ref(
-            cluster,
-            callee.workload.kind,
-            callee.namespace,
-            callee.workload.name,
-          ),
-          `${caller.id} may call ${callee.id} and answers within ${shown(
-            mine.seconds,
-          )} (route timeout of ${mine.host}), but the route timeout toward ${
-            callee.id
-          } is ${shown(longest)}: calls to it can outlast the caller's budget.`,
-          callee,
+  if (!e.routes.length) return;
+  const longest = e.routes.reduce(
+    (max, r) => Math.max(max, seconds(r.timeout)),
+    0,
+  );
+  if (longest <= shortest) return;
+  const analysis = callers?.get(callee) ?? allowedCallers(callee, model);
+  for (const { source } of analysis.allowedCallers) {
+    if (source.kind !== 'workload') continue;
+    const mine = budget.get(source.workload);
+    if (!mine || mine.seconds >= longest) continue;
+    const caller = cluster.workloads.find(w => w.id === source.workload);
+    if (!caller) continue;
+    out.push(
+      finding(
+        'ZT041',
+        ref(
+          cluster,
+          callee.workload.kind,
+          callee.namespace,
+          callee.workload.name,
         ),
-      );
-    }
+        `${caller.id} may call ${callee.id} and answers within ${shown(
+          mine.seconds,
+        )} (route timeout of ${mine.host}), but the route timeout toward ${
+          callee.id
+        } is ${shown(longest)}: calls to it can outlast the caller's budget.`,
+        callee,
+      ),
+    );
   }
 }
 
@@ -497,16 +501,41 @@ export function edgeFindings(
   model: MeshModel,
   out: Finding[],
   callers?: Pick<ReadonlyMap<WorkloadModel, CallerAnalysis>, 'get'>,
+  units: FindingUnits = new FindingUnits(),
 ) {
   for (const cluster of model.clusters) {
-    const edges = edgesOf(cluster);
-    allowAny(cluster, edges, out);
-    plaintextServers(cluster, edges, out);
-    plaintextListeners(cluster, edges, out);
-    unguardedExposure(edges, out);
+    // Every workload's edges where a unit of the whole cluster is found; each of a
+    // workload's own units reads only its own.
+    let all: Map<WorkloadModel, WorkloadEdges> | undefined;
+    const edges = () => (all ??= edgesOf(cluster));
+    const edgesFor = (w: WorkloadModel) => all?.get(w) ?? workloadEdges(w);
+    const name = cluster.name;
+    units.cluster('allowAny', name, out, () => allowAny(cluster, edges(), out));
+    units.cluster('plaintextServers', name, out, () =>
+      plaintextServers(cluster, edges(), out),
+    );
+    units.cluster('plaintextListeners', name, out, () =>
+      plaintextListeners(cluster, edges(), out),
+    );
+    for (const w of cluster.workloads) {
+      if (!isApplication(w)) continue;
+      units.workload('unguardedExposure', w, out, () =>
+        unguardedExposure(w, edgesFor(w), out),
+      );
+    }
     wildcardEntries(cluster, out);
-    gatewayBypass(cluster, edges, out);
+    units.cluster('gatewayBypass', name, out, () =>
+      gatewayBypass(cluster, edges(), out),
+    );
     unsafeRetries(cluster, out);
-    timeoutBudgets(cluster, model, edges, callers, out);
+    const budgets = units.value('timeoutBudgetsOf', name, () =>
+      timeoutBudgetsOf(edges()),
+    );
+    for (const w of cluster.workloads) {
+      if (!isApplication(w)) continue;
+      units.workload('timeoutBudgets', w, out, () =>
+        timeoutBudgets(cluster, model, w, edgesFor(w), budgets, callers, out),
+      );
+    }
   }
 }

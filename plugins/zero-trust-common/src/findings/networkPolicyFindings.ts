@@ -13,6 +13,7 @@ import {
 } from '../engine/networkPolicy';
 import { mtlsOnPort } from '../engine/peerAuthentication';
 import { Finding, finding, isSystemNamespace } from './detect';
+import { FindingUnits } from './findingUnits';
 
 const networkPolicyRef = (cluster: ClusterModel, ref: string): ObjectRef => {
   const [namespace, name] = ref.split('/');
@@ -225,6 +226,7 @@ export function networkPolicyFindings(
   model: MeshModel,
   out: Finding[],
   callers?: Pick<ReadonlyMap<WorkloadModel, CallerAnalysis>, 'get'>,
+  units: FindingUnits = new FindingUnits(),
 ) {
   const anyPolicy = model.clusters.some(usesNetworkPolicies);
   for (const cluster of model.clusters) {
@@ -247,19 +249,24 @@ export function networkPolicyFindings(
       // A caller's own egress policy elsewhere may still break a path into this cluster.
       if (anyPolicy) {
         for (const w of cluster.workloads) {
-          brokenPathFindings(w, model, out, callers);
+          units.workload('brokenPath', w, out, () =>
+            brokenPathFindings(w, model, out, callers),
+          );
         }
       }
       continue;
     }
     defaultDenyFindings(cluster, out);
-    const outsiders = outsidersOf(cluster);
+    let found: Outsiders | undefined;
+    const outsiders = () => (found ??= outsidersOf(cluster));
     for (const w of cluster.workloads) {
       if (isSystemNamespace(cluster, w.namespace)) continue;
-      brokenPathFindings(w, model, out, callers);
-      plaintextReachFindings(w, outsiders, out);
-      hboneFindings(w, out);
-      controlPlaneEgressFindings(w, out);
+      units.workload('networkPolicy', w, out, () => {
+        brokenPathFindings(w, model, out, callers);
+        plaintextReachFindings(w, outsiders(), out);
+        hboneFindings(w, out);
+        controlPlaneEgressFindings(w, out);
+      });
     }
   }
 }

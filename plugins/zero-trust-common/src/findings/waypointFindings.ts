@@ -4,6 +4,7 @@ import { CompiledPolicy, ztunnelL7Fields } from '../engine/authorization';
 import { ClusterModel, MeshModel, WorkloadModel } from '../engine/MeshModel';
 import { namesServiceEntry, WaypointBinding } from '../engine/waypoints';
 import { Finding, finding, isSystemNamespace } from './detect';
+import { FindingUnits } from './findingUnits';
 
 /*
  * Findings about ambient waypoints: ZT031 (a waypoint named and not used), ZT032 (L7
@@ -249,13 +250,21 @@ function unbound(what: string, binding: WaypointBinding): string {
 }
 
 /** Every waypoint finding of the mesh. */
-export function waypointFindings(model: MeshModel, out: Finding[]): void {
+export function waypointFindings(
+  model: MeshModel,
+  out: Finding[],
+  units: FindingUnits = new FindingUnits(),
+): void {
   for (const cluster of model.clusters) {
-    unusedWaypointFindings(cluster, out);
+    units.cluster('unusedWaypoint', cluster.name, out, () =>
+      unusedWaypointFindings(cluster, out),
+    );
     for (const w of cluster.workloads) {
-      if (w.membership.mode !== 'ambient') continue;
-      if (isSystemNamespace(cluster, w.namespace)) continue;
-      servedWorkloadFindings(w, out);
+      units.workload('servedWorkload', w, out, () => {
+        if (w.membership.mode !== 'ambient') return;
+        if (isSystemNamespace(cluster, w.namespace)) return;
+        servedWorkloadFindings(w, out);
+      });
     }
     clusterLocalFindings(cluster, out);
     unboundTargetFindings(cluster, out);

@@ -1,0 +1,196 @@
+import {
+  GeneratedWorkload,
+  Random,
+  generateMesh,
+} from '../../bench/generateMesh';
+import { MeshModel } from '../engine/MeshModel';
+import {
+  buildClusterState,
+  ClusterStateReadings,
+  SourcedObject,
+} from '../model/buildClusterState';
+import { detectFindings } from './detect';
+import { changedNamespaces } from './findingUnits';
+import { IncrementalFindings } from './IncrementalFindings';
+
+type Json = Record<string, any>;
+
+const kindOf = (o: SourcedObject) => (o.object as Json).kind as string;
+const now = Date.parse('2026-06-01T00:00:00Z');
+
+/** A random AuthorizationPolicy: most shapes the rules read, some Istio rejects. */
+function randomPolicy(
+  rnd: Random,
+  workloads: GeneratedWorkload[],
+  ambient: GeneratedWorkload[],
+  serial: number,
+): Json {
+  // Mostly about a workload of the mesh (half the time an ambient one, whose L7
+  // fields and waypoints more rules read): its namespace, its app label.
+  const target = rnd.pick(
+    rnd.chance(0.5) && ambient.length ? ambient : workloads,
+  );
+  const namespaces = workloads.map(w => w.namespace);
+  const apps = workloads.map(w => w.app);
+  let namespace = target.namespace;
+  if (rnd.chance(0.15)) namespace = 'istio-system';
+  else if (rnd.chance(0.04)) namespace = 'nowhere';
+  const spec: Json = {};
+  const binding = rnd.weighted({ selector: 6, none: 3, targetRefs: 1 });
+  if (binding === 'selector') {
+    spec.selector = {
+      matchLabels: { app: rnd.chance(0.9) ? target.app : 'no-such-app' },
+    };
+  } else if (binding === 'targetRefs') {
+    spec.targetRefs = [{ kind: 'Service', group: '', name: target.app }];
+  }
+  spec.action = rnd.weighted({ ALLOW: 6, DENY: 3, BOGUS: 1 });
+  if (!rnd.chance(0.15)) {
+    spec.rules = [...Array(1 + rnd.int(2))].map(() => {
+      const rule: Json = {};
+      if (rnd.chance(0.8)) {
+        const source: Json = {};
+        const shape = rnd.weighted({
+          principal: 3,
+          namespace: 2,
+          wildcard: 1,
+          foreign: 1,
+        });
+        const ns = rnd.pick(namespaces);
+        if (shape === 'principal') {
+          source.principals = [
+            `cluster.local/ns/${ns}/sa/${
+              rnd.chance(0.8) ? rnd.pick(apps) : 'x'
+            }`,
+          ];
+        } else if (shape === 'namespace') {
+          source.namespaces = [rnd.chance(0.9) ? ns : 'missing'];
+        } else if (shape === 'wildcard') {
+          source.principals = ['*'];
+        } else {
+          source.principals = ['other.example/ns/billing/sa/exporter'];
+        }
+        rule.from = [{ source }];
+      }
+      if (rnd.chance(0.6)) {
+        rule.to = [
+          {
+            operation: {
+              ...(rnd.chance(0.8) ? { methods: ['GET'] } : {}),
+              ports: [String(rnd.pick([8080, 9090, 5432]))],
+            },
+          },
+        ];
+      }
+      return rule;
+    });
+  }
+  const annotations = rnd.chance(0.1) ? { 'istio.io/dry-run': 'true' } : {};
+  return {
+    apiVersion: 'security.istio.io/v1',
+    kind: 'AuthorizationPolicy',
+    metadata: {
+      namespace,
+      name: `random-${serial}`,
+      annotations,
+      creationTimestamp: '2026-01-01T00:00:00Z',
+    },
+    spec,
+  };
+}
+
+describe('IncrementalFindings', () => {
+  // A second cluster that never changes: its state keeps its identity, as a live
+  // source's does, and its trust domain is one the policies may name.
+  const other = buildClusterState(
+    'other',
+    generateMesh({ workloads: 60, seed: 5 }).objects,
+    { trustDomain: 'other.example' },
+  );
+
+  // Small namespaces, so that some ambient ones have no waypoint (ZT015 reads their
+  // policies); the second with NetworkPolicies (ZT018 reads each workload's callers).
+  it.each([
+    [1, 800, false],
+    [2, 300, true],
+  ])(
+    'finds what a full detection finds, byte for byte, over random changes (seed %i, %i workloads, NetworkPolicies %s)',
+    (seed, workloads, networkPolicies) => {
+      const mesh = generateMesh({
+        workloads,
+        workloadsPerNamespace: 10,
+        seed,
+        networkPolicies,
+      });
+      const rnd = new Random(seed * 7919);
+      let objects: SourcedObject[] = [...mesh.objects];
+      const start = new MeshModel([buildClusterState('mesh', objects)]);
+      const ambient = mesh.workloads.filter(
+        w =>
+          start.workload(`mesh/${w.namespace}/${w.name}`)?.membership.mode ===
+          'ambient',
+      );
+      const readings: ClusterStateReadings = new WeakMap();
+      const incremental = new IncrementalFindings();
+      let last: MeshModel | undefined;
+      let reused = 0;
+      for (let step = 0; step < 30; step++) {
+        const change = rnd.weighted({
+          add: 4,
+          remove: 2,
+          replace: 2,
+          move: 1,
+          other: 1,
+          none: 1,
+        });
+        const policies = objects
+          .map((o, i) => [o, i] as const)
+          .filter(([o]) => kindOf(o) === 'AuthorizationPolicy');
+        const fresh = () => ({
+          object: randomPolicy(rnd, mesh.workloads, ambient, step),
+        });
+        if (change === 'add') {
+          objects = [...objects, fresh()];
+        } else if (change === 'remove') {
+          const [, i] = rnd.pick(policies);
+          objects = objects.filter((_, j) => j !== i);
+        } else if (change === 'replace') {
+          // An update in place: a new object where the old one was.
+          const [, i] = rnd.pick(policies);
+          objects = objects.map((o, j) => (j === i ? fresh() : o));
+        } else if (change === 'move') {
+          // The same policy read again (a relist): a new object, at the end.
+          const [o, i] = rnd.pick(policies);
+          objects = [
+            ...objects.filter((_, j) => j !== i),
+            { object: JSON.parse(JSON.stringify(o.object)) },
+          ];
+        } else if (change === 'other') {
+          // A workload's Deployment gone: every finding is found again.
+          const i = objects.findIndex(o => kindOf(o) === 'Deployment');
+          objects = objects.filter((_, j) => j !== i);
+        }
+        const state = buildClusterState('mesh', objects, { readings });
+        const model = new MeshModel([state, other]);
+        if (
+          last &&
+          changedNamespaces(
+            last.clusters.map(c => c.state),
+            model,
+          )
+        ) {
+          reused++;
+        }
+        last = model;
+        const found = incremental.detect(model, { now });
+        const full = detectFindings(
+          new MeshModel([buildClusterState('mesh', objects), other]),
+          { now },
+        );
+        expect(JSON.stringify(found)).toBe(JSON.stringify(full));
+      }
+      // Most steps take the incremental path: the test exercises it, not only the full one.
+      expect(reused).toBeGreaterThan(10);
+    },
+  );
+});
