@@ -7,6 +7,7 @@ import {
   loadManifests,
   parseCertificates,
 } from '@zero-trust/backstage-plugin-zero-trust-node';
+import { stampCreationFromWorkTree } from '@zero-trust/backstage-plugin-zero-trust-node/git';
 import { UsageError } from './errors';
 import { CliIo } from './io';
 
@@ -15,7 +16,9 @@ export const snapshotHelp = `A PATH is a file or folder of manifests, or - for s
 their GitOps controller applies them: kustomizations rendered with kustomize (or
 kubectl kustomize), Helm chart folders skipped, Argo CD Applications and Flux
 Kustomizations whose source is this repository (its origin remote, or --repo-url URL)
-followed to their paths. What is skipped or not followed is noted on stderr.
+followed to their paths. What is skipped or not followed is noted on stderr. In a git
+work tree, an Istio object without a creationTimestamp is taken as created when the
+commit that added its file was (as its GitOps controller would create it).
 `;
 
 const clusterName = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -87,13 +90,16 @@ export async function loadSnapshotObjects(
     const notes: string[] = [];
     const read: SourcedObject[] = [];
     for (const p of spec.paths) {
-      read.push(
-        ...(await loadManifests(p, {
-          repoUrls,
-          onNote: note => notes.push(note),
-          ...(io.stdin ? { readStdin: io.stdin } : {}),
-        })),
-      );
+      const objects = await loadManifests(p, {
+        repoUrls,
+        onNote: note => notes.push(note),
+        ...(io.stdin ? { readStdin: io.stdin } : {}),
+      });
+      // In a git work tree (a GitOps checkout), each Istio object without a
+      // creationTimestamp was created when the commit that added its file was synced,
+      // as the backend reads a git cluster.
+      if (p !== '-') await stampCreationFromWorkTree(objects, p);
+      read.push(...objects);
     }
     const state = buildClusterState(spec.name, read, { parseCertificates });
     for (const note of notes) io.stderr(`note: ${note}\n`);

@@ -4,7 +4,7 @@ import {
   analyze,
 } from '@zero-trust/backstage-plugin-zero-trust-common';
 import { oneOf, parseCommandArgs } from '../args';
-import { exitCodes } from '../errors';
+import { UsageError, exitCodes } from '../errors';
 import { CliIo } from '../io';
 import { parseFailOn, reachesThreshold } from '../severity';
 import { findingsToSarif, sourceIndex } from '../sarif';
@@ -12,10 +12,12 @@ import { loadSnapshotObjects, snapshotHelp } from '../snapshots';
 import { table } from '../table';
 
 export const analyzeUsage = `Usage:
-  zero-trust analyze PATH... [--cluster NAME=PATH]... [--format json|table|sarif] [--fail-on low|medium|high] [--repo-url URL]
+  zero-trust analyze PATH... [--cluster NAME=PATH]... [--format json|table|sarif] [--fail-on low|medium|high] [--repo-url URL] [--dry-run-max-age-days N]
 
 Each workload's mesh identity, trust domain, effective mTLS and allowed callers, and
 the findings with their fix. Exits 3 when a finding reaches --fail-on.
+--dry-run-max-age-days: how long a policy may stay in dry-run (istio.io/dry-run)
+before ZT023 reports it (default 14, as the backend's zeroTrust.findings.dryRunMaxAgeDays).
 
 ${snapshotHelp}`;
 
@@ -70,6 +72,7 @@ export async function runAnalyze(args: string[], io: CliIo): Promise<number> {
     format: { type: 'string' },
     'fail-on': { type: 'string' },
     'repo-url': { type: 'string', multiple: true },
+    'dry-run-max-age-days': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
@@ -83,11 +86,20 @@ export async function runAnalyze(args: string[], io: CliIo): Promise<number> {
     'table',
   );
   const failOn = parseFailOn(values['fail-on']);
+  const maxAge = values['dry-run-max-age-days'];
+  if (maxAge !== undefined && !/^\d+$/.test(maxAge)) {
+    throw new UsageError(
+      `--dry-run-max-age-days must be a whole number of days, not "${maxAge}"`,
+    );
+  }
   const loaded = await loadSnapshotObjects(positionals, values.cluster ?? [], {
     io,
     repoUrls: values['repo-url'],
   });
-  const report = analyze(new MeshModel(loaded.clusters));
+  const report = analyze(
+    new MeshModel(loaded.clusters),
+    maxAge === undefined ? {} : { dryRunMaxAgeDays: Number(maxAge) },
+  );
   if (format === 'sarif') {
     io.stdout(
       `${JSON.stringify(

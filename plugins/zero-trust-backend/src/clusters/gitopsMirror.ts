@@ -1,40 +1,15 @@
 import { loadManifests } from '@zero-trust/backstage-plugin-zero-trust-node';
-import type { SourcedObject } from '@zero-trust/backstage-plugin-zero-trust-common';
 import {
+  addedDates,
   Git,
   localRepositoryPath,
   Redactor,
+  stampCreation,
 } from '@zero-trust/backstage-plugin-zero-trust-node/git';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { SnapshotRead } from './SnapshotClusterSource';
-
-/**
- * The creation time a GitOps branch's Istio objects would have in the cluster it stands
- * for, which a repository does not hold: the date of the commit that added the object's
- * file, as its GitOps controller creates the object when it syncs that commit (give or
- * take the sync's delay). The engine reads it where Istio does (the oldest
- * PeerAuthentication, DestinationRule or Sidecar wins, VirtualServices in creation
- * order) and for a dry-run policy's age (ZT023). An object that states its own
- * creationTimestamp keeps it; other kinds are left as written.
- */
-function stampCreation(objects: SourcedObject[], added: Map<string, string>) {
-  for (const o of objects) {
-    const obj = o.object as Record<string, any> | undefined;
-    const date = o.file
-      ? added.get(o.file.split(path.sep).join('/'))
-      : undefined;
-    if (!date || !obj || typeof obj.apiVersion !== 'string') continue;
-    if (!obj.apiVersion.split('/')[0].endsWith('istio.io')) continue;
-    if (!obj.metadata || typeof obj.metadata !== 'object') continue;
-    if (obj.metadata.creationTimestamp) continue;
-    o.object = {
-      ...obj,
-      metadata: { ...obj.metadata, creationTimestamp: date },
-    };
-  }
-}
 
 /** A GitOps repository, and the cluster's root in it. */
 export interface GitSnapshot {
@@ -121,7 +96,8 @@ export class GitopsMirror {
       for (const o of objects) {
         if (o.file) o.file = path.relative(dir, o.file);
       }
-      stampCreation(objects, await this.addedDates(sha));
+      // Each Istio object created when the commit that added its file was synced.
+      stampCreation(objects, await addedDates(this.mirror!, sha));
       const inRepository = (note: string) =>
         note.split(`${dir}${path.sep}`).join('').split(dir).join('.');
       const read = { objects, notes: notes.map(inRepository) };
@@ -133,35 +109,6 @@ export class GitopsMirror {
     } finally {
       await fs.rm(dir, { recursive: true, force: true });
     }
-  }
-
-  /**
-   * When each file of the tree at a commit came into the repository: the date of the
-   * commit that added it (`git log --diff-filter=A`, renames not followed: a moved file
-   * counts from its move).
-   */
-  private async addedDates(sha: string): Promise<Map<string, string>> {
-    const log = await this.mirror!.run([
-      '-c',
-      'core.quotePath=false',
-      'log',
-      '--no-renames',
-      '--diff-filter=A',
-      '--format=%x00%ct',
-      '--name-only',
-      sha,
-    ]);
-    const added = new Map<string, string>();
-    // Newest first: the last date seen for a file is the commit that first added it.
-    for (const entry of log.split('\0')) {
-      const [seconds, ...files] = entry.split('\n').filter(Boolean);
-      if (!seconds) continue;
-      const date = new Date(Number(seconds) * 1000)
-        .toISOString()
-        .replace('.000Z', 'Z');
-      for (const file of files) added.set(file, date);
-    }
-    return added;
   }
 
   /** An error of reading `what` from this repository, in one line, without credentials. */

@@ -1,5 +1,5 @@
 import { ClusterState } from '../model/types';
-import { detectFindings, Finding } from '../findings/detect';
+import { detectFindings, Finding, FindingOptions } from '../findings/detect';
 import { severityRank } from '../findings/catalogue';
 import { decideAccess } from '../engine/access';
 import {
@@ -297,8 +297,15 @@ export function sortFindings(findings: Finding[]): Finding[] {
   return keyed.map(k => k.f);
 }
 
-/** The whole mesh from a zero-trust point of view. @public */
-export function analyze(input: MeshModel | ClusterState[]): AnalyzeReport {
+/**
+ * The whole mesh from a zero-trust point of view. `options` says how findings that
+ * depend on time are read (the moment, ZT023's dry-run window).
+ * @public
+ */
+export function analyze(
+  input: MeshModel | ClusterState[],
+  options: Pick<FindingOptions, 'now' | 'dryRunMaxAgeDays'> = {},
+): AnalyzeReport {
   const model = input instanceof MeshModel ? input : new MeshModel(input);
   // Each workload's allowed callers once: its view shows them, ZT018 reads them.
   const callers = new Map(
@@ -307,6 +314,6 @@ export function analyze(input: MeshModel | ClusterState[]): AnalyzeReport {
   return {
     clusters: clusterSummaries(model),
     workloads: model.workloads.map(w => workloadView(w, model, callers.get(w))),
-    findings: sortFindings(detectFindings(model, { callers })),
+    findings: sortFindings(detectFindings(model, { ...options, callers })),
   };
 }

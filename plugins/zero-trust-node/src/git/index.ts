@@ -8,7 +8,7 @@ export type {
 export { Redactor } from './Redactor';
 export { redactingLogger } from './redactingLogger';
 export { seedRepository } from './seedRepository';
-export type { SeedRepositoryOptions } from './seedRepository';
+export type { SeedOutcome, SeedRepositoryOptions } from './seedRepository';
 export {
   localRepositoryPath,
   readGitopsAuthor,
@@ -16,3 +16,8 @@ export {
   seedPlainGitRepository,
 } from './plainGit';
 export type { PlainGitConfig } from './plainGit';
+export {
+  addedDates,
+  stampCreation,
+  stampCreationFromWorkTree,
+} from './creationDates';
