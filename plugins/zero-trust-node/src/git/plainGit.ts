@@ -97,10 +97,13 @@ export function readGitopsAuthor(root: Config): {
 
 /**
  * Creates the configured local plain git repository from `seedFrom` where it does not
- * exist yet (the demo's GitOps repository, `.cache/gitops.git`). The backend calls it
- * before it first reads the repository, and the scaffolder module before it pushes to
- * it; whichever comes first creates it, the other finds it. A failure is logged, not
- * thrown: whoever uses the repository then reports what is wrong.
+ * exist yet (the demo's GitOps repository, `.cache/gitops.git`), and seeds it again
+ * where `seedFrom` changed since and the repository holds nothing of its own (a demo
+ * started before a change to examples/gitops); one with branches or commits of its own
+ * is kept, with one line that says how to start over. The backend calls it before it
+ * first reads the repository, and the scaffolder module before it pushes to it;
+ * whichever comes first creates it, the other finds it. A failure is logged, not thrown:
+ * whoever uses the repository then reports what is wrong.
  */
 export async function seedPlainGitRepository(options: {
   config: Config;
@@ -109,22 +112,31 @@ export async function seedPlainGitRepository(options: {
   const { config, logger } = options;
   const plainGit = readPlainGitConfig(config);
   if (!plainGit?.localPath || !plainGit.seedFrom) return;
+  const { localPath, seedFrom } = plainGit;
   try {
-    const created = await seedRepository({
-      repository: plainGit.localPath,
-      from: plainGit.seedFrom,
+    const seeded = await seedRepository({
+      repository: localPath,
+      from: seedFrom,
       branch: plainGit.seedBranch,
       author: readGitopsAuthor(config),
       ...(plainGit.seedDate ? { date: plainGit.seedDate } : {}),
     });
-    if (created) {
+    if (seeded.outcome === 'created') {
       logger.info(
-        `Created the GitOps repository ${plainGit.localPath} from ${plainGit.seedFrom}`,
+        `Created the GitOps repository ${localPath} from ${seedFrom}`,
+      );
+    } else if (seeded.outcome === 'reseeded') {
+      logger.info(
+        `Seeded the GitOps repository ${localPath} again: ${seedFrom} changed since it was created, and it held nothing else`,
+      );
+    } else if (seeded.outcome === 'kept') {
+      logger.warn(
+        `The GitOps repository ${localPath} was created from an older ${seedFrom} and holds work of its own (${seeded.beyondSeed}), so it is kept as it is; to start over from ${seedFrom}, stop the backend and delete ${localPath}`,
       );
     }
   } catch (error) {
     logger.warn(
-      `Could not create the GitOps repository ${plainGit.localPath}: ${error}`,
+      `Could not create the GitOps repository ${localPath}: ${error}`,
     );
   }
 }

@@ -41,7 +41,7 @@ describe('seedRepository', () => {
       branch: 'main',
       author: testAuthor,
     };
-    expect(await seedRepository(options)).toBe(true);
+    expect(await seedRepository(options)).toEqual({ outcome: 'created' });
     expect(await git(repository, 'rev-parse', '--is-bare-repository')).toBe(
       'true',
     );
@@ -66,7 +66,7 @@ describe('seedRepository', () => {
     // A second start keeps what the repository holds (branches the template pushed).
     await git(repository, 'branch', 'zero-trust/pushed-earlier', 'main');
     const before = await refs(repository);
-    expect(await seedRepository(options)).toBe(false);
+    expect(await seedRepository(options)).toEqual({ outcome: 'current' });
     expect(await refs(repository)).toEqual(before);
     // Nothing is left beside it.
     expect(await fs.readdir(path.dirname(repository))).toEqual(['gitops.git']);
@@ -98,7 +98,11 @@ describe('seedRepository', () => {
       seedRepository(options),
       seedRepository(options),
     ]);
-    expect(created.filter(Boolean)).toHaveLength(1);
+    expect(created.map(c => c.outcome).sort()).toEqual([
+      'created',
+      'current',
+      'current',
+    ]);
     expect(await git(repository, 'rev-parse', '--is-bare-repository')).toBe(
       'true',
     );
@@ -121,5 +125,88 @@ describe('seedRepository', () => {
     expect(await git(repository, 'log', '-1', '--format=%aI %cI', 'main')).toBe(
       '2026-11-02T09:00:00+00:00 2026-11-02T09:00:00+00:00',
     );
+  });
+
+  describe('where the folder changed since the repository was created', () => {
+    async function seedFolder(): Promise<string> {
+      const seed = path.join(await temporaryFolder(), 'gitops');
+      await fs.cp(examplesGitops, seed, { recursive: true });
+      return seed;
+    }
+
+    it('seeds it again where it holds nothing but its seed, and only then', async () => {
+      const seed = await seedFolder();
+      const repository = path.join(await temporaryFolder(), 'gitops.git');
+      const options = {
+        repository,
+        from: seed,
+        branch: 'main',
+        author: testAuthor,
+        date: new Date('2026-11-02T09:00:00Z'),
+      };
+      expect(await seedRepository(options)).toEqual({ outcome: 'created' });
+      const first = await git(repository, 'rev-parse', 'main');
+      // Nothing changed: the same commit, however often the demo starts.
+      expect(await seedRepository(options)).toEqual({ outcome: 'current' });
+      expect(await git(repository, 'rev-parse', 'main')).toBe(first);
+
+      await fs.writeFile(path.join(seed, 'apps/base/NEW.md'), 'added later\n');
+      expect(await seedRepository(options)).toEqual({ outcome: 'reseeded' });
+      expect(await git(repository, 'rev-list', '--count', 'main')).toBe('1');
+      expect(await git(repository, 'show', 'main:apps/base/NEW.md')).toBe(
+        'added later',
+      );
+      expect(await git(repository, 'log', '-1', '--format=%aI', 'main')).toBe(
+        '2026-11-02T09:00:00+00:00',
+      );
+      expect(await seedRepository(options)).toEqual({ outcome: 'current' });
+      expect(await fs.readdir(path.dirname(repository))).toEqual([
+        'gitops.git',
+      ]);
+    });
+
+    it('keeps a repository with branches or commits of its own, and says what they are', async () => {
+      const seed = await seedFolder();
+      const repository = path.join(await temporaryFolder(), 'gitops.git');
+      const options = {
+        repository,
+        from: seed,
+        branch: 'main',
+        author: testAuthor,
+      };
+      await seedRepository(options);
+      await git(repository, 'branch', 'zero-trust/onboard-inventory', 'main');
+      await fs.writeFile(path.join(seed, 'apps/base/NEW.md'), 'added later\n');
+      const before = await refs(repository);
+      expect(await seedRepository(options)).toEqual({
+        outcome: 'kept',
+        beyondSeed: 'branch zero-trust/onboard-inventory',
+      });
+      expect(await refs(repository)).toEqual(before);
+
+      // A merge on main (commits after the seed) counts as well.
+      const clone = path.join(await temporaryFolder(), 'clone');
+      await git(path.dirname(clone), 'clone', '--quiet', repository, clone);
+      await git(
+        clone,
+        '-c',
+        'user.name=Test',
+        '-c',
+        'user.email=test@example.com',
+        'commit',
+        '--quiet',
+        '--allow-empty',
+        '-m',
+        'merged',
+      );
+      await git(clone, 'push', '--quiet', 'origin', 'main');
+      await git(repository, 'branch', '-D', 'zero-trust/onboard-inventory');
+      const merged = await refs(repository);
+      expect(await seedRepository(options)).toEqual({
+        outcome: 'kept',
+        beyondSeed: '1 commit(s) on main after the seed',
+      });
+      expect(await refs(repository)).toEqual(merged);
+    });
   });
 });
