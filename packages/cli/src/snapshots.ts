@@ -90,7 +90,7 @@ export async function loadSnapshotObjects(
     const notes: string[] = [];
     const read: SourcedObject[] = [];
     for (const p of spec.paths) {
-      const objects = await loadManifests(p, {
+      const fromPath = await loadManifests(p, {
         repoUrls,
         onNote: note => notes.push(note),
         ...(io.stdin ? { readStdin: io.stdin } : {}),
@@ -98,8 +98,8 @@ export async function loadSnapshotObjects(
       // In a git work tree (a GitOps checkout), each Istio object without a
       // creationTimestamp was created when the commit that added its file was synced,
       // as the backend reads a git cluster.
-      if (p !== '-') await stampCreationFromWorkTree(objects, p);
-      read.push(...objects);
+      if (p !== '-') await stampCreationFromWorkTree(fromPath, p);
+      read.push(...fromPath);
     }
     const state = buildClusterState(spec.name, read, { parseCertificates });
     for (const note of notes) io.stderr(`note: ${note}\n`);
