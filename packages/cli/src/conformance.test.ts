@@ -107,6 +107,8 @@ const dryRun =
   'https://istio.io/latest/docs/tasks/security/authorization/authz-dry-run/ (istio.io/dry-run: shadow rules, logged, not enforced); ambient: convertAuthorizationPolicy drops it';
 const trustDomain =
   'https://istio.io/latest/docs/reference/config/istio.mesh.v1alpha1/ (trustDomainAliases) and pilot/pkg/features PILOT_SKIP_VALIDATE_TRUST_DOMAIN: the sidecar and ztunnel accept a peer certificate only from the trust domain or an alias';
+const serviceEntry =
+  'https://istio.io/latest/docs/reference/config/networking/service-entry/ (workloadSelector: "the endpoints of a service entry can also be dynamically selected ... Kubernetes pods"; the selector searches the ServiceEntry\'s namespace: https://istio.io/latest/docs/reference/config/type/workload-selector/)';
 const peerAuthn =
   'https://istio.io/latest/docs/reference/config/security/peer_authentication/ (workload over namespace over mesh, UNSET inherits, portLevelMtls by target port)';
 
@@ -618,6 +620,31 @@ const cases: Case[] = [
     decision: 'DENY',
     why: `${ztunnel}: vault-l7-allow's only rule names a method and is dropped (fail closed)`,
   },
+  // A ServiceEntry with a workloadSelector: its endpoints are the pods it selects.
+  {
+    query: {
+      from: 'shop/web',
+      to: 'shop/api-internal',
+      port: 8080,
+      method: 'GET',
+      path: '/public/a',
+    },
+    decision: 'ALLOW',
+    mtls: true,
+    policies: ['shop/api-allow'],
+    why: `${serviceEntry}: the call reaches api's pods, whose sidecar's policies decide`,
+  },
+  {
+    query: {
+      from: 'shop/web',
+      to: 'shop/api-internal',
+      port: 8080,
+      method: 'POST',
+      path: '/public/a',
+    },
+    decision: 'DENY',
+    why: `${serviceEntry}; ${AP} (no ALLOW rule admits POST)`,
+  },
   // GitOps reading: a kustomization rendered as kustomize builds it.
   {
     query: { from: 'shop/web', to: 'kust/k-store' },
@@ -865,6 +892,33 @@ describe('npx zero-trust check, invocation', () => {
     expect(text.stdout).toContain('policies: istio-system/default');
   });
 
+  it('names the workloads a ServiceEntry with a workloadSelector stands for', async () => {
+    const json = await npx(node, [
+      'check',
+      snapshot,
+      '--from',
+      'shop/batch',
+      '--to',
+      'shop/api-internal',
+      '--port',
+      '9000',
+      '--format',
+      'json',
+    ]);
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      decision: 'ALLOW',
+      policies: ['shop/api-allow'],
+      services: {
+        to: {
+          service: 'default/shop/api-internal',
+          kind: 'ServiceEntry',
+          workloads: ['default/shop/api'],
+        },
+      },
+    });
+  });
+
   it('reads a snapshot from standard input with -', async () => {
     const input = await fs.readFile(
       path.join(snapshot, 'others/locked.yaml'),
@@ -927,6 +981,16 @@ describe('npx zero-trust check, invocation', () => {
       'a malformed principal',
       ['--from', 'principal:nope', '--to', 'shop/api'],
       /principal/,
+    ],
+    [
+      'a ServiceEntry without a workloadSelector',
+      ['--from', 'shop/web', '--to', 'shop/payments-ext'],
+      /ServiceEntry default\/shop\/payments-ext has no workloadSelector/,
+    ],
+    [
+      "a ServiceEntry bound to an ambient namespace's waypoint",
+      ['--from', 'shop/web', '--to', 'pay/ledger-internal'],
+      /is bound to waypoint pay\/waypoint/,
     ],
     [
       'an unknown format',

@@ -365,7 +365,7 @@ describe('check', () => {
     expect(code).toBe(2);
     expect(stdout).toBe('');
     expect(stderr).toMatch(
-      /^zero-trust check: no workload bookinfo\/reveiws, nor a Service of that name; closest: bookinfo\/reviews\b.*\n$/,
+      /^zero-trust check: no workload bookinfo\/reveiws, nor a Service or ServiceEntry of that name; closest: bookinfo\/reviews\b.*\n$/,
     );
     expect(stderr.split('\n')).toHaveLength(2);
   });

@@ -335,7 +335,7 @@ describe('zero-trust backend', () => {
     expect(typo.status).toBe(404);
     expect(typo.body.error.name).toBe('NotFoundError');
     expect(typo.body.error.message).toMatch(
-      /^no workload bookinfo\/reveiws, nor a Service of that name; closest: bookinfo\/reviews\b/,
+      /^no workload bookinfo\/reveiws, nor a Service or ServiceEntry of that name; closest: bookinfo\/reviews\b/,
     );
     // The failed demo cluster could not be searched: the answer says so.
     expect(typo.body.error.message).toContain('not searched: cluster broken');

@@ -19,7 +19,8 @@ Can this caller reach that workload? REF is a workload (NAMESPACE/NAME or
 CLUSTER/NAMESPACE/NAME), "plaintext", or "principal:TD/ns/NS/sa/SA". --port is the
 workload's target port. Several clusters: --cluster NAME=PATH, repeated.
 Where no workload has the name, a Service of that name stands for the workloads it
-selects: one answer where they agree, else one per workload ("answers" in JSON).
+selects (else a ServiceEntry with a workloadSelector, for the pods it selects): one
+answer where they agree, else one per workload ("answers" in JSON).
 
 ${snapshotHelp}`;
 
@@ -83,7 +84,7 @@ function formatText(result: CheckResult): string {
         ]
       : []),
     ...Object.values(result.services ?? {}).map(
-      s => `  Service ${s.service}: ${s.workloads.join(', ')}`,
+      s => `  ${s.kind ?? 'Service'} ${s.service}: ${s.workloads.join(', ')}`,
     ),
     ...(result.answers ?? []).map(
       a =>

@@ -39,9 +39,11 @@ export interface CheckResult extends CheckQuery {
   answers?: CheckResult[];
 }
 
-/** A Service named in a query and the workloads it selects. @public */
+/** A Service (or ServiceEntry) named in a query and the workloads it selects. @public */
 export interface ServiceWorkloads {
   service: string;
+  /** Only where it is a ServiceEntry with a workloadSelector. */
+  kind?: 'ServiceEntry';
   workloads: string[];
 }
 
@@ -106,13 +108,18 @@ export function check(model: MeshModel, query: CheckQuery): CheckResult {
       ? {
           from: {
             service: from.service,
+            ...(from.kind ? { kind: from.kind } : {}),
             workloads: from.workloads.map(w => w.id),
           },
         }
       : {}),
     ...(to.service
       ? {
-          to: { service: to.service, workloads: to.workloads.map(w => w.id) },
+          to: {
+            service: to.service,
+            ...(to.kind ? { kind: to.kind } : {}),
+            workloads: to.workloads.map(w => w.id),
+          },
         }
       : {}),
   };

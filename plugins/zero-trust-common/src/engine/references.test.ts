@@ -48,11 +48,11 @@ describe('resolveReference', () => {
   it.each([
     [
       'bookinfo/reviewz',
-      'no workload bookinfo/reviewz, nor a Service of that name; closest: bookinfo/reviews, bookinfo/reviews-v1, bookinfo/reviews-v2',
+      'no workload bookinfo/reviewz, nor a Service or ServiceEntry of that name; closest: bookinfo/reviews, bookinfo/reviews-v1, bookinfo/reviews-v2',
     ],
     [
       'elsewhere/qqqqqqqq',
-      'no workload elsewhere/qqqqqqqq, nor a Service of that name',
+      'no workload elsewhere/qqqqqqqq, nor a Service or ServiceEntry of that name',
     ],
     ['bookinfo/headless', 'Service c1/bookinfo/headless has no selector'],
     [

@@ -1,11 +1,16 @@
 import { formatSelector, selectorMatches } from '../model/labels';
 import { MeshModel, UnknownReferenceError, WorkloadModel } from './MeshModel';
 
-/** What a `check` reference names: one workload, or the workloads a Service selects. */
+/**
+ * What a `check` reference names: one workload, or the workloads a Service (or a
+ * ServiceEntry with a workloadSelector) selects.
+ */
 export interface ResolvedReference {
   workloads: WorkloadModel[];
-  /** `CLUSTER/NAMESPACE/NAME` of the Service, when the reference named one. */
+  /** `CLUSTER/NAMESPACE/NAME` of the Service or ServiceEntry, when the reference named one. */
   service?: string;
+  /** Only where the reference named a ServiceEntry. */
+  kind?: 'ServiceEntry';
 }
 
 /** The Services named `NAMESPACE/NAME` (in any cluster) or `CLUSTER/NAMESPACE/NAME`. */
@@ -20,6 +25,76 @@ function findServices(model: MeshModel, parts: string[]) {
       .filter(s => s.name === name)
       .map(service => ({ cluster, service })),
   );
+}
+
+/** The ServiceEntries named `NAMESPACE/NAME` (in any cluster) or `CLUSTER/NAMESPACE/NAME`. */
+function findServiceEntries(model: MeshModel, parts: string[]) {
+  const [namespace, name] = parts.slice(-2);
+  const clusters =
+    parts.length === 3
+      ? model.clusters.filter(c => c.name === parts[0])
+      : model.clusters;
+  return clusters.flatMap(cluster =>
+    (cluster.state.serviceEntries ?? [])
+      .filter(e => e.namespace === namespace && e.name === name)
+      .map(entry => ({ cluster, entry })),
+  );
+}
+
+/**
+ * A ServiceEntry's own workloads: with a `workloadSelector`, its endpoints are the pods
+ * (and WorkloadEntries) of its namespace whose labels match, so a call to its hosts
+ * reaches them and their own proxies' policies decide it
+ * (https://istio.io/latest/docs/reference/config/networking/service-entry/, "the
+ * endpoints of a service entry can also be dynamically selected by using the
+ * workloadSelector field"; WorkloadSelector: "The scope of label search is restricted
+ * to the configuration namespace in which the resource is present"). Without one its
+ * endpoints are addresses the snapshot does not hold as workloads: an error. Where the
+ * entry is bound to a waypoint and its workloads are ambient, calls to its hosts are
+ * enforced there by the policies bound to the entry, which check does not follow for a
+ * workload-selecting entry: an error too, rather than an answer that skips the waypoint.
+ */
+function serviceEntryWorkloads(
+  model: MeshModel,
+  parts: string[],
+  ref: string,
+): ResolvedReference | undefined {
+  const entries = findServiceEntries(model, parts);
+  if (entries.length > 1) {
+    throw new UnknownReferenceError(
+      `ServiceEntry ${ref} exists in clusters ${entries
+        .map(e => e.cluster.name)
+        .join(', ')}: use CLUSTER/NAMESPACE/NAME`,
+    );
+  }
+  if (!entries.length) return undefined;
+  const [{ cluster, entry }] = entries;
+  const id = `${cluster.name}/${entry.namespace}/${entry.name}`;
+  const selector = entry.workloadSelector;
+  if (!selector || !Object.keys(selector).length) {
+    throw new UnknownReferenceError(
+      `ServiceEntry ${id} has no workloadSelector, so its endpoints (${entry.hosts.join(
+        ', ',
+      )}) are not workloads of the snapshot: name a workload instead`,
+    );
+  }
+  const workloads = (
+    cluster.workloadsByNamespace.get(entry.namespace) ?? []
+  ).filter(w => selectorMatches(selector, w.workload.labels));
+  if (!workloads.length) {
+    throw new UnknownReferenceError(
+      `ServiceEntry ${id} selects no workload (its workloadSelector: ${formatSelector(
+        selector,
+      )})`,
+    );
+  }
+  const { waypoint } = cluster.waypoints.forServiceEntry(entry);
+  if (waypoint && workloads.some(w => w.membership.mode === 'ambient')) {
+    throw new UnknownReferenceError(
+      `ServiceEntry ${id} is bound to waypoint ${waypoint.ref}, which enforces the policies bound to it on calls to its hosts; check does not follow that path for a ServiceEntry that selects workloads yet: name a workload to check a call addressed to it`,
+    );
+  }
+  return { workloads, service: id, kind: 'ServiceEntry' };
 }
 
 /** Levenshtein distance, for suggesting what a mistyped name meant. */
@@ -92,9 +167,11 @@ export function resolveReference(
   if (services.length === 0) {
     // Several clusters with that workload: that message is the one to act on.
     if (!/^no workload /.test(workloadError.message)) throw workloadError;
+    const entry = serviceEntryWorkloads(model, parts, ref);
+    if (entry) return entry;
     const closest = closestNames(model, ref);
     throw new UnknownReferenceError(
-      `no workload ${ref}, nor a Service of that name${
+      `no workload ${ref}, nor a Service or ServiceEntry of that name${
         closest.length ? `; closest: ${closest.join(', ')}` : ''
       }`,
     );
