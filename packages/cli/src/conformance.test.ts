@@ -22,6 +22,9 @@ const repoRoot = path.resolve(__dirname, '../../..');
 const fixtures = path.join(__dirname, '__fixtures__');
 const snapshot = path.join(fixtures, 'conformance');
 const lax = path.join(fixtures, 'conformance-lax');
+const argo = path.join(fixtures, 'conformance-argo');
+const flux = path.join(fixtures, 'conformance-flux');
+const examples = path.join(repoRoot, 'examples/clusters');
 
 const nodes = [...new Set([process.execPath, '/usr/bin/node'])].filter(
   existsSync,
@@ -837,6 +840,142 @@ describe.each(nodes)('npx zero-trust check on %s', node => {
     ]);
     expect(run.code).toBe(0);
     expectAnswers(JSON.parse(run.stdout), laxCases);
+  });
+});
+
+/** Where the mesh settings come from istiod's chart values, and Applications are followed. */
+const gitopsCases: Case[] = [
+  {
+    query: {
+      from: 'argo/rev-shop/client',
+      to: 'argo/rev-shop/server',
+      port: 8080,
+    },
+    decision: 'ALLOW',
+    mtls: true,
+    policies: ['rev-shop/server-allow'],
+    why: `contract Mesh settings: the revision tag stable (the istiod chart's revisionTags in the Application's helm.valuesObject) injects rev-shop (https://istio.io/latest/docs/setup/upgrade/canary/#stable-revision-labels); the trust domain argo.example from its meshConfig; objects without a namespace in the Application's destination namespace; ${AP}`,
+  },
+  {
+    query: {
+      from: 'principal:foreign.example/ns/x/sa/y',
+      to: 'argo/rev-shop/open',
+      port: 8080,
+    },
+    decision: 'ALLOW',
+    mtls: true,
+    why: `${trustDomain}: the chart's pilot.env sets PILOT_SKIP_VALIDATE_TRUST_DOMAIN`,
+  },
+  {
+    query: {
+      from: 'principal:foreign.example/ns/x/sa/y',
+      to: 'argo/rev-shop/server',
+      port: 8080,
+    },
+    decision: 'DENY',
+    policies: ['rev-shop/server-allow'],
+    why: AP,
+  },
+  {
+    query: {
+      from: 'principal:legacy.flux.example/ns/x/sa/y',
+      to: 'flux/app/server',
+      port: 8080,
+    },
+    decision: 'ALLOW',
+    mtls: true,
+    why: `${trustDomain}: an alias from the Flux HelmRelease's values (meshConfig.trustDomainAliases)`,
+  },
+  {
+    query: {
+      from: 'principal:cluster.local/ns/x/sa/y',
+      to: 'flux/app/server',
+      port: 8080,
+    },
+    decision: 'DENY',
+    why: `${trustDomain}: the trust domain is flux.example, from the HelmRelease's meshConfig`,
+  },
+];
+
+describe('npx zero-trust check on GitOps repositories', () => {
+  const [node] = nodes;
+
+  it("reads the mesh settings from istiod's chart values and follows this repository's Applications", async () => {
+    const checkout = path.join(tmp, 'argo-checkout');
+    await fs.cp(argo, checkout, { recursive: true });
+    // Applications' paths start at the repository's root: a work tree without a commit.
+    await execute('git', ['init', '--quiet'], { cwd: checkout });
+    const file = await queriesFile('gitops.json', gitopsCases);
+    const run = await npx(node, [
+      'check',
+      '--cluster',
+      `argo=${path.join(checkout, 'cluster')}`,
+      '--cluster',
+      `flux=${flux}`,
+      '--repo-url',
+      'https://git.example.com/conformance.git',
+      '--queries',
+      file,
+      '--format',
+      'json',
+    ]);
+    expect(run.code).toBe(0);
+    expectAnswers(JSON.parse(run.stdout), gitopsCases);
+    // The charts are named as not rendered, each once per check.
+    expect(run.stderr).toContain('chart istiod (Application istiod in');
+    expect(run.stderr).toContain(
+      'HelmRelease istio-system/istiod chart istiod',
+    );
+  });
+
+  it("refuses a caller whose cluster's root the server's cluster does not trust (the demo's snapshots)", async () => {
+    const run = await npx(node, [
+      'check',
+      '--cluster',
+      `backend=${path.join(examples, 'backend')}`,
+      '--cluster',
+      `analytics=${path.join(examples, 'analytics')}`,
+      '--from',
+      'analytics/reporting/order-reports',
+      '--to',
+      'backend/orders/orders-api',
+      '--port',
+      '8080',
+      '--method',
+      'GET',
+      '--path',
+      '/api/orders/1',
+      '--format',
+      'json',
+    ]);
+    expect(run.code).toBe(0);
+    // The handshake verifies the peer's chain against the server's trust bundle before
+    // any policy is read (https://istio.io/latest/docs/tasks/security/cert-management/plugin-ca-cert/):
+    // orders-api-callers names order-reports, but analytics' own root is not backend's.
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      decision: 'DENY',
+      mtls: false,
+      reason: expect.stringContaining('root'),
+    });
+  });
+
+  it('says on stderr that a snapshot holds no workload, so that an empty answer is not taken for a clean one', async () => {
+    const empty = path.join(tmp, 'no-workloads');
+    await fs.mkdir(empty, { recursive: true });
+    await fs.writeFile(
+      path.join(empty, 'ns.yaml'),
+      'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: x\n',
+    );
+    const run = await npx(node, [
+      'check',
+      empty,
+      '--from',
+      'plaintext',
+      '--to',
+      'x/y',
+    ]);
+    expect(run.stderr).toContain(`note: no workload found in ${empty}`);
+    expect(run.code).toBe(2);
   });
 });
 
