@@ -13,7 +13,10 @@ import {
 } from '@zero-trust/backstage-plugin-zero-trust-common/src/__fixtures__/manifests';
 import {
   allowedCallers,
+  buildClusterState,
   detectFindings,
+  IncrementalFindings,
+  MeshModel,
   sortFindings,
   workloadView,
 } from '@zero-trust/backstage-plugin-zero-trust-common';
@@ -189,5 +192,53 @@ describe('MeshView', () => {
         /shop\/rollout has been in dry-run .* for 3 days, more than 2/,
       ),
     ]);
+  });
+});
+
+describe('MeshView with the detection of the models before it', () => {
+  it("finds a policy change's findings as a view of its own does", () => {
+    const readings = new WeakMap();
+    const detection = new IncrementalFindings();
+    const objects = [
+      namespace('shop', injected),
+      deployment('shop', 'api', { sa: 'api', ports: [8080] }),
+      service('shop', 'api', { ports: [{ name: 'http', port: 8080 }] }),
+      namespace('clients', injected),
+      deployment('clients', 'web', { sa: 'web', ports: [8080] }),
+    ].map(object => ({ object }));
+    // As MeshState builds them: the objects that did not change keep their reading.
+    const viewOf = (list: typeof objects) =>
+      new MeshView(
+        new MeshModel([buildClusterState('c1', list, { readings })]),
+        {},
+        detection,
+      );
+    const codes = (findings: { code: string }[]) => findings.map(f => f.code);
+
+    const before = viewOf(objects);
+    expect(codes(before.findingsForWorkload('c1/shop/api'))).toContain('ZT004');
+    const changed = [
+      ...objects,
+      {
+        object: authorizationPolicy('shop', 'api-callers', {
+          selector: { matchLabels: { app: 'api' } },
+          action: 'ALLOW',
+          rules: [{ from: [{ source: { namespaces: ['clients'] } }] }],
+        }),
+      },
+    ];
+    const after = viewOf(changed);
+    const own = new MeshView(new MeshModel([buildClusterState('c1', changed)]));
+
+    expect(codes(after.findingsForWorkload('c1/shop/api'))).not.toContain(
+      'ZT004',
+    );
+    // The workload the policy does not reach keeps its finding.
+    expect(codes(after.findingsForWorkload('c1/clients/web'))).toContain(
+      'ZT004',
+    );
+    expect(JSON.stringify(after.findings())).toBe(
+      JSON.stringify(own.findings()),
+    );
   });
 });
