@@ -143,6 +143,7 @@ export {
   analyze,
   clusterSummaries,
   sortFindings,
+  mergeSortedFindings,
   workloadView,
 } from './report/analyze';
 export type {

@@ -136,11 +136,9 @@ export class MeshView {
       // Asked only where a NetworkPolicy can break a path, as the findings would.
       const callers = { get: (w: WorkloadModel) => this.callers(w) };
       const options = { ...this.findingOptions, callers };
-      const all = sortFindings(
-        this.detection
-          ? this.detection.detect(this.model, options)
-          : detectFindings(this.model, options),
-      );
+      const all = this.detection
+        ? this.detection.detectSorted(this.model, options)
+        : sortFindings(detectFindings(this.model, options));
       const byWorkload = new Map<string, Finding[]>();
       const byNamespace = new Map<string, Finding[]>();
       const byCluster = new Map<string, Finding[]>();

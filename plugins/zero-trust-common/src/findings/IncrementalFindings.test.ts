@@ -9,7 +9,8 @@ import {
   ClusterStateReadings,
   SourcedObject,
 } from '../model/buildClusterState';
-import { detectFindings } from './detect';
+import { detectFindings, Finding, finding } from './detect';
+import { mergeSortedFindings, sortFindings } from '../report/analyze';
 import { changedNamespaces } from './findingUnits';
 import { IncrementalFindings } from './IncrementalFindings';
 
@@ -132,6 +133,8 @@ describe('IncrementalFindings', () => {
       );
       const readings: ClusterStateReadings = new WeakMap();
       const incremental = new IncrementalFindings();
+      // Sorted, merged from the last sorted findings: as sortFindings sorts them all.
+      const sorted = new IncrementalFindings();
       let last: MeshModel | undefined;
       let reused = 0;
       for (let step = 0; step < 30; step++) {
@@ -188,9 +191,32 @@ describe('IncrementalFindings', () => {
           { now },
         );
         expect(JSON.stringify(found)).toBe(JSON.stringify(full));
+        expect(JSON.stringify(sorted.detectSorted(model, { now }))).toBe(
+          JSON.stringify(sortFindings(full)),
+        );
       }
       // Most steps take the incremental path: the test exercises it, not only the full one.
       expect(reused).toBeGreaterThan(10);
     },
   );
+});
+
+describe('mergeSortedFindings', () => {
+  const f = (name: string, workloads: string[]): Finding => ({
+    ...finding('ZT016', { cluster: 'c', kind: 'DestinationRule', name }, 'm'),
+    workloads,
+  });
+
+  it('merges new findings into the kept ones, as a sort of all would order them', () => {
+    const [a, b, c] = [f('a', []), f('b', []), f('c', [])];
+    expect(mergeSortedFindings([a, c], [c, b, a])).toEqual([a, b, c]);
+    // Dropped ones are left out.
+    expect(mergeSortedFindings([a, b, c], [c, a])).toEqual([a, c]);
+  });
+
+  it('leaves findings that compare equal to a sort of all of them', () => {
+    // Same severity, resource, code and message: only their order in the input decides.
+    const [x, y] = [f('a', ['c/ns/x']), f('a', ['c/ns/y'])];
+    expect(mergeSortedFindings([x], [y, x])).toBeUndefined();
+  });
 });

@@ -1,5 +1,6 @@
 import { MeshModel } from '../engine/MeshModel';
 import { ClusterState } from '../model/types';
+import { mergeSortedFindings, sortFindings } from '../report/analyze';
 import { detectFindingUnits, Finding, FindingOptions } from './detect';
 import { changedNamespaces, FindingUnits, RecordedUnits } from './findingUnits';
 
@@ -15,6 +16,7 @@ import { changedNamespaces, FindingUnits, RecordedUnits } from './findingUnits';
  */
 export class IncrementalFindings {
   private last?: { states: ClusterState[]; units: RecordedUnits };
+  private sorted?: Finding[];
 
   /**
    * The model's findings. `options` may differ from call to call: what they change
@@ -30,5 +32,18 @@ export class IncrementalFindings {
       units: units.units(),
     };
     return found;
+  }
+
+  /**
+   * The model's findings as `sortFindings` orders them: the findings kept since the last
+   * call keep their order, and only those found again are sorted and merged in.
+   */
+  detectSorted(model: MeshModel, options: FindingOptions = {}): Finding[] {
+    const found = this.detect(model, options);
+    const sorted =
+      (this.sorted && mergeSortedFindings(this.sorted, found)) ??
+      sortFindings(found);
+    this.sorted = sorted;
+    return sorted;
   }
 }

@@ -278,23 +278,62 @@ export function clusterSummaries(model: MeshModel): ClusterSummary[] {
 // What `localeCompare` without arguments compares with (ECMA-402), made once.
 const collator = new Intl.Collator();
 
+interface Keyed {
+  f: Finding;
+  rank: number;
+  key: string;
+}
+
+const keyed = (f: Finding): Keyed => ({
+  f,
+  rank: severityRank[f.severity],
+  key: `${f.resource.cluster}/${f.resource.namespace ?? ''}/${
+    f.resource.kind
+  }/${f.resource.name}/${f.code}`,
+});
+
+const compareKeyed = (a: Keyed, b: Keyed) =>
+  a.rank - b.rank ||
+  collator.compare(a.key, b.key) ||
+  collator.compare(a.f.message, b.f.message);
+
 /** Findings worst first, then by where they are. @public */
 export function sortFindings(findings: Finding[]): Finding[] {
   // Each finding's key is built once, not at every comparison.
-  const keyed = findings.map(f => ({
-    f,
-    rank: severityRank[f.severity],
-    key: `${f.resource.cluster}/${f.resource.namespace ?? ''}/${
-      f.resource.kind
-    }/${f.resource.name}/${f.code}`,
-  }));
-  keyed.sort(
-    (a, b) =>
-      a.rank - b.rank ||
-      collator.compare(a.key, b.key) ||
-      collator.compare(a.f.message, b.f.message),
-  );
-  return keyed.map(k => k.f);
+  const all = findings.map(keyed);
+  all.sort(compareKeyed);
+  return all.map(k => k.f);
+}
+
+/**
+ * `sortFindings(findings)` from the order of `sorted`, the findings before some were
+ * added and others dropped (by identity): those kept stay in their order, the others are
+ * sorted and merged in, a few comparisons each rather than a sort of all. `undefined`
+ * where two findings compare equal, whose order only a sort of `findings` decides.
+ */
+export function mergeSortedFindings(
+  sorted: Finding[],
+  findings: Finding[],
+): Finding[] | undefined {
+  const before = new Set(sorted);
+  const now = new Set(findings);
+  const kept = sorted.filter(f => now.has(f)).map(keyed);
+  const added = findings.filter(f => !before.has(f)).map(keyed);
+  added.sort(compareKeyed);
+  const merged: Keyed[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < kept.length || j < added.length) {
+    const next =
+      j >= added.length ||
+      (i < kept.length && compareKeyed(kept[i], added[j]) <= 0)
+        ? kept[i++]
+        : added[j++];
+    const last = merged[merged.length - 1];
+    if (last && compareKeyed(last, next) === 0) return undefined;
+    merged.push(next);
+  }
+  return merged.length === findings.length ? merged.map(k => k.f) : undefined;
 }
 
 /**
