@@ -490,6 +490,24 @@ const cases: Case[] = [
     network: { decision: 'DENY', policies: ['open/board-ingress'] },
     why: 'Istio allows GET; https://kubernetes.io/docs/concepts/services-networking/network-policies/ (only pods of namespace shop may connect)',
   },
+  {
+    query: { from: 'tenant-a/app', to: 'kust/k-store', port: 8080 },
+    decision: 'DENY',
+    network: { decision: 'DENY', policies: ['tenant-a/app-egress'] },
+    why: 'Istio allows it (no ALLOW policy); https://kubernetes.io/docs/concepts/services-networking/network-policies/ (an Egress policy selecting the source admits only connections its rules allow: namespace shop)',
+  },
+  {
+    query: {
+      from: 'tenant-a/app',
+      to: 'shop/api',
+      port: 8080,
+      method: 'GET',
+      path: '/tenant/y',
+    },
+    decision: 'ALLOW',
+    network: { decision: 'ALLOW', policies: ['tenant-a/app-egress'] },
+    why: `${AP}#Source; https://kubernetes.io/docs/concepts/services-networking/network-policies/ (egress to namespace shop admitted)`,
+  },
   // PeerAuthentication precedence and client TLS.
   {
     query: { from: 'plaintext', to: 'legacy/legacy-api', port: 8080 },

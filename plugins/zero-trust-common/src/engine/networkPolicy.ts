@@ -493,6 +493,7 @@ export function describeNetwork(
 ): string {
   const names = verdict.policies.join(', ');
   const plural = verdict.policies.length > 1 ? 'policies' : 'policy';
+  const admit = verdict.policies.length > 1 ? 'admit' : 'admits';
   const on =
     verdict.wirePort === undefined
       ? ''
@@ -508,9 +509,9 @@ export function describeNetwork(
         ? `blocked by network ${plural} ${names}: ${client}'s egress to ${server.id}${on} is admitted by none of their rules`
         : `blocked by network ${plural} ${names}: ingress from ${client}${on} is admitted by none of their rules`;
     case 'CONDITIONAL':
-      return `network ${plural} ${names} admit it${on} depending on the source's address or port`;
+      return `network ${plural} ${names} ${admit} it${on} depending on the source's address or port`;
     default:
-      return `network ${plural} ${names} admit it${on}`;
+      return `network ${plural} ${names} ${admit} it${on}`;
   }
 }
 
