@@ -86,6 +86,51 @@ describe('resolveReference', () => {
   });
 });
 
+describe('resolveReference with a ServiceEntry', () => {
+  const entry = (name: string, spec: Record<string, unknown>) => ({
+    apiVersion: 'networking.istio.io/v1',
+    kind: 'ServiceEntry',
+    metadata: { name, namespace: 'bookinfo' },
+    spec: { hosts: [`${name}.internal`], location: 'MESH_INTERNAL', ...spec },
+  });
+
+  it('resolves a ServiceEntry with a workloadSelector to the pods of its namespace it selects, after workloads and Services', () => {
+    const m = reviews(
+      entry('reviews-vm', { workloadSelector: { labels: { version: 'v2' } } }),
+      entry('reviews', { workloadSelector: { labels: { version: 'v3' } } }),
+      namespace('other', injected),
+      deployment('other', 'reviews-v2-copy', { labels: { version: 'v2' } }),
+    );
+    const resolved = resolveReference(m, 'bookinfo/reviews-vm');
+    expect(resolved.service).toBe('c1/bookinfo/reviews-vm');
+    expect(resolved.kind).toBe('ServiceEntry');
+    expect(resolved.workloads.map(w => w.id)).toEqual([
+      'c1/bookinfo/reviews-v2',
+    ]);
+    // The Service of that name comes first.
+    expect(resolveReference(m, 'bookinfo/reviews').kind).toBeUndefined();
+  });
+
+  it.each([
+    [
+      entry('external', { location: 'MESH_EXTERNAL' }),
+      'bookinfo/external',
+      'ServiceEntry c1/bookinfo/external has no workloadSelector, so its endpoints (external.internal) are not workloads of the snapshot: name a workload instead',
+    ],
+    [
+      entry('gone', { workloadSelector: { labels: { app: 'gone' } } }),
+      'bookinfo/gone',
+      'ServiceEntry c1/bookinfo/gone selects no workload (its workloadSelector: app=gone)',
+    ],
+  ])(
+    'rejects one whose endpoints are no workload: %#',
+    (object, ref, message) => {
+      const m = reviews(object);
+      expect(() => resolveReference(m, ref)).toThrow(message);
+    },
+  );
+});
+
 describe('check with a Service', () => {
   it('answers once where every workload it selects agrees', () => {
     const result = check(reviews(), {
