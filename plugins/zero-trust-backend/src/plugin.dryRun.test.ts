@@ -28,6 +28,7 @@ import {
   demoEntities,
   repoRoot,
 } from './__fixtures__/catalog';
+import { startDemoTelemetry } from './demo/demoTelemetry';
 import { zeroTrustPlugin } from './plugin';
 import {
   backendCluster,
@@ -225,6 +226,24 @@ describe('a dry-run onboarding request shows what its policies would deny', () =
       },
     ]);
     expect([evidence.wouldDeny, evidence.wouldAllow]).toEqual([12, 40]);
+  });
+
+  it("reads the demo's scripted counts (ZT_DEMO_PROMETHEUS) for inventory-api once its dry-run onboarding is merged", async () => {
+    const demo = await startDemoTelemetry();
+    try {
+      const { dryRun } = await requestsWith(demo.telemetry);
+      expect(dryRun.dryRun).toMatchObject({
+        telemetry: { state: 'ok', window: { duration: '7d' } },
+        wouldDeny: 12,
+        wouldAllow: 40,
+      });
+      // The waypoint's counts in orders are not this request's.
+      expect(dryRun.dryRun!.observations!.map(o => o.workload)).toEqual([
+        'inventory-api',
+      ]);
+    } finally {
+      await demo.prometheus.stop();
+    }
   });
 
   it('says how to connect a Prometheus where the cluster has none, with no counts', async () => {

@@ -2,6 +2,7 @@ import {
   IstioTrafficLabels,
   ScriptedCount,
   TestPrometheus,
+  dryRunSeries,
   istioSeries,
   startTestPrometheus,
 } from '@zero-trust/backstage-plugin-zero-trust-node/testing/prometheus';
@@ -136,6 +137,43 @@ export function demoTrafficHistory(now = new Date()): ScriptedCount[] {
 }
 
 /**
+ * Envoy's shadow RBAC counts of the demo's dry-run policies, as Prometheus holds them
+ * (node's `readDryRunResults`; ztunnel reports none, it is not sent dry-run policies):
+ * - orders' waypoint (Deployment `waypoint`) logs `orders/orders-api-no-reviews`, the
+ *   dry-run DENY bound to orders-api's Service: it would have denied 18 requests (reviews
+ *   still calls orders-api) and let 260 through. A waypoint's counts are its own, not
+ *   orders-api's: no onboarding request names them.
+ * - inventory-api's sidecar, as it counts once inventory-api is onboarded with
+ *   `rollout: dry-run` and merged: the generated ALLOW policies (its callers' and the
+ *   namespace's allow-nothing) would have denied 12 requests and allowed 40. Scripted
+ *   ahead: they show on that request's row of the tracker once its policies are in the
+ *   cluster as dry-run, and nowhere before.
+ */
+export function demoDryRunHistory(now = new Date()): ScriptedCount[] {
+  const at = (hoursAgo: number) => new Date(now.getTime() - hoursAgo * hour);
+  const shadow = (
+    namespace: string,
+    pod: string,
+    action: 'allow' | 'deny',
+    result: 'allowed' | 'denied',
+    count: number,
+    hoursAgo: number,
+  ): ScriptedCount => ({
+    ...dryRunSeries({ namespace, pod, port: 8080, action, result }),
+    count,
+    at: at(hoursAgo),
+  });
+  const waypoint = 'waypoint-7d9c5b8f6d-k2m4p';
+  const inventory = 'inventory-api-6d8f9c7b5d-x2k4q';
+  return [
+    shadow('orders', waypoint, 'deny', 'denied', 18, 30),
+    shadow('orders', waypoint, 'deny', 'allowed', 260, 30),
+    shadow('inventory', inventory, 'allow', 'denied', 12, 6),
+    shadow('inventory', inventory, 'allow', 'allowed', 40, 6),
+  ];
+}
+
+/**
  * Starts Debian's prometheus the way the tests do, holding the demo's traffic history,
  * and returns it with the `zeroTrust.telemetry` that reads it (the `backend` cluster).
  */
@@ -147,7 +185,7 @@ export async function startDemoTelemetry(): Promise<{
   };
 }> {
   const prometheus = await startTestPrometheus({
-    history: demoTrafficHistory(),
+    history: [...demoTrafficHistory(), ...demoDryRunHistory()],
   });
   return {
     prometheus,

@@ -6,5 +6,9 @@
  * @packageDocumentation
  */
 
-export { demoTrafficHistory, startDemoTelemetry } from './demoTelemetry';
+export {
+  demoDryRunHistory,
+  demoTrafficHistory,
+  startDemoTelemetry,
+} from './demoTelemetry';
 export { hasPrometheus } from '@zero-trust/backstage-plugin-zero-trust-node/testing/prometheus';

@@ -47,9 +47,14 @@ export function dryRunEvidence(
       : [];
   });
   const note = workloads.length ? undefined : noteWithoutWorkloads(record);
+  // Converged: the cluster holds the request's policies (their specs); none dry-run.
+  const enforced =
+    !workloads.length && record.state === 'converged'
+      ? { enforced: true as const }
+      : {};
   const telemetry = evidenceStatus(record.cluster, reading);
   if (telemetry.state !== 'ok' || !reading.dryRun) {
-    return { workloads, telemetry, ...(note ? { note } : {}) };
+    return { workloads, telemetry, ...(note ? { note } : {}), ...enforced };
   }
   const names = new Set(workloads.map(w => `${w.namespace}/${w.name}`));
   const observations: DryRunObservation[] = reading.dryRun
@@ -70,6 +75,7 @@ export function dryRunEvidence(
     wouldDeny: sum(observations.map(o => o.wouldDeny)),
     wouldAllow: sum(observations.map(o => o.wouldAllow)),
     ...(note ? { note } : {}),
+    ...enforced,
   };
 }
 
@@ -79,6 +85,9 @@ function noteWithoutWorkloads(record: OnboardingRequestRecord): string {
   }
   if (record.state === 'closed') {
     return 'The pull request was closed without merging: its policies never reached the cluster.';
+  }
+  if (record.state === 'converged') {
+    return 'Its policies are enforced now: the cluster holds them without istio.io/dry-run (a promotion was merged).';
   }
   return `No workload of cluster ${record.cluster} has the request's policies as dry-run: they are not in the cluster yet, or no longer dry-run (enforced by a promotion, or removed).`;
 }

@@ -190,6 +190,11 @@ export interface OnboardingDryRunEvidence {
   wouldAllow?: number;
   /** Why there is nothing to count: not merged yet, not in the cluster, no longer dry-run. */
   note?: string;
+  /**
+   * The request converged and no workload has its policies as dry-run any more: the
+   * cluster holds them enforced (a promotion was merged).
+   */
+  enforced?: true;
 }
 
 /**

@@ -116,7 +116,7 @@ describe('the dry-run evidence of onboarding requests', () => {
     );
     expect(
       row.getByText(
-        "Dry run: would have denied 12 requests in the last 24h (Envoy's shadow RBAC stats), and allowed 40. The engine: would deny 1 caller.",
+        "Dry run: would have denied 12 requests in the last 24h (Envoy's shadow RBAC stats), and allowed 40. The engine: enforcing them would deny 1 caller allowed today.",
       ),
     ).toBeInTheDocument();
     expect(row.getByRole('link', { name: /^Promote / })).toBeInTheDocument();
@@ -159,6 +159,32 @@ describe('the dry-run evidence of onboarding requests', () => {
         'Dry run: The pull request is not merged: its dry-run policies are not in the cluster yet.',
       ),
     ).toBeInTheDocument();
+  });
+
+  it('says a promoted request is enforced, without a Promote link', async () => {
+    serveRequests(server, [
+      dryRunRecord('req-promoted', {
+        workloads: [],
+        telemetry: { state: 'ok', window, queriedAt: window.end },
+        observations: [],
+        wouldDeny: 0,
+        wouldAllow: 0,
+        note: 'Its policies are enforced now: the cluster holds them without istio.io/dry-run (a promotion was merged).',
+        enforced: true,
+      }),
+    ]);
+    await renderAt(section);
+    const row = within(
+      (await screen.findByText('inventory/inventory-api')).closest('tr')!,
+    );
+    expect(
+      row.getByText('dry-run, since promoted: enforced'),
+    ).toBeInTheDocument();
+    expect(
+      row.getByText(/^Dry run over: Its policies are enforced now/),
+    ).toBeInTheDocument();
+    expect(row.queryByRole('link', { name: /^Promote / })).toBeNull();
+    expect(row.queryByText(/logged, not enforced/)).toBeNull();
   });
 
   it('lists every count and the engine’s callers in the details', async () => {

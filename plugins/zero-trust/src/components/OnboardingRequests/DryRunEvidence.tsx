@@ -36,9 +36,11 @@ export function DryRunSummaryLine(props: { record: OnboardingRequestRecord }) {
     >
       {summary.text}
       {callers &&
-        ` The engine: would deny ${callers.length} ${
-          callers.length === 1 ? 'caller' : 'callers'
-        }.`}
+        (callers.length
+          ? ` The engine: enforcing them would deny ${callers.length} ${
+              callers.length === 1 ? 'caller' : 'callers'
+            } allowed today.`
+          : ' The engine: enforcing them would deny no caller allowed today.')}
     </Typography>
   );
 }

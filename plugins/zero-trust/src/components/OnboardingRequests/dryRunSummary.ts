@@ -29,6 +29,9 @@ export function dryRunSummary(
 ): { text: string; severity: 'info' | 'warning' | 'error' } | undefined {
   const e = record.dryRun;
   if (record.request.rollout !== 'dry-run' || !e) return undefined;
+  if (e.enforced && e.note) {
+    return { text: `Dry run over: ${e.note}`, severity: 'info' };
+  }
   if (!e.workloads.length && e.note) {
     return { text: `Dry run: ${e.note}`, severity: 'info' };
   }
