@@ -231,9 +231,9 @@ export function createGitopsPullRequestAction(
         const clean = redactor.scrub(error);
         if (clean instanceof InputError) throw clean;
         throw new GitopsPullRequestError(
-          `Could not open the onboarding pull request in ${forge.name}: ${
-            isError(clean) ? clean.message : String(clean)
-          }`,
+          `Could not open the pull request "${generated.title}" in ${
+            forge.name
+          }: ${isError(clean) ? clean.message : String(clean)}`,
         );
       }
     },

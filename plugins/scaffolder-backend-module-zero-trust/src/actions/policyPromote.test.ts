@@ -78,6 +78,17 @@ describe('zero-trust:policy:promote', () => {
       { workspacePath },
     );
 
+  it('names the promotion, not an onboarding, when its pull request cannot be opened', async () => {
+    await dryRunMerged();
+    const workspacePath = await temporaryFolder('zt-ws-');
+    await promote({ requestId: 'request-1' }, workspacePath);
+    // The remote is gone by the time the branch is pushed.
+    await fs.rm(bare, { recursive: true, force: true });
+    await expect(publish(workspacePath)).rejects.toThrow(
+      /^Could not open the pull request "Enforce the dry-run policies of inventory\/inventory-api in backend" in /,
+    );
+  });
+
   it('removes the dry-run annotations in place, and the pull request enforces exactly the requested callers', async () => {
     await dryRunMerged();
     const mainBefore = (await refs(bare))['refs/heads/main'];

@@ -251,6 +251,22 @@ describe('workloadUsage', () => {
     });
   });
 
+  it('does not count a known workload’s plaintext calls as its namespace entry’s use', () => {
+    // A sidecar-less pod of `client` (its workload known from the peer metadata, no
+    // certificate): a namespaces rule needs the peer's mTLS identity, so Istio does not
+    // admit it by that entry; it is plaintext seen, not a use of the entry.
+    const m = model(
+      ...base,
+      allow({ from: [{ source: { namespaces: ['client'] } }] }),
+    );
+    const u = usageOf(m, [
+      seen({ namespace: 'client', workload: 'c' }, 7, { plaintext: 7 }),
+    ]);
+    const entry = u.callers.find(c => c.caller.label.includes('client'))!;
+    expect(entry.usage.state).toBe('unused');
+    expect(u.plaintext.map(p => [p.label, p.count])).toEqual([['client/c', 7]]);
+  });
+
   it('marks every caller unused where nothing was seen', () => {
     const m = model(
       ...base,
