@@ -134,9 +134,20 @@ describe('analyze', () => {
           'istio-system/ingress-gateway-public',
           'istio-system/allow-metrics',
         ],
+        reach: {
+          from: 'outside',
+          services: ['istio-system/istio-ingressgateway (LoadBalancer)'],
+        },
       },
     ]);
-    for (const name of ['reviews-v1', 'ratings', 'identity-api']) {
+    // The egress gateway's Gateway server (googleapis-egress) takes the mesh's own
+    // traffic bound out, behind a ClusterIP Service: no way in.
+    for (const name of [
+      'reviews-v1',
+      'ratings',
+      'identity-api',
+      'istio-egressgateway',
+    ]) {
       expect(byName(name).exposure).toBeUndefined();
     }
 

@@ -6,6 +6,7 @@ import {
 import {
   CheckResult,
   EntitySecurityResponse,
+  ExposureResponse,
   TrustResponse,
   certificateExpiry,
 } from '@zero-trust/backstage-plugin-zero-trust-common';
@@ -35,7 +36,7 @@ const asUser = {
  * examples/gitops), the demo catalog, and what the Security tab, the platform page's
  * Trust view and `check` answer.
  */
-describe('the demo as npm start serves it: certificates and trust', () => {
+describe('the demo as npm start serves it: certificates, trust and edges', () => {
   let root: string;
   let server: Awaited<ReturnType<typeof startTestBackend>>['server'];
   beforeAll(async () => {
@@ -130,6 +131,32 @@ describe('the demo as npm start serves it: certificates and trust', () => {
       certificateExpiry(edge.certificate!.alsoTrusted[0].notAfter!, Date.now())
         ?.level,
     ).not.toBe('ok');
+  });
+
+  it('lists the ways in from outside: productpage through the ingress gateway, not the egress gateway', async () => {
+    const res = await request(server)
+      .get('/api/zero-trust/exposure')
+      .set(asUser);
+    expect(res.status).toBe(200);
+    const items = (res.body as ExposureResponse).items;
+    expect(
+      items.map(x => [x.cluster, x.host, x.gateway, x.service, x.reach.from]),
+    ).toEqual([
+      [
+        'backend',
+        'bookinfo.apps.example.com',
+        'istio-system/apps-gateway',
+        'bookinfo/productpage',
+        'outside',
+      ],
+    ]);
+    // googleapis-egress takes the mesh's traffic bound out, behind a ClusterIP Service.
+    expect(items.map(x => x.gateway)).not.toContain(
+      'istio-system/googleapis-egress',
+    );
+    expect(items[0].reach.services).toEqual([
+      'istio-system/istio-ingressgateway (LoadBalancer)',
+    ]);
   });
 
   it('shows the trust picture: every ordered pair of clusters, and the pairs with no trust', async () => {

@@ -122,6 +122,7 @@ export {
 export type { RouteView } from './engine/routes';
 export { exposureOf } from './engine/exposure';
 export type { ExposureView } from './engine/exposure';
+export type { GatewayReach } from './engine/gatewayReach';
 export type { NetworkVerdict } from './engine/networkPolicy';
 export { check, parseCaller } from './engine/check';
 export type { CheckQuery, CheckResult, ServiceWorkloads } from './engine/check';

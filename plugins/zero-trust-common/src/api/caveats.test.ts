@@ -20,7 +20,7 @@ describe('resourceCaveatText', () => {
     expect(resources.map(r => resourceCaveatText(r, 'degraded'))).toEqual([
       'Namespaces could not be read: mesh membership from namespace labels may be wrong',
       'ServiceAccounts could not be read: findings about principals that name no service account may be wrong',
-      'Services could not be read: port protocols (HTTP or TCP) and Service references may be wrong',
+      'Services could not be read: port protocols (HTTP or TCP), Service references and which gateways are reachable from outside may be wrong',
       'Pods could not be read: pods no controller owns may be missing',
       'The mesh config (ConfigMap istio-system/istio) could not be read: the trust domain, and so every SPIFFE ID, may be wrong',
       'The root certificates (ConfigMaps istio-ca-root-cert) could not be read: trust between clusters is assumed, and may be wrong',

@@ -80,6 +80,11 @@ describe('exposure through Istio Gateways', () => {
         match: ['uri prefix /productpage'],
         service: 'bookinfo/productpage',
         gatewayPolicies: [],
+        reach: {
+          from: 'unknown',
+          services: [],
+          note: 'no Service in the snapshot selects the gateway workloads (as for a gateway installed from a Helm chart that is not rendered, whose Service is LoadBalancer by default), so it is taken as reachable from outside',
+        },
       },
     ]);
     // Another service of the namespace is not exposed.

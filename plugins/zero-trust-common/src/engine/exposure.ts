@@ -14,6 +14,7 @@ import {
   WorkloadInfo,
 } from '../model/types';
 import { serviceHost } from './destinationRules';
+import { GatewayReach, gatewayReach } from './gatewayReach';
 import { describeMatch, namespacedHostsAdmit } from './hosts';
 
 /** One way in from outside. @public */
@@ -50,6 +51,11 @@ export interface ExposureView {
   service: string;
   /** `NAMESPACE/NAME` of the AuthorizationPolicies enforced on the gateway workloads. */
   gatewayPolicies: string[];
+  /**
+   * Whether clients outside the cluster reach the gateway (its workloads' Service):
+   * `cluster` is a route through an in-cluster gateway, no way in from outside.
+   */
+  reach: GatewayReach;
 }
 
 /** A gateway workload and the policies its proxy enforces, as the caller's model knows them. */
@@ -59,12 +65,27 @@ export interface GatewayPod {
   policies: string[];
 }
 
-/** `NAMESPACE/NAME` of each Gateway a VirtualService names (`NAME` is in its namespace). */
+/** A Gateway a VirtualService names as `NAMESPACE/NAME` (`NAME` is in its namespace). */
+const gatewayRef = (vs: VirtualServiceInfo, g: string) =>
+  g.includes('/') ? g : `${vs.namespace}/${g}`;
+
+/** `NAMESPACE/NAME` of each Gateway a VirtualService names. */
 function gatewayRefs(vs: VirtualServiceInfo): string[] {
-  return vs.gateways
-    .filter(g => g !== 'mesh')
-    .map(g => (g.includes('/') ? g : `${vs.namespace}/${g}`));
+  return vs.gateways.filter(g => g !== 'mesh').map(g => gatewayRef(vs, g));
 }
+
+/**
+ * Whether a route applies on Gateway `ref`: a match's `gateways` override the
+ * VirtualService's (HTTPMatchRequest.gateways, TLSMatchAttributes.gateways,
+ * L4MatchAttributes.gateways in istio/api networking/v1alpha3/virtual_service.proto).
+ * An egress gateway's VirtualService binds `mesh` and the gateway with one route each:
+ * the sidecars' route to the gateway applies on `mesh` only.
+ */
+const appliesOn = (
+  vs: VirtualServiceInfo,
+  gateways: string[] | undefined,
+  ref: string,
+) => !gateways || gateways.some(g => gatewayRef(vs, g) === ref);
 
 /**
  * Whether a server's host (`NAMESPACE/DNS` or `DNS`; `*` and `.` as in the docs) lets a
@@ -178,23 +199,30 @@ export function exposureOf(
           kind: 'http' as const,
           destinations: r.destinations,
           // A match naming gateways applies only on those.
-          match: r.match?.filter(
-            m =>
-              !m.gateways ||
-              m.gateways.some(g => g === ref || ref.endsWith(`/${g}`)),
-          ),
+          match: r.match?.filter(m => appliesOn(vs, m.gateways, ref)),
         })),
-        ...vs.tls.map(r => ({
-          kind: 'tls' as const,
-          destinations: r.destinations,
-          match: undefined,
-        })),
-        ...vs.tcp.map(r => ({
-          kind: 'tcp' as const,
-          destinations: r.destinations,
-          match: undefined,
-        })),
+        ...vs.tls
+          .filter(r => appliesOn(vs, r.gateways, ref))
+          .map(r => ({
+            kind: 'tls' as const,
+            destinations: r.destinations,
+            match: undefined,
+          })),
+        ...vs.tcp
+          .filter(r => appliesOn(vs, r.gateways, ref))
+          .map(r => ({
+            kind: 'tcp' as const,
+            destinations: r.destinations,
+            match: undefined,
+          })),
       ];
+      const reach = gatewayReach(
+        resources.services,
+        pods.map(p => ({
+          namespace: p.workload.namespace,
+          labels: p.workload.labels,
+        })),
+      );
       for (const route of routes) {
         if (route.match && route.match.length === 0) continue;
         for (const d of route.destinations) {
@@ -216,6 +244,7 @@ export function exposureOf(
                 ...(route.match ? { match: describeMatch(route.match) } : {}),
                 service: `${service.namespace}/${service.name}`,
                 gatewayPolicies: [...new Set(pods.flatMap(p => p.policies))],
+                reach,
               });
             }
           }

@@ -97,6 +97,12 @@ describe('exposure through Gateway API Gateways of class istio', () => {
         match: ['uri prefix /productpage'],
         service: 'bookinfo/productpage',
         gatewayPolicies: [],
+        // No pod nor Service in the snapshot: the one istiod creates, LoadBalancer.
+        reach: {
+          from: 'outside',
+          services: ['istio-ingress/public-istio (LoadBalancer)'],
+          note: 'istiod creates the Service (not in the snapshot) of the type the networking.istio.io/service-type annotation names, LoadBalancer by default',
+        },
       },
     ]);
     expect(exposure(mesh(ingress(), httpRoute()), 'c1/shop/cart')).toEqual([]);

@@ -10,6 +10,7 @@
 import { labelSelectorMatches } from './networkPolicy';
 import { isEnforced } from './authorization';
 import { ExposureView } from './exposure';
+import { gatewayReach } from './gatewayReach';
 import { describeMatch } from './hosts';
 import type { ClusterModel } from './MeshModel';
 import { gatewayNameLabel } from './waypoints';
@@ -239,6 +240,8 @@ function enforcedByGateway(
   );
 }
 
+const serviceTypeAnnotation = 'networking.istio.io/service-type';
+
 /** A Gateway's pods in the cluster, and the policies its proxy enforces. */
 function gatewayInstances(
   cluster: ClusterModel,
@@ -264,7 +267,25 @@ function gatewayInstances(
       ),
     )
     .map(p => p.ref);
-  return { ids: pods.map(p => p.id), policies: [...new Set(policies)] };
+  // The Service in front: istiod's deployment controller creates NAME-istio, of the
+  // type its `networking.istio.io/service-type` annotation names, LoadBalancer by
+  // default (kube-gateway.yaml and deploymentcontroller.go in istio/istio
+  // pilot/pkg/config/kube/gateway/; the Gateway API task annotates ClusterIP for a
+  // gateway only port-forwarded to).
+  const reach = gatewayReach(
+    cluster.state.services,
+    labelSets.map(labels => ({ namespace: gateway.namespace, labels })),
+    {
+      service: `${gateway.namespace}/${gatewayDeploymentName(gateway)}`,
+      type: gateway.annotations[serviceTypeAnnotation] ?? 'LoadBalancer',
+      why: `istiod creates the Service (not in the snapshot) of the type the ${serviceTypeAnnotation} annotation names, LoadBalancer by default`,
+    },
+  );
+  return {
+    ids: pods.map(p => p.id),
+    policies: [...new Set(policies)],
+    reach,
+  };
 }
 
 /** The Gateway API Gateways of Istio's ingress class in a cluster. @public */
@@ -377,6 +398,7 @@ export function gatewayApiExposureOf(
                 ...(rule.match ? { match: describeMatch(rule.match) } : {}),
                 service,
                 gatewayPolicies: instance.policies,
+                reach: instance.reach,
               });
             }
           }

@@ -208,10 +208,15 @@ function plaintextListeners(
   }
 }
 
-/** ZT037: exposed, with no AuthorizationPolicy on the gateway nor on the workload. */
+/**
+ * ZT037: exposed, with no AuthorizationPolicy on the gateway nor on the workload. A
+ * gateway only in-cluster clients reach (`reach.from` cluster) is no way in from outside.
+ */
 function unguardedExposure(w: WorkloadModel, e: WorkloadEdges, out: Finding[]) {
   if (w.policies.length) return;
-  const open = e.exposure.filter(x => !x.gatewayPolicies.length);
+  const open = e.exposure.filter(
+    x => !x.gatewayPolicies.length && x.reach.from !== 'cluster',
+  );
   if (!open.length) return;
   const ways = [...new Set(open.map(x => `${x.host} (Gateway ${x.gateway})`))];
   out.push(

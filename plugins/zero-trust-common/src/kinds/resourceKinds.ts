@@ -398,7 +398,8 @@ export const resourceKinds = [
     object => ({
       ...istioLabels(object.metadata.labels),
       spec: {
-        ...pick(spec(object), ['selector']),
+        // type and externalIPs: whether a gateway's Service is reachable from outside.
+        ...pick(spec(object), ['selector', 'type', 'externalIPs']),
         ports: (Array.isArray(spec(object).ports) ? spec(object).ports : [])
           .filter(isObject)
           .map((p: Json) =>
@@ -410,7 +411,7 @@ export const resourceKinds = [
       caveat: {
         label: 'Services',
         effect:
-          'port protocols (HTTP or TCP) and Service references may be wrong',
+          'port protocols (HTTP or TCP), Service references and which gateways are reachable from outside may be wrong',
       },
     },
   ),

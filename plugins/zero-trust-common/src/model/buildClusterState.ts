@@ -173,6 +173,12 @@ function toService(obj: Json): ServiceInfo {
         : {}),
       protocol: typeof p.protocol === 'string' ? p.protocol : 'TCP',
     })),
+    ...(typeof spec.type === 'string' && spec.type !== 'ClusterIP'
+      ? { type: spec.type }
+      : {}),
+    ...(Array.isArray(spec.externalIPs) && spec.externalIPs.length
+      ? { externalIPs: spec.externalIPs.map(String) }
+      : {}),
   };
 }
 

@@ -191,6 +191,20 @@ function httpRoute(route: Json): HttpRouteInfo {
   };
 }
 
+/**
+ * The gateways a `tls` or `tcp` route applies on, where every one of its matches names
+ * them: a match's `gateways` override the VirtualService's own, and a match without
+ * them takes the VirtualService's (TLSMatchAttributes.gateways, L4MatchAttributes.gateways:
+ * https://istio.io/latest/docs/reference/config/networking/virtual-service/#TLSMatchAttributes).
+ */
+function matchGateways(match: unknown): { gateways?: string[] } {
+  const matches = list(match);
+  if (!matches.length || matches.some(m => !Array.isArray(m.gateways))) {
+    return {};
+  }
+  return { gateways: [...new Set(matches.flatMap(m => strings(m.gateways)))] };
+}
+
 export function toVirtualService(obj: Json): VirtualServiceInfo {
   const spec = specOf(obj);
   const gateways = strings(spec.gateways);
@@ -206,8 +220,12 @@ export function toVirtualService(obj: Json): VirtualServiceInfo {
     tls: list(spec.tls).map(t => ({
       sniHosts: list(t.match).flatMap(m => strings(m.sniHosts)),
       destinations: destinations(t.route),
+      ...matchGateways(t.match),
     })),
-    tcp: list(spec.tcp).map(t => ({ destinations: destinations(t.route) })),
+    tcp: list(spec.tcp).map(t => ({
+      destinations: destinations(t.route),
+      ...matchGateways(t.match),
+    })),
   };
 }
 

@@ -108,6 +108,10 @@ export interface ServiceInfo {
   /** Absent for a Service without a selector (its endpoints are managed by hand). */
   selector?: Labels;
   ports: ServicePortInfo[];
+  /** `spec.type`: ClusterIP (absent: Kubernetes' default), NodePort, LoadBalancer or ExternalName. */
+  type?: string;
+  /** `spec.externalIPs`: addresses outside the cluster that route to it. */
+  externalIPs?: string[];
 }
 
 /** @public */
@@ -245,12 +249,19 @@ export interface VirtualServiceInfo {
   gateways: string[];
   exportTo: string[];
   http: HttpRouteInfo[];
-  /** `tls` and `tcp` routes' destinations (SNI passthrough and TCP). */
+  /**
+   * `tls` and `tcp` routes' destinations (SNI passthrough and TCP), and the gateways
+   * their matches name (absent: the VirtualService's own `gateways`).
+   */
   tls: {
     sniHosts: string[];
     destinations: { host: string; port?: number }[];
+    gateways?: string[];
   }[];
-  tcp: { destinations: { host: string; port?: number }[] }[];
+  tcp: {
+    destinations: { host: string; port?: number }[];
+    gateways?: string[];
+  }[];
 }
 
 /** One `servers` entry of an Istio Gateway. @public */

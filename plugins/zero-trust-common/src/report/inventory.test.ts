@@ -34,6 +34,16 @@ function mesh(...extra: Record<string, any>[]) {
     namespace('shop', injected),
     namespace('other', injected),
     ingressPod,
+    {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'ingress', namespace: 'istio-ingress' },
+      spec: {
+        type: 'LoadBalancer',
+        selector: { istio: 'ingressgateway' },
+        ports: [{ name: 'https', port: 443, targetPort: 8443 }],
+      },
+    },
     networking('Gateway', 'istio-ingress', 'public', {
       selector: { istio: 'ingressgateway' },
       servers: [
@@ -82,6 +92,10 @@ describe('edge inventories', () => {
         service: 'shop/checkout',
         workloads: ['c1/shop/checkout'],
         authz: { gateway: [], workloads: ['shop/checkout'] },
+        reach: {
+          from: 'outside',
+          services: ['istio-ingress/ingress (LoadBalancer)'],
+        },
       },
     ]);
   });

@@ -4,6 +4,7 @@
  * from the same per-workload edges the Security tab shows.
  */
 import { EgressHost, OutboundTrafficPolicy } from '../engine/egress';
+import type { GatewayReach } from '../engine/gatewayReach';
 import { isGatewayWorkload } from '../engine/membership';
 import { MeshModel, WorkloadModel } from '../engine/MeshModel';
 import { workloadEdges, WorkloadEdges } from '../engine/workloadEdges';
@@ -37,6 +38,8 @@ export interface ExposureInventoryItem {
   workloads: string[];
   /** The AuthorizationPolicies in the path: on the gateway workloads, and on the workloads. */
   authz: { gateway: string[]; workloads: string[] };
+  /** Whether clients outside the cluster reach the gateway: its workloads' Service. */
+  reach: GatewayReach;
 }
 
 /** One workload that may reach an external host. @public */
@@ -121,6 +124,7 @@ export function edgeInventories(
         service: x.service,
         workloads: [],
         authz: { gateway: x.gatewayPolicies, workloads: [] },
+        reach: x.reach,
       };
       item.workloads.push(w.id);
       for (const p of w.policies) {

@@ -173,6 +173,11 @@ describe('LiveClusterSource', () => {
       fromDisk.workloads.find(w => w.name === 'productpage')!.annotations,
     ).toHaveProperty(['prometheus.io/scrape']);
 
+    // A gateway's Service type decides whether it is a way in from outside.
+    expect(
+      fromLive.services.find(s => s.name === 'istio-ingressgateway')?.type,
+    ).toBe('LoadBalancer');
+
     expect(comparable(fromLive)).toEqual(comparable(fromDisk));
     expect(live.status()).toEqual({
       state: 'synced',

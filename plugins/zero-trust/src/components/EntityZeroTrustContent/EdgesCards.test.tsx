@@ -24,7 +24,11 @@ import { EgressCard, ExposureCard, RoutesCard } from './EdgesCards';
 jest.setTimeout(30_000);
 
 /** productpage exposed through an ingress gateway, with a route and an external host. */
-function productpage(policy: 'ALLOW_ANY' | 'REGISTRY_ONLY', tls?: object) {
+function productpage(
+  policy: 'ALLOW_ANY' | 'REGISTRY_ONLY',
+  tls?: object,
+  ...extra: Record<string, any>[]
+) {
   const model = new MeshModel([
     clusterState(
       'c1',
@@ -75,10 +79,23 @@ function productpage(policy: 'ALLOW_ANY' | 'REGISTRY_ONLY', tls?: object) {
         resolution: 'DNS',
         ports: [{ number: 443, name: 'tls', protocol: 'TLS' }],
       }),
+      ...extra,
     ),
   ]);
   return workloadView(model.resolveWorkload('c1/bookinfo/productpage'), model);
 }
+
+/** The ingress gateway's Service, of a type. */
+const ingressService = (type: string) => ({
+  apiVersion: 'v1',
+  kind: 'Service',
+  metadata: { name: 'ingress', namespace: 'istio-ingress' },
+  spec: {
+    type,
+    selector: { istio: 'ingressgateway' },
+    ports: [{ name: 'https', port: 443 }],
+  },
+});
 
 describe('the Security tab edges cards', () => {
   it('shows the exposure: gateway, host, port and TLS mode', async () => {
@@ -97,6 +114,26 @@ describe('the Security tab edges cards', () => {
     expect(
       screen.getByText('No AuthorizationPolicy on the gateway'),
     ).toBeInTheDocument();
+    // No Service in front of the gateway in the snapshot: said so, as a warning.
+    expect(screen.getByText(/^Reached/)).toHaveTextContent(
+      'Reached unknown: no Service in the snapshot selects the gateway workloads',
+    );
+  });
+
+  it.each([
+    [
+      'LoadBalancer',
+      'Reached from outside (Service istio-ingress/ingress (LoadBalancer))',
+    ],
+    [
+      'ClusterIP',
+      'Reached only from inside the cluster (Service istio-ingress/ingress (ClusterIP)): not a way in from outside',
+    ],
+  ])("says whom the gateway's %s Service lets in", async (type, text) => {
+    const tls = { mode: 'SIMPLE', credentialName: 'apps' };
+    const view = productpage('REGISTRY_ONLY', tls, ingressService(type));
+    await renderInTestApp(<ExposureCard exposure={view.exposure} />);
+    expect(screen.getByText(/^Reached/)).toHaveTextContent(text);
   });
 
   it('names a Gateway API way in by its class, listener and route', async () => {

@@ -1,6 +1,6 @@
 import { InfoCard, StatusWarning } from '@backstage/core-components';
 import type { SecurityWorkload } from '@zero-trust/backstage-plugin-zero-trust-common';
-import { gatewayLabel, routeLabel } from '../shared';
+import { gatewayLabel, reachText, routeLabel } from '../shared';
 import { FactList } from './FactList';
 
 type Exposure = NonNullable<SecurityWorkload['exposure']>[number];
@@ -11,7 +11,10 @@ function tlsText(e: Exposure): string {
   return e.tls === 'none' ? 'no TLS' : `TLS ${e.tls}`;
 }
 
-/** Who reaches the workload from outside: each gateway, host, port and TLS mode. */
+/**
+ * Who reaches the workload from outside: each gateway, host, port and TLS mode, and
+ * whether the gateway's Service lets clients outside the cluster in.
+ */
 export function ExposureCard(props: { exposure?: Exposure[] }) {
   const ways = props.exposure ?? [];
   return (
@@ -44,6 +47,14 @@ export function ExposureCard(props: { exposure?: Exposure[] }) {
                 <div>
                   to {e.service} by <code>{routeLabel(e)}</code>
                   {e.match ? `, on ${e.match.join(' or ')}` : ''}
+                </div>
+                <div>
+                  Reached{' '}
+                  {e.reach.from === 'unknown' ? (
+                    <StatusWarning>{reachText(e.reach)}</StatusWarning>
+                  ) : (
+                    reachText(e.reach)
+                  )}
                 </div>
               </>
             ),

@@ -51,6 +51,16 @@ const model = new MeshModel([
     namespace('bookinfo', injected),
     namespace('payments', injected),
     gatewayPod,
+    {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'ingress', namespace: 'istio-ingress' },
+      spec: {
+        type: 'LoadBalancer',
+        selector: { istio: 'ingressgateway' },
+        ports: [{ name: 'https', port: 443 }],
+      },
+    },
     ...meshApp('bookinfo', 'productpage', {
       labels: { app: 'productpage' },
       servicePorts: [{ name: 'http', port: 9080 }],
@@ -204,6 +214,11 @@ describe('the exposure inventory', () => {
     expect(
       within(productpage).getByText('workload: bookinfo/productpage'),
     ).toBeInTheDocument();
+    expect(
+      within(productpage).getByText(
+        'Reached from outside (Service istio-ingress/ingress (LoadBalancer))',
+      ),
+    ).toBeInTheDocument();
     const ratings = screen
       .getByText('ratings.apps.example.com:80')
       .closest('tr')!;
@@ -225,6 +240,12 @@ describe('the exposure inventory', () => {
       within(gatewayApi).getByText('HTTPS · HTTPRoute bookinfo/ratings'),
     ).toBeInTheDocument();
     expect(within(gatewayApi).getByText('SIMPLE')).toBeInTheDocument();
+    // The Service istiod creates for it: LoadBalancer unless annotated otherwise.
+    expect(
+      within(gatewayApi).getByText(
+        'Reached from outside (Service istio-ingress/web-istio (LoadBalancer))',
+      ),
+    ).toBeInTheDocument();
 
     await userEvent.selectOptions(screen.getByLabelText('TLS'), 'none');
     expect(rows(/^Exposed services/)).toHaveLength(1);

@@ -13,7 +13,7 @@ import type {
 } from '@zero-trust/backstage-plugin-zero-trust-common';
 import { useState } from 'react';
 import { ZeroTrustApi } from '../../api';
-import { gatewayLabel, routeLabel } from '../shared';
+import { gatewayLabel, reachText, routeLabel } from '../shared';
 import { InventoryTable } from './InventoryTable';
 
 type Row = ExposureInventoryItem & { id: string };
@@ -57,6 +57,9 @@ const columns: TableColumn<Row>[] = [
         <div>{gatewayLabel(x)}</div>
         <Typography variant="caption">
           {`${x.protocol} · ${routeLabel(x)}`}
+        </Typography>
+        <Typography variant="caption" display="block">
+          {`Reached ${reachText(x.reach)}`}
         </Typography>
       </>
     ),

@@ -18,7 +18,7 @@ export {
   worstFinding,
 } from './findings';
 export { openCallers, plaintextExposure } from './exposure';
-export { gatewayLabel, routeLabel } from './edgeText';
+export { gatewayLabel, reachText, routeLabel } from './edgeText';
 export type { OpenCaller, PlaintextPort } from './exposure';
 export {
   onboardFormData,
