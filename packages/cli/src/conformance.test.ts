@@ -110,6 +110,8 @@ const dryRun =
   'https://istio.io/latest/docs/tasks/security/authorization/authz-dry-run/ (istio.io/dry-run: shadow rules, logged, not enforced); ambient: convertAuthorizationPolicy drops it';
 const trustDomain =
   'https://istio.io/latest/docs/reference/config/istio.mesh.v1alpha1/ (trustDomainAliases) and pilot/pkg/features PILOT_SKIP_VALIDATE_TRUST_DOMAIN: the sidecar and ztunnel accept a peer certificate only from the trust domain or an alias';
+const rejected =
+  'https://istio.io/latest/docs/reference/config/security/normalization/';
 const serviceEntry =
   'https://istio.io/latest/docs/reference/config/networking/service-entry/ (workloadSelector: "the endpoints of a service entry can also be dynamically selected ... Kubernetes pods"; the selector searches the ServiceEntry\'s namespace: https://istio.io/latest/docs/reference/config/type/workload-selector/)';
 const peerAuthn =
@@ -224,6 +226,47 @@ const cases: Case[] = [
     decision: 'CONDITIONAL',
     policies: ['shop/cart-ext'],
     why: `${AP} (CUSTOM is evaluated first and its provider decides)`,
+  },
+  // Requests the proxy answers 400 before any policy.
+  {
+    query: {
+      from: 'shop/batch',
+      to: 'shop/api',
+      port: 8080,
+      method: 'GET',
+      path: '/public/a%00',
+      host: 'api.shop.example',
+    },
+    decision: 'DENY',
+    why: `${rejected} ("%00: the request will always be rejected with HTTP code 400"), though rule 1 admits batch on any path`,
+  },
+  {
+    query: {
+      from: 'shop/batch',
+      to: 'shop/api',
+      port: 8080,
+      method: 'get',
+      path: '/x',
+      host: 'api.shop.example',
+    },
+    decision: 'DENY',
+    why: `${rejected} ("If the verb in the HTTP request is not in upper case, Istio will reject the request with HTTP code 400")`,
+  },
+  {
+    query: {
+      from: 'shop/web',
+      to: 'pay/ledger',
+      port: 8080,
+      method: 'get',
+      path: '/v1/a',
+    },
+    decision: 'DENY',
+    why: `${rejected}, at the waypoint`,
+  },
+  {
+    query: { from: 'shop/batch', to: 'shop/api', port: 9000, method: 'get' },
+    decision: 'ALLOW',
+    why: `${rejected}: only where the proxy reads HTTP; port 9000 is TCP`,
   },
   // Protocols: appProtocol over the name's prefix; HTTP-only fields on TCP ports.
   {

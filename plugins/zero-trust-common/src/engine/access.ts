@@ -293,6 +293,24 @@ interface PortPlan {
 }
 
 /**
+ * What makes an HTTP proxy (a sidecar or a waypoint) answer 400 before any policy is
+ * read, per https://istio.io/latest/docs/reference/config/security/normalization/: a
+ * method not in upper case ("Istio will reject the request with HTTP code 400"), and a
+ * path holding `%00` ("The request will always be rejected with HTTP code 400").
+ * Undefined for a request it reads on.
+ */
+function rejectedRequest(attributes: RequestAttributes): string | undefined {
+  const { method, path } = attributes;
+  if (method !== undefined && method !== method.toUpperCase()) {
+    return `the method ${method} is not in upper case`;
+  }
+  if (path !== undefined && /%00/.test(path.replace(/[?#].*$/s, ''))) {
+    return 'the path holds %00';
+  }
+  return undefined;
+}
+
+/**
  * The request as the enforcing proxy reads it: the query's method and host, and its path
  * as the server's mesh normalizes it (meshConfig pathNormalization).
  */
@@ -480,6 +498,13 @@ export type PortDecision = {
     }
   | { by: 'root'; connection: Connection; trust: TrustEdge }
   | { by: 'STRICT'; connection: Connection; decidedBy?: string }
+  | {
+      by: 'rejected request';
+      connection: Connection;
+      /** Why the proxy answers 400 before any policy; set where a waypoint does. */
+      problem: string;
+      waypoint?: Waypoint;
+    }
   | { by: 'policies'; connection: Connection; authz: AuthzVerdict }
   | {
       by: 'waypoint';
@@ -558,6 +583,19 @@ function decideThroughWaypoint(
       by: 'trust domain',
       connection: toWaypoint,
       trustDomain: peerDomain,
+      waypoint: route.waypoint,
+    };
+  }
+  const rejected =
+    route.protocol === 'http' ? rejectedRequest(attributes) : undefined;
+  if (rejected) {
+    return {
+      port: port.port,
+      decision: 'DENY',
+      mtls: true,
+      by: 'rejected request',
+      connection: toWaypoint,
+      problem: rejected,
       waypoint: route.waypoint,
     };
   }
@@ -652,6 +690,18 @@ function decidePort(
       by: 'STRICT',
       connection: conn,
       decidedBy: port.decidedBy,
+    };
+  }
+  const rejected =
+    port.protocol === 'http' ? rejectedRequest(attributes) : undefined;
+  if (rejected) {
+    return {
+      port: port.port,
+      decision: 'DENY',
+      mtls: conn.mtls,
+      by: 'rejected request',
+      connection: conn,
+      problem: rejected,
     };
   }
   const req = requestOf(
@@ -802,6 +852,16 @@ function describe(
           d.decidedBy ? ` (PeerAuthentication ${d.decidedBy})` : ''
         } rejects plaintext`,
         d.decidedBy ? [d.decidedBy] : [],
+      );
+    case 'rejected request':
+      return worded(
+        `${d.problem}, so ${
+          d.waypoint ? `waypoint ${d.waypoint.ref}` : `${server.id}'s sidecar`
+        } answers 400 before any policy is read (${clientSide(
+          d.connection,
+          caller,
+        )})`,
+        [],
       );
     case 'waypoint': {
       const atWaypoint = explain(d.authz);
