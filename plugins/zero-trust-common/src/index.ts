@@ -123,6 +123,8 @@ export type { RouteView } from './engine/routes';
 export { exposureOf } from './engine/exposure';
 export type { ExposureView } from './engine/exposure';
 export type { GatewayReach } from './engine/gatewayReach';
+export { meshPaths } from './engine/meshPaths';
+export type { MeshPath } from './engine/meshPaths';
 export type { NetworkVerdict } from './engine/networkPolicy';
 export { check, parseCaller } from './engine/check';
 export type { CheckQuery, CheckResult, ServiceWorkloads } from './engine/check';

@@ -432,7 +432,8 @@ describe('TLS origination toward external hosts', () => {
     [
       'MUTUAL',
       { tls: { mode: 'MUTUAL', credentialName: 'client' } },
-      { mode: 'MUTUAL', ports: [80, 443] },
+      // Where its client certificate comes from (ClientTLSSettings.credentialName).
+      { mode: 'MUTUAL', ports: [80, 443], clientCertificate: 'Secret client' },
     ],
     ['DISABLE: none', { tls: { mode: 'DISABLE' } }, undefined],
   ])('by the sidecar, for a direct host: %s', (_, policy, expected) => {

@@ -6,6 +6,7 @@
 import { selectorMatches } from '../model/labels';
 import type { EgressDecision } from './egressWaypoints';
 import type { TlsOrigination } from './egressTls';
+import type { MeshPath } from './meshPaths';
 import type { PolicyEnforcement } from './enforcement';
 import { hostMatches, namespacedHostsAdmit } from './hosts';
 import {
@@ -40,6 +41,8 @@ export interface EgressHost {
   authorization?: EgressAuthorization;
   /** Where TLS toward the host is originated (a DestinationRule's tls mode): egressTls.ts. */
   tlsOrigination?: TlsOrigination;
+  /** Another modelled cluster's ingress gateways that serve the host: meshPaths.ts. */
+  meshPaths?: MeshPath[];
 }
 
 /** The policies a workload's calls to an external host meet. @public */

@@ -28,6 +28,8 @@ export interface TlsOrigination {
   destinationRule: string;
   /** The host's ports it originates TLS on. */
   ports: number[];
+  /** MUTUAL: where its client certificate comes from (`Secret NAME`, `file PATH`). */
+  clientCertificate?: string;
 }
 
 /** The workloads behind a Service host of the cluster (`NAME.NAMESPACE.svc.cluster.local`). */
@@ -86,11 +88,17 @@ export function tlsOriginationFor(
         p.mode !== undefined && originating.includes(p.mode),
     );
   if (!byPort.length) return undefined;
+  const certificate =
+    byPort[0].mode === 'MUTUAL'
+      ? rule.clientCertificates?.[byPort[0].port] ??
+        rule.clientCertificates?.['*']
+      : undefined;
   return {
     by: gateway ? 'egress-gateway' : 'sidecar',
     ...(gateway ? { gateway } : {}),
     mode: byPort[0].mode,
     destinationRule: `${rule.namespace}/${rule.name}`,
     ports: byPort.map(p => p.port),
+    ...(certificate ? { clientCertificate: certificate } : {}),
   };
 }

@@ -16,6 +16,7 @@ import {
 import { serviceHost } from './destinationRules';
 import { GatewayReach, gatewayReach } from './gatewayReach';
 import { describeMatch, namespacedHostsAdmit } from './hosts';
+import type { MeshPath } from './meshPaths';
 
 /** One way in from outside. @public */
 export interface ExposureView {
@@ -56,6 +57,8 @@ export interface ExposureView {
    * `cluster` is a route through an in-cluster gateway, no way in from outside.
    */
   reach: GatewayReach;
+  /** The workloads of other modelled clusters that reach it as an external host: meshPaths.ts. */
+  meshClients?: MeshPath[];
 }
 
 /** A gateway workload and the policies its proxy enforces, as the caller's model knows them. */

@@ -95,6 +95,7 @@ export const findingCodes = [
   'ZT040',
   'ZT041',
   'ZT042',
+  'ZT043',
   'ZT050',
   'ZT051',
   'ZT052',
@@ -580,6 +581,18 @@ export const findingCatalogue: Record<FindingCode, FindingDefinition> = {
     remediation:
       'Give the Service or ServiceEntry a waypoint (label it, or its namespace, istio.io/use-waypoint with a waypoint that takes service traffic, deployed and Programmed), or select the workloads instead (a selector policy, which sidecars and ztunnel enforce, without L7 fields under ztunnel). Sidecars and ztunnel ignore targetRefs, so until then the policy is enforced nowhere.',
     docs: 'https://istio.io/latest/docs/ambient/usage/l7-features/',
+  },
+  ZT043: {
+    code: 'ZT043',
+    title: 'Mesh-to-mesh path not mTLS end to end',
+    severity: 'high',
+    // Between clusters the traffic crosses networks the mesh does not own.
+    controls: ['SC-8', 'IA-9'],
+    // No match: Kiali and istioctl analyze read one cluster's configuration at a time,
+    // and neither pairs a DestinationRule's origination with another mesh's Gateway.
+    remediation:
+      "Originate mutual TLS toward the other cluster's ingress gateway (a DestinationRule for the host with tls mode MUTUAL and a credentialName, or ISTIO_MUTUAL where that cluster trusts this one's root, at the egress gateway or the sidecar that sends it out), and serve the host there with tls mode MUTUAL or ISTIO_MUTUAL, so that each end authenticates the other across the networks in between.",
+    docs: 'https://istio.io/latest/docs/tasks/traffic-management/egress/egress-gateway-tls-origination/#perform-mutual-tls-origination-with-an-egress-gateway',
   },
   // ZT050-ZT053 compare the policies with observed traffic (usageFindings.ts): neither
   // Kiali nor istioctl analyze reads traffic against the policies' callers.

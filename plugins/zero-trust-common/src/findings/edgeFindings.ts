@@ -1,6 +1,7 @@
 /**
- * Findings on the mesh's edges and routes (ZT035-ZT041): outbound policy, gateway TLS
- * and authorization, ServiceEntry scope, egress gateway bypass, retries and timeouts.
+ * Findings on the mesh's edges and routes (ZT035-ZT041, ZT043): outbound policy, gateway
+ * TLS and authorization, ServiceEntry scope, egress gateway bypass, retries and timeouts,
+ * mesh-to-mesh paths without mTLS end to end.
  */
 import { methodMayBeAllowed } from '../engine/authorization';
 import { allowedCallers, CallerAnalysis } from '../engine/callers';
@@ -11,6 +12,7 @@ import {
   listenerServer,
 } from '../engine/gatewayApiExposure';
 import { isGatewayWorkload } from '../engine/membership';
+import { meshPaths } from '../engine/meshPaths';
 import { ClusterModel, MeshModel, WorkloadModel } from '../engine/MeshModel';
 import { retriesAfterReached } from '../engine/routes';
 import { workloadEdges, WorkloadEdges } from '../engine/workloadEdges';
@@ -542,5 +544,29 @@ export function edgeFindings(
         timeoutBudgets(cluster, model, w, edgesFor(w), budgets, callers, out),
       );
     }
+  }
+  meshPathsWithoutMtls(model, out);
+}
+
+/**
+ * ZT043: a workload of one cluster reaches a Service another cluster serves at its
+ * ingress gateway (meshPaths.ts), and the path is not mTLS end to end: no origination,
+ * SIMPLE origination, a server that does not require a client certificate, or a root
+ * the server's cluster does not trust.
+ */
+function meshPathsWithoutMtls(model: MeshModel, out: Finding[]) {
+  for (const p of meshPaths(model)) {
+    if (p.mtls) continue;
+    const client = model.workload(p.client.workload);
+    if (!client) continue;
+    const [namespace, name] = p.client.serviceEntry.split('/');
+    out.push(
+      finding(
+        'ZT043',
+        ref(client.cluster, 'ServiceEntry', namespace, name),
+        `${p.client.workload} reaches ${p.client.host}, served by cluster ${p.server.cluster}'s ingress gateway ${p.server.gateway} (${p.server.tls}) for ${p.server.service}, without mTLS end to end: ${p.gap}.`,
+        client,
+      ),
+    );
   }
 }

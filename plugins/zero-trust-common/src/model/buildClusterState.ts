@@ -235,15 +235,37 @@ function clientTlsMode(tls: unknown): ClientTlsMode | undefined {
   return (tls.mode ?? 'DISABLE') as ClientTlsMode;
 }
 
+/**
+ * Where a MUTUAL `tls` block takes its client certificate: the Secret `credentialName`
+ * names (read by the gateway proxy, never by this suite) or the file `clientCertificate`
+ * names (https://istio.io/latest/docs/reference/config/networking/destination-rule/#ClientTLSSettings).
+ */
+function clientCertificate(tls: unknown): string | undefined {
+  if (!isObject(tls)) return undefined;
+  if (typeof tls.credentialName === 'string') {
+    return `Secret ${tls.credentialName}`;
+  }
+  if (typeof tls.clientCertificate === 'string') {
+    return `file ${tls.clientCertificate}`;
+  }
+  return undefined;
+}
+
 function toDestinationRule(obj: Json): DestinationRuleInfo {
   const spec = obj.spec as Json;
   const policy = isObject(spec.trafficPolicy) ? spec.trafficPolicy : {};
   const portLevelTls: Record<number, ClientTlsMode | undefined> = {};
+  const certificates: Record<string, string> = {};
+  const topCertificate = clientCertificate(policy.tls);
+  if (topCertificate) certificates['*'] = topCertificate;
   for (const setting of Array.isArray(policy.portLevelSettings)
     ? policy.portLevelSettings
     : []) {
     const port = setting?.port?.number;
-    if (Number.isInteger(port)) portLevelTls[port] = clientTlsMode(setting.tls);
+    if (!Number.isInteger(port)) continue;
+    portLevelTls[port] = clientTlsMode(setting.tls);
+    const certificate = clientCertificate(setting.tls);
+    if (certificate) certificates[port] = certificate;
   }
   const tlsMode = clientTlsMode(policy.tls);
   const outlierDetection = readOutlierDetection(policy.outlierDetection);
@@ -280,6 +302,9 @@ function toDestinationRule(obj: Json): DestinationRuleInfo {
     ...(workloadSelector ? { workloadSelector } : {}),
     ...(tlsMode ? { tlsMode } : {}),
     portLevelTls,
+    ...(Object.keys(certificates).length
+      ? { clientCertificates: certificates }
+      : {}),
     ...(outlierDetection ? { outlierDetection } : {}),
     ...(connectionPool ? { connectionPool } : {}),
     ...(portLevelPolicies ? { portLevelPolicies } : {}),

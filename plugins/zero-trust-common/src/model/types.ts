@@ -145,6 +145,11 @@ export interface DestinationRuleInfo {
   tlsMode?: ClientTlsMode;
   /** Service port → TLS mode. */
   portLevelTls: Record<number, ClientTlsMode | undefined>;
+  /**
+   * Where MUTUAL takes its client certificate (`Secret NAME` or `file PATH`), by port
+   * (`*`: the top-level `tls`).
+   */
+  clientCertificates?: Record<string, string>;
   /** `trafficPolicy.outlierDetection`, as written. */
   outlierDetection?: OutlierDetectionInfo;
   /** `trafficPolicy.connectionPool`, the fields the views show. */

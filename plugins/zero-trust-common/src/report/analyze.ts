@@ -24,6 +24,7 @@ import { PortProtocol } from '../engine/ports';
 import type { EgressView } from '../engine/egress';
 import type { RouteView } from '../engine/routes';
 import type { ExposureView } from '../engine/exposure';
+import { meshPaths, withMeshPaths } from '../engine/meshPaths';
 import { workloadEdges } from '../engine/workloadEdges';
 import { WorkloadCertificateView, certificateView } from './certificateView';
 
@@ -125,8 +126,13 @@ export interface WorkloadView {
 
 function edgesView(
   w: WorkloadModel,
+  model: MeshModel,
 ): Pick<WorkloadView, 'egress' | 'routes' | 'exposure'> {
-  const { egress, routes, exposure } = workloadEdges(w);
+  const { egress, routes, exposure } = withMeshPaths(
+    workloadEdges(w),
+    w,
+    meshPaths(model),
+  );
   return {
     ...(egress ? { egress } : {}),
     ...(routes.length ? { routes } : {}),
@@ -255,7 +261,7 @@ export function workloadView(
     ...(callers.untrustedCallers
       ? { untrustedCallers: callers.untrustedCallers }
       : {}),
-    ...edgesView(w),
+    ...edgesView(w, model),
     ...(certificate ? { certificate } : {}),
   };
 }

@@ -5,9 +5,15 @@
  */
 import { EgressHost, OutboundTrafficPolicy } from '../engine/egress';
 import type { GatewayReach } from '../engine/gatewayReach';
+import {
+  MeshPath,
+  cachedWorkloadEdges,
+  meshPaths,
+  withMeshPaths,
+} from '../engine/meshPaths';
 import { isGatewayWorkload } from '../engine/membership';
 import { MeshModel, WorkloadModel } from '../engine/MeshModel';
-import { workloadEdges, WorkloadEdges } from '../engine/workloadEdges';
+import { WorkloadEdges } from '../engine/workloadEdges';
 
 /** One way in from outside, and the workloads it reaches. @public */
 export interface ExposureInventoryItem {
@@ -40,6 +46,8 @@ export interface ExposureInventoryItem {
   authz: { gateway: string[]; workloads: string[] };
   /** Whether clients outside the cluster reach the gateway: its workloads' Service. */
   reach: GatewayReach;
+  /** The workloads of other modelled clusters that reach it (mesh to mesh). */
+  meshClients?: MeshPath[];
 }
 
 /** One workload that may reach an external host. @public */
@@ -49,6 +57,8 @@ export interface EgressCaller {
   how: 'direct' | 'egress-gateway';
   /** For `egress-gateway`: the host it is routed to. */
   via?: string;
+  /** Another modelled cluster's ingress gateways that serve the host (mesh to mesh). */
+  meshPaths?: MeshPath[];
 }
 
 /** One external host a ServiceEntry registers, and who may reach it. @public */
@@ -89,7 +99,8 @@ const byText = (a: string, b: string) => a.localeCompare(b);
  */
 export function edgeInventories(
   model: MeshModel,
-  edgesOf: (w: WorkloadModel) => WorkloadEdges = workloadEdges,
+  edgesOf: (w: WorkloadModel) => WorkloadEdges = w =>
+    withMeshPaths(cachedWorkloadEdges(w), w, meshPaths(model)),
 ): EdgeInventories {
   const exposure = new Map<string, ExposureInventoryItem>();
   const egress = new Map<string, EgressInventoryItem>();
@@ -127,6 +138,14 @@ export function edgeInventories(
         reach: x.reach,
       };
       item.workloads.push(w.id);
+      for (const p of x.meshClients ?? []) {
+        item.meshClients ??= [];
+        if (
+          !item.meshClients.some(q => q.client.workload === p.client.workload)
+        ) {
+          item.meshClients.push(p);
+        }
+      }
       for (const p of w.policies) {
         if (!item.authz.workloads.includes(p.ref)) {
           item.authz.workloads.push(p.ref);
@@ -187,5 +206,6 @@ function callerOf(w: WorkloadModel, h: EgressHost): EgressCaller {
     workload: w.id,
     how: h.how === 'egress-gateway' ? 'egress-gateway' : 'direct',
     ...(h.via ? { via: h.via.host } : {}),
+    ...(h.meshPaths ? { meshPaths: h.meshPaths } : {}),
   };
 }

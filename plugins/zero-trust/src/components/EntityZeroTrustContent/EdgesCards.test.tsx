@@ -390,3 +390,100 @@ describe('the Security tab edges cards', () => {
     expect(screen.getByText('No VirtualService')).toBeInTheDocument();
   });
 });
+
+/**
+ * Mesh to mesh: edge's shop/cart reaches orders.backend.example, which backend's ingress
+ * gateway serves (MUTUAL) for orders/orders-api; `tls` is the client's origination.
+ */
+function meshToMesh(origination: object) {
+  const host = 'orders.backend.example';
+  const model = new MeshModel([
+    clusterState(
+      'edge',
+      meshConfigMap('external.example'),
+      namespace('shop', injected),
+      ...meshApp('shop', 'cart', { labels: { app: 'cart' } }),
+      networking('ServiceEntry', 'shop', 'orders', {
+        hosts: [host],
+        resolution: 'DNS',
+        ports: [{ number: 443, name: 'https', protocol: 'HTTPS' }],
+      }),
+      destinationRule('shop', 'orders-tls', {
+        host,
+        trafficPolicy: { tls: origination },
+      }),
+    ),
+    clusterState(
+      'backend',
+      meshConfigMap('internal.example'),
+      namespace('istio-system'),
+      namespace('orders', injected),
+      deployment('istio-system', 'ingress', {
+        labels: { istio: 'ingressgateway' },
+        annotations: { 'inject.istio.io/templates': 'gateway' },
+      }),
+      {
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name: 'ingress', namespace: 'istio-system' },
+        spec: {
+          type: 'LoadBalancer',
+          selector: { istio: 'ingressgateway' },
+          ports: [{ name: 'https', port: 443 }],
+        },
+      },
+      ...meshApp('orders', 'orders-api', { labels: { app: 'orders-api' } }),
+      networking('Gateway', 'istio-system', 'meshes', {
+        selector: { istio: 'ingressgateway' },
+        servers: [
+          {
+            port: { number: 443, name: 'https', protocol: 'HTTPS' },
+            hosts: [host],
+            tls: { mode: 'MUTUAL', credentialName: 'orders-server' },
+          },
+        ],
+      }),
+      networking('VirtualService', 'orders', 'from-meshes', {
+        hosts: [host],
+        gateways: ['istio-system/meshes'],
+        http: [{ route: [{ destination: { host: 'orders-api' } }] }],
+      }),
+    ),
+  ]);
+  return {
+    cart: workloadView(model.resolveWorkload('edge/shop/cart'), model),
+    orders: workloadView(
+      model.resolveWorkload('backend/orders/orders-api'),
+      model,
+    ),
+  };
+}
+
+describe('the mesh-to-mesh path on both ends', () => {
+  it("shows the client's Egress card the other cluster's gateway and the server's Exposure card the client", async () => {
+    const { cart, orders } = meshToMesh({
+      mode: 'MUTUAL',
+      credentialName: 'orders-client',
+    });
+    await renderInTestApp(
+      <>
+        <EgressCard egress={cart.egress!} />
+        <ExposureCard exposure={orders.exposure} />
+      </>,
+    );
+    expect(screen.getByText(/^to cluster backend/)).toHaveTextContent(
+      "to cluster backend's ingress gateway istio-system/meshes (host orders.backend.example:443, MUTUAL), mTLS originated by its sidecar (MUTUAL), certificate from Secret orders-client (DestinationRule shop/orders-tls): mTLS end to end",
+    );
+    expect(screen.getByText(/^reached from cluster edge/)).toHaveTextContent(
+      "reached from cluster edge's edge/shop/cart, mTLS originated by its sidecar (MUTUAL), certificate from Secret orders-client (DestinationRule shop/orders-tls): mTLS end to end",
+    );
+  });
+
+  it('warns where the path is not mTLS end to end', async () => {
+    const { cart } = meshToMesh({ mode: 'SIMPLE' });
+    await renderInTestApp(<EgressCard egress={cart.egress!} />);
+    expect(screen.getByText(/^not mTLS end to end/)).toHaveTextContent(
+      'not mTLS end to end: SIMPLE origination presents no client certificate, and the MUTUAL gateway server requires one: the handshake fails',
+    );
+  });
+});

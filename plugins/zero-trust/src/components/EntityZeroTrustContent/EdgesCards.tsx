@@ -1,6 +1,36 @@
 import { InfoCard, StatusWarning } from '@backstage/core-components';
 import type { SecurityWorkload } from '@zero-trust/backstage-plugin-zero-trust-common';
-import { gatewayLabel, reachText, routeLabel } from '../shared';
+import {
+  gatewayLabel,
+  meshPathClientText,
+  meshPathServerText,
+  meshPathVerdict,
+  reachText,
+  routeLabel,
+} from '../shared';
+
+/** One line per mesh-to-mesh path, its verdict a warning where it is not mTLS. */
+function MeshPathLines(props: {
+  paths?: Parameters<typeof meshPathVerdict>[0][];
+  text: (p: Parameters<typeof meshPathVerdict>[0]) => string;
+}) {
+  return (
+    <>
+      {(props.paths ?? []).map(p => (
+        <div
+          key={`${p.client.workload}-${p.server.cluster}-${p.server.gateway}`}
+        >
+          {props.text(p)}:{' '}
+          {p.mtls ? (
+            meshPathVerdict(p)
+          ) : (
+            <StatusWarning>{meshPathVerdict(p)}</StatusWarning>
+          )}
+        </div>
+      ))}
+    </>
+  );
+}
 import { FactList } from './FactList';
 
 type Exposure = NonNullable<SecurityWorkload['exposure']>[number];
@@ -56,6 +86,10 @@ export function ExposureCard(props: { exposure?: Exposure[] }) {
                     reachText(e.reach)
                   )}
                 </div>
+                <MeshPathLines
+                  paths={e.meshClients}
+                  text={meshPathClientText}
+                />
               </>
             ),
             hint: e.gatewayPolicies.length
@@ -133,6 +167,10 @@ export function EgressCard(props: {
                   <div key={`${h.host}-${h.serviceEntry}`}>
                     {h.host}:{h.ports.map(p => p.number).join(',')} {how(h)}{' '}
                     (ServiceEntry <code>{h.serviceEntry}</code>){tls(h)}
+                    <MeshPathLines
+                      paths={h.meshPaths}
+                      text={meshPathServerText}
+                    />
                     {policies(h)}
                   </div>
                 ))

@@ -37,3 +37,60 @@ export function reachText(reach: {
   }
   return `unknown: ${reach.note ?? 'no Service in front of the gateway'}`;
 }
+
+interface MeshPathText {
+  client: { cluster: string; workload: string; how: string; via?: string };
+  origination?: {
+    by: string;
+    gateway?: string;
+    mode: string;
+    certificate?: string;
+  };
+  server: {
+    cluster: string;
+    gateway: string;
+    host: string;
+    port: number;
+    tls: string;
+  };
+  mtls: boolean;
+  gap?: string;
+}
+
+/** `mTLS originated by egress gateway E (MUTUAL), certificate from ...`. */
+function originationText(p: MeshPathText): string {
+  const o = p.origination;
+  if (!o) return 'no TLS originated by the mesh';
+  const by = o.by === 'sidecar' ? 'its sidecar' : `egress gateway ${o.gateway}`;
+  return `${o.mode === 'SIMPLE' ? 'TLS' : 'mTLS'} originated by ${by} (${
+    o.mode
+  })${o.certificate ? `, certificate from ${o.certificate}` : ''}`;
+}
+
+/** The client's end of a mesh-to-mesh path: where the host is served, and how. */
+export function meshPathServerText(p: MeshPathText): string {
+  return `to cluster ${p.server.cluster}'s ingress gateway ${
+    p.server.gateway
+  } (host ${p.server.host}:${p.server.port}, ${
+    p.server.tls
+  }), ${originationText(p)}`;
+}
+
+/** The server's end of a mesh-to-mesh path: who reaches it, and how. */
+export function meshPathClientText(p: MeshPathText): string {
+  let through = '';
+  if (p.client.how === 'egress-gateway') {
+    through = p.origination?.gateway
+      ? ` through egress gateway ${p.origination.gateway}`
+      : ` through ${p.client.via}`;
+  }
+  return `reached from cluster ${p.client.cluster}'s ${
+    p.client.workload
+  }${through}, ${originationText(p)}`;
+}
+
+/** Whether the path is mTLS end to end, and what is missing. */
+export function meshPathVerdict(p: MeshPathText): string {
+  if (p.mtls) return p.gap ? `mTLS end to end (${p.gap})` : 'mTLS end to end';
+  return `not mTLS end to end: ${p.gap}`;
+}

@@ -18,7 +18,14 @@ export {
   worstFinding,
 } from './findings';
 export { openCallers, plaintextExposure } from './exposure';
-export { gatewayLabel, reachText, routeLabel } from './edgeText';
+export {
+  gatewayLabel,
+  meshPathClientText,
+  meshPathServerText,
+  meshPathVerdict,
+  reachText,
+  routeLabel,
+} from './edgeText';
 export type { OpenCaller, PlaintextPort } from './exposure';
 export {
   onboardFormData,
