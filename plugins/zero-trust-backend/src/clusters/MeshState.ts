@@ -60,6 +60,13 @@ export class MeshState {
     for (const entry of this.entries) {
       this.unsubscribe.push(
         entry.source.onChange(() => {
+          // The model is built from the objects alone and the status is read fresh, so a
+          // change of status (stale, synced again) keeps the model and what it derived:
+          // at 100k workloads a rebuild's findings take a minute of CPU, and a busy
+          // backend whose watches go quiet would otherwise rebuild on every flap.
+          if (entry.source.objects() === entry.builtFrom && !entry.changed) {
+            return;
+          }
           entry.changed = true;
           this.scheduleRebuild();
         }),
