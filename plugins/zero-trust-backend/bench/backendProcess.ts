@@ -1,8 +1,8 @@
 /**
  * One backend replica for `--clusters` and `--replicas`: the plugin in a Backstage test
  * backend in its own process, so its RSS is its own and two replicas run side by side
- * as two pods would. The parent passes `{ config, entities }` as JSON in the first
- * argument; with `backend.database` set, the real database and scheduler services run
+ * as two pods would. The parent sends `{ type: 'start', config, entities }` (over IPC, so
+ * the clusters' tokens are not in the process list); with `backend.database` set, the real database and scheduler services run
  * over it (replicas then share that database, as a deployment's replicas do).
  * It answers the parent's messages: `memory` (peak and current RSS, heap), `close`.
  */
@@ -14,11 +14,21 @@ import type { JsonObject } from '@backstage/types';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { zeroTrustPlugin } from '../src/plugin';
 
+interface StartMessage {
+  type: 'start';
+  config: JsonObject & { backend?: { database?: JsonObject } };
+  entities: Entity[];
+}
+
 async function main() {
-  const { config, entities } = JSON.parse(process.argv[2]) as {
-    config: JsonObject & { backend?: { database?: JsonObject } };
-    entities: Entity[];
-  };
+  const { config, entities } = await new Promise<StartMessage>(resolve => {
+    const onMessage = (message: StartMessage) => {
+      if (message.type !== 'start') return;
+      process.off('message', onMessage);
+      resolve(message);
+    };
+    process.on('message', onMessage);
+  });
   const started = Date.now();
   const backend = await startTestBackend({
     features: [

@@ -62,10 +62,12 @@ class Child {
     script: string,
     args: string[],
     execArgv: string[] = [],
+    start?: object,
   ): Promise<{ child: Child; ready: any }> {
     const child = fork(path.join(__dirname, script), args, {
       execArgv: [...transform, ...execArgv],
     });
+    if (start) child.send({ type: 'start', ...start });
     const ready = await new Promise<any>((resolve, reject) => {
       const onExit = (code: number) =>
         reject(new Error(`${script} exited ${code}`));
@@ -199,8 +201,9 @@ class Replica {
     };
     const { child, ready } = await Child.start(
       'backendProcess.ts',
-      [JSON.stringify({ config, entities: es })],
+      [],
       options.execArgv,
+      { config, entities: es },
     );
     return new Replica(child, `http://127.0.0.1:${ready.port}`, ready.started);
   }
