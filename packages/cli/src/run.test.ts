@@ -158,9 +158,22 @@ describe('analyze', () => {
       decidedBy: 'mesh config',
       anyHost: false,
     };
+    const partners = {
+      host: 'api.partners.example',
+      ports: [{ number: 8443, protocol: 'HTTPS' }],
+      serviceEntry: 'bookinfo/partners',
+      how: 'direct',
+      tlsOrigination: {
+        by: 'sidecar',
+        mode: 'ISTIO_MUTUAL',
+        destinationRule: 'bookinfo/partners-mtls',
+        ports: [8443],
+      },
+    };
     expect(byName('details').egress).toEqual({
       ...egress,
       hosts: [
+        partners,
         {
           host: 'www.googleapis.com',
           ports: [{ number: 443, protocol: 'TLS' }],
@@ -203,6 +216,50 @@ describe('analyze', () => {
         retries: expect.objectContaining({ attempts: 2, istioDefault: true }),
       }),
     ]);
+  });
+
+  it("shows the demo's mesh-to-mesh path: backend's bookinfo reaching edge's gateway, mTLS end to end", async () => {
+    const { code, stdout } = await cli(
+      'analyze',
+      '--cluster',
+      `backend=${backend}`,
+      '--cluster',
+      `edge=${path.join(path.dirname(backend), 'edge')}`,
+      '--format',
+      'json',
+    );
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout);
+    const find = (cluster: string, name: string) =>
+      report.workloads.find(
+        (w: any) => w.cluster === cluster && w.name === name,
+      );
+    const [path_] = find('backend', 'details').egress.hosts.find(
+      (h: any) => h.host === 'api.partners.example',
+    ).meshPaths;
+    expect(path_).toMatchObject({
+      origination: {
+        by: 'sidecar',
+        mode: 'ISTIO_MUTUAL',
+        certificate:
+          "cluster backend's mesh CA (spiffe://internal.example/ns/bookinfo/sa/bookinfo-details)",
+      },
+      server: {
+        cluster: 'edge',
+        gateway: 'edge/partners-mesh',
+        gatewayWorkloads: ['edge/edge/edge-gateway'],
+        port: 8443,
+        tls: 'ISTIO_MUTUAL',
+        service: 'partners/partner-api',
+      },
+      mtls: true,
+    });
+    // The server's end: partner-api's way in names backend's clients.
+    const [way] = find('edge', 'partner-api').exposure;
+    expect(way.meshClients.map((p: any) => p.client.workload)).toContain(
+      'backend/bookinfo/details',
+    );
+    expect(report.findings.map((f: any) => f.code)).not.toContain('ZT043');
   });
 
   it('prints a table by default', async () => {

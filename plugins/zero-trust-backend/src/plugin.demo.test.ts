@@ -149,6 +149,14 @@ describe('the demo as npm start serves it: certificates, trust and edges', () =>
         'bookinfo/productpage',
         'outside',
       ],
+      // Mesh to mesh: the other clusters' way in (ISTIO_MUTUAL).
+      [
+        'edge',
+        'api.partners.example',
+        'edge/partners-mesh',
+        'partners/partner-api',
+        'outside',
+      ],
     ]);
     // googleapis-egress takes the mesh's traffic bound out, behind a ClusterIP Service.
     expect(items.map(x => x.gateway)).not.toContain(
@@ -157,6 +165,42 @@ describe('the demo as npm start serves it: certificates, trust and edges', () =>
     expect(items[0].reach.services).toEqual([
       'istio-system/istio-ingressgateway (LoadBalancer)',
     ]);
+  });
+
+  it("shows the mesh-to-mesh path on both ends: backend's details to edge's gateway, mTLS end to end", async () => {
+    const details = (await security('details')).clusters[0].workloads[0];
+    const partners = details.egress?.hosts.find(
+      h => h.host === 'api.partners.example',
+    );
+    expect(partners?.meshPaths).toEqual([
+      expect.objectContaining({
+        origination: expect.objectContaining({
+          by: 'sidecar',
+          mode: 'ISTIO_MUTUAL',
+        }),
+        server: expect.objectContaining({
+          cluster: 'edge',
+          gateway: 'edge/partners-mesh',
+          tls: 'ISTIO_MUTUAL',
+          service: 'partners/partner-api',
+        }),
+        mtls: true,
+      }),
+    ]);
+    const partnerApi = (await security('partner-api')).clusters[0].workloads[0];
+    const way = partnerApi.exposure?.find(
+      x => x.gateway === 'edge/partners-mesh',
+    );
+    expect(way?.meshClients?.map(p => p.client.workload)).toContain(
+      'backend/bookinfo/details',
+    );
+    const res = await request(server)
+      .get('/api/zero-trust/exposure?cluster=edge')
+      .set(asUser);
+    const item = (res.body as ExposureResponse).items.find(
+      x => x.host === 'api.partners.example',
+    );
+    expect(item?.meshClients?.length).toBeGreaterThan(0);
   });
 
   it('shows the trust picture: every ordered pair of clusters, and the pairs with no trust', async () => {

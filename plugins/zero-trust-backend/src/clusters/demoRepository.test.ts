@@ -155,7 +155,9 @@ describe("the demo's GitOps repository (examples/gitops)", () => {
     expect(workload('productpage').exposure?.map(e => e.host)).toEqual([
       'bookinfo.apps.example.com',
     ]);
+    // api.partners.example (edge's gateway, mesh to mesh), www.googleapis.com.
     expect(workload('details').egress?.hosts.map(h => h.how)).toEqual([
+      'direct',
       'egress-gateway',
     ]);
     expect(workload('reviews-v1').routes?.[0].retries.attempts).toBe(3);
