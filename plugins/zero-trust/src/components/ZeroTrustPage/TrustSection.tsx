@@ -17,6 +17,7 @@ const useStyles = makeStyles(theme => ({
     [theme.breakpoints.up('lg')]: {
       gridTemplateColumns: 'minmax(0, 3fr) minmax(0, 2fr)',
     },
+    marginBottom: theme.spacing(2),
   },
   sentences: {
     margin: theme.spacing(1, 0, 0),
@@ -26,8 +27,8 @@ const useStyles = makeStyles(theme => ({
 
 /**
  * The platform page's Trust view: which clusters' workloads authenticate to which (a
- * picture and the same in sentences), when each root and CA certificate ends, and the
- * certificate findings beside them.
+ * picture and the same in sentences) beside when each root and CA certificate ends, and
+ * the certificate findings below them, as wide as the page (the table has six columns).
  */
 export function TrustSection() {
   const api = useApi(zeroTrustApiRef);
@@ -60,43 +61,41 @@ export function TrustSection() {
         caveats={caveats}
       />
       <div className={classes.grid}>
-        <div>
-          <InfoCard title="Who authenticates to whom">
-            <TrustPicture clusters={clusters} edges={edges} />
-            <ul className={classes.sentences}>
-              {edges.map(e => (
-                <Typography
-                  component="li"
-                  variant="body2"
-                  key={`${e.root.from}->${e.root.to}`}
-                >
-                  {edgeSentence(e)}
-                </Typography>
-              ))}
-            </ul>
-          </InfoCard>
-          <InfoCard
-            title="Root and CA certificates"
-            subheader="Amber within 30 days, red within 7"
-          >
-            {clusters.some(c => c.certificates.some(x => x.notAfter)) ? (
-              <ExpiryTimeline clusters={clusters} />
-            ) : (
-              <Typography variant="body2">
-                No root certificate read: no istio-ca-root-cert ConfigMap,
-                meshConfig caCertificates PEM or cert-manager CA Certificate in
-                the clusters.
+        <InfoCard title="Who authenticates to whom">
+          <TrustPicture clusters={clusters} edges={edges} />
+          <ul className={classes.sentences}>
+            {edges.map(e => (
+              <Typography
+                component="li"
+                variant="body2"
+                key={`${e.root.from}->${e.root.to}`}
+              >
+                {edgeSentence(e)}
               </Typography>
-            )}
-          </InfoCard>
-        </div>
-        <FindingsTable
-          findings={findings}
-          title="Certificate findings"
-          withCluster
-          emptyContent="No certificate findings"
-        />
+            ))}
+          </ul>
+        </InfoCard>
+        <InfoCard
+          title="Root and CA certificates"
+          subheader="Amber within 30 days, red within 7"
+        >
+          {clusters.some(c => c.certificates.some(x => x.notAfter)) ? (
+            <ExpiryTimeline clusters={clusters} />
+          ) : (
+            <Typography variant="body2">
+              No root certificate read: no istio-ca-root-cert ConfigMap,
+              meshConfig caCertificates PEM or cert-manager CA Certificate in
+              the clusters.
+            </Typography>
+          )}
+        </InfoCard>
       </div>
+      <FindingsTable
+        findings={findings}
+        title="Certificate findings"
+        withCluster
+        emptyContent="No certificate findings"
+      />
     </>
   );
 }
