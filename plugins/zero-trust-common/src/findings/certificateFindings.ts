@@ -165,7 +165,7 @@ function untrustedPrincipalFindings(
 ) {
   for (const policy of cluster.state.authorizationPolicies) {
     if (policy.action !== 'ALLOW') continue;
-    units.policy('untrustedPrincipal', policy, out, () =>
+    units.policy('untrustedPrincipal', cluster.name, policy, out, () =>
       untrustedPrincipalsOf(cluster, model, policy, out),
     );
   }

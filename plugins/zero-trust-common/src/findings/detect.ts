@@ -195,7 +195,7 @@ function policyFindings(
   const knownDomains = () =>
     (known ??= new Set(model.clusters.flatMap(c => c.trustDomains)));
   for (const compiled of [...cluster.policiesByNamespace.values()].flat()) {
-    units.policy('policy', compiled.policy, out, () =>
+    units.policy('policy', cluster.name, compiled.policy, out, () =>
       onePolicyFindings(cluster, model, compiled, knownDomains(), out),
     );
   }

@@ -42,17 +42,20 @@ export class FindingUnits {
     const reusable =
       this.changed !== undefined &&
       !this.changed.has(`${w.cluster.name}/${w.namespace}`);
-    this.unit(rule, w.workload, reusable, out, find);
+    // By cluster too: two clusters' states could hold one object.
+    this.unit(`${rule}/${w.cluster.name}`, w.workload, reusable, out, find);
   }
 
   /** A rule's findings about one AuthorizationPolicy: they read no other policy. */
   policy(
     rule: string,
+    cluster: string,
     policy: AuthorizationPolicyInfo,
     out: Finding[],
     find: () => void,
   ) {
-    this.unit(rule, policy, this.changed !== undefined, out, find);
+    const reusable = this.changed !== undefined;
+    this.unit(`${rule}/${cluster}`, policy, reusable, out, find);
   }
 
   /** A rule's findings about one namespace: they read its policies and the root's. */
