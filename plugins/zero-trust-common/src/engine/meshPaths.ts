@@ -115,6 +115,10 @@ function judge(
     };
   }
   if (serverTls === 'ISTIO_MUTUAL' && mode === 'ISTIO_MUTUAL') {
+    // Only the root decides here, not the trust domain: istiod builds an ISTIO_MUTUAL
+    // gateway server's TLS context with no trust domains to match (BuildListenerTLSContext
+    // passes an empty list to ApplyToCommonTLSContext, pilot/pkg/networking/core/
+    // listener.go), unlike a sidecar's inbound, which validates the peer's trust domain.
     const trust = trustBetween(client.cluster.state, server.cluster.state);
     if (!trust.trusted) {
       return {
