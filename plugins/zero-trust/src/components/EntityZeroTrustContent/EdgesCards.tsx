@@ -1,36 +1,14 @@
 import { InfoCard, StatusWarning } from '@backstage/core-components';
 import type { SecurityWorkload } from '@zero-trust/backstage-plugin-zero-trust-common';
 import {
+  MeshPathLines,
   gatewayLabel,
   meshPathClientText,
   meshPathServerText,
-  meshPathVerdict,
   reachText,
   routeLabel,
 } from '../shared';
 
-/** One line per mesh-to-mesh path, its verdict a warning where it is not mTLS. */
-function MeshPathLines(props: {
-  paths?: Parameters<typeof meshPathVerdict>[0][];
-  text: (p: Parameters<typeof meshPathVerdict>[0]) => string;
-}) {
-  return (
-    <>
-      {(props.paths ?? []).map(p => (
-        <div
-          key={`${p.client.workload}-${p.server.cluster}-${p.server.gateway}`}
-        >
-          {props.text(p)}:{' '}
-          {p.mtls ? (
-            meshPathVerdict(p)
-          ) : (
-            <StatusWarning>{meshPathVerdict(p)}</StatusWarning>
-          )}
-        </div>
-      ))}
-    </>
-  );
-}
 import { FactList } from './FactList';
 
 type Exposure = NonNullable<SecurityWorkload['exposure']>[number];

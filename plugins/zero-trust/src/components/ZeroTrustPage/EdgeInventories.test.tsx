@@ -4,6 +4,7 @@ import userEvent from '@testing-library/user-event';
 import {
   edgeInventories,
   MeshModel,
+  type MeshPath,
 } from '@zero-trust/backstage-plugin-zero-trust-common';
 // The engine's own manifest builders (test code the package does not export).
 // eslint-disable-next-line @backstage/no-forbidden-package-imports
@@ -309,5 +310,84 @@ describe('the egress inventory', () => {
       'egress-gateway',
     );
     expect(rows(/^External hosts/)).toHaveLength(1);
+  });
+});
+
+describe('mesh-to-mesh paths in the inventories', () => {
+  /** A path from c2's cart to c1's productpage, through c1's ingress gateway. */
+  const path = (mtls: boolean): MeshPath => ({
+    client: {
+      cluster: 'c2',
+      workload: 'c2/shop/cart',
+      host: 'bookinfo.apps.example.com',
+      serviceEntry: 'shop/bookinfo',
+      how: 'direct',
+    },
+    origination: mtls
+      ? {
+          by: 'sidecar',
+          mode: 'ISTIO_MUTUAL',
+          destinationRule: 'shop/bookinfo',
+          ports: [443],
+          certificate: "c2's mesh CA",
+        }
+      : undefined,
+    server: {
+      cluster: 'c1',
+      gateway: 'istio-ingress/public',
+      gatewayWorkloads: ['c1/istio-ingress/ingress'],
+      host: 'bookinfo.apps.example.com',
+      port: 443,
+      tls: 'ISTIO_MUTUAL',
+      service: 'bookinfo/productpage',
+      workloads: ['c1/bookinfo/productpage'],
+    },
+    mtls,
+    ...(mtls ? {} : { gap: 'no DestinationRule originates TLS' }),
+  });
+
+  it('names on the exposed service who reaches it from another cluster, and on the external host where it is served, with the verdict', async () => {
+    const exposure = inventories.exposure.map(x =>
+      x.service === 'bookinfo/productpage'
+        ? { ...x, meshClients: [path(true)] }
+        : x,
+    );
+    const egress = inventories.egress.map(h => ({
+      ...h,
+      callers: h.callers.map(c => ({ ...c, meshPaths: [path(false)] })),
+    }));
+    server.use(
+      http.get(`${baseUrl}/exposure`, () =>
+        HttpResponse.json({ items: exposure }),
+      ),
+      http.get(`${baseUrl}/egress`, () =>
+        HttpResponse.json({ items: egress, anyHost: inventories.anyHost }),
+      ),
+    );
+    await renderWithZeroTrust(
+      <>
+        <ExposureInventory clusters={['c1']} namespaces={namespaces} />
+        <EgressInventory clusters={['c1']} namespaces={namespaces} />
+      </>,
+    );
+    const productpage = (
+      await screen.findByText('bookinfo.apps.example.com:443')
+    ).closest('tr')!;
+    expect(
+      within(productpage).getByText(
+        "reached from cluster c2's c2/shop/cart, mTLS originated by its sidecar (ISTIO_MUTUAL), certificate from c2's mesh CA: mTLS end to end",
+      ),
+    ).toBeInTheDocument();
+    const notMtls = await screen.findAllByText(
+      'not mTLS end to end: no DestinationRule originates TLS',
+    );
+    expect(notMtls.length).toBe(
+      inventories.egress.flatMap(h => h.callers).length,
+    );
+    expect(
+      screen.getAllByText(
+        /^to cluster c1's ingress gateway istio-ingress\/public \(host bookinfo\.apps\.example\.com:443, ISTIO_MUTUAL\), no TLS originated by the mesh:/,
+      ).length,
+    ).toBe(notMtls.length);
   });
 });

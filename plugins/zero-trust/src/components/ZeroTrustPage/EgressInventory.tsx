@@ -15,6 +15,7 @@ import type {
 } from '@zero-trust/backstage-plugin-zero-trust-common';
 import { useState } from 'react';
 import { ZeroTrustApi } from '../../api';
+import { MeshPathLines, meshPathServerText } from '../shared';
 import { InventoryTable } from './InventoryTable';
 
 type Row = EgressInventoryItem & { id: string };
@@ -32,6 +33,9 @@ function CallersCell(props: { item: EgressInventoryItem }) {
               {c.workload} through the egress gateway {c.via}
             </StatusOK>
           )}
+          <Typography variant="caption" component="div">
+            <MeshPathLines paths={c.meshPaths} text={meshPathServerText} />
+          </Typography>
         </div>
       ))}
       {blocked.length > 0 && (

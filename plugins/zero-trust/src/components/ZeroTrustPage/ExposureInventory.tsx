@@ -13,7 +13,13 @@ import type {
 } from '@zero-trust/backstage-plugin-zero-trust-common';
 import { useState } from 'react';
 import { ZeroTrustApi } from '../../api';
-import { gatewayLabel, reachText, routeLabel } from '../shared';
+import {
+  MeshPathLines,
+  gatewayLabel,
+  meshPathClientText,
+  reachText,
+  routeLabel,
+} from '../shared';
 import { InventoryTable } from './InventoryTable';
 
 type Row = ExposureInventoryItem & { id: string };
@@ -74,6 +80,9 @@ const columns: TableColumn<Row>[] = [
         <Typography variant="caption">
           {x.match ? `${x.match.join('; ')} → ` : ''}
           {x.workloads.join(', ')}
+        </Typography>
+        <Typography variant="caption" component="div">
+          <MeshPathLines paths={x.meshClients} text={meshPathClientText} />
         </Typography>
       </>
     ),

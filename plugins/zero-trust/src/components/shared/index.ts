@@ -38,3 +38,4 @@ export { FilterSelect } from './FilterSelect';
 export { CompactTable } from './CompactTable';
 export type { CompactColumn } from './CompactTable';
 export { ExpiryCountdown } from './ExpiryCountdown';
+export { MeshPathLines } from './MeshPathLines';
