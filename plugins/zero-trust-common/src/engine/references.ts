@@ -13,6 +13,25 @@ export interface ResolvedReference {
   kind?: 'ServiceEntry';
 }
 
+/** The workloads of `namespace` a selector picks; an error naming `what` where none. */
+function selectedWorkloads(
+  cluster: MeshModel['clusters'][number],
+  namespace: string,
+  selector: Record<string, string>,
+  what: string,
+  field: 'selector' | 'workloadSelector',
+): WorkloadModel[] {
+  const workloads = (cluster.workloadsByNamespace.get(namespace) ?? []).filter(
+    w => selectorMatches(selector, w.workload.labels),
+  );
+  if (!workloads.length) {
+    throw new UnknownReferenceError(
+      `${what} selects no workload (its ${field}: ${formatSelector(selector)})`,
+    );
+  }
+  return workloads;
+}
+
 /** The Services named `NAMESPACE/NAME` (in any cluster) or `CLUSTER/NAMESPACE/NAME`. */
 function findServices(model: MeshModel, parts: string[]) {
   const [namespace, name] = parts.slice(-2);
@@ -78,16 +97,13 @@ function serviceEntryWorkloads(
       )}) are not workloads of the snapshot: name a workload instead`,
     );
   }
-  const workloads = (
-    cluster.workloadsByNamespace.get(entry.namespace) ?? []
-  ).filter(w => selectorMatches(selector, w.workload.labels));
-  if (!workloads.length) {
-    throw new UnknownReferenceError(
-      `ServiceEntry ${id} selects no workload (its workloadSelector: ${formatSelector(
-        selector,
-      )})`,
-    );
-  }
+  const workloads = selectedWorkloads(
+    cluster,
+    entry.namespace,
+    selector,
+    `ServiceEntry ${id}`,
+    'workloadSelector',
+  );
   const { waypoint } = cluster.waypoints.forServiceEntry(entry);
   if (waypoint && workloads.some(w => w.membership.mode === 'ambient')) {
     throw new UnknownReferenceError(
@@ -184,15 +200,12 @@ export function resolveReference(
       `Service ${id} has no selector, so it selects no workload: name a workload instead`,
     );
   }
-  const workloads = (
-    cluster.workloadsByNamespace.get(service.namespace) ?? []
-  ).filter(w => selectorMatches(selector, w.workload.labels));
-  if (!workloads.length) {
-    throw new UnknownReferenceError(
-      `Service ${id} selects no workload (its selector: ${formatSelector(
-        selector,
-      )})`,
-    );
-  }
+  const workloads = selectedWorkloads(
+    cluster,
+    service.namespace,
+    selector,
+    `Service ${id}`,
+    'selector',
+  );
   return { workloads, service: id };
 }
