@@ -21,10 +21,9 @@ import type {
 } from '@zero-trust/backstage-plugin-zero-trust-common';
 import type { TestApiServerConnection } from '@zero-trust/backstage-plugin-zero-trust-node/testing';
 import autocannon from 'autocannon';
-import { ChildProcess, fork } from 'node:child_process';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { zeroTrustPlugin } from '../src/plugin';
+import { Child } from './child';
 import { scaleMain } from './scale';
 
 const { values } = parseArgs({
@@ -54,30 +53,12 @@ interface GeneratedWorkload {
 
 /** The API server in a child process, so RSS below is the backend's own. */
 class ApiServerProcess {
-  private constructor(private readonly child: ChildProcess) {}
+  private constructor(private readonly child: Child) {}
 
   static async start(workloads: number) {
-    const child = fork(
-      path.join(__dirname, 'apiServer.ts'),
-      [String(workloads)],
-      {
-        execArgv: [
-          '-r',
-          require.resolve('@backstage/cli-node/config/nodeTransform.cjs'),
-        ],
-      },
-    );
-    const ready = await new Promise<any>((resolve, reject) => {
-      const onMessage = (message: any) => {
-        if (message?.type !== 'ready') return;
-        child.off('message', onMessage);
-        resolve(message);
-      };
-      child.on('message', onMessage);
-      child.once('exit', code =>
-        reject(new Error(`API server exited ${code}`)),
-      );
-    });
+    const { child, ready } = await Child.start('apiServer.ts', [
+      String(workloads),
+    ]);
     return {
       server: new ApiServerProcess(child),
       connection: ready.connection as TestApiServerConnection,
@@ -86,32 +67,16 @@ class ApiServerProcess {
     };
   }
 
-  private ask(message: { type: string; object?: object }): Promise<any> {
-    const answer = message.type === 'apply' ? 'applied' : message.type;
-    return new Promise(resolve => {
-      const onMessage = (m: any) => {
-        if (m?.type !== answer) return;
-        this.child.off('message', onMessage);
-        resolve(m);
-      };
-      this.child.on('message', onMessage);
-      this.child.send(message);
-    });
-  }
-
   async requests(): Promise<number> {
-    return (await this.ask({ type: 'requests' })).count;
+    return (await this.child.ask({ type: 'requests' })).count;
   }
 
   async apply(object: object): Promise<void> {
-    await this.ask({ type: 'apply', object });
+    await this.child.ask({ type: 'apply', object });
   }
 
-  async close(): Promise<void> {
-    await new Promise(resolve => {
-      this.child.once('exit', resolve);
-      this.child.send({ type: 'close' });
-    });
+  close(): Promise<void> {
+    return this.child.close();
   }
 }
 

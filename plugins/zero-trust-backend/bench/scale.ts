@@ -13,9 +13,8 @@ import type {
 } from '@zero-trust/backstage-plugin-zero-trust-common';
 import type { TestApiServerConnection } from '@zero-trust/backstage-plugin-zero-trust-node/testing';
 import autocannon from 'autocannon';
-import { ChildProcess, fork } from 'node:child_process';
 import os from 'node:os';
-import path from 'node:path';
+import { Child } from './child';
 
 const authorization = mockCredentials.user.header();
 
@@ -28,10 +27,6 @@ const ms = (n: number) =>
     : `${n < 10 ? n.toFixed(2) : Math.round(n)} ms`;
 const ratio = (a: number, b: number) => `${(b / a).toFixed(2)}`;
 const loadavg = (l: number[]) => l.map(x => x.toFixed(1)).join(', ');
-const transform = [
-  '-r',
-  require.resolve('@backstage/cli-node/config/nodeTransform.cjs'),
-];
 
 export interface ScaleOptions {
   workloads: number;
@@ -52,57 +47,6 @@ interface GeneratedWorkload {
   tier: string;
   ports: number[];
   peers: number[];
-}
-
-/** A child process answering typed messages (`{ type }` in, `{ type, ... }` back). */
-class Child {
-  constructor(readonly process: ChildProcess) {}
-
-  static async start(
-    script: string,
-    args: string[],
-    execArgv: string[] = [],
-    start?: object,
-  ): Promise<{ child: Child; ready: any }> {
-    const child = fork(path.join(__dirname, script), args, {
-      execArgv: [...transform, ...execArgv],
-    });
-    if (start) child.send({ type: 'start', ...start });
-    const ready = await new Promise<any>((resolve, reject) => {
-      const onExit = (code: number) =>
-        reject(new Error(`${script} exited ${code}`));
-      const onMessage = (message: any) => {
-        if (message?.type !== 'ready') return;
-        child.off('message', onMessage);
-        child.off('exit', onExit);
-        resolve(message);
-      };
-      child.on('message', onMessage);
-      child.once('exit', onExit);
-    });
-    return { child: new Child(child), ready };
-  }
-
-  ask(message: { type: string; object?: object }): Promise<any> {
-    const answer = message.type === 'apply' ? 'applied' : message.type;
-    return new Promise(resolve => {
-      const onMessage = (m: any) => {
-        if (m?.type !== answer) return;
-        this.process.off('message', onMessage);
-        resolve(m);
-      };
-      this.process.on('message', onMessage);
-      this.process.send(message);
-    });
-  }
-
-  async close(): Promise<void> {
-    if (this.process.exitCode !== null) return;
-    await new Promise(resolve => {
-      this.process.once('exit', resolve);
-      this.process.send({ type: 'close' });
-    });
-  }
 }
 
 interface Cluster {
