@@ -142,6 +142,43 @@ describe('zero-trust backend', () => {
     expect(productpage?.decision).toMatch(/ALLOW|CONDITIONAL/);
   });
 
+  it("lists, in a finding about many workloads, only the entity's own on its tab and all of them in /findings", async () => {
+    // The backend demo with the mesh's outbound policy ALLOW_ANY: ZT035 concerns every
+    // sidecar workload of the cluster.
+    const root = await fs.mkdtemp(path.join(os.tmpdir(), 'zt-allow-any-'));
+    const demo = path.join(repoRoot, 'examples/clusters/backend');
+    for (const file of await fs.readdir(demo)) {
+      const text = await fs.readFile(path.join(demo, file), 'utf8');
+      await fs.writeFile(
+        path.join(root, file),
+        text.replace('mode: REGISTRY_ONLY', 'mode: ALLOW_ANY'),
+      );
+    }
+    try {
+      const server = await startBackend({
+        clusters: {
+          zeroTrust: { clusters: [{ name: 'backend', snapshot: root }] },
+        },
+      });
+      const all = await request(server)
+        .get('/api/zero-trust/findings?cluster=backend')
+        .set(asUser());
+      const meshWide = all.body.items.find((f: any) => f.code === 'ZT035');
+      expect(meshWide.workloads.length).toBeGreaterThan(5);
+      expect(meshWide.message).toMatch(/ and \d+ more\) may call any host/);
+
+      const tab = await request(server)
+        .get('/api/zero-trust/entities/component/default/reviews/security')
+        .set(asUser());
+      const [reviews] = tab.body.clusters[0].workloads;
+      const onTab = reviews.findings.find((f: any) => f.code === 'ZT035');
+      expect(onTab.workloads).toEqual([`backend/bookinfo/${reviews.name}`]);
+      expect(onTab.message).toBe(meshWide.message);
+    } finally {
+      await fs.rm(root, { recursive: true, force: true });
+    }
+  });
+
   it("names Cilium and Calico policies in the snapshot as not read on the tab: its namespace's and the cluster-wide ones", async () => {
     const snapshot = await fs.mkdtemp(path.join(os.tmpdir(), 'zt-cilium-'));
     await fs.cp(path.join(repoRoot, 'examples/clusters/backend'), snapshot, {

@@ -15,6 +15,7 @@ import {
   ExposureResponse,
   ClustersResponse,
   EntityWorkloadSelector,
+  Finding,
   FindingsQuery,
   FindingsResponse,
   findingNamespace,
@@ -58,6 +59,19 @@ import { ClusterAnswer, SecurityAnswers } from './SecurityAnswers';
 import { dryRunEvidence } from './dryRunEvidence';
 
 const unique = (values: string[]) => [...new Set(values)].sort();
+
+/**
+ * The findings as one entity's Security tab shows them: a finding that affects many
+ * workloads (ZT035's mesh-wide ALLOW_ANY names every workload of the cluster) lists only
+ * the entity's own there; its message counts the others, and `GET /findings` has them all.
+ */
+function narrowedTo(ours: Set<string>, findings: Finding[]): Finding[] {
+  return findings.map(f =>
+    f.workloads
+      ? { ...f, workloads: f.workloads.filter(id => ours.has(id)) }
+      : f,
+  );
+}
 
 /** What the routes answer, computed from the mesh state and the catalog. */
 export class ZeroTrustService {
@@ -139,6 +153,7 @@ export class ZeroTrustService {
     const callerRefs = this.callerRefs(view, byWorkload);
     const workloads = entityWorkloads(selector, labels, view.model, cluster);
     const namespaces = unique(workloads.map(w => w.namespace));
+    const ours = new Set(workloads.map(w => w.id));
     const securityWorkloads = workloads.map((w): SecurityWorkload => {
       const { allowedCallers, ...rest } = view.view(w);
       // Usage only from a reading that succeeded: otherwise `telemetry` says why not.
@@ -160,12 +175,15 @@ export class ZeroTrustService {
           ...(usage ? { usage: usage.callers[i].usage } : {}),
         })),
         // ZT050-ZT053 need the traffic: only where this cluster's telemetry was read.
-        findings: usage
-          ? sortFindings([
-              ...view.findingsForWorkload(w.id),
-              ...usageFindings(view.model, [usage]),
-            ])
-          : view.findingsForWorkload(w.id),
+        findings: narrowedTo(
+          ours,
+          usage
+            ? sortFindings([
+                ...view.findingsForWorkload(w.id),
+                ...usageFindings(view.model, [usage]),
+              ])
+            : view.findingsForWorkload(w.id),
+        ),
         ...(usage
           ? {
               notAllowedCallers: usage.notAllowed,
@@ -176,12 +194,12 @@ export class ZeroTrustService {
     });
     return {
       workloads: securityWorkloads,
-      namespaceFindings: [
+      namespaceFindings: narrowedTo(ours, [
         // A cluster-scoped object (a Cilium or Calico cluster-wide policy, not
         // read) concerns every namespace, so these workloads' too.
         ...(workloads.length ? view.findingsForCluster(cluster) : []),
         ...namespaces.flatMap(ns => view.findingsForNamespace(cluster, ns)),
-      ],
+      ]),
       refs: unique(
         securityWorkloads.flatMap(w =>
           w.allowedCallers.flatMap(c => c.entityRefs),

@@ -103,7 +103,11 @@ export interface ResolvedCaller extends AllowedCaller {
 /** One workload of an entity, as the Security tab shows it. @public */
 export interface SecurityWorkload extends Omit<WorkloadView, 'allowedCallers'> {
   allowedCallers: ResolvedCaller[];
-  /** The findings that concern this workload, worst first. */
+  /**
+   * The findings that concern this workload, worst first. A finding's `workloads` lists
+   * only the entity's own here (ZT035 can affect every workload of a cluster); `GET
+   * /findings` lists them all.
+   */
   findings: Finding[];
   /**
    * Only where the cluster's telemetry was read: the sources seen calling that no

@@ -18,6 +18,7 @@ import {
   Severity,
   NistControl,
 } from './catalogue';
+import { workloadList } from './workloadList';
 
 /** One finding: what is wrong, where, and what to do. @public */
 export interface Finding {
@@ -30,7 +31,8 @@ export interface Finding {
   /**
    * `CLUSTER/NAMESPACE/NAME` of each workload it affects, where a resource of another
    * kind affects several: a DestinationRule (ZT011) toward their host, which may live
-   * in another namespace than they do.
+   * in another namespace than they do. The message names at most a few of them
+   * (`workloadList`).
    */
   workloads?: string[];
   message: string;
@@ -473,9 +475,9 @@ function meshConfigFindings(cluster: ClusterModel, out: Finding[]) {
           policyRef(cluster, 'DestinationRule', rule.namespace, rule.name),
           `DestinationRule ${rule.namespace}/${
             rule.name
-          } sends Istio mTLS toward ${host}, but ${outside
-            .map(w => w.id)
-            .join(', ')} ${
+          } sends Istio mTLS toward ${host}, but ${workloadList(
+            outside.map(w => w.id),
+          )} ${
             outside.length === 1 ? 'is' : 'are'
           } outside the mesh: no proxy terminates it, so calls from in-mesh clients fail.`,
           undefined,
@@ -494,16 +496,16 @@ function meshConfigFindings(cluster: ClusterModel, out: Finding[]) {
         strict.length
           ? `DestinationRule ${rule.namespace}/${
               rule.name
-            } disables TLS toward ${host}, but ${strict
-              .map(w => w.id)
-              .join(', ')} require${
+            } disables TLS toward ${host}, but ${workloadList(
+              strict.map(w => w.id),
+            )} require${
               strict.length === 1 ? 's' : ''
             } STRICT mTLS: those requests fail.`
           : `DestinationRule ${rule.namespace}/${
               rule.name
-            } disables TLS toward ${host}, downgrading in-mesh traffic to ${targets
-              .map(w => w.id)
-              .join(', ')} to plaintext.`,
+            } disables TLS toward ${host}, downgrading in-mesh traffic to ${workloadList(
+              targets.map(w => w.id),
+            )} to plaintext.`,
         undefined,
         targets,
       ),

@@ -96,6 +96,25 @@ describe('ZT035 outbound traffic to any host', () => {
       expect(sorted).toEqual(expected);
     },
   );
+
+  it('names the first few workloads in its message and lists them all in workloads', () => {
+    const apps = Array.from({ length: 7 }, (_, i) =>
+      meshApp('shop', `app-${i}`, {
+        sa: `app-${i}`,
+        labels: { app: `app-${i}` },
+        servicePorts: [{ name: 'http', port: 8080 }],
+      }),
+    ).flat();
+    const [zt035] = detectFindings(mesh(undefined, ...apps)).filter(
+      f => f.code === 'ZT035',
+    );
+    // batch, checkout and seven apps: nine, in id order.
+    expect(zt035.workloads).toHaveLength(9);
+    expect(zt035.message).toContain(
+      '9 workloads (c1/other/batch, c1/shop/app-0, c1/shop/app-1, c1/shop/app-2, c1/shop/app-3 and 4 more)',
+    );
+    expect(zt035.message).not.toContain('c1/shop/checkout');
+  });
 });
 
 const ingressPod = deployment('istio-ingress', 'ingress', {

@@ -21,6 +21,7 @@ import { parseGoDuration } from '../model/goDuration';
 import { ObjectRef, VirtualServiceInfo } from '../model/types';
 import { Finding, finding, isSystemNamespace } from './detect';
 import { FindingUnits } from './findingUnits';
+import { workloadList } from './workloadList';
 
 const ref = (
   cluster: ClusterModel,
@@ -75,9 +76,9 @@ function allowAny(
       finding(
         'ZT035',
         resource,
-        `${why}: ${plural(workloads.length, 'workload')} (${workloads
-          .map(w => w.id)
-          .join(', ')}) may call any host, registered or not.`,
+        `${why}: ${plural(workloads.length, 'workload')} (${workloadList(
+          workloads.map(w => w.id),
+        )}) may call any host, registered or not.`,
         undefined,
         workloads,
       ),
@@ -124,9 +125,9 @@ function plaintextServers(
             ', ',
           )} without TLS and without redirecting to HTTPS${
             exposed.length
-              ? `: requests to ${exposed
-                  .map(w => w.id)
-                  .join(', ')} cross the network in the clear`
+              ? `: requests to ${workloadList(
+                  exposed.map(w => w.id),
+                )} cross the network in the clear`
               : ''
           }.`,
           undefined,
@@ -197,9 +198,9 @@ function plaintextListeners(
             listener.hostname ?? 'any host'
           } without TLS and without only redirecting to HTTPS${
             exposed.length
-              ? `: requests to ${exposed
-                  .map(w => w.id)
-                  .join(', ')} cross the network in the clear`
+              ? `: requests to ${workloadList(
+                  exposed.map(w => w.id),
+                )} cross the network in the clear`
               : ''
           }.`,
           undefined,
@@ -295,7 +296,7 @@ function gatewayBypass(
         ref(cluster, 'ServiceEntry', namespace, name),
         `${host} is routed through an egress gateway (${[...via].join(
           ', ',
-        )}), but ${direct.map(w => w.id).join(', ')} reach${
+        )}), but ${workloadList(direct.map(w => w.id))} reach${
           direct.length === 1 ? 'es' : ''
         } it directly, bypassing the gateway and its policies.`,
         undefined,
