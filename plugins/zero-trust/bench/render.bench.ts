@@ -5,11 +5,17 @@
  * headless Chromium timing from the click that opens the tab to the first painted
  * frame with both tables in it; then the same for switching to the callers graph.
  *
- *   node -r @backstage/cli-node/config/nodeTransform.cjs bench/render.bench.ts [callers] [findings] [runs]
+ *   node -r @backstage/cli-node/config/nodeTransform.cjs bench/render.bench.ts [callers] [findings] [runs] [--base PATH]
+ *
+ * `--base PATH` also bundles bench/page.tsx of another checkout of this repository
+ * (PATH is its root, installed with `yarn install`; its page imports its own sources
+ * and packages) and runs both pages alternately in one browser session, against the
+ * same answer, so the two builds are compared under the same load: the report has
+ * each one's medians and their ratio (this build over the base).
  *
  * Tooling comes from the workspace root: esbuild (the Backstage CLI's bundler
  * toolchain) and @playwright/test driving the system Chromium (ZERO_TRUST_CHROMIUM,
- * else /usr/bin/chromium). SCREENSHOT=path saves a picture of the last run;
+ * else /usr/bin/chromium). SCREENSHOT=path saves a picture of this build's last run;
  * PROFILE=path saves a CPU profile (Chrome DevTools format) of its tab render.
  */
 /* eslint-disable @backstage/no-undeclared-imports, no-console */
@@ -19,18 +25,38 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { largeEntitySecurity } from '../src/__fixtures__/large';
 import { workloadFindings } from '../src/components/shared/findings';
 
-const [callers = 500, findings = 50, runs = 7] = process.argv
-  .slice(2)
-  .map(Number);
+/** Positional numbers, and `--base PATH`. */
+function parseArgs(argv: string[]) {
+  const numbers: number[] = [];
+  let base: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--base') {
+      base = argv[++i];
+      if (!base) throw new Error('--base needs the path of a checkout');
+    } else if (/^\d+$/.test(argv[i])) {
+      numbers.push(Number(argv[i]));
+    } else {
+      throw new Error(
+        `unknown argument ${argv[i]}: [callers] [findings] [runs] [--base PATH]`,
+      );
+    }
+  }
+  const [callers = 500, findings = 50, runs = 7] = numbers;
+  if (runs < 2) throw new Error('runs: at least 2 (the first is a warm-up)');
+  return { callers, findings, runs, base: base && resolve(base) };
+}
 
-async function bundle(outdir: string): Promise<string> {
+const { callers, findings, runs, base } = parseArgs(process.argv.slice(2));
+
+/** Bundles `page` (a bench/page.tsx) with the packages of its own checkout. */
+async function bundle(page: string, outdir: string): Promise<string> {
   await build({
-    entryPoints: [join(__dirname, 'page.tsx')],
+    entryPoints: [page],
     bundle: true,
     minifySyntax: true,
     minifyWhitespace: true,
@@ -136,10 +162,40 @@ async function measure(
   return [results[before], results[before + 1]];
 }
 
+/** One page under test: this build's, or the base's. */
+interface Variant {
+  name: 'new' | 'base';
+  page: string;
+}
+
+/** Medians of one variant's runs from one starting point, the warm-up apart. */
+function summarise(from: string, tab: Result[], graph: Result[]) {
+  const out: Record<string, number> = {};
+  // The first run loads and compiles the bundle; report it apart.
+  const warm = tab.slice(1);
+  if (from === 'start') out.tabFirstMs = Math.round(tab[0].ms);
+  out[`tabFrom_${from}_MedianMs`] = median(warm.map(r => r.ms));
+  // From the answer's arrival: the rendering alone, without the request.
+  out[`tabFrom_${from}_RenderMedianMs`] = median(
+    warm.map(r => r.renderMs ?? NaN),
+  );
+  out[`graphFrom_${from}_MedianMs`] = median(graph.slice(1).map(r => r.ms));
+  return out;
+}
+
 async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'zt-render-bench-'));
   try {
-    await bundle(dir);
+    const variants: Variant[] = [
+      { name: 'new', page: join(__dirname, 'page.tsx') },
+    ];
+    if (base) {
+      variants.push({
+        name: 'base',
+        page: join(base, 'plugins/zero-trust/bench/page.tsx'),
+      });
+    }
+    for (const v of variants) await bundle(v.page, join(dir, v.name));
     const security = largeEntitySecurity(callers, findings);
     const cluster = security.clusters[0];
     const workload = cluster.workloads[0];
@@ -166,14 +222,22 @@ async function main() {
       } else if (url.pathname.startsWith('/api/zero-trust/entities/')) {
         res.setHeader('content-type', 'application/json');
         res.end(body);
-      } else if (url.pathname.endsWith('.js')) {
-        res.setHeader('content-type', 'text/javascript');
-        res.end(readFileSync(join(dir, url.pathname)));
       } else {
-        res.setHeader('content-type', 'text/html');
-        res.end(
-          '<!doctype html><html><body><div id="root"></div><script type="module" src="/page.js"></script></body></html>',
-        );
+        // /new/… and /base/…: each variant's page and chunks.
+        const [, name, file] = url.pathname.split('/');
+        if (!variants.some(v => v.name === name)) {
+          // The favicon: none (a 404 would be a console error, failing the run).
+          res.statusCode = 204;
+          res.end();
+        } else if (file?.endsWith('.js')) {
+          res.setHeader('content-type', 'text/javascript');
+          res.end(readFileSync(join(dir, name, file)));
+        } else {
+          res.setHeader('content-type', 'text/html');
+          res.end(
+            `<!doctype html><html><body><div id="root"></div><script type="module" src="/${name}/page.js"></script></body></html>`,
+          );
+        }
       }
     });
     await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
@@ -182,42 +246,51 @@ async function main() {
       executablePath: process.env.ZERO_TRUST_CHROMIUM ?? '/usr/bin/chromium',
       args: ['--headless', '--no-sandbox', '--disable-gpu'],
     });
-    const url = `http://127.0.0.1:${port}/?callers=${shown.callers}&findings=${shown.findings}`;
-    const out: Record<string, number> = {};
+    const query = `?callers=${shown.callers}&findings=${shown.findings}`;
+    const out: Record<string, Record<string, number>> = {};
     try {
       for (const from of ['start', 'overview'] as const) {
-        const tab: Result[] = [];
-        const graph: Result[] = [];
+        const tab = new Map<string, Result[]>(variants.map(v => [v.name, []]));
+        const graph = new Map<string, Result[]>(
+          variants.map(v => [v.name, []]),
+        );
         for (let i = 0; i < runs; i++) {
-          const last = i === runs - 1 && from === 'start';
-          const [t, g] = await measure(
-            browser,
-            `${url}&from=${from}`,
-            results,
-            {
-              profile: last ? process.env.PROFILE : undefined,
-              screenshot: last ? process.env.SCREENSHOT : undefined,
-            },
-          );
-          tab.push(t);
-          graph.push(g);
+          // Alternate which build goes first, so neither always follows the other.
+          const order = i % 2 ? [...variants].reverse() : variants;
+          for (const v of order) {
+            const last = i === runs - 1 && from === 'start' && v.name === 'new';
+            const [t, g] = await measure(
+              browser,
+              `http://127.0.0.1:${port}/${v.name}/${query}&from=${from}`,
+              results,
+              {
+                profile: last ? process.env.PROFILE : undefined,
+                screenshot: last ? process.env.SCREENSHOT : undefined,
+              },
+            );
+            tab.get(v.name)!.push(t);
+            graph.get(v.name)!.push(g);
+          }
         }
-        // The first run loads and compiles the bundle; report it apart.
-        const warm = tab.slice(1);
-        if (from === 'start') out.tabFirstMs = Math.round(tab[0].ms);
-        out[`tabFrom_${from}_MedianMs`] = median(warm.map(r => r.ms));
-        // From the answer's arrival: the rendering alone, without the request.
-        out[`tabFrom_${from}_RenderMedianMs`] = median(
-          warm.map(r => r.renderMs ?? NaN),
-        );
-        out[`graphFrom_${from}_MedianMs`] = median(
-          graph.slice(1).map(r => r.ms),
-        );
+        for (const v of variants) {
+          out[v.name] = {
+            ...out[v.name],
+            ...summarise(from, tab.get(v.name)!, graph.get(v.name)!),
+          };
+        }
       }
     } finally {
       await browser.close();
       server.close();
     }
+    const ratio = out.base
+      ? Object.fromEntries(
+          Object.entries(out.new).map(([k, v]) => [
+            k,
+            Math.round((v / out.base[k]) * 100) / 100,
+          ]),
+        )
+      : undefined;
     console.log(
       JSON.stringify(
         {
@@ -225,7 +298,14 @@ async function main() {
           runs,
           responseBytes: body.length,
           responseGzipBytes: gzipSync(body).length,
-          ...out,
+          ...(base
+            ? {
+                basePath: base,
+                new: out.new,
+                base: out.base,
+                newOverBase: ratio,
+              }
+            : out.new),
         },
         null,
         2,
