@@ -1,10 +1,13 @@
 /**
- * One backend replica for `--clusters` and `--replicas`: the plugin in a Backstage test
- * backend in its own process, so its RSS is its own and two replicas run side by side
- * as two pods would. The parent sends `{ type: 'start', config, entities }` (over IPC, so
- * the clusters' tokens are not in the process list); with `backend.database` set, the real database and scheduler services run
+ * One backend in a Backstage test backend in its own process, so its RSS and CPU are its
+ * own, the load generator does not share its event loop, and two replicas run side by
+ * side as two pods would. The parent sends `{ type: 'start', config, entities, plugin }`
+ * (over IPC, so the clusters' tokens are not in the process list): `plugin` is this
+ * plugin (the default) or `kubernetes`, Backstage's Kubernetes plugin backend, for the
+ * comparison. With `backend.database` set, the real database and scheduler services run
  * over it (replicas then share that database, as a deployment's replicas do).
- * It answers the parent's messages: `memory` (peak and current RSS, heap), `close`.
+ * It answers the parent's messages: `memory` (peak and current RSS, heap, CPU used),
+ * `heapLive` (the heap left after a full collection, with `--expose-gc`), `close`.
  */
 import { databaseServiceFactory } from '@backstage/backend-defaults/database';
 import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
@@ -16,23 +19,28 @@ import { zeroTrustPlugin } from '../src/plugin';
 
 interface StartMessage {
   type: 'start';
+  plugin?: 'zero-trust' | 'kubernetes';
   config: JsonObject & { backend?: { database?: JsonObject } };
   entities: Entity[];
 }
 
 async function main() {
-  const { config, entities } = await new Promise<StartMessage>(resolve => {
-    const onMessage = (message: StartMessage) => {
-      if (message.type !== 'start') return;
-      process.off('message', onMessage);
-      resolve(message);
-    };
-    process.on('message', onMessage);
-  });
+  const { config, entities, plugin } = await new Promise<StartMessage>(
+    resolve => {
+      const onMessage = (message: StartMessage) => {
+        if (message.type !== 'start') return;
+        process.off('message', onMessage);
+        resolve(message);
+      };
+      process.on('message', onMessage);
+    },
+  );
   const started = Date.now();
   const backend = await startTestBackend({
     features: [
-      zeroTrustPlugin,
+      plugin === 'kubernetes'
+        ? import('@backstage/plugin-kubernetes-backend')
+        : zeroTrustPlugin,
       catalogServiceMock.factory({ entities }),
       mockServices.rootConfig.factory({ data: config }),
       ...(config.backend?.database
@@ -43,12 +51,21 @@ async function main() {
   process.on('message', (message: { type: string }) => {
     if (message.type === 'memory') {
       const memory = process.memoryUsage();
+      const cpu = process.cpuUsage();
       process.send!({
         type: 'memory',
         // ru_maxrss, in KiB on Linux: the peak over the process's life, not sampled.
         peakRss: process.resourceUsage().maxRSS * 1024,
         rss: memory.rss,
         heapUsed: memory.heapUsed,
+        cpuMs: (cpu.user + cpu.system) / 1000,
+      });
+    } else if (message.type === 'heapLive') {
+      // What the backend holds, without the garbage not yet collected (`--expose-gc`).
+      (global as { gc?: () => void }).gc?.();
+      process.send!({
+        type: 'heapLive',
+        bytes: process.memoryUsage().heapUsed,
       });
     } else if (message.type === 'close') {
       backend.stop().then(() => process.exit(0));

@@ -38,7 +38,7 @@ export interface ScaleOptions {
   /** A PostgreSQL connection string the replicas share. */
   database?: string;
   /** Node flags for the backend process of the largest point (`--cpu-prof`...). */
-  profileFlags?: string[];
+  nodeFlags?: string[];
 }
 
 interface GeneratedWorkload {
@@ -562,7 +562,7 @@ export async function scaleMain(options: ScaleOptions): Promise<void> {
       await measurePoint(
         n,
         options,
-        n === largest ? options.profileFlags : undefined,
+        n === largest ? options.nodeFlags : undefined,
       ),
     );
     console.error(`load average: ${loadavg(os.loadavg())}`);

@@ -304,6 +304,22 @@ describe('zero-trust backend', () => {
     expect(again.body.clusters[0].workloads).toEqual(
       first.body.clusters[0].workloads,
     );
+
+    // Each prepared answer carries its own ETag: a browser holding the answer of a user
+    // who may see the caller is told "not modified" only by that answer, never by bob's.
+    expect(first.headers.etag).toMatch(/^W\/".+"$/);
+    expect(again.headers.etag).toBe(first.headers.etag);
+    expect(res.headers.etag).not.toBe(first.headers.etag);
+    const cached = await get().set('If-None-Match', first.headers.etag);
+    expect(cached.status).toBe(304);
+    const bobsWithAlices = await get(bob).set(
+      'If-None-Match',
+      first.headers.etag,
+    );
+    expect(bobsWithAlices.status).toBe(200);
+    expect(JSON.stringify(bobsWithAlices.body)).not.toContain(
+      'component:default/productpage',
+    );
   });
 
   it('lists clusters with trust domains and status, one failed without failing the rest', async () => {

@@ -59,10 +59,10 @@ export async function createRouter(
     if (!entity) {
       throw entityNotFound(`${ref.kind}:${ref.namespace}/${ref.name}`);
     }
-    // Serialised by the service: the part every user shares is kept as JSON per model.
-    res
-      .type('application/json')
-      .send(await service.entitySecurityJson(entity, credentials));
+    // Prepared by the service: the bytes and ETag of an answer are kept per model, so
+    // express neither encodes nor hashes them again (and answers 304 where they match).
+    const { body, etag } = await service.entitySecurity(entity, credentials);
+    res.type('application/json').set('ETag', etag).send(body);
   });
 
   router.get('/clusters', async (req, res) => {

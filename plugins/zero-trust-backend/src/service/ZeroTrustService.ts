@@ -55,7 +55,11 @@ import {
   ClusterTelemetry,
   TelemetryReading,
 } from '../telemetry/ClusterTelemetry';
-import { ClusterAnswer, SecurityAnswers } from './SecurityAnswers';
+import {
+  ClusterAnswer,
+  PreparedResponse,
+  SecurityAnswers,
+} from './SecurityAnswers';
 import { dryRunEvidence } from './dryRunEvidence';
 
 const unique = (values: string[]) => [...new Set(values)].sort();
@@ -85,35 +89,39 @@ export class ZeroTrustService {
   ) {}
 
   /**
-   * The Security tab's answer (`EntitySecurityResponse`) as JSON text. What is the same
-   * for every user on this model is built and serialised once (`SecurityAnswers`); each
-   * request still reads the clusters' status and asks the catalog, as the user, which
-   * callers' entities they may see.
+   * The Security tab's answer (`EntitySecurityResponse`), ready to send. What is the
+   * same for every user on this model is built and serialised once (`SecurityAnswers`);
+   * each request still reads the clusters' status and asks the catalog, as the user,
+   * which callers' entities they may see, and the response is the one prepared for
+   * exactly those.
    */
-  async entitySecurityJson(
+  async entitySecurity(
     entity: Entity,
     credentials: BackstageCredentials,
-  ): Promise<string> {
+  ): Promise<PreparedResponse> {
     const entityRef = stringifyEntityRef(entity);
     const selector = entitySelector(entity);
-    if (!selector) {
-      return JSON.stringify({ entityRef, selector: {}, clusters: [] });
-    }
-    const labels = workloadLabelSelector(selector);
     const view = this.mesh.current();
     const byWorkload = await this.index.entitiesByWorkload(view);
+    if (!selector) {
+      return this.answers.response(byWorkload, entityRef, () =>
+        JSON.stringify({ entityRef, selector: {}, clusters: [] }),
+      );
+    }
+    const labels = workloadLabelSelector(selector);
     const selectorKey = JSON.stringify(selector);
     const clusterNames = entityClusters(selector, this.mesh.clusterNames());
     const readings = await Promise.all(
       clusterNames.map(cluster => this.telemetry.current(cluster)),
     );
-    const answers = clusterNames.map((cluster, i) => ({
-      cluster,
-      telemetry: readings[i],
-      answer: this.answers.get(
-        byWorkload,
-        `${cluster}:${selectorKey}:${readings[i].stamp}`,
-        () =>
+    const answers = clusterNames.map((cluster, i) => {
+      const key = `${cluster}:${selectorKey}:${readings[i].stamp}`;
+      return {
+        cluster,
+        key,
+        telemetry: JSON.stringify(readings[i].status),
+        status: JSON.stringify(this.mesh.status(cluster)!),
+        answer: this.answers.get(byWorkload, key, () =>
           this.clusterAnswer(
             view,
             byWorkload,
@@ -122,23 +130,35 @@ export class ZeroTrustService {
             cluster,
             readings[i],
           ),
-      ),
-    }));
+        ),
+      };
+    });
     const visible = await this.visibleRefs(
       answers.flatMap(a => a.answer.refs),
       credentials,
     );
-    const clusters = answers.map(
-      ({ cluster, answer, telemetry }) =>
-        `{"cluster":${JSON.stringify(cluster)},"status":${JSON.stringify(
-          this.mesh.status(cluster)!,
-        )},${this.answers.json(answer, visible)},"telemetry":${JSON.stringify(
-          telemetry.status,
-        )}}`,
-    );
-    return `{"entityRef":${JSON.stringify(
+    const key = [
       entityRef,
-    )},"selector":${selectorKey},"clusters":[${clusters.join(',')}]}`;
+      ...answers.flatMap(a => [
+        a.key,
+        this.answers.hiddenRefs(a.answer, visible),
+        a.status,
+        a.telemetry,
+      ]),
+    ].join('\n');
+    return this.answers.response(byWorkload, key, () => {
+      const clusters = answers.map(
+        a =>
+          `{"cluster":${JSON.stringify(a.cluster)},"status":${
+            a.status
+          },${this.answers.json(a.answer, visible)},"telemetry":${
+            a.telemetry
+          }}`,
+      );
+      return `{"entityRef":${JSON.stringify(
+        entityRef,
+      )},"selector":${selectorKey},"clusters":[${clusters.join(',')}]}`;
+    });
   }
 
   /** One cluster's part of the Security tab, every caller's entities included. */
