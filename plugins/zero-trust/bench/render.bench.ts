@@ -82,6 +82,12 @@ interface Result {
   name: string;
   ms: number;
   renderMs?: number;
+  /** The renderer's main thread's CPU time over the same span (Chrome's ThreadTime). */
+  cpuMs?: number;
+  /** Of it: scripts, style recalculation, layout. */
+  scriptMs?: number;
+  styleMs?: number;
+  layoutMs?: number;
 }
 
 function median(xs: number[]): number {
@@ -138,6 +144,18 @@ async function measure(
     })
     .catch(failed);
   const before = results.length;
+  // Thread time, not wall time, for the metrics: what the page itself cost, which the
+  // other work on a shared machine changes less than it changes the wall clock.
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Performance.enable', { timeDomain: 'threadTicks' });
+  const metrics = async () =>
+    Object.fromEntries(
+      (await cdp.send('Performance.getMetrics')).metrics.map(m => [
+        m.name,
+        m.value,
+      ]),
+    );
+  const m0 = await metrics();
   const profiler = options.profile
     ? await page.context().newCDPSession(page)
     : undefined;
@@ -148,6 +166,14 @@ async function measure(
   }
   await page.click('#show-tab', { timeout: 30_000 }).catch(failed);
   await waitForResults(results, before + 1, errors).catch(failed);
+  const m1 = await metrics();
+  const delta = (k: string) => (m1[k] - m0[k]) * 1000;
+  Object.assign(results[before], {
+    cpuMs: delta('ThreadTime'),
+    scriptMs: delta('ScriptDuration'),
+    styleMs: delta('RecalcStyleDuration'),
+    layoutMs: delta('LayoutDuration'),
+  });
   if (profiler) {
     const { profile } = await profiler.send('Profiler.stop');
     writeFileSync(options.profile!, JSON.stringify(profile));
@@ -180,6 +206,9 @@ function summarise(from: string, tab: Result[], graph: Result[]) {
     warm.map(r => r.renderMs ?? NaN),
   );
   out[`graphFrom_${from}_MedianMs`] = median(graph.slice(1).map(r => r.ms));
+  for (const k of ['cpuMs', 'scriptMs', 'styleMs', 'layoutMs'] as const) {
+    out[`tabFrom_${from}_${k}`] = median(warm.map(r => r[k] ?? NaN));
+  }
   return out;
 }
 
