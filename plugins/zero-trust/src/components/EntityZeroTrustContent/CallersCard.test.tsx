@@ -1,5 +1,10 @@
-import { renderInTestApp } from '@backstage/test-utils';
-import { screen } from '@testing-library/react';
+import {
+  EntityPresentationApi,
+  entityPresentationApiRef,
+  entityRouteRef,
+} from '@backstage/plugin-catalog-react';
+import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { screen, within } from '@testing-library/react';
 import {
   SecurityWorkload,
   TelemetryStatus,
@@ -104,5 +109,40 @@ describe('the Security tab callers card', () => {
     expect(
       screen.queryByText(/refused at the mTLS handshake/),
     ).not.toBeInTheDocument();
+  });
+
+  it("links a caller to its catalog entity, named as the app's entity presentation names it, with its full reference as the tooltip", async () => {
+    const workload = api();
+    const claimed = {
+      ...workload,
+      allowedCallers: workload.allowedCallers.map(c =>
+        c.label.includes('web')
+          ? { ...c, entityRefs: ['component:web/storefront'] }
+          : c,
+      ),
+    };
+    const presentation: EntityPresentationApi = {
+      forEntity: ref => {
+        const snapshot = {
+          entityRef: String(ref),
+          primaryTitle: 'Web storefront',
+          secondaryTitle: String(ref),
+        };
+        return { snapshot, promise: Promise.resolve(snapshot) };
+      },
+    };
+    await renderInTestApp(
+      <TestApiProvider apis={[[entityPresentationApiRef, presentation]]}>
+        <CallersCard workload={claimed} telemetry={telemetry} />
+      </TestApiProvider>,
+      { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
+    );
+    const link = screen.getByRole('link', { name: 'Web storefront' });
+    expect(link).toHaveAttribute('href', '/catalog/web/component/storefront');
+    expect(
+      within(link).getByTitle('component:web/storefront'),
+    ).toBeInTheDocument();
+    // The caller no entity claims stays its identity, as text.
+    expect(screen.getAllByRole('link')).toHaveLength(1);
   });
 });

@@ -1,9 +1,11 @@
-import { EntityRefLink } from '@backstage/plugin-catalog-react';
+import { Link } from '@backstage/core-components';
+import { useEntityRefLink } from '@backstage/plugin-catalog-react';
 import Chip from '@material-ui/core/Chip';
 import Typography from '@material-ui/core/Typography';
 import type { ResolvedCaller } from '@zero-trust/backstage-plugin-zero-trust-common';
 import { useMemo } from 'react';
 import { CompactColumn, CompactTable } from '../shared';
+import { EntityName } from './EntityName';
 import { LastSeen } from './LastSeen';
 import { usageHeadline } from './usageText';
 
@@ -77,7 +79,14 @@ const usageColumn: CompactColumn<ResolvedCaller> = {
     ),
 };
 
-const istioColumns: CompactColumn<ResolvedCaller>[] = [
+/**
+ * The table's columns. `entityLink` (the catalog's route to an entity) is resolved once
+ * for the table: an `EntityRefLink` per caller resolved it, and built its tooltip and
+ * style sheet, once per row.
+ */
+const istioColumns = (
+  entityLink: (ref: string) => string,
+): CompactColumn<ResolvedCaller>[] => [
   {
     title: 'Caller',
     render: c =>
@@ -85,7 +94,9 @@ const istioColumns: CompactColumn<ResolvedCaller>[] = [
         <>
           {c.entityRefs.map(ref => (
             <div key={ref}>
-              <EntityRefLink entityRef={ref} defaultKind="component" />
+              <Link to={entityLink(ref)}>
+                <EntityName entityRef={ref} defaultKind="component" />
+              </Link>
             </div>
           ))}
           <Typography variant="caption" color="textSecondary">
@@ -146,21 +157,24 @@ const matches = (c: ResolvedCaller, term: string) =>
     .toLocaleLowerCase('en-US')
     .includes(term);
 
-/** Who may call the workload, each resolved to its catalog entity where one claims it. */
-export function CallersTable(props: {
+interface CallersTableProps {
   callers: ResolvedCaller[];
   /** Whether the cluster's telemetry was read (`ok`): the usage column only then. */
   showUsage?: boolean;
-}) {
-  const { callers, showUsage = false } = props;
+}
+
+function CallersTableOf(
+  props: CallersTableProps & { entityLink: (ref: string) => string },
+) {
+  const { callers, showUsage = false, entityLink } = props;
   // The network column only where some NetworkPolicy isolates this workload or a caller.
   const columns = useMemo(
     () => [
-      ...istioColumns,
+      ...istioColumns(entityLink),
       ...(showUsage ? [usageColumn] : []),
       ...(callers.some(c => c.network) ? [networkColumn] : []),
     ],
-    [callers, showUsage],
+    [callers, showUsage, entityLink],
   );
   return (
     <CompactTable
@@ -170,5 +184,25 @@ export function CallersTable(props: {
       pageSize={20}
       matches={matches}
     />
+  );
+}
+
+function LinkedCallersTable(props: CallersTableProps) {
+  return <CallersTableOf {...props} entityLink={useEntityRefLink()} />;
+}
+
+const noEntityLink = () => {
+  throw new Error('no caller has a catalog entity');
+};
+
+/** Who may call the workload, each resolved to its catalog entity where one claims it. */
+export function CallersTable(props: CallersTableProps) {
+  // The catalog's entity route is only asked for where some caller links to it, as
+  // EntityRefLink did: an app (or a test) without the catalog's pages still shows
+  // callers that no entity claims.
+  return props.callers.some(c => c.entityRefs.length > 0) ? (
+    <LinkedCallersTable {...props} />
+  ) : (
+    <CallersTableOf {...props} entityLink={noEntityLink} />
   );
 }
