@@ -197,7 +197,11 @@ export class ClusterModel {
   readonly trustDomains: string[];
   /** The DestinationRule its clients' proxies use for a service. */
   readonly destinationRules: DestinationRuleLookup;
-  private readonly trustFrom = new Map<string, TrustEdge>();
+  /**
+   * Keyed by the client's state, not its name: a model reused in a new mesh (below) must
+   * not answer with the trust of a client cluster that changed since.
+   */
+  private readonly trustFrom = new WeakMap<ClusterState, TrustEdge>();
   /** Its ambient waypoints and which Services and pods use them. */
   readonly waypoints: WaypointIndex;
 
@@ -294,10 +298,10 @@ export class ClusterModel {
 
   /** Whether its proxies verify the certificates of `client`'s workloads. */
   trusts(client: ClusterModel): TrustEdge {
-    let edge = this.trustFrom.get(client.name);
+    let edge = this.trustFrom.get(client.state);
     if (!edge) {
       edge = trustBetween(client.state, this.state);
-      this.trustFrom.set(client.name, edge);
+      this.trustFrom.set(client.state, edge);
     }
     return edge;
   }
@@ -322,6 +326,23 @@ export class UnknownReferenceError extends Error {
   }
 }
 
+const clusterModels = new WeakMap<ClusterState, ClusterModel>();
+
+/**
+ * One model per cluster state: a mesh built again after a change in one cluster reuses
+ * the others' models, their workloads and what is cached on them (each depends on its
+ * own cluster's state alone; what depends on two clusters, as `trusts`, is keyed by both
+ * states). At ten clusters a change then builds one cluster's model, not ten.
+ */
+function clusterModel(state: ClusterState): ClusterModel {
+  let model = clusterModels.get(state);
+  if (!model) {
+    model = new ClusterModel(state);
+    clusterModels.set(state, model);
+  }
+  return model;
+}
+
 /** Every cluster, with the indexes `check` and `analyze` share. */
 export class MeshModel {
   readonly clusters: ClusterModel[];
@@ -330,7 +351,7 @@ export class MeshModel {
   private readonly byNamespace = new Map<string, WorkloadModel[]>();
 
   constructor(states: ClusterState[]) {
-    this.clusters = states.map(s => new ClusterModel(s));
+    this.clusters = states.map(clusterModel);
     for (const cluster of this.clusters) {
       for (const w of cluster.workloads) {
         this.byId.set(w.id, w);

@@ -1,5 +1,6 @@
 import {
   caCertificate,
+  jsonCertificates,
   rootCertificates,
   trustModel,
 } from '../__fixtures__/certificates';
@@ -14,9 +15,11 @@ import {
   service,
   waypointGateway,
 } from '../__fixtures__/manifests';
+import { buildClusterState } from '../model/buildClusterState';
 import { analyze } from '../report/analyze';
 import { allowedCallers } from './callers';
 import { check } from './check';
+import { MeshModel } from './MeshModel';
 
 const shared = caCertificate('demo root');
 const own = caCertificate('analytics istiod');
@@ -124,5 +127,47 @@ describe("callers a policy names, refused because their cluster's root is not tr
     });
     const api2 = unknown.workloads.find(w => w.id === 'backend/shop/api')!;
     expect(allowedCallers(api2, unknown).untrustedCallers).toBe(undefined);
+  });
+});
+
+describe('a mesh built again after one cluster changed', () => {
+  const state = (name: string, objects: K8sObject[]) =>
+    buildClusterState(
+      name,
+      objects.map(object => ({ object })),
+      { parseCertificates: jsonCertificates },
+    );
+
+  it("reuses the unchanged cluster's model, and answers with the changed cluster's new root", () => {
+    const backend = state(
+      'backend',
+      server(['analytics.example/ns/reporting/sa/reports']),
+    );
+    const before = new MeshModel([
+      backend,
+      state('analytics', client('analytics.example', shared)),
+    ]);
+    const api = (m: MeshModel) =>
+      m.workloads.find(w => w.id === 'backend/shop/api')!;
+    expect(allowedCallers(api(before), before).untrustedCallers).toBe(
+      undefined,
+    );
+
+    // analytics rotates to a root of its own; backend's state is the same object.
+    const after = new MeshModel([
+      backend,
+      state('analytics', client('analytics.example', own)),
+    ]);
+    expect(after.cluster('backend')).toBe(before.cluster('backend'));
+    expect(
+      allowedCallers(api(after), after).untrustedCallers?.map(u => u.reason),
+    ).toEqual(["cluster analytics's root is not trusted by cluster backend"]);
+    // The same as a mesh where nothing is reused.
+    const fresh = trustModel({
+      backend: server(['analytics.example/ns/reporting/sa/reports']),
+      analytics: client('analytics.example', own),
+    });
+    expect(after.cluster('backend')).not.toBe(fresh.cluster('backend'));
+    expect(JSON.stringify(analyze(after))).toBe(JSON.stringify(analyze(fresh)));
   });
 });
