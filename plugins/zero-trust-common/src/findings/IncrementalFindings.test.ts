@@ -101,13 +101,16 @@ function randomPolicy(
 }
 
 describe('IncrementalFindings', () => {
-  // A second cluster that never changes: its state keeps its identity, as a live
-  // source's does, and its trust domain is one the policies may name.
-  const other = buildClusterState(
-    'other',
-    generateMesh({ workloads: 60, seed: 5 }).objects,
-    { trustDomain: 'other.example' },
-  );
+  // A second cluster that changes now and then (a policy added): between its changes
+  // its state keeps its identity, as a live source's does, and its units are handed on
+  // whole; its trust domain is one the policies may name.
+  const otherMesh = generateMesh({ workloads: 60, seed: 5 });
+  const otherReadings: ClusterStateReadings = new WeakMap();
+  const otherState = (objects: SourcedObject[]) =>
+    buildClusterState('other', objects, {
+      trustDomain: 'other.example',
+      readings: otherReadings,
+    });
 
   // Small namespaces, so that some ambient ones have no waypoint (ZT015 reads their
   // policies); the second with NetworkPolicies (ZT018 reads each workload's callers).
@@ -132,6 +135,8 @@ describe('IncrementalFindings', () => {
           'ambient',
       );
       const readings: ClusterStateReadings = new WeakMap();
+      let otherObjects: SourcedObject[] = [...otherMesh.objects];
+      let other = otherState(otherObjects);
       const incremental = new IncrementalFindings();
       // Sorted, merged from the last sorted findings: as sortFindings sorts them all.
       const sorted = new IncrementalFindings();
@@ -173,6 +178,12 @@ describe('IncrementalFindings', () => {
           const i = objects.findIndex(o => kindOf(o) === 'Deployment');
           objects = objects.filter((_, j) => j !== i);
         }
+        if (rnd.chance(0.2)) {
+          // The other cluster's own change, alone or beside this one's.
+          const policy = randomPolicy(rnd, otherMesh.workloads, [], step);
+          otherObjects = [...otherObjects, { object: policy }];
+          other = otherState(otherObjects);
+        }
         const state = buildClusterState('mesh', objects, { readings });
         const model = new MeshModel([state, other]);
         if (
@@ -187,7 +198,12 @@ describe('IncrementalFindings', () => {
         last = model;
         const found = incremental.detect(model, { now });
         const full = detectFindings(
-          new MeshModel([buildClusterState('mesh', objects), other]),
+          new MeshModel([
+            buildClusterState('mesh', objects),
+            buildClusterState('other', otherObjects, {
+              trustDomain: 'other.example',
+            }),
+          ]),
           { now },
         );
         expect(JSON.stringify(found)).toBe(JSON.stringify(full));

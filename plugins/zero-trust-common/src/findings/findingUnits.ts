@@ -3,8 +3,11 @@ import { MeshModel, WorkloadModel } from '../engine/MeshModel';
 import { AuthorizationPolicyInfo, ClusterState } from '../model/types';
 import type { Finding } from './detect';
 
-/** What one detection found, unit by unit: by rule, then by the unit's key. */
-export type RecordedUnits = Map<string, Map<unknown, unknown>>;
+/**
+ * What one detection found, unit by unit: by rule, then by cluster, then by the unit's
+ * key. By cluster, so that a cluster nothing changed in hands its units on whole.
+ */
+export type RecordedUnits = Map<string, Map<string, Map<unknown, unknown>>>;
 
 const none: Finding[] = [];
 
@@ -19,10 +22,21 @@ const none: Finding[] = [];
  * - the units that judge ages (`now`) and the cheap rules read in whole (`always`).
  *
  * Units of a cluster as a whole (`cluster`) depend on nothing an AuthorizationPolicy
- * outside the root namespace without targetRefs changes, so they are reused.
+ * outside the root namespace without targetRefs changes, so they are reused. A cluster
+ * in which nothing changed keeps its units' record as it was (no copy of each unit):
+ * at ten clusters a change in one costs that cluster's bookkeeping, not ten.
  */
 export class FindingUnits {
   private readonly recorded: RecordedUnits = new Map();
+  /** The clusters holding a changed namespace. */
+  private readonly changedClusters = new Set<string>();
+  /** The last (rule, cluster) asked, with its units: units come in runs of one pair. */
+  private current?: {
+    rule: string;
+    cluster: string;
+    last?: Map<unknown, unknown>;
+    recorded?: Map<unknown, unknown>;
+  };
 
   constructor(
     private readonly last?: RecordedUnits,
@@ -30,7 +44,11 @@ export class FindingUnits {
     private readonly changed?: ReadonlySet<string>,
     /** Whether to keep what is found for the next detection. */
     private readonly record = false,
-  ) {}
+  ) {
+    for (const key of changed ?? []) {
+      this.changedClusters.add(key.slice(0, key.indexOf('/')));
+    }
+  }
 
   /** What a detection found, for the next to reuse. */
   units(): RecordedUnits {
@@ -39,11 +57,15 @@ export class FindingUnits {
 
   /** A rule's findings about one workload: they read its policies. */
   workload(rule: string, w: WorkloadModel, out: Finding[], find: () => void) {
-    const reusable =
-      this.changed !== undefined &&
-      !this.changed.has(`${w.cluster.name}/${w.namespace}`);
-    // By cluster too: two clusters' states could hold one object.
-    this.unit(`${rule}/${w.cluster.name}`, w.workload, reusable, out, find);
+    const cluster = w.cluster.name;
+    this.unit(
+      rule,
+      cluster,
+      w.workload,
+      this.unchanged(cluster, w.namespace),
+      out,
+      find,
+    );
   }
 
   /** A rule's findings about one AuthorizationPolicy: they read no other policy. */
@@ -54,8 +76,7 @@ export class FindingUnits {
     out: Finding[],
     find: () => void,
   ) {
-    const reusable = this.changed !== undefined;
-    this.unit(`${rule}/${cluster}`, policy, reusable, out, find);
+    this.unit(rule, cluster, policy, this.changed !== undefined, out, find);
   }
 
   /** A rule's findings about one namespace: they read its policies and the root's. */
@@ -66,36 +87,98 @@ export class FindingUnits {
     out: Finding[],
     find: () => void,
   ) {
-    const key = `${cluster}/${namespace}`;
-    const reusable = this.changed !== undefined && !this.changed.has(key);
-    this.unit(rule, key, reusable, out, find);
+    const reusable = this.unchanged(cluster, namespace);
+    this.unit(rule, cluster, namespace, reusable, out, find);
   }
 
   /** A rule's findings about a whole cluster that read no AuthorizationPolicy. */
   cluster(rule: string, cluster: string, out: Finding[], find: () => void) {
-    this.unit(rule, cluster, this.changed !== undefined, out, find);
+    this.unit(rule, cluster, cluster, this.changed !== undefined, out, find);
+  }
+
+  /**
+   * A rule's findings about a whole cluster that read its AuthorizationPolicies: found
+   * again when any namespace of the cluster changed.
+   */
+  clusterPolicies(
+    rule: string,
+    cluster: string,
+    out: Finding[],
+    find: () => void,
+  ) {
+    const reusable =
+      this.changed !== undefined && !this.changedClusters.has(cluster);
+    this.unit(rule, cluster, cluster, reusable, out, find);
   }
 
   /** A value derived from a cluster that reads no AuthorizationPolicy. */
   value<T>(rule: string, cluster: string, compute: () => T): T {
+    const units = this.select(rule, cluster);
     const last =
       this.changed !== undefined
-        ? (this.last?.get(rule)?.get(cluster) as T | undefined)
+        ? (units.last?.get(cluster) as T | undefined)
         : undefined;
     const value = last ?? compute();
-    if (this.record) this.keep(rule, cluster, value);
+    if (
+      units.recorded &&
+      (units.recorded !== units.last || last === undefined)
+    ) {
+      units.recorded.set(cluster, value);
+    }
     return value;
+  }
+
+  /** Whether nothing a namespace's units read has changed since the last detection. */
+  private unchanged(cluster: string, namespace: string): boolean {
+    return (
+      this.changed !== undefined &&
+      (!this.changedClusters.has(cluster) ||
+        !this.changed.has(`${cluster}/${namespace}`))
+    );
+  }
+
+  /**
+   * The units of one rule in one cluster: the last detection's, and where this one keeps
+   * its own. A cluster with no changed namespace keeps the last record itself: every unit
+   * of it is reused, so it is the same.
+   */
+  private select(rule: string, cluster: string) {
+    const current = this.current;
+    if (current?.rule === rule && current.cluster === cluster) return current;
+    const last = this.last?.get(rule)?.get(cluster);
+    let recorded: Map<unknown, unknown> | undefined;
+    if (this.record) {
+      let byCluster = this.recorded.get(rule);
+      if (!byCluster) {
+        byCluster = new Map();
+        this.recorded.set(rule, byCluster);
+      }
+      recorded = byCluster.get(cluster);
+      if (!recorded) {
+        recorded =
+          last &&
+          this.changed !== undefined &&
+          !this.changedClusters.has(cluster)
+            ? last
+            : new Map();
+        byCluster.set(cluster, recorded);
+      }
+    }
+    this.current = { rule, cluster, last, recorded };
+    return this.current;
   }
 
   private unit(
     rule: string,
+    cluster: string,
     key: unknown,
     reusable: boolean,
     out: Finding[],
     find: () => void,
   ) {
+    const units = this.select(rule, cluster);
     const last = reusable
-      ? (this.last?.get(rule)?.get(key) as Finding[] | undefined)
+      ? (units.last?.get(key) as Finding[] | undefined)
       : undefined;
     let found: Finding[];
     if (last) {
@@ -106,16 +189,10 @@ export class FindingUnits {
       find();
       found = out.length > start ? out.slice(start) : none;
     }
-    if (this.record) this.keep(rule, key, found);
-  }
-
-  private keep(rule: string, key: unknown, value: unknown) {
-    let units = this.recorded.get(rule);
-    if (!units) {
-      units = new Map();
-      this.recorded.set(rule, units);
+    // A kept record already holds what was reused.
+    if (units.recorded && !(last && units.recorded === units.last)) {
+      units.recorded.set(key, found);
     }
-    units.set(key, value);
   }
 }
 

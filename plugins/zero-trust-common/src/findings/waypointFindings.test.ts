@@ -9,7 +9,14 @@ import {
   service,
   waypointGateway,
 } from '../__fixtures__/manifests';
+import { MeshModel } from '../engine/MeshModel';
+import {
+  buildClusterState,
+  ClusterStateReadings,
+} from '../model/buildClusterState';
 import { detectFindings } from './detect';
+import { changedNamespaces } from './findingUnits';
+import { IncrementalFindings } from './IncrementalFindings';
 
 /*
  * The waypoint findings, each from the rule it reports: waypoints.go (which waypoint a
@@ -152,6 +159,38 @@ describe('ZT034: cluster.local principals ztunnel reads as written', () => {
     expect(found[0].message).toMatch(
       /no workload of trust domain corp.example/,
     );
+  });
+
+  it('found again after a policy naming one is added, where the rest is reused', () => {
+    // Objects kept across builds keep their readings, as a live source's do, so the
+    // second detection takes the incremental path (only namespace shop changed).
+    const kept = [meshConfigMap('corp.example'), ...shop({})].map(object => ({
+      object,
+    }));
+    const readings: ClusterStateReadings = new WeakMap();
+    const build = (...extra: K8sObject[]) =>
+      new MeshModel([
+        buildClusterState(
+          'c1',
+          [...kept, ...extra.map(object => ({ object }))],
+          { readings },
+        ),
+      ]);
+    const incremental = new IncrementalFindings();
+    const before = build();
+    expect(incremental.detect(before).map(f => f.code)).not.toContain('ZT034');
+    const after = build(policy);
+    const units = changedNamespaces(
+      before.clusters.map(c => c.state),
+      after,
+    );
+    expect(units && [...units]).toEqual(['c1/shop']);
+    expect(
+      incremental
+        .detect(after)
+        .filter(f => f.code === 'ZT034')
+        .map(f => f.resource.name),
+    ).toEqual(['td']);
   });
 
   it('in a mesh whose trust domain is cluster.local: none', () => {

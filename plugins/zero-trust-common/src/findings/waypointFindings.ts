@@ -266,7 +266,9 @@ export function waypointFindings(
         servedWorkloadFindings(w, out);
       });
     }
-    clusterLocalFindings(cluster, out);
+    units.clusterPolicies('clusterLocal', cluster.name, out, () =>
+      clusterLocalFindings(cluster, out),
+    );
     unboundTargetFindings(cluster, out);
   }
 }
