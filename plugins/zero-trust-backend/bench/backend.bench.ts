@@ -4,6 +4,7 @@
  * for the same entities. Prints a markdown table for the package README.
  *
  *   yarn bench:backend [--workloads 10000] [--duration 10] [--node-flags=--max-old-space-size=400]
+ *     [--base PATH]   (another checkout's plugin measured in the same run, printed beside)
  *
  * With `--clusters 1,10` and/or `--replicas 2 --database postgres://...`, it measures
  * instead how the backend grows with clusters and what replicas do (`scale.ts`).
@@ -17,6 +18,8 @@ import type {
 } from '@zero-trust/backstage-plugin-zero-trust-common';
 import type { TestApiServerConnection } from '@zero-trust/backstage-plugin-zero-trust-node/testing';
 import autocannon from 'autocannon';
+import os from 'node:os';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Child } from './child';
 import { scaleMain } from './scale';
@@ -32,6 +35,9 @@ const { values } = parseArgs({
     replicas: { type: 'string' },
     database: { type: 'string' },
     'node-flags': { type: 'string' },
+    // Another checkout of this repository (installed): its plugin measured first, in the
+    // same run, and its figures printed beside these (`--base ../before`).
+    base: { type: 'string' },
   },
 });
 const workloadCount = Number(values.workloads);
@@ -103,13 +109,15 @@ class BackendProcess {
     config: JsonObject,
     entities: Entity[],
     nodeFlags: string[] = [],
+    /** Another checkout whose plugin to run instead of this one's. */
+    checkout?: string,
   ) {
     const { child, ready } = await Child.start(
       'backendProcess.ts',
       [],
       // `gc` for `heapLive` alone: a full collection when it is asked, never otherwise.
       ['--expose-gc', ...nodeFlags],
-      { plugin, config, entities },
+      { plugin, config, entities, checkout },
     );
     return new BackendProcess(child, ready.port, ready.started);
   }
@@ -177,39 +185,42 @@ async function load(
   };
 }
 
-async function main() {
-  const setupStart = Date.now();
-  const {
-    server: api,
-    connection,
-    workloads,
-    policies,
-  } = await ApiServerProcess.start(workloadCount);
-  // A backend service that has callers, found by its app label.
-  const target =
-    workloads.find(
-      w => w.tier === 'backend' && w.ports.length && w.peers.length,
-    ) ?? workloads[0];
-  const byNamespace = entity('bench-namespaced', {
-    'backstage.io/kubernetes-label-selector': `app=${target.app}`,
-    'backstage.io/kubernetes-namespace': target.namespace,
-  });
-  const byLabel = entity('bench-label', {
-    'backstage.io/kubernetes-label-selector': `app=${target.app}`,
-  });
-  const entities = [byNamespace, byLabel];
-  console.error(
-    `API server: ${workloadCount} workloads, ${policies} AuthorizationPolicies (${
-      (Date.now() - setupStart) / 1000
-    } s to generate and load)`,
-  );
+const securityPath = (e: Entity) =>
+  `/entities/component/default/${e.metadata.name}/security`;
 
-  // --- zero-trust backend -------------------------------------------------------------
+/** What one zero-trust backend measured, from its start to its last change. */
+interface Ours {
+  synced: number;
+  firstAnswer: number;
+  loads: Record<string, LoadResult[]>;
+  delays: number[];
+  cpus: number[];
+  peakRss: number;
+  heapLive: number;
+}
+
+/**
+ * Starts a zero-trust backend (this checkout's, or with `checkout` another's plugin, as
+ * `--base` asks) over the API server and measures it; `label` keeps its probes apart.
+ */
+async function measureOurs(
+  label: string,
+  checkout: string | undefined,
+  bench: {
+    api: ApiServerProcess;
+    connection: TestApiServerConnection;
+    target: GeneratedWorkload;
+    entities: Entity[];
+  },
+): Promise<Ours & { expectedWorkloads: number }> {
+  const { api, connection, target, entities } = bench;
+  const [byNamespace] = entities;
   const zt = await BackendProcess.start(
     'zero-trust',
     { zeroTrust: { clusters: [{ ...connection, name: 'bench' }] } },
     entities,
     values['node-flags']?.split(','),
+    checkout,
   );
   const started = zt.started;
   const base = `http://127.0.0.1:${zt.port}/api/zero-trust`;
@@ -225,8 +236,6 @@ async function main() {
     await new Promise(r => setTimeout(r, 50));
   }
   const synced = Date.now() - started;
-  const securityPath = (e: Entity) =>
-    `/entities/component/default/${e.metadata.name}/security`;
   const first = (await get(
     securityPath(byNamespace),
   )) as EntitySecurityResponse;
@@ -245,11 +254,11 @@ async function main() {
       duration: 2,
     });
   }
-  const ours: Record<string, LoadResult[]> = {};
+  const loads: Record<string, LoadResult[]> = {};
   for (const e of entities) {
-    ours[e.metadata.name] = [];
+    loads[e.metadata.name] = [];
     for (const connections of [10, 50]) {
-      ours[e.metadata.name].push(
+      loads[e.metadata.name].push(
         await load(
           api,
           {
@@ -276,7 +285,7 @@ async function main() {
   // than the wall clock where other jobs share the cores.
   const cpus: number[] = [];
   for (let i = 0; i < 5; i++) {
-    const probe = `bench-probe-${i}`;
+    const probe = `bench-probe-${label}-${i}`;
     const changed = Date.now();
     const cpu = (await zt.usage()).cpuMs;
     await api.apply({
@@ -308,9 +317,57 @@ async function main() {
     delays.push(Date.now() - changed);
     cpus.push((await zt.usage()).cpuMs - cpu);
   }
-  const usage = await zt.usage();
+  const { peakRss } = await zt.usage();
   const heapLive = await zt.heapLive();
   await zt.close();
+  delays.sort((a, b) => a - b);
+  cpus.sort((a, b) => a - b);
+  return {
+    synced,
+    firstAnswer,
+    loads,
+    delays,
+    cpus,
+    peakRss,
+    heapLive,
+    expectedWorkloads,
+  };
+}
+
+async function main() {
+  const setupStart = Date.now();
+  const {
+    server: api,
+    connection,
+    workloads,
+    policies,
+  } = await ApiServerProcess.start(workloadCount);
+  // A backend service that has callers, found by its app label.
+  const target =
+    workloads.find(
+      w => w.tier === 'backend' && w.ports.length && w.peers.length,
+    ) ?? workloads[0];
+  const byNamespace = entity('bench-namespaced', {
+    'backstage.io/kubernetes-label-selector': `app=${target.app}`,
+    'backstage.io/kubernetes-namespace': target.namespace,
+  });
+  const byLabel = entity('bench-label', {
+    'backstage.io/kubernetes-label-selector': `app=${target.app}`,
+  });
+  const entities = [byNamespace, byLabel];
+  console.error(
+    `API server: ${workloadCount} workloads, ${policies} AuthorizationPolicies (${
+      (Date.now() - setupStart) / 1000
+    } s to generate and load)`,
+  );
+
+  // --- zero-trust backend, and with --base the other checkout's first ----------------
+  const bench = { api, connection, target, entities };
+  const before = values.base
+    ? await measureOurs('base', path.resolve(values.base), bench)
+    : undefined;
+  const ours = await measureOurs('new', undefined, bench);
+  const { expectedWorkloads } = ours;
 
   // --- Backstage's Kubernetes plugin backend, same server, same entities -----------------
   const k8s = await BackendProcess.start(
@@ -366,73 +423,118 @@ async function main() {
   await api.close();
 
   // --- report -------------------------------------------------------------------------
+  // With --base, the other checkout's figures and after / before beside ours.
   const rows: string[] = [];
   const row = (...cells: string[]) => rows.push(`| ${cells.join(' | ')} |`);
-  row('measure', 'zero-trust backend', 'Kubernetes plugin backend', 'ratio');
-  row('---', '---', '---', '---');
-  row('time to first sync', ms(synced), 'n/a (reads on each request)', '');
+  const compare = (
+    measure: string,
+    value: (o: Ours) => number,
+    format: (n: number) => string,
+    theirsCell = '',
+    theirsRatio = '',
+  ) =>
+    row(
+      measure,
+      ...(before
+        ? [
+            format(value(before)),
+            format(value(ours)),
+            value(before) ? (value(ours) / value(before)).toFixed(2) : '',
+          ]
+        : [format(value(ours))]),
+      theirsCell,
+      theirsRatio,
+    );
   row(
-    'time to first security answer (sync + model + view)',
-    ms(firstAnswer),
-    '',
-    '',
+    'measure',
+    ...(before
+      ? [`before (${values.base})`, 'zero-trust backend', 'after / before']
+      : ['zero-trust backend']),
+    'Kubernetes plugin backend',
+    'zero-trust / Kubernetes plugin',
   );
-  row('peak RSS of the backend process', mib(usage.peakRss), '', '');
-  row('heap live at the end (after a full collection)', mib(heapLive), '', '');
+  row(...Array(before ? 6 : 4).fill('---'));
+  compare(
+    'time to first sync',
+    o => o.synced,
+    ms,
+    'n/a (reads on each request)',
+  );
+  compare(
+    'time to first security answer (sync + model + view)',
+    o => o.firstAnswer,
+    ms,
+  );
+  compare('peak RSS of the backend process', o => o.peakRss, mib);
+  compare(
+    'heap live at the end (after a full collection)',
+    o => o.heapLive,
+    mib,
+  );
   for (const e of entities) {
     const how =
       e === byNamespace ? 'namespace annotation' : 'label selector alone';
-    ours[e.metadata.name].forEach((r, i) => {
+    ours.loads[e.metadata.name].forEach((r, i) => {
       const t = theirs[e.metadata.name][i];
-      row(
+      const at = (o: Ours) => o.loads[e.metadata.name][i];
+      compare(
         `${how}, ${r.connections} connections: req/s`,
-        r.rps.toFixed(0),
+        o => at(o).rps,
+        n => n.toFixed(0),
         t.rps.toFixed(0),
         `${(r.rps / t.rps).toFixed(1)}×`,
       );
-      row(
-        `${how}, ${r.connections} connections: p50 / p99`,
-        `${ms(r.p50)} / ${ms(r.p99)}`,
-        `${ms(t.p50)} / ${ms(t.p99)}`,
-        `${(t.p99 / r.p99).toFixed(1)}× lower p99`,
+      compare(
+        `${how}, ${r.connections} connections: p99`,
+        o => at(o).p99,
+        ms,
+        ms(t.p99),
+        `${(t.p99 / r.p99).toFixed(1)}× lower`,
       );
-      row(
+      compare(
+        `${how}, ${r.connections} connections: p50`,
+        o => at(o).p50,
+        ms,
+        ms(t.p50),
+      );
+      compare(
         `${how}, ${r.connections} connections: API server calls per page view`,
-        r.apiCallsPerView.toFixed(2),
+        o => at(o).apiCallsPerView,
+        n => n.toFixed(2),
         t.apiCallsPerView.toFixed(2),
-        '',
       );
-      row(
-        `${how}, ${r.connections} connections: bad answers / requests`,
-        `${r.bad} / ${r.requests}`,
-        `${t.bad} / ${t.requests}`,
-        '',
+      compare(
+        `${how}, ${r.connections} connections: bad answers`,
+        o => at(o).bad,
+        n => n.toFixed(0),
+        `${t.bad} of ${t.requests}`,
       );
     });
   }
-  delays.sort((a, b) => a - b);
-  row(
-    'policy change → endpoint answer (median of 5, max)',
-    `${ms(delays[2])}, ${ms(delays[4])}`,
+  compare(
+    'policy change → endpoint answer, median of 5',
+    o => o.delays[2],
+    ms,
     'next request',
-    '',
   );
-  cpus.sort((a, b) => a - b);
-  row(
-    'policy change → endpoint answer: CPU of the process (median of 5, max)',
-    `${ms(cpus[2])}, ${ms(cpus[4])}`,
-    '',
-    '',
+  compare('policy change → endpoint answer, max of 5', o => o.delays[4], ms);
+  compare(
+    'policy change → endpoint answer: CPU of the backend, median of 5',
+    o => o.cpus[2],
+    ms,
   );
   console.log(
-    `\n${workloadCount} workloads, ${policies} AuthorizationPolicies; entity selects ${expectedWorkloads} workload(s); ${duration} s per load run\n`,
+    `\n${workloadCount} workloads, ${policies} AuthorizationPolicies; entity selects ${expectedWorkloads} workload(s); ${duration} s per load run; load average ${os
+      .loadavg()
+      .map(l => l.toFixed(1))
+      .join(', ')} at the end\n`,
   );
   console.log(rows.join('\n'));
-  const bad = Object.values({ ...ours })
-    .flat()
+  const bad = [ours, ...(before ? [before] : [])]
+    .flatMap(o => Object.values(o.loads).flat())
     .some(r => r.bad > 0);
   if (bad) {
-    console.error('zero-trust backend gave bad answers');
+    console.error('a zero-trust backend gave bad answers');
     process.exitCode = 1;
   }
 }

@@ -15,32 +15,45 @@ import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import type { Entity } from '@backstage/catalog-model';
 import type { JsonObject } from '@backstage/types';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import path from 'node:path';
 import { zeroTrustPlugin } from '../src/plugin';
 
 interface StartMessage {
   type: 'start';
   plugin?: 'zero-trust' | 'kubernetes';
+  /** Another checkout of this repository: its plugin instead of this one's (`--base`). */
+  checkout?: string;
   config: JsonObject & { backend?: { database?: JsonObject } };
   entities: Entity[];
 }
 
+/** This checkout's plugin, or another's, resolved from that checkout's own modules. */
+function ourPlugin(checkout?: string): typeof zeroTrustPlugin {
+  if (!checkout) return zeroTrustPlugin;
+  return require(path.join(
+    checkout,
+    'plugins/zero-trust-backend/src/plugin.ts',
+  )).zeroTrustPlugin;
+}
+
 async function main() {
-  const { config, entities, plugin } = await new Promise<StartMessage>(
-    resolve => {
+  const { config, entities, plugin, checkout } =
+    await new Promise<StartMessage>(resolve => {
       const onMessage = (message: StartMessage) => {
         if (message.type !== 'start') return;
         process.off('message', onMessage);
         resolve(message);
       };
       process.on('message', onMessage);
-    },
-  );
+    });
+  // Loaded before the clock starts, as this checkout's plugin is (imported above).
+  const ours = ourPlugin(checkout);
   const started = Date.now();
   const backend = await startTestBackend({
     features: [
       plugin === 'kubernetes'
         ? import('@backstage/plugin-kubernetes-backend')
-        : zeroTrustPlugin,
+        : ours,
       catalogServiceMock.factory({ entities }),
       mockServices.rootConfig.factory({ data: config }),
       ...(config.backend?.database
