@@ -3,27 +3,13 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { run } from './run';
+import { cli } from './__testUtils__/cli';
 
 // Real git repositories on disk and whole commands: slow on a busy machine.
 jest.setTimeout(60_000);
 
 const execute = promisify(execFile);
 const day = 24 * 60 * 60 * 1000;
-
-async function cli(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await run(argv, {
-    stdout: t => {
-      stdout += t;
-    },
-    stderr: t => {
-      stderr += t;
-    },
-  });
-  return { code, stdout, stderr };
-}
 
 async function git(dir: string, args: string[], date?: Date) {
   const { stdout } = await execute('git', args, {

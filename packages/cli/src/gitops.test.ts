@@ -9,26 +9,11 @@ import {
   fluxMonorepo,
   fluxRepoUrl,
 } from '@zero-trust/backstage-plugin-zero-trust-node/testing';
-import { run } from './run';
+import { runCli as cli } from './__testUtils__/cli';
 
 // Builds git repositories and runs the real kustomize for each command: a wide
 // timeout for a loaded machine, not a speed assertion.
 jest.setTimeout(120_000);
-
-async function cli(argv: string[], stdin?: string) {
-  let stdout = '';
-  let stderr = '';
-  const code = await run(argv, {
-    stdout: t => {
-      stdout += t;
-    },
-    stderr: t => {
-      stderr += t;
-    },
-    ...(stdin !== undefined ? { stdin: async () => stdin } : {}),
-  });
-  return { code, stdout, stderr };
-}
 
 let tmp: string;
 beforeEach(async () => {

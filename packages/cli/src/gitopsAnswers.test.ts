@@ -12,27 +12,13 @@ import {
   fluxRepoUrl,
   writeExport,
 } from '@zero-trust/backstage-plugin-zero-trust-node/testing';
-import { run } from './run';
+import { runCli as cli } from './__testUtils__/cli';
 
 // Builds git repositories and runs the real kustomize for every command, twice per
 // shape: a wide timeout for a loaded machine, not a speed assertion.
 jest.setTimeout(300_000);
 
 type Json = Record<string, any>;
-
-async function cli(argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await run(argv, {
-    stdout: t => {
-      stdout += t;
-    },
-    stderr: t => {
-      stderr += t;
-    },
-  });
-  return { code, stdout, stderr };
-}
 
 /** A command's JSON answer, which must succeed. */
 async function answer(argv: string[]): Promise<Json> {

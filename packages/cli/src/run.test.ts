@@ -4,7 +4,7 @@ import path from 'node:path';
 import { stringify } from 'yaml';
 import { loadManifests } from '@zero-trust/backstage-plugin-zero-trust-node';
 import { TestCertificates } from '@zero-trust/backstage-plugin-zero-trust-node/testing';
-import { run } from './run';
+import { cli } from './__testUtils__/cli';
 
 // Loads real snapshots and runs whole commands: slow on a busy machine.
 jest.setTimeout(60_000);
@@ -13,20 +13,6 @@ const repoRoot = path.resolve(__dirname, '../../..');
 const backend = path.join(repoRoot, 'examples/clusters/backend');
 const edge = path.join(repoRoot, 'examples/clusters/edge');
 const analytics = path.join(repoRoot, 'examples/clusters/analytics');
-
-async function cli(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await run(argv, {
-    stdout: t => {
-      stdout += t;
-    },
-    stderr: t => {
-      stderr += t;
-    },
-  });
-  return { code, stdout, stderr };
-}
 
 let tmp: string;
 beforeEach(async () => {

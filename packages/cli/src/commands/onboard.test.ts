@@ -8,7 +8,7 @@ import {
   check,
 } from '@zero-trust/backstage-plugin-zero-trust-common';
 import { loadClusterSnapshot } from '@zero-trust/backstage-plugin-zero-trust-node';
-import { run } from '../run';
+import { cli } from '../__testUtils__/cli';
 import { jsonErrorOffset } from '../jsonFile';
 
 // Writes into copies of GitOps repositories and reads them back: slow on a busy machine.
@@ -24,20 +24,6 @@ const examples = path.join(
 const demo = path.join(repoRoot, 'examples/gitops');
 const demoUrl = 'https://git.example.com/platform/gitops.git';
 const bin = path.join(repoRoot, 'packages/cli/bin/zero-trust');
-
-async function cli(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await run(argv, {
-    stdout: t => {
-      stdout += t;
-    },
-    stderr: t => {
-      stderr += t;
-    },
-  });
-  return { code, stdout, stderr };
-}
 
 let tmp: string;
 let repo: string;
