@@ -128,22 +128,23 @@ describe('seedRepository', () => {
   });
 
   describe('where the folder changed since the repository was created', () => {
-    async function seedFolder(): Promise<string> {
+    /** A copy of the demo's folder to change, and a repository to seed from it. */
+    async function seedFolder() {
       const seed = path.join(await temporaryFolder(), 'gitops');
       await fs.cp(examplesGitops, seed, { recursive: true });
-      return seed;
-    }
-
-    it('seeds it again where it holds nothing but its seed, and only then', async () => {
-      const seed = await seedFolder();
       const repository = path.join(await temporaryFolder(), 'gitops.git');
       const options = {
         repository,
         from: seed,
         branch: 'main',
         author: testAuthor,
-        date: new Date('2026-11-02T09:00:00Z'),
       };
+      return { seed, repository, options };
+    }
+
+    it('seeds it again where it holds nothing but its seed, and only then', async () => {
+      const { seed, repository, options: defaults } = await seedFolder();
+      const options = { ...defaults, date: new Date('2026-11-02T09:00:00Z') };
       expect(await seedRepository(options)).toEqual({ outcome: 'created' });
       const first = await git(repository, 'rev-parse', 'main');
       // Nothing changed: the same commit, however often the demo starts.
@@ -166,14 +167,7 @@ describe('seedRepository', () => {
     });
 
     it('keeps a repository with branches or commits of its own, and says what they are', async () => {
-      const seed = await seedFolder();
-      const repository = path.join(await temporaryFolder(), 'gitops.git');
-      const options = {
-        repository,
-        from: seed,
-        branch: 'main',
-        author: testAuthor,
-      };
+      const { seed, repository, options } = await seedFolder();
       await seedRepository(options);
       await git(repository, 'branch', 'zero-trust/onboard-inventory', 'main');
       await fs.writeFile(path.join(seed, 'apps/base/NEW.md'), 'added later\n');
