@@ -32,13 +32,22 @@ function selectedWorkloads(
   return workloads;
 }
 
-/** The Services named `NAMESPACE/NAME` (in any cluster) or `CLUSTER/NAMESPACE/NAME`. */
-function findServices(model: MeshModel, parts: string[]) {
+/**
+ * What `NAMESPACE/NAME` (in any cluster) or `CLUSTER/NAMESPACE/NAME` names: the clusters
+ * to look in, the namespace and the name.
+ */
+function named(model: MeshModel, parts: string[]) {
   const [namespace, name] = parts.slice(-2);
   const clusters =
     parts.length === 3
       ? model.clusters.filter(c => c.name === parts[0])
       : model.clusters;
+  return { clusters, namespace, name };
+}
+
+/** The Services named `NAMESPACE/NAME` (in any cluster) or `CLUSTER/NAMESPACE/NAME`. */
+function findServices(model: MeshModel, parts: string[]) {
+  const { clusters, namespace, name } = named(model, parts);
   return clusters.flatMap(cluster =>
     (cluster.servicesByNamespace.get(namespace) ?? [])
       .filter(s => s.name === name)
@@ -48,11 +57,7 @@ function findServices(model: MeshModel, parts: string[]) {
 
 /** The ServiceEntries named `NAMESPACE/NAME` (in any cluster) or `CLUSTER/NAMESPACE/NAME`. */
 function findServiceEntries(model: MeshModel, parts: string[]) {
-  const [namespace, name] = parts.slice(-2);
-  const clusters =
-    parts.length === 3
-      ? model.clusters.filter(c => c.name === parts[0])
-      : model.clusters;
+  const { clusters, namespace, name } = named(model, parts);
   return clusters.flatMap(cluster =>
     (cluster.state.serviceEntries ?? [])
       .filter(e => e.namespace === namespace && e.name === name)
