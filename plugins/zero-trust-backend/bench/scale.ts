@@ -14,6 +14,7 @@ import type {
 import type { TestApiServerConnection } from '@zero-trust/backstage-plugin-zero-trust-node/testing';
 import autocannon from 'autocannon';
 import os from 'node:os';
+import { BackendProcess } from './backendHandle';
 import { Child } from './child';
 
 const authorization = mockCredentials.user.header();
@@ -121,7 +122,7 @@ const securityPath = (e: Entity) =>
 
 class Replica {
   private constructor(
-    readonly child: Child,
+    readonly backend: BackendProcess,
     readonly base: string,
     readonly started: number,
   ) {}
@@ -143,13 +144,17 @@ class Replica {
           }
         : {}),
     };
-    const { child, ready } = await Child.start(
-      'backendProcess.ts',
-      [],
+    const backend = await BackendProcess.start(
+      'zero-trust',
+      config,
+      es,
       options.execArgv,
-      { config, entities: es },
     );
-    return new Replica(child, `http://127.0.0.1:${ready.port}`, ready.started);
+    return new Replica(
+      backend,
+      `http://127.0.0.1:${backend.port}`,
+      backend.started,
+    );
   }
 
   async get(p: string): Promise<any> {
@@ -179,8 +184,8 @@ class Replica {
     return this.get(securityPath(e)).catch(() => undefined);
   }
 
-  memory(): Promise<{ peakRss: number; rss: number; heapUsed: number }> {
-    return this.child.ask({ type: 'memory' });
+  memory() {
+    return this.backend.usage();
   }
 }
 
@@ -369,7 +374,7 @@ async function measurePoint(
       load: os.loadavg(),
     };
   } finally {
-    await replica.child.close();
+    await replica.backend.close();
     await Promise.all(clusters.map(c => c.server.close()));
   }
 }
@@ -545,7 +550,7 @@ async function measureReplicas(options: ScaleOptions): Promise<string> {
       options.duration
     } s per load run`;
   } finally {
-    for (const r of started) await r.child.close();
+    for (const r of started) await r.backend.close();
     await Promise.all(clusters.map(c => c.server.close()));
   }
 }
