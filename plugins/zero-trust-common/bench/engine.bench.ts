@@ -9,16 +9,21 @@
  *
  *   yarn bench:engine [--sizes 1000,5000,10000] [--queries 2000]
  *                     [--naive-servers 100] [--seed 1] [--without KIND,...]
- *                     [--network-policies]
+ *                     [--network-policies] [--base PATH [--rounds 3]]
  *
  * `--without` leaves policy shapes of generateMesh out (e.g. namespacePrefix), to see
  * what one shape costs. `--network-policies` runs each size twice, without and with
  * generateMesh's NetworkPolicies (the same mesh otherwise), and prints what they cost.
+ * `--base PATH` measures the engine of another checkout of this repository (PATH is its
+ * root; its engine's sources are loaded, so it needs no build) on the same meshes and
+ * queries, in children of its own, alternating with this checkout's for `--rounds`
+ * rounds, and prints both medians and their ratio: a same-run comparison on a machine
+ * whose load moves.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve as resolvePath } from 'node:path';
 import { PerformanceObserver } from 'node:perf_hooks';
 import {
   AnalyzeReport,
@@ -60,6 +65,30 @@ interface Options {
   without: ExtraPolicyKind[];
   /** Each size again with NetworkPolicies (in a child: this run's mesh has them). */
   networkPolicies: boolean;
+  /** The root of another checkout whose engine is measured beside this one. */
+  base?: string;
+  /** With `base`: how many times each engine child runs, the two alternating. */
+  rounds: number;
+}
+
+/** What a child measures: this checkout's engine, or (`--engine-src`) another's. */
+type Engine = Pick<
+  typeof import('../src'),
+  'MeshModel' | 'analyze' | 'buildClusterState' | 'check' | 'detectFindings'
+>;
+
+const thisEngine: Engine = {
+  MeshModel,
+  analyze,
+  buildClusterState,
+  check,
+  detectFindings,
+};
+
+/** The engine of the checkout at `root`, loaded from its sources. */
+function engineAt(root: string): Engine {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require(resolvePath(root, 'plugins/zero-trust-common/src'));
 }
 
 /** Microseconds. */
@@ -142,6 +171,7 @@ const defaults: Options = {
   seed: 1,
   without: [],
   networkPolicies: false,
+  rounds: 3,
 };
 /** The mesh each child runs once before measuring, so V8 has compiled the hot code. */
 const warmUpWorkloads = 300;
@@ -163,6 +193,8 @@ function parseOptions(args: string[]): Options {
     seed: num('seed', defaults.seed),
     without: (argValue(args, 'without')?.split(',') ?? []) as ExtraPolicyKind[],
     networkPolicies: args.includes('--network-policies'),
+    base: argValue(args, 'base'),
+    rounds: num('rounds', defaults.rounds),
   };
 }
 
@@ -253,21 +285,24 @@ function sampleServers(mesh: GeneratedMesh, count: number, seed: number) {
 }
 
 /** One full run on a small mesh of another seed, untimed. */
-function warmUpEngine(options: Options) {
+function warmUpEngine(engine: Engine, options: Options) {
   const seed = options.seed + 100;
   const mesh = generateMesh(meshOptions(options, warmUpWorkloads, seed));
-  const model = new MeshModel([buildClusterState(cluster, mesh.objects)]);
-  for (const q of makeQueries(mesh, 500, seed)) check(model, q);
-  analyze(model);
+  const model = new engine.MeshModel([
+    engine.buildClusterState(cluster, mesh.objects),
+  ]);
+  for (const q of makeQueries(mesh, 500, seed)) engine.check(model, q);
+  engine.analyze(model);
 }
 
 async function runEngine(
+  engine: Engine,
   options: Options,
   workloads: number,
 ): Promise<EngineResult> {
   const loadAtStart = loadavg()[0];
   const baselineRssMiB = rssMiB();
-  warmUpEngine(options);
+  warmUpEngine(engine, options);
   const [mesh, generateMs] = timed(() =>
     generateMesh(meshOptions(options, workloads)),
   );
@@ -276,28 +311,28 @@ async function runEngine(
   collectGarbage();
 
   const [state, buildMs] = timed(() =>
-    buildClusterState(cluster, mesh.objects),
+    engine.buildClusterState(cluster, mesh.objects),
   );
   const objects = mesh.objects.length;
   // The raw manifests are not part of what the engine keeps.
   mesh.objects.length = 0;
   collectGarbage();
-  const [model, indexMs] = timed(() => new MeshModel([state]));
+  const [model, indexMs] = timed(() => new engine.MeshModel([state]));
 
   // Cold: the first query on a server derives its policies, ports and mTLS.
   const gc = new GcPauses();
-  const cold = queries.map(q => sampled(() => check(model, q)));
-  const warm = queries.map(q => sampled(() => check(model, q))[1]);
+  const cold = queries.map(q => sampled(() => engine.check(model, q)));
+  const warm = queries.map(q => sampled(() => engine.check(model, q))[1]);
   const decisions = cold.map(([r]) => ({ decision: r.decision, mtls: r.mtls }));
   await gc.settle();
   gc.stop();
   collectGarbage();
 
   // A fresh model, so that analyze pays for every lazy derivation itself.
-  const fresh = new MeshModel([state]);
+  const fresh = new engine.MeshModel([state]);
   const analyzeGc = new GcPauses();
   const cpuBefore = threadCpuMs();
-  const [report, analyzeSample] = sampled(() => analyze(fresh));
+  const [report, analyzeSample] = sampled(() => engine.analyze(fresh));
   const analyzeCpuMs = threadCpuMs() - cpuBefore;
   await analyzeGc.settle();
   analyzeGc.stop();
@@ -311,7 +346,7 @@ async function runEngine(
   const callers = new Map(
     fresh.workloads.map((w, i) => [w, report.workloads[i]]),
   );
-  const [, findingsMs] = timed(() => detectFindings(fresh, { callers }));
+  const [, findingsMs] = timed(() => engine.detectFindings(fresh, { callers }));
   return {
     workloads,
     objects,
@@ -674,6 +709,87 @@ function printReport(options: Options, results: [EngineResult, NaiveResult][]) {
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
+/** One size's engine children with `--base`: the base's and this checkout's, by round. */
+interface Compared {
+  label: string;
+  before: EngineResult[];
+  after: EngineResult[];
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** The figures `--base` compares, each with its unit. */
+const comparedFigures: [
+  string,
+  (e: EngineResult) => number,
+  (v: number) => string,
+][] = [
+  ['load + index', e => e.buildMs + e.indexMs, ms],
+  ['full analyze (wall)', e => e.analyzeMs, ms],
+  ['analyze CPU (main thread)', e => e.analyzeCpuMs, ms],
+  ['GC pauses in analyze', e => e.analyzeGcMs, ms],
+  ['check p50 cold', e => e.checkCold.p50, us],
+  ['check p50 warm', e => e.checkWarm.p50, us],
+  ['check p99 cold', e => e.checkCold.p99, us],
+  ['check p99 warm', e => e.checkWarm.p99, us],
+  ['peak RSS', e => e.peakRssMiB, v => `${Math.round(v)} MiB`],
+  ['caller entries', e => e.callerEntries, v => String(v)],
+  ['findings', e => e.findings, v => String(v)],
+];
+
+function printBaseReport(base: string, compared: Compared[]) {
+  const lines = [
+    '',
+    `### Against ${base}, same run`,
+    '',
+    'Each engine child ran once per round, the base first; medians over the rounds, ' +
+      'and after / before (below 1: this checkout is faster or smaller).',
+    '',
+    row([
+      'Workloads',
+      'figure',
+      'before (median)',
+      'after (median)',
+      'after / before',
+      'rounds, before → after',
+    ]),
+    row(Array(6).fill('---')),
+    ...compared.flatMap(({ label, before, after }) =>
+      comparedFigures.map(([name, pick, unit]) => {
+        const [b, a] = [median(before.map(pick)), median(after.map(pick))];
+        return row([
+          label,
+          name,
+          unit(b),
+          unit(a),
+          b ? (a / b).toFixed(2) : '–',
+          before
+            .map((e, i) => `${unit(pick(e))} → ${unit(pick(after[i]))}`)
+            .join('; '),
+        ]);
+      }),
+    ),
+    '',
+    `Load average (1 min) over each child, start → end, before; after: ${compared
+      .map(
+        ({ label, before, after }) =>
+          `${label} ${before
+            .map((e, i) =>
+              [e, after[i]]
+                .map(x => x.loadAverage.map(l => l.toFixed(1)).join(' → '))
+                .join('; '),
+            )
+            .join(', ')}`,
+      )
+      .join('; ')}.`,
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
 function printNetworkPolicyReport(
   without: [EngineResult, NaiveResult][],
   withPolicies: [EngineResult, NaiveResult][],
@@ -700,9 +816,14 @@ async function main(args: string[]) {
   const mode = argValue(args, 'child');
   if (mode) {
     const workloads = Number(argValue(args, 'workloads'));
+    const root = argValue(args, 'engine-root');
     const result =
       mode === 'engine'
-        ? await runEngine(options, workloads)
+        ? await runEngine(
+            root ? engineAt(root) : thisEngine,
+            options,
+            workloads,
+          )
         : await runNaive(
             options,
             workloads,
@@ -723,15 +844,43 @@ async function main(args: string[]) {
   ];
   const results: [EngineResult, NaiveResult][] = [];
   const withPolicies: [EngineResult, NaiveResult][] = [];
+  const compared: Compared[] = [];
   const run = (n: number, extra: string[], label: string) => {
     const base = ['--workloads', String(n), ...shared, ...extra];
     const name = `${n}${extra.length ? '-np' : ''}`;
-    log(`${size(n)} workloads${label}: engine…`);
     const enginePath = join(dir, `engine-${name}.json`);
-    const engine = child<EngineResult>(
-      ['--child', 'engine', ...base],
-      enginePath,
-    );
+    const engineChild = (root?: string) =>
+      child<EngineResult>(
+        [
+          '--child',
+          'engine',
+          ...base,
+          ...(root ? ['--engine-root', root] : []),
+        ],
+        enginePath,
+      );
+    // The naive child reads the queries from enginePath: this checkout's child, which
+    // runs last, writes it last.
+    let engine: EngineResult;
+    if (options.base) {
+      // The two engines alternate, the base first, so that both meet the same load.
+      const pair: Compared = {
+        label: `${size(n)}${label}`,
+        before: [],
+        after: [],
+      };
+      for (let round = 1; round <= options.rounds; round++) {
+        log(`${size(n)} workloads${label}: base engine, round ${round}…`);
+        pair.before.push(engineChild(resolvePath(options.base)));
+        log(`${size(n)} workloads${label}: engine, round ${round}…`);
+        pair.after.push(engineChild());
+      }
+      compared.push(pair);
+      engine = pair.after[pair.after.length - 1];
+    } else {
+      log(`${size(n)} workloads${label}: engine…`);
+      engine = engineChild();
+    }
     log(`${size(n)} workloads${label}: naive…`);
     const naive = child<NaiveResult>(
       ['--child', 'naive', ...base, '--engine', enginePath],
@@ -753,6 +902,7 @@ async function main(args: string[]) {
   }
   printReport({ ...options, networkPolicies: false }, results);
   if (withPolicies.length) printNetworkPolicyReport(results, withPolicies);
+  if (options.base) printBaseReport(options.base, compared);
   const failures = [...results, ...withPolicies].flatMap(([, n]) => [
     ...n.mismatches,
     ...n.crossCheck.examples,
