@@ -204,6 +204,9 @@ export class ClusterModel {
   private readonly trustFrom = new WeakMap<ClusterState, TrustEdge>();
   /** Its ambient waypoints and which Services and pods use them. */
   readonly waypoints: WaypointIndex;
+  // Built on first use, once per state: the model is reused while its state is.
+  private byId?: Map<string, WorkloadModel>;
+  private byPrincipal?: Map<string, WorkloadModel[]>;
 
   constructor(readonly state: ClusterState) {
     for (const ns of state.namespaces) this.namespaces.set(ns.name, ns);
@@ -310,6 +313,39 @@ export class ClusterModel {
   hasNamespace(name: string): boolean {
     return this.namespaces.has(name) || this.workloadsByNamespace.has(name);
   }
+
+  /** The workload `CLUSTER/NAMESPACE/NAME` of this cluster, if there is one. */
+  workload(id: string): WorkloadModel | undefined {
+    if (!this.byId) {
+      this.byId = new Map();
+      for (const w of this.workloads) this.byId.set(w.id, w);
+    }
+    return this.byId.get(id);
+  }
+
+  /** Its workloads whose certificate carries this exact principal. */
+  workloadsWithPrincipal(principal: string): WorkloadModel[] | undefined {
+    if (!this.byPrincipal) {
+      this.byPrincipal = new Map();
+      for (const w of this.workloads) {
+        // A workload answers to its trust domain and to each alias of it.
+        for (const td of this.trustDomains) {
+          push(
+            this.byPrincipal,
+            principalOf(td, w.namespace, w.workload.serviceAccount),
+            w,
+          );
+        }
+      }
+    }
+    return this.byPrincipal.get(principal);
+  }
+
+  /** Every principal one of its workloads answers to. */
+  principals(): IterableIterator<string> {
+    this.workloadsWithPrincipal('');
+    return this.byPrincipal!.keys();
+  }
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V) {
@@ -343,29 +379,20 @@ function clusterModel(state: ClusterState): ClusterModel {
   return model;
 }
 
-/** Every cluster, with the indexes `check` and `analyze` share. */
+/**
+ * Every cluster, with the lookups `check` and `analyze` share. Each lookup asks the
+ * clusters' own indexes (built once per cluster state, see {@link clusterModel}), so a
+ * mesh built again after a change in one cluster indexes that cluster's workloads, not
+ * every cluster's.
+ */
 export class MeshModel {
   readonly clusters: ClusterModel[];
-  private readonly byId = new Map<string, WorkloadModel>();
-  private readonly byPrincipal = new Map<string, WorkloadModel[]>();
-  private readonly byNamespace = new Map<string, WorkloadModel[]>();
+  /** Lists found in more than one cluster, joined once. */
+  private readonly joinedByPrincipal = new Map<string, WorkloadModel[]>();
+  private readonly joinedByNamespace = new Map<string, WorkloadModel[]>();
 
   constructor(states: ClusterState[]) {
     this.clusters = states.map(clusterModel);
-    for (const cluster of this.clusters) {
-      for (const w of cluster.workloads) {
-        this.byId.set(w.id, w);
-        push(this.byNamespace, w.namespace, w);
-        // A workload answers to its trust domain and to each alias of it.
-        for (const td of cluster.trustDomains) {
-          push(
-            this.byPrincipal,
-            principalOf(td, w.namespace, w.workload.serviceAccount),
-            w,
-          );
-        }
-      }
-    }
   }
 
   get workloads(): WorkloadModel[] {
@@ -378,26 +405,78 @@ export class MeshModel {
 
   /** Workloads whose certificate carries this exact principal, in any cluster. */
   workloadsWithPrincipal(principal: string): WorkloadModel[] {
-    return this.byPrincipal.get(principal) ?? [];
+    return this.joined(this.joinedByPrincipal, principal, c =>
+      c.workloadsWithPrincipal(principal),
+    );
   }
 
   /** The workload `CLUSTER/NAMESPACE/NAME`, if there is one. */
   workload(id: string): WorkloadModel | undefined {
-    return this.byId.get(id);
+    for (const c of this.clusters) {
+      if (id.startsWith(c.name) && id[c.name.length] === '/') {
+        const found = c.workload(id);
+        if (found) return found;
+      }
+    }
+    return undefined;
   }
 
   /** Every principal some workload answers to. */
   principals(): IterableIterator<string> {
-    return this.byPrincipal.keys();
+    return this.keys(c => c.principals());
   }
 
   /** Workloads in a namespace of this name, in any cluster. */
   workloadsInNamespace(namespace: string): WorkloadModel[] {
-    return this.byNamespace.get(namespace) ?? [];
+    return this.joined(this.joinedByNamespace, namespace, c =>
+      c.workloadsByNamespace.get(namespace),
+    );
   }
 
   namespaceNames(): IterableIterator<string> {
-    return this.byNamespace.keys();
+    return this.keys(c => c.workloadsByNamespace.keys());
+  }
+
+  /**
+   * The clusters' lists for one key, in the clusters' order: one cluster's own list
+   * where only it has any (the usual case: each cluster's trust domain is its own).
+   */
+  private joined(
+    cache: Map<string, WorkloadModel[]>,
+    key: string,
+    of: (c: ClusterModel) => WorkloadModel[] | undefined,
+  ): WorkloadModel[] {
+    const cached = cache.get(key);
+    if (cached) return cached;
+    let found: WorkloadModel[] | undefined;
+    let joined = false;
+    for (const c of this.clusters) {
+      const list = of(c);
+      if (!list?.length) continue;
+      if (!found) {
+        found = list;
+      } else {
+        if (!joined) found = [...found];
+        joined = true;
+        for (const w of list) found.push(w);
+      }
+    }
+    if (joined) cache.set(key, found!);
+    return found ?? [];
+  }
+
+  /** Each cluster's keys once, in the clusters' order. */
+  private *keys(
+    of: (c: ClusterModel) => IterableIterator<string>,
+  ): IterableIterator<string> {
+    const seen = new Set<string>();
+    for (const c of this.clusters) {
+      for (const key of of(c)) {
+        if (seen.has(key)) continue;
+        seen.add(key);
+        yield key;
+      }
+    }
   }
 
   /**
@@ -407,7 +486,7 @@ export class MeshModel {
   resolveWorkload(ref: string): WorkloadModel {
     const parts = ref.split('/');
     if (parts.length === 3) {
-      const found = this.byId.get(ref);
+      const found = this.workload(ref);
       if (!found) throw new UnknownReferenceError(`no workload ${ref}`);
       return found;
     }
@@ -417,7 +496,7 @@ export class MeshModel {
       );
     }
     const matches = this.clusters
-      .map(c => this.byId.get(`${c.name}/${ref}`))
+      .map(c => c.workload(`${c.name}/${ref}`))
       .filter((w): w is WorkloadModel => w !== undefined);
     if (matches.length === 0)
       throw new UnknownReferenceError(`no workload ${ref}`);
