@@ -3,6 +3,16 @@ import {
   Random,
   generateMesh,
 } from '../../bench/generateMesh';
+import {
+  caCertificate,
+  jsonCertificates,
+  rootCertificates,
+} from '../__fixtures__/certificates';
+import {
+  deployment,
+  injected,
+  namespace as namespaceObject,
+} from '../__fixtures__/manifests';
 import { MeshModel } from '../engine/MeshModel';
 import {
   buildClusterState,
@@ -56,6 +66,7 @@ function randomPolicy(
           namespace: 2,
           wildcard: 1,
           foreign: 1,
+          edge: 1,
         });
         const ns = rnd.pick(namespaces);
         if (shape === 'principal') {
@@ -68,8 +79,11 @@ function randomPolicy(
           source.namespaces = [rnd.chance(0.9) ? ns : 'missing'];
         } else if (shape === 'wildcard') {
           source.principals = ['*'];
-        } else {
+        } else if (shape === 'foreign') {
           source.principals = ['other.example/ns/billing/sa/exporter'];
+        } else {
+          // The third cluster's workload, whose root this cluster does not trust (ZT028).
+          source.principals = ['edge.example/ns/web/sa/web'];
         }
         rule.from = [{ source }];
       }
@@ -101,16 +115,37 @@ function randomPolicy(
 }
 
 describe('IncrementalFindings', () => {
-  // A second cluster that changes now and then (a policy added): between its changes
-  // its state keeps its identity, as a live source's does, and its units are handed on
-  // whole; its trust domain is one the policies may name.
+  // Three clusters, the one that changes most the second: before it a cluster that
+  // changes now and then (a policy added), whose state between its changes keeps its
+  // identity, as a live source's does, and whose units are handed on whole; after it
+  // one that never changes, whose workload the policies name across clusters though
+  // its root is not the others' (ZT028). Each cluster's trust domain is its own.
+  const shared = rootCertificates('istio-system', caCertificate('mesh root'));
   const otherMesh = generateMesh({ workloads: 60, seed: 5 });
   const otherReadings: ClusterStateReadings = new WeakMap();
-  const otherState = (objects: SourcedObject[]) =>
-    buildClusterState('other', objects, {
+  const otherState = (objects: SourcedObject[], readings = otherReadings) =>
+    buildClusterState('other', [...objects, { object: shared }], {
       trustDomain: 'other.example',
-      readings: otherReadings,
+      parseCertificates: jsonCertificates,
+      readings,
     });
+  const meshState = (
+    objects: SourcedObject[],
+    readings?: ClusterStateReadings,
+  ) =>
+    buildClusterState('mesh', [...objects, { object: shared }], {
+      parseCertificates: jsonCertificates,
+      ...(readings ? { readings } : {}),
+    });
+  const edge = buildClusterState(
+    'edge',
+    [
+      namespaceObject('web', injected),
+      deployment('web', 'web', { sa: 'web', ports: [8080] }),
+      rootCertificates('istio-system', caCertificate('edge istiod')),
+    ].map(object => ({ object })),
+    { trustDomain: 'edge.example', parseCertificates: jsonCertificates },
+  );
 
   // Small namespaces, so that some ambient ones have no waypoint (ZT015 reads their
   // policies); the second with NetworkPolicies (ZT018 reads each workload's callers).
@@ -128,7 +163,7 @@ describe('IncrementalFindings', () => {
       });
       const rnd = new Random(seed * 7919);
       let objects: SourcedObject[] = [...mesh.objects];
-      const start = new MeshModel([buildClusterState('mesh', objects)]);
+      const start = new MeshModel([meshState(objects)]);
       const ambient = mesh.workloads.filter(
         w =>
           start.workload(`mesh/${w.namespace}/${w.name}`)?.membership.mode ===
@@ -142,6 +177,7 @@ describe('IncrementalFindings', () => {
       const sorted = new IncrementalFindings();
       let last: MeshModel | undefined;
       let reused = 0;
+      let crossCluster = 0;
       for (let step = 0; step < 30; step++) {
         const change = rnd.weighted({
           add: 4,
@@ -184,8 +220,8 @@ describe('IncrementalFindings', () => {
           otherObjects = [...otherObjects, { object: policy }];
           other = otherState(otherObjects);
         }
-        const state = buildClusterState('mesh', objects, { readings });
-        const model = new MeshModel([state, other]);
+        const state = meshState(objects, readings);
+        const model = new MeshModel([other, state, edge]);
         if (
           last &&
           changedNamespaces(
@@ -199,13 +235,13 @@ describe('IncrementalFindings', () => {
         const found = incremental.detect(model, { now });
         const full = detectFindings(
           new MeshModel([
-            buildClusterState('mesh', objects),
-            buildClusterState('other', otherObjects, {
-              trustDomain: 'other.example',
-            }),
+            otherState(otherObjects, new WeakMap()),
+            meshState(objects),
+            edge,
           ]),
           { now },
         );
+        crossCluster += full.filter(f => f.code === 'ZT028').length;
         expect(JSON.stringify(found)).toBe(JSON.stringify(full));
         expect(JSON.stringify(sorted.detectSorted(model, { now }))).toBe(
           JSON.stringify(sortFindings(full)),
@@ -213,6 +249,8 @@ describe('IncrementalFindings', () => {
       }
       // Most steps take the incremental path: the test exercises it, not only the full one.
       expect(reused).toBeGreaterThan(10);
+      // And the policies reach across clusters.
+      expect(crossCluster).toBeGreaterThan(0);
     },
   );
 });

@@ -163,12 +163,14 @@ function untrustedPrincipalFindings(
   out: Finding[],
   units: FindingUnits,
 ) {
-  for (const policy of cluster.state.authorizationPolicies) {
-    if (policy.action !== 'ALLOW') continue;
-    units.policy('untrustedPrincipal', cluster.name, policy, out, () =>
-      untrustedPrincipalsOf(cluster, model, policy, out),
-    );
-  }
+  units.section('untrustedPrincipal', cluster.name, out, () => {
+    for (const policy of cluster.state.authorizationPolicies) {
+      if (policy.action !== 'ALLOW') continue;
+      units.policy('untrustedPrincipal', cluster.name, policy, out, () =>
+        untrustedPrincipalsOf(cluster, model, policy, out),
+      );
+    }
+  });
 }
 
 /** ZT028 of one policy: it reads no other policy. */

@@ -624,14 +624,16 @@ export function detectFindingUnits(
         ),
       );
     }
-    for (const w of cluster.workloads) {
-      units.workload('workload', w, out, () => workloadFindings(w, out));
-    }
-    policyFindings(cluster, model, out, units);
-    units.cluster('meshConfig', cluster.name, out, () =>
-      meshConfigFindings(cluster, out),
-    );
-    namespaceFindings(cluster, out, units);
+    units.section('cluster', cluster.name, out, () => {
+      for (const w of cluster.workloads) {
+        units.workload('workload', w, out, () => workloadFindings(w, out));
+      }
+      policyFindings(cluster, model, out, units);
+      units.cluster('meshConfig', cluster.name, out, () =>
+        meshConfigFindings(cluster, out),
+      );
+      namespaceFindings(cluster, out, units);
+    });
     dryRunFindings(cluster, options, out);
   }
   networkPolicyFindings(model, out, options.callers, units);

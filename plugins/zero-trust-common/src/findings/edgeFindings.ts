@@ -523,33 +523,39 @@ export function edgeFindings(
     const edges = () => (all ??= edgesOf(cluster));
     const edgesFor = (w: WorkloadModel) => all?.get(w) ?? workloadEdges(w);
     const name = cluster.name;
-    units.cluster('allowAny', name, out, () => allowAny(cluster, edges(), out));
-    units.cluster('plaintextServers', name, out, () =>
-      plaintextServers(cluster, edges(), out),
-    );
-    units.cluster('plaintextListeners', name, out, () =>
-      plaintextListeners(cluster, edges(), out),
-    );
-    for (const w of cluster.workloads) {
-      if (!isApplication(w)) continue;
-      units.workload('unguardedExposure', w, out, () =>
-        unguardedExposure(w, edgesFor(w), out),
+    units.section('exposure', name, out, () => {
+      units.cluster('allowAny', name, out, () =>
+        allowAny(cluster, edges(), out),
       );
-    }
+      units.cluster('plaintextServers', name, out, () =>
+        plaintextServers(cluster, edges(), out),
+      );
+      units.cluster('plaintextListeners', name, out, () =>
+        plaintextListeners(cluster, edges(), out),
+      );
+      for (const w of cluster.workloads) {
+        if (!isApplication(w)) continue;
+        units.workload('unguardedExposure', w, out, () =>
+          unguardedExposure(w, edgesFor(w), out),
+        );
+      }
+    });
     wildcardEntries(cluster, out);
     units.cluster('gatewayBypass', name, out, () =>
       gatewayBypass(cluster, edges(), out),
     );
     unsafeRetries(cluster, out);
-    const budgets = units.value('timeoutBudgetsOf', name, () =>
-      timeoutBudgetsOf(edges()),
-    );
-    for (const w of cluster.workloads) {
-      if (!isApplication(w)) continue;
-      units.workload('timeoutBudgets', w, out, () =>
-        timeoutBudgets(cluster, model, w, edgesFor(w), budgets, callers, out),
+    units.section('timeoutBudgets', name, out, () => {
+      const budgets = units.value('timeoutBudgetsOf', name, () =>
+        timeoutBudgetsOf(edges()),
       );
-    }
+      for (const w of cluster.workloads) {
+        if (!isApplication(w)) continue;
+        units.workload('timeoutBudgets', w, out, () =>
+          timeoutBudgets(cluster, model, w, edgesFor(w), budgets, callers, out),
+        );
+      }
+    });
   }
   meshPathsWithoutMtls(model, out);
 }

@@ -248,25 +248,29 @@ export function networkPolicyFindings(
     if (!usesNetworkPolicies(cluster)) {
       // A caller's own egress policy elsewhere may still break a path into this cluster.
       if (anyPolicy) {
-        for (const w of cluster.workloads) {
-          units.workload('brokenPath', w, out, () =>
-            brokenPathFindings(w, model, out, callers),
-          );
-        }
+        units.section('brokenPath', cluster.name, out, () => {
+          for (const w of cluster.workloads) {
+            units.workload('brokenPath', w, out, () =>
+              brokenPathFindings(w, model, out, callers),
+            );
+          }
+        });
       }
       continue;
     }
     defaultDenyFindings(cluster, out);
     let found: Outsiders | undefined;
     const outsiders = () => (found ??= outsidersOf(cluster));
-    for (const w of cluster.workloads) {
-      if (isSystemNamespace(cluster, w.namespace)) continue;
-      units.workload('networkPolicy', w, out, () => {
-        brokenPathFindings(w, model, out, callers);
-        plaintextReachFindings(w, outsiders(), out);
-        hboneFindings(w, out);
-        controlPlaneEgressFindings(w, out);
-      });
-    }
+    units.section('networkPolicy', cluster.name, out, () => {
+      for (const w of cluster.workloads) {
+        if (isSystemNamespace(cluster, w.namespace)) continue;
+        units.workload('networkPolicy', w, out, () => {
+          brokenPathFindings(w, model, out, callers);
+          plaintextReachFindings(w, outsiders(), out);
+          hboneFindings(w, out);
+          controlPlaneEgressFindings(w, out);
+        });
+      }
+    });
   }
 }

@@ -256,19 +256,23 @@ export function waypointFindings(
   units: FindingUnits = new FindingUnits(),
 ): void {
   for (const cluster of model.clusters) {
-    units.cluster('unusedWaypoint', cluster.name, out, () =>
-      unusedWaypointFindings(cluster, out),
-    );
-    for (const w of cluster.workloads) {
-      units.workload('servedWorkload', w, out, () => {
-        if (w.membership.mode !== 'ambient') return;
-        if (isSystemNamespace(cluster, w.namespace)) return;
-        servedWorkloadFindings(w, out);
-      });
-    }
-    units.clusterPolicies('clusterLocal', cluster.name, out, () =>
-      clusterLocalFindings(cluster, out),
-    );
-    unboundTargetFindings(cluster, out);
+    units.section('waypoints', cluster.name, out, () => {
+      units.cluster('unusedWaypoint', cluster.name, out, () =>
+        unusedWaypointFindings(cluster, out),
+      );
+      for (const w of cluster.workloads) {
+        units.workload('servedWorkload', w, out, () => {
+          if (w.membership.mode !== 'ambient') return;
+          if (isSystemNamespace(cluster, w.namespace)) return;
+          servedWorkloadFindings(w, out);
+        });
+      }
+      units.clusterPolicies('clusterLocal', cluster.name, out, () =>
+        clusterLocalFindings(cluster, out),
+      );
+      units.clusterPolicies('unboundTarget', cluster.name, out, () =>
+        unboundTargetFindings(cluster, out),
+      );
+    });
   }
 }
