@@ -147,11 +147,14 @@ export {
   clusterSummaries,
   sortFindings,
   mergeSortedFindings,
+  mergeFindings,
+  sortedStrictly,
   workloadView,
 } from './report/analyze';
 export type {
   AnalyzeReport,
   ClusterSummary,
+  MergedFindings,
   DryRunView,
   WorkloadView,
   WorkloadMtls,
@@ -175,6 +178,7 @@ export { diffReports } from './report/diff';
 export type { DiffReport, WorkloadDiff, CallerChange } from './report/diff';
 export { detectFindings } from './findings/detect';
 export { IncrementalFindings } from './findings/IncrementalFindings';
+export type { SortedFindings } from './findings/IncrementalFindings';
 export type { Finding, FindingOptions } from './findings/detect';
 export { usageFindings } from './findings/usageFindings';
 export type { UsageFindingOptions } from './findings/usageFindings';

@@ -5,12 +5,12 @@ import {
   ClusterState,
   ClusterStateReadings,
   ClusterStatus,
-  IncrementalFindings,
   MeshModel,
   SourcedObject,
 } from '@zero-trust/backstage-plugin-zero-trust-common';
 import { parseCertificates } from '@zero-trust/backstage-plugin-zero-trust-node';
 import { ClusterSource } from './ClusterSource';
+import { IncrementalFindingIndex } from './FindingIndex';
 import { MeshView } from './MeshView';
 
 interface Entry {
@@ -41,7 +41,7 @@ export class MeshState {
   private timer?: NodeJS.Immediate;
   private readonly unsubscribe: (() => void)[] = [];
   /** Findings after a change are found again only where the change can reach. */
-  private readonly detection = new IncrementalFindings();
+  private readonly detection = new IncrementalFindingIndex();
 
   constructor(
     clusters: { source: ClusterSource; trustDomain?: string }[],

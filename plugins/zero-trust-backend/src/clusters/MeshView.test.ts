@@ -15,11 +15,11 @@ import {
   allowedCallers,
   buildClusterState,
   detectFindings,
-  IncrementalFindings,
   MeshModel,
   sortFindings,
   workloadView,
 } from '@zero-trust/backstage-plugin-zero-trust-common';
+import { IncrementalFindingIndex } from './FindingIndex';
 import { MeshView } from './MeshView';
 
 // The real engine, observed: counts MeshView's own calls of allowedCallers (the findings'
@@ -198,7 +198,7 @@ describe('MeshView', () => {
 describe('MeshView with the detection of the models before it', () => {
   it("finds a policy change's findings as a view of its own does", () => {
     const readings = new WeakMap();
-    const detection = new IncrementalFindings();
+    const detection = new IncrementalFindingIndex();
     const objects = [
       namespace('shop', injected),
       deployment('shop', 'api', { sa: 'api', ports: [8080] }),

@@ -7,9 +7,6 @@ import {
   EdgeInventories,
   edgeInventories,
   Finding,
-  findingNamespace,
-  findingWorkloads,
-  IncrementalFindings,
   MeshModel,
   NamespacePosture,
   namespacePostures,
@@ -18,28 +15,10 @@ import {
   workloadView,
   WorkloadView,
 } from '@zero-trust/backstage-plugin-zero-trust-common';
-
-interface FindingIndex {
-  all: Finding[];
-  /** Findings about a workload, or about a resource that affects it (ZT011). */
-  byWorkload: Map<string, Finding[]>;
-  /** Findings about a namespace's objects that concern no workload in particular. */
-  byNamespace: Map<string, Finding[]>;
-  /**
-   * Findings about a cluster-scoped object that concern no workload in particular, e.g. a
-   * CiliumClusterwideNetworkPolicy not read (ZT022): they concern every namespace.
-   */
-  byCluster: Map<string, Finding[]>;
-}
+import { FindingIndex, IncrementalFindingIndex } from './FindingIndex';
 
 /** Most workload views kept per model; each is a few kilobytes. */
 const maxCachedViews = 5000;
-
-function push<V>(map: Map<string, V[]>, key: string, value: V) {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
-}
 
 /**
  * One immutable model of the mesh and what pages derive from it, computed once on first
@@ -64,7 +43,7 @@ export class MeshView {
      * The detection of the models before this one (`MeshState`'s), which finds again
      * only what changed since; without it the findings are detected in whole.
      */
-    private readonly detection?: IncrementalFindings,
+    private readonly detection?: IncrementalFindingIndex,
   ) {}
 
   summaries(): Map<string, ClusterSummary> {
@@ -76,7 +55,7 @@ export class MeshView {
   }
 
   findingsForWorkload(id: string): Finding[] {
-    return this.index().byWorkload.get(id) ?? [];
+    return this.index().forWorkload(id);
   }
 
   postures(): NamespacePosture[] {
@@ -91,12 +70,12 @@ export class MeshView {
   }
 
   findingsForNamespace(cluster: string, namespace: string): Finding[] {
-    return this.index().byNamespace.get(`${cluster}/${namespace}`) ?? [];
+    return this.index().forNamespace(cluster, namespace);
   }
 
   /** Findings about the cluster's cluster-scoped objects that name no workload. */
   findingsForCluster(cluster: string): Finding[] {
-    return this.index().byCluster.get(cluster) ?? [];
+    return this.index().forCluster(cluster);
   }
 
   view(workload: WorkloadModel): WorkloadView {
@@ -136,24 +115,9 @@ export class MeshView {
       // Asked only where a NetworkPolicy can break a path, as the findings would.
       const callers = { get: (w: WorkloadModel) => this.callers(w) };
       const options = { ...this.findingOptions, callers };
-      const all = this.detection
-        ? this.detection.detectSorted(this.model, options)
-        : sortFindings(detectFindings(this.model, options));
-      const byWorkload = new Map<string, Finding[]>();
-      const byNamespace = new Map<string, Finding[]>();
-      const byCluster = new Map<string, Finding[]>();
-      for (const f of all) {
-        const workloads = findingWorkloads(f);
-        const namespace = findingNamespace(f);
-        for (const id of workloads) push(byWorkload, id, f);
-        if (workloads.length) continue;
-        if (namespace) {
-          push(byNamespace, `${f.resource.cluster}/${namespace}`, f);
-        } else {
-          push(byCluster, f.resource.cluster, f);
-        }
-      }
-      this.findingIndex = { all, byWorkload, byNamespace, byCluster };
+      this.findingIndex = this.detection
+        ? this.detection.index(this.model, options)
+        : FindingIndex.of(sortFindings(detectFindings(this.model, options)));
     }
     return this.findingIndex;
   }

@@ -1,6 +1,6 @@
 import { MeshModel } from '../engine/MeshModel';
 import { ClusterState } from '../model/types';
-import { mergeSortedFindings, sortFindings } from '../report/analyze';
+import { mergeFindings, sortedStrictly, sortFindings } from '../report/analyze';
 import { detectFindingUnits, Finding, FindingOptions } from './detect';
 import { changedNamespaces, FindingUnits, RecordedUnits } from './findingUnits';
 
@@ -16,7 +16,8 @@ import { changedNamespaces, FindingUnits, RecordedUnits } from './findingUnits';
  */
 export class IncrementalFindings {
   private last?: { states: ClusterState[]; units: RecordedUnits };
-  private sorted?: Finding[];
+  /** The last sorted findings, and whether no two of them compare equal. */
+  private sorted?: { findings: Finding[]; strictly: boolean };
 
   /**
    * The model's findings. `options` may differ from call to call: what they change
@@ -39,11 +40,42 @@ export class IncrementalFindings {
    * call keep their order, and only those found again are sorted and merged in.
    */
   detectSorted(model: MeshModel, options: FindingOptions = {}): Finding[] {
-    const found = this.detect(model, options);
-    const sorted =
-      (this.sorted && mergeSortedFindings(this.sorted, found)) ??
-      sortFindings(found);
-    this.sorted = sorted;
-    return sorted;
+    return this.detectChange(model, options).sorted;
   }
+
+  /**
+   * {@link IncrementalFindings.detectSorted}, with what changed since the last call's
+   * findings (`since`) where they were merged into them: an index of the findings can then
+   * be updated where they changed. Without `since` they were sorted whole.
+   */
+  detectChange(model: MeshModel, options: FindingOptions = {}): SortedFindings {
+    const found = this.detect(model, options);
+    const last = this.sorted;
+    const merged = last && mergeFindings(last.findings, found, last.strictly);
+    if (merged) {
+      this.sorted = { findings: merged.sorted, strictly: true };
+      return {
+        sorted: merged.sorted,
+        since: {
+          sorted: last.findings,
+          added: merged.added,
+          removed: merged.removed,
+        },
+      };
+    }
+    const sorted = sortFindings(found);
+    this.sorted = { findings: sorted, strictly: sortedStrictly(sorted) };
+    return { sorted };
+  }
+}
+
+/**
+ * Findings in `sortFindings`' order, and what changed since the findings before them.
+ *
+ * @public
+ */
+export interface SortedFindings {
+  sorted: Finding[];
+  /** The findings before (sorted), and those added to and dropped from them (by identity). */
+  since?: { sorted: Finding[]; added: Finding[]; removed: Finding[] };
 }
