@@ -36,7 +36,8 @@ const { values } = parseArgs({
     database: { type: 'string' },
     'node-flags': { type: 'string' },
     // Another checkout of this repository (installed): its plugin measured first, in the
-    // same run, and its figures printed beside these (`--base ../before`).
+    // same run, and its figures printed beside these (`--base ../before`); with
+    // `--clusters`, each point's before and after back to back.
     base: { type: 'string' },
   },
 });
@@ -501,6 +502,7 @@ async function main() {
       replicas: values.replicas ? Number(values.replicas) : undefined,
       database: values.database,
       nodeFlags: values['node-flags']?.split(','),
+      base: values.base && path.resolve(values.base),
     })
   : main()
 ).then(

@@ -40,6 +40,11 @@ export interface ScaleOptions {
   database?: string;
   /** Node flags for the backend process of the largest point (`--cpu-prof`...). */
   nodeFlags?: string[];
+  /**
+   * Another checkout of this repository (installed): each point measured with its plugin
+   * first, then with this one's, back to back (`--base ../before`).
+   */
+  base?: string;
 }
 
 interface GeneratedWorkload {
@@ -130,7 +135,7 @@ class Replica {
   static async start(
     clusters: Cluster[],
     es: Entity[],
-    options: { database?: string; execArgv?: string[] } = {},
+    options: { database?: string; execArgv?: string[]; checkout?: string } = {},
   ) {
     const config = {
       zeroTrust: {
@@ -149,6 +154,7 @@ class Replica {
       config,
       es,
       options.execArgv,
+      options.checkout,
     );
     return new Replica(
       backend,
@@ -308,11 +314,13 @@ async function measurePoint(
   n: number,
   options: ScaleOptions,
   execArgv?: string[],
+  checkout?: string,
 ): Promise<Point> {
   const clusters = await startClusters(n, options.workloads);
   const { target, everywhere, pinned } = entities(clusters[0]);
   const replica = await Replica.start(clusters, [everywhere, pinned], {
     execArgv,
+    checkout,
   });
   try {
     const synced = await replica.synced();
@@ -555,30 +563,77 @@ async function measureReplicas(options: ScaleOptions): Promise<string> {
   }
 }
 
-/** Runs the points one after the other (never two backends at once), then the replicas. */
+/**
+ * Each measure's growth from the first point to each other, before (`--base`) and after:
+ * what a change made of the growth with clusters, measured in the same run.
+ */
+function growthTable(base: Point[], ours: Point[]): string {
+  const rows: string[][] = [
+    [
+      'measure',
+      ...ours
+        .slice(1)
+        .flatMap(p => [
+          `before: ×${p.clusters} / ×${ours[0].clusters} clusters`,
+          `after: ×${p.clusters} / ×${ours[0].clusters} clusters`,
+        ]),
+    ],
+    [],
+  ];
+  const row = (name: string, f: (p: Point) => number) =>
+    rows.push([
+      name,
+      ...ours
+        .slice(1)
+        .flatMap((p, i) => [
+          ratio(f(base[0]), f(base[i + 1])),
+          ratio(f(ours[0]), f(p)),
+        ]),
+    ]);
+  row('time to first security answer', p => p.firstAnswer);
+  row('policy change → answer, median of 5', p => p.delays[2]);
+  row('policy change → answer, max of 5', p => p.delays[4]);
+  row('peak RSS of the backend process', p => p.peakRss);
+  return table(rows);
+}
+
+/**
+ * Runs the points one after the other (never two backends at once), then the replicas.
+ * With `base`, each point is measured with the other checkout's plugin and then with
+ * this one's, back to back, so that both see about the same load on the machine.
+ */
 export async function scaleMain(options: ScaleOptions): Promise<void> {
   const points: Point[] = [];
+  const before: Point[] = [];
   const largest = Math.max(0, ...options.clusters);
   for (const n of options.clusters) {
+    const flags = n === largest ? options.nodeFlags : undefined;
+    if (options.base) {
+      console.error(
+        `measuring ${n} cluster(s) of ${options.workloads} workloads, before (${options.base})`,
+      );
+      before.push(await measurePoint(n, options, flags, options.base));
+      console.error(`load average: ${loadavg(os.loadavg())}`);
+    }
     console.error(
       `measuring ${n} cluster(s) of ${options.workloads} workloads`,
     );
-    points.push(
-      await measurePoint(
-        n,
-        options,
-        n === largest ? options.nodeFlags : undefined,
-      ),
-    );
+    points.push(await measurePoint(n, options, flags));
     console.error(`load average: ${loadavg(os.loadavg())}`);
+  }
+  const delays = (ps: Point[]) =>
+    ps.map(p => `${p.clusters}: ${p.delays.join(', ')}`).join('; ');
+  if (before.length) {
+    console.log(`\nbefore (${options.base}):\n\n${scaleTable(before)}\n`);
+    console.log(`policy change delays before (ms): ${delays(before)}`);
+    console.log(`\nafter (this checkout):`);
   }
   if (points.length) {
     console.log(`\n${scaleTable(points)}\n`);
-    console.log(
-      `policy change delays (ms): ${points
-        .map(p => `${p.clusters}: ${p.delays.join(', ')}`)
-        .join('; ')}`,
-    );
+    console.log(`policy change delays (ms): ${delays(points)}`);
+  }
+  if (before.length > 1) {
+    console.log(`\n${growthTable(before, points)}\n`);
   }
   if (options.replicas) {
     if (!options.database) {
