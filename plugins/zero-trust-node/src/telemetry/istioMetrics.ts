@@ -41,12 +41,20 @@ const connectionSelector = '{reporter="destination"}';
  * refusals are not counted (`denied` absent).
  */
 export function trafficQueries(window: string, step: string) {
-  const lastSeen = (metric: string, extra: string[]) =>
-    `max by (${by(...extra)}) (max_over_time((timestamp(sum by (${by(
-      ...extra,
-    )}) (increase(${metric}${
+  // When each peer last increased its counter: the end of the latest step in which it did.
+  const seen = (metric: string, extra: string[]) =>
+    `timestamp(sum by (${by(...extra)}) (increase(${metric}${
       metric === 'istio_requests_total' ? requestSelector : connectionSelector
-    }[${step}])) > 0))[${window}:${step}]))`;
+    }[${step}])) > 0)`;
+  // Over the window, a subquery; its steps are aligned to multiples of the step, not to
+  // the query's time (evalSubquery in prometheus/prometheus promql/engine.go), so its
+  // last one may end up to a step before it: the step that ends at the query's time is
+  // read by the expression itself (`Recent`), the later of the two wins.
+  const lastSeen = (metric: string, extra: string[]) =>
+    `max by (${by(...extra)}) (max_over_time(${seen(
+      metric,
+      extra,
+    )}[${window}:${step}]))`;
   return {
     requests: `sum by (${by(
       'request_protocol',
@@ -58,6 +66,8 @@ export function trafficQueries(window: string, step: string) {
     )}) (increase(istio_tcp_connections_opened_total${connectionSelector}[${window}]))`,
     requestsLastSeen: lastSeen('istio_requests_total', ['request_protocol']),
     connectionsLastSeen: lastSeen('istio_tcp_connections_opened_total', []),
+    requestsRecent: seen('istio_requests_total', ['request_protocol']),
+    connectionsRecent: seen('istio_tcp_connections_opened_total', []),
   };
 }
 
@@ -130,8 +140,11 @@ export function observedTraffic(
   results: {
     requests: PromSample[];
     connections: PromSample[];
+    /** When each peer was last seen: over the window, and in the step ending now. */
     requestsLastSeen: PromSample[];
     connectionsLastSeen: PromSample[];
+    requestsRecent: PromSample[];
+    connectionsRecent: PromSample[];
   },
 ): ObservedTraffic[] {
   const entries = new Map<string, ObservedTraffic>();
@@ -163,13 +176,16 @@ export function observedTraffic(
       const entry = entries.get(
         keyOf(s.labels, tcp ? 'tcp' : protocolOf(s.labels)),
       );
-      if (entry && Number.isFinite(s.value)) {
-        entry.lastSeen = new Date(s.value * 1000).toISOString();
-      }
+      if (!entry || !Number.isFinite(s.value)) continue;
+      const at = new Date(s.value * 1000).toISOString();
+      // ISO timestamps of one format compare as the times do.
+      if (!entry.lastSeen || at > entry.lastSeen) entry.lastSeen = at;
     }
   };
   lastSeen(results.requestsLastSeen, false);
   lastSeen(results.connectionsLastSeen, true);
+  lastSeen(results.requestsRecent, false);
+  lastSeen(results.connectionsRecent, true);
   const out: ObservedTraffic[] = [];
   for (const e of entries.values()) {
     e.count = Math.round(e.count);
@@ -203,19 +219,29 @@ export async function readObservedTraffic(
   at: Date,
 ): Promise<{ traffic: ObservedTraffic[]; window: UsageWindow }> {
   const q = trafficQueries(window, lastSeenStep(window));
-  const [requests, connections, requestsLastSeen, connectionsLastSeen] =
-    await Promise.all([
-      client.query(q.requests, at),
-      client.query(q.connections, at),
-      client.query(q.requestsLastSeen, at),
-      client.query(q.connectionsLastSeen, at),
-    ]);
+  const [
+    requests,
+    connections,
+    requestsLastSeen,
+    connectionsLastSeen,
+    requestsRecent,
+    connectionsRecent,
+  ] = await Promise.all([
+    client.query(q.requests, at),
+    client.query(q.connections, at),
+    client.query(q.requestsLastSeen, at),
+    client.query(q.connectionsLastSeen, at),
+    client.query(q.requestsRecent, at),
+    client.query(q.connectionsRecent, at),
+  ]);
   return {
     traffic: observedTraffic(cluster, {
       requests,
       connections,
       requestsLastSeen,
       connectionsLastSeen,
+      requestsRecent,
+      connectionsRecent,
     }),
     window: {
       duration: window,

@@ -7,7 +7,7 @@ import {
 } from '../testing';
 import { PrometheusClient } from './PrometheusClient';
 import { readDryRunResults } from './dryRunStats';
-import { readObservedTraffic } from './istioMetrics';
+import { lastSeenStep, readObservedTraffic } from './istioMetrics';
 
 const hour = 3_600_000;
 const ago = (h: number) => new Date(Date.now() - h * hour);
@@ -28,6 +28,18 @@ const old = {
   namespace: 'batch',
   workload: 'report',
 };
+const late = {
+  principal: 'cluster.local/ns/shop/sa/late',
+  namespace: 'shop',
+  workload: 'late',
+};
+
+// Over a 7-day window last seen is read in steps of this length, which Prometheus aligns
+// to multiples of it: `lateAt` is ten minutes into one such step, about three hours ago.
+const weekStepMs = Number.parseInt(lastSeenStep('7d'), 10) * 1000;
+const lateAt = new Date(
+  Math.floor((Date.now() - 3 * hour) / weekStepMs) * weekStepMs + 10 * 60_000,
+);
 
 describe('the telemetry reader against a real Prometheus', () => {
   let prom: TestPrometheus;
@@ -77,6 +89,12 @@ describe('the telemetry reader against a real Prometheus', () => {
           },
           at: ago(6),
           count: 30,
+        },
+        // Seen only after the last step boundary before the query below.
+        {
+          ...istioSeries({ source: late, destination: api }),
+          at: lateAt,
+          count: 3,
         },
         // Seen four days ago: outside a two-day window.
         {
@@ -169,6 +187,7 @@ describe('the telemetry reader against a real Prometheus', () => {
     expect(brief).toEqual([
       ['api', '-', 'http', 7, 0, 7],
       ['api', 'x', 'http', 12, 12, 0],
+      ['api', 'late', 'http', 3, 0, 0],
       ['api', 'web', 'http', 30, 0, 0],
       ['db', 'api', 'tcp', 5, undefined, 0],
       ['orders-api', 'web', 'http', 8, 0, 0],
@@ -183,6 +202,15 @@ describe('the telemetry reader against a real Prometheus', () => {
     expect(seen).toBeLessThanOrEqual(ago(3).getTime() + 20 * 60_000);
     const x = traffic.find(t => t.source.workload === 'x')!;
     expect(Date.parse(x.lastSeen!)).toBeLessThan(seen);
+  });
+
+  it('sees traffic after the last step boundary of the window as last seen then', async () => {
+    // Six minutes after `lateAt`: the history's next sample (every five minutes) holds
+    // the increase, and the step boundary before the query is before both.
+    const at = new Date(lateAt.getTime() + 6 * 60_000);
+    const { traffic } = await readObservedTraffic(client(), 'c1', '7d', at);
+    const fromLate = traffic.find(t => t.source.workload === 'late');
+    expect(fromLate).toMatchObject({ count: 3, lastSeen: at.toISOString() });
   });
 
   it('counts what the exporter adds now once Prometheus scraped it', async () => {
