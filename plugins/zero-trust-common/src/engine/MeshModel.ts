@@ -11,10 +11,11 @@ import {
   compilePolicy,
   isEnforced,
   policyAppliesTo,
+  policyAppliesToGateway,
 } from './authorization';
 import { DestinationRuleLookup } from './destinationRules';
 import { principalOf, spiffeIdOf } from './identity';
-import { Membership, meshMembership } from './membership';
+import { Membership, deployedGateway, meshMembership } from './membership';
 import {
   EffectiveMtls,
   PeerAuthenticationScopes,
@@ -123,8 +124,17 @@ export class WorkloadModel {
           ? []
           : this.cluster.policiesByNamespace.get(mesh.rootNamespace) ?? []),
       ];
+      // A Gateway API gateway's proxy also reads the policies bound to its Gateway.
+      const gateway = deployedGateway(this.workload);
       this.cachedCandidates = candidates.filter(p =>
-        policyAppliesTo(p.policy, mesh, this.workload),
+        gateway
+          ? policyAppliesToGateway(
+              p.policy,
+              { namespace: this.workload.namespace, name: gateway.name },
+              this.workload.labels,
+              mesh.rootNamespace,
+            )
+          : policyAppliesTo(p.policy, mesh, this.workload),
       );
     }
     return this.cachedCandidates;

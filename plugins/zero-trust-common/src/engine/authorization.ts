@@ -6,6 +6,7 @@ import {
   AuthorizationPolicyInfo,
   AuthorizationRule,
   AuthorizationSource,
+  Labels,
   MeshConfig,
   WorkloadInfo,
 } from '../model/types';
@@ -806,6 +807,40 @@ export function policyAppliesTo(
     return false;
   }
   return selectorMatches(policy.selector, workload.labels);
+}
+
+/**
+ * Whether a policy is bound to a Gateway API gateway's proxy (ShouldAttachPolicy in
+ * pilot/pkg/model/policyattachment.go for a workload with the gateway-name label): a
+ * targetRef to its Gateway from its own namespace; without targetRefs, a selector
+ * matching its pods (ENABLE_SELECTOR_BASED_K8S_GATEWAY_POLICY, default on), from its
+ * namespace or the root namespace. Dry-run or not.
+ */
+export function policyAppliesToGateway(
+  policy: AuthorizationPolicyInfo,
+  gateway: { namespace: string; name: string },
+  labels: Labels,
+  rootNamespace: string,
+): boolean {
+  if (policy.targetRefs?.length) {
+    return (
+      policy.namespace === gateway.namespace &&
+      policy.targetRefs.some(
+        ref =>
+          ref.group === 'gateway.networking.k8s.io' &&
+          ref.kind === 'Gateway' &&
+          ref.name === gateway.name &&
+          (!ref.namespace || ref.namespace === policy.namespace),
+      )
+    );
+  }
+  if (
+    policy.namespace !== gateway.namespace &&
+    policy.namespace !== rootNamespace
+  ) {
+    return false;
+  }
+  return selectorMatches(policy.selector, labels);
 }
 
 /** @public */

@@ -8,7 +8,7 @@
  * gets), cited where applied.
  */
 import { labelSelectorMatches } from './networkPolicy';
-import { isEnforced } from './authorization';
+import { isEnforced, policyAppliesToGateway } from './authorization';
 import { ExposureView } from './exposure';
 import { gatewayReach } from './gatewayReach';
 import { describeMatch } from './hosts';
@@ -203,40 +203,16 @@ function deployedPodLabels(gateway: KubernetesGatewayInfo): Labels {
   };
 }
 
-/**
- * Whether a policy is enforced by a Gateway API gateway's proxy (ShouldAttachPolicy in
- * pilot/pkg/model/policyattachment.go for a workload with the gateway-name label): a
- * targetRef to its Gateway from its own namespace; without targetRefs, a selector
- * matching its pods (ENABLE_SELECTOR_BASED_K8S_GATEWAY_POLICY, default on), from its
- * namespace or the root namespace.
- */
+/** Whether the gateway's proxy enforces a policy: bound to it, and not dry-run. */
 function enforcedByGateway(
   policy: AuthorizationPolicyInfo,
   gateway: KubernetesGatewayInfo,
   labels: Labels,
   rootNamespace: string,
 ): boolean {
-  if (!isEnforced(policy, false)) return false;
-  if (policy.targetRefs?.length) {
-    return (
-      policy.namespace === gateway.namespace &&
-      policy.targetRefs.some(
-        ref =>
-          ref.group === gatewayGroup &&
-          ref.kind === 'Gateway' &&
-          ref.name === gateway.name &&
-          (!ref.namespace || ref.namespace === policy.namespace),
-      )
-    );
-  }
-  if (
-    policy.namespace !== gateway.namespace &&
-    policy.namespace !== rootNamespace
-  ) {
-    return false;
-  }
-  return Object.entries(policy.selector ?? {}).every(
-    ([k, v]) => labels[k] === v,
+  return (
+    isEnforced(policy, false) &&
+    policyAppliesToGateway(policy, gateway, labels, rootNamespace)
   );
 }
 

@@ -9,7 +9,7 @@ import { selectorMatches } from '../model/labels';
 import { GatewayServerInfo, WorkloadInfo } from '../model/types';
 import { gatewayServerProtocol } from './exposure';
 import { ingressGatewayClass, listenerServer } from './gatewayApiExposure';
-import { isGatewayWorkload } from './membership';
+import { deployedGateway, isGatewayWorkload } from './membership';
 import type { ClusterModel } from './MeshModel';
 import { PortProtocol, WorkloadPort } from './ports';
 import { gatewayNameLabel } from './waypoints';
@@ -19,7 +19,9 @@ function boundServers(
   cluster: ClusterModel,
   workload: WorkloadInfo,
 ): Pick<GatewayServerInfo, 'port' | 'tls'>[] {
-  if (isGatewayWorkload(workload)) {
+  // A Gateway API gateway's pods serve their Gateway's listeners (below), whatever
+  // Istio Gateway selectors their labels happen to match.
+  if (isGatewayWorkload(workload) && !deployedGateway(workload)) {
     // Istio's default (PILOT_SCOPE_GATEWAY_TO_NAMESPACE off): a Gateway of any namespace.
     return (cluster.state.gateways ?? [])
       .filter(

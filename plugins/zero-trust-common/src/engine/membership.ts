@@ -1,4 +1,5 @@
 import { Labels, NamespaceInfo, WorkloadInfo } from '../model/types';
+import { gatewayNameLabel, waypointClass } from './waypoints';
 
 /** @public */
 export type MeshMode = 'sidecar' | 'ambient' | 'none';
@@ -96,6 +97,13 @@ export function meshMembership(
       reason: 'pods on the host network are never injected',
     };
   }
+  const gateway = deployedGateway(workload);
+  if (gateway) {
+    return {
+      mode: 'sidecar',
+      reason: `istiod deploys it for Gateway ${workload.namespace}/${gateway.name} (class ${gateway.className}) with its own proxy`,
+    };
+  }
   const sidecar = sidecarMembership(nsLabels, workload);
   if (sidecar) return sidecar;
 
@@ -132,16 +140,47 @@ function notInMeshReason(ns: Labels, workload: WorkloadInfo): string {
 }
 
 const injectTemplatesAnnotation = 'inject.istio.io/templates';
+const managedLabel = 'gateway.istio.io/managed';
+const gatewayClassLabel = 'gateway.networking.k8s.io/gateway-class-name';
+
+/**
+ * The Gateway API Gateway whose proxy these pods are, where istiod deployed them for one
+ * that is no waypoint (class `istio`, or `istio-east-west`). Its template
+ * (kube-gateway.yaml in istio/istio manifests/charts/istio-control/istio-discovery/files)
+ * runs the proxy as the pod's own container (`proxy router`, the mesh identity of its
+ * service account) and labels the pods `sidecar.istio.io/inject=false`, so that the
+ * injector leaves them alone: they are in the mesh all the same. A waypoint's pods
+ * (class `istio-waypoint`) are left to the waypoint model.
+ */
+export function deployedGateway(
+  workload: WorkloadInfo,
+): { name: string; className: string } | undefined {
+  const name = workload.labels[gatewayNameLabel];
+  const className = workload.labels[gatewayClassLabel];
+  if (
+    name === undefined ||
+    className === undefined ||
+    className === waypointClass ||
+    workload.labels[managedLabel] !== 'istio.io-gateway-controller'
+  ) {
+    return undefined;
+  }
+  return { name, className };
+}
 
 /**
  * Whether the workload's pods are an Istio gateway: injected with the `gateway`
- * template (https://istio.io/latest/docs/setup/additional-setup/gateway/), so its
- * proxy is a router whose listeners come from Gateway resources, not a sidecar.
+ * template (https://istio.io/latest/docs/setup/additional-setup/gateway/), or deployed
+ * by istiod for a Gateway API Gateway (`deployedGateway`), so its proxy is a router
+ * whose listeners come from Gateway resources, not a sidecar.
  *
  * @public
  */
 export function isGatewayWorkload(workload: WorkloadInfo): boolean {
-  return (workload.annotations[injectTemplatesAnnotation] ?? '')
-    .split(',')
-    .some(template => template.trim() === 'gateway');
+  return (
+    deployedGateway(workload) !== undefined ||
+    (workload.annotations[injectTemplatesAnnotation] ?? '')
+      .split(',')
+      .some(template => template.trim() === 'gateway')
+  );
 }
