@@ -328,8 +328,10 @@ async function runEngine(
   gc.stop();
   collectGarbage();
 
-  // A fresh model, so that analyze pays for every lazy derivation itself.
-  const fresh = new engine.MeshModel([state]);
+  // A fresh model, so that analyze pays for every lazy derivation itself. A MeshModel
+  // reuses the cluster model (and what the checks derived in it) of a ClusterState it
+  // has seen: a copy of the state is a state it has not.
+  const fresh = new engine.MeshModel([{ ...state }]);
   const analyzeGc = new GcPauses();
   const cpuBefore = threadCpuMs();
   const [report, analyzeSample] = sampled(() => engine.analyze(fresh));
