@@ -1,7 +1,5 @@
 import { Link } from '@backstage/core-components';
 import { useEntityRefLink } from '@backstage/plugin-catalog-react';
-import Chip from '@material-ui/core/Chip';
-import Typography from '@material-ui/core/Typography';
 import type { ResolvedCaller } from '@zero-trust/backstage-plugin-zero-trust-common';
 import { useMemo } from 'react';
 import { CompactColumn, CompactTable } from '../shared';
@@ -56,12 +54,15 @@ const networkColumn: CompactColumn<ResolvedCaller> = {
 const usageColumn: CompactColumn<ResolvedCaller> = {
   title: 'Usage',
   width: '11em',
-  render: c =>
+  render: (c, classes) =>
     c.usage ? (
       <>
-        <Typography
-          variant="body2"
-          color={c.usage.state === 'used' ? 'textPrimary' : 'error'}
+        <div
+          className={
+            c.usage.state === 'used'
+              ? classes.text
+              : `${classes.text} ${classes.error}`
+          }
           title={
             c.usage.state === 'used'
               ? 'Requests (HTTP, gRPC) or TCP connections let through in the window'
@@ -69,13 +70,13 @@ const usageColumn: CompactColumn<ResolvedCaller> = {
           }
         >
           {usageHeadline(c.usage)}
-        </Typography>
-        {c.usage.state === 'used' && <LastSeen at={c.usage.lastSeen} />}
+        </div>
+        {c.usage.state === 'used' && (
+          <LastSeen at={c.usage.lastSeen} className={classes.caption} />
+        )}
       </>
     ) : (
-      <Typography variant="caption" color="textSecondary">
-        not read
-      </Typography>
+      <span className={classes.caption}>not read</span>
     ),
 };
 
@@ -89,7 +90,7 @@ const istioColumns = (
 ): CompactColumn<ResolvedCaller>[] => [
   {
     title: 'Caller',
-    render: c =>
+    render: (c, classes) =>
       c.entityRefs.length ? (
         <>
           {c.entityRefs.map(ref => (
@@ -99,12 +100,10 @@ const istioColumns = (
               </Link>
             </div>
           ))}
-          <Typography variant="caption" color="textSecondary">
-            {rawSource(c)}
-          </Typography>
+          <span className={classes.caption}>{rawSource(c)}</span>
         </>
       ) : (
-        <Typography variant="body2">{c.label}</Typography>
+        <div className={classes.text}>{c.label}</div>
       ),
   },
   {
@@ -112,18 +111,19 @@ const istioColumns = (
     width: '9em',
     // The browser's own tooltip: one MUI Tooltip per row costs the first render more
     // than it gives.
-    render: c => (
-      <Chip
-        size="small"
-        label={c.decision}
+    render: (c, classes) => (
+      <span
+        className={`${classes.chip} ${
+          c.decision === 'ALLOW' ? classes.chipPrimary : classes.chipOutlined
+        }`}
         title={
           c.decision === 'ALLOW'
             ? 'Allowed on these ports'
             : 'Allowed only for some requests (methods, paths, hosts or conditions)'
         }
-        color={c.decision === 'ALLOW' ? 'primary' : 'default'}
-        variant={c.decision === 'ALLOW' ? 'default' : 'outlined'}
-      />
+      >
+        {c.decision}
+      </span>
     ),
   },
   {
@@ -137,7 +137,7 @@ const istioColumns = (
   },
   {
     title: 'Admitted by',
-    render: c =>
+    render: (c, classes) =>
       c.admittedBy.length ? (
         c.admittedBy.map(a => (
           <div key={`${a.policy}#${a.rule}`}>
@@ -145,9 +145,9 @@ const istioColumns = (
           </div>
         ))
       ) : (
-        <Typography variant="body2" color="error">
+        <div className={`${classes.text} ${classes.error}`}>
           no ALLOW policy: everyone is allowed
-        </Typography>
+        </div>
       ),
   },
 ];

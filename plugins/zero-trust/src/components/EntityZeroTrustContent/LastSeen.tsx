@@ -8,17 +8,25 @@ export function exactTime(iso: string): string {
   return `${new Date(at).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
 }
 
-/** `last seen 3 hours ago`, with the exact time on hover (the browser's own tooltip). */
-export function LastSeen(props: { at?: string }) {
+/**
+ * `last seen 3 hours ago`, with the exact time on hover (the browser's own tooltip).
+ * `className` in place of the caption Typography, for a table's shared caption class.
+ */
+export function LastSeen(props: { at?: string; className?: string }) {
   if (!props.at) return null;
-  return (
+  const text = `last seen ${relativeTime(props.at)}`;
+  return props.className ? (
+    <span className={props.className} title={exactTime(props.at)}>
+      {text}
+    </span>
+  ) : (
     <Typography
       variant="caption"
       color="textSecondary"
       component="div"
       title={exactTime(props.at)}
     >
-      last seen {relativeTime(props.at)}
+      {text}
     </Typography>
   );
 }

@@ -2,6 +2,7 @@ import { useApi } from '@backstage/core-plugin-api';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Alert from '@material-ui/lab/Alert';
+import { useState } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { zeroTrustApiRef } from '../../api';
 import { OnboardingRequestDialog } from './OnboardingRequestDialog';
@@ -28,6 +29,11 @@ export function EntityOnboardingRequests(props: { entityRef: string }) {
     [api, entityRef],
   );
   const items = value?.items ?? [];
+  // The dialog (and MUI's Dialog style sheet) only once a request has been opened:
+  // most entities have none, and the tab's first render would pay for it. Mounted from
+  // then on, so that it closes with its transition.
+  const [opened, setOpened] = useState(false);
+  if (openId && !opened) setOpened(true);
 
   return (
     <>
@@ -55,10 +61,12 @@ export function EntityOnboardingRequests(props: { entityRef: string }) {
           />
         </Box>
       )}
-      <OnboardingRequestDialog
-        id={openId}
-        onClose={() => setOpenId(undefined)}
-      />
+      {opened && (
+        <OnboardingRequestDialog
+          id={openId}
+          onClose={() => setOpenId(undefined)}
+        />
+      )}
     </>
   );
 }

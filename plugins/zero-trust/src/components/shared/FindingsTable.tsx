@@ -1,5 +1,4 @@
 import { Link } from '@backstage/core-components';
-import Chip from '@material-ui/core/Chip';
 import Paper from '@material-ui/core/Paper';
 import Typography from '@material-ui/core/Typography';
 import {
@@ -21,23 +20,21 @@ function columns(withCluster: boolean): CompactColumn<Finding>[] {
     },
     {
       title: 'Finding',
-      render: f => (
+      render: (f, classes) => (
         <>
-          {/* A div: the chip is one, and a paragraph may not hold it. */}
-          <Typography variant="body2" component="div">
-            <strong>{f.title}</strong> <Chip size="small" label={f.code} />
-          </Typography>
-          <Typography variant="body2" color="textSecondary">
-            {f.message}
-          </Typography>
+          <div className={classes.text}>
+            <strong>{f.title}</strong>{' '}
+            <span className={classes.chip}>{f.code}</span>
+          </div>
+          <p className={`${classes.text} ${classes.secondary}`}>{f.message}</p>
         </>
       ),
     },
     {
       title: 'What to do',
-      render: f => (
+      render: (f, classes) => (
         <>
-          <Typography variant="body2">{f.remediation}</Typography>
+          <p className={classes.text}>{f.remediation}</p>
           <Link to={f.docs}>{docsSite(f.docs)} docs</Link>
         </>
       ),
@@ -50,10 +47,12 @@ function columns(withCluster: boolean): CompactColumn<Finding>[] {
     },
     {
       title: 'Controls',
-      render: f => (
+      render: (f, classes) => (
         <>
           {f.controls.map(c => (
-            <Chip key={c} size="small" variant="outlined" label={`NIST ${c}`} />
+            <span key={c} className={`${classes.chip} ${classes.chipOutlined}`}>
+              NIST {c}
+            </span>
           ))}
         </>
       ),
