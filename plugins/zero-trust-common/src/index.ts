@@ -148,6 +148,7 @@ export {
   sortFindings,
   mergeSortedFindings,
   mergeFindings,
+  mergeFindingChanges,
   sortedStrictly,
   workloadView,
 } from './report/analyze';

@@ -178,6 +178,9 @@ describe('IncrementalFindings', () => {
       let last: MeshModel | undefined;
       let reused = 0;
       let crossCluster = 0;
+      let merged = 0;
+      let quiet = 0;
+      const wrong: string[] = [];
       for (let step = 0; step < 30; step++) {
         const change = rnd.weighted({
           add: 4,
@@ -214,7 +217,9 @@ describe('IncrementalFindings', () => {
           const i = objects.findIndex(o => kindOf(o) === 'Deployment');
           objects = objects.filter((_, j) => j !== i);
         }
+        let unchanged = change === 'none';
         if (rnd.chance(0.2)) {
+          unchanged = false;
           // The other cluster's own change, alone or beside this one's.
           const policy = randomPolicy(rnd, otherMesh.workloads, [], step);
           otherObjects = [...otherObjects, { object: policy }];
@@ -243,12 +248,43 @@ describe('IncrementalFindings', () => {
         );
         crossCluster += full.filter(f => f.code === 'ZT028').length;
         expect(JSON.stringify(found)).toBe(JSON.stringify(full));
-        expect(JSON.stringify(sorted.detectSorted(model, { now }))).toBe(
+        const result = sorted.detectChange(model, { now });
+        expect(JSON.stringify(result.sorted)).toBe(
           JSON.stringify(sortFindings(full)),
         );
+        if (result.since) {
+          // What it says changed is what changed, finding by finding.
+          const { added, removed, sorted: before } = result.since;
+          const was = new Set(before);
+          const is = new Set(result.sorted);
+          const addedNow = result.sorted.filter(f => !was.has(f));
+          const gone = new Set(before.filter(f => !is.has(f)));
+          if (
+            added.length !== addedNow.length ||
+            added.some((f, i) => f !== addedNow[i]) ||
+            removed.length !== gone.size ||
+            removed.some(f => !gone.has(f))
+          ) {
+            wrong.push(`step ${step}: not what changed`);
+          }
+          merged++;
+          // A finding found again as it was is the same finding: a step that changes
+          // nothing (ZT023 is found again every time) adds and drops none.
+          if (unchanged) {
+            quiet++;
+            if (added.length || removed.length) {
+              wrong.push(
+                `step ${step}: ${added.length} added, ${removed.length} dropped`,
+              );
+            }
+          }
+        }
       }
       // Most steps take the incremental path: the test exercises it, not only the full one.
       expect(reused).toBeGreaterThan(10);
+      expect(wrong).toEqual([]);
+      expect(merged).toBeGreaterThan(10);
+      expect(quiet).toBeGreaterThan(0);
       // And the policies reach across clusters.
       expect(crossCluster).toBeGreaterThan(0);
     },

@@ -1,6 +1,11 @@
 import { MeshModel } from '../engine/MeshModel';
 import { ClusterState } from '../model/types';
-import { mergeFindings, sortedStrictly, sortFindings } from '../report/analyze';
+import {
+  mergeFindingChanges,
+  mergeFindings,
+  sortedStrictly,
+  sortFindings,
+} from '../report/analyze';
 import { detectFindingUnits, Finding, FindingOptions } from './detect';
 import { changedNamespaces, FindingUnits, RecordedUnits } from './findingUnits';
 
@@ -15,9 +20,20 @@ import { changedNamespaces, FindingUnits, RecordedUnits } from './findingUnits';
  * @public
  */
 export class IncrementalFindings {
-  private last?: { states: ClusterState[]; units: RecordedUnits };
-  /** The last sorted findings, and whether no two of them compare equal. */
-  private sorted?: { findings: Finding[]; strictly: boolean };
+  private last?: {
+    states: ClusterState[];
+    units: RecordedUnits;
+    found: Finding[];
+    /** The findings found outside any unit (`FindingUnits.free`). */
+    free: Finding[];
+  };
+  /** What the last detection added to and dropped from the one before (`since`). */
+  private change?: { added: Finding[]; removed: Finding[]; since: Finding[] };
+  /**
+   * The last sorted findings, whether no two of them compare equal, and the detection's
+   * findings they are.
+   */
+  private sorted?: { findings: Finding[]; strictly: boolean; found: Finding[] };
 
   /**
    * The model's findings. `options` may differ from call to call: what they change
@@ -28,9 +44,13 @@ export class IncrementalFindings {
     const changed = last && changedNamespaces(last.states, model);
     const units = new FindingUnits(changed && last?.units, changed, true);
     const found = detectFindingUnits(model, options, units);
+    const change = changed && last && units.changes(found, last);
+    this.change = change ? { ...change, since: last!.found } : undefined;
     this.last = {
       states: model.clusters.map(c => c.state),
       units: units.units(),
+      found,
+      free: units.free(found),
     };
     return found;
   }
@@ -51,9 +71,16 @@ export class IncrementalFindings {
   detectChange(model: MeshModel, options: FindingOptions = {}): SortedFindings {
     const found = this.detect(model, options);
     const last = this.sorted;
-    const merged = last && mergeFindings(last.findings, found, last.strictly);
+    const { change } = this;
+    // Where the units tell what changed since the findings sorted last, only that is
+    // merged; otherwise the findings are compared with the last.
+    const merged =
+      last &&
+      (last.strictly && change?.since === last.found
+        ? mergeFindingChanges(last.findings, change.added, change.removed)
+        : mergeFindings(last.findings, found, last.strictly));
     if (merged) {
-      this.sorted = { findings: merged.sorted, strictly: true };
+      this.sorted = { findings: merged.sorted, strictly: true, found };
       return {
         sorted: merged.sorted,
         since: {
@@ -64,7 +91,11 @@ export class IncrementalFindings {
       };
     }
     const sorted = sortFindings(found);
-    this.sorted = { findings: sorted, strictly: sortedStrictly(sorted) };
+    this.sorted = {
+      findings: sorted,
+      strictly: sortedStrictly(sorted),
+      found,
+    };
     return { sorted };
   }
 }

@@ -32,6 +32,17 @@ export class FindingUnits {
   private readonly changedClusters = new Set<string>();
   /** The clusters whose units were handed on whole (`carry`). */
   private readonly carried = new Set<string>();
+  /** The findings every unit adds to (one list, or `changes` cannot tell). */
+  private out?: Finding[];
+  private oneOut = true;
+  /** How many units are being found, one inside the other. */
+  private depth = 0;
+  /** Where (`start, end`) a unit put the last detection's findings again. */
+  private readonly reusedRuns: number[] = [];
+  /** Where (`start, end`) an outermost unit put its findings. */
+  private readonly unitRuns: number[] = [];
+  /** The last detection's findings found again as they were, put back in their place. */
+  private readonly revived = new Set<Finding>();
   /** The last (rule, cluster) asked, with its units: units come in runs of one pair. */
   private current?: {
     rule: string;
@@ -131,9 +142,133 @@ export class FindingUnits {
     this.unit(`section:${name}`, cluster, cluster, reusable, out, find);
   }
 
+  /**
+   * What changed from the last detection's findings to `found`, this one's: the
+   * findings found again (new objects) and those of the last that are gone, told from
+   * the units alone, without a pass over the findings kept. `undefined` where the units
+   * cannot tell (no last detection, or not every unit adding to `found`); then compare
+   * the findings themselves.
+   */
+  changes(
+    found: Finding[],
+    last: { found: Finding[]; free: Finding[] },
+  ): { added: Finding[]; removed: Finding[] } | undefined {
+    if (!this.last || !this.record || !this.oneOut) return undefined;
+    if (this.out !== undefined && this.out !== found) return undefined;
+    // What was found outside any unit, as the last found it, is the last's.
+    const free = this.freeRuns(found);
+    const keptFree = new Set(
+      free.length && last.free.length
+        ? this.reviveAt(last.free, free, found)
+        : [],
+    );
+    // Everything a unit did not put there again is new: what units found, and what was
+    // found outside any unit, but for the findings found again as they were.
+    const added: Finding[] = [];
+    const add = (f: Finding) => {
+      if (!this.revived.has(f) && !keptFree.has(f)) added.push(f);
+    };
+    let at = 0;
+    const runs = this.reusedRuns;
+    for (let i = 0; i < runs.length; i += 2) {
+      for (let j = at; j < runs[i]; j++) add(found[j]);
+      at = runs[i + 1];
+    }
+    for (let j = at; j < found.length; j++) add(found[j]);
+    // Gone: what the last found outside any unit, and each of its units' findings that
+    // this one did not put there again. A cluster whose units' record is handed on whole
+    // put them all again (sections hold their units' findings, and values no finding).
+    const removed = last.free.filter(f => !keptFree.has(f));
+    for (const [rule, byCluster] of this.last) {
+      if (rule.startsWith('section:') || rule.startsWith('value:')) continue;
+      const mine = this.recorded.get(rule);
+      for (const [cluster, units] of byCluster) {
+        const now = mine?.get(cluster);
+        if (now === units) continue;
+        for (const [key, list] of units) {
+          const again = now?.get(key) as Finding[] | undefined;
+          if (again === list) continue;
+          const kept = again && new Set(again);
+          for (const f of list as Finding[]) if (!kept?.has(f)) removed.push(f);
+        }
+      }
+    }
+    // Each finding is one unit's or found outside any: otherwise the count tells.
+    if (found.length !== last.found.length - removed.length + added.length) {
+      return undefined;
+    }
+    return { added, removed };
+  }
+
+  /** The findings a detection found outside any unit: the next finds them again. */
+  free(found: Finding[]): Finding[] {
+    return this.freeRuns(found).map(j => found[j]);
+  }
+
+  /** Where in `found` the findings found outside any unit are. */
+  private freeRuns(found: Finding[]): number[] {
+    const free: number[] = [];
+    let at = 0;
+    const runs = this.unitRuns;
+    for (let i = 0; i < runs.length; i += 2) {
+      for (let j = at; j < runs[i]; j++) free.push(j);
+      at = runs[i + 1];
+    }
+    for (let j = at; j < found.length; j++) free.push(j);
+    return free;
+  }
+
+  /**
+   * A unit's findings, found again, with each one equal to one the unit found last time
+   * replaced by that one (in `out` too): what was found again as it was keeps its
+   * identity, so the sorted findings and their index change only where the findings do.
+   * The last's list itself where all are.
+   */
+  private revive(
+    before: Finding[],
+    found: Finding[],
+    out: Finding[],
+    start: number,
+  ): Finding[] {
+    const positions = found.map((_, i) => start + i);
+    const revived = this.reviveAt(before, positions, out);
+    for (const f of revived) this.revived.add(f);
+    const same =
+      revived.length === before.length &&
+      found.length === before.length &&
+      before.every((f, i) => out[start + i] === f);
+    return same ? before : out.slice(start, start + found.length);
+  }
+
+  /**
+   * Replaces each finding at `positions` of `out` equal (as JSON) to one of `before` by
+   * that one, each of `before` at most once; the ones put back.
+   */
+  private reviveAt(
+    before: Finding[],
+    positions: number[],
+    out: Finding[],
+  ): Finding[] {
+    const byJson = new Map<string, Finding[]>();
+    for (const f of before) {
+      const json = JSON.stringify(f);
+      const same = byJson.get(json);
+      if (same) same.push(f);
+      else byJson.set(json, [f]);
+    }
+    const put: Finding[] = [];
+    for (const j of positions) {
+      const old = byJson.get(JSON.stringify(out[j]))?.shift();
+      if (!old) continue;
+      out[j] = old;
+      put.push(old);
+    }
+    return put;
+  }
+
   /** A value derived from a cluster that reads no AuthorizationPolicy. */
   value<T>(rule: string, cluster: string, compute: () => T): T {
-    const units = this.select(rule, cluster);
+    const units = this.select(`value:${rule}`, cluster);
     const last =
       this.changed !== undefined
         ? (units.last?.get(cluster) as T | undefined)
@@ -219,14 +354,30 @@ export class FindingUnits {
     const last = reusable
       ? (units.last?.get(key) as Finding[] | undefined)
       : undefined;
+    if (this.out === undefined) this.out = out;
+    else if (this.out !== out) this.oneOut = false;
+    const start = out.length;
     let found: Finding[];
     if (last) {
       for (const f of last) out.push(f);
       found = last;
+      if (last.length) this.reusedRuns.push(start, out.length);
     } else {
-      const start = out.length;
-      find();
+      this.depth++;
+      try {
+        find();
+      } finally {
+        this.depth--;
+      }
       found = out.length > start ? out.slice(start) : none;
+      // A section's findings are its units', each revived already.
+      const before = units.last?.get(key) as Finding[] | undefined;
+      if (before?.length && found.length && !rule.startsWith('section:')) {
+        found = this.revive(before, found, out, start);
+      }
+    }
+    if (this.depth === 0 && out.length > start) {
+      this.unitRuns.push(start, out.length);
     }
     // A kept record already holds what was reused.
     if (units.recorded && !(last && units.recorded === units.last)) {
