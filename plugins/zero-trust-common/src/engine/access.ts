@@ -22,6 +22,7 @@ import {
   networkVerdict,
 } from './networkPolicy';
 import { EffectiveMtlsMode, mtlsOnPort } from './peerAuthentication';
+import { uncaptured } from './interception';
 import { WorkloadPort } from './ports';
 import { TrustEdge, trustDomainAcceptance, untrustedReason } from './trust';
 import { Waypoint, waypointPolicies } from './waypoints';
@@ -290,6 +291,8 @@ interface PortPlan {
   bare?: OperationPolicies;
   /** The waypoint a mesh client's traffic to this port goes through, if any. */
   route?: WaypointRoute;
+  /** Why the sidecar does not capture this port (`uncaptured`), if it does not. */
+  bypass?: string;
 }
 
 /**
@@ -397,6 +400,7 @@ function portPlan(server: WorkloadModel, port: number | undefined): PortPlan {
     server.membership.mode === 'ambient'
       ? waypointRoute(server, known, proxyProtocol)
       : undefined;
+  const bypass = uncaptured(server, port);
   return {
     port,
     known,
@@ -405,6 +409,7 @@ function portPlan(server: WorkloadModel, port: number | undefined): PortPlan {
     protocol,
     bare: undefined,
     ...(route ? { route } : {}),
+    ...(bypass ? { bypass } : {}),
   };
 }
 
@@ -498,6 +503,12 @@ export type PortDecision = {
     }
   | { by: 'root'; connection: Connection; trust: TrustEdge }
   | { by: 'STRICT'; connection: Connection; decidedBy?: string }
+  | {
+      /** The sidecar does not capture the port: the application takes the connection. */
+      by: 'not captured';
+      connection: Connection;
+      bypass: string;
+    }
   | {
       by: 'rejected request';
       connection: Connection;
@@ -645,6 +656,23 @@ function decidePort(
     );
   }
   const conn = connection(caller, port.known, port.mode);
+  // An ambient client reaches a sidecar over HBONE on 15008, which istio-iptables always
+  // hands to the proxy (the InboundTunnelPort rule in run.go): its traffic meets the
+  // sidecar whatever the port. Any other client's connection goes to the application.
+  if (port.bypass && conn.side !== 'ztunnel') {
+    return {
+      port: port.port,
+      // istiod does not know the port is excluded: auto mTLS and ISTIO_MUTUAL still
+      // send mTLS there, which the application does not terminate (istio.io FAQ,
+      // "Does Auto mTLS work for port exclusion?": no, unless a DestinationRule
+      // sets tls mode DISABLE for it).
+      decision: conn.mtls || conn.failed ? 'DENY' : 'ALLOW',
+      mtls: false,
+      by: 'not captured',
+      connection: conn,
+      bypass: port.bypass,
+    };
+  }
   if (conn.failed) {
     return {
       port: port.port,
@@ -844,6 +872,22 @@ function describe(
         )}: no root certificate of ${d.trust.from} is among ${
           d.trust.to
         }'s roots or meshConfig caCertificates, so the mTLS handshake fails`,
+        [],
+      );
+    case 'not captured':
+      return worded(
+        d.decision === 'ALLOW'
+          ? `${server.id}'s sidecar does not capture port ${d.port} (${
+              d.bypass
+            }): the application takes the connection directly, with no mTLS and no policy (${clientSide(
+              d.connection,
+              caller,
+            )})`
+          : `${clientSide(d.connection, caller)}, but ${
+              server.id
+            }'s sidecar does not capture port ${d.port} (${
+              d.bypass
+            }): the application does not terminate that TLS and the connection fails (a DestinationRule with tls mode DISABLE for the port makes the client send plaintext)`,
         [],
       );
     case 'STRICT':

@@ -96,6 +96,7 @@ export const findingCodes = [
   'ZT041',
   'ZT042',
   'ZT043',
+  'ZT044',
   'ZT050',
   'ZT051',
   'ZT052',
@@ -593,6 +594,16 @@ export const findingCatalogue: Record<FindingCode, FindingDefinition> = {
     remediation:
       "Originate mutual TLS toward the other cluster's ingress gateway (a DestinationRule for the host with tls mode MUTUAL and a credentialName, or ISTIO_MUTUAL where that cluster trusts this one's root, at the egress gateway or the sidecar that sends it out), and serve the host there with tls mode MUTUAL or ISTIO_MUTUAL, so that each end authenticates the other across the networks in between.",
     docs: 'https://istio.io/latest/docs/tasks/traffic-management/egress/egress-gateway-tls-origination/#perform-mutual-tls-origination-with-an-egress-gateway',
+  },
+  ZT044: {
+    code: 'ZT044',
+    title: 'Port not captured by the sidecar',
+    severity: 'high',
+    controls: ['SC-8', 'AC-4'],
+    // No match: istioctl analyze and Kiali do not read the traffic annotations.
+    remediation:
+      'Let the sidecar capture the port: remove it from traffic.sidecar.istio.io/excludeInboundPorts (or add it to includeInboundPorts, or drop interceptionMode NONE) and restart the workload, so that its mTLS and AuthorizationPolicies apply there. Where the port must stay outside the sidecar (a metrics or health port), admit only the clients that need it with a NetworkPolicy.',
+    docs: 'https://istio.io/latest/docs/reference/config/annotations/#SidecarTrafficExcludeInboundPorts',
   },
   // ZT050-ZT053 compare the policies with observed traffic (usageFindings.ts): neither
   // Kiali nor istioctl analyze reads traffic against the policies' callers.

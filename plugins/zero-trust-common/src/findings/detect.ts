@@ -10,6 +10,7 @@ import { certificateFindings } from './certificateFindings';
 import { networkPolicyFindings } from './networkPolicyFindings';
 import { waypointFindings } from './waypointFindings';
 import { waypointRoutes } from '../engine/access';
+import { uncaptured } from '../engine/interception';
 import { edgeFindings } from './edgeFindings';
 import { FindingUnits } from './findingUnits';
 import {
@@ -139,6 +140,24 @@ function workloadFindings(w: WorkloadModel, out: Finding[]) {
         mode === 'PERMISSIVE'
           ? `${w.id} accepts plaintext ${where}${by}.`
           : `${w.id} has mTLS disabled ${where}${by}.`,
+        w,
+      ),
+    );
+  }
+  const uncapturedPorts = w.ports.flatMap(p => {
+    const why = uncaptured(w, p.port);
+    return why ? [`${p.port} (${why})`] : [];
+  });
+  if (uncapturedPorts.length) {
+    out.push(
+      finding(
+        'ZT044',
+        workloadRef(w),
+        `${w.id}'s sidecar does not capture port${
+          uncapturedPorts.length > 1 ? 's' : ''
+        } ${uncapturedPorts.join(
+          ', ',
+        )}: whoever reaches the pod talks to the application there in plaintext, and no PeerAuthentication or AuthorizationPolicy applies.`,
         w,
       ),
     );
