@@ -12,7 +12,7 @@ import {
   policySet,
 } from './authorization';
 import { trustDomainOf } from './authorization';
-import { tlsModeFor } from './destinationRules';
+import { serviceHost, tlsModeFor } from './destinationRules';
 import { normalizePath } from './paths';
 import { WorkloadModel } from './MeshModel';
 import {
@@ -25,6 +25,7 @@ import { EffectiveMtlsMode, mtlsOnPort } from './peerAuthentication';
 import { uncaptured } from './interception';
 import { WorkloadPort } from './ports';
 import { TrustEdge, trustDomainAcceptance, untrustedReason } from './trust';
+import { SidecarScope, sidecarScopeOf } from './sidecarScope';
 import { Waypoint, waypointPolicies } from './waypoints';
 import { ServiceInfo } from '../model/types';
 
@@ -91,6 +92,14 @@ type Connection =
         | 'auto mTLS';
     }
   | {
+      mtls: false;
+      /** REGISTRY_ONLY: the BlackHoleCluster drops it. */
+      failed: boolean;
+      side: 'not imported';
+      scope: SidecarScope;
+      service: ServiceInfo;
+    }
+  | {
       mtls: boolean;
       /** The connection cannot carry the request at all. */
       failed: boolean;
@@ -154,6 +163,13 @@ function clientSide(conn: Connection, caller: Caller): string {
       return 'auto mTLS is off and no DestinationRule sets ISTIO_MUTUAL';
     case 'auto mTLS':
       return 'auto mTLS';
+    case 'not imported':
+      return `${notImported(
+        conn,
+        client,
+      )}, so it has no route to it and sends the call through the PassthroughCluster (outbound ALLOW_ANY, ${
+        conn.scope.policyDecidedBy
+      }) as plain TCP, without Istio mTLS`;
     default: {
       const drRef = `DestinationRule ${conn.rule.namespace}/${conn.rule.name}`;
       switch (conn.mode) {
@@ -168,8 +184,31 @@ function clientSide(conn: Connection, caller: Caller): string {
   }
 }
 
+function notImported(
+  conn: Extract<Connection, { side: 'not imported' }>,
+  client: string,
+): string {
+  const { service, scope } = conn;
+  return `${client}'s Sidecar ${scope.ref} does not import ${serviceHost(
+    service.namespace,
+    service.name,
+  )}`;
+}
+
 /** Why a failed connection cannot carry the request. */
-function failure(conn: Connection, server: WorkloadModel): string {
+function failure(
+  conn: Connection,
+  caller: Caller,
+  server: WorkloadModel,
+): string {
+  if (conn.side === 'not imported') {
+    return `${notImported(
+      conn,
+      caller.kind === 'workload' ? caller.workload.id : '',
+    )}, and outbound REGISTRY_ONLY (${
+      conn.scope.policyDecidedBy
+    }) sends what it does not import to the BlackHoleCluster: the connection is dropped`;
+  }
   if (conn.side !== 'DestinationRule') return '';
   const drRef = `DestinationRule ${conn.rule.namespace}/${conn.rule.name}`;
   return server.inMesh
@@ -197,9 +236,11 @@ function serverMode(
 
 /**
  * Whether the connection is mutual TLS, from the client's side: a client outside the
- * mesh sends plaintext; ztunnel sends HBONE mTLS to any in-mesh peer; a sidecar uses
- * its DestinationRule's TLS mode, else auto mTLS, which sends mTLS to in-mesh servers
- * unless their PeerAuthentication disables it
+ * mesh sends plaintext; ztunnel sends HBONE mTLS to any in-mesh peer (no Sidecar
+ * resource applies to it); a sidecar whose Sidecar does not import the Service sends
+ * plaintext through the PassthroughCluster, or nothing under REGISTRY_ONLY
+ * (sidecarScope.ts); otherwise a sidecar uses its DestinationRule's TLS mode, else auto
+ * mTLS, which sends mTLS to in-mesh servers unless their PeerAuthentication disables it
  * (https://istio.io/latest/docs/concepts/security/#auto-mutual-tls).
  */
 function connection(
@@ -217,6 +258,18 @@ function connection(
     return auto ? ztunnel : toDisabledPort;
   }
   const exposing = port?.services[0];
+  // A Service outside its Sidecar's scope has no cluster on the client's proxy, so no
+  // DestinationRule either: the call leaves through the catch-all (sidecarScope.ts).
+  const scope = exposing && sidecarScopeOf(client);
+  if (scope && !scope.imports(exposing.service)) {
+    return {
+      mtls: false,
+      failed: scope.outboundTrafficPolicy === 'REGISTRY_ONLY',
+      side: 'not imported',
+      scope,
+      service: exposing.service,
+    };
+  }
   const rule = exposing
     ? client.cluster.destinationRules.forService(
         client.workload,
@@ -536,6 +589,11 @@ function throughWaypoint(caller: Caller, route: WaypointRoute): boolean {
   if (caller.kind === 'principal') return true;
   const client = caller.workload;
   if (!client.inMesh) return false;
+  // A sidecar whose Sidecar does not import the Service knows no waypoint for it: its
+  // call leaves through the catch-all, addressed to the Service's IP, and reaches the
+  // pod's ztunnel as plaintext, as from outside the mesh (sidecarScope.ts).
+  const scope = route.service && sidecarScopeOf(client);
+  if (scope && !scope.imports(route.service!)) return false;
   return !(
     client.isWaypoint &&
     client.workload.namespace === route.waypoint.gateway.namespace &&
@@ -841,7 +899,7 @@ function describe(
         [],
       );
     case 'connection':
-      return worded(failure(d.connection, server), []);
+      return worded(failure(d.connection, caller, server), []);
     case 'trust domain':
       if (d.waypoint) {
         return worded(

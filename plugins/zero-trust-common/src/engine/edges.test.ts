@@ -139,6 +139,23 @@ describe('egress', () => {
     ).toBe('direct');
   });
 
+  it('reads "." in the root Sidecar as the workload\'s namespace, and ~ entries as exclusions', () => {
+    // pilot/pkg/model/sidecar.go: the root Sidecar's scope is built per namespace.
+    const root = networking('Sidecar', 'istio-system', 'default', {
+      egress: [{ hosts: ['./*', 'istio-system/*'] }],
+    });
+    expect(view(shop('REGISTRY_ONLY', stripe(), root)).egress).toMatchObject({
+      sidecar: 'istio-system/default',
+      hosts: [{ host: 'api.stripe.com', how: 'direct' }],
+    });
+    const excluding = networking('Sidecar', 'shop', 'default', {
+      egress: [{ hosts: ['*/*', '~/api.stripe.com'] }],
+    });
+    expect(
+      view(shop('REGISTRY_ONLY', stripe(), excluding)).egress!.hosts[0].how,
+    ).toBe('blocked');
+  });
+
   it('says where a VirtualService routes the host through an egress gateway', () => {
     const route = networking('VirtualService', 'shop', 'stripe-via-egress', {
       hosts: ['api.stripe.com'],

@@ -8,7 +8,7 @@ import type { EgressDecision } from './egressWaypoints';
 import type { TlsOrigination } from './egressTls';
 import type { MeshPath } from './meshPaths';
 import type { PolicyEnforcement } from './enforcement';
-import { hostMatches, namespacedHostsAdmit } from './hosts';
+import { hostMatches, sidecarHostsImport } from './hosts';
 import {
   MeshConfig,
   ServiceEntryInfo,
@@ -114,13 +114,35 @@ export function exportedTo(
 }
 
 /**
- * Whether a Sidecar's `egress.hosts` (`~` for none, which matches no host) import a host
- * that lives in `namespace`.
+ * The outbound traffic policy a sidecar applies: its Sidecar's where it sets one, else
+ * the mesh's (initSidecarScopeInternalIndexes in pilot/pkg/model/sidecar.go;
+ * https://istio.io/latest/docs/reference/config/networking/sidecar/#OutboundTrafficPolicy).
  */
-function imports(sidecar: SidecarInfo, namespace: string, host: string) {
-  return namespacedHostsAdmit(
+export function outboundTrafficPolicyOf(
+  mesh: MeshConfig,
+  sidecar: SidecarInfo | undefined,
+): { policy: OutboundTrafficPolicy; decidedBy: string } {
+  return sidecar?.outboundTrafficPolicy
+    ? {
+        policy: sidecar.outboundTrafficPolicy,
+        decidedBy: `Sidecar ${sidecar.namespace}/${sidecar.name}`,
+      }
+    : { policy: mesh.outboundTrafficPolicy, decidedBy: 'mesh config' };
+}
+
+/**
+ * Whether a Sidecar's `egress.hosts` import a host that lives in `namespace`, for a
+ * workload of `workloadNamespace` (`sidecarHostsImport`).
+ */
+function imports(
+  sidecar: SidecarInfo,
+  workloadNamespace: string,
+  namespace: string,
+  host: string,
+) {
+  return sidecarHostsImport(
     sidecar.egressHosts ?? [],
-    sidecar.namespace,
+    workloadNamespace,
     namespace,
     host,
   );
@@ -170,7 +192,7 @@ export function egressFor(
   },
 ): EgressView {
   const sidecar = sidecarFor(mesh, workload, resources.sidecars);
-  const policy = sidecar?.outboundTrafficPolicy ?? mesh.outboundTrafficPolicy;
+  const { policy, decidedBy } = outboundTrafficPolicyOf(mesh, sidecar);
   const scoped = sidecar?.egressHosts !== undefined;
   const hosts: EgressHost[] = [];
   for (const entry of resources.serviceEntries) {
@@ -179,7 +201,8 @@ export function egressFor(
       continue;
     }
     for (const host of entry.hosts) {
-      const hidden = scoped && !imports(sidecar!, entry.namespace, host);
+      const hidden =
+        scoped && !imports(sidecar!, workload.namespace, entry.namespace, host);
       const via = routedElsewhere(
         host,
         workload.namespace,
@@ -204,9 +227,7 @@ export function egressFor(
   hosts.sort((a, b) => a.host.localeCompare(b.host));
   return {
     outboundTrafficPolicy: policy,
-    decidedBy: sidecar?.outboundTrafficPolicy
-      ? `Sidecar ${sidecar.namespace}/${sidecar.name}`
-      : 'mesh config',
+    decidedBy,
     ...(scoped ? { sidecar: `${sidecar!.namespace}/${sidecar!.name}` } : {}),
     anyHost: policy === 'ALLOW_ANY',
     hosts,

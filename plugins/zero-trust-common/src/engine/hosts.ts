@@ -36,6 +36,41 @@ export function namespacedHostsAdmit(
   });
 }
 
+/**
+ * Whether a Sidecar's `egress.hosts` import `host`, living in `namespace`, for the
+ * proxies of `configNamespace` (the namespace the Sidecar applies to: a root-namespace
+ * Sidecar applies to every namespace without its own, and there `.` is each such
+ * namespace, not the root namespace). As istiod reads them in release-1.31
+ * (convertIstioListenerToWrapper and selectServices in pilot/pkg/model/sidecar.go): an
+ * entry must be `NAMESPACE/DNS` (istiod logs any other and skips it), `~NS/DNS`
+ * excludes what it names (a bare `~` is any namespace, so `~/*` excludes everything),
+ * and a host is imported when an entry includes it and none excludes it.
+ * sidecar.proto calls `.` "the namespace of the sidecar"; the code uses the
+ * namespace the scope is built for, which this follows.
+ */
+export function sidecarHostsImport(
+  entries: string[],
+  configNamespace: string,
+  namespace: string,
+  host: string,
+): boolean {
+  const included: string[] = [];
+  for (const entry of entries) {
+    const slash = entry.indexOf('/');
+    if (slash < 0 || entry.indexOf('/', slash + 1) >= 0) continue;
+    if (!entry.startsWith('~')) {
+      included.push(entry);
+      continue;
+    }
+    const ns = entry.slice(1, slash) || '*';
+    const excluded = `${ns}/${entry.slice(slash + 1)}`;
+    if (namespacedHostsAdmit([excluded], configNamespace, namespace, host)) {
+      return false;
+    }
+  }
+  return namespacedHostsAdmit(included, configNamespace, namespace, host);
+}
+
 /** A route's match conditions as the views list them (`any request` for an empty one). */
 export function describeMatch(
   match: NonNullable<VirtualServiceInfo['http'][number]['match']>,
