@@ -73,6 +73,11 @@ export interface MeshOptions {
    * else, so the rest of the mesh is the same with or without them.
    */
   networkPolicies?: boolean;
+  /**
+   * Sidecar resources too (see `emitSidecars`), emitted after everything else, so the
+   * rest of the mesh is the same with or without them.
+   */
+  sidecars?: boolean;
   seed?: number;
 }
 
@@ -940,6 +945,55 @@ function emitWaypoints(ctx: Context) {
 }
 
 /**
+ * Sidecars scoping what sidecar clients see: a root-namespace default importing every
+ * namespace but the last (`*\/*` and a `~` exclusion), a namespace default in every third
+ * namespace importing `./*`, `istio-system/*` and the next namespace (under REGISTRY_ONLY
+ * in every other one of those), and there a Sidecar selecting the namespace's first app
+ * that imports everything. Chosen by position, not by the random stream.
+ */
+function emitSidecars(ctx: Context) {
+  const sidecar = (
+    namespace: string,
+    name: string,
+    spec: Record<string, unknown>,
+  ) =>
+    emit(ctx, {
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'Sidecar',
+      metadata: { namespace, name },
+      spec,
+    });
+  const names = ctx.namespaces.map(ns => ns.name);
+  sidecar(rootNamespace, 'default', {
+    egress: [{ hosts: ['*/*', `~${names[names.length - 1]}/*`] }],
+  });
+  ctx.namespaces.forEach((ns, i) => {
+    if (i % 3 !== 1) return;
+    sidecar(ns.name, 'default', {
+      egress: [
+        {
+          hosts: [
+            './*',
+            `${rootNamespace}/*`,
+            `${names[(i + 1) % names.length]}/*`,
+          ],
+        },
+      ],
+      ...(i % 6 === 1
+        ? { outboundTrafficPolicy: { mode: 'REGISTRY_ONLY' } }
+        : {}),
+    });
+    const first = ns.members.length ? ctx.workloads[ns.members[0]] : undefined;
+    if (first) {
+      sidecar(ns.name, 'wide', {
+        workloadSelector: { labels: { app: first.app } },
+        egress: [{ hosts: ['*/*'] }],
+      });
+    }
+  });
+}
+
+/**
  * A synthetic mesh of `workloads` Deployments in namespaces of about 20, with
  * `policiesPerWorkload × workloads` AuthorizationPolicies (namespace allow-nothing,
  * per-app ALLOW with exact principals, namespace and wildcard sources, HTTP
@@ -974,6 +1028,7 @@ export function generateMesh(options: MeshOptions): GeneratedMesh {
   );
   if (options.networkPolicies) emitNetworkPolicies(ctx);
   emitWaypoints(ctx);
+  if (options.sidecars) emitSidecars(ctx);
   const workloads = ctx.workloads.map(
     ({ namespace, name, app, serviceAccount, tier, ports, peers }) => ({
       namespace,

@@ -29,8 +29,10 @@ import {
   NetworkPolicyPeer,
   NetworkPolicyPort,
   RequestAttributes,
+  SidecarInfo,
   WorkloadInfo,
   WorkloadPort,
+  isGatewayWorkload,
   meshMembership,
   parsePrincipal,
   principalOf,
@@ -494,6 +496,110 @@ function rulesIn(
   return map;
 }
 
+// ---------------------------------------------------------------------------
+// A sidecar client's Sidecar scope (pilot/pkg/model/sidecar.go), found by scans.
+
+/** The oldest of some Sidecars (istiod sorts them by creation time). */
+function oldestSidecar(list: SidecarInfo[]): SidecarInfo | undefined {
+  return [...list].sort((a, b) =>
+    (a.creationTimestamp ?? '').localeCompare(b.creationTimestamp ?? ''),
+  )[0];
+}
+
+/**
+ * The Sidecar whose egress hosts narrow what a sidecar client sees: one selecting it in
+ * its namespace, its namespace's default, or the root namespace's default; none for a
+ * gateway or a waypoint, whose scope is istiod's default.
+ */
+function naiveSidecarOf(
+  state: ClusterState,
+  client: WorkloadInfo,
+): SidecarInfo | undefined {
+  if (isGatewayWorkload(client) || isWaypointPod(state, client)) {
+    return undefined;
+  }
+  const all = state.sidecars ?? [];
+  const own = all.filter(s => s.namespace === client.namespace);
+  const selecting = own.filter(
+    s =>
+      s.workloadSelector !== undefined &&
+      Object.keys(s.workloadSelector).length > 0 &&
+      Object.entries(s.workloadSelector).every(
+        ([k, v]) => client.labels[k] === v,
+      ),
+  );
+  const found =
+    oldestSidecar(selecting) ??
+    oldestSidecar(own.filter(s => s.workloadSelector === undefined)) ??
+    oldestSidecar(
+      all.filter(
+        s =>
+          s.namespace === state.mesh.rootNamespace &&
+          s.workloadSelector === undefined,
+      ),
+    );
+  return found?.egressHosts ? found : undefined;
+}
+
+/**
+ * Whether egress hosts (`NS/DNS`; `.` the client's namespace; `~NS/DNS` excluding, a
+ * bare `~` for any namespace) import a Service's FQDN.
+ */
+function naiveImports(
+  hosts: string[],
+  clientNamespace: string,
+  serviceNamespace: string,
+  fqdn: string,
+): boolean {
+  let included = false;
+  for (const entry of hosts) {
+    const parts = entry.split('/');
+    if (parts.length !== 2) continue;
+    let [ns] = parts;
+    const dns = parts[1];
+    const excludes = ns.startsWith('~');
+    if (excludes) ns = ns.slice(1) || '*';
+    if (ns === '.') ns = clientNamespace;
+    const nsMatches = ns === '*' || ns === serviceNamespace;
+    const dnsMatches =
+      dns === '*' ||
+      dns === fqdn ||
+      (dns.startsWith('*.') && fqdn.endsWith(dns.slice(1)));
+    if (!nsMatches || !dnsMatches) continue;
+    if (excludes) return false;
+    included = true;
+  }
+  return included;
+}
+
+/**
+ * Where a sidecar client's Sidecar leaves a Service out: `passthrough` (plaintext, no
+ * Istio mTLS) under ALLOW_ANY, `blackhole` under REGISTRY_ONLY; undefined where the
+ * Service is in scope.
+ */
+function outOfScope(
+  state: ClusterState,
+  client: WorkloadInfo,
+  service: { namespace: string; name: string },
+): 'passthrough' | 'blackhole' | undefined {
+  const sidecar = naiveSidecarOf(state, client);
+  if (!sidecar) return undefined;
+  const fqdn = serviceHost(service.namespace, service.name);
+  if (
+    naiveImports(
+      sidecar.egressHosts!,
+      client.namespace,
+      service.namespace,
+      fqdn,
+    )
+  ) {
+    return undefined;
+  }
+  const policy =
+    sidecar.outboundTrafficPolicy ?? state.mesh.outboundTrafficPolicy;
+  return policy === 'REGISTRY_ONLY' ? 'blackhole' : 'passthrough';
+}
+
 /** Whether the client's side sends mutual TLS; `undefined` where it cannot connect. */
 function clientSendsMtls(
   state: ClusterState,
@@ -509,6 +615,9 @@ function clientSendsMtls(
   // ztunnel sends HBONE mTLS, except to a port whose server disables it.
   if (mode === 'ambient') return auto;
   const exposing = port?.services[0];
+  const scope =
+    exposing && outOfScope(state, caller.workload, exposing.service);
+  if (scope) return scope === 'blackhole' ? undefined : false;
   const rule =
     exposing &&
     destinationRuleFor(
@@ -734,6 +843,15 @@ function throughNaiveWaypoint(
     );
   }
   if (!waypoint) return undefined;
+  // A sidecar client whose Sidecar leaves the Service out sends it past the waypoint.
+  if (
+    service &&
+    caller.kind === 'workload' &&
+    membershipOf(state, caller.workload).mode === 'sidecar' &&
+    outOfScope(state, caller.workload, service)
+  ) {
+    return undefined;
+  }
   if (
     caller.kind === 'workload' &&
     caller.workload.namespace === waypoint.gateway.namespace &&
