@@ -948,8 +948,9 @@ function emitWaypoints(ctx: Context) {
  * Sidecars scoping what sidecar clients see: a root-namespace default importing every
  * namespace but the last (`*\/*` and a `~` exclusion), a namespace default in every third
  * namespace importing `./*`, `istio-system/*` and the next namespace (under REGISTRY_ONLY
- * in every other one of those), and there a Sidecar selecting the namespace's first app
- * that imports everything. Chosen by position, not by the random stream.
+ * in every other one of those), there a Sidecar selecting the namespace's first app
+ * that imports everything and a VirtualService routing to an app two namespaces on (so
+ * imported through it). Chosen by position, not by the random stream.
  */
 function emitSidecars(ctx: Context) {
   const sidecar = (
@@ -988,6 +989,32 @@ function emitSidecars(ctx: Context) {
       sidecar(ns.name, 'wide', {
         workloadSelector: { labels: { app: first.app } },
         egress: [{ hosts: ['*/*'] }],
+      });
+    }
+    // A route of its own to a Service two namespaces on, which the Sidecar imports
+    // through the VirtualService alone.
+    const target = ctx.namespaces[(i + 2) % ctx.namespaces.length].members
+      .map(m => ctx.workloads[m])
+      .find(w => w.role.ports.length > 0);
+    if (target) {
+      emit(ctx, {
+        apiVersion: 'networking.istio.io/v1',
+        kind: 'VirtualService',
+        metadata: { namespace: ns.name, name: 'partner' },
+        spec: {
+          hosts: [`partner.${ns.name}.example`],
+          http: [
+            {
+              route: [
+                {
+                  destination: {
+                    host: `${target.app}.${target.namespace}.svc.cluster.local`,
+                  },
+                },
+              ],
+            },
+          ],
+        },
       });
     }
   });

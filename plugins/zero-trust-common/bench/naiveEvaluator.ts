@@ -572,6 +572,36 @@ function naiveImports(
   return included;
 }
 
+/** Whether a mesh VirtualService the Sidecar imports routes to the FQDN. */
+function routedInScope(
+  state: ClusterState,
+  sidecar: SidecarInfo,
+  clientNamespace: string,
+  fqdn: string,
+): boolean {
+  return (state.virtualServices ?? []).some(vs => {
+    const visible =
+      vs.exportTo.includes('*') ||
+      vs.exportTo.includes(clientNamespace) ||
+      (vs.exportTo.includes('.') && vs.namespace === clientNamespace);
+    if (!vs.gateways.includes('mesh') || !visible) return false;
+    const imported = vs.hosts.some(h =>
+      naiveImports(sidecar.egressHosts!, clientNamespace, vs.namespace, h),
+    );
+    if (!imported) return false;
+    const destinations = [
+      ...vs.http.flatMap(r => r.destinations),
+      ...vs.tls.flatMap(r => r.destinations),
+      ...vs.tcp.flatMap(r => r.destinations),
+    ];
+    return destinations.some(
+      d =>
+        (d.host.includes('.') ? d.host : serviceHost(vs.namespace, d.host)) ===
+        fqdn,
+    );
+  });
+}
+
 /**
  * Where a sidecar client's Sidecar leaves a Service out: `passthrough` (plaintext, no
  * Istio mTLS) under ALLOW_ANY, `blackhole` under REGISTRY_ONLY; undefined where the
@@ -591,7 +621,8 @@ function outOfScope(
       client.namespace,
       service.namespace,
       fqdn,
-    )
+    ) ||
+    routedInScope(state, sidecar, client.namespace, fqdn)
   ) {
     return undefined;
   }

@@ -161,6 +161,22 @@ describe("a sidecar client's Sidecar scope", () => {
     });
   });
 
+  it('imports the destinations of a VirtualService it imports', () => {
+    const route = (ns: string) =>
+      networking('VirtualService', ns, 'api-alias', {
+        hosts: ['api.internal.example'],
+        http: [{ route: [{ destination: { host: apiHost } }] }],
+      });
+    // The root default imports client's own VirtualService, not server's.
+    expect(
+      decide([mode('STRICT'), rootDefault, route('client')], 'client/c'),
+    ).toMatchObject({ decision: 'ALLOW', mtls: true });
+    expect(
+      decide([mode('STRICT'), rootDefault, route('server')], 'client/c')
+        .decision,
+    ).toBe('DENY');
+  });
+
   it('applies no DestinationRule to a Service outside the scope', () => {
     const mutual = destinationRule('client', 'api-mtls', {
       host: apiHost,

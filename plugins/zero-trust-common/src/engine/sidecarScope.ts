@@ -1,6 +1,7 @@
 /**
  * Which Services a sidecar client's proxy has outbound clusters for: its Sidecar's
- * scope (SidecarScope in pilot/pkg/model/sidecar.go, release-1.31). A Service its
+ * scope (SidecarScope in pilot/pkg/model/sidecar.go, release-1.31): those its egress
+ * hosts import, and the destinations of the VirtualServices they import. A Service its
  * Sidecar does not import has no cluster, no route and no DestinationRule on that proxy
  * (selectDestinationRules picks rules only for imported services), so a call to it
  * falls through to the virtual outbound listener's catch-all: the PassthroughCluster
@@ -9,9 +10,10 @@
  * (buildOutboundCatchAllNetworkFiltersOnly in pilot/pkg/networking/core/listener_builder.go,
  * buildDefaultPassthroughCluster in cluster_builder.go).
  */
-import { MeshConfig, ServiceInfo, SidecarInfo } from '../model/types';
+import { ServiceInfo, SidecarInfo, VirtualServiceInfo } from '../model/types';
 import {
   OutboundTrafficPolicy,
+  exportedTo,
   outboundTrafficPolicyOf,
   sidecarFor,
 } from './egress';
@@ -57,14 +59,48 @@ function indexOf(cluster: ClusterModel): ClusterSidecars {
   return index;
 }
 
+/**
+ * The hosts a scope imports through VirtualServices: the destinations of each mesh
+ * VirtualService exported to the namespace that the egress hosts import (by its
+ * namespace and one of its hosts), a short destination name being relative to the
+ * VirtualService's namespace (collectImportedServices and SelectVirtualServices in
+ * pilot/pkg/model/sidecar.go and virtualservice.go, ResolveShortnameToFQDN in
+ * pilot/pkg/model/config.go).
+ */
+function virtualServiceDestinations(
+  hosts: string[],
+  configNamespace: string,
+  virtualServices: VirtualServiceInfo[],
+): Set<string> {
+  const out = new Set<string>();
+  for (const vs of virtualServices) {
+    if (!vs.gateways.includes('mesh')) continue;
+    if (!exportedTo(vs.exportTo, vs.namespace, configNamespace)) continue;
+    if (
+      !vs.hosts.some(h =>
+        sidecarHostsImport(hosts, configNamespace, vs.namespace, h),
+      )
+    ) {
+      continue;
+    }
+    const routes = [...vs.http, ...vs.tls, ...vs.tcp];
+    for (const { host } of routes.flatMap(r => r.destinations)) {
+      out.add(host.includes('.') ? host : serviceHost(vs.namespace, host));
+    }
+  }
+  return out;
+}
+
 function buildScope(
-  mesh: MeshConfig,
+  cluster: ClusterModel,
   sidecar: SidecarInfo,
   configNamespace: string,
 ): SidecarScope {
   const hosts = sidecar.egressHosts!;
+  const { mesh } = cluster.state;
   const { policy, decidedBy } = outboundTrafficPolicyOf(mesh, sidecar);
   const imported = new Map<ServiceInfo, boolean>();
+  let routed: Set<string> | undefined;
   return {
     ref: `${sidecar.namespace}/${sidecar.name}`,
     outboundTrafficPolicy: policy,
@@ -72,12 +108,15 @@ function buildScope(
     imports(service) {
       let found = imported.get(service);
       if (found === undefined) {
-        found = sidecarHostsImport(
+        const host = serviceHost(service.namespace, service.name);
+        routed ??= virtualServiceDestinations(
           hosts,
           configNamespace,
-          service.namespace,
-          serviceHost(service.namespace, service.name),
+          cluster.state.virtualServices ?? [],
         );
+        found =
+          sidecarHostsImport(hosts, configNamespace, service.namespace, host) ||
+          routed.has(host);
         imported.set(service, found);
       }
       return found;
@@ -116,7 +155,7 @@ export function sidecarScopeOf(
         const key = `${sidecar.namespace}/${sidecar.name}@${client.namespace}`;
         scope = index.scopes.get(key) ?? null;
         if (!scope) {
-          scope = buildScope(mesh, sidecar, client.namespace);
+          scope = buildScope(client.cluster, sidecar, client.namespace);
           index.scopes.set(key, scope);
         }
       }
