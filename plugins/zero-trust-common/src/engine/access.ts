@@ -22,7 +22,7 @@ import {
   networkVerdict,
 } from './networkPolicy';
 import { EffectiveMtlsMode, mtlsOnPort } from './peerAuthentication';
-import { uncaptured } from './interception';
+import { outboundUncaptured, uncaptured } from './interception';
 import { WorkloadPort } from './ports';
 import { TrustEdge, trustDomainAcceptance, untrustedReason } from './trust';
 import { SidecarScope, sidecarScopeOf } from './sidecarScope';
@@ -100,6 +100,13 @@ type Connection =
       service: ServiceInfo;
     }
   | {
+      mtls: false;
+      failed: false;
+      /** A sidecar client whose iptables send this connection past its sidecar. */
+      side: 'outbound not captured';
+      why: string;
+    }
+  | {
       mtls: boolean;
       /** The connection cannot carry the request at all. */
       failed: boolean;
@@ -170,6 +177,8 @@ function clientSide(conn: Connection, caller: Caller): string {
       )}, so it has no route to it and sends the call through the PassthroughCluster (outbound ALLOW_ANY, ${
         conn.scope.policyDecidedBy
       }) as plain TCP, without Istio mTLS`;
+    case 'outbound not captured':
+      return `${client}'s sidecar does not capture this connection (${conn.why}), so it leaves in plaintext`;
     default: {
       const drRef = `DestinationRule ${conn.rule.namespace}/${conn.rule.name}`;
       switch (conn.mode) {
@@ -254,6 +263,10 @@ function connection(
   if (caller.kind === 'principal') return auto ? presents : toDisabledPort;
   const client = caller.workload;
   if (client.membership.mode === 'none') return outsideMesh;
+  const why = outboundUncaptured(client, port);
+  if (why) {
+    return { mtls: false, failed: false, side: 'outbound not captured', why };
+  }
   if (client.membership.mode === 'ambient') {
     return auto ? ztunnel : toDisabledPort;
   }
@@ -582,13 +595,19 @@ export type PortDecision = {
 );
 
 /** Whether a caller's traffic goes through the destination's waypoint. */
-function throughWaypoint(caller: Caller, route: WaypointRoute): boolean {
+function throughWaypoint(
+  caller: Caller,
+  route: WaypointRoute,
+  port: WorkloadPort | undefined,
+): boolean {
   // A client outside the mesh reaches the pod's ztunnel in plaintext (inbound
   // passthrough: no waypoint); the waypoint's own pods are the second hop.
   if (caller.kind === 'plaintext') return false;
   if (caller.kind === 'principal') return true;
   const client = caller.workload;
-  if (!client.inMesh) return false;
+  // Like a client outside the mesh, a sidecar client that sends the connection past its
+  // sidecar reaches the pod's ztunnel in plaintext.
+  if (!client.inMesh || outboundUncaptured(client, port)) return false;
   // A sidecar whose Sidecar does not import the Service knows no waypoint for it: its
   // call leaves through the catch-all, addressed to the Service's IP, and reaches the
   // pod's ztunnel as plaintext, as from outside the mesh (sidecarScope.ts).
@@ -703,7 +722,7 @@ function decidePort(
   port: PortPlan,
   attributes: RequestAttributes,
 ): PortDecision {
-  if (port.route && throughWaypoint(caller, port.route)) {
+  if (port.route && throughWaypoint(caller, port.route, port.known)) {
     return decideThroughWaypoint(
       caller,
       server,

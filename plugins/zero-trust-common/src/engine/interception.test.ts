@@ -1,4 +1,5 @@
 import {
+  authorizationPolicy,
   deployment,
   destinationRule,
   meshApp,
@@ -123,5 +124,48 @@ describe('ports the sidecar does not capture', () => {
       "c1/shop/api's sidecar does not capture port 9102 (port 9102 is in its traffic.sidecar.istio.io/excludeInboundPorts (9102)): whoever reaches the pod talks to the application there in plaintext, and no PeerAuthentication or AuthorizationPolicy applies.",
     ]);
     expect(analyze(shop({})).findings.map(f => f.code)).not.toContain('ZT044');
+  });
+
+  it('sends a sidecar client past its sidecar to the ports it excludes outbound, as the application dials them', () => {
+    const excludeOutbound = 'traffic.sidecar.istio.io/excludeOutboundPorts';
+    const mesh = (clientAnnotations: Record<string, string>) =>
+      model(
+        namespace('shop', { 'istio-injection': 'enabled' }),
+        ...meshApp('shop', 'api', {
+          ports: [8080],
+          servicePorts: [{ name: 'http', port: 80, targetPort: 8080 }],
+        }),
+        deployment('shop', 'web', {
+          sa: 'web',
+          annotations: clientAnnotations,
+        }),
+        deployment('shop', 'admin', { sa: 'admin' }),
+        peerAuthentication('istio-system', 'default', { mode: 'STRICT' }),
+        authorizationPolicy('shop', 'api', {
+          selector: { matchLabels: { app: 'api' } },
+          rules: [{ from: [{ source: { namespaces: ['shop'] } }] }],
+        }),
+      );
+    const fromWeb = (m: ReturnType<typeof mesh>) =>
+      check(m, { from: 'shop/web', to: 'shop/api', port: 8080 });
+    // The Service's port 80 is what the application dials.
+    const excluded = fromWeb(mesh({ [excludeOutbound]: '80' }));
+    expect(excluded).toMatchObject({ decision: 'DENY', mtls: false });
+    expect(excluded.reason).toContain(
+      "c1/shop/web's sidecar does not capture this connection (port 80 is in its traffic.sidecar.istio.io/excludeOutboundPorts (80)), so it leaves in plaintext, and STRICT mTLS",
+    );
+    expect(
+      fromWeb(mesh({ 'sidecar.istio.io/interceptionMode': 'NONE' })).decision,
+    ).toBe('DENY');
+    expect(fromWeb(mesh({ [excludeOutbound]: '9090' }))).toMatchObject({
+      decision: 'ALLOW',
+      mtls: true,
+    });
+    const m = mesh({ [excludeOutbound]: '80' });
+    const callers = allowedCallers(m.resolveWorkload('shop/api'), m)
+      .allowedCallers.map(c => c.label)
+      .filter(l => l.startsWith('c1/'));
+    expect(callers).toContain('c1/shop/admin');
+    expect(callers).not.toContain('c1/shop/web');
   });
 });
