@@ -218,31 +218,19 @@ export async function readObservedTraffic(
   window: string,
   at: Date,
 ): Promise<{ traffic: ObservedTraffic[]; window: UsageWindow }> {
-  const q = trafficQueries(window, lastSeenStep(window));
-  const [
-    requests,
-    connections,
-    requestsLastSeen,
-    connectionsLastSeen,
-    requestsRecent,
-    connectionsRecent,
-  ] = await Promise.all([
-    client.query(q.requests, at),
-    client.query(q.connections, at),
-    client.query(q.requestsLastSeen, at),
-    client.query(q.connectionsLastSeen, at),
-    client.query(q.requestsRecent, at),
-    client.query(q.connectionsRecent, at),
-  ]);
+  const queries = trafficQueries(window, lastSeenStep(window));
+  // Every query at once, each answer under its query's name.
+  const answers = await Promise.all(
+    Object.entries(queries).map(
+      async ([name, promql]) => [name, await client.query(promql, at)] as const,
+    ),
+  );
+  const results = Object.fromEntries(answers) as Record<
+    keyof typeof queries,
+    PromSample[]
+  >;
   return {
-    traffic: observedTraffic(cluster, {
-      requests,
-      connections,
-      requestsLastSeen,
-      connectionsLastSeen,
-      requestsRecent,
-      connectionsRecent,
-    }),
+    traffic: observedTraffic(cluster, results),
     window: {
       duration: window,
       start: new Date(

@@ -210,7 +210,9 @@ describe('the telemetry reader against a real Prometheus', () => {
     const at = new Date(lateAt.getTime() + 6 * 60_000);
     const { traffic } = await readObservedTraffic(client(), 'c1', '7d', at);
     const fromLate = traffic.find(t => t.source.workload === 'late');
-    expect(fromLate).toMatchObject({ count: 3, lastSeen: at.toISOString() });
+    expect(fromLate?.lastSeen).toBe(at.toISOString());
+    // increase() extrapolates to the query's time from the few samples after the call.
+    expect(fromLate?.count).toBeGreaterThanOrEqual(3);
   });
 
   it('counts what the exporter adds now once Prometheus scraped it', async () => {
