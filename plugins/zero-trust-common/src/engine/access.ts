@@ -736,7 +736,9 @@ function decidePort(
   // An ambient client reaches a sidecar over HBONE on 15008, which istio-iptables always
   // hands to the proxy (the InboundTunnelPort rule in run.go): its traffic meets the
   // sidecar whatever the port. Any other client's connection goes to the application.
-  if (port.bypass && conn.side !== 'ztunnel') {
+  // A call its Sidecar drops (REGISTRY_ONLY) never leaves the client.
+  const dropped = conn.failed && conn.side === 'not imported';
+  if (port.bypass && conn.side !== 'ztunnel' && !dropped) {
     return {
       port: port.port,
       // istiod does not know the port is excluded: auto mTLS and ISTIO_MUTUAL still

@@ -126,6 +126,32 @@ describe("a sidecar client's Sidecar scope", () => {
     ).toBe('DENY');
   });
 
+  it("drops the call at the client under REGISTRY_ONLY though the server's sidecar does not capture the port", () => {
+    const excluded = [
+      namespace('bypass', injected),
+      ...meshApp('bypass', 'api', {
+        annotations: { 'traffic.sidecar.istio.io/excludeInboundPorts': '8080' },
+      }),
+      rootDefault,
+    ];
+    const at = (...extra: K8sObject[]) =>
+      check(model(...base, ...excluded, ...extra), {
+        from: 'client/c',
+        to: 'bypass/api',
+        port: 8080,
+      });
+    expect(at(registryOnly)).toMatchObject({
+      decision: 'DENY',
+      reason: expect.stringContaining('BlackHoleCluster'),
+    });
+    // Under ALLOW_ANY the plaintext passthrough reaches the application.
+    expect(at()).toMatchObject({
+      decision: 'ALLOW',
+      mtls: false,
+      reason: expect.stringContaining('PassthroughCluster'),
+    });
+  });
+
   it("applies a workload's own Sidecar over its namespace's, and the namespace's over the root's", () => {
     const objs = [
       mode('STRICT'),
