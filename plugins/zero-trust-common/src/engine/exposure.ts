@@ -8,6 +8,7 @@
 import { selectorMatches } from '../model/labels';
 import {
   GatewayInfo,
+  GatewayRouteKind,
   GatewayServerInfo,
   ServiceInfo,
   VirtualServiceInfo,
@@ -44,8 +45,8 @@ export interface ExposureView {
    * Gateway API route (`routeKind`) istiod converts into one.
    */
   virtualService: string;
-  /** HTTPRoute, GRPCRoute or TLSRoute; absent: a VirtualService. */
-  routeKind?: 'HTTPRoute' | 'GRPCRoute' | 'TLSRoute';
+  /** The Gateway API route's kind (HTTPRoute, GRPCRoute, TLSRoute, TCPRoute); absent: a VirtualService. */
+  routeKind?: GatewayRouteKind;
   /** What the route matches (`uri prefix /api`); absent: every request. */
   match?: string[];
   /** The service it reaches, `NAMESPACE/NAME`. */
@@ -204,20 +205,16 @@ export function exposureOf(
           // A match naming gateways applies only on those.
           match: r.match?.filter(m => appliesOn(vs, m.gateways, ref)),
         })),
-        ...vs.tls
-          .filter(r => appliesOn(vs, r.gateways, ref))
-          .map(r => ({
-            kind: 'tls' as const,
-            destinations: r.destinations,
-            match: undefined,
-          })),
-        ...vs.tcp
-          .filter(r => appliesOn(vs, r.gateways, ref))
-          .map(r => ({
-            kind: 'tcp' as const,
-            destinations: r.destinations,
-            match: undefined,
-          })),
+        // TLS and TCP routes carry no request match: each applies whole.
+        ...(['tls', 'tcp'] as const).flatMap(kind =>
+          vs[kind]
+            .filter(r => appliesOn(vs, r.gateways, ref))
+            .map(r => ({
+              kind,
+              destinations: r.destinations,
+              match: undefined,
+            })),
+        ),
       ];
       const reach = gatewayReach(
         resources.services,

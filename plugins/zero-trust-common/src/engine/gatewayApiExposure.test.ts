@@ -19,7 +19,7 @@ const gatewayApi = (
   spec: Obj,
 ): Obj => ({
   apiVersion: `gateway.networking.k8s.io/${
-    kind === 'TLSRoute' ? 'v1alpha2' : 'v1'
+    kind === 'TLSRoute' || kind === 'TCPRoute' ? 'v1alpha2' : 'v1'
   }`,
   kind,
   metadata: { name, namespace: ns },
@@ -202,6 +202,12 @@ describe('exposure through Gateway API Gateways of class istio', () => {
         },
       },
       0,
+    ],
+    [
+      'allowedRoutes kinds empty (the protocol’s kinds)',
+      {},
+      { allowedRoutes: { namespaces: { from: 'All' }, kinds: [] } },
+      1,
     ],
     [
       'an HTTPS listener without a tls block (istiod builds no server)',
@@ -426,6 +432,217 @@ describe('exposure through Gateway API Gateways of class istio', () => {
     ).toEqual([
       'c1/bookinfo/productpage is reachable from outside through bookinfo.apps.example.com (Gateway istio-ingress/public), and neither the gateway workloads nor c1/bookinfo/productpage enforce any AuthorizationPolicy: every request the gateway accepts reaches it.',
     ]);
+  });
+});
+
+// TCPRouteCollection (route_collections.go: host `*`, one VirtualService of tcp routes
+// per parent), convertTCPRoute and buildTCPDestination (conversion.go),
+// GenerateGatewaySupportedKinds (gatewaycommon/conversion.go: TCP, and TLS that
+// terminates) in istio/istio pilot/pkg/config/kube/.
+describe('exposure through TCPRoutes', () => {
+  const tcpListener = {
+    name: 'postgres',
+    port: 5432,
+    protocol: 'TCP',
+    allowedRoutes: { namespaces: { from: 'All' } },
+  };
+  const tcpRoute = (spec: Obj = {}, ns = 'shop', name = 'orders-db') =>
+    gatewayApi('TCPRoute', ns, name, {
+      parentRefs: [{ name: 'public', namespace: 'istio-ingress' }],
+      rules: [{ backendRefs: [{ name: 'orders-db', port: 5432 }] }],
+      ...spec,
+    });
+  const db = meshApp('shop', 'orders-db', {
+    labels: { app: 'orders-db' },
+    servicePorts: [{ name: 'tcp-postgres', port: 5432 }],
+  });
+  const dbExposure = (listeners: Obj[], ...extra: Obj[]) =>
+    exposure(mesh(ingress(listeners), ...db, ...extra), 'c1/shop/orders-db');
+
+  it('follows a TCPRoute on a TCP listener to the workload behind its backendRef', () => {
+    expect(dbExposure([tcpListener], tcpRoute())).toEqual([
+      {
+        gateway: 'istio-ingress/public',
+        gatewayClass: 'istio',
+        listener: 'postgres',
+        gatewayWorkloads: [],
+        // No hostnames: any host the gateway's address is reached by.
+        host: '*',
+        port: 5432,
+        protocol: 'TCP',
+        tls: 'none',
+        virtualService: 'shop/orders-db',
+        routeKind: 'TCPRoute',
+        service: 'shop/orders-db',
+        gatewayPolicies: [],
+        reach: {
+          from: 'outside',
+          services: ['istio-ingress/public-istio (LoadBalancer)'],
+          note: 'istiod creates the Service (not in the snapshot) of the type the networking.istio.io/service-type annotation names, LoadBalancer by default',
+        },
+      },
+    ]);
+    // Its backend only: the other workloads stay unexposed.
+    expect(
+      exposure(mesh(ingress([tcpListener]), ...db, tcpRoute()), 'c1/shop/cart'),
+    ).toEqual([]);
+  });
+
+  it.each([
+    ['a sectionName naming the listener', { sectionName: 'postgres' }, 1],
+    ['a sectionName naming another listener', { sectionName: 'https' }, 0],
+    ['a port naming the listener', { port: 5432 }, 1],
+    ['a port naming another listener', { port: 443 }, 0],
+    ['a parentRef to another Gateway', { name: 'internal' }, 0],
+  ])('%s', (_, parent, count) => {
+    const route = tcpRoute({
+      parentRefs: [{ name: 'public', namespace: 'istio-ingress', ...parent }],
+    });
+    expect(dbExposure([tcpListener, httpsListener], route)).toHaveLength(count);
+  });
+
+  it.each([
+    ['allowedRoutes Same (the default), route elsewhere', undefined, 0],
+    [
+      'allowedRoutes Selector not matching the route’s namespace',
+      {
+        namespaces: {
+          from: 'Selector',
+          selector: { matchLabels: { exposed: 'yes' } },
+        },
+      },
+      0,
+    ],
+    [
+      'allowedRoutes Selector matching it',
+      {
+        namespaces: {
+          from: 'Selector',
+          selector: { matchLabels: { 'kubernetes.io/metadata.name': 'shop' } },
+        },
+      },
+      1,
+    ],
+    [
+      'allowedRoutes kinds with TCPRoute',
+      { namespaces: { from: 'All' }, kinds: [{ kind: 'TCPRoute' }] },
+      1,
+    ],
+    [
+      'allowedRoutes kinds without TCPRoute',
+      { namespaces: { from: 'All' }, kinds: [{ kind: 'TLSRoute' }] },
+      0,
+    ],
+    [
+      'allowedRoutes kinds naming TCPRoute of another group',
+      {
+        namespaces: { from: 'All' },
+        kinds: [{ group: 'example.com', kind: 'TCPRoute' }],
+      },
+      0,
+    ],
+  ])('%s', (_, allowedRoutes, count) => {
+    expect(
+      dbExposure([{ ...tcpListener, allowedRoutes }], tcpRoute()),
+    ).toHaveLength(count);
+  });
+
+  it.each([
+    ['an HTTP listener', { protocol: 'HTTP', port: 80 }],
+    ['an HTTPS listener', { ...httpsListener, name: 'postgres' }],
+    [
+      'a Passthrough TLS listener',
+      { protocol: 'TLS', port: 5433, tls: { mode: 'Passthrough' } },
+    ],
+    ['a UDP listener (no server on an ingress gateway)', { protocol: 'UDP' }],
+  ])('does not attach to %s', (_, listener) => {
+    expect(dbExposure([{ ...tcpListener, ...listener }], tcpRoute())).toEqual(
+      [],
+    );
+  });
+
+  it('attaches to a TLS listener that terminates, on its hostname, whatever hostnames a manifest sets', () => {
+    const terminate = {
+      name: 'postgres-tls',
+      hostname: 'db.apps.example.com',
+      port: 5433,
+      protocol: 'TLS',
+      tls: { mode: 'Terminate', certificateRefs: [{ name: 'db-cert' }] },
+      allowedRoutes: { namespaces: { from: 'All' } },
+    };
+    // A TCPRoute has no hostnames field: the CRD prunes it, istiod binds `*`.
+    const route = tcpRoute({ hostnames: ['elsewhere.example.org'] });
+    expect(
+      dbExposure([terminate], route).map(x => [
+        x.listener,
+        x.host,
+        x.protocol,
+        x.tls,
+        x.routeKind,
+      ]),
+    ).toEqual([
+      ['postgres-tls', 'db.apps.example.com', 'TLS', 'SIMPLE', 'TCPRoute'],
+    ]);
+  });
+
+  it('reaches a Service of another namespace only with a ReferenceGrant from TCPRoutes there (buildDestination, BackendAllowed)', () => {
+    const route = tcpRoute(
+      {
+        rules: [
+          {
+            backendRefs: [{ name: 'orders-db', namespace: 'shop', port: 5432 }],
+          },
+        ],
+      },
+      'bookinfo',
+      'to-shop',
+    );
+    const grant = (kind: string) =>
+      gatewayApi('ReferenceGrant', 'shop', 'from-bookinfo', {
+        from: [
+          { group: 'gateway.networking.k8s.io', kind, namespace: 'bookinfo' },
+        ],
+        to: [{ group: '', kind: 'Service', name: 'orders-db' }],
+      });
+    expect(dbExposure([tcpListener], route)).toEqual([]);
+    expect(dbExposure([tcpListener], route, grant('HTTPRoute'))).toEqual([]);
+    expect(
+      dbExposure([tcpListener], route, grant('TCPRoute')).map(
+        x => x.virtualService,
+      ),
+    ).toEqual(['bookinfo/to-shop']);
+  });
+
+  it('lists the way in in the exposure inventory and raises ZT037 where no policy is in the path', () => {
+    const m = mesh(ingress([tcpListener]), ...db, tcpRoute());
+    expect(edgeInventories(m).exposure).toEqual([
+      expect.objectContaining({
+        gateway: 'istio-ingress/public',
+        listener: 'postgres',
+        port: 5432,
+        protocol: 'TCP',
+        routeKind: 'TCPRoute',
+        virtualService: 'shop/orders-db',
+        service: 'shop/orders-db',
+        workloads: ['c1/shop/orders-db'],
+      }),
+    ]);
+    const zt037 = (mm: ReturnType<typeof mesh>) =>
+      analyze(mm)
+        .findings.filter(f => f.code === 'ZT037')
+        .map(f => f.message);
+    expect(zt037(m)).toEqual([
+      'c1/shop/orders-db is reachable from outside through * (Gateway istio-ingress/public), and neither the gateway workloads nor c1/shop/orders-db enforce any AuthorizationPolicy: every request the gateway accepts reaches it.',
+    ]);
+    const onGateway = authorizationPolicy('istio-ingress', 'allow-office', {
+      targetRefs: [
+        { group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'public' },
+      ],
+      rules: [{ from: [{ source: { ipBlocks: ['203.0.113.0/24'] } }] }],
+    });
+    expect(
+      zt037(mesh(ingress([tcpListener]), ...db, tcpRoute(), onGateway)),
+    ).toEqual([]);
   });
 });
 

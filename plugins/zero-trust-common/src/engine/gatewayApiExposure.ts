@@ -1,7 +1,7 @@
 /**
  * Who reaches a workload from outside through Kubernetes Gateway API ingress: Gateways of
- * Istio's class `istio`, their listeners, and the HTTPRoutes, GRPCRoutes and TLSRoutes
- * attached to them whose backendRefs are the workload's Services. Each rule follows
+ * Istio's class `istio`, their listeners, and the HTTPRoutes, GRPCRoutes, TLSRoutes and
+ * TCPRoutes attached to them whose backendRefs are the workload's Services. Each rule follows
  * istiod's conversion of these objects to Istio Gateways and VirtualServices (istio/istio
  * pilot/pkg/config/kube/gateway/: gateway_collection.go, route_collections.go,
  * conversion.go; gatewaycommon/ for the kinds a listener admits and the Deployment it
@@ -122,7 +122,10 @@ function within(a: string, b: string): boolean {
  * two where they intersect (a route without hostnames is `*`, a listener without one
  * any host: hostnameToStringList and referenceAllowed in conversion.go), or undefined.
  * A route host that a more specific listener on the same port and protocol takes is
- * that listener's alone (hostnameAllowedByIsolation).
+ * that listener's alone (hostnameAllowedByIsolation). A TCPRoute, which has no
+ * hostnames, is `*`: the listener's hostname or any host, never taken by another
+ * listener (TCPRouteCollection in route_collections.go binds host `*` and applies no
+ * isolation, which a `*` route host never meets here either).
  */
 function servedHost(
   routeHost: string,

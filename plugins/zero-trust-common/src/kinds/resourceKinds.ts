@@ -574,6 +574,16 @@ export const resourceKinds = [
     ['parentRefs', 'hostnames', 'rules'],
     routeCaveat('TLSRoutes'),
   ),
+  // No hostnames: a TCPRoute takes a listener's connections whatever the host. v1 from
+  // Gateway API v1.6 (standard channel), v1alpha2 before (experimental channel only: a
+  // cluster may well not serve it).
+  gatewayApiKind(
+    'TCPRoute',
+    'tcproutes',
+    ['v1', 'v1alpha2'],
+    ['parentRefs', 'rules'],
+    routeCaveat('TCPRoutes'),
+  ),
   gatewayApiKind(
     'ReferenceGrant',
     'referencegrants',

@@ -507,6 +507,7 @@ export function buildClusterState(
     HTTPRoute: obj => add('gatewayRoutes', readGatewayRoute('HTTPRoute', obj)),
     GRPCRoute: obj => add('gatewayRoutes', readGatewayRoute('GRPCRoute', obj)),
     TLSRoute: obj => add('gatewayRoutes', readGatewayRoute('TLSRoute', obj)),
+    TCPRoute: obj => add('gatewayRoutes', readGatewayRoute('TCPRoute', obj)),
     ReferenceGrant: obj => add('referenceGrants', readReferenceGrant(obj)),
     Sidecar: obj => add('sidecars', toSidecar(obj)),
     IstioOperator: () => undefined,

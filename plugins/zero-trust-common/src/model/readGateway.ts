@@ -74,7 +74,11 @@ function status(obj: Json): KubernetesGatewayInfo['status'] {
 /** One listener, as istiod's buildListener reads it. */
 function listener(l: Json): GatewayListenerInfo {
   const tls = isObject(l.tls) ? l.tls : undefined;
-  const kinds = objects(l.allowedRoutes?.kinds)
+  // An empty `allowedRoutes.kinds` narrows nothing: the protocol's kinds
+  // (GenerateGatewaySupportedKinds in istio/istio pilot/pkg/config/kube/gatewaycommon/
+  // conversion.go intersects only where it lists some).
+  const listed = objects(l.allowedRoutes?.kinds);
+  const kinds = listed
     .filter(k => (k.group ?? gatewayGroup) === gatewayGroup)
     .map(k => String(k.kind));
   const terminateMode = text(
@@ -93,7 +97,7 @@ function listener(l: Json): GatewayListenerInfo {
       : {}),
     ...(terminateMode ? { terminateMode } : {}),
     allowedNamespaces: allowedNamespaces(l.allowedRoutes?.namespaces),
-    ...(Array.isArray(l.allowedRoutes?.kinds) ? { allowedKinds: kinds } : {}),
+    ...(listed.length ? { allowedKinds: kinds } : {}),
   };
 }
 
@@ -143,11 +147,14 @@ function grpcMatch(method: unknown): Record<string, string> | undefined {
 
 type RouteMatch = NonNullable<HttpRouteInfo['match']>[number];
 
+/** Route kinds whose rules match nothing but the connection: every one reaches the backends. */
+const connectionRouteKinds: GatewayRouteKind[] = ['TLSRoute', 'TCPRoute'];
+
 function routeMatches(
   kind: GatewayRouteKind,
   rule: Json,
 ): RouteMatch[] | undefined {
-  if (kind === 'TLSRoute') return undefined;
+  if (connectionRouteKinds.includes(kind)) return undefined;
   const matches = objects(rule.matches);
   if (!matches.length) return undefined;
   return matches.map(m => {
@@ -175,7 +182,17 @@ function redirectsToHttps(rule: Json): boolean {
   );
 }
 
-/** An HTTPRoute, GRPCRoute or TLSRoute, its references' defaults applied. */
+/**
+ * A route's hostnames. A TCPRoute has none: istiod binds it to any host, `*`
+ * (TCPRouteCollection in istio/istio pilot/pkg/config/kube/gateway/route_collections.go),
+ * whatever a manifest the CRD would prune sets.
+ */
+function hostnames(kind: GatewayRouteKind, spec: Json): string[] {
+  if (kind === 'TCPRoute' || !Array.isArray(spec.hostnames)) return [];
+  return spec.hostnames.map(String);
+}
+
+/** An HTTPRoute, GRPCRoute, TLSRoute or TCPRoute, its references' defaults applied. */
 export function readGatewayRoute(
   kind: GatewayRouteKind,
   obj: Json,
@@ -186,7 +203,7 @@ export function readGatewayRoute(
     kind,
     namespace,
     name: String(obj.metadata?.name),
-    hostnames: Array.isArray(spec.hostnames) ? spec.hostnames.map(String) : [],
+    hostnames: hostnames(kind, spec),
     parentRefs: objects(spec.parentRefs).map(p => ({
       group: typeof p.group === 'string' ? p.group : gatewayGroup,
       kind: text(p.kind) ?? 'Gateway',

@@ -609,12 +609,16 @@ export interface GatewayListenerInfo {
     from: 'All' | 'Same' | 'Selector';
     selector?: LabelSelector;
   };
-  /** `allowedRoutes.kinds` of the Gateway API group; absent: the protocol's defaults. */
+  /** `allowedRoutes.kinds` of the Gateway API group; absent (unset or empty): the protocol's defaults. */
   allowedKinds?: string[];
 }
 
 /** The route kinds of the Gateway API the engine reads. @public */
-export type GatewayRouteKind = 'HTTPRoute' | 'GRPCRoute' | 'TLSRoute';
+export type GatewayRouteKind =
+  | 'HTTPRoute'
+  | 'GRPCRoute'
+  | 'TLSRoute'
+  | 'TCPRoute';
 
 /** A `parentRefs` entry of a Gateway API route, its defaults applied. @public */
 export interface GatewayParentRef {
@@ -638,12 +642,12 @@ export interface GatewayBackendRef {
   port?: number;
 }
 
-/** A `gateway.networking.k8s.io` HTTPRoute, GRPCRoute or TLSRoute. @public */
+/** A `gateway.networking.k8s.io` HTTPRoute, GRPCRoute, TLSRoute or TCPRoute. @public */
 export interface GatewayRouteInfo {
   kind: GatewayRouteKind;
   namespace: string;
   name: string;
-  /** `spec.hostnames`; empty: any host. */
+  /** `spec.hostnames`; empty: any host (a TCPRoute has none). */
   hostnames: string[];
   parentRefs: GatewayParentRef[];
   rules: {
@@ -676,7 +680,7 @@ export interface ClusterState {
   authorizationPolicies: AuthorizationPolicyInfo[];
   /** Gateway API (`gateway.networking.k8s.io`) Gateways: ambient waypoints among them. */
   kubernetesGateways?: KubernetesGatewayInfo[];
-  /** Gateway API HTTPRoutes, GRPCRoutes and TLSRoutes. */
+  /** Gateway API HTTPRoutes, GRPCRoutes, TLSRoutes and TCPRoutes. */
   gatewayRoutes?: GatewayRouteInfo[];
   /** Gateway API ReferenceGrants (cross-namespace backendRefs need one). */
   referenceGrants?: ReferenceGrantInfo[];

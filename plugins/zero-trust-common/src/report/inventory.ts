@@ -14,6 +14,7 @@ import {
 import { isGatewayWorkload } from '../engine/membership';
 import { MeshModel, WorkloadModel } from '../engine/MeshModel';
 import { WorkloadEdges } from '../engine/workloadEdges';
+import type { GatewayRouteKind } from '../model/types';
 
 /** One way in from outside, and the workloads it reaches. @public */
 export interface ExposureInventoryItem {
@@ -34,8 +35,8 @@ export interface ExposureInventoryItem {
   listener?: string;
   /** `NAMESPACE/NAME` of the VirtualService that routes the host, or of the Gateway API route (`routeKind`). */
   virtualService: string;
-  /** HTTPRoute, GRPCRoute or TLSRoute; absent: a VirtualService. */
-  routeKind?: 'HTTPRoute' | 'GRPCRoute' | 'TLSRoute';
+  /** The Gateway API route's kind (HTTPRoute, GRPCRoute, TLSRoute, TCPRoute); absent: a VirtualService. */
+  routeKind?: GatewayRouteKind;
   /** What the route matches; absent: every request. */
   match?: string[];
   /** The Service it reaches, `NAMESPACE/NAME`. */
