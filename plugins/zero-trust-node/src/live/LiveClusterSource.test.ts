@@ -10,6 +10,7 @@ import {
   buildClusterState,
   check,
   clusterCaveat,
+  workloadView,
 } from '@zero-trust/backstage-plugin-zero-trust-common';
 import { loadManifests } from '../loadManifests';
 import { TestApiServer, startTestApiServer } from '../testing';
@@ -1082,6 +1083,165 @@ describe('LiveClusterSource', () => {
     expect(
       buildClusterState('backend', live.objects()!).certificates!.certificates,
     ).toEqual([]);
+  });
+
+  describe('Gateway API routes', () => {
+    const group = 'gateway.networking.k8s.io';
+    const tcpRoutes = `tcproutes.${group}`;
+    const tlsRoutes = `tlsroutes.${group}`;
+    // An ingress Gateway of class istio with a TCP listener, and TCPRoutes from it to the
+    // example's orders-api.
+    const ingress = {
+      apiVersion: `${group}/v1`,
+      kind: 'Gateway',
+      metadata: { name: 'public', namespace: 'istio-system' },
+      spec: {
+        gatewayClassName: 'istio',
+        listeners: [
+          {
+            name: 'orders-tcp',
+            port: 9000,
+            protocol: 'TCP',
+            allowedRoutes: { namespaces: { from: 'All' } },
+          },
+        ],
+      },
+    };
+    const tcpRoute = (version: string, name = 'orders-tcp') => ({
+      apiVersion: `${group}/${version}`,
+      kind: 'TCPRoute',
+      metadata: { name, namespace: 'orders' },
+      spec: {
+        parentRefs: [
+          {
+            name: 'public',
+            namespace: 'istio-system',
+            sectionName: 'orders-tcp',
+          },
+        ],
+        rules: [{ backendRefs: [{ name: 'orders-api', port: 8080 }] }],
+      },
+      status: { parents: [] },
+    });
+    /** The routes through which orders-api is reached from outside, as the engine reads the live objects. */
+    const waysIn = (live: LiveClusterSource) => {
+      const model = new MeshModel([
+        buildClusterState('backend', live.objects()!),
+      ]);
+      const view = workloadView(
+        model.resolveWorkload('backend/orders/orders-api'),
+        model,
+      );
+      return (view.exposure ?? []).map(
+        x => `${x.routeKind} ${x.virtualService} ${x.gateway}:${x.port}`,
+      );
+    };
+    const paths = (requests: { path: string }[]) =>
+      requests.map(r => r.path).filter(p => p.endsWith('/tcproutes'));
+
+    it('lists and watches TCPRoutes, keeping what the engine reads, and follows one added after the sync to the workload it exposes', async () => {
+      await startServer({
+        objects: [...disk.map(o => o.object), ingress, tcpRoute('v1')],
+      });
+      const live = startSource();
+      await live.waitForSync();
+
+      expect(paths(listRequests(server!))).toEqual([
+        `/apis/${group}/v1/tcproutes`,
+      ]);
+      expect(new Set(paths(watchRequests(server!)))).toEqual(
+        new Set([`/apis/${group}/v1/tcproutes`]),
+      );
+      const read = find(live.objects(), 'TCPRoute', 'orders-tcp', 'orders');
+      expect(read.spec).toEqual(tcpRoute('v1').spec);
+      expect(read).not.toHaveProperty('status');
+      expect(waysIn(live)).toEqual([
+        'TCPRoute orders/orders-tcp istio-system/public:9000',
+      ]);
+
+      server!.apply(tcpRoute('v1', 'orders-tcp-2'));
+      await waitFor('the new TCPRoute', () =>
+        find(live.objects(), 'TCPRoute', 'orders-tcp-2'),
+      );
+      expect(waysIn(live)).toEqual([
+        'TCPRoute orders/orders-tcp istio-system/public:9000',
+        'TCPRoute orders/orders-tcp-2 istio-system/public:9000',
+      ]);
+      expect(live.status()).toMatchObject({ state: 'synced', degraded: [] });
+    });
+
+    it('reads TCPRoutes at v1alpha2 where v1 is not served (Gateway API before v1.6)', async () => {
+      await startServer({
+        servedVersions: { [tcpRoutes]: ['v1alpha2'] },
+        objects: [...disk.map(o => o.object), ingress, tcpRoute('v1alpha2')],
+      });
+      const live = startSource();
+      await live.waitForSync();
+
+      expect(paths(listRequests(server!))).toEqual([
+        `/apis/${group}/v1/tcproutes`,
+        `/apis/${group}/v1alpha2/tcproutes`,
+      ]);
+      expect(
+        paths(watchRequests(server!)).every(p => p.includes('/v1alpha2/')),
+      ).toBe(true);
+      expect(find(live.objects(), 'TCPRoute', 'orders-tcp').apiVersion).toBe(
+        `${group}/v1alpha2`,
+      );
+      expect(waysIn(live)).toEqual([
+        'TCPRoute orders/orders-tcp istio-system/public:9000',
+      ]);
+      expect(live.status().degraded).toEqual([]);
+    });
+
+    it('stays quiet where the TCPRoute CRD is not installed, as where the TLSRoute one is not, and reads the other Gateway API kinds', async () => {
+      await startServer({
+        servedVersions: { [tcpRoutes]: [], [tlsRoutes]: [] },
+        objects: [...disk.map(o => o.object), ingress],
+      });
+      const live = startSource();
+      await live.waitForSync();
+
+      expect(live.status()).toMatchObject({ state: 'synced', degraded: [] });
+      expect(clusterCaveat('backend', live.status())).toBeUndefined();
+      // Tried at each version it may be served at (again at each recheck), found at none.
+      for (const plural of ['tcproutes', 'tlsroutes']) {
+        const tried = listRequests(server!)
+          .map(r => r.path)
+          .filter(p => p.endsWith(`/${plural}`));
+        expect(new Set(tried)).toEqual(
+          new Set([
+            `/apis/${group}/v1/${plural}`,
+            `/apis/${group}/v1alpha2/${plural}`,
+          ]),
+        );
+      }
+      expect(
+        find(live.objects(), 'Gateway', 'public', 'istio-system'),
+      ).toBeDefined();
+      expect(waysIn(live)).toEqual([]);
+    });
+
+    it('names TCPRoutes in the caveat where it may not list them', async () => {
+      await startServer({ objects: [...disk.map(o => o.object), ingress] });
+      server!.forbid(tcpRoutes);
+      const live = startSource();
+      await live.waitForSync();
+
+      expect(live.status().degraded).toEqual([
+        {
+          resource: tcpRoutes,
+          message: `may not list ${tcpRoutes}: add it to the ClusterRole in deploy/rbac.yaml`,
+        },
+      ]);
+      expect(clusterCaveat('backend', live.status())?.resources).toEqual([
+        {
+          resource: tcpRoutes,
+          problem: 'degraded',
+          text: 'TCPRoutes could not be read: exposure through Gateway API gateways may be missing',
+        },
+      ]);
+    });
   });
 
   it('lists from the watch cache first (resourceVersion 0, whole), and again from the latest state after a 410', async () => {

@@ -27,7 +27,8 @@ const silent: LiveSourceLogger = { info() {}, warn() {} };
  * its last good objects are still served. A resource never readable (403, or Istio's
  * when Istio is not installed) is left out and named in `degraded`, and tried again now
  * and then; an optional kind a cluster does not serve (cert-manager's, where it is not
- * installed) is read as empty, not degraded. `lastSyncedAt` is the last moment every resource was known current.
+ * installed; Gateway API's, whose TLSRoute and TCPRoute only its experimental channel
+ * held before v1.5 and v1.6) is read as empty, not degraded. `lastSyncedAt` is the last moment every resource was known current.
  *
  * @public
  */

@@ -26,6 +26,13 @@ export interface TestApiServerOptions {
   istioVersions?: string[];
   /** Whether it serves the optional kinds (cert-manager's); default true. */
   optionalKinds?: boolean;
+  /**
+   * The versions a kind of the table is served at, by its RBAC id: `{
+   * 'tcproutes.gateway.networking.k8s.io': [] }` for a cluster without its CRD,
+   * `['v1alpha2']` for an older Gateway API. Default: the table's versions (Istio's at
+   * `istioVersions`).
+   */
+  servedVersions?: Record<string, string[]>;
   /** How often watches that allow bookmarks get one (default 1000 ms). */
   bookmarkIntervalMs?: number;
   /**
@@ -90,6 +97,7 @@ export class TestApiServer {
     this.resources = servedResources(
       options.istioVersions ?? defaultIstioVersions,
       options.optionalKinds ?? true,
+      options.servedVersions,
     );
     this.watches = new WatchHub(this.store, {
       bookmarkIntervalMs: options.bookmarkIntervalMs ?? 1000,

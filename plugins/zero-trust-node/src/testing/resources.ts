@@ -41,30 +41,34 @@ export const defaultIstioVersions = ['v1', 'v1beta1'];
 /**
  * What the server serves: every kind of the suite's table that the live source watches (Istio's at `istioVersions`,
  * none when empty, as a cluster without Istio; the optional ones, cert-manager's, unless
- * told not to), and built-in kinds the live source must
+ * told not to; a kind `servedVersions` names, by its RBAC id, at the versions it lists,
+ * none when empty, as a cluster without its CRD), and built-in kinds the live source must
  * never read (Secrets) or that Backstage's Kubernetes plugin lists, so tests can check
  * they are not read and the benchmark can compare against this server.
  */
 export function servedResources(
   istioVersions: string[],
   optionalKinds = true,
+  servedVersions: Record<string, string[]> = {},
 ): ServedResource[] {
   const isIstio = (group: string) => group.endsWith('istio.io');
   const read = resourceKinds
     .filter(k => k.watched !== false)
     .filter(k => optionalKinds || !k.optional)
-    .filter(k => !isIstio(k.group) || istioVersions.length)
     .map(
       (k): ServedResource => ({
         group: k.group,
-        versions: isIstio(k.group) ? istioVersions : k.versions,
+        versions:
+          servedVersions[k.id] ??
+          (isIstio(k.group) ? istioVersions : k.versions),
         plural: k.plural,
         singular: k.kind.toLowerCase(),
         kind: k.kind,
         namespaced: k.namespaced,
         ...(k.custom ? { custom: true } : {}),
       }),
-    );
+    )
+    .filter(r => r.versions.length);
   // Built-in kinds first, custom ones last, as an API server's discovery lists them.
   return [
     ...read.filter(r => !r.custom),
