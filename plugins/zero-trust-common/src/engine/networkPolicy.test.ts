@@ -457,6 +457,22 @@ describe('with the mesh (https://istio.io/latest/docs/ambient/usage/networkpolic
       ['amb/client', 'apps/my-app', 8080, 'DENY'],
     ]);
   });
+  it('leaves a bare identity to a sidecar server conditional where only one of its ways in is open', () => {
+    const principal: Caller = {
+      kind: 'principal',
+      principal: 'cluster.local/ns/amb/sa/default',
+    };
+    const verdict = (ports: number[]) => {
+      const m = model(...objects({ 'istio-injection': 'enabled' }, ports));
+      return networkVerdict(principal, m.resolveWorkload('apps/my-app'), 8080)
+        ?.decision;
+    };
+    // A sidecar client would be refused, an ambient one let through on 15008.
+    expect(verdict([15008])).toBe('CONDITIONAL');
+    expect(verdict([8080])).toBe('CONDITIONAL');
+    expect(verdict([8080, 15008])).toBe('ALLOW');
+    expect(verdict([9000])).toBe('DENY');
+  });
 });
 
 describe('callers from another cluster', () => {

@@ -433,6 +433,36 @@ export function networkVerdict(
   const clientIndex = client ? indexOf(client.cluster) : undefined;
   if (!serverIndex && !clientIndex) return undefined;
   const wire = wirePort(caller, server, port);
+  // A bare identity may be a sidecar client, which reaches a sidecar server on the
+  // target port, or an ambient one, whose HBONE reaches it on 15008: where the
+  // NetworkPolicies tell the two apart, it depends on which.
+  if (
+    caller.kind === 'principal' &&
+    server.membership.mode === 'sidecar' &&
+    wire !== hbonePort
+  ) {
+    const direct = verdictAt(caller, server, wire);
+    const tunnelled = verdictAt(caller, server, hbonePort);
+    if (!direct || !tunnelled || direct.decision === tunnelled.decision) {
+      return direct;
+    }
+    return {
+      decision: 'CONDITIONAL',
+      policies: [...new Set([...direct.policies, ...tunnelled.policies])],
+    };
+  }
+  return verdictAt(caller, server, wire);
+}
+
+/** The verdict on a connection that reaches the destination pod on `wire`. */
+function verdictAt(
+  caller: Caller,
+  server: WorkloadModel,
+  wire: number | undefined,
+): NetworkVerdict | undefined {
+  const serverIndex = indexOf(server.cluster);
+  const client = caller.kind === 'workload' ? caller.workload : undefined;
+  const clientIndex = client ? indexOf(client.cluster) : undefined;
   const source: NetworkEnd = client ? podEnd(client) : { kind: 'unknown' };
   const destination = podEnd(server);
   const ingress = serverIndex
