@@ -1,8 +1,7 @@
-import { Link } from '@backstage/core-components';
 import { useEntityRefLink } from '@backstage/plugin-catalog-react';
 import type { ResolvedCaller } from '@zero-trust/backstage-plugin-zero-trust-common';
 import { useMemo } from 'react';
-import { CompactColumn, CompactTable } from '../shared';
+import { CompactColumn, CompactTable, TableLink } from '../shared';
 import { EntityName } from './EntityName';
 import { LastSeen } from './LastSeen';
 import { usageHeadline } from './usageText';
@@ -95,9 +94,9 @@ const istioColumns = (
         <>
           {c.entityRefs.map(ref => (
             <div key={ref}>
-              <Link to={entityLink(ref)}>
+              <TableLink to={entityLink(ref)} classes={classes}>
                 <EntityName entityRef={ref} defaultKind="component" />
-              </Link>
+              </TableLink>
             </div>
           ))}
           <span className={classes.caption}>{rawSource(c)}</span>

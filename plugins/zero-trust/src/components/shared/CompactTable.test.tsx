@@ -1,7 +1,8 @@
 import { renderInTestApp } from '@backstage/test-utils';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { CompactColumn, CompactTable } from './CompactTable';
+import { CellClasses, CompactColumn, CompactTable } from './CompactTable';
+import { TableLink } from './TableLink';
 
 interface Row {
   name: string;
@@ -123,5 +124,38 @@ describe('CompactTable', () => {
     await waitFor(() =>
       expect(screen.getByText('Nothing matches “nobody”.')).toBeInTheDocument(),
     );
+  });
+
+  it('links to app paths through the router and refuses any other scheme than http(s)', async () => {
+    await renderInTestApp(
+      <CompactTable
+        aria-label="links"
+        columns={[
+          {
+            title: 'Link',
+            render: (to: string, classes) => (
+              <TableLink to={to} classes={classes}>
+                {to}
+              </TableLink>
+            ),
+          },
+        ]}
+        rows={['/catalog/default/component/a']}
+        pageSize={20}
+      />,
+    );
+    expect(
+      screen.getByRole('link', { name: '/catalog/default/component/a' }),
+    ).toHaveAttribute('href', '/catalog/default/component/a');
+    // Called as a function: the refusal is its first render's.
+    expect(() =>
+      // eslint-disable-next-line new-cap
+      TableLink({
+        // eslint-disable-next-line no-script-url
+        to: 'javascript:alert(1)',
+        classes: {} as CellClasses,
+        children: 'x',
+      }),
+    ).toThrow('neither an app path nor http(s)');
   });
 });

@@ -1,5 +1,4 @@
 import IconButton from '@material-ui/core/IconButton';
-import Input from '@material-ui/core/Input';
 import Typography from '@material-ui/core/Typography';
 import {
   alpha,
@@ -12,7 +11,9 @@ import type { CSSProperties } from '@material-ui/core/styles/withStyles';
 import KeyboardArrowLeft from '@material-ui/icons/KeyboardArrowLeft';
 import KeyboardArrowRight from '@material-ui/icons/KeyboardArrowRight';
 import SearchIcon from '@material-ui/icons/Search';
-import { ReactNode, useMemo, useState } from 'react';
+import { useAnalytics } from '@backstage/core-plugin-api';
+import { MouseEvent, ReactNode, useMemo, useState } from 'react';
+import { tableLinkAttribute } from './TableLink';
 
 // One style sheet for the whole table, its cells and what they hold, on plain table
 // elements: MUI's Table, TableRow and TableCell, Typography and Chip are a styled
@@ -31,6 +32,10 @@ const useStyles = makeStyles(theme => {
     theme.palette.type === 'light'
       ? lighten(alpha(theme.palette.divider, 1), 0.88)
       : darken(alpha(theme.palette.divider, 1), 0.68);
+  const underline =
+    theme.palette.type === 'light'
+      ? 'rgba(0, 0, 0, 0.42)'
+      : 'rgba(255, 255, 255, 0.7)';
   const outline =
     theme.palette.type === 'light'
       ? 'rgba(0, 0, 0, 0.23)'
@@ -42,11 +47,30 @@ const useStyles = makeStyles(theme => {
       padding: theme.spacing(2, 2, 1),
     },
     title: { flexGrow: 1 },
-    filter: { fontSize: theme.typography.body2.fontSize },
-    filterIcon: {
+    // MUI's standard Input (dense), its underline thicker and coloured on focus.
+    filter: {
       display: 'flex',
+      alignItems: 'center',
+      borderBottom: `1px solid ${underline}`,
+      '&:hover': { borderBottomColor: theme.palette.text.primary },
+      '&:focus-within': {
+        borderBottom: `2px solid ${theme.palette.primary.main}`,
+        marginBottom: -1,
+      },
+    },
+    filterIcon: {
       marginRight: theme.spacing(1),
       color: theme.palette.action.active,
+    },
+    filterInput: {
+      ...theme.typography.body2,
+      color: theme.palette.text.primary,
+      border: 0,
+      outline: 0,
+      background: 'none',
+      padding: '3px 0 7px',
+      minWidth: 0,
+      width: '12em',
     },
     table: {
       display: 'table',
@@ -93,6 +117,46 @@ const useStyles = makeStyles(theme => {
       color: theme.palette.text.secondary,
     },
     error: { color: theme.palette.error.main },
+    // core-components' StatusError, StatusWarning and StatusPending (their Typography,
+    // icon and fill), for a status in every row.
+    status: {
+      ...theme.typography.body1,
+      margin: 0,
+      fontWeight: theme.typography.fontWeightMedium as number,
+      display: 'flex',
+      alignItems: 'baseline',
+    },
+    statusIcon: {
+      flexShrink: 0,
+      position: 'relative',
+      top: '0.125em',
+      marginRight: theme.spacing(1),
+      width: '0.8em',
+      height: '0.8em',
+      // A Material icon's size (SvgIcon's), which its 0.8em is of.
+      fontSize: theme.typography.pxToRem(24),
+    },
+    // core-components' own pending icon: a plain svg, 1.2em of the text.
+    statusIconLarge: { fontSize: 'inherit', width: '1.2em', height: '1.2em' },
+    statusError: { fill: theme.palette.status?.error ?? '#C9190B' },
+    statusWarning: { fill: theme.palette.status?.warning ?? '#F0AB00' },
+    statusPending: { fill: theme.palette.status?.aborted ?? '#6A6E73' },
+    // MUI's Link as Backstage's theme sets it (underline on hover).
+    link: {
+      color: theme.palette.primary.main,
+      textDecoration: 'none',
+      '&:hover': { textDecoration: 'underline' },
+    },
+    visuallyHidden: {
+      clip: 'rect(0 0 0 0)',
+      clipPath: 'inset(50%)',
+      overflow: 'hidden',
+      position: 'absolute',
+      userSelect: 'none',
+      whiteSpace: 'nowrap',
+      height: 1,
+      width: 1,
+    },
     chip: {
       fontFamily: theme.typography.fontFamily,
       display: 'inline-flex',
@@ -141,7 +205,8 @@ const useStyles = makeStyles(theme => {
 /**
  * Classes for what a cell holds, from the table's one style sheet: `text` is MUI's
  * `body2` (a Typography's), `caption` a secondary caption line, `chip` a small chip
- * (with `chipPrimary` or `chipOutlined`).
+ * (with `chipPrimary` or `chipOutlined`), `link` and `visuallyHidden` for TableLink,
+ * `status` and its icon's classes as core-components' status components.
  */
 export type CellClasses = Record<
   | 'text'
@@ -150,7 +215,15 @@ export type CellClasses = Record<
   | 'error'
   | 'chip'
   | 'chipPrimary'
-  | 'chipOutlined',
+  | 'chipOutlined'
+  | 'link'
+  | 'visuallyHidden'
+  | 'status'
+  | 'statusIcon'
+  | 'statusIconLarge'
+  | 'statusError'
+  | 'statusWarning'
+  | 'statusPending',
   string
 >;
 
@@ -191,6 +264,22 @@ export function CompactTable<T>(props: {
   const shown = filtered.slice(current * pageSize, (current + 1) * pageSize);
   const filterable = matches !== undefined && rows.length > pageSize;
   const classes = useStyles();
+  const analytics = useAnalytics();
+  // One handler for the table's links (TableLink): the event core-components' Link
+  // sends for each of its own clicks.
+  const onLinkClick = (e: MouseEvent<HTMLTableElement>) => {
+    const link = (e.target as Element).closest(`[${tableLinkAttribute}]`);
+    if (!link) return;
+    const to = link.getAttribute(tableLinkAttribute)!;
+    const text = [...link.childNodes]
+      .filter(
+        n => !(n instanceof Element && n.className === classes.visuallyHidden),
+      )
+      .map(n => n.textContent)
+      .join('')
+      .trim();
+    analytics.captureEvent('click', text || to, { attributes: { to } });
+  };
   const cellClass = `${classes.cell} ${classes.body}`;
 
   return (
@@ -201,29 +290,31 @@ export function CompactTable<T>(props: {
             {props.title}
           </Typography>
           {filterable && (
-            <Input
-              className={classes.filter}
-              placeholder="Filter"
-              margin="dense"
-              value={term}
-              onChange={e => {
-                setTerm(e.target.value);
-                setPage(0);
-              }}
-              inputProps={{ 'aria-label': `Filter ${props['aria-label']}` }}
-              startAdornment={
-                <span className={classes.filterIcon}>
-                  <SearchIcon fontSize="small" />
-                </span>
-              }
-            />
+            <div className={classes.filter}>
+              <SearchIcon fontSize="small" className={classes.filterIcon} />
+              <input
+                className={classes.filterInput}
+                placeholder="Filter"
+                value={term}
+                onChange={e => {
+                  setTerm(e.target.value);
+                  setPage(0);
+                }}
+                aria-label={`Filter ${props['aria-label']}`}
+              />
+            </div>
           )}
         </div>
       )}
       {rows.length === 0 && props.emptyContent ? (
         props.emptyContent
       ) : (
-        <table className={classes.table} aria-label={props['aria-label']}>
+        // eslint-disable-next-line jsx-a11y/click-events-have-key-events, jsx-a11y/no-noninteractive-element-interactions
+        <table
+          className={classes.table}
+          aria-label={props['aria-label']}
+          onClick={onLinkClick}
+        >
           <thead>
             <tr className={`${classes.row} ${classes.headRow}`}>
               {columns.map(c => (

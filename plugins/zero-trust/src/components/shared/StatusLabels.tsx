@@ -11,7 +11,8 @@ import type {
   Severity,
 } from '@zero-trust/backstage-plugin-zero-trust-common';
 
-const severityNames: Record<Severity, string> = {
+/** A severity's name, as the findings show it. */
+export const severityNames: Record<Severity, string> = {
   high: 'High',
   medium: 'Medium',
   low: 'Low',

@@ -36,6 +36,7 @@ export { relativeTime } from './relativeTime';
 export { useTemplateLink } from './useTemplateLink';
 export { FilterSelect } from './FilterSelect';
 export { CompactTable } from './CompactTable';
-export type { CompactColumn } from './CompactTable';
+export type { CellClasses, CompactColumn } from './CompactTable';
+export { TableLink } from './TableLink';
 export { ExpiryCountdown } from './ExpiryCountdown';
 export { MeshPathLines } from './MeshPathLines';
