@@ -9,79 +9,38 @@
  *
  *   node -r @backstage/cli-node/config/nodeTransform.cjs bench/change.bench.ts [clusters] [workloads]
  */
-/* eslint-disable no-console */
-import {
-  buildClusterState,
-  ClusterStateReadings,
-  MeshModel,
-  SourcedObject,
-} from '@zero-trust/backstage-plugin-zero-trust-common';
+import { MeshModel } from '@zero-trust/backstage-plugin-zero-trust-common';
 // eslint-disable-next-line @backstage/no-forbidden-package-imports
-import { generateMesh } from '@zero-trust/backstage-plugin-zero-trust-common/bench/generateMesh';
+import {
+  changeArgs,
+  changedClusters,
+  timeChanges,
+} from '@zero-trust/backstage-plugin-zero-trust-common/bench/changedClusters';
 import { IncrementalFindingIndex } from '../src/clusters/FindingIndex';
 import { MeshView } from '../src/clusters/MeshView';
 
-const [clusterCount = 10, workloads = 10_000] = process.argv
-  .slice(2)
-  .map(Number);
-const mesh = generateMesh({ workloads, seed: 1 });
-const clusters = Array.from({ length: clusterCount }, (_, i) => ({
-  name: `c${i}`,
-  objects: [...mesh.objects] as SourcedObject[],
-  readings: new WeakMap() as ClusterStateReadings,
-}));
-const stateOf = (c: (typeof clusters)[number]) =>
-  buildClusterState(c.name, c.objects, {
-    trustDomain: `${c.name}.example`,
-    readings: c.readings,
-  });
-const states = clusters.map(stateOf);
+const [clusterCount, workloads] = changeArgs(10);
+const { states, target, change } = changedClusters(clusterCount, workloads);
 const detection = new IncrementalFindingIndex();
-const target = mesh.workloads.find(w => w.tier === 'backend')!;
 const id = `c0/${target.namespace}/${target.name}`;
 let view = new MeshView(new MeshModel(states), {}, detection);
 view.findingsForWorkload(id);
 
-const ms = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1000;
-const totals: number[] = [];
-for (let i = 0; i < 7; i++) {
-  const first = clusters[0];
-  first.objects = [
-    ...first.objects,
-    {
-      object: {
-        apiVersion: 'security.istio.io/v1',
-        kind: 'AuthorizationPolicy',
-        metadata: { name: `probe-${i}`, namespace: target.namespace },
-        spec: {
-          selector: { matchLabels: { app: target.app } },
-          action: 'ALLOW',
-          rules: [{ from: [{ source: { namespaces: [`probe-${i}`] } }] }],
-        },
-      },
-    },
-  ];
-  const start = process.cpuUsage();
-  states[0] = stateOf(first);
-  const state = ms(process.cpuUsage(start));
-  view = new MeshView(new MeshModel(states), {}, detection);
-  const modelled = ms(process.cpuUsage(start));
-  view.findingsForWorkload(id);
-  const found = ms(process.cpuUsage(start));
-  view.view(view.model.workload(id)!);
-  const total = ms(process.cpuUsage(start));
-  totals.push(total);
-  console.log(
-    `change ${i + 1}: state ${state.toFixed(0)} ms, model ${(
-      modelled - state
-    ).toFixed(0)} ms, findings and index ${(found - modelled).toFixed(
-      0,
-    )} ms, view ${(total - found).toFixed(0)} ms`,
-  );
-}
-totals.sort((a, b) => a - b);
-console.log(
-  `${clusterCount} cluster(s) of ${workloads} workloads: CPU of one change, median of 7: ${totals[3].toFixed(
-    0,
-  )} ms`,
+timeChanges(
+  `${clusterCount} cluster(s) of ${workloads} workloads`,
+  (i, cpu) => {
+    change(i);
+    const state = cpu();
+    view = new MeshView(new MeshModel(states), {}, detection);
+    const modelled = cpu();
+    view.findingsForWorkload(id);
+    const found = cpu();
+    view.view(view.model.workload(id)!);
+    return [
+      ['state', state],
+      ['model', modelled],
+      ['findings and index', found],
+      ['view', cpu()],
+    ];
+  },
 );

@@ -428,10 +428,6 @@ export function networkVerdict(
   server: WorkloadModel,
   port: number | undefined,
 ): NetworkVerdict | undefined {
-  const serverIndex = indexOf(server.cluster);
-  const client = caller.kind === 'workload' ? caller.workload : undefined;
-  const clientIndex = client ? indexOf(client.cluster) : undefined;
-  if (!serverIndex && !clientIndex) return undefined;
   const wire = wirePort(caller, server, port);
   // A bare identity may be a sidecar client, which reaches a sidecar server on the
   // target port, or an ambient one, whose HBONE reaches it on 15008: where the
@@ -463,6 +459,7 @@ function verdictAt(
   const serverIndex = indexOf(server.cluster);
   const client = caller.kind === 'workload' ? caller.workload : undefined;
   const clientIndex = client ? indexOf(client.cluster) : undefined;
+  if (!serverIndex && !clientIndex) return undefined;
   const source: NetworkEnd = client ? podEnd(client) : { kind: 'unknown' };
   const destination = podEnd(server);
   const ingress = serverIndex
