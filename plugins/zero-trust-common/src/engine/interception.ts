@@ -14,7 +14,7 @@
  * the pod without its sidecar, in plaintext.
  */
 import { WorkloadInfo } from '../model/types';
-import { isGatewayWorkload } from './membership';
+import { hasSidecarProxy } from './membership';
 import type { WorkloadModel } from './MeshModel';
 import type { WorkloadPort } from './ports';
 
@@ -42,11 +42,7 @@ export function uncaptured(
   w: WorkloadModel,
   port: number | undefined,
 ): string | undefined {
-  if (
-    port === undefined ||
-    w.membership.mode !== 'sidecar' ||
-    isGatewayWorkload(w.workload)
-  ) {
+  if (port === undefined || !hasSidecarProxy(w.membership, w.workload)) {
     return undefined;
   }
   return inboundBypass(w.workload, port);
@@ -91,8 +87,7 @@ export function outboundUncaptured(
   const exclude = annotations[excludeOutboundAnnotation];
   if (
     (!none && exclude === undefined) ||
-    client.membership.mode !== 'sidecar' ||
-    isGatewayWorkload(client.workload)
+    !hasSidecarProxy(client.membership, client.workload)
   ) {
     return undefined;
   }

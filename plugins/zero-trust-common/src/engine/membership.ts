@@ -184,3 +184,15 @@ export function isGatewayWorkload(workload: WorkloadInfo): boolean {
       .some(template => template.trim() === 'gateway')
   );
 }
+
+/**
+ * Whether the workload's traffic passes through a sidecar proxy its pod's iptables
+ * redirect to: injected as a sidecar, and no gateway (a gateway's proxy listens on its
+ * ports itself and reads no Sidecar scope).
+ */
+export function hasSidecarProxy(
+  membership: Membership,
+  workload: WorkloadInfo,
+): boolean {
+  return membership.mode === 'sidecar' && !isGatewayWorkload(workload);
+}

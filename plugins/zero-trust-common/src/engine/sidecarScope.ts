@@ -19,7 +19,7 @@ import {
 } from './egress';
 import { serviceHost } from './destinationRules';
 import { sidecarHostsImport } from './hosts';
-import { isGatewayWorkload } from './membership';
+import { hasSidecarProxy } from './membership';
 import type { ClusterModel, WorkloadModel } from './MeshModel';
 
 /** A Sidecar as it applies to the proxies of one namespace. */
@@ -140,9 +140,8 @@ export function sidecarScopeOf(
   if (scope === undefined) {
     scope = null;
     if (
-      client.membership.mode === 'sidecar' &&
-      !client.isWaypoint &&
-      !isGatewayWorkload(client.workload)
+      hasSidecarProxy(client.membership, client.workload) &&
+      !client.isWaypoint
     ) {
       const index = indexOf(client.cluster);
       const { mesh } = client.cluster.state;
